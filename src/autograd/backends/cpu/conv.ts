@@ -1,0 +1,221 @@
+/**
+ * conv — 2-D convolution (PyTorch's cross-correlation) and its two gradients on the cpu.
+ *
+ *   y[n, o, i, j] = Σ_c Σ_a Σ_b  w[o, c, a, b] · x[n, g·Cg + c, i·sh − pt + a·dh, j·sw − pl + b·dw]
+ * for x [N, C, H, W], w [O, Cg, KH, KW] with Cg = C/groups, o in group g = ⌊o / (O/groups)⌋;
+ * x is read as zero outside [0, H) × [0, W) (the padding). y is [N, O, OH, OW] with
+ *   OH = ⌊(H + pt + pb − dh·(KH − 1) − 1) / sh⌋ + 1   (and OW likewise).
+ *
+ * im2col. For one image n and one group g we copy every receptive field into a column:
+ *   cols[k, p] = x[n, g·Cg + c, i·sh − pt + a·dh, j·sw − pl + b·dw],  k = (c·KH + a)·KW + b,  p = i·OW + j
+ * a [K, P] matrix with K = Cg·KH·KW and P = OH·OW. The convolution becomes one matrix product
+ *   Y_g = W_g · cols       [Og, K] · [K, P] = [Og, P]     (Og = O/groups rows of w, flattened)
+ *
+ * Gradients. With L a function of y and dY = ∂L/∂y, the product rule on Y_g = W_g · cols gives
+ *   ∂L/∂W_g[o, k] = Σ_n Σ_p dY_g[o, p] · cols[k, p]   ⇒  dW_g = Σ_n dY_g · colsᵀ   [Og, P]·[P, K]
+ *   ∂L/∂cols[k, p] = Σ_o W_g[o, k] · dY_g[o, p]        ⇒  dCols = W_gᵀ · dY_g       [K, Og]·[Og, P]
+ * and since each cols entry is a copy of one x entry (or of a padding zero), x's gradient is
+ * the sum of the gradients of all its copies: dX = col2im(dCols), the adjoint of im2col, which
+ * scatter-adds each column back into the window it came from (padding positions are dropped).
+ *
+ * We accumulate in float64 scratch buffers for both dtypes and round once when writing the
+ * result. The loops are plain i-k-j matrix products: readable, and a few hundred MFLOP/s;
+ * faster backends override these three kernels.
+ */
+import { allocate } from '../../dtype.js';
+import { fmt, type Shape } from '../../shape.js';
+import { Tensor } from '../../tensor.js';
+import type { Conv2dAttrs } from '../types.js';
+
+/** Sizes of one convolution, derived once from the shapes and attrs. */
+interface Geometry {
+  readonly N: number;
+  readonly C: number;
+  readonly H: number;
+  readonly W: number;
+  readonly O: number;
+  readonly KH: number;
+  readonly KW: number;
+  readonly OH: number;
+  readonly OW: number;
+  readonly groups: number;
+  /** Input channels per group (= w.shape[1]). */
+  readonly Cg: number;
+  /** Output channels per group. */
+  readonly Og: number;
+  /** Rows of cols: Cg·KH·KW. */
+  readonly K: number;
+  /** Columns of cols: OH·OW. */
+  readonly P: number;
+  readonly attrs: Conv2dAttrs;
+}
+
+/** ⌊(in + before + after − dilation·(kernel − 1) − 1) / stride⌋ + 1, PyTorch's output size. */
+function outSize(size: number, before: number, after: number, kernel: number, stride: number, dilation: number): number {
+  return Math.floor((size + before + after - dilation * (kernel - 1) - 1) / stride) + 1;
+}
+
+function geometry(xShape: Shape, wShape: Shape, attrs: Conv2dAttrs, where: string): Geometry {
+  if (xShape.length !== 4 || wShape.length !== 4) {
+    throw new RangeError(`${where}: expected input [N,C,H,W] and weight [O,C/groups,KH,KW], got ${fmt(xShape)} and ${fmt(wShape)}`);
+  }
+  const [N, C, H, W] = xShape as readonly [number, number, number, number];
+  const [O, Cg, KH, KW] = wShape as readonly [number, number, number, number];
+  const { groups, padding: pad, stride, dilation } = attrs;
+  if (C !== Cg * groups || O % groups !== 0) {
+    throw new RangeError(`${where}: input ${fmt(xShape)} does not match weight ${fmt(wShape)} with groups=${groups}`);
+  }
+  const OH = outSize(H, pad.top, pad.bottom, KH, stride[0], dilation[0]);
+  const OW = outSize(W, pad.left, pad.right, KW, stride[1], dilation[1]);
+  if (OH < 1 || OW < 1) throw new RangeError(`${where}: the kernel does not fit in the padded input ${fmt(xShape)}`);
+  return { N, C, H, W, O, KH, KW, OH, OW, groups, Cg, Og: O / groups, K: Cg * KH * KW, P: OH * OW, attrs };
+}
+
+function checkOutput(dyShape: Shape, g: Geometry, where: string): void {
+  const expected = [g.N, g.O, g.OH, g.OW];
+  if (fmt(dyShape) !== fmt(expected)) {
+    throw new RangeError(`${where}: dy ${fmt(dyShape)} does not match the convolution output ${fmt(expected)}`);
+  }
+}
+
+/** Fills cols [K, P] with the receptive fields of channels [c0, c0 + Cg) of image n. */
+function im2col(x: ArrayLike<number>, n: number, c0: number, g: Geometry, cols: Float64Array): void {
+  const { C, H, W, KH, KW, OH, OW, Cg, P } = g;
+  const { stride: [sh, sw], dilation: [dh, dw], padding: { top, left } } = g.attrs;
+  let row = 0;
+  for (let c = 0; c < Cg; c++) {
+    const plane = (n * C + c0 + c) * H * W;
+    for (let a = 0; a < KH; a++) {
+      for (let b = 0; b < KW; b++, row++) {
+        const out = row * P;
+        for (let i = 0; i < OH; i++) {
+          const ih = i * sh - top + a * dh;
+          const dst = out + i * OW;
+          if (ih < 0 || ih >= H) {
+            cols.fill(0, dst, dst + OW);
+            continue;
+          }
+          const src = plane + ih * W;
+          for (let j = 0; j < OW; j++) {
+            const iw = j * sw - left + b * dw;
+            cols[dst + j] = iw >= 0 && iw < W ? x[src + iw]! : 0;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: adds each entry of cols [K, P] into dx [Cg, H, W] (which it does not clear). */
+function col2im(cols: Float64Array, g: Geometry, dx: Float64Array): void {
+  const { H, W, KH, KW, OH, OW, Cg, P } = g;
+  const { stride: [sh, sw], dilation: [dh, dw], padding: { top, left } } = g.attrs;
+  let row = 0;
+  for (let c = 0; c < Cg; c++) {
+    const plane = c * H * W;
+    for (let a = 0; a < KH; a++) {
+      for (let b = 0; b < KW; b++, row++) {
+        const src = row * P;
+        for (let i = 0; i < OH; i++) {
+          const ih = i * sh - top + a * dh;
+          if (ih < 0 || ih >= H) continue;
+          const dst = plane + ih * W;
+          for (let j = 0; j < OW; j++) {
+            const iw = j * sw - left + b * dw;
+            if (iw >= 0 && iw < W) dx[dst + iw]! += cols[src + i * OW + j]!;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** y = conv2d(x, w): [N, C, H, W] ⊛ [O, C/groups, KH, KW] → [N, O, OH, OW], in x's dtype. */
+export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor {
+  const g = geometry(x.shape, w.shape, attrs, 'conv2d');
+  const { N, O, OH, OW, groups, Cg, Og, K, P } = g;
+  const xs = x.storage;
+  const ws = w.storage;
+  const y = allocate(x.dtype, N * O * P);
+  const cols = new Float64Array(K * P);
+  const acc = new Float64Array(Og * P); // Y_g for one image
+  for (let n = 0; n < N; n++) {
+    for (let grp = 0; grp < groups; grp++) {
+      im2col(xs, n, grp * Cg, g, cols);
+      acc.fill(0);
+      // Y_g = W_g · cols, i-k-j order so the innermost loop runs along contiguous rows
+      for (let o = 0; o < Og; o++) {
+        const wRow = (grp * Og + o) * K;
+        const yRow = o * P;
+        for (let k = 0; k < K; k++) {
+          const wv = ws[wRow + k]!;
+          const colRow = k * P;
+          for (let p = 0; p < P; p++) acc[yRow + p]! += wv * cols[colRow + p]!;
+        }
+      }
+      y.set(acc, (n * O + grp * Og) * P);
+    }
+  }
+  return new Tensor(y, [N, O, OH, OW]);
+}
+
+/** dX = col2im(W_gᵀ · dY_g) per image and group: dy [N, O, OH, OW] → xShape [N, C, H, W], in dy's dtype. */
+export function conv2dBackpropInput(dy: Tensor, w: Tensor, xShape: Shape, attrs: Conv2dAttrs): Tensor {
+  const g = geometry(xShape, w.shape, attrs, 'conv2dBackpropInput');
+  checkOutput(dy.shape, g, 'conv2dBackpropInput');
+  const { N, C, H, W, O, groups, Cg, Og, K, P } = g;
+  const dys = dy.storage;
+  const ws = w.storage;
+  const dx = allocate(dy.dtype, N * C * H * W);
+  const dCols = new Float64Array(K * P);
+  const dxGroup = new Float64Array(Cg * H * W);
+  for (let n = 0; n < N; n++) {
+    for (let grp = 0; grp < groups; grp++) {
+      dCols.fill(0);
+      // dCols = W_gᵀ · dY_g: each row o of dY_g, scaled by w[o, k], lands in row k of dCols
+      for (let o = 0; o < Og; o++) {
+        const wRow = (grp * Og + o) * K;
+        const dyRow = (n * O + grp * Og + o) * P;
+        for (let k = 0; k < K; k++) {
+          const wv = ws[wRow + k]!;
+          const colRow = k * P;
+          for (let p = 0; p < P; p++) dCols[colRow + p]! += wv * dys[dyRow + p]!;
+        }
+      }
+      dxGroup.fill(0);
+      col2im(dCols, g, dxGroup);
+      dx.set(dxGroup, (n * C + grp * Cg) * H * W);
+    }
+  }
+  return new Tensor(dx, xShape);
+}
+
+/** dW = Σ_n dY_g · colsᵀ per group: x [N, C, H, W] and dy [N, O, OH, OW] → wShape [O, C/groups, KH, KW], in x's dtype. */
+export function conv2dBackpropFilter(x: Tensor, dy: Tensor, wShape: Shape, attrs: Conv2dAttrs): Tensor {
+  const g = geometry(x.shape, wShape, attrs, 'conv2dBackpropFilter');
+  checkOutput(dy.shape, g, 'conv2dBackpropFilter');
+  const { N, O, groups, Cg, Og, K, P } = g;
+  const xs = x.storage;
+  const dys = dy.storage;
+  const dw = new Float64Array(O * K);
+  const cols = new Float64Array(K * P);
+  for (let n = 0; n < N; n++) {
+    for (let grp = 0; grp < groups; grp++) {
+      im2col(xs, n, grp * Cg, g, cols);
+      // dW_g += dY_g · colsᵀ: entry (o, k) is the dot product of two contiguous rows
+      for (let o = 0; o < Og; o++) {
+        const dyRow = (n * O + grp * Og + o) * P;
+        const dwRow = (grp * Og + o) * K;
+        for (let k = 0; k < K; k++) {
+          const colRow = k * P;
+          let s = 0;
+          for (let p = 0; p < P; p++) s += dys[dyRow + p]! * cols[colRow + p]!;
+          dw[dwRow + k]! += s;
+        }
+      }
+    }
+  }
+  const out = allocate(x.dtype, O * K);
+  out.set(dw);
+  return new Tensor(out, wShape);
+}

@@ -1,0 +1,172 @@
+/**
+ * elementwise — unary, binary (NumPy broadcasting), comparison, where and cast on the cpu.
+ *
+ * Each function is defined by a scalar expression in `x` (and `y`). This is one of the few
+ * places where we trade plain code for speed, and say so: a loop shared by every op that calls
+ * `f(x[i], y[i])` cannot inline `f` once it has seen several ops, and was measured 7x slower
+ * (11 ms against 1.6 ms for 2²⁰ float32 adds, Node 20). So we compile one small loop per op
+ * from its expression with `new Function` — the generated source is exactly the loop you would
+ * write by hand, shown in `rowSource` below. Math helpers the expressions need (erf) are passed
+ * in as arguments, so the generated code sees no globals but `Math`.
+ */
+import { allocate, type DataArray, type DType } from '../../dtype.js';
+import { broadcastShapes, broadcastStrides, stridesOf, type Shape } from '../../shape.js';
+import { Tensor } from '../../tensor.js';
+import type { BinaryOp, CompareOp, ParamUnaryOp, UnaryOp } from '../types.js';
+import { coalesce, forEachRow } from './iterate.js';
+
+/** erf(x) from Numerical Recipes' Chebyshev fit of erfc, accurate to 1.2e-7 everywhere:
+ *  below float32 resolution, which is what the exact GELU needs. */
+export function erf(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
+    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? 1 - r : r - 1;
+}
+
+const UNARY: Record<UnaryOp, string> = {
+  neg: '-x',
+  exp: 'Math.exp(x)',
+  log: 'Math.log(x)',
+  sqrt: 'Math.sqrt(x)',
+  rsqrt: '1 / Math.sqrt(x)',
+  abs: 'Math.abs(x)',
+  sign: 'x > 0 ? 1 : x < 0 ? -1 : x', // keeps NaN and ±0
+  sin: 'Math.sin(x)',
+  cos: 'Math.cos(x)',
+  tanh: 'Math.tanh(x)',
+  sigmoid: '1 / (1 + Math.exp(-x))',
+  relu: 'x > 0 ? x : 0',
+  erf: 'erf(x)',
+  softplus: 'x > 20 ? x : Math.log1p(Math.exp(x))', // PyTorch's threshold: exp(20) would lose nothing
+  square: 'x * x',
+  reciprocal: '1 / x',
+  floor: 'Math.floor(x)',
+  ceil: 'Math.ceil(x)',
+  round: 'x - Math.floor(x) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x)', // half to even, as PyTorch
+  gelu: '0.5 * x * (1 + erf(x * Math.SQRT1_2))', // x·Φ(x)
+  geluTanh: '0.5 * x * (1 + Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))', // √(2/π) = 0.79788…
+};
+
+const PARAM_UNARY: Record<ParamUnaryOp['kind'], string> = {
+  leakyRelu: 'x > 0 ? x : p0 * x',
+  elu: 'x > 0 ? x : p0 * (Math.exp(x) - 1)',
+  clamp: 'x < p0 ? p0 : x > p1 ? p1 : x',
+};
+
+const BINARY: Record<BinaryOp | CompareOp, string> = {
+  add: 'x + y',
+  sub: 'x - y',
+  mul: 'x * y',
+  div: 'x / y',
+  pow: 'Math.pow(x, y)',
+  maximum: 'x > y || x !== x ? x : y', // NaN propagates, as in PyTorch
+  minimum: 'x < y || x !== x ? x : y',
+  eq: 'x === y ? 1 : 0',
+  ne: 'x !== y ? 1 : 0',
+  lt: 'x < y ? 1 : 0',
+  le: 'x <= y ? 1 : 0',
+  gt: 'x > y ? 1 : 0',
+  ge: 'x >= y ? 1 : 0',
+};
+
+/** A row loop: out[o + i] = f(a[ai + i·sa], b[bi + i·sb]) for i < n. */
+type BinaryRow = (out: DataArray, o: number, a: DataArray, ai: number, sa: number, b: DataArray, bi: number, sb: number, n: number) => void;
+type UnaryLoop = (out: DataArray, x: DataArray, p0: number, p1: number) => void;
+
+function rowSource(expr: string): string {
+  return `if (sa === 1 && sb === 1) {
+      for (let i = 0; i < n; i++) { const x = a[ai + i], y = b[bi + i]; out[o + i] = ${expr}; }
+    } else if (sb === 0) {
+      const y = b[bi];
+      for (let i = 0; i < n; i++) { const x = a[ai + i * sa]; out[o + i] = ${expr}; }
+    } else if (sa === 0) {
+      const x = a[ai];
+      for (let i = 0; i < n; i++) { const y = b[bi + i * sb]; out[o + i] = ${expr}; }
+    } else {
+      for (let i = 0; i < n; i++) { const x = a[ai + i * sa], y = b[bi + i * sb]; out[o + i] = ${expr}; }
+    }`;
+}
+
+const compileBinary = (expr: string): BinaryRow =>
+  new Function('erf', `return function (out, o, a, ai, sa, b, bi, sb, n) { ${rowSource(expr)} };`)(erf) as BinaryRow;
+
+const compileUnary = (expr: string): UnaryLoop =>
+  new Function('erf', `return function (out, x0, p0, p1) {
+    for (let i = 0; i < out.length; i++) { const x = x0[i]; out[i] = ${expr}; }
+  };`)(erf) as UnaryLoop;
+
+const mapValues = <K extends string, V, W>(table: Record<K, V>, f: (v: V) => W): Record<K, W> =>
+  Object.fromEntries(Object.entries(table).map(([k, v]) => [k, f(v as V)])) as Record<K, W>;
+
+const unaryLoops = mapValues(UNARY, compileUnary);
+const paramUnaryLoops = mapValues(PARAM_UNARY, compileUnary);
+const binaryRows = mapValues(BINARY, compileBinary);
+
+export function unary(op: UnaryOp, x: Tensor): Tensor {
+  const out = allocate(x.dtype, x.size);
+  unaryLoops[op](out, x.storage, 0, 0);
+  return new Tensor(out, x.shape);
+}
+
+export function unaryParam(op: ParamUnaryOp, x: Tensor): Tensor {
+  const out = allocate(x.dtype, x.size);
+  const [p0, p1] = op.kind === 'leakyRelu' ? [op.slope, 0] : op.kind === 'elu' ? [op.alpha, 0] : [op.min, op.max];
+  paramUnaryLoops[op.kind](out, x.storage, p0, p1);
+  return new Tensor(out, x.shape);
+}
+
+function broadcastBinary(row: BinaryRow, a: Tensor, b: Tensor, dtype: DType, name: string): Tensor {
+  const shape = broadcastShapes(a.shape, b.shape, name);
+  const out = allocate(dtype, a.size === 0 || b.size === 0 ? 0 : shape.reduce((p, d) => p * d, 1));
+  if (out.length === 0) return new Tensor(out, shape);
+  const plan = coalesce(shape, [stridesOf(shape), broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)]);
+  const sa = plan.strides[1]!.at(-1)!;
+  const sb = plan.strides[2]!.at(-1)!;
+  const av = a.storage;
+  const bv = b.storage;
+  forEachRow(plan, (off, n) => row(out, off[0]!, av, off[1]!, sa, bv, off[2]!, sb, n));
+  return new Tensor(out, shape);
+}
+
+export function binary(op: BinaryOp, a: Tensor, b: Tensor, dtype: DType): Tensor {
+  return broadcastBinary(binaryRows[op], a, b, dtype, op);
+}
+
+export function compare(op: CompareOp, a: Tensor, b: Tensor): Tensor {
+  return broadcastBinary(binaryRows[op], a, b, 'int32', op);
+}
+
+export function where(cond: Tensor, a: Tensor, b: Tensor, dtype: DType): Tensor {
+  const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape, 'where'), b.shape, 'where');
+  const out = allocate(dtype, shape.reduce((p, d) => p * d, 1));
+  if (out.length === 0) return new Tensor(out, shape);
+  const plan = coalesce(shape, [stridesOf(shape), ...[cond, a, b].map((t) => broadcastStrides(t.shape, shape))]);
+  const [sc, sa, sb] = [1, 2, 3].map((k) => plan.strides[k]!.at(-1)!) as [number, number, number];
+  const [cv, av, bv] = [cond.storage, a.storage, b.storage];
+  forEachRow(plan, (off, n) => {
+    const [o, c, ai, bi] = off as [number, number, number, number];
+    for (let i = 0; i < n; i++) out[o + i] = cv[c + i * sc] !== 0 ? av[ai + i * sa]! : bv[bi + i * sb]!;
+  });
+  return new Tensor(out, shape);
+}
+
+export function cast(x: Tensor, dtype: DType): Tensor {
+  const out = allocate(dtype, x.size);
+  if (dtype === 'int32') {
+    const src = x.storage;
+    for (let i = 0; i < out.length; i++) out[i] = Math.trunc(src[i]!); // toward zero, as PyTorch
+  } else {
+    out.set(x.storage);
+  }
+  return new Tensor(out, x.shape);
+}
+
+export function allFinite(x: Tensor): boolean {
+  const d = x.storage;
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return false;
+  return true;
+}
+
+export type { Shape };

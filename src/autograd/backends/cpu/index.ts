@@ -1,0 +1,26 @@
+/**
+ * cpu — every kernel as plain TypeScript loops, in float32, float64 and int32.
+ *
+ * This backend is the reference: readable, complete, and the oracle every other backend is
+ * tested against. Files in reading order: iterate (index arithmetic), elementwise, reduce,
+ * movement, matmul, conv (im2col), pool.
+ */
+import type { Kernels } from '../types.js';
+import { allFinite, binary, cast, compare, unary, unaryParam, where } from './elementwise.js';
+import { argReduce, reduce } from './reduce.js';
+import { broadcastTo, concat, gather, indexAdd, indexSelect, oneHot, pad, permute, scatterAdd, slice, sliceScatter } from './movement.js';
+import { matmul } from './matmul.js';
+import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
+import {
+  adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward,
+} from './pool.js';
+
+export const cpuKernels: Kernels = {
+  name: 'cpu',
+  unary, unaryParam, binary, compare, where, cast, allFinite,
+  reduce, argReduce,
+  permute, broadcastTo, slice, sliceScatter, concat, pad, gather, scatterAdd, indexSelect, indexAdd, oneHot,
+  matmul,
+  conv2d, conv2dBackpropInput, conv2dBackpropFilter,
+  maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d, adaptiveAvgPool2dBackward,
+};

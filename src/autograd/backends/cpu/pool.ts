@@ -1,0 +1,250 @@
+/**
+ * pool — max, average and adaptive average pooling over NCHW planes on the cpu, and their
+ * gradients. Every (n, c) plane is pooled on its own; window (i, j) starts at
+ * (i·sh − pt, j·sw − pl), so OH = ⌊(H + pt + pb − dh·(KH − 1) − 1) / sh⌋ + 1 as for conv2d.
+ *
+ * Max: y = max over the in-bounds window elements (padding is −∞, so it never wins). The
+ *   gradient is a routing: ∂y/∂x is 1 at the window's arg-max and 0 elsewhere, so dX gets dy
+ *   added at each window's arg-max. Ties go to the first element in row-major order; a NaN wins
+ *   (and propagates), as in PyTorch's cpu kernel.
+ * Average: y = (Σ in-bounds x) / divisor, PyTorch's rule: the window is clipped to the padded
+ *   extent [−pt, H + pb) to give `poolSize`, then to the input [0, H); the divisor is poolSize
+ *   with countIncludePad, else the number of real elements. dX spreads dy / divisor evenly over
+ *   the window's real elements (the forward is linear, so this is its transpose).
+ * Adaptive average: bin i spans rows [⌊i·H/OH⌋, ⌈(i+1)·H/OH⌉), so bins cover the input and may
+ *   overlap by one row when OH does not divide H; the divisor is the bin's area.
+ */
+import { allocate } from '../../dtype.js';
+import { fmt, sizeOf, type Shape } from '../../shape.js';
+import { Tensor } from '../../tensor.js';
+import type { Pool2dAttrs } from '../types.js';
+
+interface PoolGeometry {
+  /** Number of (n, c) planes: N·C. */
+  readonly planes: number;
+  readonly H: number;
+  readonly W: number;
+  readonly OH: number;
+  readonly OW: number;
+}
+
+function geometry(xShape: Shape, attrs: Pool2dAttrs, where: string): PoolGeometry {
+  if (xShape.length !== 4) throw new RangeError(`${where}: expected input [N,C,H,W], got ${fmt(xShape)}`);
+  const [N, C, H, W] = xShape as readonly [number, number, number, number];
+  const { kernel: [KH, KW], stride: [sh, sw], dilation: [dh, dw], padding: pad } = attrs;
+  const OH = Math.floor((H + pad.top + pad.bottom - dh * (KH - 1) - 1) / sh) + 1;
+  const OW = Math.floor((W + pad.left + pad.right - dw * (KW - 1) - 1) / sw) + 1;
+  if (OH < 1 || OW < 1) throw new RangeError(`${where}: the window does not fit in the padded input ${fmt(xShape)}`);
+  return { planes: N * C, H, W, OH, OW };
+}
+
+function checkDy(dyShape: Shape, expected: Shape, where: string): void {
+  if (fmt(dyShape) !== fmt(expected)) {
+    throw new RangeError(`${where}: dy ${fmt(dyShape)} does not match the pooled shape ${fmt(expected)}`);
+  }
+}
+
+/**
+ * For every output element, the flat index into x of its window's arg-max (first on ties, NaN
+ * wins, the first in-bounds element when all are −∞), or −1 when the window holds only padding.
+ */
+function maxPoolArgmax(x: ArrayLike<number>, g: PoolGeometry, attrs: Pool2dAttrs): Int32Array {
+  const { planes, H, W, OH, OW } = g;
+  const { kernel: [KH, KW], stride: [sh, sw], dilation: [dh, dw], padding: { top, left } } = attrs;
+  const argmax = new Int32Array(planes * OH * OW);
+  let out = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const base = plane * H * W;
+    for (let i = 0; i < OH; i++) {
+      for (let j = 0; j < OW; j++, out++) {
+        let best = -Infinity;
+        let bestIndex = -1;
+        for (let a = 0; a < KH; a++) {
+          const ih = i * sh - top + a * dh;
+          if (ih < 0 || ih >= H) continue;
+          for (let b = 0; b < KW; b++) {
+            const iw = j * sw - left + b * dw;
+            if (iw < 0 || iw >= W) continue;
+            const index = base + ih * W + iw;
+            const v = x[index]!;
+            if (bestIndex < 0 || v > best || Number.isNaN(v)) {
+              best = v;
+              bestIndex = index;
+            }
+          }
+        }
+        argmax[out] = bestIndex;
+      }
+    }
+  }
+  return argmax;
+}
+
+/** y[n, c, i, j] = max of the window at (i, j); padding counts as −∞. */
+export function maxPool2d(x: Tensor, attrs: Pool2dAttrs): Tensor {
+  const g = geometry(x.shape, attrs, 'maxPool2d');
+  const xs = x.storage;
+  const argmax = maxPoolArgmax(xs, g, attrs);
+  const y = allocate(x.dtype, argmax.length);
+  for (let k = 0; k < argmax.length; k++) y[k] = argmax[k]! < 0 ? -Infinity : xs[argmax[k]!]!;
+  return new Tensor(y, [x.shape[0]!, x.shape[1]!, g.OH, g.OW]);
+}
+
+/** dX of maxPool2d: zeros of x's shape with each dy added at its window's arg-max in x. */
+export function maxPool2dBackward(dy: Tensor, x: Tensor, attrs: Pool2dAttrs): Tensor {
+  const g = geometry(x.shape, attrs, 'maxPool2dBackward');
+  checkDy(dy.shape, [x.shape[0]!, x.shape[1]!, g.OH, g.OW], 'maxPool2dBackward');
+  const argmax = maxPoolArgmax(x.storage, g, attrs);
+  const dys = dy.storage;
+  const dx = new Float64Array(x.size); // overlapping windows may route several dy to one x
+  for (let k = 0; k < argmax.length; k++) if (argmax[k]! >= 0) dx[argmax[k]!]! += dys[k]!;
+  const out = allocate(dy.dtype, x.size);
+  out.set(dx);
+  return new Tensor(out, x.shape);
+}
+
+/**
+ * Calls visit(out, h0, h1, w0, w1, divisor) for each output element of one plane, with the
+ * window clipped to the input and PyTorch's divisor (see the header).
+ */
+function forEachAvgWindow(
+  g: PoolGeometry,
+  attrs: Pool2dAttrs,
+  visit: (out: number, h0: number, h1: number, w0: number, w1: number, divisor: number) => void,
+): void {
+  const { H, W, OH, OW } = g;
+  const { kernel: [KH, KW], stride: [sh, sw], padding: pad, countIncludePad } = attrs;
+  for (let i = 0; i < OH; i++) {
+    const hStart = i * sh - pad.top;
+    const hEnd = Math.min(hStart + KH, H + pad.bottom);
+    const h0 = Math.max(hStart, 0);
+    const h1 = Math.min(hEnd, H);
+    for (let j = 0; j < OW; j++) {
+      const wStart = j * sw - pad.left;
+      const wEnd = Math.min(wStart + KW, W + pad.right);
+      const w0 = Math.max(wStart, 0);
+      const w1 = Math.min(wEnd, W);
+      const divisor = countIncludePad ? (hEnd - hStart) * (wEnd - wStart) : (h1 - h0) * (w1 - w0);
+      visit(i * OW + j, h0, h1, w0, w1, divisor);
+    }
+  }
+}
+
+function checkNoDilation(attrs: Pool2dAttrs, where: string): void {
+  if (attrs.dilation[0] !== 1 || attrs.dilation[1] !== 1) {
+    throw new RangeError(`${where}: average pooling has no dilation, got [${attrs.dilation.join(',')}]`);
+  }
+}
+
+/** y[n, c, i, j] = (sum of the window's real elements) / divisor. */
+export function avgPool2d(x: Tensor, attrs: Pool2dAttrs): Tensor {
+  checkNoDilation(attrs, 'avgPool2d');
+  const g = geometry(x.shape, attrs, 'avgPool2d');
+  const { planes, H, W, OH, OW } = g;
+  const xs = x.storage;
+  const y = allocate(x.dtype, planes * OH * OW);
+  for (let plane = 0; plane < planes; plane++) {
+    const base = plane * H * W;
+    const outBase = plane * OH * OW;
+    forEachAvgWindow(g, attrs, (out, h0, h1, w0, w1, divisor) => {
+      let s = 0;
+      for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) s += xs[base + h * W + w]!;
+      y[outBase + out] = s / divisor;
+    });
+  }
+  return new Tensor(y, [x.shape[0]!, x.shape[1]!, OH, OW]);
+}
+
+/** dX of avgPool2d: each dy / divisor added to every real element of its window. */
+export function avgPool2dBackward(dy: Tensor, xShape: Shape, attrs: Pool2dAttrs): Tensor {
+  checkNoDilation(attrs, 'avgPool2dBackward');
+  const g = geometry(xShape, attrs, 'avgPool2dBackward');
+  const { planes, H, W, OH, OW } = g;
+  checkDy(dy.shape, [xShape[0]!, xShape[1]!, OH, OW], 'avgPool2dBackward');
+  const dys = dy.storage;
+  const dx = new Float64Array(planes * H * W);
+  for (let plane = 0; plane < planes; plane++) {
+    const base = plane * H * W;
+    const outBase = plane * OH * OW;
+    forEachAvgWindow(g, attrs, (out, h0, h1, w0, w1, divisor) => {
+      const share = dys[outBase + out]! / divisor;
+      for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) dx[base + h * W + w]! += share;
+    });
+  }
+  const out = allocate(dy.dtype, dx.length);
+  out.set(dx);
+  return new Tensor(out, xShape);
+}
+
+/** Bin edges of adaptive pooling along one axis: [⌊i·size/bins⌋, ⌈(i+1)·size/bins⌉). */
+function adaptiveBins(size: number, bins: number): { readonly start: Int32Array; readonly end: Int32Array } {
+  const start = new Int32Array(bins);
+  const end = new Int32Array(bins);
+  for (let i = 0; i < bins; i++) {
+    start[i] = Math.floor((i * size) / bins);
+    end[i] = Math.ceil(((i + 1) * size) / bins);
+  }
+  return { start, end };
+}
+
+function adaptiveGeometry(xShape: Shape, outSize: readonly [number, number], where: string): PoolGeometry {
+  const [OH, OW] = outSize;
+  if (xShape.length !== 4 || !(OH >= 1 && OW >= 1)) {
+    throw new RangeError(`${where}: expected input [N,C,H,W] and an output size of at least 1x1, got ${fmt(xShape)} and [${outSize.join(',')}]`);
+  }
+  return { planes: xShape[0]! * xShape[1]!, H: xShape[2]!, W: xShape[3]!, OH, OW };
+}
+
+/** y[n, c, i, j] = mean of x over bin (i, j). */
+export function adaptiveAvgPool2d(x: Tensor, outSize: readonly [number, number]): Tensor {
+  const { planes, H, W, OH, OW } = adaptiveGeometry(x.shape, outSize, 'adaptiveAvgPool2d');
+  const rows = adaptiveBins(H, OH);
+  const columns = adaptiveBins(W, OW);
+  const xs = x.storage;
+  const y = allocate(x.dtype, planes * OH * OW);
+  let out = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const base = plane * H * W;
+    for (let i = 0; i < OH; i++) {
+      const h0 = rows.start[i]!;
+      const h1 = rows.end[i]!;
+      for (let j = 0; j < OW; j++, out++) {
+        const w0 = columns.start[j]!;
+        const w1 = columns.end[j]!;
+        let s = 0;
+        for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) s += xs[base + h * W + w]!;
+        y[out] = s / ((h1 - h0) * (w1 - w0));
+      }
+    }
+  }
+  return new Tensor(y, [x.shape[0]!, x.shape[1]!, OH, OW]);
+}
+
+/** dX of adaptiveAvgPool2d: each dy spread evenly over its bin; xShape is [N, C, H, W]. */
+export function adaptiveAvgPool2dBackward(dy: Tensor, xShape: Shape): Tensor {
+  if (dy.shape.length !== 4) throw new RangeError(`adaptiveAvgPool2dBackward: expected dy [N,C,OH,OW], got ${fmt(dy.shape)}`);
+  const outSize = [dy.shape[2]!, dy.shape[3]!] as const;
+  const { planes, H, W, OH, OW } = adaptiveGeometry(xShape, outSize, 'adaptiveAvgPool2dBackward');
+  checkDy(dy.shape, [xShape[0]!, xShape[1]!, OH, OW], 'adaptiveAvgPool2dBackward');
+  const rows = adaptiveBins(H, OH);
+  const columns = adaptiveBins(W, OW);
+  const dys = dy.storage;
+  const dx = new Float64Array(sizeOf(xShape));
+  let out = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const base = plane * H * W;
+    for (let i = 0; i < OH; i++) {
+      const h0 = rows.start[i]!;
+      const h1 = rows.end[i]!;
+      for (let j = 0; j < OW; j++, out++) {
+        const w0 = columns.start[j]!;
+        const w1 = columns.end[j]!;
+        const share = dys[out]! / ((h1 - h0) * (w1 - w0));
+        for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) dx[base + h * W + w]! += share;
+      }
+    }
+  }
+  const result = allocate(dy.dtype, dx.length);
+  result.set(dx);
+  return new Tensor(result, xShape);
+}

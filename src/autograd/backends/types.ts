@@ -1,0 +1,122 @@
+/**
+ * The `Kernels` seam: every primitive an op may call, and nothing about the graph.
+ *
+ * A kernel takes tensors and plain options and returns a new tensor; it never records
+ * gradients and never mutates its inputs. `cpu` implements every kernel with plain loops (the
+ * readable reference and the test oracle, in float32, float64 and int32); faster backends
+ * override the hot ones and inherit the rest. Options are data (tagged unions), not strings to
+ * parse, so a new padding mode does not compile until every backend handles it.
+ */
+import type { DType } from '../dtype.js';
+import type { Shape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+
+export type BackendName = 'cpu' | 'wasm' | 'webgpu';
+
+/** Elementwise functions of one argument. `erf` and `sign` exist for backward passes. */
+export type UnaryOp =
+  | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'sin' | 'cos' | 'tanh'
+  | 'sigmoid' | 'relu' | 'erf' | 'softplus' | 'square' | 'reciprocal' | 'floor' | 'ceil' | 'round'
+  | 'gelu' | 'geluTanh';
+
+/** Elementwise functions of one argument with a parameter. */
+export type ParamUnaryOp =
+  | { readonly kind: 'leakyRelu'; readonly slope: number }
+  | { readonly kind: 'elu'; readonly alpha: number }
+  | { readonly kind: 'clamp'; readonly min: number; readonly max: number };
+
+/** Broadcasting binary functions. Comparisons return int32 0/1 masks. */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
+export type CompareOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+
+export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
+
+/** Explicit amounts of zero padding on each side of the two spatial axes. */
+export interface Padding2d {
+  readonly top: number;
+  readonly bottom: number;
+  readonly left: number;
+  readonly right: number;
+}
+
+/** Convolution options, already resolved by the op ('same' becomes explicit padding). */
+export interface Conv2dAttrs {
+  readonly stride: readonly [number, number];
+  readonly padding: Padding2d;
+  readonly dilation: readonly [number, number];
+  readonly groups: number;
+}
+
+export interface Pool2dAttrs {
+  readonly kernel: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly padding: Padding2d;
+  readonly dilation: readonly [number, number];
+  /** avgPool only: whether padded zeros count in the divisor (PyTorch's default is true). */
+  readonly countIncludePad: boolean;
+}
+
+export interface Kernels {
+  readonly name: BackendName;
+
+  // ── elementwise ──
+  unary(op: UnaryOp, x: Tensor): Tensor;
+  unaryParam(op: ParamUnaryOp, x: Tensor): Tensor;
+  /** Broadcasting; the result dtype is `dtype` (the promoted dtype, chosen by the op). */
+  binary(op: BinaryOp, a: Tensor, b: Tensor, dtype: DType): Tensor;
+  /** Broadcasting comparison; returns an int32 tensor of 0 and 1. */
+  compare(op: CompareOp, a: Tensor, b: Tensor): Tensor;
+  /** out = cond ≠ 0 ? a : b, all three broadcast together; result dtype `dtype`. */
+  where(cond: Tensor, a: Tensor, b: Tensor, dtype: DType): Tensor;
+  cast(x: Tensor, dtype: DType): Tensor;
+  /** True when every element is finite (no NaN, no ±Inf). */
+  allFinite(x: Tensor): boolean;
+
+  // ── reductions ──
+  /** Reduces over `axes` (sorted, distinct, non-empty allowed to be all). */
+  reduce(op: ReduceOp, x: Tensor, axes: readonly number[], keepDim: boolean): Tensor;
+  /** Index of the max/min along one axis, as int32 (first one on ties). */
+  argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number, keepDim: boolean): Tensor;
+
+  // ── movement ──
+  /** out[i…] = x[perm…]: out.shape[j] = x.shape[perm[j]]. */
+  permute(x: Tensor, perm: readonly number[]): Tensor;
+  /** Materialises the broadcast of x to `shape`. */
+  broadcastTo(x: Tensor, shape: Shape): Tensor;
+  /** Strided slice: for each axis, start (inclusive), a positive step, and the output size. */
+  slice(x: Tensor, starts: readonly number[], steps: readonly number[], sizes: Shape): Tensor;
+  /** The adjoint of `slice`: zeros of `shape` with `x` written at the strided positions. */
+  sliceScatter(x: Tensor, shape: Shape, starts: readonly number[], steps: readonly number[]): Tensor;
+  concat(xs: readonly Tensor[], axis: number): Tensor;
+  /** Constant padding: `pads[i] = [before, after]` for each axis (non-negative). */
+  pad(x: Tensor, pads: readonly (readonly [number, number])[], value: number): Tensor;
+  /** torch.gather: out[i][j][k] = x[i][index[i][j][k]][k] for axis 1; index is int32. */
+  gather(x: Tensor, axis: number, index: Tensor): Tensor;
+  /** The adjoint of gather: zeros of `shape`, then out[…index…] += src[…]. */
+  scatterAdd(src: Tensor, axis: number, index: Tensor, shape: Shape): Tensor;
+  /** torch.index_select: picks whole slices along `axis` by a 1-D int32 index. */
+  indexSelect(x: Tensor, axis: number, index: Tensor): Tensor;
+  /** The adjoint of indexSelect: zeros of `shape`, slices of src added at index. */
+  indexAdd(src: Tensor, axis: number, index: Tensor, shape: Shape): Tensor;
+  /** int32 indices → one-hot rows of `dtype` with `numClasses` columns. */
+  oneHot(indices: Tensor, numClasses: number, dtype: DType): Tensor;
+
+  // ── linear algebra ──
+  /** [..., m, k] · [..., k, n] → [..., m, n], batch axes broadcast (both at least 2-D). */
+  matmul(a: Tensor, b: Tensor): Tensor;
+
+  // ── convolution and pooling (NCHW; weights [out, in/groups, kh, kw]) ──
+  conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor;
+  /** dX for y = conv2d(x, w): takes dy [N, O, OH, OW], returns [N, C, H, W] = `xShape`. */
+  conv2dBackpropInput(dy: Tensor, w: Tensor, xShape: Shape, attrs: Conv2dAttrs): Tensor;
+  /** dW for y = conv2d(x, w): takes x and dy, returns `wShape` = [O, C/groups, KH, KW]. */
+  conv2dBackpropFilter(x: Tensor, dy: Tensor, wShape: Shape, attrs: Conv2dAttrs): Tensor;
+  maxPool2d(x: Tensor, attrs: Pool2dAttrs): Tensor;
+  /** dX of maxPool2d: each dy goes to the (first) arg-max of its window in x. */
+  maxPool2dBackward(dy: Tensor, x: Tensor, attrs: Pool2dAttrs): Tensor;
+  avgPool2d(x: Tensor, attrs: Pool2dAttrs): Tensor;
+  avgPool2dBackward(dy: Tensor, xShape: Shape, attrs: Pool2dAttrs): Tensor;
+  /** PyTorch's adaptive average pooling: bin i spans [floor(i·H/OH), ceil((i+1)·H/OH)). */
+  adaptiveAvgPool2d(x: Tensor, outSize: readonly [number, number]): Tensor;
+  adaptiveAvgPool2dBackward(dy: Tensor, xShape: Shape): Tensor;
+}

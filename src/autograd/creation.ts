@@ -1,0 +1,145 @@
+/**
+ * creation — making tensors: from nested arrays or typed arrays, constant fills, ranges, the
+ * identity, and random draws from the one seeded generator (random.ts).
+ *
+ * These functions fill host memory once, at the edge of the system; everything that computes
+ * on existing tensors goes through the kernels.
+ */
+import { allocate, isDType, isFloat, type DataArray, type DType } from './dtype.js';
+import { defaultRandom, normal, type Random } from './random.js';
+import { checkShape, fmt, sizeOf, type Shape } from './shape.js';
+import { Tensor, type NestedArray } from './tensor.js';
+
+export interface CreateOptions {
+  readonly dtype?: DType;
+  readonly requiresGrad?: boolean;
+}
+
+export interface RandomOptions extends CreateOptions {
+  /** The generator to draw from (default: the global one, see `manualSeed`). */
+  readonly random?: Random;
+}
+
+function finish(t: Tensor, options: CreateOptions): Tensor {
+  if (options.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+function make(shape: Shape, dtype: DType, where: string, fill: (data: DataArray) => void): Tensor {
+  checkShape(shape, where);
+  if (!isDType(dtype)) throw new TypeError(`${where}: unknown dtype '${String(dtype)}' (use float32, float64 or int32)`);
+  const data = allocate(dtype, sizeOf(shape));
+  fill(data);
+  return new Tensor(data, shape);
+}
+
+function inferShape(values: NestedArray, where: string): number[] {
+  const shape: number[] = [];
+  let level: NestedArray = values;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    level = (level as readonly NestedArray[])[0] ?? 0;
+    if (level === undefined) break;
+  }
+  // Reject ragged input: every sub-array at depth d must have length shape[d].
+  const check = (v: NestedArray, depth: number): void => {
+    if (depth === shape.length) {
+      if (typeof v !== 'number') throw new TypeError(`${where}: expected a number at depth ${depth}, got ${Array.isArray(v) ? 'an array' : typeof v}`);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) {
+      throw new RangeError(`${where}: ragged nested array: expected length ${shape[depth]} at depth ${depth}`);
+    }
+    for (const x of v as readonly NestedArray[]) check(x, depth + 1);
+  };
+  check(values, 0);
+  return shape;
+}
+
+/**
+ * A tensor from nested arrays (shape inferred) or from a typed/flat array with an explicit shape.
+ * @example tensor([[1, 2], [3, 4]]).shape  // [2, 2]
+ */
+export function tensor(values: NestedArray | DataArray | readonly number[], shapeOrOptions?: Shape | CreateOptions, maybeOptions: CreateOptions = {}): Tensor {
+  const explicitShape = Array.isArray(shapeOrOptions) ? (shapeOrOptions as Shape) : undefined;
+  const options = (explicitShape ? maybeOptions : (shapeOrOptions as CreateOptions | undefined)) ?? {};
+  const isTyped = ArrayBuffer.isView(values);
+  const shape = explicitShape ?? (isTyped ? [(values as DataArray).length] : inferShape(values as NestedArray, 'tensor'));
+  const fallback: DType = values instanceof Float64Array ? 'float64' : values instanceof Int32Array ? 'int32' : 'float32';
+  const dtype = options.dtype ?? fallback;
+  const flat: ArrayLike<number> = isTyped ? (values as DataArray) : typeof values === 'number' ? [values] : (values as readonly NestedArray[]).flat(Infinity as 1) as number[];
+  if (flat.length !== sizeOf(shape)) {
+    throw new RangeError(`tensor: ${flat.length} values cannot fill shape ${fmt(shape)}`);
+  }
+  return finish(make(shape, dtype, 'tensor', (data) => data.set(flat)), options);
+}
+
+export const scalar = (value: number, options: CreateOptions = {}): Tensor => tensor(value, [], options);
+
+export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
+  return finish(make(shape, options.dtype ?? 'float32', 'full', (d) => d.fill(value)), options);
+}
+export const zeros = (shape: Shape, options: CreateOptions = {}): Tensor => full(shape, 0, options);
+export const ones = (shape: Shape, options: CreateOptions = {}): Tensor => full(shape, 1, options);
+
+const like = (t: Tensor, options: CreateOptions): CreateOptions => ({ dtype: t.dtype, ...options });
+export const zerosLike = (t: Tensor, options: CreateOptions = {}): Tensor => zeros(t.shape, like(t, options));
+export const onesLike = (t: Tensor, options: CreateOptions = {}): Tensor => ones(t.shape, like(t, options));
+export const fullLike = (t: Tensor, value: number, options: CreateOptions = {}): Tensor => full(t.shape, value, like(t, options));
+
+/**
+ * Values start, start + step, … up to but excluding stop (one argument: 0 … stop − 1).
+ * @example arange(5).toArray()  // [0, 1, 2, 3, 4]
+ */
+export function arange(start: number, stop?: number, step = 1, options: CreateOptions = {}): Tensor {
+  const [from, to] = stop === undefined ? [0, start] : [start, stop];
+  if (step === 0 || !Number.isFinite(step)) throw new RangeError(`arange: step must be a non-zero finite number, got ${step}`);
+  const n = Math.max(0, Math.ceil((to - from) / step));
+  const dtype = options.dtype ?? ([from, to, step].every(Number.isInteger) ? 'int32' : 'float32');
+  return finish(make([n], dtype, 'arange', (d) => { for (let i = 0; i < n; i++) d[i] = from + i * step; }), options);
+}
+
+/** `steps` evenly spaced values from start to end, both included. */
+export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
+  return finish(make([steps], options.dtype ?? 'float32', 'linspace', (d) => {
+    for (let i = 0; i < steps; i++) d[i] = i === steps - 1 ? end : start + i * delta;
+  }), options);
+}
+
+/** The n × m identity (m defaults to n). */
+export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
+  return finish(make([n, m], options.dtype ?? 'float32', 'eye', (d) => { for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1; }), options);
+}
+
+function floatDType(options: CreateOptions, where: string): DType {
+  const dtype = options.dtype ?? 'float32';
+  if (!isFloat(dtype)) throw new TypeError(`${where}: dtype must be float32 or float64, got ${dtype}`);
+  return dtype;
+}
+
+/** Uniform draws in [0, 1). */
+export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
+  const random = options.random ?? defaultRandom();
+  return finish(make(shape, floatDType(options, 'rand'), 'rand', (d) => { for (let i = 0; i < d.length; i++) d[i] = random(); }), options);
+}
+
+/** Standard normal draws. */
+export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
+  const random = options.random ?? defaultRandom();
+  return finish(make(shape, floatDType(options, 'randn'), 'randn', (d) => { for (let i = 0; i < d.length; i++) d[i] = normal(random); }), options);
+}
+
+/** Uniform integers in [low, high), int32 by default. */
+export function randint(low: number, high: number, shape: Shape, options: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
+    throw new RangeError(`randint: need integers low < high, got low=${low}, high=${high}`);
+  }
+  const random = options.random ?? defaultRandom();
+  return make(shape, options.dtype ?? 'int32', 'randint', (d) => { for (let i = 0; i < d.length; i++) d[i] = low + Math.floor(random() * (high - low)); });
+}
+
+export const randLike = (t: Tensor, options: RandomOptions = {}): Tensor => rand(t.shape, { dtype: t.dtype, ...options });
+export const randnLike = (t: Tensor, options: RandomOptions = {}): Tensor => randn(t.shape, { dtype: t.dtype, ...options });
+export const randintLike = (t: Tensor, low: number, high: number, options: RandomOptions = {}): Tensor => randint(low, high, t.shape, options);

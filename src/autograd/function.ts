@@ -1,0 +1,134 @@
+/**
+ * function — the contract every differentiable op fulfils, and `apply()`, the ONE place where
+ * graph nodes are made.
+ *
+ * An op is a pair of functions (PyTorch's `autograd.Function`):
+ *   forward(ctx, inputs, attrs)  → output        computes values with kernels, saves what backward needs
+ *   backward(ctx, dOut, attrs)   → one gradient per input (null where an input needs none)
+ * `apply` runs forward with recording switched off, then — if any input requires a gradient and
+ * recording is on — attaches a `Node` to the output that remembers the inputs and how to call
+ * backward. The engine (engine.ts) later walks these nodes in reverse topological order.
+ *
+ * Users define their own ops the same way: write an `OpDef` and call `apply`, or wrap it once
+ * with `defineOp` (see the example on `defineOp`).
+ */
+import { kernels } from './backends/index.js';
+import type { Tensor } from './tensor.js';
+
+/** One gradient per input, or null where the input is not differentiable. */
+export type GradsOf<Inputs extends readonly Tensor[]> = { readonly [K in keyof Inputs]: Tensor | null };
+
+export interface OpDef<Inputs extends readonly Tensor[], Attrs = undefined> {
+  /** Also the name used in error messages, anomaly reports and benchmark tables. */
+  readonly name: string;
+  forward(ctx: Context, inputs: Inputs, attrs: Attrs): Tensor;
+  backward(ctx: Context, dOut: Tensor, attrs: Attrs): GradsOf<Inputs>;
+}
+
+/** What forward leaves for backward: saved tensors and which inputs need a gradient. */
+export class Context {
+  /** Tensors forward saved for backward (inputs or the output). Emptied when the graph is released. */
+  saved: readonly Tensor[] = [];
+  /** needsInputGrad[i] is true when input i requires a gradient; backward may skip the others. */
+  readonly needsInputGrad: readonly boolean[];
+
+  constructor(needsInputGrad: readonly boolean[]) {
+    this.needsInputGrad = needsInputGrad;
+  }
+
+  save(...tensors: Tensor[]): void {
+    this.saved = tensors;
+  }
+}
+
+/** A recorded application of an op: the edge list of the graph. */
+export interface Node {
+  readonly name: string;
+  readonly inputs: readonly Tensor[];
+  /** Calls the op's backward with its context and attrs. */
+  readonly backward: (dOut: Tensor) => readonly (Tensor | null)[];
+  released: boolean;
+  release(): void;
+}
+
+let gradEnabled = true;
+let anomalyMode = false;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+function withGrad<T>(enabled: boolean, fn: () => T): T {
+  const previous = gradEnabled;
+  gradEnabled = enabled;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
+/**
+ * Runs `fn` without recording a graph: tensors made inside have no creator.
+ * @example noGrad(() => x.mul(2)).requiresGrad  // false
+ */
+export const noGrad = <T>(fn: () => T): T => withGrad(false, fn);
+
+/** Runs `fn` with recording on, even inside `noGrad`. */
+export const enableGrad = <T>(fn: () => T): T => withGrad(true, fn);
+
+/**
+ * Switches anomaly detection on or off: when on, the first forward or backward that produces a
+ * NaN or ±Inf throws an error naming the op. It costs one scan of every tensor, so it is off by default.
+ */
+export function detectAnomaly(enabled: boolean): void {
+  anomalyMode = enabled;
+}
+
+export function isAnomalyEnabled(): boolean {
+  return anomalyMode;
+}
+
+/** Applies `op` to `inputs`, recording a graph node when a gradient will be needed. */
+export function apply<Inputs extends readonly Tensor[], Attrs>(op: OpDef<Inputs, Attrs>, inputs: Inputs, attrs: Attrs): Tensor {
+  const recording = gradEnabled;
+  const needsInputGrad = inputs.map((t) => recording && t.requiresGrad);
+  const ctx = new Context(needsInputGrad);
+  let out = withGrad(false, () => op.forward(ctx, inputs, attrs));
+  if (anomalyMode && !kernels().allFinite(out)) {
+    throw new Error(`detectAnomaly: ${op.name} forward produced NaN or Inf (output shape [${out.shape.join(',')}])`);
+  }
+  if (!needsInputGrad.some(Boolean)) return out;
+  // The output must be a fresh tensor to carry a creator; an op that returned an input (or an
+  // already-recorded tensor) gets a new tensor over the same storage.
+  if (out.requiresGrad || inputs.includes(out)) out = out.alias();
+  out.requiresGrad = true;
+  const node: Node = {
+    name: op.name,
+    inputs,
+    backward: (dOut) => op.backward(ctx, dOut, attrs) as readonly (Tensor | null)[],
+    released: false,
+    release() {
+      ctx.saved = [];
+      this.released = true;
+    },
+  };
+  out.creator = node;
+  return out;
+}
+
+/**
+ * Wraps an op definition into a plain function, PyTorch's `Function.apply` in one line.
+ *
+ * @example
+ * // cube(x) = x³ with a hand-written backward dX = 3x² · dOut
+ * const cube = defineOp<[Tensor]>({
+ *   name: 'Cube',
+ *   forward(ctx, [x]) { ctx.save(x); return x.mul(x).mul(x); },
+ *   backward(ctx, dOut) { const [x] = ctx.saved as [Tensor]; return [dOut.mul(x.mul(x)).mul(3)]; },
+ * });
+ * cube(tensor([2])).item()  // 8
+ */
+export function defineOp<Inputs extends readonly Tensor[]>(op: OpDef<Inputs, undefined>): (...inputs: Inputs) => Tensor {
+  return (...inputs: Inputs) => apply(op, inputs, undefined);
+}

@@ -1,0 +1,12 @@
+/** The autograd package: tensors, ops, the engine and the tools to prove gradients. */
+export { Tensor, type NestedArray } from './tensor.js';
+export type { DType, FloatDType, DataArray } from './dtype.js';
+export type { Shape } from './shape.js';
+export * from './creation.js';
+export * from './ops/index.js';
+export { apply, defineOp, noGrad, enableGrad, isGradEnabled, detectAnomaly, Context, type OpDef, type GradsOf, type Node } from './function.js';
+export { backward, type BackwardOptions } from './engine.js';
+export { gradcheck, type GradcheckOptions } from './gradcheck.js';
+export { manualSeed, seededRandom, type Random } from './random.js';
+export { kernels, useKernels } from './backends/index.js';
+export type { Kernels } from './backends/types.js';

@@ -1,0 +1,151 @@
+/**
+ * elementwise — broadcasting binary ops: add, sub, mul, div, pow, maximum, minimum; the
+ * comparisons (eq … ge, not differentiable) and where.
+ *
+ * Broadcasting has an adjoint. If a of shape [3] is added to every row of b [4, 3], each a_j
+ * feeds 4 outputs, so ∂L/∂a_j = Σ_i ∂L/∂y_ij: the gradient of a broadcast input sums dY over the
+ * axes it was broadcast along (`sumToShape`). Every backward below ends with it.
+ *
+ *   y = a + b     dA = dY              dB = dY
+ *   y = a − b     dA = dY              dB = −dY
+ *   y = a · b     dA = dY · b          dB = dY · a
+ *   y = a / b     dA = dY / b          dB = −dY · a / b²
+ *   y = a^b       dA = dY · b · a^(b−1) dB = dY · y · ln a   (0 where a = 0, as PyTorch)
+ *   y = max(a,b)  dA = dY · [a > b] + ½ dY · [a = b]   (ties split the gradient, as PyTorch)
+ */
+import { apply, type OpDef } from '../function.js';
+import { kernels } from '../backends/index.js';
+import type { BinaryOp, CompareOp } from '../backends/types.js';
+import { isFloat, promote, type DType } from '../dtype.js';
+import { broadcastShapes } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { lift, checkTensor, type TensorLike } from './helpers.js';
+import { sumToShape } from './reduce.js';
+import { log } from './unary.js';
+
+type Pair = readonly [Tensor, Tensor];
+
+/** dtype of a binary result; true division of integers gives float32, as in PyTorch. */
+function resultDType(op: BinaryOp, a: Tensor, b: Tensor): DType {
+  const dtype = promote(a.dtype, b.dtype);
+  return (op === 'div' || op === 'pow') && dtype === 'int32' ? (op === 'div' ? 'float32' : 'int32') : dtype;
+}
+
+/** Gradients only for float inputs that need them; broadcast axes summed away. */
+function grads(ctx: { needsInputGrad: readonly boolean[] }, [a, b]: Pair, dA: () => Tensor, dB: () => Tensor): [Tensor | null, Tensor | null] {
+  return [
+    ctx.needsInputGrad[0] && isFloat(a.dtype) ? sumToShape(dA(), a.shape) : null,
+    ctx.needsInputGrad[1] && isFloat(b.dtype) ? sumToShape(dB(), b.shape) : null,
+  ];
+}
+
+function binaryDef(name: string, op: BinaryOp, backward: (dY: Tensor, a: Tensor, b: Tensor, y: Tensor) => [() => Tensor, () => Tensor]): OpDef<Pair> {
+  return {
+    name,
+    forward(ctx, [a, b]) {
+      broadcastShapes(a.shape, b.shape, name.toLowerCase());
+      const y = kernels().binary(op, a, b, resultDType(op, a, b));
+      ctx.save(a, b, y);
+      return y;
+    },
+    backward(ctx, dY) {
+      const [a, b, y] = ctx.saved as [Tensor, Tensor, Tensor];
+      const [dA, dB] = backward(dY, a, b, y);
+      return grads(ctx, [a, b], dA, dB);
+    },
+  };
+}
+
+const Add = binaryDef('Add', 'add', (dY) => [() => dY, () => dY]);
+const Sub = binaryDef('Sub', 'sub', (dY) => [() => dY, () => neg(dY)]);
+const Mul = binaryDef('Mul', 'mul', (dY, a, b) => [() => mul(dY, b), () => mul(dY, a)]);
+const Div = binaryDef('Div', 'div', (dY, a, b) => [() => div(dY, b), () => neg(div(mul(dY, a), mul(b, b)))]);
+const Pow = binaryDef('Pow', 'pow', (dY, a, b, y) => [
+  () => mul(dY, mul(b, pow(a, sub(b, 1)))),
+  () => mul(dY, where(eq(a, 0), 0, mul(y, log(a)))),
+]);
+// Ties split the gradient in half between the two inputs, as in PyTorch.
+const tieSplit = (dY: Tensor, wins: Tensor, ties: Tensor): Tensor => mul(dY, add(wins, mul(ties, 0.5)));
+const Maximum = binaryDef('Maximum', 'maximum', (dY, a, b) => [() => tieSplit(dY, gt(a, b), eq(a, b)), () => tieSplit(dY, lt(a, b), eq(a, b))]);
+const Minimum = binaryDef('Minimum', 'minimum', (dY, a, b) => [() => tieSplit(dY, lt(a, b), eq(a, b)), () => tieSplit(dY, gt(a, b), eq(a, b))]);
+
+function binary(def: OpDef<Pair>, a: TensorLike, b: TensorLike, name: string): Tensor {
+  if (typeof a === 'number' && typeof b === 'number') throw new TypeError(`${name}: at least one argument must be a Tensor`);
+  const ta = typeof a === 'number' ? lift(a, b as Tensor, name) : a;
+  const tb = lift(b, ta, name);
+  checkTensor(ta, name, 'first argument');
+  checkTensor(tb, name, 'second argument');
+  return apply(def, [ta, tb], undefined);
+}
+
+/** a + b with broadcasting. @example add(tensor([1, 2]), 1).toArray()  // [2, 3] */
+export const add = (a: TensorLike, b: TensorLike): Tensor => binary(Add, a, b, 'add');
+export const sub = (a: TensorLike, b: TensorLike): Tensor => binary(Sub, a, b, 'sub');
+export const mul = (a: TensorLike, b: TensorLike): Tensor => binary(Mul, a, b, 'mul');
+export const div = (a: TensorLike, b: TensorLike): Tensor => binary(Div, a, b, 'div');
+export const pow = (a: TensorLike, b: TensorLike): Tensor => binary(Pow, a, b, 'pow');
+export const maximum = (a: TensorLike, b: TensorLike): Tensor => binary(Maximum, a, b, 'maximum');
+export const minimum = (a: TensorLike, b: TensorLike): Tensor => binary(Minimum, a, b, 'minimum');
+
+const Neg: OpDef<readonly [Tensor]> = {
+  name: 'Neg',
+  forward(_ctx, [x]) {
+    return kernels().unary('neg', x);
+  },
+  backward(_ctx, dY) {
+    return [neg(dY)]; // y = −x, dX = −dY
+  },
+};
+
+/** −x. */
+export function neg(x: Tensor): Tensor {
+  checkTensor(x, 'neg');
+  return apply(Neg, [x], undefined);
+}
+
+function comparison(op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
+  const ta = typeof a === 'number' ? lift(a, b as Tensor, op) : a;
+  const tb = lift(b, ta, op);
+  checkTensor(ta, op);
+  return kernels().compare(op, ta, tb); // a step function: no gradient, so no graph node
+}
+
+/** Elementwise a == b as an int32 0/1 mask (not differentiable). */
+export const eq = (a: TensorLike, b: TensorLike): Tensor => comparison('eq', a, b);
+export const ne = (a: TensorLike, b: TensorLike): Tensor => comparison('ne', a, b);
+export const lt = (a: TensorLike, b: TensorLike): Tensor => comparison('lt', a, b);
+export const le = (a: TensorLike, b: TensorLike): Tensor => comparison('le', a, b);
+export const gt = (a: TensorLike, b: TensorLike): Tensor => comparison('gt', a, b);
+export const ge = (a: TensorLike, b: TensorLike): Tensor => comparison('ge', a, b);
+
+/**
+ * where(cond, a, b) — a where cond ≠ 0, else b; all three broadcast together.
+ * Backward: each output element came from exactly one of a or b, so
+ *   dA = sumToShape(where(cond, dY, 0), a.shape)   dB = sumToShape(where(cond, 0, dY), b.shape)
+ * and the mask gets no gradient.
+ */
+const Where: OpDef<readonly [Tensor, Tensor, Tensor]> = {
+  name: 'Where',
+  forward(ctx, [cond, a, b]) {
+    ctx.save(cond, a, b);
+    return kernels().where(cond, a, b, promote(a.dtype, b.dtype));
+  },
+  backward(ctx, dY) {
+    const [cond, a, b] = ctx.saved as [Tensor, Tensor, Tensor];
+    return [
+      null,
+      ctx.needsInputGrad[1] ? sumToShape(where(cond, dY, 0), a.shape) : null,
+      ctx.needsInputGrad[2] ? sumToShape(where(cond, 0, dY), b.shape) : null,
+    ];
+  },
+};
+
+/** Picks from a where cond is non-zero (a boolean-like 0/1 mask), else from b. */
+export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  checkTensor(cond, 'where', 'condition');
+  const like = a instanceof Tensor ? a : b instanceof Tensor ? b : cond.dtype === 'int32' ? lift(0, cond, 'where').to('float32') : cond;
+  const ta = lift(a, like, 'where');
+  const tb = lift(b, ta, 'where');
+  broadcastShapes(broadcastShapes(cond.shape, ta.shape, 'where'), tb.shape, 'where');
+  return apply(Where, [cond, ta, tb], undefined);
+}

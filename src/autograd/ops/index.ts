@@ -1,0 +1,10 @@
+/** Every differentiable (and a few non-differentiable) op, as plain functions. */
+export { cast, clone } from './cast.js';
+export { add, sub, mul, div, pow, maximum, minimum, neg, eq, ne, lt, le, gt, ge, where } from './elementwise.js';
+export { exp, log, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, softplus, clamp, erf } from './unary.js';
+export { sum, mean, max, min, variance, std, logSumExp, sumToShape, argmax, argmin, type VarOptions } from './reduce.js';
+export { softmax, logSoftmax } from './softmax.js';
+export { reshape, flatten, squeeze, unsqueeze, permute, transpose, broadcastTo } from './shape.js';
+export { slice, cat, stack, split, chunk, pad, gather, indexSelect, oneHot, type SliceRange } from './indexing.js';
+export { matmul } from './matmul.js';
+export type { TensorLike } from './helpers.js';

@@ -1,0 +1,210 @@
+/**
+ * reduce — sum, mean, max, min, var, std and logSumExp over any axes (with keepDim), the
+ * broadcast adjoint `sumToShape`, and the non-differentiable argmax / argmin.
+ *
+ * Every reduction maps many inputs to one output, so its backward spreads dY back over the
+ * reduced axes: we reshape dY to the keepDim shape and broadcast it to x's shape ("expand").
+ *   sum        y = Σ x              dX = expand(dY)
+ *   mean       y = Σ x / n          dX = expand(dY) / n
+ *   max, min   only the arg-extrema matter: dX = expand(dY) · [x = y] / (number of ties)
+ *              (ties share the gradient evenly, as PyTorch's amax does)
+ *   var        y = Σ (x − μ)² / (n − c)   (c = 1 for the unbiased estimate, the default)
+ *              ∂y/∂x_i = 2(x_i − μ)/(n − c): the −2Σ(x − μ)/(n−c) · ∂μ/∂x_i term vanishes
+ *              because Σ(x − μ) = 0.  dX = expand(dY) · 2(x − μ) / (n − c)
+ *   std        s = √var:  dX = expand(dY) · (x − μ) / ((n − c) · s)
+ *   logSumExp  y = m + log Σ exp(x − m), m = max x (so exp never overflows)
+ *              ∂y/∂x_i = exp(x_i − y) = softmax(x)_i: dX = expand(dY) · exp(x − y)
+ */
+import { apply, type OpDef } from '../function.js';
+import { kernels } from '../backends/index.js';
+import type { ReduceOp } from '../backends/types.js';
+import { fmt, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, type Shape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { add, div, eq, mul, sub } from './elementwise.js';
+import { checkTensor, lift, requireFloat } from './helpers.js';
+import { broadcastTo, reshape } from './shape.js';
+import { exp, log, sqrt } from './unary.js';
+
+type Axes = number | readonly number[] | undefined;
+
+interface ReduceAttrs {
+  readonly axes: readonly number[];
+  readonly keepDim: boolean;
+}
+
+/** The shape of a reduction's output had keepDim been true. */
+const keptShape = (shape: Shape, axes: readonly number[]): number[] => shape.map((d, i) => (axes.includes(i) ? 1 : d));
+
+/** dY (reduced shape) broadcast back to x's shape. */
+const expand = (dY: Tensor, x: Tensor, axes: readonly number[]): Tensor => broadcastTo(reshape(dY, keptShape(x.shape, axes)), x.shape);
+
+const countOf = (x: Tensor, axes: readonly number[]): number => sizeOf(axes.map((a) => x.shape[a]!));
+
+const Sum: OpDef<readonly [Tensor], ReduceAttrs> = {
+  name: 'Sum',
+  forward(ctx, [x], { axes, keepDim }) {
+    ctx.save(x);
+    return kernels().reduce('sum', x, axes, keepDim);
+  },
+  backward(ctx, dY, { axes }) {
+    return [expand(dY, ctx.saved[0]!, axes)];
+  },
+};
+
+const Mean: OpDef<readonly [Tensor], ReduceAttrs> = {
+  name: 'Mean',
+  forward(ctx, [x], { axes, keepDim }) {
+    ctx.save(x);
+    return kernels().binary('div', kernels().reduce('sum', x, axes, keepDim), lift(countOf(x, axes), x, 'mean'), x.dtype);
+  },
+  backward(ctx, dY, { axes }) {
+    const x = ctx.saved[0]!;
+    return [div(expand(dY, x, axes), countOf(x, axes))];
+  },
+};
+
+function extremum(name: 'Max' | 'Min', op: ReduceOp): OpDef<readonly [Tensor], ReduceAttrs> {
+  return {
+    name,
+    forward(ctx, [x], { axes, keepDim }) {
+      const y = kernels().reduce(op, x, axes, keepDim);
+      ctx.save(x, y);
+      return y;
+    },
+    backward(ctx, dY, { axes }) {
+      const [x, y] = ctx.saved as [Tensor, Tensor];
+      const isExtremum = eq(x, expand(y, x, axes)); // 0/1 mask of the arg-extrema
+      const ties = sum(isExtremum, axes, true);
+      return [mul(expand(dY, x, axes), div(isExtremum, expand(ties, x, axes)))];
+    },
+  };
+}
+const Max = extremum('Max', 'max');
+const Min = extremum('Min', 'min');
+
+interface VarAttrs extends ReduceAttrs {
+  readonly correction: number;
+}
+
+function centred(x: Tensor, axes: readonly number[]): Tensor {
+  return sub(x, mean(x, axes, true));
+}
+
+const Var: OpDef<readonly [Tensor], VarAttrs> = {
+  name: 'Var',
+  forward(ctx, [x], { axes, keepDim, correction }) {
+    ctx.save(x);
+    const d = centred(x, axes);
+    return div(sum(mul(d, d), axes, keepDim), Math.max(0, countOf(x, axes) - correction));
+  },
+  backward(ctx, dY, { axes, correction }) {
+    const x = ctx.saved[0]!;
+    const scale = 2 / Math.max(0, countOf(x, axes) - correction);
+    return [mul(expand(dY, x, axes), mul(centred(x, axes), scale))];
+  },
+};
+
+const Std: OpDef<readonly [Tensor], VarAttrs> = {
+  name: 'Std',
+  forward(ctx, [x], attrs) {
+    const s = sqrt(apply(Var, [x], attrs));
+    ctx.save(x, s);
+    return s;
+  },
+  backward(ctx, dY, { axes, correction }) {
+    const [x, s] = ctx.saved as [Tensor, Tensor];
+    const denominator = mul(expand(s, x, axes), Math.max(0, countOf(x, axes) - correction));
+    return [mul(expand(dY, x, axes), div(centred(x, axes), denominator))];
+  },
+};
+
+const LogSumExp: OpDef<readonly [Tensor], ReduceAttrs> = {
+  name: 'LogSumExp',
+  forward(ctx, [x], { axes, keepDim }) {
+    // Shift by the max so exp never overflows; where the max is ±∞ (a row of −∞) shift by 0.
+    const k = kernels();
+    const m = k.reduce('max', x, axes, true);
+    const infinite = k.compare('eq', k.unary('abs', m), lift(Infinity, m, 'logSumExp'));
+    const shift = k.where(infinite, lift(0, m, 'logSumExp'), m, x.dtype);
+    const y = add(log(sum(exp(sub(x, shift)), axes, true)), shift);
+    ctx.save(x, y);
+    return keepDim ? y : reshape(y, y.shape.filter((_, i) => !axes.includes(i)));
+  },
+  backward(ctx, dY, { axes }) {
+    const [x, y] = ctx.saved as [Tensor, Tensor];
+    return [mul(expand(dY, x, axes), exp(sub(x, y)))];
+  },
+};
+
+function reduction<A extends ReduceAttrs>(def: OpDef<readonly [Tensor], A>, op: string, x: Tensor, axes: Axes, extra: Omit<A, keyof ReduceAttrs>, keepDim: boolean): Tensor {
+  checkTensor(x, op);
+  const list = normalizeAxes(axes, x.ndim, op);
+  return apply(def, [x], { axes: list, keepDim, ...extra } as unknown as A);
+}
+
+/** Σ x over `axes` (all by default). @example sum(tensor([[1, 2], [3, 4]]), 0).toArray()  // [4, 6] */
+export const sum = (x: Tensor, axes?: Axes, keepDim = false): Tensor => reduction(Sum, 'sum', x, axes, {}, keepDim);
+
+export function mean(x: Tensor, axes?: Axes, keepDim = false): Tensor {
+  requireFloat(x, 'mean');
+  return reduction(Mean, 'mean', x, axes, {}, keepDim);
+}
+
+export function max(x: Tensor, axes?: Axes, keepDim = false): Tensor {
+  if (x?.size === 0) throw new RangeError(`max: cannot reduce an empty tensor ${fmt(x.shape)}`);
+  return reduction(Max, 'max', x, axes, {}, keepDim);
+}
+
+export function min(x: Tensor, axes?: Axes, keepDim = false): Tensor {
+  if (x?.size === 0) throw new RangeError(`min: cannot reduce an empty tensor ${fmt(x.shape)}`);
+  return reduction(Min, 'min', x, axes, {}, keepDim);
+}
+
+export interface VarOptions {
+  /** Divide by n − 1 (true, the default, as PyTorch) or by n. */
+  readonly unbiased?: boolean;
+  readonly keepDim?: boolean;
+}
+
+/** The variance over `axes` (unbiased by default, as torch.var). */
+export function variance(x: Tensor, axes?: Axes, options: VarOptions = {}): Tensor {
+  requireFloat(x, 'var');
+  const correction = options.unbiased === false ? 0 : 1;
+  return reduction(Var, 'var', x, axes, { correction }, options.keepDim ?? false);
+}
+
+/** The standard deviation over `axes` (unbiased by default). */
+export function std(x: Tensor, axes?: Axes, options: VarOptions = {}): Tensor {
+  requireFloat(x, 'std');
+  const correction = options.unbiased === false ? 0 : 1;
+  return reduction(Std, 'std', x, axes, { correction }, options.keepDim ?? false);
+}
+
+/** log Σ exp(x) over `axes`, computed without overflow. */
+export function logSumExp(x: Tensor, axes?: Axes, keepDim = false): Tensor {
+  requireFloat(x, 'logSumExp');
+  return reduction(LogSumExp, 'logSumExp', x, axes, {}, keepDim);
+}
+
+/**
+ * Sums `g` down to `shape`, the adjoint of broadcasting `shape` up to g's shape: leading axes
+ * g has and `shape` lacks are summed away, and so are axes where `shape` has size 1.
+ */
+export function sumToShape(g: Tensor, shape: Shape): Tensor {
+  if (shapesEqual(g.shape, shape)) return g;
+  const lead = g.ndim - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < g.ndim; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
+  return reshape(sum(g, axes, true), shape);
+}
+
+function argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined, keepDim: boolean): Tensor {
+  checkTensor(x, op);
+  if (x.size === 0) throw new RangeError(`${op}: cannot reduce an empty tensor ${fmt(x.shape)}`);
+  if (axis === undefined) return kernels().argReduce(op, reshape(x, [x.size]), 0, false);
+  return kernels().argReduce(op, x, normalizeAxis(axis, x.ndim, op), keepDim);
+}
+
+/** Index of the largest value along `axis` (of the flattened tensor when omitted), int32. */
+export const argmax = (x: Tensor, axis?: number, keepDim = false): Tensor => argReduce('argmax', x, axis, keepDim);
+export const argmin = (x: Tensor, axis?: number, keepDim = false): Tensor => argReduce('argmin', x, axis, keepDim);

@@ -1,0 +1,145 @@
+/**
+ * unary — elementwise functions of one tensor and their derivatives.
+ *
+ * For y = f(x) applied elementwise, ∂L/∂x_i = ∂L/∂y_i · f′(x_i): the backward is dY times the
+ * derivative, elementwise. Where f′ is neatest in terms of the output we save y instead of x:
+ *   exp      f′ = y                   sigmoid  f′ = y (1 − y)
+ *   tanh     f′ = 1 − y²              sqrt     f′ = 1 / (2y)
+ *   rsqrt    f′ = −½ x^(−3/2) = −½ y³
+ * and otherwise x:
+ *   log      f′ = 1/x                 abs      f′ = sign(x)
+ *   sin      f′ = cos x               cos      f′ = −sin x
+ *   relu     f′ = [x > 0]             leakyRelu f′ = [x > 0] + slope · [x ≤ 0]
+ *   elu      f′ = 1 if x > 0 else y + α        softplus  f′ = sigmoid(x)
+ *   clamp    f′ = [min ≤ x ≤ max]      erf      f′ = 2/√π · e^(−x²)
+ *   gelu     y = x Φ(x)               f′ = Φ(x) + x φ(x)   (Φ, φ: standard normal cdf, pdf)
+ *   gelu, tanh approximation  y = ½x(1 + tanh u), u = √(2/π)(x + 0.044715x³)
+ *            f′ = ½(1 + tanh u) + ½x(1 − tanh²u) · √(2/π)(1 + 3·0.044715x²)
+ */
+import { apply, type OpDef } from '../function.js';
+import { kernels } from '../backends/index.js';
+import type { ParamUnaryOp, UnaryOp } from '../backends/types.js';
+import type { Tensor } from '../tensor.js';
+import { add, div, ge, gt, le, mul, neg, sub, where } from './elementwise.js';
+import { requireFloat } from './helpers.js';
+
+type One = readonly [Tensor];
+
+/** Which tensor backward reads: the input x or the output y. */
+type Uses = 'x' | 'y';
+
+function unaryDef<A>(name: string, uses: Uses, forward: (x: Tensor, attrs: A) => Tensor, derivative: (dY: Tensor, saved: Tensor, attrs: A) => Tensor): OpDef<One, A> {
+  return {
+    name,
+    forward(ctx, [x], attrs) {
+      const y = forward(x, attrs);
+      ctx.save(uses === 'x' ? x : y);
+      return y;
+    },
+    backward(ctx, dY, attrs) {
+      return [derivative(dY, ctx.saved[0]!, attrs)];
+    },
+  };
+}
+
+const k = (op: UnaryOp) => (x: Tensor): Tensor => kernels().unary(op, x);
+const kp = (x: Tensor, op: ParamUnaryOp): Tensor => kernels().unaryParam(op, x);
+
+const Exp = unaryDef('Exp', 'y', k('exp'), (dY, y) => mul(dY, y));
+const Log = unaryDef('Log', 'x', k('log'), (dY, x) => div(dY, x));
+const Sqrt = unaryDef('Sqrt', 'y', k('sqrt'), (dY, y) => div(mul(dY, 0.5), y));
+const Rsqrt = unaryDef('Rsqrt', 'y', k('rsqrt'), (dY, y) => mul(dY, mul(mul(mul(y, y), y), -0.5)));
+const Abs = unaryDef('Abs', 'x', k('abs'), (dY, x) => mul(dY, sign(x)));
+const Sin = unaryDef('Sin', 'x', k('sin'), (dY, x) => mul(dY, cos(x)));
+const Cos = unaryDef('Cos', 'x', k('cos'), (dY, x) => neg(mul(dY, sin(x))));
+const Tanh = unaryDef('Tanh', 'y', k('tanh'), (dY, y) => mul(dY, sub(1, mul(y, y))));
+const Sigmoid = unaryDef('Sigmoid', 'y', k('sigmoid'), (dY, y) => mul(dY, mul(y, sub(1, y))));
+const Relu = unaryDef('Relu', 'x', k('relu'), (dY, x) => mul(dY, gt(x, 0)));
+const Erf = unaryDef('Erf', 'x', k('erf'), (dY, x) => mul(dY, mul(exp(mul(mul(x, x), -1)), 2 / Math.sqrt(Math.PI))));
+const Softplus = unaryDef('Softplus', 'x', k('softplus'), (dY, x) => mul(dY, sigmoid(x)));
+const LeakyRelu = unaryDef<number>('LeakyRelu', 'x', (x, slope) => kp(x, { kind: 'leakyRelu', slope }),
+  (dY, x, slope) => mul(dY, where(gt(x, 0), 1, slope)));
+const Clamp = unaryDef<readonly [number, number]>('Clamp', 'x', (x, [min, max]) => kp(x, { kind: 'clamp', min, max }),
+  (dY, x, [min, max]) => mul(dY, mul(ge(x, min), le(x, max))));
+
+// ELU's derivative needs both: 1 where x > 0, else y + α.
+const Elu: OpDef<One, number> = {
+  name: 'Elu',
+  forward(ctx, [x], alpha) {
+    const y = kp(x, { kind: 'elu', alpha });
+    ctx.save(x, y);
+    return y;
+  },
+  backward(ctx, dY, alpha) {
+    const [x, y] = ctx.saved as [Tensor, Tensor];
+    return [mul(dY, where(gt(x, 0), 1, add(y, alpha)))];
+  },
+};
+
+const INV_SQRT_2PI = 0.3989422804014327; // 1/√(2π)
+const SQRT_2_OVER_PI = 0.7978845608028654; // √(2/π)
+const GeluExact = unaryDef('Gelu', 'x', k('gelu'), (dY, x) => {
+  const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5); //                 Φ(x)
+  const pdf = mul(exp(mul(mul(x, x), -0.5)), INV_SQRT_2PI); //                    φ(x)
+  return mul(dY, add(cdf, mul(x, pdf)));
+});
+const GeluTanh = unaryDef('GeluTanh', 'x', k('geluTanh'), (dY, x) => {
+  const x2 = mul(x, x);
+  const t = tanh(mul(mul(x, add(mul(x2, 0.044715), 1)), SQRT_2_OVER_PI)); // tanh u
+  const du = mul(add(mul(x2, 3 * 0.044715), 1), SQRT_2_OVER_PI); //            du/dx
+  return mul(dY, add(mul(add(t, 1), 0.5), mul(mul(mul(x, sub(1, mul(t, t))), du), 0.5)));
+});
+
+function float(def: OpDef<One>, op: string) {
+  return (x: Tensor): Tensor => {
+    requireFloat(x, op);
+    return apply(def, [x], undefined);
+  };
+}
+
+/** eˣ elementwise. @example exp(tensor([0])).item()  // 1 */
+export const exp = float(Exp, 'exp');
+export const log = float(Log, 'log');
+export const sqrt = float(Sqrt, 'sqrt');
+export const rsqrt = float(Rsqrt, 'rsqrt');
+export const sin = float(Sin, 'sin');
+export const cos = float(Cos, 'cos');
+export const tanh = float(Tanh, 'tanh');
+export const sigmoid = float(Sigmoid, 'sigmoid');
+export const relu = float(Relu, 'relu');
+export const softplus = float(Softplus, 'softplus');
+export const abs = float(Abs, 'abs');
+/** The error function, 2/√π ∫₀ˣ e^(−t²) dt (derivative 2/√π · e^(−x²)). */
+export const erf = float(Erf, 'erf');
+
+/** sign(x) ∈ {−1, 0, 1}: not differentiable (its derivative is 0 almost everywhere). */
+export const sign = (x: Tensor): Tensor => kernels().unary('sign', x);
+
+/** max(x, 0) + slope · min(x, 0) (PyTorch's default slope is 0.01). */
+export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
+  requireFloat(x, 'leakyRelu');
+  return apply(LeakyRelu, [x], slope);
+}
+
+/** x for x > 0, α(eˣ − 1) otherwise. */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  requireFloat(x, 'elu');
+  return apply(Elu, [x], alpha);
+}
+
+/** GELU: x·Φ(x) exactly (default), or its tanh approximation. */
+export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  requireFloat(x, 'gelu');
+  if (approximate !== 'none' && approximate !== 'tanh') throw new RangeError(`gelu: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
+  return apply(approximate === 'tanh' ? GeluTanh : GeluExact, [x], undefined);
+}
+
+/** Limits x to [min, max]; either bound may be null. */
+export function clamp(x: Tensor, min: number | null, max: number | null): Tensor {
+  requireFloat(x, 'clamp');
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  if (lo > hi) throw new RangeError(`clamp: min ${lo} is greater than max ${hi}`);
+  return apply(Clamp, [x], [lo, hi] as const);
+}
+
