@@ -8,3 +8,5 @@ export { reshape, flatten, squeeze, unsqueeze, permute, transpose, broadcastTo }
 export { slice, cat, stack, split, chunk, pad, gather, indexSelect, oneHot, type SliceRange } from './indexing.js';
 export { matmul } from './matmul.js';
 export type { TensorLike } from './helpers.js';
+export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, type Conv2dOptions, type Conv2dPadding } from './conv.js';
+export { maxPool2d, avgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './pool.js';

