@@ -10,7 +10,7 @@
  * (no recursion), so a chain of 100,000 ops cannot overflow the call stack.
  */
 import { kernels } from './backends/index.js';
-import { enableGrad, isAnomalyEnabled, noGrad, type Node } from './function.js';
+import { AnomalyError, enableGrad, isAnomalyEnabled, noGrad, type Node } from './function.js';
 import { fmt, shapesEqual } from './shape.js';
 import type { Tensor } from './tensor.js';
 import { add } from './ops/elementwise.js';
@@ -18,7 +18,7 @@ import { cast } from './ops/cast.js';
 import { onesLike } from './creation.js';
 
 export interface BackwardOptions {
-  /** Keep the saved tensors so the graph can be backpropagated again (default false). */
+  /** Keep the saved tensors so the graph can be backpropagated again (default: createGraph). */
   readonly retainGraph?: boolean;
   /** Record the backward computation itself, for higher-order gradients (default false). */
   readonly createGraph?: boolean;
@@ -43,9 +43,22 @@ export function topologicalOrder(root: Node): Node[] {
   return postOrder.reverse(); // consumers first
 }
 
+/** Calls a node's backward; an anomaly inside it is reported as the anomaly of that backward. */
+function runBackward(node: Node, dOut: Tensor, run: <T>(fn: () => T) => T): readonly (Tensor | null)[] {
+  try {
+    return run(() => node.backward(dOut));
+  } catch (error) {
+    if (error instanceof AnomalyError) {
+      throw new AnomalyError(`detectAnomaly: backward of ${node.name} produced NaN or Inf (in its ${error.op} step)`, node.name);
+    }
+    throw error;
+  }
+}
+
 /** Backpropagates `gradient` (default: 1 for a one-element `root`) to every leaf that requires grad. */
 export function backward(root: Tensor, gradient: Tensor | undefined, options: BackwardOptions): void {
-  const { retainGraph = false, createGraph = false } = options;
+  // As in PyTorch, a recorded backward keeps the graph: the new graph points into the old one.
+  const { createGraph = false, retainGraph = createGraph } = options;
   if (!root.requiresGrad) {
     throw new Error('backward: this tensor does not require grad and has no graph (did you call requiresGrad_() on the inputs, or run under noGrad?)');
   }
@@ -78,7 +91,7 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: Ba
     if (node.released) {
       throw new Error(`backward: the graph through ${node.name} was already freed by an earlier backward(); pass { retainGraph: true } to that first call to backpropagate twice`);
     }
-    const grads = run(() => node.backward(dOut));
+    const grads = runBackward(node, dOut, run);
     if (!retainGraph) node.release();
     node.inputs.forEach((input, i) => {
       const g = grads[i];
@@ -87,7 +100,7 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: Ba
         throw new Error(`backward: ${node.name} returned a gradient of shape ${fmt(g.shape)} for input ${i} of shape ${fmt(input.shape)}`);
       }
       if (isAnomalyEnabled() && !kernels().allFinite(g)) {
-        throw new Error(`detectAnomaly: backward of ${node.name} produced NaN or Inf in the gradient of input ${i} (shape ${fmt(input.shape)})`);
+        throw new AnomalyError(`detectAnomaly: backward of ${node.name} produced NaN or Inf in the gradient of input ${i} (shape ${fmt(input.shape)})`, node.name);
       }
       const gradient = g.dtype === input.dtype ? g : run(() => cast(g, input.dtype));
       if (input.creator === null) {

@@ -51,6 +51,16 @@ export interface Node {
   release(): void;
 }
 
+/** The error detectAnomaly throws; `op` names the op whose forward or backward went non-finite. */
+export class AnomalyError extends Error {
+  readonly op: string;
+  constructor(message: string, op: string) {
+    super(message);
+    this.name = 'AnomalyError';
+    this.op = op;
+  }
+}
+
 let gradEnabled = true;
 let anomalyMode = false;
 
@@ -96,7 +106,7 @@ export function apply<Inputs extends readonly Tensor[], Attrs>(op: OpDef<Inputs,
   const ctx = new Context(needsInputGrad);
   let out = withGrad(false, () => op.forward(ctx, inputs, attrs));
   if (anomalyMode && !kernels().allFinite(out)) {
-    throw new Error(`detectAnomaly: ${op.name} forward produced NaN or Inf (output shape [${out.shape.join(',')}])`);
+    throw new AnomalyError(`detectAnomaly: ${op.name} forward produced NaN or Inf (output shape [${out.shape.join(',')}])`, op.name);
   }
   if (!needsInputGrad.some(Boolean)) return out;
   // The output must be a fresh tensor to carry a creator; an op that returned an input (or an

@@ -4,7 +4,7 @@ export type { DType, FloatDType, DataArray } from './dtype.js';
 export type { Shape } from './shape.js';
 export * from './creation.js';
 export * from './ops/index.js';
-export { apply, defineOp, noGrad, enableGrad, isGradEnabled, detectAnomaly, Context, type OpDef, type GradsOf, type Node } from './function.js';
+export { apply, defineOp, noGrad, enableGrad, isGradEnabled, detectAnomaly, AnomalyError, Context, type OpDef, type GradsOf, type Node } from './function.js';
 export { backward, type BackwardOptions } from './engine.js';
 export { gradcheck, type GradcheckOptions } from './gradcheck.js';
 export { manualSeed, seededRandom, type Random } from './random.js';
