@@ -69,10 +69,11 @@ export function broadcastStrides(shape: Shape, target: Shape): number[] {
 
 /** Maps a possibly negative axis into [0, ndim), or throws naming the op. */
 export function normalizeAxis(axis: number, ndim: number, op: string): number {
-  if (!Number.isInteger(axis) || axis < -ndim || axis >= Math.max(ndim, 1)) {
+  const n = Math.max(ndim, 1); // a 0-d tensor accepts axis 0 and −1, as in PyTorch
+  if (!Number.isInteger(axis) || axis < -n || axis >= n) {
     throw new RangeError(`${op}: axis ${axis} is out of range for a tensor with ${ndim} dimensions`);
   }
-  return axis < 0 ? axis + ndim : axis;
+  return axis < 0 ? axis + n : axis;
 }
 
 /** Normalises a list of axes (undefined = all), sorted and without duplicates. */

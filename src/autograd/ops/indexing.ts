@@ -20,7 +20,7 @@ import { fmt, normalizeAxis, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, requireInt } from './helpers.js';
 import { reshape, unsqueeze } from './shape.js';
-import { promote, type DType } from '../dtype.js';
+import { isDType, promote, type DType } from '../dtype.js';
 import { cast } from './cast.js';
 
 /** One axis of a slice: null keeps it whole, a number picks one index (dropping the axis),
@@ -84,6 +84,9 @@ export function slice(x: Tensor, ranges: readonly SliceRange[]): Tensor {
     }
     const step = r?.step ?? 1;
     if (!Number.isInteger(step) || step <= 0) throw new RangeError(`slice: step must be a positive integer, got ${step} on axis ${axis}`);
+    for (const [name, v] of [['start', r?.start], ['stop', r?.stop]] as const) {
+      if (v !== undefined && !Number.isInteger(v)) throw new RangeError(`slice: ${name} must be an integer, got ${v} on axis ${axis}`);
+    }
     const clampIndex = (v: number) => Math.min(Math.max(v < 0 ? v + size : v, 0), size);
     const start = clampIndex(r?.start ?? 0);
     const stop = clampIndex(r?.stop ?? size);
@@ -117,6 +120,7 @@ export function cat(xs: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(xs) || xs.length === 0) throw new RangeError('cat: needs a non-empty list of tensors');
   xs.forEach((x, i) => checkTensor(x, 'cat', `tensor ${i}`));
   const first = xs[0]!;
+  if (first.ndim === 0) throw new RangeError('cat: 0-d tensors have no axis to join along; use stack');
   const a = normalizeAxis(axis, first.ndim, 'cat');
   for (const x of xs) {
     if (x.ndim !== first.ndim || x.shape.some((d: number, i: number) => i !== a && d !== first.shape[i])) {
@@ -148,6 +152,7 @@ export function split(x: Tensor, sizeOrSizes: number | readonly number[], axis =
     if (!Number.isInteger(sizeOrSizes) || sizeOrSizes <= 0) throw new RangeError(`split: size must be a positive integer, got ${sizeOrSizes}`);
     sizes = [];
     for (let at = 0; at < total; at += sizeOrSizes) sizes.push(Math.min(sizeOrSizes, total - at));
+    if (total === 0) sizes.push(0); // an empty axis still splits into one (empty) piece, as torch.split
   } else {
     sizes = [...sizeOrSizes];
     if (sizes.some((s) => !Number.isInteger(s) || s < 0) || sizes.reduce((p, s) => p + s, 0) !== total) {
@@ -167,7 +172,9 @@ export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
   checkTensor(x, 'chunk');
   if (!Number.isInteger(chunks) || chunks <= 0) throw new RangeError(`chunk: chunks must be a positive integer, got ${chunks}`);
   const a = normalizeAxis(axis, x.ndim, 'chunk');
-  return split(x, Math.max(1, Math.ceil(x.shape[a]! / chunks)), a);
+  const total = x.shape[a]!;
+  if (total === 0) return split(x, new Array<number>(chunks).fill(0), a); // `chunks` empty pieces, as torch.chunk
+  return split(x, Math.ceil(total / chunks), a);
 }
 
 interface PadAttrs {
@@ -235,6 +242,7 @@ const ScatterAdd: OpDef<readonly [Tensor, Tensor], IndexAttrs> = {
 export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   checkTensor(x, 'gather');
   requireInt(index, 'gather');
+  if (x.ndim === 0) throw new RangeError('gather: the tensor must have at least one dimension, got []');
   const a = normalizeAxis(axis, x.ndim, 'gather');
   return apply(Gather, [x, index], { axis: a, shape: x.shape });
 }
@@ -266,6 +274,7 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
   checkTensor(x, 'indexSelect');
   requireInt(index, 'indexSelect');
   if (index.ndim !== 1) throw new RangeError(`indexSelect: index must be 1-D, got ${fmt(index.shape)}`);
+  if (x.ndim === 0) throw new RangeError('indexSelect: the tensor must have at least one dimension, got []');
   const a = normalizeAxis(axis, x.ndim, 'indexSelect');
   return apply(IndexSelect, [x, index], { axis: a, shape: x.shape });
 }
@@ -274,5 +283,6 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
 export function oneHot(indices: Tensor, numClasses: number, dtype: DType = 'float32'): Tensor {
   requireInt(indices, 'oneHot', 'indices');
   if (!Number.isInteger(numClasses) || numClasses <= 0) throw new RangeError(`oneHot: numClasses must be a positive integer, got ${numClasses}`);
+  if (!isDType(dtype)) throw new TypeError(`oneHot: unknown dtype '${String(dtype)}' (use float32, float64 or int32)`);
   return kernels().oneHot(indices, numClasses, dtype);
 }

@@ -34,12 +34,18 @@ const Reshape: OpDef<readonly [Tensor], Shape> = {
  */
 export function reshape(x: Tensor, shape: Shape): Tensor {
   checkTensor(x, 'reshape');
+  if (!Array.isArray(shape) || shape.some((d) => d !== -1 && !(Number.isInteger(d) && d >= 0))) {
+    throw new RangeError(`reshape: invalid shape ${Array.isArray(shape) ? fmt(shape) : String(shape)}: sizes must be non-negative integers or one -1`);
+  }
   const unknown = shape.filter((d) => d === -1).length;
   if (unknown > 1) throw new RangeError(`reshape: only one size may be -1, got ${fmt(shape)}`);
   const known = sizeOf(shape.filter((d) => d !== -1));
-  const resolved = shape.map((d) => (d === -1 ? (known === 0 ? 0 : x.size / known) : d));
-  checkShape(resolved.map((d) => (Number.isInteger(d) ? d : -1)), 'reshape');
-  if (sizeOf(resolved) !== x.size || (unknown === 1 && !Number.isInteger(x.size / known))) {
+  if (unknown === 1 && known === 0) {
+    throw new RangeError(`reshape: cannot infer the -1 in ${fmt(shape)}: the other sizes multiply to 0 (input ${fmt(x.shape)})`);
+  }
+  // x.size / known is fractional when the other sizes do not divide x.size; sizeOf then differs.
+  const resolved = shape.map((d) => (d === -1 ? x.size / known : d));
+  if (!resolved.every(Number.isInteger) || sizeOf(resolved) !== x.size) {
     throw new RangeError(`reshape: cannot reshape ${fmt(x.shape)} (${x.size} elements) into ${fmt(shape)}`);
   }
   if (shapesEqual(resolved, x.shape)) return x;
