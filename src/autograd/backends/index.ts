@@ -1,9 +1,10 @@
 /**
- * The active backend. Ops call `kernels()` for every element loop; `useKernels(k)` swaps the
- * implementation (tests use it to run the same case on each backend). The default is `cpu`.
+ * The active backend. Ops call `kernels()` for every element loop; `setBackend('wasm')` (async,
+ * once) swaps in the WebAssembly kernels, `useKernels(k)` swaps any `Kernels` object (tests use
+ * it to run one case on each backend). The default is `cpu`, which needs no setup.
  */
 import { cpuKernels } from './cpu/index.js';
-import type { Kernels } from './types.js';
+import type { BackendName, Kernels } from './types.js';
 
 let active: Kernels = cpuKernels;
 
@@ -17,6 +18,37 @@ export function useKernels(k: Kernels): Kernels {
   const previous = active;
   active = k;
   return previous;
+}
+
+const BACKENDS = ['cpu', 'wasm'] as const;
+export type AvailableBackend = (typeof BACKENDS)[number];
+
+let wasmKernels: Promise<Kernels> | null = null;
+
+/** The kernels of a backend, loading it on first use (the wasm binaries come from node_modules). */
+export async function backendKernels(name: AvailableBackend): Promise<Kernels> {
+  switch (name) {
+    case 'cpu':
+      return cpuKernels;
+    case 'wasm':
+      wasmKernels ??= import('./tfjs-wasm.js').then((m) => m.createWasmKernels());
+      return wasmKernels;
+  }
+  throw new RangeError(`setBackend: unknown backend '${String(name)}' (available: ${BACKENDS.join(', ')})`);
+}
+
+/**
+ * Selects the backend for every op that follows. Call once, before building tensors' graphs.
+ * @example await setBackend('wasm'); getBackend()  // 'wasm'
+ */
+export async function setBackend(name: AvailableBackend): Promise<void> {
+  if (!BACKENDS.includes(name)) throw new RangeError(`setBackend: unknown backend '${String(name)}' (available: ${BACKENDS.join(', ')})`);
+  active = await backendKernels(name);
+}
+
+/** The name of the active backend. */
+export function getBackend(): BackendName {
+  return active.name;
 }
 
 export type * from './types.js';

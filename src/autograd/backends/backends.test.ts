@@ -1,0 +1,161 @@
+/**
+ * Backend parity: one table of kernel cases runs on every backend and is compared with `cpu`,
+ * the reference, at float32 tolerance (rtol 1e-4, atol 1e-5, relative to the output's scale for
+ * the long sums of the gradients, whose rounding grows with the number of terms).
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import { backendKernels } from './index.js';
+import { cpuKernels } from './cpu/index.js';
+import type { Conv2dAttrs, Kernels } from './types.js';
+import { randn } from '../creation.js';
+import { seededRandom } from '../random.js';
+import type { Tensor } from '../tensor.js';
+import { loadTfWasm } from './tfjs-wasm.js';
+
+interface ConvCase {
+  readonly name: string;
+  readonly x: readonly [number, number, number, number];
+  readonly w: readonly [number, number, number, number];
+  readonly stride?: readonly [number, number];
+  readonly pad?: readonly [number, number, number, number]; // top, bottom, left, right
+  readonly dilation?: readonly [number, number];
+  readonly groups?: number;
+}
+
+const CONV_CASES: readonly ConvCase[] = [
+  { name: '3x3 same, odd sizes', x: [2, 3, 7, 5], w: [5, 3, 3, 3], pad: [1, 1, 1, 1] },
+  { name: '1x1', x: [1, 6, 4, 4], w: [10, 6, 1, 1] },
+  { name: '1x1 stride 2 (ResNet downsample)', x: [3, 8, 9, 9], w: [16, 8, 1, 1], stride: [2, 2] },
+  { name: '7x7 stride 2 pad 3 (ResNet stem)', x: [1, 3, 23, 21], w: [8, 3, 7, 7], stride: [2, 2], pad: [3, 3, 3, 3] },
+  { name: '3x3 stride 2 pad 1', x: [2, 5, 10, 11], w: [7, 5, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] },
+  { name: 'dilation 2', x: [2, 4, 11, 9], w: [6, 4, 3, 3], dilation: [2, 2], pad: [2, 2, 2, 2] },
+  { name: 'dilation 2 and stride 2 (cpu fallback)', x: [1, 2, 12, 12], w: [3, 2, 3, 3], dilation: [2, 2], stride: [2, 2], pad: [1, 1, 1, 1] },
+  { name: 'groups 2', x: [2, 6, 6, 6], w: [4, 3, 3, 3], groups: 2, pad: [1, 1, 1, 1] },
+  { name: 'depthwise (groups = C)', x: [1, 5, 6, 7], w: [5, 1, 3, 3], groups: 5, pad: [1, 1, 1, 1] },
+  { name: 'asymmetric padding', x: [2, 3, 8, 8], w: [4, 3, 4, 2], pad: [1, 2, 0, 1] },
+  { name: 'padding larger than the kernel reach', x: [1, 2, 4, 4], w: [3, 2, 1, 1], pad: [2, 1, 1, 2] },
+  { name: 'stride 3, rows left over', x: [2, 3, 10, 11], w: [4, 3, 3, 2], stride: [3, 3] },
+  { name: 'batch 17, channels not multiples of 4', x: [17, 5, 6, 6], w: [7, 5, 3, 3], pad: [1, 1, 1, 1] },
+  { name: 'batch 1, rectangular stride', x: [1, 3, 9, 12], w: [2, 3, 3, 5], stride: [1, 2], pad: [1, 1, 2, 2] },
+];
+
+const MATMUL_CASES: readonly (readonly [readonly number[], readonly number[]])[] = [
+  [[1, 1], [1, 1]],
+  [[7, 13], [13, 5]],
+  [[64, 65], [65, 63]],
+  [[3, 4, 5], [3, 5, 2]],
+  [[2, 1, 3, 4], [5, 4, 6]],
+  [[4, 6], [2, 6, 3]],
+];
+
+function attrsOf(c: ConvCase): Conv2dAttrs {
+  const [top, bottom, left, right] = c.pad ?? [0, 0, 0, 0];
+  return { stride: c.stride ?? [1, 1], padding: { top, bottom, left, right }, dilation: c.dilation ?? [1, 1], groups: c.groups ?? 1 };
+}
+
+function expectClose(got: Tensor, want: Tensor, rtol = 1e-4, atol = 1e-5): void {
+  expect(got.shape).toEqual(want.shape);
+  expect(got.dtype).toBe(want.dtype);
+  const g = got.storage;
+  const w = want.storage;
+  let scale = 0;
+  for (let i = 0; i < w.length; i++) scale = Math.max(scale, Math.abs(w[i]!));
+  for (let i = 0; i < w.length; i++) {
+    const tol = atol * Math.max(1, scale) + rtol * Math.abs(w[i]!);
+    if (!(Math.abs(g[i]! - w[i]!) <= tol)) {
+      throw new Error(`element ${i}: got ${g[i]}, want ${w[i]} (tolerance ${tol})`);
+    }
+  }
+}
+
+let backends: [string, Kernels][] = [];
+
+beforeAll(async () => {
+  backends = [['wasm', await backendKernels('wasm')]];
+});
+
+describe.each(['wasm'])('%s backend against cpu', (name) => {
+  const k = (): Kernels => backends.find(([n]) => n === name)![1];
+
+  test.each(CONV_CASES.map((c) => [c.name, c] as const))('conv2d forward, input and filter gradients: %s', (_, c) => {
+    const random = seededRandom(7);
+    const attrs = attrsOf(c);
+    const x = randn(c.x, { random });
+    const w = randn(c.w, { random });
+    const y = cpuKernels.conv2d(x, w, attrs);
+    expectClose(k().conv2d(x, w, attrs), y);
+    const dy = randn(y.shape, { random });
+    expectClose(k().conv2dBackpropInput(dy, w, x.shape, attrs), cpuKernels.conv2dBackpropInput(dy, w, x.shape, attrs));
+    expectClose(k().conv2dBackpropFilter(x, dy, w.shape, attrs), cpuKernels.conv2dBackpropFilter(x, dy, w.shape, attrs));
+  });
+
+  test.each(MATMUL_CASES.map(([a, b]) => [`[${a}]·[${b}]`, a, b] as const))('matmul %s', (_, aShape, bShape) => {
+    const random = seededRandom(3);
+    const a = randn(aShape, { random });
+    const b = randn(bShape, { random });
+    expectClose(k().matmul(a, b), cpuKernels.matmul(a, b));
+  });
+
+  test('float64 tensors are computed on the cpu, in full precision', () => {
+    const random = seededRandom(5);
+    const a = randn([5, 7], { dtype: 'float64', random });
+    const b = randn([7, 3], { dtype: 'float64', random });
+    expect(Array.from(k().matmul(a, b).storage)).toEqual(Array.from(cpuKernels.matmul(a, b).storage));
+    const x = randn([1, 2, 5, 5], { dtype: 'float64', random });
+    const w = randn([3, 2, 3, 3], { dtype: 'float64', random });
+    const attrs = attrsOf({ name: '', x: [1, 2, 5, 5], w: [3, 2, 3, 3] });
+    expect(k().conv2d(x, w, attrs).dtype).toBe('float64');
+  });
+});
+
+describe('wasm memory discipline', () => {
+  test('every kernel call leaves tfjs with no live tensors, and 10,000 calls do not grow the heap', async () => {
+    const tf = await loadTfWasm();
+    const k = backends[0]![1];
+    const random = seededRandom(1);
+    const x = randn([2, 3, 6, 6], { random });
+    const w = randn([4, 3, 3, 3], { random });
+    const a = randn([8, 8], { random });
+    const attrs = attrsOf({ name: '', x: [2, 3, 6, 6], w: [4, 3, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] });
+    const dy = cpuKernels.conv2d(x, w, attrs);
+    const round = (): void => {
+      k.conv2d(x, w, attrs);
+      k.conv2dBackpropInput(dy, w, x.shape, attrs);
+      k.conv2dBackpropFilter(x, dy, w.shape, attrs);
+      k.matmul(a, a);
+    };
+    round();
+    const before = tf.memory();
+    const backend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } };
+    const heapBefore = backend.wasm.HEAPU8.length;
+    for (let i = 0; i < 2500; i++) round(); // 10,000 kernel calls
+    const after = tf.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
+    expect(backend.wasm.HEAPU8.length).toBe(heapBefore);
+  });
+});
+
+describe('the conv2d op on wasm', () => {
+  test('gives the same output and gradients as on cpu', async () => {
+    const { conv2d } = await import('../ops/conv.js');
+    const { useKernels } = await import('./index.js');
+    const wasm = backends[0]![1];
+    const run = (k: Kernels): Tensor[] => {
+      const previous = useKernels(k);
+      try {
+        const random = seededRandom(11);
+        const x = randn([3, 4, 9, 8], { random }).requiresGrad_();
+        const w = randn([6, 2, 3, 3], { random }).requiresGrad_();
+        const b = randn([6], { random }).requiresGrad_();
+        const y = conv2d(x, w, b, { stride: 2, padding: 1, groups: 2 });
+        y.backward(randn(y.shape, { random }));
+        return [y, x.grad!, w.grad!, b.grad!];
+      } finally {
+        useKernels(previous);
+      }
+    };
+    const onCpu = run(cpuKernels);
+    run(wasm).forEach((t, i) => expectClose(t, onCpu[i]!));
+  });
+});
