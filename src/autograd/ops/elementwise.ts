@@ -10,7 +10,8 @@
  *   y = a − b     dA = dY              dB = −dY
  *   y = a · b     dA = dY · b          dB = dY · a
  *   y = a / b     dA = dY / b          dB = −dY · a / b²
- *   y = a^b       dA = dY · b · a^(b−1) dB = dY · y · ln a   (0 where a = 0, as PyTorch)
+ *   y = a^b       dA = dY · b · a^(b−1) (0 where b = 0)    dB = dY · y · ln a (0 where a = 0)
+ *                 (the two masks are PyTorch's: without them 0 · 0^(−1) and 0 · ln 0 give NaN)
  *   y = max(a,b)  dA = dY · [a > b] + ½ dY · [a = b]   (ties split the gradient, as PyTorch)
  */
 import { apply, type OpDef } from '../function.js';
@@ -61,7 +62,7 @@ const Sub = binaryDef('Sub', 'sub', (dY) => [() => dY, () => neg(dY)]);
 const Mul = binaryDef('Mul', 'mul', (dY, a, b) => [() => mul(dY, b), () => mul(dY, a)]);
 const Div = binaryDef('Div', 'div', (dY, a, b) => [() => div(dY, b), () => neg(div(mul(dY, a), mul(b, b)))]);
 const Pow = binaryDef('Pow', 'pow', (dY, a, b, y) => [
-  () => mul(dY, mul(b, pow(a, sub(b, 1)))),
+  () => mul(dY, where(eq(b, 0), 0, mul(b, pow(a, sub(b, 1))))),
   () => mul(dY, where(eq(a, 0), 0, mul(y, log(a)))),
 ]);
 // Ties split the gradient in half between the two inputs, as in PyTorch.
@@ -69,13 +70,21 @@ const tieSplit = (dY: Tensor, wins: Tensor, ties: Tensor): Tensor => mul(dY, add
 const Maximum = binaryDef('Maximum', 'maximum', (dY, a, b) => [() => tieSplit(dY, gt(a, b), eq(a, b)), () => tieSplit(dY, lt(a, b), eq(a, b))]);
 const Minimum = binaryDef('Minimum', 'minimum', (dY, a, b) => [() => tieSplit(dY, lt(a, b), eq(a, b)), () => tieSplit(dY, gt(a, b), eq(a, b))]);
 
-function binary(def: OpDef<Pair>, a: TensorLike, b: TensorLike, name: string): Tensor {
-  if (typeof a === 'number' && typeof b === 'number') throw new TypeError(`${name}: at least one argument must be a Tensor`);
+const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
+
+/** Both operands as tensors: a plain number takes the dtype of the tensor it meets. */
+function operands(a: TensorLike, b: TensorLike, name: string): Pair {
+  const first: unknown = a;
+  const second: unknown = b;
+  if (!(first instanceof Tensor) && typeof first !== 'number') throw new TypeError(`${name}: first argument must be a Tensor or a number, got ${describe(first)}`);
+  if (!(second instanceof Tensor) && typeof second !== 'number') throw new TypeError(`${name}: second argument must be a Tensor or a number, got ${describe(second)}`);
+  if (typeof a === 'number' && typeof b === 'number') throw new TypeError(`${name}: at least one argument must be a Tensor, got two numbers`);
   const ta = typeof a === 'number' ? lift(a, b as Tensor, name) : a;
-  const tb = lift(b, ta, name);
-  checkTensor(ta, name, 'first argument');
-  checkTensor(tb, name, 'second argument');
-  return apply(def, [ta, tb], undefined);
+  return [ta, lift(b, ta, name)];
+}
+
+function binary(def: OpDef<Pair>, a: TensorLike, b: TensorLike, name: string): Tensor {
+  return apply(def, operands(a, b, name), undefined);
 }
 
 /** a + b with broadcasting. @example add(tensor([1, 2]), 1).toArray()  // [2, 3] */
@@ -104,9 +113,7 @@ export function neg(x: Tensor): Tensor {
 }
 
 function comparison(op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
-  const ta = typeof a === 'number' ? lift(a, b as Tensor, op) : a;
-  const tb = lift(b, ta, op);
-  checkTensor(ta, op);
+  const [ta, tb] = operands(a, b, op);
   return kernels().compare(op, ta, tb); // a step function: no gradient, so no graph node
 }
 

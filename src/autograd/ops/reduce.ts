@@ -74,8 +74,9 @@ function extremum(name: 'Max' | 'Min', op: ReduceOp): OpDef<readonly [Tensor], R
     backward(ctx, dY, { axes }) {
       const [x, y] = ctx.saved as [Tensor, Tensor];
       const isExtremum = eq(x, expand(y, x, axes)); // 0/1 mask of the arg-extrema
-      const ties = sum(isExtremum, axes, true);
-      return [mul(expand(dY, x, axes), div(isExtremum, expand(ties, x, axes)))];
+      const ties = sum(isExtremum, axes, true); // int32 counts
+      // Multiply before dividing: int32 / int32 would be float32, and 1/3 would lose digits in float64.
+      return [div(mul(expand(dY, x, axes), isExtremum), expand(ties, x, axes))];
     },
   };
 }
@@ -123,7 +124,8 @@ const LogSumExp: OpDef<readonly [Tensor], ReduceAttrs> = {
   forward(ctx, [x], { axes, keepDim }) {
     // Shift by the max so exp never overflows; where the max is ±∞ (a row of −∞) shift by 0.
     const k = kernels();
-    const m = k.reduce('max', x, axes, true);
+    // Over no elements the sum of exps is 0 and the result −∞; there is no max to shift by (sum gives 0s).
+    const m = k.reduce(countOf(x, axes) === 0 ? 'sum' : 'max', x, axes, true);
     const infinite = k.compare('eq', k.unary('abs', m), lift(Infinity, m, 'logSumExp'));
     const shift = k.where(infinite, lift(0, m, 'logSumExp'), m, x.dtype);
     const y = add(log(sum(exp(sub(x, shift)), axes, true)), shift);
@@ -136,9 +138,11 @@ const LogSumExp: OpDef<readonly [Tensor], ReduceAttrs> = {
   },
 };
 
-function reduction<A extends ReduceAttrs>(def: OpDef<readonly [Tensor], A>, op: string, x: Tensor, axes: Axes, extra: Omit<A, keyof ReduceAttrs>, keepDim: boolean): Tensor {
+function reduction<A extends ReduceAttrs>(def: OpDef<readonly [Tensor], A>, op: string, x: Tensor, axes: Axes, extra: Omit<A, keyof ReduceAttrs>, keepDim: boolean, needsElements = false): Tensor {
   checkTensor(x, op);
   const list = normalizeAxes(axes, x.ndim, op);
+  // The max of no elements is undefined; the max of each of no rows is an empty result (as PyTorch).
+  if (needsElements && countOf(x, list) === 0) throw new RangeError(`${op}: cannot reduce an empty axis of ${fmt(x.shape)}`);
   return apply(def, [x], { axes: list, keepDim, ...extra } as unknown as A);
 }
 
@@ -150,15 +154,11 @@ export function mean(x: Tensor, axes?: Axes, keepDim = false): Tensor {
   return reduction(Mean, 'mean', x, axes, {}, keepDim);
 }
 
-export function max(x: Tensor, axes?: Axes, keepDim = false): Tensor {
-  if (x?.size === 0) throw new RangeError(`max: cannot reduce an empty tensor ${fmt(x.shape)}`);
-  return reduction(Max, 'max', x, axes, {}, keepDim);
-}
+/** The largest value over `axes` (all by default); the gradient goes to the arg-max, shared on ties. */
+export const max = (x: Tensor, axes?: Axes, keepDim = false): Tensor => reduction(Max, 'max', x, axes, {}, keepDim, true);
 
-export function min(x: Tensor, axes?: Axes, keepDim = false): Tensor {
-  if (x?.size === 0) throw new RangeError(`min: cannot reduce an empty tensor ${fmt(x.shape)}`);
-  return reduction(Min, 'min', x, axes, {}, keepDim);
-}
+/** The smallest value over `axes` (all by default); the gradient goes to the arg-min, shared on ties. */
+export const min = (x: Tensor, axes?: Axes, keepDim = false): Tensor => reduction(Min, 'min', x, axes, {}, keepDim, true);
 
 export interface VarOptions {
   /** Divide by n − 1 (true, the default, as PyTorch) or by n. */
@@ -200,9 +200,11 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
 
 function argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined, keepDim: boolean): Tensor {
   checkTensor(x, op);
-  if (x.size === 0) throw new RangeError(`${op}: cannot reduce an empty tensor ${fmt(x.shape)}`);
-  if (axis === undefined) return kernels().argReduce(op, reshape(x, [x.size]), 0, false);
-  return kernels().argReduce(op, x, normalizeAxis(axis, x.ndim, op), keepDim);
+  if (axis === undefined) {
+    if (x.size === 0) throw new RangeError(`${op}: cannot reduce an empty tensor ${fmt(x.shape)}`);
+    return kernels().argReduce(op, reshape(x, [x.size]), 0, false);
+  }
+  return kernels().argReduce(op, x, normalizeAxis(axis, x.ndim, op), keepDim); // throws on an empty axis
 }
 
 /** Index of the largest value along `axis` (of the flattened tensor when omitted), int32. */

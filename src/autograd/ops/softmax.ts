@@ -7,18 +7,30 @@
  *   ⇒ dX = y ⊙ (dY − sum(dY ⊙ y, axis, keepDim))
  * logSoftmax: y_i = x_i − logSumExp(x). Since ∂y_i/∂x_k = δ_ik − softmax_k,
  *   dX = dY − exp(y) ⊙ sum(dY, axis, keepDim)
+ * We compute it as (x_i − m) − log Σ_j exp(x_j − m) rather than x_i − logSumExp(x): the shifted
+ * x − m is exact near the max and the log term lies in [0, log n], whereas logSumExp(x) ≈ m is
+ * rounded to the ulp of m (in float32, 1e-3 for logits of 1e4) before the subtraction.
  */
-import { apply, type OpDef } from '../function.js';
+import { apply, type Context, type OpDef } from '../function.js';
+import { kernels } from '../backends/index.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { div, mul, sub } from './elementwise.js';
 import { requireFloat } from './helpers.js';
-import { logSumExp, max, sum } from './reduce.js';
-import { exp } from './unary.js';
+import { max, sum } from './reduce.js';
+import { exp, log } from './unary.js';
+
+/** An empty input has nothing to normalise: the output is a fresh empty tensor, and so is dX. */
+function empty(ctx: Context, x: Tensor): Tensor {
+  const y = kernels().cast(x, x.dtype);
+  ctx.save(y);
+  return y;
+}
 
 const Softmax: OpDef<readonly [Tensor], number> = {
   name: 'Softmax',
   forward(ctx, [x], axis) {
+    if (x.size === 0) return empty(ctx, x);
     const e = exp(sub(x, max(x, axis, true)));
     const y = div(e, sum(e, axis, true));
     ctx.save(y);
@@ -33,7 +45,9 @@ const Softmax: OpDef<readonly [Tensor], number> = {
 const LogSoftmax: OpDef<readonly [Tensor], number> = {
   name: 'LogSoftmax',
   forward(ctx, [x], axis) {
-    const y = sub(x, logSumExp(x, axis, true));
+    if (x.size === 0) return empty(ctx, x);
+    const shifted = sub(x, max(x, axis, true)); // ≤ 0, with 0 at the max
+    const y = sub(shifted, log(sum(exp(shifted), axis, true)));
     ctx.save(y);
     return y;
   },

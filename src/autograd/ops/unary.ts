@@ -58,7 +58,7 @@ const Relu = unaryDef('Relu', 'x', k('relu'), (dY, x) => mul(dY, gt(x, 0)));
 const Erf = unaryDef('Erf', 'x', k('erf'), (dY, x) => mul(dY, mul(exp(mul(mul(x, x), -1)), 2 / Math.sqrt(Math.PI))));
 const Softplus = unaryDef('Softplus', 'x', k('softplus'), (dY, x) => mul(dY, sigmoid(x)));
 const LeakyRelu = unaryDef<number>('LeakyRelu', 'x', (x, slope) => kp(x, { kind: 'leakyRelu', slope }),
-  (dY, x, slope) => mul(dY, where(gt(x, 0), 1, slope)));
+  (dY, x, slope) => where(gt(x, 0), dY, mul(dY, slope))); // not a mask of 1 and slope: that would be float32
 const Clamp = unaryDef<readonly [number, number]>('Clamp', 'x', (x, [min, max]) => kp(x, { kind: 'clamp', min, max }),
   (dY, x, [min, max]) => mul(dY, mul(ge(x, min), le(x, max))));
 
