@@ -68,8 +68,13 @@ export async function createWasmKernels(): Promise<Kernels> {
 
   /** Runs `fn` on tfjs tensors made from ours and returns the result as a Sapling tensor. */
   const run = (shape: Shape, fn: () => TF.Tensor): Tensor => {
-    const data = tf.tidy(() => fn().dataSync() as Float32Array);
-    return new Tensor(data, shape);
+    let data: Float32Array | null = null;
+    // The values leave tidy through a variable, not as its return value: tidy walks whatever
+    // it returns looking for tensors, key by key, which for a large typed array costs seconds.
+    tf.tidy(() => {
+      data = fn().dataSync() as Float32Array;
+    });
+    return new Tensor(data!, shape);
   };
   const input = (t: Tensor): TF.Tensor => tf.tensor(t.storage as Float32Array, [...t.shape], 'float32');
 
