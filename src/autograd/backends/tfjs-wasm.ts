@@ -118,22 +118,27 @@ export async function createWasmKernels(): Promise<Kernels> {
     const [, , KH, KW] = w.shape as [number, number, number, number];
     const [, , OH, OW] = dy.shape as [number, number, number, number];
     const { padding: p, stride: [sh, sw], dilation: [dh, dw] } = attrs;
-    // dY in NHWC with (s − 1) zeros between rows and columns: [N, (OH−1)·sh + 1, (OW−1)·sw + 1, O]
     const dyNhwc = cpu.permute(dy, [0, 2, 3, 1]);
-    const dilated = sh === 1 && sw === 1 ? dyNhwc
-      : cpu.sliceScatter(dyNhwc, [N, (OH - 1) * sh + 1, (OW - 1) * sw + 1, dyNhwc.shape[3]!], [0, 0, 0, 0], [1, sh, sw, 1]);
-    // Padding that makes the output exactly H × W; a negative amount means cropping instead.
-    const top = dh * (KH - 1) - p.top;
-    const left = dw * (KW - 1) - p.left;
-    const bottom = H - dilated.shape[1]! + p.top;
-    const right = W - dilated.shape[2]! + p.left;
-    const filter = flippedTransposed(w); // [KH, KW, O, C]
-    const rows = dilated.shape[1]! + Math.max(top, 0) + Math.max(bottom, 0) - dh * (KH - 1);
-    const cols = dilated.shape[2]! + Math.max(left, 0) + Math.max(right, 0) - dw * (KW - 1);
-    let dx = run([N, rows, cols, C], () =>
-      convNhwc(input(dilated) as TF.Tensor4D, input(filter) as TF.Tensor4D, [1, 1], [Math.max(top, 0), Math.max(bottom, 0), Math.max(left, 0), Math.max(right, 0)], [dh, dw]));
-    if (rows !== H || cols !== W) dx = cpu.slice(dx, [0, Math.max(-top, 0), Math.max(-left, 0), 0], [1, 1, 1, 1], [N, H, W, C]);
-    return cpu.permute(dx, [0, 3, 1, 2]);
+    const dx = new Float32Array(N * H * W * C); // NHWC
+    tf.tidy(() => {
+      const dyT = input(dyNhwc) as TF.Tensor4D;
+      // With stride s, input row h only meets kernel taps a ≡ h + pt (mod s): split dX into s_h·s_w
+      // interleaved phases, each a stride-1 conv of dY with that phase's taps (see `phase`).
+      // Every multiply-add of the forward conv is done exactly once, none on inserted zeros.
+      for (let fh = 0; fh < sh; fh++) {
+        const rows = phase(H, p.top, KH, sh, dh, fh, OH);
+        if (rows === null) continue;
+        for (let fw = 0; fw < sw; fw++) {
+          const cols = phase(W, p.left, KW, sw, dw, fw, OW);
+          if (cols === null) continue;
+          const filter = flippedTransposed(w, fh, sh, rows.taps, fw, sw, cols.taps); // [taps_h, taps_w, O, C]
+          const pads: Pads = [Math.max(rows.top, 0), Math.max(rows.bottom, 0), Math.max(cols.top, 0), Math.max(cols.bottom, 0)];
+          const part = convNhwc(dyT, input(filter) as TF.Tensor4D, [1, 1], pads, [dh, dw]);
+          scatterPhase(part.dataSync() as Float32Array, part.shape, rows, cols, dx, [N, H, W, C], sh, sw);
+        }
+      }
+    });
+    return cpu.permute(new Tensor(dx, [N, H, W, C]), [0, 3, 1, 2]);
   }
 
   function conv2dBackpropFilter(x: Tensor, dy: Tensor, wShape: Shape, attrs: Conv2dAttrs): Tensor {
@@ -176,21 +181,72 @@ function broadcast(a: Shape, b: Shape): number[] {
   return Array.from({ length: n }, (_, i) => Math.max(a[a.length - n + i] ?? 1, b[b.length - n + i] ?? 1));
 }
 
-/** W [O, C, KH, KW] → W' [KH, KW, O, C] with W'[a, b, o, c] = W[o, c, KH−1−a, KW−1−b]. */
-function flippedTransposed(w: Tensor): Tensor {
+/**
+ * One phase of the transposed convolution along one axis. Forward: y[i] = Σ_a w[a] · x[i·s − p + a·d]
+ * (d > 1 only with s = 1). So dX[h] = Σ w[a] · dY[i] over i·s + a·d = h + p. With s = 1 there is one
+ * phase: every tap a. With s > 1 (then d = 1) input rows with (h + p) mod s = φ meet only taps
+ * a = φ + s·m, m < M = ⌈(K − φ)/s⌉; writing h = t·s + φ − p gives dX[h] = Σ_m w[φ + s·m] · dY[t − m]:
+ * a stride-1 correlation of dY, padded by M − 1 − t_min on top, with those taps reversed.
+ * Returns null when the phase has no taps or no rows.
+ */
+interface Phase {
+  /** Taps of this phase (M). */
+  readonly taps: number;
+  /** Rows of dX in this phase (T), the first one, and the padding of dY (negative: crop). */
+  readonly count: number;
+  readonly first: number;
+  readonly top: number;
+  readonly bottom: number;
+}
+
+function phase(size: number, pad: number, kernel: number, stride: number, dilation: number, phi: number, outSize: number): Phase | null {
+  const span = dilation * (kernel - 1) + 1; // s = 1: one phase holding all K taps, spaced d apart
+  const taps = stride === 1 ? kernel : Math.ceil((kernel - phi) / stride);
+  const tMin = Math.ceil((pad - phi) / stride);
+  const tMax = Math.floor((size - 1 + pad - phi) / stride);
+  const count = tMax - tMin + 1;
+  if (taps <= 0 || count <= 0) return null;
+  const reach = stride === 1 ? span : taps; // rows of dY one output row reads
+  const top = reach - 1 - tMin;
+  return { taps, count, first: tMin * stride + phi - pad, top, bottom: count + reach - 1 - outSize - top };
+}
+
+/** W [O, C, KH, KW] → W' [Mh, Mw, O, C] with W'[j, k, o, c] = W[o, c, φh + sh·(Mh−1−j), φw + sw·(Mw−1−k)]:
+ *  the taps of one phase, flipped in both spatial axes, in and out channels swapped. */
+function flippedTransposed(w: Tensor, fh: number, sh: number, mh: number, fw: number, sw: number, mw: number): Tensor {
   const [O, C, KH, KW] = w.shape as [number, number, number, number];
   const src = w.storage;
-  const out = new Float32Array(w.size);
-  for (let o = 0; o < O; o++) {
-    for (let c = 0; c < C; c++) {
-      for (let a = 0; a < KH; a++) {
-        for (let b = 0; b < KW; b++) {
-          out[((a * KW + b) * O + o) * C + c] = src[((o * C + c) * KH + (KH - 1 - a)) * KW + (KW - 1 - b)]!;
-        }
+  const out = new Float32Array(mh * mw * O * C);
+  for (let j = 0; j < mh; j++) {
+    const a = fh + sh * (mh - 1 - j);
+    for (let k = 0; k < mw; k++) {
+      const b = fw + sw * (mw - 1 - k);
+      for (let o = 0; o < O; o++) {
+        const to = ((j * mw + k) * O + o) * C;
+        for (let c = 0; c < C; c++) out[to + c] = src[((o * C + c) * KH + a) * KW + b]!;
       }
     }
   }
-  return new Tensor(out, [KH, KW, O, C]);
+  return new Tensor(out, [mh, mw, O, C]);
+}
+
+/** Writes one phase's rows (its conv output, cropped where padding was negative) into dX (NHWC). */
+function scatterPhase(
+  part: Float32Array, partShape: readonly number[], rows: Phase, cols: Phase,
+  dx: Float32Array, [N, H, W, C]: readonly [number, number, number, number], sh: number, sw: number,
+): void {
+  const [, PH, PW] = partShape as [number, number, number, number];
+  const r0 = Math.max(-rows.top, 0);
+  const c0 = Math.max(-cols.top, 0);
+  for (let n = 0; n < N; n++) {
+    for (let t = 0; t < rows.count; t++) {
+      const h = rows.first + t * sh;
+      for (let u = 0; u < cols.count; u++) {
+        const from = ((n * PH + r0 + t) * PW + c0 + u) * C;
+        dx.set(part.subarray(from, from + C), ((n * H + h) * W + cols.first + u * sw) * C);
+      }
+    }
+  }
 }
 
 /**
