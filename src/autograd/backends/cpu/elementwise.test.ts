@@ -301,3 +301,19 @@ describe('iterate: coalesce and forEachRow', () => {
     expect(single).toEqual([[0, 5]]);
   });
 });
+
+describe('float32 exp (the fast path)', () => {
+  test('is within 1.2e-7 relative of the correctly rounded value over [-105, 105], specials included', () => {
+    const n = 100001;
+    const xs = new Float32Array(n);
+    for (let i = 0; i < n; i++) xs[i] = -105 + (210 * i) / (n - 1);
+    const y = unary('exp', new Tensor(xs, [n])).storage;
+    for (let i = 0; i < n; i++) {
+      const want = Math.fround(Math.exp(xs[i]!));
+      const err = want === 0 || !Number.isFinite(want) ? Math.abs(y[i]! - want) : Math.abs(y[i]! - want) / want;
+      if (!(err <= 1.2e-7) && !(y[i] === want)) throw new Error(`exp(${xs[i]}) = ${y[i]}, want ${want}`);
+    }
+    const specials = unary('exp', new Tensor(new Float32Array([NaN, Infinity, -Infinity, 0, 89, -200]), [6])).storage;
+    expect(Array.from(specials)).toEqual([NaN, Infinity, 0, 1, Infinity, 0]);
+  });
+});
