@@ -3,3 +3,5 @@
  * The public surface; everything here is re-exported from the folders that define it.
  */
 export * from './autograd/index.js';
+export * as optim from './optim/index.js';
+export * as metrics from './metrics/index.js';

@@ -1,0 +1,108 @@
+/**
+ * RMSprop — divide the gradient by a running root-mean-square of recent gradients (Hinton,
+ * Coursera lecture 6e; the centred form is Graves 2013, eq. 38–40), step for step as
+ * `torch.optim.RMSprop` (PyTorch 1.13).
+ *
+ * With g the gradient (negated when `maximize`), θ the parameter, α the smoothing constant:
+ *
+ *   g ← g + λ·θ                                    (when λ ≠ 0)
+ *   s ← α·s + (1 − α)·g²                           running mean of g²
+ *   ḡ ← α·ḡ + (1 − α)·g,  a ← √(s − ḡ²) + ε         centred: a variance estimate instead
+ *   a ← √s + ε                                      otherwise
+ *   b ← μ·b + g / a,  θ ← θ − η·b                   with momentum μ > 0
+ *   θ ← θ − η·g / a                                 without
+ *
+ * Unlike Adam there is no bias correction, so the first steps are large (s starts at 0); ε is
+ * added after the square root, as in PyTorch (TensorFlow adds it inside).
+ */
+import type { Tensor } from '../autograd/tensor.js';
+import { zerosLike } from '../autograd/creation.js';
+import { checkRange, Optimizer, type ParamGroup, type Params, type StateKind } from './optimizer.js';
+
+export interface RmspropOptions {
+  /** Learning rate η (default 1e-2). */
+  lr: number;
+  /** Smoothing constant α of the running averages (default 0.99). */
+  alpha: number;
+  /** Added to the denominator after the square root (default 1e-8). */
+  eps: number;
+  /** Weight decay λ, added to the gradient (default 0). */
+  weightDecay: number;
+  /** Momentum μ (default 0). */
+  momentum: number;
+  /** Normalise by the estimated variance instead of the raw second moment (default false). */
+  centered: boolean;
+  /** Ascend instead of descend (default false). */
+  maximize: boolean;
+}
+
+export interface RmspropState {
+  step: number;
+  squareAvg: Tensor;
+  momentumBuffer?: Tensor;
+  gradAvg?: Tensor;
+}
+
+/**
+ * RMSprop, as `torch.optim.RMSprop`.
+ * @example
+ * const opt = new RMSprop(model.parameters(), { lr: 1e-3, centered: true });
+ */
+export class RMSprop extends Optimizer<RmspropOptions, RmspropState> {
+  protected override get name(): string {
+    return 'RMSprop';
+  }
+  protected override readonly stateKinds: Readonly<Record<string, StateKind>> = {
+    step: 'count',
+    squareAvg: 'tensor',
+    momentumBuffer: 'tensor',
+    gradAvg: 'tensor',
+  };
+
+  constructor(params: Params<RmspropOptions>, options: Partial<RmspropOptions> = {}) {
+    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...options });
+  }
+
+  protected override validate(o: Readonly<RmspropOptions>): void {
+    checkRange('RMSprop', 'lr', o.lr, 0);
+    checkRange('RMSprop', 'alpha', o.alpha, 0);
+    checkRange('RMSprop', 'eps', o.eps, 0);
+    checkRange('RMSprop', 'weightDecay', o.weightDecay, 0);
+    checkRange('RMSprop', 'momentum', o.momentum, 0);
+  }
+
+  protected override initState(param: Tensor, group: ParamGroup<RmspropOptions>): RmspropState {
+    const state: RmspropState = { step: 0, squareAvg: zerosLike(param) };
+    if (group.momentum > 0) state.momentumBuffer = zerosLike(param);
+    if (group.centered) state.gradAvg = zerosLike(param);
+    return state;
+  }
+
+  protected override requiredState(group: ParamGroup<RmspropOptions>): readonly string[] {
+    return ['step', 'squareAvg', ...(group.momentum > 0 ? ['momentumBuffer'] : []), ...(group.centered ? ['gradAvg'] : [])];
+  }
+
+  protected override update(param: Tensor, grad: Tensor, state: RmspropState, group: ParamGroup<RmspropOptions>): void {
+    const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
+    let g = maximize ? grad.neg() : grad;
+    if (weightDecay !== 0) g = g.add(param.mul(weightDecay));
+    state.step += 1;
+    state.squareAvg = state.squareAvg.mul(alpha).add(g.mul(g).mul(1 - alpha));
+    let avg: Tensor;
+    if (centered) {
+      // A schedule may switch centring on after the first step: the mean starts at zero then.
+      const gradAvg = (state.gradAvg ?? zerosLike(param)).mul(alpha).add(g.mul(1 - alpha));
+      state.gradAvg = gradAvg;
+      avg = state.squareAvg.sub(gradAvg.mul(gradAvg)).sqrt().add(eps);
+    } else {
+      avg = state.squareAvg.sqrt().add(eps);
+    }
+    if (momentum > 0) {
+      const buffer = (state.momentumBuffer ?? zerosLike(param)).mul(momentum).add(g.div(avg));
+      state.momentumBuffer = buffer;
+      param.assign(param.sub(buffer.mul(lr)));
+    } else {
+      param.assign(param.sub(g.div(avg).mul(lr)));
+    }
+  }
+}
