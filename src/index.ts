@@ -5,3 +5,5 @@
 export * from './autograd/index.js';
 export * as optim from './optim/index.js';
 export * as metrics from './metrics/index.js';
+export * from './data/index.js';
+export * from './io/index.js';

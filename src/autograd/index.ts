@@ -7,6 +7,6 @@ export * from './ops/index.js';
 export { apply, defineOp, noGrad, enableGrad, isGradEnabled, detectAnomaly, AnomalyError, Context, type OpDef, type GradsOf, type Node } from './function.js';
 export { backward, type BackwardOptions } from './engine.js';
 export { gradcheck, type GradcheckOptions } from './gradcheck.js';
-export { manualSeed, seededRandom, type Random } from './random.js';
+export { manualSeed, seededRandom, getRngState, setRngState, StatefulRandom, checkRandomState, type Random, type RandomState } from './random.js';
 export { kernels, useKernels, setBackend, getBackend, backendKernels, type AvailableBackend } from './backends/index.js';
 export type { Kernels } from './backends/types.js';
