@@ -7,3 +7,4 @@ export * as optim from './optim/index.js';
 export * as metrics from './metrics/index.js';
 export * from './data/index.js';
 export * from './io/index.js';
+export * from './layers/index.js';

@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { gather, logSoftmax, matmul, softmax, tensor, variance, type FloatDType, type Tensor } from './index.js';
-// conv2d and the pools are imported from their modules (ops/index.ts does not re-export them yet).
+// conv2d and the pools are imported from their own modules, as the op tests do.
 import { conv2d, type Conv2dOptions } from './ops/conv.js';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type AvgPool2dOptions, type MaxPool2dOptions } from './ops/pool.js';
 

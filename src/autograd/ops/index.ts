@@ -10,3 +10,6 @@ export { matmul } from './matmul.js';
 export type { TensorLike } from './helpers.js';
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, type Conv2dOptions, type Conv2dPadding } from './conv.js';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './pool.js';
+export { batchNorm, type BatchNormOptions } from './batch-norm.js';
+export { layerNorm } from './layer-norm.js';
+export { embedding } from './embedding.js';

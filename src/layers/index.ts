@@ -1,0 +1,21 @@
+/**
+ * The layers package: Module and Parameter, the containers, the layers, the losses, `F` (the
+ * functional forms) and `init` (weight initialisation).
+ */
+export { Module, Parameter, StateDictError, type AnyModule, type StateDict, type LoadStateDictOptions, type LoadStateDictResult, type SummaryOptions } from './module.js';
+export { Sequential, ModuleList, type TensorModule } from './containers.js';
+export { Linear, type LinearOptions } from './linear.js';
+export { Conv2d, type Conv2dLayerOptions } from './conv2d.js';
+export { BatchNorm1d, BatchNorm2d, type BatchNormLayerOptions } from './batch-norm.js';
+export { LayerNorm, type LayerNormLayerOptions } from './layer-norm.js';
+export { Dropout, type DropoutOptions } from './dropout.js';
+export { Relu, LeakyRelu, Gelu, Sigmoid, Tanh, Softmax } from './activations.js';
+// PyTorch's spellings of the same classes, for code ported from it.
+export { Relu as ReLU, LeakyRelu as LeakyReLU, Gelu as GELU } from './activations.js';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './pooling.js';
+export { Flatten, Identity } from './shape.js';
+export { Embedding, type EmbeddingOptions } from './embedding.js';
+export { CrossEntropyLoss, NllLoss, MseLoss, L1Loss, SmoothL1Loss, HuberLoss, BceWithLogitsLoss } from './losses.js';
+export { NllLoss as NLLLoss, MseLoss as MSELoss, BceWithLogitsLoss as BCEWithLogitsLoss } from './losses.js';
+export * as F from './functional.js';
+export * as init from './init.js';

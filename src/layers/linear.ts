@@ -1,0 +1,76 @@
+/**
+ * Linear — y = x · Wᵀ + b
+ *
+ * Shapes: x [*, in] → y [*, out] (any leading axes). W is stored as [out, in], as in PyTorch,
+ * so reference weights load without a transpose. Initialisation is PyTorch's default:
+ * W ~ kaimingUniform(a = √5), which works out to U(−1/√in, 1/√in), and b ~ U(−1/√in, 1/√in);
+ * both keep the output variance roughly independent of `in`.
+ */
+import { zeros } from '../autograd/creation.js';
+import type { FloatDType } from '../autograd/dtype.js';
+import { add } from '../autograd/ops/elementwise.js';
+import { matmul } from '../autograd/ops/matmul.js';
+import { transpose } from '../autograd/ops/shape.js';
+import { defaultRandom, type Random } from '../autograd/random.js';
+import { fmt } from '../autograd/shape.js';
+import type { Tensor } from '../autograd/tensor.js';
+import { kaimingUniform, uniform } from './init.js';
+import { Module, type Parameter } from './module.js';
+
+export interface LinearOptions {
+  /** Learn an additive bias (default true). */
+  readonly bias?: boolean;
+  readonly dtype?: FloatDType;
+  /** Generator for the initial weights (default: the global one). */
+  readonly random?: Random;
+}
+
+/** Throws unless `n` is a positive integer; shared by the layer constructors. */
+export function requireSize(layer: string, name: string, n: number, min = 1): void {
+  if (!Number.isInteger(n) || n < min) throw new RangeError(`${layer}: ${name} must be an integer ≥ ${min}, got ${n}`);
+}
+
+/**
+ * y = x · Wᵀ + b, the functional form of Linear (W [out, in], b [out] or null).
+ * @example linear(ones([1, 2]), ones([3, 2]), null).toArray()  // [[2, 2, 2]]
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  const y = matmul(x, transpose(weight)); // [*, in] · [in, out] → [*, out]
+  return bias ? add(y, bias) : y; //         b [out] broadcast over the leading axes
+}
+
+/**
+ * A fully connected layer.
+ * @example new Linear(4, 2).forward(zeros([3, 4])).shape  // [3, 2]
+ */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    super();
+    requireSize('Linear', 'inFeatures', inFeatures, 0);
+    requireSize('Linear', 'outFeatures', outFeatures, 0);
+    const { bias = true, dtype = 'float32' } = options;
+    const random = options.random ?? defaultRandom();
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    const w = zeros([outFeatures, inFeatures], { dtype });
+    this.weight = this.param('weight', inFeatures > 0 ? kaimingUniform(w, { a: Math.sqrt(5), random }) : w);
+    const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
+    this.bias = bias ? this.param('bias', uniform(zeros([outFeatures], { dtype }), -bound, bound, { random })) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
+      throw new RangeError(`Linear: expected input [*, ${this.inFeatures}], got ${fmt(x.shape)}`);
+    }
+    return linear(x, this.weight, this.bias);
+  }
+
+  protected override extraRepr(): string {
+    return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
+  }
+}
