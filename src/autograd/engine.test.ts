@@ -111,3 +111,17 @@ describe('backward', () => {
     expect(x.grad!.dtype).toBe('float32');
   });
 });
+
+describe('gradient ownership', () => {
+  test('two leaves fed by one Add get distinct gradient tensors, and the caller keeps its seed', () => {
+    const a = f64([1, 2]);
+    const b = f64([3, 4]);
+    const seed = tensor([1, 1], { dtype: 'float64' });
+    add(a, b).backward(seed);
+    expect(a.grad).not.toBe(b.grad);
+    expect(a.grad).not.toBe(seed);
+    a.grad!.assign(tensor([9, 9], { dtype: 'float64' }));
+    expect(b.grad!.toArray()).toEqual([1, 1]);
+    expect(seed.toArray()).toEqual([1, 1]);
+  });
+});

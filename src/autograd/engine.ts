@@ -14,7 +14,7 @@ import { AnomalyError, enableGrad, isAnomalyEnabled, noGrad, type Node } from '.
 import { fmt, shapesEqual } from './shape.js';
 import type { Tensor } from './tensor.js';
 import { add } from './ops/elementwise.js';
-import { cast } from './ops/cast.js';
+import { cast, clone } from './ops/cast.js';
 import { onesLike } from './creation.js';
 
 export interface BackwardOptions {
@@ -75,7 +75,18 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: Ba
     seed = gradient.dtype === root.dtype ? gradient : noGrad(() => cast(gradient, root.dtype));
   }
   const run = createGraph ? enableGrad : noGrad;
-  const accumulate = (previous: Tensor | null | undefined, g: Tensor): Tensor => (previous ? run(() => add(previous, g)) : g);
+  // A gradient tensor may reach several places (Add hands the same dY to both inputs, and the
+  // caller keeps the seed it passed in), so the first time one is stored in a `.grad` that
+  // someone may later change in place (clipGradNorm), we store a copy if it is already in use.
+  const stored = new Set<Tensor>(gradient === undefined ? [] : [gradient]);
+  const own = (g: Tensor): Tensor => {
+    if (!stored.has(g)) {
+      stored.add(g);
+      return g;
+    }
+    return run(() => clone(g));
+  };
+  const accumulate = (previous: Tensor | null | undefined, g: Tensor): Tensor => (previous ? run(() => add(previous, g)) : own(g));
 
   if (root.creator === null) {
     root.grad = accumulate(root.grad, seed);
