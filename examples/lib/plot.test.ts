@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { chartRow, lineChart, niceTicks } from './plot.js';
+import { chartRow, lineChart, logTicks, niceTicks } from './plot.js';
 
 describe('plot', () => {
   test('nice ticks are round and cover the range', () => {
@@ -16,4 +16,8 @@ describe('plot', () => {
     expect(svg.startsWith('<svg')).toBe(true);
     expect(chartRow([{ title: 'a', series: [] }, { title: 'b', series: [] }])).toContain('width="1280"');
   });
+});
+
+test('log ticks are 1, 2, 5 × 10^k', () => {
+  expect(logTicks(Math.log10(0.015), Math.log10(0.6)).map((t) => Number((10 ** t).toPrecision(3)))).toEqual([0.02, 0.05, 0.1, 0.2, 0.5]);
 });

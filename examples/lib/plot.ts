@@ -36,6 +36,18 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   return ticks;
 }
 
+/** Ticks 1, 2, 5 × 10^k inside [lo, hi], where lo and hi are log10 values; returned as log10 too. */
+export function logTicks(lo: number, hi: number): number[] {
+  const ticks: number[] = [];
+  for (let k = Math.floor(lo); k <= Math.ceil(hi); k++) {
+    for (const m of [1, 2, 5]) {
+      const t = k + Math.log10(m);
+      if (t >= lo && t <= hi) ticks.push(t);
+    }
+  }
+  return ticks.length >= 2 ? ticks : niceTicks(lo, hi);
+}
+
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const label = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(4))));
 
@@ -62,18 +74,20 @@ export function lineChart(options: ChartOptions): string {
     `<text x="${width / 2}" y="20" text-anchor="middle" font-size="15">${escape(title)}</text>`,
     `<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`,
   ];
-  for (const t of niceTicks(y0, y1)) {
+  const yTicks = logY ? logTicks(y0, y1) : niceTicks(y0, y1);
+  const xTicks = niceTicks(x0, x1).filter((t) => !xs.every(Number.isInteger) || Number.isInteger(t));
+  for (const t of yTicks) {
     const y = sy(t);
     parts.push(`<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${y}" y2="${y}" stroke="#ddd"/>`);
     parts.push(`<text x="${margin.left - 6}" y="${y + 4}" text-anchor="end">${label(logY ? 10 ** t : t)}</text>`);
   }
-  for (const t of niceTicks(x0, x1)) {
+  for (const t of xTicks) {
     const x = sx(t);
     parts.push(`<line x1="${x}" x2="${x}" y1="${margin.top + plotH}" y2="${margin.top + plotH + 5}" stroke="#333"/>`);
     parts.push(`<text x="${x}" y="${margin.top + plotH + 18}" text-anchor="middle">${label(t)}</text>`);
   }
   parts.push(`<text x="${margin.left + plotW / 2}" y="${height - 8}" text-anchor="middle">${escape(xLabel)}</text>`);
-  parts.push(`<text transform="translate(14 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escape(yLabel)}${logY ? ' (log)' : ''}</text>`);
+  parts.push(`<text transform="translate(14 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escape(yLabel)}${logY && yLabel ? ' (log scale)' : ''}</text>`);
   points.forEach((pts, k) => {
     const color = COLORS[k % COLORS.length]!;
     const d = pts.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');

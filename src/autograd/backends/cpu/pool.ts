@@ -67,7 +67,7 @@ function maxPoolArgmax(x: ArrayLike<number>, g: PoolGeometry, attrs: Pool2dAttrs
             if (iw < 0 || iw >= W) continue;
             const index = base + ih * W + iw;
             const v = x[index]!;
-            if (bestIndex < 0 || v > best || Number.isNaN(v)) {
+            if (bestIndex < 0 || v > best || v !== v) { // v !== v: NaN wins, as in PyTorch
               best = v;
               bestIndex = index;
             }

