@@ -7,22 +7,10 @@ import { sizeOf, type Shape } from '../shape.js';
 import { Tensor, type NestedArray } from '../tensor.js';
 import { add, mul, sub } from './elementwise.js';
 import { argmax, argmin, logSumExp, max, mean, min, std, sum, sumToShape, variance, type VarOptions } from './reduce.js';
+import { expectClose } from '../test-utils.js';
 
 const f64 = (values: NestedArray): Tensor => tensor(values, { dtype: 'float64' });
 
-/** Checks shape and every value: |actual − expected| ≤ atol + rtol·|expected| (equal infinities and NaNs pass). */
-function expectClose(actual: Tensor, expected: Tensor | NestedArray, { rtol = 1e-12, atol = 1e-12 } = {}): void {
-  const want = expected instanceof Tensor ? expected : f64(expected);
-  expect(actual.shape).toEqual(want.shape);
-  const a = actual.storage;
-  const e = want.storage;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = e[i]!;
-    if (x === y || (Number.isNaN(x) && Number.isNaN(y))) continue;
-    expect(Math.abs(x - y) <= atol + rtol * Math.abs(y), `element ${i}: got ${x}, expected ${y}`).toBe(true);
-  }
-}
 
 type Axes = number | readonly number[] | undefined;
 type Reduction = (x: Tensor, axes: Axes, keepDim: boolean) => Tensor;

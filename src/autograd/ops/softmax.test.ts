@@ -9,22 +9,10 @@ import { add, mul } from './elementwise.js';
 import { sum } from './reduce.js';
 import { logSoftmax, softmax } from './softmax.js';
 import { exp, log } from './unary.js';
+import { expectClose } from '../test-utils.js';
 
 const f64 = (values: NestedArray): Tensor => tensor(values, { dtype: 'float64' });
 
-/** Checks shape and every value: |actual − expected| ≤ atol + rtol·|expected| (equal infinities and NaNs pass). */
-function expectClose(actual: Tensor, expected: Tensor | NestedArray, { rtol = 1e-12, atol = 1e-12 } = {}): void {
-  const want = expected instanceof Tensor ? expected : f64(expected);
-  expect(actual.shape).toEqual(want.shape);
-  const a = actual.storage;
-  const e = want.storage;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = e[i]!;
-    if (x === y || (Number.isNaN(x) && Number.isNaN(y))) continue;
-    expect(Math.abs(x - y) <= atol + rtol * Math.abs(y), `element ${i}: got ${x}, expected ${y}`).toBe(true);
-  }
-}
 
 const leaf = (shape: Shape, random: Random): Tensor => randn(shape, { dtype: 'float64', requiresGrad: true, random });
 
