@@ -8,3 +8,4 @@ export * as metrics from './metrics/index.js';
 export * from './data/index.js';
 export * from './io/index.js';
 export * from './layers/index.js';
+export * as linalg from './linalg/index.js';
