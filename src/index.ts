@@ -9,3 +9,4 @@ export * from './data/index.js';
 export * from './io/index.js';
 export * from './layers/index.js';
 export * as linalg from './linalg/index.js';
+export * as forecast from './forecast/index.js';

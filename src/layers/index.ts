@@ -19,3 +19,7 @@ export { CrossEntropyLoss, NllLoss, MseLoss, L1Loss, SmoothL1Loss, HuberLoss, Bc
 export { NllLoss as NLLLoss, MseLoss as MSELoss, BceWithLogitsLoss as BCEWithLogitsLoss } from './losses.js';
 export * as F from './functional.js';
 export * as init from './init.js';
+export { Lstm, LstmCell, RecurrentBase, type LstmState, type LstmOutput, type RecurrentOptions, type CellOptions, type CellWeights } from './lstm.js';
+export { Gru, GruCell, type GruOutput } from './gru.js';
+export { Lstm as LSTM, LstmCell as LSTMCell } from './lstm.js';
+export { Gru as GRU, GruCell as GRUCell } from './gru.js';

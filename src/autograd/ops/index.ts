@@ -13,3 +13,5 @@ export { maxPool2d, avgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions, type Av
 export { batchNorm, type BatchNormOptions } from './batch-norm.js';
 export { layerNorm } from './layer-norm.js';
 export { embedding } from './embedding.js';
+export { lstmCell } from './lstm-cell.js';
+export { gruCell } from './gru-cell.js';
