@@ -10,3 +10,4 @@ export * from './io/index.js';
 export * from './layers/index.js';
 export * as linalg from './linalg/index.js';
 export * as forecast from './forecast/index.js';
+export * from './models/index.js';

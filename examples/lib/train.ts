@@ -10,7 +10,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  DataLoader, F, TensorDataset, argmax, eq, loadCheckpoint, noGrad, saveCheckpoint, slice, sum,
+  DataLoader, F, TensorDataset, argmax, loadCheckpoint, noGrad, saveCheckpoint, slice,
   type Module, type Tensor, type optim,
 } from '../../src/index.js';
 import { chartRow } from './plot.js';
@@ -33,6 +33,10 @@ export interface TrainOptions {
   readonly optimizer: (stepsPerEpoch: number) => { optimizer: optim.ScheduledOptimizer; scheduler: optim.LrSchedule | null };
   /** Folder for best.safetensors and curves.svg. */
   readonly out: string;
+  /** Optional: transforms each training batch before the forward pass (data augmentation). */
+  readonly augment?: (images: Tensor) => Tensor;
+  /** Optional: images per forward pass when scoring the validation and test sets (default 1,000). */
+  readonly evalBatchSize?: number;
 }
 
 export interface TrainResult {
@@ -42,23 +46,35 @@ export interface TrainResult {
   readonly seconds: number;
   readonly checkpoint: string;
   readonly plot: string;
+  /** The best checkpoint's predicted class for each test image (for a confusion matrix). */
+  readonly testPredictions: Int32Array;
 }
 
 const rows = (t: Tensor, start: number, stop: number): Tensor => slice(t, [{ start, stop }]);
 
-/** Accuracy on a labelled set in eval mode, 1,000 images at a time. */
-export function accuracy(model: Module<[Tensor], Tensor>, set: LabelledSet): number {
+/** Accuracy on a labelled set in eval mode, `batchSize` (default 1,000) images at a time. */
+export function accuracy(model: Module<[Tensor], Tensor>, set: LabelledSet, batchSize = 1000): number {
+  const predicted = predict(model, set.images, batchSize);
+  const labels = set.labels.storage;
+  let correct = 0;
+  for (let i = 0; i < predicted.length; i++) if (predicted[i] === labels[i]) correct++;
+  return correct / set.labels.size;
+}
+
+/** The predicted class (argmax of the logits) of each image, in eval mode under noGrad. */
+export function predict(model: Module<[Tensor], Tensor>, images: Tensor, batchSize = 1000): Int32Array {
   const wasTraining = model.training;
   model.eval();
-  let correct = 0;
+  const n = images.shape[0] ?? 0;
+  const out = new Int32Array(n);
   noGrad(() => {
-    for (let start = 0; start < set.labels.size; start += 1000) {
-      const stop = Math.min(start + 1000, set.labels.size);
-      correct += sum(eq(argmax(model.forward(rows(set.images, start, stop)), 1), rows(set.labels, start, stop))).item();
+    for (let start = 0; start < n; start += batchSize) {
+      const stop = Math.min(start + batchSize, n);
+      out.set(argmax(model.forward(rows(images, start, stop)), 1).storage, start);
     }
   });
   if (wasTraining) model.train();
-  return correct / set.labels.size;
+  return out;
 }
 
 /** Trains, validates, checkpoints and plots; returns the curves and the test accuracy. */
@@ -82,7 +98,8 @@ export function trainClassifier(options: TrainOptions): TrainResult {
     let total = 0;
     let step = 0;
     for (const [images, labels] of loader) {
-      const loss = F.crossEntropy(model.forward(images as Tensor), labels as Tensor);
+      const input = options.augment ? options.augment(images as Tensor) : (images as Tensor);
+      const loss = F.crossEntropy(model.forward(input), labels as Tensor);
       optimizer.zeroGrad();
       loss.backward();
       optimizer.step();
@@ -96,7 +113,7 @@ export function trainClassifier(options: TrainOptions): TrainResult {
         lossCurve.y.push(running);
       }
     }
-    const valAcc = accuracy(model, options.validation);
+    const valAcc = accuracy(model, options.validation, options.evalBatchSize);
     trainLoss.push(total / step);
     validationAccuracy.push(valAcc);
     let note = '';
@@ -125,8 +142,12 @@ export function trainClassifier(options: TrainOptions): TrainResult {
   console.log(`curves: ${plot}`);
 
   model.loadStateDict(loadCheckpoint(checkpoint).model);
-  const testAccuracy = accuracy(model, options.test);
-  return { trainLoss, validationAccuracy, testAccuracy, seconds, checkpoint, plot };
+  const testPredictions = predict(model, options.test.images, options.evalBatchSize);
+  const testLabels = options.test.labels.storage;
+  let correct = 0;
+  for (let i = 0; i < testPredictions.length; i++) if (testPredictions[i] === testLabels[i]) correct++;
+  const testAccuracy = correct / Math.max(1, testPredictions.length);
+  return { trainLoss, validationAccuracy, testAccuracy, seconds, checkpoint, plot, testPredictions };
 }
 
 /** The official MNIST training set split into 55,000 to train on and the last 5,000 to validate. */
