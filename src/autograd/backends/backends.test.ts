@@ -3,8 +3,16 @@
  * the reference, at float32 tolerance (rtol 1e-4, atol 1e-5, relative to the output's scale for
  * the long sums of the gradients, whose rounding grows with the number of terms).
  */
-import { beforeAll, describe, expect, test } from 'vitest';
-import { backendKernels } from './index.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { backendKernels, getNumThreads, setNumThreads } from './index.js';
+import {
+  arenaBytes, failNextWorkerShare, getMinFlopsPerShare, setMinFlopsPerShare, shutdownWorkers, workerStats,
+} from './parallel/pool.js';
 import { cpuKernels } from './cpu/index.js';
 import type { Conv2dAttrs, Kernels } from './types.js';
 import { randn } from '../creation.js';
@@ -157,5 +165,169 @@ describe('the conv2d op on wasm', () => {
     };
     const onCpu = run(cpuKernels);
     run(wasm).forEach((t, i) => expectClose(t, onCpu[i]!));
+  });
+});
+
+// ── parallel kernels (worker threads, parallel/pool.ts) ──
+
+describe('parallel wasm kernels on worker threads', () => {
+  const wasm = (): Kernels => backends[0]![1];
+  const defaultThreshold = getMinFlopsPerShare();
+
+  beforeAll(() => {
+    expect(getNumThreads()).toBe(availableParallelism()); // the default, before any test changes it
+    setMinFlopsPerShare(0); // split every kernel, however small, so the small cases below run in parallel
+  });
+  afterAll(() => {
+    setMinFlopsPerShare(defaultThreshold);
+    setNumThreads(availableParallelism());
+    shutdownWorkers();
+  });
+
+  /** Cases that reach every way of cutting a kernel with 2 and 3 threads: even and uneven image
+   *  blocks, output/input-channel blocks (batch 1), row and batch blocks of matmul. */
+  const PARALLEL_CONV_CASES: readonly ConvCase[] = [
+    ...CONV_CASES,
+    { name: 'batch 1, 3x3, channel blocks', x: [1, 24, 9, 8], w: [32, 24, 3, 3], pad: [1, 1, 1, 1] },
+    { name: 'batch 1, 3x3 stride 2, channel blocks', x: [1, 17, 11, 10], w: [26, 17, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] },
+    { name: 'batch 6, 3x3 stride 2', x: [6, 8, 10, 10], w: [16, 8, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] },
+  ];
+
+  test('setNumThreads rejects what is not a positive integer', () => {
+    expect(() => setNumThreads(0)).toThrow(RangeError);
+    expect(() => setNumThreads(1.5)).toThrow(RangeError);
+  });
+
+  test.each([2, 3])('with %i threads every conv and matmul case matches cpu', (threads) => {
+    setNumThreads(threads);
+    for (const c of PARALLEL_CONV_CASES) {
+      const random = seededRandom(7);
+      const attrs = attrsOf(c);
+      const x = randn(c.x, { random });
+      const w = randn(c.w, { random });
+      const y = cpuKernels.conv2d(x, w, attrs);
+      const dy = randn(y.shape, { random });
+      try {
+        expectClose(wasm().conv2d(x, w, attrs), y);
+        expectClose(wasm().conv2dBackpropInput(dy, w, x.shape, attrs), cpuKernels.conv2dBackpropInput(dy, w, x.shape, attrs));
+        expectClose(wasm().conv2dBackpropFilter(x, dy, w.shape, attrs), cpuKernels.conv2dBackpropFilter(x, dy, w.shape, attrs));
+      } catch (error) {
+        throw new Error(`${c.name}: ${(error as Error).message}`);
+      }
+    }
+    for (const [aShape, bShape] of [...MATMUL_CASES, [[37, 20], [20, 9]], [[5, 6, 7], [7, 3]], [[1, 7], [7, 40]]] as const) {
+      const random = seededRandom(3);
+      const a = randn(aShape, { random });
+      const b = randn(bShape, { random });
+      expectClose(wasm().matmul(a, b), cpuKernels.matmul(a, b));
+    }
+    expect(workerStats()).toHaveLength(threads - 1);
+  });
+
+  /** One of each kernel on shapes big enough for every thread to get work. */
+  const sample = (): Tensor[] => {
+    const random = seededRandom(21);
+    const attrs = attrsOf({ name: '', x: [6, 16, 12, 12], w: [24, 16, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] });
+    const x = randn([6, 16, 12, 12], { random });
+    const w = randn([24, 16, 3, 3], { random });
+    const dy = randn([6, 24, 6, 6], { random });
+    const x1 = randn([1, 32, 10, 10], { random });
+    const w1 = randn([40, 32, 3, 3], { random });
+    const dy1 = randn([1, 40, 10, 10], { random });
+    const same = attrsOf({ name: '', x: [1, 32, 10, 10], w: [40, 32, 3, 3], pad: [1, 1, 1, 1] });
+    const a = randn([50, 70], { random });
+    const b = randn([70, 30], { random });
+    const k = wasm();
+    return [
+      k.conv2d(x, w, attrs), k.conv2dBackpropInput(dy, w, x.shape, attrs), k.conv2dBackpropFilter(x, dy, w.shape, attrs),
+      k.conv2d(x1, w1, same), k.conv2dBackpropInput(dy1, w1, x1.shape, same), k.conv2dBackpropFilter(x1, dy1, w1.shape, same),
+      k.matmul(a, b),
+    ];
+  };
+  const bits = (t: Tensor): Uint8Array => new Uint8Array(t.storage.buffer, t.storage.byteOffset, t.storage.byteLength);
+
+  test('for a given thread count the results are bit-identical run to run; across counts they agree to float32 rounding', () => {
+    setNumThreads(1);
+    const single = sample();
+    for (const threads of [2, 3]) {
+      setNumThreads(threads);
+      const first = sample();
+      const second = sample();
+      first.forEach((t, i) => {
+        expect(Buffer.compare(bits(t), bits(second[i]!)), `output ${i}, ${threads} threads, run to run`).toBe(0);
+        expectClose(t, single[i]!, 1e-5, 1e-6);
+      });
+    }
+  });
+
+  test('10,000 parallel kernel calls leave every thread\'s tfjs and wasm heap, and the arena, as they were', async () => {
+    setNumThreads(2);
+    const tf = await loadTfWasm();
+    const k = wasm();
+    const random = seededRandom(1);
+    const x = randn([2, 3, 6, 6], { random });
+    const w = randn([4, 3, 3, 3], { random });
+    const a = randn([8, 8], { random });
+    const attrs = attrsOf({ name: '', x: [2, 3, 6, 6], w: [4, 3, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] });
+    const dy = cpuKernels.conv2d(x, w, attrs);
+    const round = (): void => {
+      k.conv2d(x, w, attrs);
+      k.conv2dBackpropInput(dy, w, x.shape, attrs);
+      k.conv2dBackpropFilter(x, dy, w.shape, attrs);
+      k.matmul(a, a);
+    };
+    round();
+    const backend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } };
+    const before = { main: tf.memory(), heap: backend.wasm.HEAPU8.length, workers: workerStats(), arena: arenaBytes() };
+    expect(before.workers).toHaveLength(1);
+    for (let i = 0; i < 2500; i++) round(); // 10,000 kernel calls, each split over both threads
+    expect(tf.memory().numTensors).toBe(before.main.numTensors);
+    expect(tf.memory().numBytes).toBe(before.main.numBytes);
+    expect(backend.wasm.HEAPU8.length).toBe(before.heap);
+    expect(workerStats()).toEqual(before.workers);
+    expect(before.workers[0]!.numTensors).toBe(0);
+    expect(arenaBytes()).toBe(before.arena);
+  });
+
+  test('an exception inside a worker surfaces as an error of the calling kernel, and the pool recovers', () => {
+    setNumThreads(2);
+    const random = seededRandom(4);
+    const c: ConvCase = { name: '', x: [4, 8, 7, 7], w: [12, 8, 3, 3], pad: [1, 1, 1, 1] };
+    const x = randn(c.x, { random });
+    const w = randn(c.w, { random });
+    const attrs = attrsOf(c);
+    failNextWorkerShare('injected failure');
+    expect(() => wasm().conv2d(x, w, attrs)).toThrow(/convForward: share 1 failed in wasm worker thread 1: injected failure/);
+    expectClose(wasm().conv2d(x, w, attrs), cpuKernels.conv2d(x, w, attrs)); // a fresh worker took over
+    const a = randn([40, 40], { random });
+    failNextWorkerShare('again');
+    expect(() => wasm().matmul(a, a)).toThrow(/again/);
+    expectClose(wasm().matmul(a, a), cpuKernels.matmul(a, a));
+    expect(workerStats()).toEqual([expect.objectContaining({ numTensors: 0 })]);
+  });
+
+  test('worker threads never keep the process alive, and work when the program runs under tsx', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sapling-threads-'));
+    try {
+      const script = join(dir, 'main.mts');
+      const index = fileURLToPath(new URL('../../index.ts', import.meta.url));
+      writeFileSync(script, [
+        `import { randn, seededRandom, setBackend, kernels, setNumThreads } from ${JSON.stringify(index)};`,
+        `await setBackend('wasm');`,
+        `setNumThreads(2);`,
+        `const random = seededRandom(1);`,
+        `const y = kernels().matmul(randn([512, 512], { random }), randn([512, 512], { random }));`,
+        `console.log('done', y.shape.join('x'));`,
+      ].join('\n'));
+      const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+      const started = Date.now();
+      const child = spawnSync(tsx, [script], { encoding: 'utf8', timeout: 60_000 });
+      expect(child.stderr).toBe('');
+      expect(child.stdout.trim()).toBe('done 512x512');
+      expect(child.status).toBe(0);
+      expect(Date.now() - started).toBeLessThan(60_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,6 +6,9 @@
 import { cpuKernels } from './cpu/index.js';
 import type { BackendName, Kernels } from './types.js';
 
+/** How many threads the wasm kernels may use (worker threads + the caller; see parallel/pool.ts). */
+export { setNumThreads, getNumThreads } from './parallel/pool.js';
+
 let active: Kernels = cpuKernels;
 
 /** The kernels every op dispatches to. */

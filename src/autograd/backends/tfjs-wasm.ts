@@ -27,226 +27,286 @@
  *     swapped. We use the fast forward conv for it.
  * tfjs refuses a conv whose stride and dilation both exceed 1; those rare cases (and grouped
  * convolutions that are not one of tfjs's shapes) run per group or on the cpu, as noted below.
+ *
+ * Threads. tfjs-wasm uses one thread in Node; this file cuts each kernel into shares — blocks of
+ * rows, images or channels, as each kernel below explains — and `parallel/pool.ts` runs share 0
+ * here and the others on worker threads with their own tfjs-wasm, synchronously (Atomics.wait).
+ * The arithmetic of a share lives in `parallel/shares.ts`, the same code on every thread; with
+ * one thread (or a kernel too small to split) a kernel is a single share on this thread.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import type * as TF from '@tensorflow/tfjs-core';
 import { Tensor } from '../tensor.js';
 import { fmt, sizeOf, type Shape } from '../shape.js';
 import { cpuKernels } from './cpu/index.js';
 import type { Conv2dAttrs, Kernels } from './types.js';
+import { convFlops, outSize, type ConvGeometry } from './parallel/conv-geometry.js';
+import { channelsFirst, splitRange } from './parallel/layout.js';
+import { ownShare, runParallel, sharesFor, workerShare, type OwnShare, type WorkerShare } from './parallel/pool.js';
+import type { Tf } from './parallel/shares.js';
+import { loadTfWasm } from './parallel/tf-load.js';
 
-type Tf = typeof TF;
-
-/** Where the package's .wasm binaries live: its own dist/ folder, found through Node's resolver. */
-function wasmDirectory(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
-}
-
-let loaded: Promise<Tf> | null = null;
-
-/** Loads tfjs-core and its wasm backend once (no network: the binaries come from node_modules). */
-export function loadTfWasm(): Promise<Tf> {
-  loaded ??= (async () => {
-    const tf = await import('@tensorflow/tfjs-core');
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(wasmDirectory());
-    if (!(await tf.setBackend('wasm'))) throw new Error('setBackend: the tfjs wasm backend failed to initialise');
-    await tf.ready();
-    return tf;
-  })();
-  return loaded;
-}
+export { loadTfWasm };
 
 const isF32 = (...ts: Tensor[]): boolean => ts.every((t) => t.dtype === 'float32');
 
+/** The fewest channels a channel share of a conv may get (see `planConv`). */
+const MIN_CHANNELS_PER_SHARE = 8;
+
+/**
+ * A conv is split by channels rather than images when its activation (x; dY for the input
+ * gradient) is at most this many times the size of its filter. Image shares each handle the
+ * whole filter — transpose it, have XNNPACK pack it (redone on every call, ~9 ns a weight), and
+ * for dW reduce the partial filters — while channel shares each handle the whole activation.
+ * Measured for the filter gradient: see conv2dBackpropFilter; for the forward conv at CIFAR
+ * ResNet-18 layer4 ([32,512,4,4] by [512,512,3,3]) packing a new filter costs 21 ms of 86.
+ */
+const CHANNEL_SPLIT_RATIO = 2;
+
 /** The wasm kernels, built once tfjs is loaded. */
 export async function createWasmKernels(): Promise<Kernels> {
-  const tf = await loadTfWasm();
+  const tf: Tf = await loadTfWasm();
   const cpu = cpuKernels;
+  /** Share 0 runs on this thread, the others on workers (`parallel/pool.ts`). */
+  const run = (shares: readonly (OwnShare | WorkerShare)[]): void =>
+    runParallel(tf, shares[0] as OwnShare, shares.slice(1) as WorkerShare[]);
 
-  /** Runs `fn` on tfjs tensors made from ours and returns the result as a Sapling tensor. */
-  const run = (shape: Shape, fn: () => TF.Tensor): Tensor => {
-    let data: Float32Array | null = null;
-    // The values leave tidy through a variable, not as its return value: tidy walks whatever
-    // it returns looking for tensors, key by key, which for a large typed array costs seconds.
-    tf.tidy(() => {
-      data = fn().dataSync() as Float32Array;
-    });
-    return new Tensor(data!, shape);
-  };
-  const input = (t: Tensor): TF.Tensor => tf.tensor(t.storage as Float32Array, [...t.shape], 'float32');
-
+  /**
+   * matmul. A batch of products is split by blocks of the batch. One product is split by
+   * blocks of columns of B (and of C): every share then packs only its columns of B into
+   * XNNPACK's layout — packing costs about as much per weight as ~10 multiply-adds per row of A
+   * and is redone on every call, since every call brings new tensors — and reads all of A; when
+   * A has many more rows than B has columns, by blocks of rows of A instead (each share packs
+   * all of B). Shares never exchange partial sums.
+   */
   function matmul(a: Tensor, b: Tensor): Tensor {
     if (!isF32(a, b) || a.size === 0 || b.size === 0) return cpu.matmul(a, b);
-    const batch = broadcast(a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const batchShape = broadcast(a.shape.slice(0, -2), b.shape.slice(0, -2));
     const [m, k] = a.shape.slice(-2) as [number, number];
     const n = b.shape[b.ndim - 1]!;
+    const batch = sizeOf(batchShape);
     // tfjs multiplies [batchA, m, k] by [batchB, k, n] when the batch sizes agree or one is 1;
     // any other broadcast of the batch axes is materialised first.
-    const flat = (t: Tensor, rows: number, cols: number): TF.Tensor => {
+    const flat = (t: Tensor, rows: number, cols: number): { data: Float32Array; batch: number } => {
       const own = sizeOf(t.shape.slice(0, -2));
-      const full = own === 1 || fmt(t.shape.slice(0, -2)) === fmt(batch) ? t : cpu.broadcastTo(t, [...batch, rows, cols]);
-      return tf.tensor(full.storage as Float32Array, [full.size / (rows * cols), rows, cols], 'float32');
+      const full = own === 1 || fmt(t.shape.slice(0, -2)) === fmt(batchShape) ? t : cpu.broadcastTo(t, [...batchShape, rows, cols]);
+      return { data: full.storage as Float32Array, batch: full.size / (rows * cols) };
     };
-    return run([...batch, m, n], () => tf.matMul(flat(a, m, k), flat(b, k, n)));
+    const A = flat(a, m, k);
+    const B = flat(b, k, n);
+    const out = new Float32Array(batch * m * n);
+    const flops = 2 * batch * m * k * n;
+    const byBatch = batch > 1;
+    const byColumns = !byBatch && n >= MIN_CHANNELS_PER_SHARE * 2 && m <= 4 * n;
+    const total = byBatch ? batch : byColumns ? Math.floor(n / MIN_CHANNELS_PER_SHARE) : m;
+    const parts = splitRange(byBatch ? batch : byColumns ? n : m, sharesFor(flops, total));
+    run(parts.map(([s0, s1], i) => {
+      const size = s1 - s0;
+      if (byColumns) {
+        // columns [s0, s1) of B and C: all of A
+        const params = { batch: 1, aBatch: 1, bBatch: 1, m, k, n: size, col: s0, bStride: n };
+        return i === 0
+          ? ownShare({ kind: 'matmul', params: { ...params, outStride: n }, views: { a: A.data, b: B.data, out: out.subarray(s0) } })
+          : workerShare({
+            kind: 'matmul', params: { ...params, outStride: size }, views: { a: A.data, b: B.data, out: { output: m * size } },
+            collect: (v) => { for (let r = 0; r < m; r++) out.set(v.out.subarray(r * size, (r + 1) * size), r * n + s0); },
+          });
+      }
+      // rows [s0, s1) of A and C, or products [s0, s1) of the batch
+      const params = byBatch
+        ? { batch: size, aBatch: A.batch === 1 ? 1 : size, bBatch: B.batch === 1 ? 1 : size, m, k, n, col: 0, bStride: n, outStride: n }
+        : { batch: 1, aBatch: 1, bBatch: 1, m: size, k, n, col: 0, bStride: n, outStride: n };
+      const aPart = !byBatch ? A.data.subarray(s0 * k, s1 * k) : A.batch === 1 ? A.data : A.data.subarray(s0 * m * k, s1 * m * k);
+      const bPart = !byBatch || B.batch === 1 ? B.data : B.data.subarray(s0 * k * n, s1 * k * n);
+      const at = (byBatch ? s0 * m : s0) * n;
+      const length = size * (byBatch ? m : 1) * n;
+      return i === 0
+        ? ownShare({ kind: 'matmul', params, views: { a: aPart, b: bPart, out: out.subarray(at, at + length) } })
+        : workerShare({ kind: 'matmul', params, views: { a: aPart, b: bPart, out: { output: length } }, collect: (v) => out.set(v.out, at), destination: out.subarray(at, at + length) });
+    }));
+    return new Tensor(out, [...batchShape, m, n]);
   }
 
-  /** The forward conv on NHWC tensors already in tfjs; returns NHWC. */
-  const convNhwc = (x: TF.Tensor4D, f: TF.Tensor4D, stride: readonly [number, number], pads: Pads, dilation: readonly [number, number]): TF.Tensor4D =>
-    tf.conv2d(x, f, [stride[0], stride[1]], [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]], 'NHWC', [dilation[0], dilation[1]]);
+  /**
+   * How a conv's work is cut: by images when there are enough of them to share evenly, else by
+   * channels (output channels for the forward conv and the filter gradient, input channels for
+   * the input gradient), which is what batch 1 — inference — needs, as long as each share keeps
+   * MIN_CHANNELS_PER_SHARE channels (XNNPACK vectorises over channels: a share of 1 or 2 runs
+   * several times slower per multiply-add); failing both, by uneven blocks of images. Channels
+   * also win over images when the filter is large (`preferChannels`, see CHANNEL_SPLIT_RATIO).
+   * (Bands of output rows were measured for batch 1 as well: within 6% of channel blocks on the
+   * early ResNet-18 layers, up to 1.8× slower on the deep ones, where every band packs the whole
+   * filter; so they are not used.)
+   */
+  const planConv = (g: ConvGeometry, channels: number, preferChannels = false): { by: 'batch' | 'channel'; parts: [number, number][] } => {
+    const want = sharesFor(convFlops(g), Math.max(g.N, channels));
+    if (want === 1) return { by: 'batch', parts: [[0, g.N]] };
+    const byChannel = Math.min(want, Math.floor(channels / MIN_CHANNELS_PER_SHARE));
+    if (preferChannels && byChannel === want) return { by: 'channel', parts: splitRange(channels, byChannel) };
+    if (g.N >= want && (g.N % want === 0 || g.N >= 4 * want)) return { by: 'batch', parts: splitRange(g.N, want) };
+    if (byChannel >= 2) return { by: 'channel', parts: splitRange(channels, byChannel) };
+    return { by: 'batch', parts: splitRange(g.N, Math.min(want, g.N)) };
+  };
 
   function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor {
     if (!isF32(x, w) || !tfjsCanConv(attrs)) return cpu.conv2d(x, w, attrs);
     if (attrs.groups > 1) return perGroup(x, w, attrs, 'forward', (xg, wg) => conv2d(xg, wg, { ...attrs, groups: 1 }));
-    const [N, , H, W] = x.shape as [number, number, number, number];
-    const [O, , KH, KW] = w.shape as [number, number, number, number];
-    const { padding: p, stride, dilation } = attrs;
-    const OH = outSize(H, p.top + p.bottom, KH, stride[0], dilation[0]);
-    const OW = outSize(W, p.left + p.right, KW, stride[1], dilation[1]);
-    const xNhwc = cpu.permute(x, [0, 2, 3, 1]);
-    const filter = cpu.permute(w, [2, 3, 1, 0]); // [KH, KW, C, O]
-    const y = run([N, OH, OW, O], () => convNhwc(input(xNhwc) as TF.Tensor4D, input(filter) as TF.Tensor4D, stride, [p.top, p.bottom, p.left, p.right], dilation));
-    return cpu.permute(y, [0, 3, 1, 2]);
+    const g = geometry(x.shape, w.shape, attrs);
+    const { N, C, H, W, O, KH, KW, OH, OW } = g;
+    const P = OH * OW;
+    const image = C * H * W;
+    const filter = C * KH * KW;
+    const out = new Float32Array(N * O * P);
+    const xs = x.storage as Float32Array;
+    const ws = w.storage as Float32Array;
+    const plan = planConv(g, O, x.size <= CHANNEL_SPLIT_RATIO * w.size);
+    run(plan.parts.map(([s0, s1], i) => {
+      if (plan.by === 'batch') {
+        // images [s0, s1): their slice of x, all of w, their slice of y
+        const params = { g: { ...g, N: s1 - s0 }, outBatchStride: O * P, outChannel: 0 };
+        const xPart = xs.subarray(s0 * image, s1 * image);
+        const at = s0 * O * P;
+        return i === 0
+          ? ownShare({ kind: 'convForward', params, views: { x: xPart, w: ws, out: out.subarray(at, s1 * O * P) } })
+          : workerShare({ kind: 'convForward', params, views: { x: xPart, w: ws, out: { output: (s1 - s0) * O * P } }, collect: (v) => out.set(v.out, at), destination: out.subarray(at, s1 * O * P) });
+      }
+      // output channels [s0, s1): all of x, their rows of w, their channels of y
+      const Ot = s1 - s0;
+      const wPart = ws.subarray(s0 * filter, s1 * filter);
+      return i === 0
+        ? ownShare({ kind: 'convForward', params: { g: { ...g, O: Ot }, outBatchStride: O * P, outChannel: s0 }, views: { x: xs, w: wPart, out } })
+        : workerShare({
+          kind: 'convForward', params: { g: { ...g, O: Ot }, outBatchStride: Ot * P, outChannel: 0 },
+          views: { x: xs, w: wPart, out: { output: N * Ot * P } },
+          collect: (v) => scatterChannels(v.out, out, N, Ot, O, s0, P),
+        });
+    }));
+    return new Tensor(out, [N, O, OH, OW]);
   }
 
   function conv2dBackpropInput(dy: Tensor, w: Tensor, xShape: Shape, attrs: Conv2dAttrs): Tensor {
     if (!isF32(dy, w) || !tfjsCanConv(attrs)) return cpu.conv2dBackpropInput(dy, w, xShape, attrs);
     if (attrs.groups > 1) return perGroup(dy, w, attrs, 'input', (dyg, wg, xg) => conv2dBackpropInput(dyg, wg, xg, { ...attrs, groups: 1 }), xShape);
-    const [N, C, H, W] = xShape as [number, number, number, number];
-    const [, , KH, KW] = w.shape as [number, number, number, number];
-    const [, , OH, OW] = dy.shape as [number, number, number, number];
-    const { padding: p, stride: [sh, sw], dilation: [dh, dw] } = attrs;
-    const dyNhwc = cpu.permute(dy, [0, 2, 3, 1]);
-    const dx = new Float32Array(N * H * W * C); // NHWC
-    tf.tidy(() => {
-      const dyT = input(dyNhwc) as TF.Tensor4D;
-      // With stride s, input row h only meets kernel taps a ≡ h + pt (mod s): split dX into s_h·s_w
-      // interleaved phases, each a stride-1 conv of dY with that phase's taps (see `phase`).
-      // Every multiply-add of the forward conv is done exactly once, none on inserted zeros.
-      for (let fh = 0; fh < sh; fh++) {
-        const rows = phase(H, p.top, KH, sh, dh, fh, OH);
-        if (rows === null) continue;
-        for (let fw = 0; fw < sw; fw++) {
-          const cols = phase(W, p.left, KW, sw, dw, fw, OW);
-          if (cols === null) continue;
-          const filter = flippedTransposed(w, fh, sh, rows.taps, fw, sw, cols.taps); // [taps_h, taps_w, O, C]
-          const pads: Pads = [Math.max(rows.top, 0), Math.max(rows.bottom, 0), Math.max(cols.top, 0), Math.max(cols.bottom, 0)];
-          const part = convNhwc(dyT, input(filter) as TF.Tensor4D, [1, 1], pads, [dh, dw]);
-          scatterPhase(part.dataSync() as Float32Array, part.shape, rows, cols, dx, [N, H, W, C], sh, sw);
-        }
+    const g = geometry(xShape, w.shape, attrs);
+    const { N, C, H, W, O, OH, OW } = g;
+    const P = H * W;
+    const dyImage = O * OH * OW;
+    const out = new Float32Array(N * C * P);
+    const dys = dy.storage as Float32Array;
+    const ws = w.storage as Float32Array;
+    const plan = planConv(g, C, dy.size <= CHANNEL_SPLIT_RATIO * w.size);
+    run(plan.parts.map(([s0, s1], i) => {
+      if (plan.by === 'batch') {
+        // images [s0, s1): their slice of dY, all of w, their slice of dX
+        const params = { g: { ...g, N: s1 - s0 }, c0: 0, c1: C, outBatchStride: C * P, outChannel: 0 };
+        const dyPart = dys.subarray(s0 * dyImage, s1 * dyImage);
+        const at = s0 * C * P;
+        return i === 0
+          ? ownShare({ kind: 'convInput', params, views: { dy: dyPart, w: ws, out: out.subarray(at, s1 * C * P) } })
+          : workerShare({ kind: 'convInput', params, views: { dy: dyPart, w: ws, out: { output: (s1 - s0) * C * P } }, collect: (v) => out.set(v.out, at), destination: out.subarray(at, s1 * C * P) });
       }
-    });
-    return cpu.permute(new Tensor(dx, [N, H, W, C]), [0, 3, 1, 2]);
+      // input channels [s0, s1): all of dY and w, their channels of dX
+      const Ct = s1 - s0;
+      return i === 0
+        ? ownShare({ kind: 'convInput', params: { g, c0: s0, c1: s1, outBatchStride: C * P, outChannel: s0 }, views: { dy: dys, w: ws, out } })
+        : workerShare({
+          kind: 'convInput', params: { g, c0: s0, c1: s1, outBatchStride: Ct * P, outChannel: 0 },
+          views: { dy: dys, w: ws, out: { output: N * Ct * P } },
+          collect: (v) => scatterChannels(v.out, out, N, Ct, C, s0, P),
+        });
+    }));
+    return new Tensor(out, [...xShape]);
   }
 
+  /**
+   * The filter gradient sums over the batch. Split by images, each share computes a partial dW
+   * over its images and the partials are added on this thread in share order, ((p0 + p1) + p2)…,
+   * so the result is bit-identical from run to run for a given thread count (and differs from
+   * another count's only by float32 rounding). Split by output channels (batch 1), each share
+   * computes its rows of dW outright.
+   */
   function conv2dBackpropFilter(x: Tensor, dy: Tensor, wShape: Shape, attrs: Conv2dAttrs): Tensor {
     if (!isF32(x, dy) || !tfjsCanConv(attrs)) return cpu.conv2dBackpropFilter(x, dy, wShape, attrs);
     if (attrs.groups > 1) return perGroup(x, dy, attrs, 'filter', (xg, dyg, wg) => conv2dBackpropFilter(xg, dyg, wg, { ...attrs, groups: 1 }), wShape);
-    const [, C, H, W] = x.shape as [number, number, number, number];
-    const [O, , KH, KW] = wShape as [number, number, number, number];
-    const [, , OH, OW] = dy.shape as [number, number, number, number];
-    const { padding: p, stride: [sh, sw], dilation: [dh, dw] } = attrs;
-    const xT = cpu.permute(x, [1, 2, 3, 0]); //   [C, H, W, N]: channels as the batch, the batch as channels
-    const dyT = cpu.permute(dy, [2, 3, 0, 1]); // [OH, OW, N, O]: dY as the filter
-    // Rows past the last window never reach dW: pad the bottom only as far as needed, then crop.
-    const bottom = Math.max(0, dh * (KH - 1) + sh * (OH - 1) + 1 - H - p.top);
-    const right = Math.max(0, dw * (KW - 1) + sw * (OW - 1) + 1 - W - p.left);
-    const rows = outSize(H, p.top + bottom, OH, dh, sh);
-    const cols = outSize(W, p.left + right, OW, dw, sw);
-    let dW = run([C, rows, cols, O], () =>
-      convNhwc(input(xT) as TF.Tensor4D, input(dyT) as TF.Tensor4D, [dh, dw], [p.top, bottom, p.left, right], [sh, sw]));
-    if (rows !== KH || cols !== KW) dW = cpu.slice(dW, [0, 0, 0, 0], [1, 1, 1, 1], [C, KH, KW, O]);
-    return cpu.permute(dW, [3, 0, 1, 2]);
+    const g = geometry(x.shape, wShape, attrs);
+    const { N, C, H, W, O, KH, KW, OH, OW } = g;
+    const image = C * H * W;
+    const dyImage = O * OH * OW;
+    const Q = C * KH * KW;
+    const out = new Float32Array(O * Q);
+    const xs = x.storage as Float32Array;
+    const dys = dy.storage as Float32Array;
+    // Image shares cost a serial reduction and transpose of T partial dW on this thread; channel
+    // shares cost each thread a transpose of all of x. So: channels when x is not much larger
+    // than dW (the deep layers: 3x3x512x512 filters, 4x4 images), images otherwise. Measured on
+    // CIFAR ResNet-18 (batch 32, 2 threads, idle): |x|/|dW| = 0.1 → 62 ms by channels, 88 by
+    // images; 0.4 → 41 / 47; 0.9 → 52 / 53; 3.6 → 35 / 32; 7.1 → 66 / 62.
+    const plan = planConv(g, O, x.size <= CHANNEL_SPLIT_RATIO * O * Q);
+    if (plan.by === 'batch') {
+      const sum = scratchOf(Q * O); // [C, KH, KW, O]: share 0's partial, then the running sum
+      run(plan.parts.map(([s0, s1], i) => {
+        const params = { g: { ...g, N: s1 - s0 }, o0: 0, o1: O, transposed: false };
+        const xPart = xs.subarray(s0 * image, s1 * image);
+        const dyPart = dys.subarray(s0 * dyImage, s1 * dyImage);
+        return i === 0
+          ? ownShare({ kind: 'convFilter', params, views: { x: xPart, dy: dyPart, out: sum } })
+          : workerShare({
+            kind: 'convFilter', params, views: { x: xPart, dy: dyPart, out: { output: Q * O } },
+            collect: (v) => { for (let j = 0; j < sum.length; j++) sum[j]! += v.out[j]!; }, // called in share order
+          });
+      }));
+      transposeQO(sum, out, Q, O);
+    } else {
+      run(plan.parts.map(([s0, s1], i) => {
+        const params = { g, o0: s0, o1: s1, transposed: true };
+        return i === 0
+          ? ownShare({ kind: 'convFilter', params, views: { x: xs, dy: dys, out: out.subarray(s0 * Q, s1 * Q) } })
+          : workerShare({ kind: 'convFilter', params, views: { x: xs, dy: dys, out: { output: (s1 - s0) * Q } }, collect: (v) => out.set(v.out, s0 * Q), destination: out.subarray(s0 * Q, s1 * Q) });
+      }));
+    }
+    return new Tensor(out, [...wShape]);
   }
 
   return { ...cpu, name: 'wasm', matmul, conv2d, conv2dBackpropInput, conv2dBackpropFilter };
 }
 
-/** [top, bottom, left, right] */
-type Pads = readonly [number, number, number, number];
+/** Reused (already-touched) memory for the filter gradient's partial sums: a fresh 10 MB array
+ *  costs milliseconds of page faults on every call. */
+let scratch = new Float32Array(0);
+function scratchOf(length: number): Float32Array {
+  if (scratch.length < length) scratch = new Float32Array(length);
+  return scratch.subarray(0, length);
+}
+
+/** Every size of the conv y = conv2d(x, w) with x of `xShape` and w of `wShape`. */
+function geometry(xShape: Shape, wShape: Shape, attrs: Conv2dAttrs): ConvGeometry {
+  const [N, C, H, W] = xShape as [number, number, number, number];
+  const [O, , KH, KW] = wShape as [number, number, number, number];
+  const { padding: p, stride, dilation } = attrs;
+  return {
+    N, C, H, W, O, KH, KW,
+    OH: outSize(H, p.top + p.bottom, KH, stride[0], dilation[0]),
+    OW: outSize(W, p.left + p.right, KW, stride[1], dilation[1]),
+    stride, dilation, pads: [p.top, p.bottom, p.left, p.right],
+  };
+}
+
+/** A channel share's output [N, Ct, P] into channels [c0, c0 + Ct) of the full [N, C, P]. */
+function scatterChannels(part: Float32Array, out: Float32Array, N: number, Ct: number, C: number, c0: number, P: number): void {
+  for (let n = 0; n < N; n++) out.set(part.subarray(n * Ct * P, (n + 1) * Ct * P), (n * C + c0) * P);
+}
+
+/** [Q, O] → [O, Q]. */
+function transposeQO(src: Float32Array, dst: Float32Array, Q: number, O: number): void {
+  channelsFirst(src, dst, Q, O);
+}
 
 /** tfjs refuses stride > 1 together with dilation > 1 on the same conv. */
 function tfjsCanConv({ stride, dilation }: Conv2dAttrs): boolean {
   return (stride[0] === 1 && stride[1] === 1) || (dilation[0] === 1 && dilation[1] === 1);
 }
 
-function outSize(size: number, pad: number, kernel: number, stride: number, dilation: number): number {
-  return Math.floor((size + pad - dilation * (kernel - 1) - 1) / stride) + 1;
-}
-
 function broadcast(a: Shape, b: Shape): number[] {
   const n = Math.max(a.length, b.length);
   return Array.from({ length: n }, (_, i) => Math.max(a[a.length - n + i] ?? 1, b[b.length - n + i] ?? 1));
-}
-
-/**
- * One phase of the transposed convolution along one axis. Forward: y[i] = Σ_a w[a] · x[i·s − p + a·d]
- * (d > 1 only with s = 1). So dX[h] = Σ w[a] · dY[i] over i·s + a·d = h + p. With s = 1 there is one
- * phase: every tap a. With s > 1 (then d = 1) input rows with (h + p) mod s = φ meet only taps
- * a = φ + s·m, m < M = ⌈(K − φ)/s⌉; writing h = t·s + φ − p gives dX[h] = Σ_m w[φ + s·m] · dY[t − m]:
- * a stride-1 correlation of dY, padded by M − 1 − t_min on top, with those taps reversed.
- * Returns null when the phase has no taps or no rows.
- */
-interface Phase {
-  /** Taps of this phase (M). */
-  readonly taps: number;
-  /** Rows of dX in this phase (T), the first one, and the padding of dY (negative: crop). */
-  readonly count: number;
-  readonly first: number;
-  readonly top: number;
-  readonly bottom: number;
-}
-
-function phase(size: number, pad: number, kernel: number, stride: number, dilation: number, phi: number, outSize: number): Phase | null {
-  const span = dilation * (kernel - 1) + 1; // s = 1: one phase holding all K taps, spaced d apart
-  const taps = stride === 1 ? kernel : Math.ceil((kernel - phi) / stride);
-  const tMin = Math.ceil((pad - phi) / stride);
-  const tMax = Math.floor((size - 1 + pad - phi) / stride);
-  const count = tMax - tMin + 1;
-  if (taps <= 0 || count <= 0) return null;
-  const reach = stride === 1 ? span : taps; // rows of dY one output row reads
-  const top = reach - 1 - tMin;
-  return { taps, count, first: tMin * stride + phi - pad, top, bottom: count + reach - 1 - outSize - top };
-}
-
-/** W [O, C, KH, KW] → W' [Mh, Mw, O, C] with W'[j, k, o, c] = W[o, c, φh + sh·(Mh−1−j), φw + sw·(Mw−1−k)]:
- *  the taps of one phase, flipped in both spatial axes, in and out channels swapped. */
-function flippedTransposed(w: Tensor, fh: number, sh: number, mh: number, fw: number, sw: number, mw: number): Tensor {
-  const [O, C, KH, KW] = w.shape as [number, number, number, number];
-  const src = w.storage;
-  const out = new Float32Array(mh * mw * O * C);
-  for (let j = 0; j < mh; j++) {
-    const a = fh + sh * (mh - 1 - j);
-    for (let k = 0; k < mw; k++) {
-      const b = fw + sw * (mw - 1 - k);
-      for (let o = 0; o < O; o++) {
-        const to = ((j * mw + k) * O + o) * C;
-        for (let c = 0; c < C; c++) out[to + c] = src[((o * C + c) * KH + a) * KW + b]!;
-      }
-    }
-  }
-  return new Tensor(out, [mh, mw, O, C]);
-}
-
-/** Writes one phase's rows (its conv output, cropped where padding was negative) into dX (NHWC). */
-function scatterPhase(
-  part: Float32Array, partShape: readonly number[], rows: Phase, cols: Phase,
-  dx: Float32Array, [N, H, W, C]: readonly [number, number, number, number], sh: number, sw: number,
-): void {
-  const [, PH, PW] = partShape as [number, number, number, number];
-  const r0 = Math.max(-rows.top, 0);
-  const c0 = Math.max(-cols.top, 0);
-  for (let n = 0; n < N; n++) {
-    for (let t = 0; t < rows.count; t++) {
-      const h = rows.first + t * sh;
-      for (let u = 0; u < cols.count; u++) {
-        const from = ((n * PH + r0 + t) * PW + c0 + u) * C;
-        dx.set(part.subarray(from, from + C), ((n * H + h) * W + cols.first + u * sw) * C);
-      }
-    }
-  }
 }
 
 /**

@@ -1,0 +1,104 @@
+/**
+ * layout — the copies that turn Sapling's layouts into tfjs's and back, on bare Float32Arrays.
+ *
+ * Every layout change the wasm kernels need (NCHW ↔ NHWC, [O, C, KH, KW] → [KH, KW, C, O], the
+ * batch moved to the channel axis for the filter gradient, …) is a batch of 2-D transposes, so
+ * one tiled routine does them all. It takes raw arrays, offsets and strides rather than tensors:
+ * the same code runs on the main thread and inside the worker threads, and a worker imports
+ * nothing but this file, `conv-geometry.ts` and `shares.ts`.
+ */
+
+const TILE = 32;
+
+/**
+ * A batch of tiled 2-D transposes with arbitrary source strides:
+ *   dst[dOff + b·dBatch + j·dRow + i] = src[sOff + b·sBatch + i·sRow + j·sCol]
+ * for b < batch, i < rows, j < cols. The destination is written along i (contiguous), the
+ * source read along i with stride sRow; 32 × 32 tiles keep both sides in cache.
+ */
+export function transposeInto(
+  src: Float32Array, sOff: number, sBatch: number, sRow: number, sCol: number,
+  dst: Float32Array, dOff: number, dBatch: number, dRow: number,
+  batch: number, rows: number, cols: number,
+): void {
+  for (let b = 0; b < batch; b++) {
+    const s0 = sOff + b * sBatch;
+    const d0 = dOff + b * dBatch;
+    for (let i0 = 0; i0 < rows; i0 += TILE) {
+      const i1 = Math.min(i0 + TILE, rows);
+      for (let j0 = 0; j0 < cols; j0 += TILE) {
+        const j1 = Math.min(j0 + TILE, cols);
+        for (let j = j0; j < j1; j++) {
+          const d = d0 + j * dRow;
+          const s = s0 + j * sCol;
+          for (let i = i0; i < i1; i++) dst[d + i] = src[s + i * sRow]!;
+        }
+      }
+    }
+  }
+}
+
+/** x [N, C, P] (P = H·W) → [N, P, C]: NCHW to NHWC. */
+export function nchwToNhwc(src: Float32Array, dst: Float32Array, N: number, C: number, P: number): void {
+  // i = c (contiguous in dst), j = p
+  transposeInto(src, 0, C * P, P, 1, dst, 0, P * C, C, N, C, P);
+}
+
+/**
+ * y [N, P, Ot] (NHWC) → the channels [o0, o0 + Ot) of an NCHW array whose images are
+ * `batchStride` floats apart: dst[n·batchStride + (o0 + o)·P + p] = src[(n·P + p)·Ot + o].
+ */
+export function nhwcToNchw(src: Float32Array, dst: Float32Array, N: number, P: number, Ot: number, batchStride: number, o0 = 0): void {
+  // i = p (contiguous in dst), j = o
+  transposeInto(src, 0, P * Ot, Ot, 1, dst, o0 * P, batchStride, P, N, P, Ot);
+}
+
+/**
+ * Filters [O, C, T] (T = KH·KW taps) → [T, C, Ot] for the output channels [o0, o0 + Ot):
+ * dst[(t·C + c)·Ot + o] = src[((o0 + o)·C + c)·T + t]. tfjs's filter layout is [KH, KW, C, O].
+ */
+export function oihwToHwio(src: Float32Array, dst: Float32Array, C: number, T: number, Ot: number, o0 = 0): void {
+  // b = t, i = o (contiguous in dst), j = c
+  transposeInto(src, o0 * C * T, 1, C * T, T, dst, 0, C * Ot, Ot, T, Ot, C);
+}
+
+/**
+ * x [N, Q] → [Q, N] (Q = C·H·W): the batch becomes the innermost axis, as the filter gradient's
+ * correlation wants it (channels as the batch, the batch as channels).
+ */
+export function batchLast(src: Float32Array, dst: Float32Array, N: number, Q: number): void {
+  transposeInto(src, 0, 0, Q, 1, dst, 0, 0, N, 1, N, Q);
+}
+
+/**
+ * dY [N, O, P] → [P, N, Ot] for the channels [o0, o0 + Ot): dst[(p·N + n)·Ot + o] = src[(n·O + o0 + o)·P + p].
+ * The filter gradient uses dY as a filter of shape [OH, OW, N, O].
+ */
+export function dyAsFilter(src: Float32Array, dst: Float32Array, N: number, O: number, P: number, o0 = 0, Ot = O - o0): void {
+  // b = n, i = o (contiguous in dst), j = p
+  transposeInto(src, o0 * P, O * P, P, 1, dst, 0, Ot, N * Ot, N, Ot, P);
+}
+
+/** [Q, Ot] → [Ot, Q]: the filter gradient from tfjs's [C, KH, KW, O] to Sapling's [O, C, KH, KW]. */
+export function channelsFirst(src: Float32Array, dst: Float32Array, Q: number, Ot: number): void {
+  // i = q (contiguous in dst), j = o
+  transposeInto(src, 0, 0, Ot, 1, dst, 0, 0, Q, 1, Q, Ot);
+}
+
+/**
+ * Near-equal contiguous parts of [0, total): `parts` ranges [start, end), the first
+ * `total mod parts` one longer than the rest. The split depends only on (total, parts), which is
+ * what makes a parallel result reproducible for a given thread count.
+ */
+export function splitRange(total: number, parts: number): [number, number][] {
+  const base = Math.floor(total / parts);
+  const extra = total % parts;
+  const out: [number, number][] = [];
+  let start = 0;
+  for (let i = 0; i < parts; i++) {
+    const end = start + base + (i < extra ? 1 : 0);
+    out.push([start, end]);
+    start = end;
+  }
+  return out;
+}

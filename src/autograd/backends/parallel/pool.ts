@@ -1,0 +1,415 @@
+/**
+ * pool — worker threads for the wasm kernels, behind a synchronous API.
+ *
+ * TensorFlow.js runs its WebAssembly backend on one thread in Node. To use every core we start
+ * `numThreads − 1` worker threads, each with its own tfjs-wasm instance, and cut each big kernel
+ * into `numThreads` shares (see `shares.ts`; how each kernel is cut is in `../tfjs-wasm.ts`).
+ *
+ * One call, step by step (`runParallel`):
+ *   1. The main thread copies each worker's inputs into the *arena*, one SharedArrayBuffer that
+ *      every worker has a view of, and posts the worker a job: a share kind, numbers, and where
+ *      its inputs and outputs lie in the arena. (The arena only grows; it is sent to a worker
+ *      again only when it was reallocated.)
+ *   2. The main thread computes share 0 itself, straight from and into the tensors' storage.
+ *   3. It then blocks in `Atomics.wait` on each worker's control word until the worker has
+ *      stored its job number there, reads the worker's reply with `receiveMessageOnPort` (no
+ *      event loop turn needed), and copies the outputs out of the arena.
+ * So `conv2d(x, w)` still returns its tensor like any other function call: no promise, no
+ * callback, and nothing of the threads shows in the public API except `setNumThreads`.
+ *
+ * Workers start lazily (on the first call that needs them; the call waits for them to boot),
+ * are `unref`'d so they never keep the process alive, and are terminated by `setNumThreads`
+ * when the count goes down. A share that throws inside a worker comes back as an ordinary Error
+ * from the kernel that was called, after every other share of the call has finished; the worker
+ * is then replaced by a fresh one on the next call, so the pool recovers even from a wasm abort.
+ */
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { runShare, type ShareKind, type ShareParams, type ShareViews, type Tf } from './shares.js';
+import { BOOTED, DEAD, type Job, type Ref, type Reply, type WorkerStats } from './worker.js';
+
+// ── the thread count ──────────────────────────────────────────────────────────────────────
+
+let numThreads = availableParallelism();
+
+/**
+ * How many threads the wasm kernels may use, the calling thread included (default: the cores
+ * this process may run on, `os.availableParallelism()`). Lowering it terminates the workers no
+ * longer needed; 1 runs every kernel on the calling thread alone.
+ * @example setNumThreads(1)  // single-threaded, as tfjs-wasm itself is in Node
+ */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${String(n)}`);
+  numThreads = n;
+  for (let i = n - 1; i < workers.length; i++) workers[i]?.terminate();
+  workers.length = Math.min(workers.length, n - 1);
+  if (n === 1) arena = null;
+}
+
+/** The number of threads the wasm kernels may use (see `setNumThreads`). */
+export function getNumThreads(): number {
+  return numThreads;
+}
+
+/**
+ * Below this many floating-point operations per share a kernel runs on fewer threads. A worker
+ * round trip (post, wake, reply) costs 0.05–0.4 ms on top of each share's own tfjs overhead.
+ * Measured on 2 idle cores, 1 thread vs 2, in ms (two runs): matmul 192² (14 MFLOP) 1.01 vs
+ * 1.32 and 0.65 vs 1.27; 256² (34 MFLOP) 1.79 vs 1.61 and 1.65 vs 1.88; 384² (113 MFLOP) 7.3 vs
+ * 5.7 and 4.1 vs 2.9; convs of 38 MFLOP 1.84 vs 1.38 and 1.46 vs 1.95, of 75 MFLOP 3.6 vs 3.6 and
+ * 2.8 vs 2.3. Break-even lies between 35 and 75 MFLOP, so a kernel splits in two from 64.
+ */
+let minFlopsPerShare = 32e6;
+
+/** Sets the per-share work threshold (for tests and benchmarks; 0 splits every kernel). */
+export function setMinFlopsPerShare(flops: number): void {
+  if (!(flops >= 0)) throw new RangeError(`setMinFlopsPerShare: expected a non-negative number, got ${flops}`);
+  minFlopsPerShare = flops;
+}
+
+export function getMinFlopsPerShare(): number {
+  return minFlopsPerShare;
+}
+
+/** How many shares a kernel of `flops` work with at most `maxParts` natural parts should use. */
+export function sharesFor(flops: number, maxParts: number): number {
+  const byWork = minFlopsPerShare > 0 ? Math.floor(flops / minFlopsPerShare) : Infinity;
+  return Math.max(1, Math.min(numThreads, maxParts, byWork));
+}
+
+// ── worker threads ────────────────────────────────────────────────────────────────────────
+
+/** Time a worker may take to boot (load tfjs-wasm, and from source, transpile) and to run one share. */
+const BOOT_TIMEOUT_MS = 120_000;
+const JOB_TIMEOUT_MS = 600_000;
+/** How long the calling thread spins on a worker's control word before it sleeps in Atomics.wait. */
+const SPIN_MS = 0.2;
+
+/**
+ * The worker's first code, a CommonJS script (`eval: true`), so that it needs no file of its own
+ * beside the module it loads. From source (`*.ts`, under tsx or vitest) it loads worker.ts through
+ * tsx's CommonJS hook: Node 20 does not run ESM loader hooks (`--import tsx`) inside workers. From
+ * the built `dist/` it imports worker.js natively. If the thread ever exits, it says so in its
+ * control word, so a main thread blocked on it wakes up and reports the loss.
+ */
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+const { control, port, entry, tsx } = workerData;
+const dead = () => { Atomics.store(control, 0, ${DEAD}); Atomics.notify(control, 0); };
+process.on('exit', dead);
+const fatal = (error) => {
+  try {
+    port.postMessage({ seq: ${BOOTED}, error: { name: String(error && error.name), message: String(error && error.message || error), stack: String(error && error.stack) } });
+  } finally { dead(); }
+};
+try {
+  const loaded = tsx ? Promise.resolve().then(() => { require(tsx).register(); return require(entry); }) : import(entry);
+  loaded.then((m) => m.serve(control, port)).catch(fatal);
+} catch (error) { fatal(error); }
+`;
+
+/**
+ * How this module's sibling worker file is loaded: transpiled by tsx from source, natively as
+ * built JS — or as TypeScript by a Node that strips types itself, where tsx is not installed.
+ */
+function workerEntry(): { entry: string; tsx: string | null } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
+  if (fromSource) {
+    try {
+      return { entry: fileURLToPath(url), tsx: createRequire(import.meta.url).resolve('tsx/cjs/api') };
+    } catch {
+      // no tsx: let Node itself try the .ts file
+    }
+  }
+  return { entry: url.href, tsx: null };
+}
+
+type JobWithoutSeq = Job extends infer J ? (J extends unknown ? Omit<J, 'seq'> : never) : never;
+
+class WorkerThread {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly control = new Int32Array(new SharedArrayBuffer(4));
+  private seq = BOOTED;
+  /** Whether it has finished booting (successfully). */
+  private booted = false;
+  /** The arena this worker has been sent. */
+  arenaSent: SharedArrayBuffer | null = null;
+  /** Set when it failed or was terminated: the pool replaces it. */
+  broken = false;
+  readonly index: number;
+
+  constructor(index: number) {
+    this.index = index;
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(BOOTSTRAP, {
+      eval: true,
+      name: `sapling-wasm-${index}`,
+      workerData: { control: this.control, port: port2, ...workerEntry() },
+      transferList: [port2],
+    });
+    // An error that escapes the worker (none should: every job is wrapped) marks it broken
+    // instead of crashing this process as an unhandled 'error' event would.
+    this.worker.on('error', () => { this.broken = true; });
+    this.worker.unref();
+    this.port.unref();
+  }
+
+  /** Blocks until the worker has booted; throws (and marks it broken) if it could not. */
+  ready(): void {
+    if (this.booted) return;
+    const reply = this.await(BOOTED, BOOT_TIMEOUT_MS, 'start');
+    if (reply.error !== undefined) {
+      this.terminate();
+      throw new Error(`wasm worker thread ${this.index} failed to start: ${reply.error.message}`);
+    }
+    this.booted = true;
+  }
+
+  /** Posts a job; returns its number for `await`. */
+  post(job: JobWithoutSeq): number {
+    const seq = ++this.seq;
+    this.port.postMessage({ ...job, seq });
+    return seq;
+  }
+
+  /** Whether job `seq` has finished (without waiting). */
+  finished(seq: number): boolean {
+    return Atomics.load(this.control, 0) === seq;
+  }
+
+  /** Blocks (Atomics.wait) until job `seq` has finished, then returns its reply. */
+  await(seq: number, timeoutMs = JOB_TIMEOUT_MS, what = 'finish a share'): Reply {
+    const deadline = Date.now() + timeoutMs;
+    // Shares are cut to end together, so spin a little before sleeping: waking a thread from
+    // Atomics.wait costs tens to hundreds of µs on a virtual machine, more than a spin.
+    const spinUntil = performance.now() + SPIN_MS;
+    while (Atomics.load(this.control, 0) !== seq && performance.now() < spinUntil);
+    for (;;) {
+      const done = Atomics.load(this.control, 0);
+      if (done === seq) break;
+      if (done === DEAD) {
+        // The bootstrap posts its error before it dies; anything else is an unexplained exit.
+        const last = this.drain(seq);
+        this.terminate();
+        if (last?.error !== undefined) return last;
+        throw new Error(`wasm worker thread ${this.index} exited while it should ${what}`);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        this.terminate();
+        throw new Error(`wasm worker thread ${this.index} did not ${what} within ${timeoutMs / 1000} s`);
+      }
+      Atomics.wait(this.control, 0, done, Math.min(left, 1000));
+    }
+    const reply = this.drain(seq);
+    if (reply === null) throw new Error(`wasm worker thread ${this.index}: job ${seq} finished without a reply`);
+    return reply;
+  }
+
+  /** The reply to job `seq`, discarding older ones (there are none unless a wait timed out). */
+  private drain(seq: number): Reply | null {
+    for (;;) {
+      const received = receiveMessageOnPort(this.port);
+      if (received === undefined) return null;
+      const reply = received.message as Reply;
+      if (reply.seq === seq) return reply;
+    }
+  }
+
+  terminate(): void {
+    this.broken = true;
+    this.port.close();
+    void this.worker.terminate();
+  }
+}
+
+/** workers[i] runs share i + 1; null or broken entries are (re)started on demand. */
+const workers: (WorkerThread | null)[] = [];
+
+/** The first `count` workers, started if needed and booted (blocks while they boot). */
+function workersFor(count: number): WorkerThread[] {
+  const out: WorkerThread[] = [];
+  for (let i = 0; i < count; i++) {
+    let w = workers[i] ?? null;
+    if (w === null || w.broken) {
+      w = new WorkerThread(i + 1);
+      workers[i] = w;
+    }
+    out.push(w);
+  }
+  for (const w of out) w.ready(); // they boot concurrently; this waits for the slowest
+  return out;
+}
+
+// ── the arena ─────────────────────────────────────────────────────────────────────────────
+
+let arena: Float32Array<SharedArrayBuffer> | null = null;
+
+/** An arena of at least `floats` elements; grows by half again so repeated growth is rare. */
+function arenaOf(floats: number): Float32Array<SharedArrayBuffer> {
+  if (arena === null || arena.length < floats) {
+    const size = Math.max(floats, Math.ceil((arena?.length ?? 0) * 1.5), 1 << 16);
+    arena = new Float32Array(new SharedArrayBuffer(size * 4));
+  }
+  return arena;
+}
+
+/** The arena's size in bytes (0 before the first parallel call). */
+export function arenaBytes(): number {
+  return arena?.byteLength ?? 0;
+}
+
+// ── running a kernel's shares ─────────────────────────────────────────────────────────────
+
+/** An output region of a worker's share: its length in floats. */
+export interface Output {
+  readonly output: number;
+}
+
+/** One share for the calling thread: its views are the tensors' own arrays. */
+export interface OwnShare<K extends ShareKind = ShareKind> {
+  readonly kind: K;
+  readonly params: ShareParams<K>;
+  readonly views: ShareViews<K>;
+}
+
+/** One share for a worker: inputs are copied into the arena, outputs collected from it. */
+export interface WorkerShare<K extends ShareKind = ShareKind> {
+  readonly kind: K;
+  readonly params: ShareParams<K>;
+  readonly views: { readonly [V in keyof ShareViews<K>]: Float32Array | Output };
+  /** Runs on the calling thread once every share has finished, with the arena views. */
+  readonly collect: (views: ShareViews<K>) => void;
+  /** Where `collect` will write: touched while the worker still computes (see `runParallel`). */
+  readonly destination?: Float32Array;
+}
+
+/** Helpers that let TypeScript check a share's params and views against its kind. */
+export const ownShare = <K extends ShareKind>(share: OwnShare<K>): OwnShare => share as unknown as OwnShare;
+export const workerShare = <K extends ShareKind>(share: WorkerShare<K>): WorkerShare => share as unknown as WorkerShare;
+
+let pendingFailure: string | null = null;
+
+/** Test hook: the next worker share throws `message` inside its worker. */
+export function failNextWorkerShare(message: string): void {
+  pendingFailure = message;
+}
+
+/**
+ * Runs `own` on the calling thread and `others[i]` on worker i + 1, all at once; returns when
+ * all have finished and every worker's outputs are collected. Throws the first error, after
+ * every share has finished (the arena is never reused while a worker still reads it).
+ */
+export function runParallel(tf: Tf, own: OwnShare, others: readonly WorkerShare[]): void {
+  if (others.length === 0) {
+    runShare(tf, own.kind, own.params, own.views);
+    return;
+  }
+  const pool = workersFor(others.length);
+  // Lay every worker's views out in the arena (an input passed to several workers, such as a
+  // filter every image share needs, is copied once), then copy and post worker by worker.
+  const layouts: Record<string, Ref>[] = [];
+  const placed = new Map<Float32Array, Ref>();
+  let total = 0;
+  for (const share of others) {
+    const refs: Record<string, Ref> = {};
+    for (const [name, spec] of Object.entries(share.views) as [string, Float32Array | Output][]) {
+      const known = spec instanceof Float32Array ? placed.get(spec) : undefined;
+      if (known !== undefined) {
+        refs[name] = known;
+        continue;
+      }
+      const ref: Ref = [total, spec instanceof Float32Array ? spec.length : spec.output];
+      if (spec instanceof Float32Array) placed.set(spec, ref);
+      refs[name] = ref;
+      total += ref[1];
+    }
+    layouts.push(refs);
+  }
+  const buffer = arenaOf(total);
+  const copied = new Set<Float32Array>();
+  const seqs: number[] = [];
+  for (let i = 0; i < others.length; i++) {
+    const share = others[i]!;
+    const w = pool[i]!;
+    const refs = layouts[i]!;
+    for (const [name, spec] of Object.entries(share.views) as [string, Float32Array | Output][]) {
+      if (spec instanceof Float32Array && !copied.has(spec)) {
+        buffer.set(spec, refs[name]![0]);
+        copied.add(spec);
+      }
+    }
+    const fresh = w.arenaSent !== buffer.buffer;
+    w.arenaSent = buffer.buffer;
+    const fail = pendingFailure;
+    pendingFailure = null;
+    seqs.push(w.post({
+      kind: share.kind, params: share.params, refs,
+      ...(fresh ? { arena: buffer.buffer } : {}),
+      ...(fail === null ? {} : { fail }),
+    }));
+  }
+  let ownError: unknown = null;
+  try {
+    runShare(tf, own.kind, own.params, own.views);
+  } catch (error) {
+    ownError = error;
+  }
+  // While a worker is still busy, touch the pages its results will be copied to: a kernel's
+  // output is freshly allocated memory, and on some machines (virtual ones that hand freed pages
+  // back to the host) its first touch costs ~10 µs per 4 KB page, which would otherwise be paid
+  // after the wait, in `collect`.
+  for (let i = 0; i < seqs.length; i++) {
+    const destination = others[i]!.destination;
+    if (destination !== undefined && !pool[i]!.finished(seqs[i]!)) touchPages(destination);
+  }
+  let workerError: Error | null = null;
+  for (let i = 0; i < seqs.length; i++) {
+    const w = pool[i]!;
+    try {
+      const reply = w.await(seqs[i]!);
+      if (reply.error !== undefined) {
+        w.terminate(); // a fresh worker replaces it on the next call
+        const error = new Error(`${own.kind}: share ${i + 1} failed in wasm worker thread ${w.index}: ${reply.error.message}`);
+        if (reply.error.stack !== undefined) error.stack = `${error.name}: ${error.message}\n--- in the worker ---\n${reply.error.stack}`;
+        workerError ??= error;
+      }
+    } catch (error) {
+      workerError ??= error instanceof Error ? error : new Error(String(error));
+    }
+  }
+  if (ownError !== null) throw ownError;
+  if (workerError !== null) throw workerError;
+  for (let i = 0; i < others.length; i++) {
+    const views: Record<string, Float32Array> = {};
+    for (const [name, [offset, length]] of Object.entries(layouts[i]!)) views[name] = buffer.subarray(offset, offset + length);
+    others[i]!.collect(views as never);
+  }
+}
+
+/** Writes one element per 4 KB page (the values are about to be overwritten anyway). */
+function touchPages(view: Float32Array): void {
+  for (let i = 0; i < view.length; i += 1024) view[i] = 0;
+}
+
+/** What each live worker's tfjs holds (for the memory tests); starts no worker. */
+export function workerStats(): WorkerStats[] {
+  const live = workers.filter((w): w is WorkerThread => w !== null && !w.broken);
+  return live.map((w) => w.post({ kind: 'stats' })).map((seq, i) => {
+    const reply = live[i]!.await(seq);
+    if (reply.stats === undefined) throw new Error(`workerStats: worker ${live[i]!.index} sent no stats`);
+    return reply.stats;
+  });
+}
+
+/** Terminates every worker and frees the arena (the next parallel call starts fresh ones). */
+export function shutdownWorkers(): void {
+  for (const w of workers) w?.terminate();
+  workers.length = 0;
+  arena = null;
+}

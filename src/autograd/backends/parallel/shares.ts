@@ -1,0 +1,219 @@
+/**
+ * shares — one thread's part of a hot kernel, on bare Float32Arrays and one tfjs-wasm instance.
+ *
+ * A parallel kernel is cut into shares (a range of images, of output rows, of channels); the
+ * main thread runs share 0 and each worker thread one of the others, all with the functions in
+ * this file, so a share computes the same numbers wherever it runs. With one thread the whole
+ * kernel is a single share on the main thread: there is one code path, not two.
+ *
+ * A share reads its inputs in Sapling's layout (NCHW activations, [O, C, KH, KW] filters, row-
+ * major matrices), changes the layout itself while copying into the wasm heap, runs tfjs kernels
+ * and transposes the result straight out of the heap into its output view. It allocates no
+ * tfjs tensor that outlives the call (everything runs inside `tf.tidy`).
+ *
+ * Shares are plain data in, views out: `params` are numbers (they cross threads by structured
+ * clone), `views` are Float32Arrays (on the main thread: the tensors' own storage; in a worker:
+ * windows of the shared arena).
+ */
+import type * as TF from '@tensorflow/tfjs-core';
+import { flippedTransposed, outSize, phaseSteps, scatterPhase, type ConvGeometry, type Pads } from './conv-geometry.js';
+import { batchLast, channelsFirst, dyAsFilter, nchwToNhwc, nhwcToNchw, oihwToHwio } from './layout.js';
+
+export type Tf = typeof TF;
+
+/** The two internals of tfjs-wasm's backend we use to move data without an extra copy. */
+interface WasmHeapAccess {
+  write(values: null, shape: number[], dtype: 'float32'): TF.DataId;
+  typedArrayFromHeap(info: { shape: number[]; dtype: 'float32'; dataId: TF.DataId }): Float32Array;
+}
+
+/**
+ * A tfjs tensor whose heap memory `fill` writes directly: the layout change happens during the
+ * one copy into the heap, not in a temporary array first.
+ */
+function heapTensor(tf: Tf, shape: number[], fill: (heap: Float32Array) => void): TF.Tensor {
+  const backend = tf.backend() as unknown as WasmHeapAccess;
+  const dataId = backend.write(null, shape, 'float32');
+  const t = tf.engine().makeTensorFromDataId(dataId, shape, 'float32', tf.backend());
+  fill(backend.typedArrayFromHeap({ shape, dtype: 'float32', dataId }));
+  return t;
+}
+
+/** A view of a tensor's values in the wasm heap: valid until the next tfjs allocation. */
+function heapView(tf: Tf, t: TF.Tensor): Float32Array {
+  return (tf.backend() as unknown as WasmHeapAccess).typedArrayFromHeap({ shape: t.shape, dtype: 'float32', dataId: t.dataId });
+}
+
+function expectShape(t: TF.Tensor, shape: readonly number[], what: string): void {
+  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+    throw new Error(`${what}: tfjs returned shape [${t.shape}], expected [${shape}]`);
+  }
+}
+
+const convNhwc = (tf: Tf, x: TF.Tensor, f: TF.Tensor, stride: readonly [number, number], pads: Pads, dilation: readonly [number, number]): TF.Tensor4D =>
+  tf.conv2d(x as TF.Tensor4D, f as TF.Tensor4D, [stride[0], stride[1]], [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]], 'NHWC', [dilation[0], dilation[1]]);
+
+// ── matmul ────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * out [batch, m, n] = a [aBatch, m, k] · b [bBatch, k, n], aBatch and bBatch each 1 or `batch`.
+ * A column share (one product only) multiplies by the columns [col, col + n) of a `b` whose
+ * rows are `bStride` long, and writes rows `outStride` apart; otherwise both strides are `n`.
+ */
+export interface MatmulParams {
+  readonly batch: number;
+  readonly aBatch: number;
+  readonly bBatch: number;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly col: number;
+  readonly bStride: number;
+  readonly outStride: number;
+}
+
+export function matmulShare(tf: Tf, p: MatmulParams, v: { readonly a: Float32Array; readonly b: Float32Array; readonly out: Float32Array }): void {
+  const { m, k, n, col, bStride, outStride } = p;
+  tf.tidy(() => {
+    const a = tf.tensor3d(v.a, [p.aBatch, m, k], 'float32');
+    const b = bStride === n
+      ? tf.tensor3d(v.b, [p.bBatch, k, n], 'float32')
+      : heapTensor(tf, [1, k, n], (heap) => { for (let r = 0; r < k; r++) heap.set(v.b.subarray(r * bStride + col, r * bStride + col + n), r * n); });
+    const y = tf.matMul(a, b);
+    expectShape(y, [p.batch, m, n], 'matmul');
+    const values = heapView(tf, y);
+    if (outStride === n) v.out.set(values);
+    else for (let r = 0; r < m; r++) v.out.set(values.subarray(r * n, (r + 1) * n), r * outStride);
+  });
+}
+
+// ── conv2d forward ────────────────────────────────────────────────────────────────────────
+
+/**
+ * y = conv2d(x, w) for the images and output channels of one share: `g.N` images, `g.O` output
+ * channels. The share's y [N, O, OH, OW] is written into `out` at channel `outChannel` of images
+ * `outBatchStride` floats apart (so a channel share can write into the full output).
+ */
+export interface ConvForwardParams {
+  readonly g: ConvGeometry;
+  readonly outBatchStride: number;
+  readonly outChannel: number;
+}
+
+export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly out: Float32Array }): void {
+  const { N, C, H, W, O, KH, KW, OH, OW } = p.g;
+  tf.tidy(() => {
+    const x = heapTensor(tf, [N, H, W, C], (heap) => nchwToNhwc(v.x, heap, N, C, H * W));
+    const f = heapTensor(tf, [KH, KW, C, O], (heap) => oihwToHwio(v.w, heap, C, KH * KW, O));
+    const y = convNhwc(tf, x, f, p.g.stride, p.g.pads, p.g.dilation);
+    expectShape(y, [N, OH, OW, O], 'conv2d');
+    nhwcToNchw(heapView(tf, y), v.out, N, OH * OW, O, p.outBatchStride, p.outChannel);
+  });
+}
+
+// ── conv2d input gradient ─────────────────────────────────────────────────────────────────
+
+/**
+ * dX = conv2dBackpropInput(dY, w) for `g.N` images and the input channels [c0, c1), written into
+ * `out` (NCHW, images `outBatchStride` floats apart, starting at channel `outChannel`).
+ * dY holds all O channels of the share's images, w all of [O, C, KH, KW].
+ */
+export interface ConvInputParams {
+  readonly g: ConvGeometry;
+  readonly c0: number;
+  readonly c1: number;
+  readonly outBatchStride: number;
+  readonly outChannel: number;
+}
+
+export function convInputShare(tf: Tf, p: ConvInputParams, v: { readonly dy: Float32Array; readonly w: Float32Array; readonly out: Float32Array }): void {
+  const g = p.g;
+  const { N, H, W, O, OH, OW } = g;
+  const Ct = p.c1 - p.c0;
+  tf.tidy(() => {
+    const dy = heapTensor(tf, [N, OH, OW, O], (heap) => nchwToNhwc(v.dy, heap, N, O, OH * OW));
+    // dX, NHWC, in the wasm heap (already-touched memory, unlike a fresh array); rows that no
+    // phase reaches stay zero.
+    const dx = heapTensor(tf, [N, H, W, Ct], (heap) => heap.fill(0));
+    // With stride s, input row h only meets kernel taps a ≡ h + pt (mod s): dX splits into s_h·s_w
+    // interleaved phases, each a stride-1 conv of dY with that phase's taps (conv-geometry.ts).
+    for (const step of phaseSteps(g)) {
+      const shape = [step.rows.taps, step.cols.taps, O, Ct];
+      const filter = heapTensor(tf, shape, (heap) => flippedTransposed(v.w, g, step, p.c0, Ct, heap));
+      const part = convNhwc(tf, dy, filter, [1, 1], step.pads, g.dilation);
+      // (views are taken after the conv: an allocation may have grown, and so moved, the heap)
+      scatterPhase(heapView(tf, part), part.shape[1]!, part.shape[2]!, step, heapView(tf, dx), N, H, W, Ct, g.stride);
+      tf.dispose([filter, part]); // keep the heap small across phases
+    }
+    nhwcToNchw(heapView(tf, dx), v.out, N, H * W, Ct, p.outBatchStride, p.outChannel);
+  });
+}
+
+// ── conv2d filter gradient ────────────────────────────────────────────────────────────────
+
+/**
+ * dW = conv2dBackpropFilter(x, dY) over the share's `g.N` images, for the output channels
+ * [o0, o1). x holds the share's images, dY all O channels of them. The result goes to `out`
+ * either as tfjs leaves it, [C, KH, KW, Ot] (a partial sum the caller will reduce and
+ * transpose), or, with `transposed`, as the rows [Ot, C, KH, KW] of Sapling's dW.
+ */
+export interface ConvFilterParams {
+  readonly g: ConvGeometry;
+  readonly o0: number;
+  readonly o1: number;
+  readonly transposed: boolean;
+}
+
+export function convFilterShare(tf: Tf, p: ConvFilterParams, v: { readonly x: Float32Array; readonly dy: Float32Array; readonly out: Float32Array }): void {
+  const { N, C, H, W, O, KH, KW, OH, OW } = p.g;
+  const [pt, , pl] = p.g.pads;
+  const [sh, sw] = p.g.stride;
+  const [dh, dw] = p.g.dilation;
+  const Ot = p.o1 - p.o0;
+  // dW[o, c, a, b] = Σ_n Σ_i Σ_j x[n, c, i·sh − pt + a·dh, j·sw − pl + b·dw] · dY[n, o, i, j]: a
+  // forward conv of x as [C, H, W, N] (channels as the batch) with dY as an [OH, OW, N, O]
+  // filter, stride = the forward dilation, dilation = the forward stride. Rows past the last
+  // window never reach dW: pad the bottom only as far as needed, then crop.
+  const bottom = Math.max(0, dh * (KH - 1) + sh * (OH - 1) + 1 - H - pt);
+  const right = Math.max(0, dw * (KW - 1) + sw * (OW - 1) + 1 - W - pl);
+  const rows = outSize(H, pt + bottom, OH, dh, sh);
+  const cols = outSize(W, pl + right, OW, dw, sw);
+  const Q = C * KH * KW;
+  tf.tidy(() => {
+    const xT = heapTensor(tf, [C, H, W, N], (heap) => batchLast(v.x, heap, N, C * H * W));
+    const dyT = heapTensor(tf, [OH, OW, N, Ot], (heap) => dyAsFilter(v.dy, heap, N, O, OH * OW, p.o0, Ot));
+    const dW = convNhwc(tf, xT, dyT, [dh, dw], [pt, bottom, pl, right], [sh, sw]);
+    expectShape(dW, [C, rows, cols, Ot], 'conv2dBackpropFilter');
+    let values = heapView(tf, dW);
+    if (rows !== KH || cols !== KW) {
+      const cropped = new Float32Array(Q * Ot);
+      for (let c = 0; c < C; c++) {
+        for (let a = 0; a < KH; a++) {
+          const from = ((c * rows + a) * cols) * Ot;
+          cropped.set(values.subarray(from, from + KW * Ot), ((c * KH + a) * KW) * Ot);
+        }
+      }
+      values = cropped;
+    }
+    if (p.transposed) channelsFirst(values, v.out, Q, Ot);
+    else v.out.set(values);
+  });
+}
+
+// ── the table both sides dispatch through ─────────────────────────────────────────────────
+
+export const SHARES = {
+  matmul: matmulShare,
+  convForward: convForwardShare,
+  convInput: convInputShare,
+  convFilter: convFilterShare,
+} as const;
+
+export type ShareKind = keyof typeof SHARES;
+export type ShareParams<K extends ShareKind> = Parameters<(typeof SHARES)[K]>[1];
+export type ShareViews<K extends ShareKind> = Parameters<(typeof SHARES)[K]>[2];
+
+/** Runs one share of kind `kind` (the worker's entry point and the main thread's alike). */
+export function runShare<K extends ShareKind>(tf: Tf, kind: K, params: ShareParams<K>, views: ShareViews<K>): void {
+  (SHARES[kind] as (tf: Tf, p: ShareParams<K>, v: ShareViews<K>) => void)(tf, params, views);
+}
