@@ -10,9 +10,9 @@
  *
  * Run: `npx tsx examples/mnist-mlp.ts` (`--help` for the options).
  */
-import { Flatten, Linear, ReLU, Sequential, getBackend, loadMnist, manualSeed, optim, setBackend } from '../src/index.js';
+import { Flatten, Linear, ReLU, Sequential, getBackend, loadMnist, manualSeed, setBackend } from '../src/index.js';
 import { trainingFlags } from './lib/cli.js';
-import { splitTrainValidation, trainClassifier } from './lib/train.js';
+import { adamOneCycle, reportTest, splitTrainValidation, trainClassifier } from './lib/train.js';
 
 const flags = trainingFlags('Train a 784-256-128-10 MLP on MNIST.\n\n  npx tsx examples/mnist-mlp.ts [options]', {
   epochs: 5, batchSize: 128, lr: 0.003, backend: 'wasm', out: 'runs/mnist-mlp',
@@ -29,10 +29,6 @@ console.log(`model: ${model.numParameters().toLocaleString('en')} parameters`);
 
 const result = trainClassifier({
   model, train, validation, test, epochs: flags.epochs, batchSize: flags.batchSize, seed: flags.seed, out: flags.out,
-  optimizer: (stepsPerEpoch) => {
-    const optimizer = new optim.Adam(model.parameters(), { lr: flags.lr });
-    const scheduler = new optim.OneCycleLR(optimizer, { maxLr: flags.lr, totalSteps: flags.epochs * stepsPerEpoch });
-    return { optimizer, scheduler };
-  },
+  optimizer: adamOneCycle(model, flags.lr, flags.epochs),
 });
-console.log(`test accuracy of the best checkpoint: ${(100 * result.testAccuracy).toFixed(2)}% on ${test.labels.size} images (training ${(result.seconds / 60).toFixed(1)} min)`);
+reportTest(result, test.labels.size);

@@ -11,7 +11,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DataLoader, F, TensorDataset, argmax, loadCheckpoint, noGrad, saveCheckpoint, slice,
-  type Module, type Tensor, type optim,
+  optim, type Module, type Tensor,
 } from '../../src/index.js';
 import { chartRow } from './plot.js';
 import { ProgressBar } from './progress.js';
@@ -157,4 +157,18 @@ export function splitTrainValidation(all: LabelledSet, limit?: number): { train:
     train: { images: rows(all.images, 0, n), labels: rows(all.labels, 0, n) },
     validation: { images: rows(all.images, 55_000, 60_000), labels: rows(all.labels, 55_000, 60_000) },
   };
+}
+
+/** Adam with a one-cycle schedule peaking at `lr`, the recipe of the MNIST examples. */
+export function adamOneCycle(model: Module<[Tensor], Tensor>, lr: number, epochs: number): TrainOptions['optimizer'] {
+  return (stepsPerEpoch) => {
+    const optimizer = new optim.Adam(model.parameters(), { lr });
+    const scheduler = new optim.OneCycleLR(optimizer, { maxLr: lr, totalSteps: epochs * stepsPerEpoch });
+    return { optimizer, scheduler };
+  };
+}
+
+/** The closing line of a training example. */
+export function reportTest(result: TrainResult, testSize: number): void {
+  console.log(`test accuracy of the best checkpoint: ${(100 * result.testAccuracy).toFixed(2)}% on ${testSize} images (training ${(result.seconds / 60).toFixed(1)} min)`);
 }
