@@ -67,6 +67,14 @@ export function broadcastStrides(shape: Shape, target: Shape): number[] {
   return out;
 }
 
+/**
+ * The length of a convolution or pooling output along one axis, PyTorch's formula:
+ * ⌊(size + before + after − dilation·(kernel − 1) − 1) / stride⌋ + 1.
+ */
+export function convOutputSize(size: number, before: number, after: number, kernel: number, stride: number, dilation: number): number {
+  return Math.floor((size + before + after - dilation * (kernel - 1) - 1) / stride) + 1;
+}
+
 /** Maps a possibly negative axis into [0, ndim), or throws naming the op. */
 export function normalizeAxis(axis: number, ndim: number, op: string): number {
   const n = Math.max(ndim, 1); // a 0-d tensor accepts axis 0 and −1, as in PyTorch

@@ -20,7 +20,7 @@
 import { apply, type OpDef } from '../function.js';
 import { kernels } from '../backends/index.js';
 import type { Conv2dAttrs, Padding2d } from '../backends/types.js';
-import { fmt, type Shape } from '../shape.js';
+import { convOutputSize, fmt, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add } from './elementwise.js';
 import { requireFloat, checkTensor } from './helpers.js';
@@ -54,10 +54,7 @@ export function toPair(value: Pair, op: string, name: string, min: number): read
   return pair;
 }
 
-/** PyTorch's output size along one axis: ⌊(size + before + after − dilation·(kernel − 1) − 1) / stride⌋ + 1. */
-export function convOutputSize(size: number, before: number, after: number, kernel: number, stride: number, dilation: number): number {
-  return Math.floor((size + before + after - dilation * (kernel - 1) - 1) / stride) + 1;
-}
+export { convOutputSize }; // pool.ts reads it from here
 
 function resolvePadding(padding: Conv2dPadding, kernel: readonly [number, number], dilation: readonly [number, number], stride: readonly [number, number], op: string): Padding2d {
   if (padding === 'valid') return { top: 0, bottom: 0, left: 0, right: 0 };

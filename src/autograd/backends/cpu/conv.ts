@@ -24,7 +24,7 @@
  * backends override these three kernels.
  */
 import { allocate } from '../../dtype.js';
-import { fmt, type Shape } from '../../shape.js';
+import { convOutputSize, fmt, type Shape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import type { Conv2dAttrs } from '../types.js';
 
@@ -51,11 +51,6 @@ interface Geometry {
   readonly attrs: Conv2dAttrs;
 }
 
-/** ⌊(in + before + after − dilation·(kernel − 1) − 1) / stride⌋ + 1, PyTorch's output size. */
-function outSize(size: number, before: number, after: number, kernel: number, stride: number, dilation: number): number {
-  return Math.floor((size + before + after - dilation * (kernel - 1) - 1) / stride) + 1;
-}
-
 function geometry(xShape: Shape, wShape: Shape, attrs: Conv2dAttrs, where: string): Geometry {
   if (xShape.length !== 4 || wShape.length !== 4) {
     throw new RangeError(`${where}: expected input [N,C,H,W] and weight [O,C/groups,KH,KW], got ${fmt(xShape)} and ${fmt(wShape)}`);
@@ -66,8 +61,8 @@ function geometry(xShape: Shape, wShape: Shape, attrs: Conv2dAttrs, where: strin
   if (C !== Cg * groups || O % groups !== 0) {
     throw new RangeError(`${where}: input ${fmt(xShape)} does not match weight ${fmt(wShape)} with groups=${groups}`);
   }
-  const OH = outSize(H, pad.top, pad.bottom, KH, stride[0], dilation[0]);
-  const OW = outSize(W, pad.left, pad.right, KW, stride[1], dilation[1]);
+  const OH = convOutputSize(H, pad.top, pad.bottom, KH, stride[0], dilation[0]);
+  const OW = convOutputSize(W, pad.left, pad.right, KW, stride[1], dilation[1]);
   if (OH < 1 || OW < 1) throw new RangeError(`${where}: the kernel does not fit in the padded input ${fmt(xShape)}`);
   return { N, C, H, W, O, KH, KW, OH, OW, groups, Cg, Og: O / groups, K: Cg * KH * KW, P: OH * OW, attrs };
 }

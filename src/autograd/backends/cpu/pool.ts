@@ -15,7 +15,7 @@
  *   overlap by one row when OH does not divide H; the divisor is the bin's area.
  */
 import { allocate } from '../../dtype.js';
-import { fmt, sizeOf, type Shape } from '../../shape.js';
+import { convOutputSize, fmt, sizeOf, type Shape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import type { Pool2dAttrs } from '../types.js';
 
@@ -32,8 +32,8 @@ function geometry(xShape: Shape, attrs: Pool2dAttrs, where: string): PoolGeometr
   if (xShape.length !== 4) throw new RangeError(`${where}: expected input [N,C,H,W], got ${fmt(xShape)}`);
   const [N, C, H, W] = xShape as readonly [number, number, number, number];
   const { kernel: [KH, KW], stride: [sh, sw], dilation: [dh, dw], padding: pad } = attrs;
-  const OH = Math.floor((H + pad.top + pad.bottom - dh * (KH - 1) - 1) / sh) + 1;
-  const OW = Math.floor((W + pad.left + pad.right - dw * (KW - 1) - 1) / sw) + 1;
+  const OH = convOutputSize(H, pad.top, pad.bottom, KH, sh, dh);
+  const OW = convOutputSize(W, pad.left, pad.right, KW, sw, dw);
   if (OH < 1 || OW < 1) throw new RangeError(`${where}: the window does not fit in the padded input ${fmt(xShape)}`);
   return { planes: N * C, H, W, OH, OW };
 }

@@ -2,6 +2,7 @@
  * conv-geometry — the index arithmetic of a 2-D convolution and of its transposed form, on plain
  * numbers and Float32Arrays (no tensors, no tfjs), shared by the main thread and the workers.
  */
+import { convOutputSize } from '../../shape.js';
 
 /** Zero padding as [top, bottom, left, right]. */
 export type Pads = readonly [number, number, number, number];
@@ -22,8 +23,9 @@ export interface ConvGeometry {
   readonly dilation: readonly [number, number];
 }
 
+/** The output length for a total padding `pad` (see `convOutputSize` in shape.ts). */
 export function outSize(size: number, pad: number, kernel: number, stride: number, dilation: number): number {
-  return Math.floor((size + pad - dilation * (kernel - 1) - 1) / stride) + 1;
+  return convOutputSize(size, pad, 0, kernel, stride, dilation);
 }
 
 /** Multiply-adds ×2 of the forward conv (each gradient costs the same). */
