@@ -11,8 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { backendKernels, getNumThreads, setNumThreads } from './index.js';
 import {
-  arenaBytes, failNextWorkerShare, getMinFlopsPerShare, setMinFlopsPerShare, shutdownWorkers, workerStats,
+  arenaBytes, clearResidentOperands, failNextWorkerShare, getMinFlopsPerShare, setMinFlopsPerShare, shutdownWorkers, workerStats,
 } from './parallel/pool.js';
+import { residentStats } from './parallel/shares.js';
 import { cpuKernels } from './cpu/index.js';
 import type { Conv2dAttrs, Kernels } from './types.js';
 import { randn } from '../creation.js';
@@ -117,7 +118,7 @@ describe.each(['wasm'])('%s backend against cpu', (name) => {
 });
 
 describe('wasm memory discipline', () => {
-  test('every kernel call leaves tfjs with no live tensors, and 10,000 calls do not grow the heap', async () => {
+  test('kernel calls leave tfjs no live tensors but the resident operands, and 10,000 calls do not grow the heap', async () => {
     const tf = await loadTfWasm();
     const k = backends[0]![1];
     const random = seededRandom(1);
@@ -132,15 +133,47 @@ describe('wasm memory discipline', () => {
       k.conv2dBackpropFilter(x, dy, w.shape, attrs);
       k.matmul(a, a);
     };
+    clearResidentOperands();
+    const empty = tf.memory().numTensors;
     round();
+    expect(tf.memory().numTensors).toBe(empty); // first sight of each weight: nothing kept
+    round(); // second sight: w in both conv layouts (4 stride phases for the input gradient) and a
+    expect(residentStats().tensors).toBe(1 + 4 + 1);
     const before = tf.memory();
     const backend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } };
     const heapBefore = backend.wasm.HEAPU8.length;
+    const hitsBefore = residentStats().hits;
     for (let i = 0; i < 2500; i++) round(); // 10,000 kernel calls
     const after = tf.memory();
     expect(after.numTensors).toBe(before.numTensors);
     expect(after.numBytes).toBe(before.numBytes);
     expect(backend.wasm.HEAPU8.length).toBe(heapBefore);
+    expect(residentStats().hits - hitsBefore).toBe(2500 * 6);
+    clearResidentOperands();
+    expect(tf.memory().numTensors).toBe(empty);
+  });
+
+  test('a resident weight is never stale: a new value (assign) is a new operand, and results follow it', () => {
+    const k = backends[0]![1];
+    const random = seededRandom(2);
+    const c: ConvCase = { name: '', x: [2, 5, 7, 7], w: [6, 5, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] };
+    const attrs = attrsOf(c);
+    const x = randn(c.x, { random });
+    const w = randn(c.w, { random });
+    const a = randn([6, 9], { random });
+    const b = randn([9, 4], { random });
+    const dy = cpuKernels.conv2d(x, w, attrs);
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 3; i++) { // the third call of each round reads resident operands
+        expectClose(k.conv2d(x, w, attrs), cpuKernels.conv2d(x, w, attrs));
+        expectClose(k.conv2dBackpropInput(dy, w, x.shape, attrs), cpuKernels.conv2dBackpropInput(dy, w, x.shape, attrs));
+        expectClose(k.matmul(a, b), cpuKernels.matmul(a, b));
+      }
+      w.assign(randn(c.w, { random })); // what an optimizer step does
+      b.assign(randn([9, 4], { random }));
+    }
+    expect(residentStats().hits).toBeGreaterThan(0);
+    clearResidentOperands();
   });
 });
 
@@ -276,7 +309,9 @@ describe('parallel wasm kernels on worker threads', () => {
       k.conv2dBackpropFilter(x, dy, w.shape, attrs);
       k.matmul(a, a);
     };
+    clearResidentOperands();
     round();
+    round(); // the second sight of w and a makes them resident on both threads
     const backend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } };
     const before = { main: tf.memory(), heap: backend.wasm.HEAPU8.length, workers: workerStats(), arena: arenaBytes() };
     expect(before.workers).toHaveLength(1);
@@ -285,7 +320,10 @@ describe('parallel wasm kernels on worker threads', () => {
     expect(tf.memory().numBytes).toBe(before.main.numBytes);
     expect(backend.wasm.HEAPU8.length).toBe(before.heap);
     expect(workerStats()).toEqual(before.workers);
-    expect(before.workers[0]!.numTensors).toBe(0);
+    expect(before.workers[0]!.numTensors).toBe(before.workers[0]!.residents);
+    expect(before.workers[0]!.residents).toBeGreaterThan(0);
+    clearResidentOperands();
+    expect(workerStats()).toEqual([expect.objectContaining({ numTensors: 0, residents: 0 })]);
     expect(arenaBytes()).toBe(before.arena);
   });
 

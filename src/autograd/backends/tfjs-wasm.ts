@@ -61,6 +61,25 @@ const MIN_CHANNELS_PER_SHARE = 8;
  */
 const CHANNEL_SPLIT_RATIO = 2;
 
+/** A number for each storage array the kernels have named (see `operandKey`). */
+const storageIds = new WeakMap<object, number>();
+let nextStorageId = 0;
+
+/**
+ * The name under which a share may keep an operand resident in the wasm heap (shares.ts,
+ * `operand`): which storage array (by identity — Sapling never writes into a tensor's storage
+ * after making it, `assign` swaps in a new array), where in it, and every size the share uses
+ * to lay it out. Equal names mean equal heap contents.
+ */
+function operandKey(t: Tensor, offset: number, ...sizes: number[]): string {
+  let id = storageIds.get(t.storage);
+  if (id === undefined) {
+    id = nextStorageId++;
+    storageIds.set(t.storage, id);
+  }
+  return `${id}@${offset}:${sizes.join('x')}`;
+}
+
 /** The wasm kernels, built once tfjs is loaded. */
 export async function createWasmKernels(): Promise<Kernels> {
   const tf: Tf = await loadTfWasm();
@@ -85,10 +104,10 @@ export async function createWasmKernels(): Promise<Kernels> {
     const batch = sizeOf(batchShape);
     // tfjs multiplies [batchA, m, k] by [batchB, k, n] when the batch sizes agree or one is 1;
     // any other broadcast of the batch axes is materialised first.
-    const flat = (t: Tensor, rows: number, cols: number): { data: Float32Array; batch: number } => {
+    const flat = (t: Tensor, rows: number, cols: number): { tensor: Tensor; data: Float32Array; batch: number } => {
       const own = sizeOf(t.shape.slice(0, -2));
       const full = own === 1 || fmt(t.shape.slice(0, -2)) === fmt(batchShape) ? t : cpu.broadcastTo(t, [...batchShape, rows, cols]);
-      return { data: full.storage as Float32Array, batch: full.size / (rows * cols) };
+      return { tensor: full, data: full.storage as Float32Array, batch: full.size / (rows * cols) };
     };
     const A = flat(a, m, k);
     const B = flat(b, k, n);
@@ -102,7 +121,7 @@ export async function createWasmKernels(): Promise<Kernels> {
       const size = s1 - s0;
       if (byColumns) {
         // columns [s0, s1) of B and C: all of A
-        const params = { batch: 1, aBatch: 1, bBatch: 1, m, k, n: size, col: s0, bStride: n };
+        const params = { batch: 1, aBatch: 1, bBatch: 1, m, k, n: size, col: s0, bStride: n, bKey: operandKey(B.tensor, s0, k, n, size) };
         return i === 0
           ? ownShare({ kind: 'matmul', params: { ...params, outStride: n }, views: { a: A.data, b: B.data, out: out.subarray(s0) } })
           : workerShare({
@@ -111,9 +130,10 @@ export async function createWasmKernels(): Promise<Kernels> {
           });
       }
       // rows [s0, s1) of A and C, or products [s0, s1) of the batch
+      const bKey = operandKey(B.tensor, B.batch === 1 ? 0 : s0 * k * n, byBatch && B.batch !== 1 ? size : 1, k, n);
       const params = byBatch
-        ? { batch: size, aBatch: A.batch === 1 ? 1 : size, bBatch: B.batch === 1 ? 1 : size, m, k, n, col: 0, bStride: n, outStride: n }
-        : { batch: 1, aBatch: 1, bBatch: 1, m: size, k, n, col: 0, bStride: n, outStride: n };
+        ? { batch: size, aBatch: A.batch === 1 ? 1 : size, bBatch: B.batch === 1 ? 1 : size, m, k, n, col: 0, bStride: n, outStride: n, bKey }
+        : { batch: 1, aBatch: 1, bBatch: 1, m: size, k, n, col: 0, bStride: n, outStride: n, bKey };
       const aPart = !byBatch ? A.data.subarray(s0 * k, s1 * k) : A.batch === 1 ? A.data : A.data.subarray(s0 * m * k, s1 * m * k);
       const bPart = !byBatch || B.batch === 1 ? B.data : B.data.subarray(s0 * k * n, s1 * k * n);
       const at = (byBatch ? s0 * m : s0) * n;
@@ -161,7 +181,7 @@ export async function createWasmKernels(): Promise<Kernels> {
     run(plan.parts.map(([s0, s1], i) => {
       if (plan.by === 'batch') {
         // images [s0, s1): their slice of x, all of w, their slice of y
-        const params = { g: { ...g, N: s1 - s0 }, outBatchStride: O * P, outChannel: 0 };
+        const params = { g: { ...g, N: s1 - s0 }, outBatchStride: O * P, outChannel: 0, wKey: operandKey(w, 0, O, C, KH, KW) };
         const xPart = xs.subarray(s0 * image, s1 * image);
         const at = s0 * O * P;
         return i === 0
@@ -171,10 +191,11 @@ export async function createWasmKernels(): Promise<Kernels> {
       // output channels [s0, s1): all of x, their rows of w, their channels of y
       const Ot = s1 - s0;
       const wPart = ws.subarray(s0 * filter, s1 * filter);
+      const wKey = operandKey(w, s0 * filter, Ot, C, KH, KW);
       return i === 0
-        ? ownShare({ kind: 'convForward', params: { g: { ...g, O: Ot }, outBatchStride: O * P, outChannel: s0 }, views: { x: xs, w: wPart, out } })
+        ? ownShare({ kind: 'convForward', params: { g: { ...g, O: Ot }, outBatchStride: O * P, outChannel: s0, wKey }, views: { x: xs, w: wPart, out } })
         : workerShare({
-          kind: 'convForward', params: { g: { ...g, O: Ot }, outBatchStride: Ot * P, outChannel: 0 },
+          kind: 'convForward', params: { g: { ...g, O: Ot }, outBatchStride: Ot * P, outChannel: 0, wKey },
           views: { x: xs, w: wPart, out: { output: N * Ot * P } },
           collect: (v) => scatterChannels(v.out, out, N, Ot, O, s0, P),
         });
@@ -193,10 +214,11 @@ export async function createWasmKernels(): Promise<Kernels> {
     const dys = dy.storage as Float32Array;
     const ws = w.storage as Float32Array;
     const plan = planConv(g, C, dy.size <= CHANNEL_SPLIT_RATIO * w.size);
+    const wKey = operandKey(w, 0, ...w.shape, ...g.stride, ...g.dilation, ...g.pads); // the phases depend on all of these
     run(plan.parts.map(([s0, s1], i) => {
       if (plan.by === 'batch') {
         // images [s0, s1): their slice of dY, all of w, their slice of dX
-        const params = { g: { ...g, N: s1 - s0 }, c0: 0, c1: C, outBatchStride: C * P, outChannel: 0 };
+        const params = { g: { ...g, N: s1 - s0 }, c0: 0, c1: C, outBatchStride: C * P, outChannel: 0, wKey };
         const dyPart = dys.subarray(s0 * dyImage, s1 * dyImage);
         const at = s0 * C * P;
         return i === 0
@@ -206,9 +228,9 @@ export async function createWasmKernels(): Promise<Kernels> {
       // input channels [s0, s1): all of dY and w, their channels of dX
       const Ct = s1 - s0;
       return i === 0
-        ? ownShare({ kind: 'convInput', params: { g, c0: s0, c1: s1, outBatchStride: C * P, outChannel: s0 }, views: { dy: dys, w: ws, out } })
+        ? ownShare({ kind: 'convInput', params: { g, c0: s0, c1: s1, outBatchStride: C * P, outChannel: s0, wKey }, views: { dy: dys, w: ws, out } })
         : workerShare({
-          kind: 'convInput', params: { g, c0: s0, c1: s1, outBatchStride: Ct * P, outChannel: 0 },
+          kind: 'convInput', params: { g, c0: s0, c1: s1, outBatchStride: Ct * P, outChannel: 0, wKey },
           views: { dy: dys, w: ws, out: { output: N * Ct * P } },
           collect: (v) => scatterChannels(v.out, out, N, Ct, C, s0, P),
         });

@@ -27,7 +27,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { runShare, type ShareKind, type ShareParams, type ShareViews, type Tf } from './shares.js';
+import { clearResidents, runShare, type ShareKind, type ShareParams, type ShareViews, type Tf } from './shares.js';
 import { BOOTED, DEAD, type Job, type Ref, type Reply, type WorkerStats } from './worker.js';
 
 // ── the thread count ──────────────────────────────────────────────────────────────────────
@@ -399,8 +399,21 @@ function touchPages(view: Float32Array): void {
 
 /** What each live worker's tfjs holds (for the memory tests); starts no worker. */
 export function workerStats(): WorkerStats[] {
+  return askWorkers('stats');
+}
+
+/**
+ * Disposes the resident operands (shares.ts, `operand`) of this thread and of every live worker:
+ * afterwards no tfjs tensor is left anywhere.
+ */
+export function clearResidentOperands(): void {
+  clearResidents();
+  askWorkers('clear');
+}
+
+function askWorkers(kind: 'stats' | 'clear'): WorkerStats[] {
   const live = workers.filter((w): w is WorkerThread => w !== null && !w.broken);
-  return live.map((w) => w.post({ kind: 'stats' })).map((seq, i) => {
+  return live.map((w) => w.post({ kind })).map((seq, i) => {
     const reply = live[i]!.await(seq);
     if (reply.stats === undefined) throw new Error(`workerStats: worker ${live[i]!.index} sent no stats`);
     return reply.stats;

@@ -44,6 +44,74 @@ function heapView(tf: Tf, t: TF.Tensor): Float32Array {
   return (tf.backend() as unknown as WasmHeapAccess).typedArrayFromHeap({ shape: t.shape, dtype: 'float32', dataId: t.dataId });
 }
 
+// ── resident operands ────────────────────────────────────────────────────────────────────
+
+/**
+ * Weights are often the same from call to call: inference, any loop that runs one model on many
+ * inputs, a saliency map's input gradients. XNNPACK packs a filter into its own blocked layout
+ * the first time a tfjs tensor is used as one and keeps the packed copy (in tfjs-wasm's operator
+ * cache) for as long as that tensor lives — ~9 ns a weight, 21 of 28 ms for a 3×3×512×512 conv
+ * at batch 1. A fresh tfjs tensor on every call throws that work away. So an operand that comes
+ * with a `key` (the caller's name for "these exact values in this exact layout": the storage's
+ * identity, the slice and the layout; see `operandKey` in ../tfjs-wasm.ts) may stay *resident*:
+ *   - a key seen for the first time is only noted — in training every weight is new at every
+ *     step (optimizers replace a parameter's storage), so nothing is kept there;
+ *   - the second time, the tensor is kept (tf.keep) and found again on every later call;
+ *   - at most RESIDENT_LIMIT floats stay per thread, least recently used evicted first
+ *     (disposing a tensor also frees XNNPACK's packed copy).
+ * Sapling never writes into a tensor's storage after creating it (`assign` swaps in a new
+ * array), which is what makes the storage's identity a safe key.
+ */
+const RESIDENT_LIMIT = 48 * 2 ** 20; // floats per thread: 192 MB, plus XNNPACK's packed copies
+const SIGHTINGS_LIMIT = 4096;
+
+const residents = new Map<string, TF.Tensor>(); // in least-recently-used order
+const sightings = new Set<string>();
+let residentFloats = 0;
+let residentHits = 0;
+
+/** The operand `key` names, resident if it has been asked for before; else made by `fill`. */
+function operand(tf: Tf, key: string | undefined, shape: number[], fill: (heap: Float32Array) => void): TF.Tensor {
+  if (key === undefined) return heapTensor(tf, shape, fill);
+  const hit = residents.get(key);
+  if (hit !== undefined) {
+    residents.delete(key); // re-inserted: now the most recently used
+    residents.set(key, hit);
+    residentHits++;
+    return hit;
+  }
+  const t = heapTensor(tf, shape, fill);
+  if (!sightings.has(key)) {
+    if (sightings.size >= SIGHTINGS_LIMIT) sightings.clear();
+    sightings.add(key);
+    return t;
+  }
+  sightings.delete(key);
+  if (t.size > RESIDENT_LIMIT / 4) return t; // one operand may not push out everything else
+  for (const [old, tensor] of residents) {
+    if (residentFloats + t.size <= RESIDENT_LIMIT) break;
+    residents.delete(old);
+    residentFloats -= tensor.size;
+    tensor.dispose();
+  }
+  residents.set(key, tf.keep(t));
+  residentFloats += t.size;
+  return t;
+}
+
+/** What this thread keeps resident: tensors, their floats, and how many calls found one. */
+export function residentStats(): { tensors: number; floats: number; hits: number } {
+  return { tensors: residents.size, floats: residentFloats, hits: residentHits };
+}
+
+/** Disposes every resident operand of this thread (and forgets every sighting). */
+export function clearResidents(): void {
+  for (const t of residents.values()) t.dispose();
+  residents.clear();
+  sightings.clear();
+  residentFloats = 0;
+}
+
 function expectShape(t: TF.Tensor, shape: readonly number[], what: string): void {
   if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
     throw new Error(`${what}: tfjs returned shape [${t.shape}], expected [${shape}]`);
@@ -70,6 +138,8 @@ export interface MatmulParams {
   readonly col: number;
   readonly bStride: number;
   readonly outStride: number;
+  /** Names b's values (see `operand`): b may stay resident in the wasm heap. */
+  readonly bKey?: string;
 }
 
 export function matmulShare(tf: Tf, p: MatmulParams, v: { readonly a: Float32Array; readonly b: Float32Array; readonly out: Float32Array }): void {
@@ -77,8 +147,8 @@ export function matmulShare(tf: Tf, p: MatmulParams, v: { readonly a: Float32Arr
   tf.tidy(() => {
     const a = tf.tensor3d(v.a, [p.aBatch, m, k], 'float32');
     const b = bStride === n
-      ? tf.tensor3d(v.b, [p.bBatch, k, n], 'float32')
-      : heapTensor(tf, [1, k, n], (heap) => { for (let r = 0; r < k; r++) heap.set(v.b.subarray(r * bStride + col, r * bStride + col + n), r * n); });
+      ? operand(tf, p.bKey, [p.bBatch, k, n], (heap) => heap.set(v.b))
+      : operand(tf, p.bKey, [1, k, n], (heap) => { for (let r = 0; r < k; r++) heap.set(v.b.subarray(r * bStride + col, r * bStride + col + n), r * n); });
     const y = tf.matMul(a, b);
     expectShape(y, [p.batch, m, n], 'matmul');
     const values = heapView(tf, y);
@@ -98,13 +168,15 @@ export interface ConvForwardParams {
   readonly g: ConvGeometry;
   readonly outBatchStride: number;
   readonly outChannel: number;
+  /** Names w's values (see `operand`): the filter may stay resident in tfjs's layout. */
+  readonly wKey?: string;
 }
 
 export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly out: Float32Array }): void {
   const { N, C, H, W, O, KH, KW, OH, OW } = p.g;
   tf.tidy(() => {
     const x = heapTensor(tf, [N, H, W, C], (heap) => nchwToNhwc(v.x, heap, N, C, H * W));
-    const f = heapTensor(tf, [KH, KW, C, O], (heap) => oihwToHwio(v.w, heap, C, KH * KW, O));
+    const f = operand(tf, p.wKey, [KH, KW, C, O], (heap) => oihwToHwio(v.w, heap, C, KH * KW, O));
     const y = convNhwc(tf, x, f, p.g.stride, p.g.pads, p.g.dilation);
     expectShape(y, [N, OH, OW, O], 'conv2d');
     nhwcToNchw(heapView(tf, y), v.out, N, OH * OW, O, p.outBatchStride, p.outChannel);
@@ -124,6 +196,8 @@ export interface ConvInputParams {
   readonly c1: number;
   readonly outBatchStride: number;
   readonly outChannel: number;
+  /** Names w's values (see `operand`): each phase's flipped filter may stay resident. */
+  readonly wKey?: string;
 }
 
 export function convInputShare(tf: Tf, p: ConvInputParams, v: { readonly dy: Float32Array; readonly w: Float32Array; readonly out: Float32Array }): void {
@@ -137,13 +211,15 @@ export function convInputShare(tf: Tf, p: ConvInputParams, v: { readonly dy: Flo
     const dx = heapTensor(tf, [N, H, W, Ct], (heap) => heap.fill(0));
     // With stride s, input row h only meets kernel taps a ≡ h + pt (mod s): dX splits into s_h·s_w
     // interleaved phases, each a stride-1 conv of dY with that phase's taps (conv-geometry.ts).
-    for (const step of phaseSteps(g)) {
+    for (const [phase, step] of phaseSteps(g).entries()) {
       const shape = [step.rows.taps, step.cols.taps, O, Ct];
-      const filter = heapTensor(tf, shape, (heap) => flippedTransposed(v.w, g, step, p.c0, Ct, heap));
+      const key = p.wKey === undefined ? undefined : `${p.wKey}/${p.c0}/${phase}`;
+      const filter = operand(tf, key, shape, (heap) => flippedTransposed(v.w, g, step, p.c0, Ct, heap));
       const part = convNhwc(tf, dy, filter, [1, 1], step.pads, g.dilation);
       // (views are taken after the conv: an allocation may have grown, and so moved, the heap)
       scatterPhase(heapView(tf, part), part.shape[1]!, part.shape[2]!, step, heapView(tf, dx), N, H, W, Ct, g.stride);
-      tf.dispose([filter, part]); // keep the heap small across phases
+      part.dispose(); // keep the heap small across phases
+      if (!filter.kept) filter.dispose(); // (a resident operand is kept: tf.keep)
     }
     nhwcToNchw(heapView(tf, dx), v.out, N, H * W, Ct, p.outBatchStride, p.outChannel);
   });

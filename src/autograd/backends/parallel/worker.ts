@@ -11,7 +11,7 @@
  * never `Tensor` or the op graph: a worker loads a few hundred lines, not the framework.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { runShare, type ShareKind, type Tf } from './shares.js';
+import { clearResidents, residentStats, runShare, type ShareKind, type Tf } from './shares.js';
 import { loadTfWasm } from './tf-load.js';
 
 /** A window of the arena: [offset, length] in float32 elements. */
@@ -28,18 +28,26 @@ export interface ShareJob {
   readonly fail?: string;
 }
 
+/** Replies with WorkerStats; a 'clear' job first disposes the resident operands. */
 export interface StatsJob {
   readonly seq: number;
   readonly kind: 'stats';
 }
 
-export type Job = ShareJob | StatsJob;
+export interface ClearJob {
+  readonly seq: number;
+  readonly kind: 'clear';
+}
+
+export type Job = ShareJob | StatsJob | ClearJob;
 
 /** What a worker's tfjs holds: live tensors and the size of its wasm heap. */
 export interface WorkerStats {
   readonly numTensors: number;
   readonly numBytes: number;
   readonly heapBytes: number;
+  /** Of numTensors, those kept resident (shares.ts, `operand`). */
+  readonly residents: number;
 }
 
 export interface Reply {
@@ -60,7 +68,7 @@ export function describeError(error: unknown): NonNullable<Reply['error']> {
 export function tfStats(tf: Tf): WorkerStats {
   const memory = tf.memory();
   const backend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } };
-  return { numTensors: memory.numTensors, numBytes: memory.numBytes, heapBytes: backend.wasm.HEAPU8.length };
+  return { numTensors: memory.numTensors, numBytes: memory.numBytes, heapBytes: backend.wasm.HEAPU8.length, residents: residentStats().tensors };
 }
 
 /** The worker's main loop: called by the bootstrap in `pool.ts` once this module has loaded. */
@@ -74,7 +82,8 @@ export async function serve(control: Int32Array, port: MessagePort): Promise<voi
   port.on('message', (job: Job) => {
     let reply: Reply;
     try {
-      if (job.kind === 'stats') {
+      if (job.kind === 'clear') clearResidents();
+      if (job.kind === 'stats' || job.kind === 'clear') {
         reply = { seq: job.seq, stats: tfStats(tf) };
       } else {
         if (job.arena !== undefined) arena = job.arena;
