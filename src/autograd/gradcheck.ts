@@ -11,7 +11,7 @@
 import { noGrad } from './function.js';
 import { fmt, stridesOf } from './shape.js';
 import { seededRandom } from './random.js';
-import type { Tensor } from './tensor.js';
+import { Tensor } from './tensor.js';
 import { randn } from './creation.js';
 import { mul } from './ops/elementwise.js';
 import { sum } from './ops/reduce.js';
@@ -53,22 +53,30 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   inputs.forEach((x, i) => {
     if (!x.requiresGrad) return;
     const analytic = x.grad?.storage;
-    const data = x.storage;
-    for (let j = 0; j < data.length; j++) {
-      const original = data[j]!;
-      data[j] = original + eps;
-      const plus = loss();
-      data[j] = original - eps;
-      const minus = loss();
-      data[j] = original;
-      const numeric = (plus - minus) / (2 * eps);
-      const got = analytic ? analytic[j]! : 0;
-      if (!(Math.abs(got - numeric) <= atol + rtol * Math.abs(numeric))) {
-        throw new Error(
-          `gradcheck: input ${i} ${fmt(x.shape)}, element ${multiIndex(j, x.shape)}: backward gave ${got}, ` +
-          `finite differences give ${numeric} (difference ${Math.abs(got - numeric).toExponential(2)})`,
-        );
+    const original = x.storage;
+    // Each probe gets its own copy of the values (assign), never a write into the storage a
+    // kernel may have cached something for: storage is immutable by contract (see tensor.ts).
+    const probe = (j: number, delta: number): number => {
+      const data = original.slice();
+      data[j] = original[j]! + delta;
+      x.assign(new Tensor(data, x.shape));
+      return loss();
+    };
+    try {
+      for (let j = 0; j < original.length; j++) {
+        const plus = probe(j, eps);
+        const minus = probe(j, -eps);
+        const numeric = (plus - minus) / (2 * eps);
+        const got = analytic ? analytic[j]! : 0;
+        if (!(Math.abs(got - numeric) <= atol + rtol * Math.abs(numeric))) {
+          throw new Error(
+            `gradcheck: input ${i} ${fmt(x.shape)}, element ${multiIndex(j, x.shape)}: backward gave ${got}, ` +
+            `finite differences give ${numeric} (difference ${Math.abs(got - numeric).toExponential(2)})`,
+          );
+        }
       }
+    } finally {
+      x.assign(new Tensor(original, x.shape));
     }
   });
   return true;

@@ -47,7 +47,12 @@ export class Tensor {
     this.dtype = dtypeOf(data);
   }
 
-  /** The backing typed array. For kernels, gradcheck and optimizers: op files never read it. */
+  /**
+   * The backing typed array. For kernels, gradcheck and optimizers: op files never read it.
+   * Read-only by contract: values change only by `assign`, which swaps in a new array. Kernels
+   * rely on that to cache work per storage (e.g. the wasm backend's resident filters, Linear's
+   * inference Wᵀ); writing into it in place would leave those caches stale.
+   */
   get storage(): DataArray {
     return this.#storage;
   }

@@ -15,7 +15,7 @@ export {
 } from './losses.js';
 export { linear } from './linear.js';
 export { dropout } from './dropout.js';
-export { conv2d } from '../autograd/ops/conv.js';
+export { conv2d, fusedConv2d } from '../autograd/ops/conv.js';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d } from '../autograd/ops/pool.js';
 export { batchNorm, type BatchNormOptions } from '../autograd/ops/batch-norm.js';
 export { layerNorm } from '../autograd/ops/layer-norm.js';

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ones, randn, tensor, zeros } from '../autograd/creation.js';
 import { gradcheck } from '../autograd/gradcheck.js';
+import { noGrad } from '../autograd/function.js';
 import { manualSeed, seededRandom } from '../autograd/random.js';
 import { Tensor } from '../autograd/tensor.js';
 import { Gelu, LeakyRelu, Relu, Sigmoid, Softmax, Tanh } from './activations.js';
@@ -9,7 +10,7 @@ import { Conv2d } from './conv2d.js';
 import { Dropout, dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
 import { LayerNorm } from './layer-norm.js';
-import { Linear } from './linear.js';
+import { Linear, linear } from './linear.js';
 import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from './pooling.js';
 import { Flatten, Identity } from './shape.js';
 
@@ -25,6 +26,21 @@ function expectAllClose(got: Tensor, want: Tensor | number[], tol = 1e-12): void
 }
 
 describe('Linear', () => {
+  test('inference reuses Wᵀ only while the weight is unchanged: an assign (an optimizer step) is seen at once', () => {
+    const lin = new Linear(3, 2, { random });
+    const x = randn([4, 3], { random });
+    const expected = (): number[] => Array.from(x.matmul(lin.weight.detach().transpose()).add(lin.bias!.detach()).dataSync());
+    for (let step = 0; step < 3; step++) {
+      const y = noGrad(() => [lin.forward(x), lin.forward(x)]);
+      for (const t of y) Array.from(t.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected()[i]!, 6));
+      noGrad(() => lin.weight.assign(lin.weight.mul(-2).add(0.1)));
+    }
+    // a view of the same storage with another shape must not pick up the cached Wᵀ
+    const square = new Linear(4, 4, { random });
+    const view = square.weight.detach().reshape([2, 8]);
+    expect(noGrad(() => linear(randn([1, 8], { random }), view)).shape).toEqual([1, 2]);
+  });
+
   test('y = x Wᵀ + b with PyTorch\'s layout (worked out by hand), on any leading axes', () => {
     const lin = new Linear(3, 2, { dtype: 'float64', random });
     lin.loadStateDict({ weight: f64([[1, 0, -1], [2, 1, 0]]), bias: f64([0.5, -1]) });

@@ -8,6 +8,7 @@
  */
 import { zeros } from '../autograd/creation.js';
 import type { FloatDType } from '../autograd/dtype.js';
+import { isGradEnabled, noGrad } from '../autograd/function.js';
 import { add } from '../autograd/ops/elementwise.js';
 import { matmul } from '../autograd/ops/matmul.js';
 import { transpose } from '../autograd/ops/shape.js';
@@ -35,8 +36,25 @@ export function requireSize(layer: string, name: string, n: number, min = 1): vo
  * @example linear(ones([1, 2]), ones([3, 2]), null).toArray()  // [[2, 2, 2]]
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  const y = matmul(x, transpose(weight)); // [*, in] · [in, out] → [*, out]
+  const recording = isGradEnabled() && (x.requiresGrad || weight.requiresGrad || (bias?.requiresGrad ?? false));
+  const y = matmul(x, recording ? transpose(weight) : transposedCopy(weight)); // [*, in] · [in, out] → [*, out]
   return bias ? add(y, bias) : y; //         b [out] broadcast over the leading axes
+}
+
+/**
+ * Wᵀ for inference, made once per weight storage and reused while that storage lives (a
+ * parameter's storage is replaced, not written, when it changes). Besides the copy it saves,
+ * the same Wᵀ on every call lets the wasm kernels keep it resident, packed by XNNPACK.
+ */
+const transposed = new WeakMap<object, Tensor>();
+function transposedCopy(weight: Tensor): Tensor {
+  let t = transposed.get(weight.storage);
+  // (a reshape shares storage: a view of another shape or dtype must not find this one's Wᵀ)
+  if (t === undefined || t.dtype !== weight.dtype || t.shape[0] !== weight.shape[1] || t.shape[1] !== weight.shape[0] || t.ndim !== 2) {
+    t = noGrad(() => transpose(weight));
+    transposed.set(weight.storage, t);
+  }
+  return t;
 }
 
 /**

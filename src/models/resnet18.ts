@@ -22,7 +22,7 @@
  */
 import type { FloatDType } from '../autograd/dtype.js';
 import { noGrad } from '../autograd/function.js';
-import { conv2d, type Pair } from '../autograd/ops/conv.js';
+import { fusedConv2d, type Pair } from '../autograd/ops/conv.js';
 import { add } from '../autograd/ops/elementwise.js';
 import { adaptiveAvgPool2d, maxPool2d } from '../autograd/ops/pool.js';
 import { flatten, reshape } from '../autograd/ops/shape.js';
@@ -186,16 +186,18 @@ export class ResNet18 extends Module {
  * A conv whose BatchNorm has been folded in (inference only). In eval mode BN is an affine map
  * per output channel o, with s_o = γ_o / √(σ²_o + ε):
  *   bn(conv(x))_o = s_o · (W_o ⊛ x − μ_o) + β_o = (s_o · W_o) ⊛ x + (β_o − s_o · μ_o)
- * so one conv with W′_o = s_o · W_o and bias b′_o = β_o − s_o · μ_o computes both. The weights
- * are buffers, not parameters: this module is not trained.
+ * so one conv with W′_o = s_o · W_o and bias b′_o = β_o − s_o · μ_o computes both. With `relu`,
+ * the ReLU that follows is applied in the same kernel pass too (`fusedConv2d`). The weights are
+ * buffers, not parameters: this module is not trained.
  */
 export class FoldedConvBn extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor;
   readonly stride: Pair;
   readonly padding: Pair;
+  readonly relu: boolean;
 
-  constructor(conv: Conv2d, bn: BatchNorm2d) {
+  constructor(conv: Conv2d, bn: BatchNorm2d, { relu = false }: { readonly relu?: boolean } = {}) {
     super();
     if (!bn.runningMean || !bn.runningVar) throw new RangeError('FoldedConvBn: the BatchNorm has no running statistics to fold');
     if (conv.groups !== 1 || conv.dilation[0] !== 1 || conv.dilation[1] !== 1 || typeof conv.padding === 'string') {
@@ -215,10 +217,11 @@ export class FoldedConvBn extends Module {
     this.bias = this.buffer('bias', b);
     this.stride = [...conv.stride] as [number, number];
     this.padding = conv.padding as Pair;
+    this.relu = relu;
   }
 
   forward(x: Tensor): Tensor {
-    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding });
+    return fusedConv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, activation: this.relu ? 'relu' : 'linear' });
   }
 }
 
@@ -230,7 +233,7 @@ export class FusedBasicBlock extends Module {
 
   constructor(block: BasicBlock) {
     super();
-    this.conv1 = this.child('conv1', new FoldedConvBn(block.conv1, block.bn1));
+    this.conv1 = this.child('conv1', new FoldedConvBn(block.conv1, block.bn1, { relu: true }));
     this.conv2 = this.child('conv2', new FoldedConvBn(block.conv2, block.bn2));
     const ds = block.downsample;
     this.downsample = ds ? this.child('downsample', new FoldedConvBn(ds.at(0) as Conv2d, ds.at(1) as BatchNorm2d)) : null;
@@ -238,7 +241,7 @@ export class FusedBasicBlock extends Module {
 
   forward(x: Tensor): Tensor {
     const identity = this.downsample ? this.downsample.forward(x) : x;
-    return relu(add(this.conv2.forward(relu(this.conv1.forward(x))), identity));
+    return relu(add(this.conv2.forward(this.conv1.forward(x)), identity)); // conv1 applies its own ReLU
   }
 }
 
@@ -257,7 +260,7 @@ export class FusedResNet18 extends Module {
   constructor(model: ResNet18) {
     super();
     this.inChannels = model.inChannels;
-    this.conv1 = this.child('conv1', new FoldedConvBn(model.conv1, model.bn1));
+    this.conv1 = this.child('conv1', new FoldedConvBn(model.conv1, model.bn1, { relu: true }));
     this.usesMaxPool = model.maxpool !== null;
     const blocks: FusedBasicBlock[] = [];
     for (const [i, layer] of [model.layer1, model.layer2, model.layer3, model.layer4].entries()) {
@@ -277,7 +280,7 @@ export class FusedResNet18 extends Module {
     if (x.ndim !== 4 || x.shape[1] !== this.inChannels) {
       throw new RangeError(`FusedResNet18: expected input [N, ${this.inChannels}, H, W], got ${fmt(x.shape)}`);
     }
-    let h = relu(this.conv1.forward(x));
+    let h = this.conv1.forward(x); // conv + BN + ReLU in one pass
     if (this.usesMaxPool) h = maxPool2d(h, 3, { stride: 2, padding: 1 });
     for (const block of this.blocks) h = block.forward(h);
     return this.fc.forward(flatten(adaptiveAvgPool2d(h, 1), 1));

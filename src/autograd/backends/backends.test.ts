@@ -93,6 +93,10 @@ describe.each(['wasm'])('%s backend against cpu', (name) => {
     const w = randn(c.w, { random });
     const y = cpuKernels.conv2d(x, w, attrs);
     expectClose(k().conv2d(x, w, attrs), y);
+    const bias = randn([c.w[0]!], { random });
+    for (const epilogue of [{ bias }, { relu: true }, { bias, relu: true }]) {
+      expectClose(k().conv2d(x, w, attrs, epilogue), cpuKernels.conv2d(x, w, attrs, epilogue));
+    }
     const dy = randn(y.shape, { random });
     expectClose(k().conv2dBackpropInput(dy, w, x.shape, attrs), cpuKernels.conv2dBackpropInput(dy, w, x.shape, attrs));
     expectClose(k().conv2dBackpropFilter(x, dy, w.shape, attrs), cpuKernels.conv2dBackpropFilter(x, dy, w.shape, attrs));
@@ -240,8 +244,10 @@ describe('parallel wasm kernels on worker threads', () => {
       const w = randn(c.w, { random });
       const y = cpuKernels.conv2d(x, w, attrs);
       const dy = randn(y.shape, { random });
+      const bias = randn([c.w[0]!], { random: seededRandom(8) });
       try {
         expectClose(wasm().conv2d(x, w, attrs), y);
+        expectClose(wasm().conv2d(x, w, attrs, { bias, relu: true }), cpuKernels.conv2d(x, w, attrs, { bias, relu: true }));
         expectClose(wasm().conv2dBackpropInput(dy, w, x.shape, attrs), cpuKernels.conv2dBackpropInput(dy, w, x.shape, attrs));
         expectClose(wasm().conv2dBackpropFilter(x, dy, w.shape, attrs), cpuKernels.conv2dBackpropFilter(x, dy, w.shape, attrs));
       } catch (error) {

@@ -37,7 +37,8 @@
 import { Tensor } from '../tensor.js';
 import { fmt, sizeOf, type Shape } from '../shape.js';
 import { cpuKernels } from './cpu/index.js';
-import type { Conv2dAttrs, Kernels } from './types.js';
+import type { Conv2dAttrs, ConvEpilogue, Kernels } from './types.js';
+import { applyEpilogue } from './cpu/conv.js';
 import { convFlops, outSize, type ConvGeometry } from './parallel/conv-geometry.js';
 import { channelsFirst, splitRange } from './parallel/layout.js';
 import { ownShare, runParallel, sharesFor, workerShare, type OwnShare, type WorkerShare } from './parallel/pool.js';
@@ -166,9 +167,16 @@ export async function createWasmKernels(): Promise<Kernels> {
     return { by: 'batch', parts: splitRange(g.N, Math.min(want, g.N)) };
   };
 
-  function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor {
-    if (!isF32(x, w) || !tfjsCanConv(attrs)) return cpu.conv2d(x, w, attrs);
-    if (attrs.groups > 1) return perGroup(x, w, attrs, 'forward', (xg, wg) => conv2d(xg, wg, { ...attrs, groups: 1 }));
+  function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue: ConvEpilogue = {}): Tensor {
+    const bias = epilogue.bias ?? null;
+    if (!isF32(x, w, ...(bias ? [bias] : [])) || !tfjsCanConv(attrs)) return cpu.conv2d(x, w, attrs, epilogue);
+    if (attrs.groups > 1) {
+      const y = perGroup(x, w, attrs, 'forward', (xg, wg) => conv2d(xg, wg, { ...attrs, groups: 1 }));
+      applyEpilogue(y.storage, y.shape[0]!, y.shape[1]!, y.shape[2]! * y.shape[3]!, epilogue);
+      return y;
+    }
+    const relu = epilogue.relu ?? false;
+    const bs = bias?.storage as Float32Array | undefined;
     const g = geometry(x.shape, w.shape, attrs);
     const { N, C, H, W, O, KH, KW, OH, OW } = g;
     const P = OH * OW;
@@ -178,25 +186,30 @@ export async function createWasmKernels(): Promise<Kernels> {
     const xs = x.storage as Float32Array;
     const ws = w.storage as Float32Array;
     const plan = planConv(g, O, x.size <= CHANNEL_SPLIT_RATIO * w.size);
+    /** The epilogue's params for output channels [o0, o1). */
+    const epilogueOf = (o0: number, o1: number): { bias: boolean; biasKey?: string; relu: boolean } =>
+      bias === null ? { bias: false, relu } : { bias: true, biasKey: operandKey(bias, o0, o1 - o0), relu };
     run(plan.parts.map(([s0, s1], i) => {
       if (plan.by === 'batch') {
         // images [s0, s1): their slice of x, all of w, their slice of y
-        const params = { g: { ...g, N: s1 - s0 }, outBatchStride: O * P, outChannel: 0, wKey: operandKey(w, 0, O, C, KH, KW) };
+        const params = { g: { ...g, N: s1 - s0 }, outBatchStride: O * P, outChannel: 0, wKey: operandKey(w, 0, O, C, KH, KW), ...epilogueOf(0, O) };
         const xPart = xs.subarray(s0 * image, s1 * image);
         const at = s0 * O * P;
+        const b = bs === undefined ? {} : { bias: bs };
         return i === 0
-          ? ownShare({ kind: 'convForward', params, views: { x: xPart, w: ws, out: out.subarray(at, s1 * O * P) } })
-          : workerShare({ kind: 'convForward', params, views: { x: xPart, w: ws, out: { output: (s1 - s0) * O * P } }, collect: (v) => out.set(v.out, at), destination: out.subarray(at, s1 * O * P) });
+          ? ownShare({ kind: 'convForward', params, views: { x: xPart, w: ws, ...b, out: out.subarray(at, s1 * O * P) } })
+          : workerShare({ kind: 'convForward', params, views: { x: xPart, w: ws, ...b, out: { output: (s1 - s0) * O * P } }, collect: (v) => out.set(v.out, at), destination: out.subarray(at, s1 * O * P) });
       }
       // output channels [s0, s1): all of x, their rows of w, their channels of y
       const Ot = s1 - s0;
       const wPart = ws.subarray(s0 * filter, s1 * filter);
       const wKey = operandKey(w, s0 * filter, Ot, C, KH, KW);
+      const b = bs === undefined ? {} : { bias: bs.subarray(s0, s1) };
       return i === 0
-        ? ownShare({ kind: 'convForward', params: { g: { ...g, O: Ot }, outBatchStride: O * P, outChannel: s0, wKey }, views: { x: xs, w: wPart, out } })
+        ? ownShare({ kind: 'convForward', params: { g: { ...g, O: Ot }, outBatchStride: O * P, outChannel: s0, wKey, ...epilogueOf(s0, s1) }, views: { x: xs, w: wPart, ...b, out } })
         : workerShare({
-          kind: 'convForward', params: { g: { ...g, O: Ot }, outBatchStride: Ot * P, outChannel: 0, wKey },
-          views: { x: xs, w: wPart, out: { output: N * Ot * P } },
+          kind: 'convForward', params: { g: { ...g, O: Ot }, outBatchStride: Ot * P, outChannel: 0, wKey, ...epilogueOf(s0, s1) },
+          views: { x: xs, w: wPart, ...b, out: { output: N * Ot * P } },
           collect: (v) => scatterChannels(v.out, out, N, Ot, O, s0, P),
         });
     }));

@@ -47,6 +47,16 @@ export interface Conv2dAttrs {
   readonly groups: number;
 }
 
+/**
+ * What a conv2d kernel may do to its output before it returns it, in the same pass:
+ * y = relu?(conv(x, w) + bias), bias [O] of x's dtype. (tfjs's fused conv2d does both inside
+ * XNNPACK's output loop; the cpu kernel adds them while it writes y.)
+ */
+export interface ConvEpilogue {
+  readonly bias?: Tensor | null;
+  readonly relu?: boolean;
+}
+
 export interface Pool2dAttrs {
   readonly kernel: readonly [number, number];
   readonly stride: readonly [number, number];
@@ -106,7 +116,8 @@ export interface Kernels {
   matmul(a: Tensor, b: Tensor): Tensor;
 
   // ── convolution and pooling (NCHW; weights [out, in/groups, kh, kw]) ──
-  conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor;
+  /** y = conv(x, w) [N, O, OH, OW], then the optional epilogue (bias, ReLU). */
+  conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue?: ConvEpilogue): Tensor;
   /** dX for y = conv2d(x, w): takes dy [N, O, OH, OW], returns [N, C, H, W] = `xShape`. */
   conv2dBackpropInput(dy: Tensor, w: Tensor, xShape: Shape, attrs: Conv2dAttrs): Tensor;
   /** dW for y = conv2d(x, w): takes x and dy, returns `wShape` = [O, C/groups, KH, KW]. */

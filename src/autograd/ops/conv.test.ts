@@ -5,7 +5,8 @@ import { gradcheck } from '../gradcheck.js';
 import { seededRandom, type Random } from '../random.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, type Conv2dOptions } from './conv.js';
+import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, fusedConv2d, type Conv2dOptions } from './conv.js';
+import { relu } from './unary.js';
 
 const leaf = (shape: Shape, random: Random): Tensor => randn(shape, { dtype: 'float64', requiresGrad: true, random });
 
@@ -94,6 +95,38 @@ describe('conv2d', () => {
       gradcheck((xi: Tensor, dyi: Tensor) => conv2dBackpropFilter(xi, dyi, c.w, c.options), [x, dy]);
     });
   }
+
+  for (const c of CASES) {
+    test(`fusedConv2d (bias and ReLU in the kernel) passes gradcheck and equals conv2d + relu: ${c.name}`, () => {
+      const random = seededRandom(40);
+      const x = leaf(c.x, random);
+      const w = leaf(c.w, random);
+      const b = c.bias ? leaf([c.w[0]!], random) : null;
+      const inputs = b ? [x, w, b] : [x, w];
+      const fused = (xi: Tensor, wi: Tensor, bi?: Tensor): Tensor => fusedConv2d(xi, wi, bi ?? null, { ...c.options, activation: 'relu' });
+      const plain = (xi: Tensor, wi: Tensor, bi?: Tensor): Tensor => relu(conv2d(xi, wi, bi ?? null, c.options));
+      gradcheck(fused, inputs);
+      const grads = (f: typeof fused): number[][] => {
+        for (const t of inputs) t.grad = null;
+        const y = f(x, w, b ?? undefined);
+        y.mul(randn(y.shape, { dtype: 'float64', random: seededRandom(41) })).sum().backward();
+        return [y.dataSync(), ...inputs.map((t) => t.grad!.dataSync())].map((a) => Array.from(a));
+      };
+      const [got, want] = [grads(fused), grads(plain)];
+      got.forEach((a, i) => a.forEach((v, j) => expect(v).toBeCloseTo(want[i]![j]!, 12)));
+      expect(got[0]!.some((v) => v === 0) && got[0]!.some((v) => v > 0)).toBe(true); // the ReLU did cut something
+    });
+  }
+
+  test('fusedConv2d without an activation is conv2d with a bias; a bad activation is refused', () => {
+    const random = seededRandom(42);
+    const x = leaf([2, 3, 5, 5], random);
+    const w = leaf([4, 3, 3, 3], random);
+    const b = leaf([4], random);
+    expect(Array.from(fusedConv2d(x, w, b, { padding: 1 }).dataSync())).toEqual(Array.from(conv2d(x, w, b, { padding: 1 }).dataSync()));
+    gradcheck((xi: Tensor, wi: Tensor, bi: Tensor) => fusedConv2d(xi, wi, bi, { stride: 2 }), [x, w, b]);
+    expect(() => fusedConv2d(x, w, b, { activation: 'tanh' as 'relu' })).toThrow(/fusedConv2d: activation must be 'linear' or 'relu', got "tanh"/);
+  });
 
   test('createGraph: the gradient of a gradient matches central differences', () => {
     // L = ⟨c, conv(x, w)⟩, so ∂L/∂x = Tx(c, w) depends on w. With createGraph the engine

@@ -22,9 +22,9 @@ import { kernels } from '../backends/index.js';
 import type { Conv2dAttrs, Padding2d } from '../backends/types.js';
 import { convOutputSize, fmt, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { add } from './elementwise.js';
+import { gt, mul } from './elementwise.js';
+import { sum } from './reduce.js';
 import { requireFloat, checkTensor } from './helpers.js';
-import { reshape } from './shape.js';
 
 /** One number for both spatial axes, or [height, width]. */
 export type Pair = number | readonly [number, number];
@@ -210,6 +210,39 @@ const Conv2dBackpropFilter: OpDef<readonly [Tensor, Tensor], BackpropFilterAttrs
   },
 };
 
+interface FusedAttrs {
+  readonly conv: Conv2dAttrs;
+  readonly relu: boolean;
+}
+
+/**
+ * y = relu?(conv(x, w) + b) in one kernel pass (the conv kernels' epilogue), for a bias and/or
+ * a ReLU right after a conv — every conv in a BN-folded network. Backward: the ReLU's
+ * derivative is 1 where y > 0 and 0 elsewhere (y > 0 exactly where its input is), so with
+ * dZ = dY ⊙ [y > 0] (or dY without the ReLU) the rest is the plain conv's backward plus the bias's:
+ *   dX = Tx(dZ, w)    dW = Tw(x, dZ)    db[o] = Σ_{n,i,j} dZ[n, o, i, j]
+ * The mask is a constant of the backward, so second derivatives flow through Tx and Tw as for
+ * Conv2d (ReLU's own second derivative is zero almost everywhere).
+ */
+const FusedConv2d: OpDef<readonly Tensor[], FusedAttrs> = { // inputs [x, w] or [x, w, b]
+  name: 'FusedConv2d',
+  forward(ctx, [x, w, b], { conv, relu }) {
+    const y = kernels().conv2d(x!, w!, conv, { bias: b ?? null, relu });
+    ctx.save(x!, w!, ...(relu ? [y] : []));
+    return y;
+  },
+  backward(ctx, dY, { conv, relu }) {
+    const [x, w, y] = ctx.saved as [Tensor, Tensor, Tensor?];
+    const dZ = relu ? mul(dY, gt(y!, 0)) : dY;
+    const need = ctx.needsInputGrad;
+    return [
+      need[0] ? applyBackpropInput(dZ, w, x.shape, conv) : null,
+      need[1] ? applyBackpropFilter(x, dZ, w.shape, conv) : null,
+      ...(need.length > 2 ? [need[2] ? sum(dZ, [0, 2, 3]) : null] : []),
+    ];
+  },
+};
+
 const applyBackpropInput = (dy: Tensor, w: Tensor, xShape: Shape, conv: Conv2dAttrs): Tensor =>
   apply(Conv2dBackpropInput, [dy, w], { xShape, conv });
 
@@ -223,21 +256,41 @@ const applyBackpropFilter = (x: Tensor, dy: Tensor, wShape: Shape, conv: Conv2dA
  * @example conv2d(ones([1, 1, 3, 3]), ones([1, 1, 2, 2])).toArray()  // [[[[4, 4], [4, 4]]]]
  */
 export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
-  const op = 'conv2d';
+  return convWithEpilogue('conv2d', x, w, bias, options, false);
+}
+
+export interface FusedConv2dOptions extends Conv2dOptions {
+  /** Applied to conv + bias in the same pass: 'relu' or 'linear' (none; the default). */
+  readonly activation?: 'linear' | 'relu';
+}
+
+/**
+ * relu(conv2d(x, w) + b) (or without the ReLU) as one op and one kernel pass, as TensorFlow.js's
+ * `tf.fused.conv2d`: the bias and the activation are applied while the conv writes its output,
+ * instead of two more passes over it. Same values and gradients as the unfused ops.
+ * @example fusedConv2d(ones([1, 1, 2, 2]), ones([1, 1, 2, 2]), tensor([-5]), { activation: 'relu' }).toArray()  // [[[[0]]]]
+ */
+export function fusedConv2d(x: Tensor, w: Tensor, bias: Tensor | null = null, options: FusedConv2dOptions = {}): Tensor {
+  const { activation = 'linear', ...conv } = options;
+  if (activation !== 'linear' && activation !== 'relu') throw new RangeError(`fusedConv2d: activation must be 'linear' or 'relu', got ${JSON.stringify(activation)}`);
+  return convWithEpilogue('fusedConv2d', x, w, bias, conv, activation === 'relu');
+}
+
+function convWithEpilogue(op: string, x: Tensor, w: Tensor, bias: Tensor | null, options: Conv2dOptions, relu: boolean): Tensor {
   checkTensor(x, op, 'input');
   checkTensor(w, op, 'weight');
   requireSameFloat(op, x, 'input', w, 'weight');
   const attrs = resolveConv2d(op, x.shape, w.shape, options);
-  const y = apply(Conv2d, [x, w], attrs); // [N, O, OH, OW]
-  if (bias === null) return y;
-  checkTensor(bias, op, 'bias');
-  requireSameFloat(op, x, 'input', bias, 'bias');
-  const O = w.shape[0]!;
-  if (bias.shape.length !== 1 || bias.shape[0] !== O) {
-    throw new RangeError(`${op}: bias must have shape [${O}] (one per output channel of weight ${fmt(w.shape)}), got ${fmt(bias.shape)}`);
+  if (bias === null && !relu) return apply(Conv2d, [x, w], attrs); // [N, O, OH, OW]
+  if (bias !== null) {
+    checkTensor(bias, op, 'bias');
+    requireSameFloat(op, x, 'input', bias, 'bias');
+    const O = w.shape[0]!;
+    if (bias.shape.length !== 1 || bias.shape[0] !== O) {
+      throw new RangeError(`${op}: bias must have shape [${O}] (one per output channel of weight ${fmt(w.shape)}), got ${fmt(bias.shape)}`);
+    }
   }
-  // b [O] seen as [1, O, 1, 1] is broadcast over N, OH and OW; add's backward sums it back.
-  return add(y, reshape(bias, [1, O, 1, 1]));
+  return apply(FusedConv2d, bias === null ? [x, w] : [x, w, bias], { conv: attrs, relu });
 }
 
 /**

@@ -8,7 +8,7 @@ export { reshape, flatten, squeeze, unsqueeze, permute, transpose, broadcastTo }
 export { slice, cat, stack, split, chunk, pad, gather, indexSelect, oneHot, type SliceRange } from './indexing.js';
 export { matmul } from './matmul.js';
 export type { TensorLike } from './helpers.js';
-export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, type Conv2dOptions, type Conv2dPadding } from './conv.js';
+export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, fusedConv2d, type Conv2dOptions, type Conv2dPadding, type FusedConv2dOptions } from './conv.js';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './pool.js';
 export { batchNorm, type BatchNormOptions } from './batch-norm.js';
 export { layerNorm } from './layer-norm.js';

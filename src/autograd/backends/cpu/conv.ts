@@ -23,10 +23,10 @@
  * ResNet-18 layer (x [4, 64, 56, 56], w [64, 64, 3, 3], float32, Node 20, one core); faster
  * backends override these three kernels.
  */
-import { allocate } from '../../dtype.js';
+import { allocate, type DataArray } from '../../dtype.js';
 import { convOutputSize, fmt, type Shape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
-import type { Conv2dAttrs } from '../types.js';
+import type { Conv2dAttrs, ConvEpilogue } from '../types.js';
 
 /** Sizes of one convolution, derived once from the shapes and attrs. */
 interface Geometry {
@@ -127,7 +127,7 @@ function col2im(cols: Float64Array, g: Geometry, dx: Float64Array): void {
 }
 
 /** y = conv2d(x, w): [N, C, H, W] ⊛ [O, C/groups, KH, KW] → [N, O, OH, OW], in x's dtype. */
-export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor {
+export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue: ConvEpilogue = {}): Tensor {
   const g = geometry(x.shape, w.shape, attrs, 'conv2d');
   const { N, O, OH, OW, groups, Cg, Og, K, P } = g;
   const xs = x.storage;
@@ -152,7 +152,22 @@ export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor {
       y.set(acc, (n * O + grp * Og) * P);
     }
   }
+  applyEpilogue(y, N, O, P, epilogue);
   return new Tensor(y, [N, O, OH, OW]);
+}
+
+/** y [N, O, P] ← relu?(y + bias[o]), in place (y is the kernel's own fresh output). */
+export function applyEpilogue(y: DataArray, N: number, O: number, P: number, { bias = null, relu = false }: ConvEpilogue): void {
+  if (bias === null && !relu) return;
+  const b = bias?.storage;
+  for (let n = 0; n < N; n++) {
+    for (let o = 0; o < O; o++) {
+      const at = (n * O + o) * P;
+      const add = b === undefined ? 0 : b[o]!;
+      if (relu) for (let p = at; p < at + P; p++) { const v = y[p]! + add; y[p] = v > 0 ? v : 0; }
+      else for (let p = at; p < at + P; p++) y[p]! += add;
+    }
+  }
 }
 
 /** dX = col2im(W_gᵀ · dY_g) per image and group: dy [N, O, OH, OW] → xShape [N, C, H, W], in dy's dtype. */

@@ -45,74 +45,69 @@ function checkDy(dyShape: Shape, expected: Shape, where: string): void {
 }
 
 /**
- * For every output element, the flat index into x of its window's arg-max (first on ties, NaN
- * wins, the first in-bounds element when all are −∞), or −1 when the window holds only padding.
+ * The taps of a window that land inside the input, for every output position along one axis:
+ * window i covers input positions i·stride − pad + t·dilation for taps t in [lo[i], hi[i]).
+ * Computing these ranges once per axis takes every bounds check out of the inner loops.
  */
-function maxPoolArgmax(x: ArrayLike<number>, g: PoolGeometry, attrs: Pool2dAttrs): Int32Array {
+function tapRanges(out: number, size: number, kernel: number, stride: number, pad: number, dilation: number): { lo: Int32Array; hi: Int32Array } {
+  const lo = new Int32Array(out);
+  const hi = new Int32Array(out);
+  for (let i = 0; i < out; i++) {
+    const first = i * stride - pad;
+    lo[i] = first >= 0 ? 0 : Math.min(kernel, Math.ceil(-first / dilation));
+    hi[i] = Math.max(lo[i]!, Math.min(kernel, Math.floor((size - 1 - first) / dilation) + 1));
+  }
+  return { lo, hi };
+}
+
+/**
+ * Walks every window of a max pool in row-major order and calls `emit(out, best, bestIndex)`
+ * with the window's maximum and the flat index into x of its (first) arg-max — a NaN wins, the
+ * first in-bounds element when all are −∞ — or (−∞, −1) when the window holds only padding.
+ */
+function scanMaxPool(x: ArrayLike<number>, g: PoolGeometry, attrs: Pool2dAttrs, emit: (out: number, best: number, bestIndex: number) => void): void {
   const { planes, H, W, OH, OW } = g;
   const { kernel: [KH, KW], stride: [sh, sw], dilation: [dh, dw], padding: { top, left } } = attrs;
-  const argmax = new Int32Array(planes * OH * OW);
+  const rows = tapRanges(OH, H, KH, sh, top, dh);
+  const cols = tapRanges(OW, W, KW, sw, left, dw);
   let out = 0;
-  if (top === 0 && left === 0 && attrs.padding.bottom === 0 && attrs.padding.right === 0 && dh === 1 && dw === 1) {
-    // Every window lies inside the plane: the same scan without bounds checks (the common
-    // 2×2 / stride 2 case; about 3× faster than the general loop below).
-    for (let plane = 0; plane < planes; plane++) {
-      const base = plane * H * W;
-      for (let i = 0; i < OH; i++) {
-        for (let j = 0; j < OW; j++, out++) {
-          const start = base + i * sh * W + j * sw;
-          let best = x[start]!;
-          let bestIndex = start;
-          for (let a = 0; a < KH; a++) {
-            const row = start + a * W;
-            for (let b = 0; b < KW; b++) {
-              const v = x[row + b]!;
-              if (v > best || v !== v) { // a NaN wins, as in PyTorch (and the general loop below)
-                best = v;
-                bestIndex = row + b;
-              }
-            }
-          }
-          argmax[out] = bestIndex;
-        }
-      }
-    }
-    return argmax;
-  }
   for (let plane = 0; plane < planes; plane++) {
     const base = plane * H * W;
     for (let i = 0; i < OH; i++) {
+      const a0 = rows.lo[i]!;
+      const a1 = rows.hi[i]!;
+      const rowStart = base + (i * sh - top) * W;
       for (let j = 0; j < OW; j++, out++) {
-        let best = -Infinity;
-        let bestIndex = -1;
-        for (let a = 0; a < KH; a++) {
-          const ih = i * sh - top + a * dh;
-          if (ih < 0 || ih >= H) continue;
-          for (let b = 0; b < KW; b++) {
-            const iw = j * sw - left + b * dw;
-            if (iw < 0 || iw >= W) continue;
-            const index = base + ih * W + iw;
-            const v = x[index]!;
-            if (bestIndex < 0 || v > best || v !== v) { // v !== v: NaN wins, as in PyTorch
+        const b0 = cols.lo[j]!;
+        const b1 = cols.hi[j]!;
+        const colStart = j * sw - left;
+        if (a0 >= a1 || b0 >= b1) {
+          emit(out, -Infinity, -1);
+          continue;
+        }
+        let bestIndex = rowStart + a0 * dh * W + colStart + b0 * dw;
+        let best = x[bestIndex]!;
+        for (let a = a0; a < a1; a++) {
+          const row = rowStart + a * dh * W + colStart;
+          for (let b = a === a0 ? b0 + 1 : b0; b < b1; b++) {
+            const v = x[row + b * dw]!;
+            if (v > best || v !== v) { // v !== v: a NaN wins, as in PyTorch
               best = v;
-              bestIndex = index;
+              bestIndex = row + b * dw;
             }
           }
         }
-        argmax[out] = bestIndex;
+        emit(out, best, bestIndex);
       }
     }
   }
-  return argmax;
 }
 
 /** y[n, c, i, j] = max of the window at (i, j); padding counts as −∞. */
 export function maxPool2d(x: Tensor, attrs: Pool2dAttrs): Tensor {
   const g = geometry(x.shape, attrs, 'maxPool2d');
-  const xs = x.storage;
-  const argmax = maxPoolArgmax(xs, g, attrs);
-  const y = allocate(x.dtype, argmax.length);
-  for (let k = 0; k < argmax.length; k++) y[k] = argmax[k]! < 0 ? -Infinity : xs[argmax[k]!]!;
+  const y = allocate(x.dtype, g.planes * g.OH * g.OW);
+  scanMaxPool(x.storage, g, attrs, (out, best) => { y[out] = best; });
   return new Tensor(y, [x.shape[0]!, x.shape[1]!, g.OH, g.OW]);
 }
 
@@ -120,10 +115,9 @@ export function maxPool2d(x: Tensor, attrs: Pool2dAttrs): Tensor {
 export function maxPool2dBackward(dy: Tensor, x: Tensor, attrs: Pool2dAttrs): Tensor {
   const g = geometry(x.shape, attrs, 'maxPool2dBackward');
   checkDy(dy.shape, [x.shape[0]!, x.shape[1]!, g.OH, g.OW], 'maxPool2dBackward');
-  const argmax = maxPoolArgmax(x.storage, g, attrs);
   const dys = dy.storage;
   const dx = new Float64Array(x.size); // overlapping windows may route several dy to one x
-  for (let k = 0; k < argmax.length; k++) if (argmax[k]! >= 0) dx[argmax[k]!]! += dys[k]!;
+  scanMaxPool(x.storage, g, attrs, (out, _, at) => { if (at >= 0) dx[at]! += dys[out]!; });
   const out = allocate(dy.dtype, x.size);
   out.set(dx);
   return new Tensor(out, x.shape);

@@ -170,14 +170,26 @@ export interface ConvForwardParams {
   readonly outChannel: number;
   /** Names w's values (see `operand`): the filter may stay resident in tfjs's layout. */
   readonly wKey?: string;
+  /** The epilogue: add `bias` (the share's O values, a view) and/or apply ReLU, inside tfjs's fused conv. */
+  readonly bias: boolean;
+  readonly biasKey?: string;
+  readonly relu: boolean;
 }
 
-export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly out: Float32Array }): void {
+export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly bias?: Float32Array; readonly out: Float32Array }): void {
   const { N, C, H, W, O, KH, KW, OH, OW } = p.g;
   tf.tidy(() => {
     const x = heapTensor(tf, [N, H, W, C], (heap) => nchwToNhwc(v.x, heap, N, C, H * W));
     const f = operand(tf, p.wKey, [KH, KW, C, O], (heap) => oihwToHwio(v.w, heap, C, KH * KW, O));
-    const y = convNhwc(tf, x, f, p.g.stride, p.g.pads, p.g.dilation);
+    const [pt, pb, pl, pr] = p.g.pads;
+    const y = !p.bias && !p.relu
+      ? convNhwc(tf, x, f, p.g.stride, p.g.pads, p.g.dilation)
+      : tf.fused.conv2d({
+        x: x as TF.Tensor4D, filter: f as TF.Tensor4D, strides: [p.g.stride[0], p.g.stride[1]],
+        pad: [[0, 0], [pt, pb], [pl, pr], [0, 0]], dataFormat: 'NHWC', dilations: [p.g.dilation[0], p.g.dilation[1]],
+        ...(p.bias ? { bias: operand(tf, p.biasKey, [O], (heap) => heap.set(v.bias!)) } : {}),
+        activation: p.relu ? 'relu' : 'linear',
+      });
     expectShape(y, [N, OH, OW, O], 'conv2d');
     nhwcToNchw(heapView(tf, y), v.out, N, OH * OW, O, p.outBatchStride, p.outChannel);
   });
