@@ -18,7 +18,7 @@ import { cpuKernels } from './cpu/index.js';
 import type { Conv2dAttrs, Kernels } from './types.js';
 import { randn } from '../creation.js';
 import { seededRandom } from '../random.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { loadTfWasm } from './tfjs-wasm.js';
 
 interface ConvCase {
@@ -107,6 +107,22 @@ describe.each(['wasm'])('%s backend against cpu', (name) => {
     const a = randn(aShape, { random });
     const b = randn(bShape, { random });
     expectClose(k().matmul(a, b), cpuKernels.matmul(a, b));
+  });
+
+  test.each([
+    ['3x3 stride 2 pad 1 (ResNet stem)', [2, 5, 11, 12], [3, 3], [2, 2], [1, 1, 1, 1]],
+    ['2x2 stride 2', [1, 3, 8, 7], [2, 2], [2, 2], [0, 0, 0, 0]],
+    ['asymmetric padding, rectangular window', [3, 2, 6, 9], [3, 2], [1, 2], [1, 0, 0, 1]],
+  ] as const)('maxPool2d %s', (_, shape, kernel, stride, [top, bottom, left, right]) => {
+    const attrs = { kernel, stride, dilation: [1, 1] as const, padding: { top, bottom, left, right }, countIncludePad: true };
+    const x = randn(shape, { random: seededRandom(9) });
+    expect(Array.from(k().maxPool2d(x, attrs).storage)).toEqual(Array.from(cpuKernels.maxPool2d(x, attrs).storage));
+    // -∞ inside a window, and a NaN anywhere (XNNPACK drops NaN; the cpu kernel, like PyTorch, propagates it)
+    const special = x.storage.slice();
+    special[0] = -Infinity;
+    special[5] = NaN;
+    const xs = new Tensor(special, shape);
+    expect(Array.from(k().maxPool2d(xs, attrs).storage)).toEqual(Array.from(cpuKernels.maxPool2d(xs, attrs).storage));
   });
 
   test('float64 tensors are computed on the cpu, in full precision', () => {

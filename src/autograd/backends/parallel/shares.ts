@@ -288,6 +288,34 @@ export function convFilterShare(tf: Tf, p: ConvFilterParams, v: { readonly x: Fl
   });
 }
 
+// ── max pooling ─────────────────────────────────────────────────────────────────────────
+
+/**
+ * y = maxPool2d(x) for `g.N` images through tfjs's MaxPool (XNNPACK; padding never wins), with
+ * x and y in NCHW as everywhere else in Sapling. Dilation 1 only.
+ */
+export interface MaxPoolParams {
+  readonly N: number;
+  readonly C: number;
+  readonly H: number;
+  readonly W: number;
+  readonly OH: number;
+  readonly OW: number;
+  readonly kernel: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly pads: Pads;
+}
+
+export function maxPoolShare(tf: Tf, p: MaxPoolParams, v: { readonly x: Float32Array; readonly out: Float32Array }): void {
+  const { N, C, H, W, OH, OW, pads: [pt, pb, pl, pr] } = p;
+  tf.tidy(() => {
+    const x = heapTensor(tf, [N, H, W, C], (heap) => nchwToNhwc(v.x, heap, N, C, H * W));
+    const y = tf.maxPool(x as TF.Tensor4D, [p.kernel[0], p.kernel[1]], [p.stride[0], p.stride[1]], [[0, 0], [pt, pb], [pl, pr], [0, 0]]);
+    expectShape(y, [N, OH, OW, C], 'maxPool2d');
+    nhwcToNchw(heapView(tf, y), v.out, N, OH * OW, C, C * OH * OW);
+  });
+}
+
 // ── the table both sides dispatch through ─────────────────────────────────────────────────
 
 export const SHARES = {
@@ -295,6 +323,7 @@ export const SHARES = {
   convForward: convForwardShare,
   convInput: convInputShare,
   convFilter: convFilterShare,
+  maxPool: maxPoolShare,
 } as const;
 
 export type ShareKind = keyof typeof SHARES;
