@@ -140,7 +140,9 @@ export class Tensor {
     if (src.dtype !== this.dtype || src.size !== this.size || fmt(src.shape) !== fmt(this.shape)) {
       throw new RangeError(`assign: cannot assign ${src.dtype}${fmt(src.shape)} to ${this.dtype}${fmt(this.shape)}`);
     }
-    this.#storage = src === this ? this.#storage : src.storage.slice();
+    // No copy: storage is never written in place (see `storage`), so sharing src's array is as
+    // good as copying it, and an optimizer step on a 45 MB model saves a 45 MB copy.
+    this.#storage = src.storage;
     return this;
   }
 
