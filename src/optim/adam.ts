@@ -16,9 +16,9 @@
  * the step size, the second's divides √v *before* ε is added, and ε stays outside the square
  * root. (The paper's m̂ / (√v̂ + ε) is the same expression.)
  */
-import type { Tensor } from '../autograd/tensor.js';
 import { zerosLike } from '../autograd/creation.js';
-import { maximum } from '../autograd/ops/elementwise.js';
+import { allocate, type FloatDType } from '../autograd/dtype.js';
+import { Tensor } from '../autograd/tensor.js';
 import { checkRange, Optimizer, type ParamGroup, type Params, type StateKind } from './optimizer.js';
 
 export interface AdamOptions {
@@ -70,27 +70,39 @@ abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
     return group.amsgrad ? ['step', 'expAvg', 'expAvgSq', 'maxExpAvgSq'] : ['step', 'expAvg', 'expAvgSq'];
   }
 
+  /**
+   * One fused pass over the elements: the formulas in the header, element by element, writing
+   * new m, v (v̂max) and θ arrays — three allocations instead of the dozen a chain of tensor
+   * ops makes (on a large model, fresh memory costs more than the arithmetic). Each stored
+   * value is read back, so later formulas see it rounded to the parameter's dtype, as a chain
+   * of float32 ops (and PyTorch) would.
+   */
   protected override update(param: Tensor, grad: Tensor, state: AdamState, group: ParamGroup<AdamOptions>): void {
     const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad, maximize } = group;
-    let g = maximize ? grad.neg() : grad;
-    let theta = param;
-    if (weightDecay !== 0) {
-      if (this.decoupled) theta = param.mul(1 - lr * weightDecay);
-      else g = g.add(param.mul(weightDecay));
-    }
     state.step += 1;
-    state.expAvg = state.expAvg.mul(beta1).add(g.mul(1 - beta1));
-    state.expAvgSq = state.expAvgSq.mul(beta2).add(g.mul(g).mul(1 - beta2));
-    let v = state.expAvgSq;
-    if (amsgrad) {
-      state.maxExpAvgSq = maximum(state.maxExpAvgSq ?? zerosLike(param), v);
-      v = state.maxExpAvgSq;
+    const stepSize = lr / (1 - beta1 ** state.step);
+    const sqrtBias2 = Math.sqrt(1 - beta2 ** state.step);
+    const shrink = weightDecay !== 0 && this.decoupled ? 1 - lr * weightDecay : 1; // AdamW
+    const l2 = weightDecay !== 0 && !this.decoupled ? weightDecay : 0; //            Adam
+    const dtype = param.dtype as FloatDType;
+    const n = param.size;
+    const [theta, g0, m0, v0] = [param.storage, grad.storage, state.expAvg.storage, state.expAvgSq.storage];
+    const vmax0 = amsgrad ? (state.maxExpAvgSq ?? zerosLike(param)).storage : null;
+    const [next, m, v] = [allocate(dtype, n), allocate(dtype, n), allocate(dtype, n)];
+    const vmax = vmax0 === null ? null : allocate(dtype, n);
+    for (let i = 0; i < n; i++) {
+      let g = maximize ? -g0[i]! : g0[i]!;
+      if (l2 !== 0) g += l2 * theta[i]!;
+      m[i] = beta1 * m0[i]! + (1 - beta1) * g;
+      v[i] = beta2 * v0[i]! + (1 - beta2) * g * g;
+      let vi = v[i]!;
+      if (vmax !== null) vi = vmax[i] = Math.max(vmax0![i]!, vi);
+      next[i] = theta[i]! * shrink - stepSize * (m[i]! / (Math.sqrt(vi) / sqrtBias2 + eps));
     }
-    const biasCorrection1 = 1 - beta1 ** state.step;
-    const biasCorrection2 = 1 - beta2 ** state.step;
-    const stepSize = lr / biasCorrection1;
-    const denom = v.sqrt().div(Math.sqrt(biasCorrection2)).add(eps); // √v̂ + ε, with ε outside the root
-    param.assign(theta.sub(state.expAvg.div(denom).mul(stepSize)));
+    state.expAvg = new Tensor(m, param.shape);
+    state.expAvgSq = new Tensor(v, param.shape);
+    if (vmax !== null) state.maxExpAvgSq = new Tensor(vmax, param.shape);
+    param.assign(new Tensor(next, param.shape));
   }
 }
 
