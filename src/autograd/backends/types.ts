@@ -26,7 +26,8 @@ export type ParamUnaryOp =
   | { readonly kind: 'clamp'; readonly min: number; readonly max: number };
 
 /** Broadcasting binary functions. Comparisons return int32 0/1 masks. */
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
+/** reluBackward(dY, x) = dY where x > 0, else 0 (PyTorch's threshold_backward at 0): one pass for ReLU's backward. */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'reluBackward';
 export type CompareOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';

@@ -22,7 +22,7 @@ import { kernels } from '../backends/index.js';
 import type { Conv2dAttrs, Padding2d } from '../backends/types.js';
 import { convOutputSize, fmt, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { gt, mul } from './elementwise.js';
+import { reluBackward } from './unary.js';
 import { sum } from './reduce.js';
 import { requireFloat, checkTensor } from './helpers.js';
 
@@ -233,7 +233,7 @@ const FusedConv2d: OpDef<readonly Tensor[], FusedAttrs> = { // inputs [x, w] or 
   },
   backward(ctx, dY, { conv, relu }) {
     const [x, w, y] = ctx.saved as [Tensor, Tensor, Tensor?];
-    const dZ = relu ? mul(dY, gt(y!, 0)) : dY;
+    const dZ = relu ? reluBackward(dY, y!) : dY;
     const need = ctx.needsInputGrad;
     return [
       need[0] ? applyBackpropInput(dZ, w, x.shape, conv) : null,

@@ -52,6 +52,7 @@ const BINARY_REF: Record<BinaryOp | CompareOp, (x: number, y: number) => number>
   pow: Math.pow,
   maximum: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y)),
   minimum: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y)),
+  reluBackward: (x, y) => (y > 0 ? x : 0),
   eq: (x, y) => Number(x === y),
   ne: (x, y) => Number(x !== y),
   lt: (x, y) => Number(x < y),
@@ -59,7 +60,7 @@ const BINARY_REF: Record<BinaryOp | CompareOp, (x: number, y: number) => number>
   gt: (x, y) => Number(x > y),
   ge: (x, y) => Number(x >= y),
 };
-const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'] as const satisfies readonly BinaryOp[];
+const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'reluBackward'] as const satisfies readonly BinaryOp[];
 const COMPARE_OPS = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const satisfies readonly CompareOp[];
 
 /** Small values with repeats (to exercise ties and equality), some NaN in float dtypes; no −0. */

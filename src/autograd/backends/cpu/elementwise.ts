@@ -88,6 +88,7 @@ const BINARY: Record<BinaryOp | CompareOp, string> = {
   pow: 'Math.pow(x, y)',
   maximum: 'x > y || x !== x ? x : y', // NaN propagates, as in PyTorch
   minimum: 'x < y || x !== x ? x : y',
+  reluBackward: 'y > 0 ? x : 0',
   eq: 'x === y ? 1 : 0',
   ne: 'x !== y ? 1 : 0',
   lt: 'x < y ? 1 : 0',
@@ -144,8 +145,10 @@ export function unary(op: UnaryOp, x: Tensor): Tensor {
  * its Taylor polynomial to degree 7 (truncation error 0.347⁸/8! < 5e-9), and multiply by 2^k
  * by adding k to the float32 exponent field (bits 23–30) in place. Outside t ∈ [−126, 127] the
  * result would be subnormal or overflow, so those rare values fall back to Math.exp.
+ * Exported for fused kernels that need float32 eˣ inside their own loops (ops/lstm-sequence.ts);
+ * `out` may be `x` itself (each element is read before it is written).
  */
-function expFloat32(x: Float32Array, out: Float32Array): void {
+export function expFloat32(x: Float32Array, out: Float32Array): void {
   const bits = new Int32Array(out.buffer, out.byteOffset, out.length);
   const ROUND = 6755399441055744; // 1.5·2⁵²: adding and subtracting it rounds a double to an integer
   for (let i = 0; i < out.length; i++) {
