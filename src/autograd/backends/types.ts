@@ -131,4 +131,22 @@ export interface Kernels {
   /** PyTorch's adaptive average pooling: bin i spans [floor(i·H/OH), ceil((i+1)·H/OH)). */
   adaptiveAvgPool2d(x: Tensor, outSize: readonly [number, number]): Tensor;
   adaptiveAvgPool2dBackward(dy: Tensor, xShape: Shape): Tensor;
+
+  // ── per-channel passes over x [N, C, *] (batch normalisation; channels on axis 1) ──
+  // Statistics are taken over the m = N·∏* values of each channel, accumulated in float64, and
+  // returned as float64 [C] vectors whatever x's dtype (they are C numbers, and the per-channel
+  // coefficients derived from them are where rounding would cost the most digits).
+  /** μ[c] = Σ x / m, then the biased σ²[c] = Σ (x − μ[c])² / m: two passes, never E[x²] − μ². */
+  channelMoments(x: Tensor): { readonly mean: Tensor; readonly variance: Tensor };
+  /** Σ a and Σ a·(b − centre[c]) per channel, in one pass over a and b (same shape; centre [C]). */
+  channelSums(a: Tensor, b: Tensor, centre: Tensor): { readonly sum: Tensor; readonly dot: Tensor };
+  /**
+   * out = Σ_k x_k · scale_k[c] + shift[c] in one pass, each value computed in float64 and rounded
+   * once; every x_k has the same shape and float dtype (the output's), scales and shift are [C]
+   * of either float dtype, and a null shift is 0.
+   */
+  channelAffine(terms: readonly ChannelTerm[], shift: Tensor | null): Tensor;
 }
+
+/** One term x · scale[c] of `channelAffine`: x [N, C, *] and a per-channel scale [C]. */
+export type ChannelTerm = readonly [x: Tensor, scale: Tensor];

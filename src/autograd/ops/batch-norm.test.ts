@@ -128,3 +128,89 @@ describe('batchNorm: backward passes gradcheck', () => {
     }
   });
 });
+
+describe('batchNorm: the fused kernels agree with the composed formulas', () => {
+  /**
+   * The op as it was written before its per-channel kernels (x̂ = (x − μ)·s stored, y = γ x̂ + β,
+   * dX = (γ s / m)(m·dY − dβ − x̂·dγ) or dY·γ·s in eval), in elementwise ops on plain tensors.
+   */
+  function composedStep(x: Tensor, w: Tensor, b: Tensor, dY: Tensor, training: boolean, rm: Tensor, rv: Tensor, eps = 1e-5) {
+    const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
+    const shape = x.shape.map((d, i) => (i === 1 ? d : 1));
+    const C = x.shape[1]!;
+    const m = x.size / C;
+    const mu = training ? mean(x, axes, true) : reshape(rm, shape);
+    const xc = sub(x, mu);
+    const variance = training ? mean(mul(xc, xc), axes, true) : reshape(rv, shape);
+    const s = rsqrt(add(variance, eps));
+    const xHat = mul(xc, s);
+    const gamma = reshape(w, shape);
+    const y = add(mul(xHat, gamma), reshape(b, shape));
+    const dBeta = sum(dY, axes, true);
+    const dGamma = sum(mul(dY, xHat), axes, true);
+    const dX = training ? mul(sub(sub(mul(dY, m), dBeta), mul(xHat, dGamma)), mul(mul(gamma, s), 1 / m)) : mul(dY, mul(gamma, s));
+    const runningMean = training ? add(mul(rm, 0.9), mul(reshape(mu, [C]), 0.1)) : rm;
+    const runningVar = training ? add(mul(rv, 0.9), mul(reshape(variance, [C]), 0.1 * m / (m - 1))) : rv;
+    return { y, dX, dGamma: reshape(dGamma, [C]), dBeta: reshape(dBeta, [C]), runningMean, runningVar };
+  }
+
+  const cases = [[6, 3], [4, 3, 2, 5], [1, 2, 7], [5, 1, 3, 3]] as const;
+  for (const training of [true, false]) {
+    for (const shape of cases) {
+      test(`${training ? 'training' : 'eval'}, x ${JSON.stringify(shape)}: output, all three gradients, running statistics`, () => {
+        const random = seededRandom(21);
+        const C = shape[1];
+        const [x, w, b] = [leaf(shape, random), leaf([C], random), leaf([C], random)];
+        const dY = randn(shape, { dtype: 'float64', random });
+        const rm = randn([C], { dtype: 'float64', random });
+        const rv = randn([C], { dtype: 'float64', random }).abs().add(0.5);
+        const want = composedStep(x.detach(), w.detach(), b.detach(), dY, training, rm, rv);
+        const [runningMean, runningVar] = [rm.clone(), rv.clone()];
+        const y = batchNorm(x, w, b, { training, runningMean, runningVar });
+        y.backward(dY);
+        expectClose(y, want.y);
+        expectClose(x.grad!, want.dX);
+        expectClose(w.grad!, want.dGamma);
+        expectClose(b.grad!, want.dBeta);
+        expectClose(runningMean, want.runningMean, 1e-14);
+        expectClose(runningVar, want.runningVar, 1e-14);
+      });
+    }
+    test(`${training ? 'training' : 'eval'}: any subset of the inputs may need a gradient`, () => {
+      const random = seededRandom(22);
+      const shape = [3, 2, 4] as const;
+      const rm = randn([2], { dtype: 'float64', random });
+      const rv = randn([2], { dtype: 'float64', random }).abs().add(0.5);
+      const values = [randn(shape, { dtype: 'float64', random }), randn([2], { dtype: 'float64', random }), randn([2], { dtype: 'float64', random })] as const;
+      const dY = randn(shape, { dtype: 'float64', random });
+      const want = composedStep(...values, dY, training, rm, rv);
+      for (const needs of [[true, false, false], [false, true, false], [false, false, true], [false, true, true]]) {
+        const [x, w, b] = values.map((t, i) => (needs[i] ? t.detach().requiresGrad_() : t));
+        batchNorm(x!, w!, b!, { training, runningMean: rm.clone(), runningVar: rv.clone() }).backward(dY);
+        [want.dX, want.dGamma, want.dBeta].forEach((g, i) => (needs[i] ? expectClose([x, w, b][i]!.grad!, g) : expect([x, w, b][i]!.grad).toBeNull()));
+      }
+    });
+  }
+
+  test('float32 keeps its digits when |μ| ≫ σ (the per-channel coefficients are float64)', () => {
+    // x = 1000 + N(0, 1): a float32 a·x + b or B·x + C would lose ~1e-4 to cancellation (the
+    // composed float32 formulas lost 7e-5); ours should be within a few float32 roundings of the
+    // float64 answer for the same float32 inputs.
+    const random = seededRandom(23);
+    const shape = [8, 3, 4, 4] as const;
+    const x32 = randn(shape, { random }).add(1000);
+    const [w32, b32, dY32] = [randn([3], { random }), randn([3], { random }), randn(shape, { random })];
+    const step = (x: Tensor, w: Tensor, b: Tensor, dY: Tensor): Tensor[] => {
+      const leaves = [x, w, b].map((t) => t.detach().requiresGrad_());
+      const y = batchNorm(leaves[0]!, leaves[1]!, leaves[2]!, { training: true });
+      y.backward(dY);
+      return [y, ...leaves.map((t) => t.grad!)];
+    };
+    const got = step(x32, w32, b32, dY32);
+    const want = step(x32.to('float64'), w32.to('float64'), b32.to('float64'), dY32.to('float64'));
+    got.forEach((g, i) => {
+      expect(g.dtype).toBe('float32');
+      expectClose(g, want[i]!, 3e-7);
+    });
+  });
+});

@@ -14,6 +14,7 @@ import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import {
   adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward,
 } from './pool.js';
+import { channelAffine, channelMoments, channelSums } from './batch-norm.js';
 
 export const cpuKernels: Kernels = {
   name: 'cpu',
@@ -23,4 +24,5 @@ export const cpuKernels: Kernels = {
   matmul,
   conv2d, conv2dBackpropInput, conv2dBackpropFilter,
   maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d, adaptiveAvgPool2dBackward,
+  channelMoments, channelSums, channelAffine,
 };
