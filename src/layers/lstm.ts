@@ -1,7 +1,9 @@
 /**
  * LSTM — a stack of long short-term memory layers run over a sequence, PyTorch's `nn.LSTM`;
- * and LstmCell, one step (`nn.LSTMCell`). The maths of a step, with its hand-derived backward,
- * is the fused op in src/autograd/ops/lstm-cell.ts; this file holds the weights and the loop.
+ * and LstmCell, one step (`nn.LSTMCell`). The maths, with its hand-derived backward, is in two
+ * fused ops: src/autograd/ops/lstm-sequence.ts runs one layer and direction over the whole
+ * sequence (what Lstm uses), src/autograd/ops/lstm-cell.ts one step (LstmCell). This file holds
+ * the weights and the loop over layers and directions.
  *
  * Shapes (L layers, D = 2 if bidirectional else 1):
  *   x [T, N, I] (or [N, T, I] with batchFirst; or unbatched [T, I])
@@ -18,15 +20,17 @@
  * the weights transposed — a parity trap when porting). Initialisation: every weight and bias
  * ~ U(−1/√H, 1/√H), PyTorch's default.
  *
- * Backpropagation through time needs nothing special: the loop records T cell ops, and the
- * engine's iterative topological sort walks them back without recursion, so 1,000 steps or
- * more cannot overflow the call stack.
+ * Backpropagation through time happens inside lstmSequence, as a loop (no recursion), so 1,000
+ * steps or more cannot overflow the call stack; the graph holds one node per layer and direction.
+ * GRU shares this file's machinery but still records one cell op per step (`run` below), which the
+ * engine's iterative topological sort also walks back without recursion.
  */
 import { zeros } from '../autograd/creation.js';
 import type { FloatDType } from '../autograd/dtype.js';
 import { cat, slice, stack } from '../autograd/ops/indexing.js';
 import { lstmCell } from '../autograd/ops/lstm-cell.js';
-import { reshape, squeeze, unsqueeze } from '../autograd/ops/shape.js';
+import { lstmSequence } from '../autograd/ops/lstm-sequence.js';
+import { reshape, squeeze, transpose, unsqueeze } from '../autograd/ops/shape.js';
 import { defaultRandom, type Random } from '../autograd/random.js';
 import { fmt } from '../autograd/shape.js';
 import type { Tensor } from '../autograd/tensor.js';
@@ -65,6 +69,12 @@ export interface RecurrentOptions {
 /** One cell step on a packed state: (x [N, in], s [N, w·H], W_ih, W_hh, b_ih, b_hh) → s'. */
 export type CellStep = (x: Tensor, state: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor, bHh: Tensor) => Tensor;
 
+/**
+ * One layer and direction over a whole time-major sequence: (x [T, N, in], s0 [N, w·H], weights,
+ * reverse) → [T, N, w·H], the packed state after every step, in time order.
+ */
+export type SequenceRun = (x: Tensor, state0: Tensor, weights: CellWeights, reverse: boolean) => Tensor;
+
 /** The four tensors of one layer and direction; biases are constant zeros when `bias: false`. */
 export interface CellWeights {
   readonly wIh: Parameter;
@@ -75,8 +85,9 @@ export interface CellWeights {
 
 /**
  * The machinery LSTM and GRU share: PyTorch-named weights for every layer and direction, and
- * the loop over layers, directions and time. `gates` is 4 (LSTM) or 3 (GRU); `stateWidth` is
- * how many [N, H] blocks the packed state holds: 2 for [h ‖ c], 1 for GRU's h.
+ * the loop over layers and directions — with one op per layer and direction over the whole
+ * sequence (`runSequence`, LSTM) or one cell op per step (`run`, GRU). `gates` is 4 (LSTM) or 3
+ * (GRU); `stateWidth` is how many [N, H] blocks the packed state holds: 2 for [h ‖ c], 1 for GRU's h.
  */
 export abstract class RecurrentBase<Args extends readonly unknown[], Out> extends Module<Args, Out> {
   readonly inputSize: number;
@@ -128,25 +139,66 @@ export abstract class RecurrentBase<Args extends readonly unknown[], Out> extend
     this.weights = weights;
   }
 
-  /**
-   * Runs every layer and direction over x. `initial` holds the packed start states [N, w·H] in
-   * PyTorch's order (or null for zeros). Returns the output sequence and the final packed states
-   * in the same order. `unbatched` is true for a 2-D input (then N = 1 inside).
-   */
-  protected run(step: CellStep, x: Tensor, initial: ((index: number, N: number) => Tensor) | null): { output: Tensor; finals: Tensor[]; unbatched: boolean } {
-    const kind = this.#kind;
+  /** Checks x and reads its layout: `seq` is x with a batch axis (N = 1 for a 2-D input). */
+  #layout(x: Tensor): { seq: Tensor; timeAxis: 0 | 1; T: number; N: number; unbatched: boolean } {
     const unbatched = x.ndim === 2;
     if ((x.ndim !== 3 && !unbatched) || x.shape[x.ndim - 1] !== this.inputSize) {
-      throw new RangeError(`${kind}: expected input ${this.batchFirst ? '[N, T, I]' : '[T, N, I]'} or [T, I] with I = ${this.inputSize}, got ${fmt(x.shape)}`);
+      throw new RangeError(`${this.#kind}: expected input ${this.batchFirst ? '[N, T, I]' : '[T, N, I]'} or [T, I] with I = ${this.inputSize}, got ${fmt(x.shape)}`);
     }
     const seq = unbatched ? unsqueeze(x, 1) : x; //                              [T, 1, I] or as given
     const timeAxis = !unbatched && this.batchFirst ? 1 : 0;
     const T = seq.shape[timeAxis]!;
     const N = seq.shape[1 - timeAxis]!;
-    if (T === 0) throw new RangeError(`${kind}: the sequence is empty (input ${fmt(x.shape)})`);
+    if (T === 0) throw new RangeError(`${this.#kind}: the sequence is empty (input ${fmt(x.shape)})`);
+    return { seq, timeAxis, T, N, unbatched };
+  }
+
+  /** The packed start state [N, w·H] of layer-and-direction `index`: the user's, or zeros. */
+  #startState(initial: ((index: number, N: number) => Tensor) | null, index: number, N: number, like: Tensor): Tensor {
+    const width = this.#stateWidth * this.hiddenSize;
+    const state = initial ? initial(index, N) : zeros([N, width], { dtype: like.dtype });
+    if (state.shape[0] !== N || state.shape[1] !== width) throw new RangeError(`${this.#kind}: initial state ${index} must be [${N}, ${width}], got ${fmt(state.shape)}`);
+    return state;
+  }
+
+  /**
+   * Runs every layer and direction over x with one op per layer and direction (`layerRun`, e.g.
+   * lstmSequence). `initial` holds the packed start states [N, w·H] in PyTorch's order (or null
+   * for zeros). Returns the output sequence and the final packed states in the same order.
+   * `unbatched` is true for a 2-D input (then N = 1 inside).
+   */
+  protected runSequence(layerRun: SequenceRun, x: Tensor, initial: ((index: number, N: number) => Tensor) | null): { output: Tensor; finals: Tensor[]; unbatched: boolean } {
+    const { seq, timeAxis, T, N, unbatched } = this.#layout(x);
     const H = this.hiddenSize;
     const D = this.bidirectional ? 2 : 1;
-    const width = this.#stateWidth * H;
+    let input = timeAxis === 1 ? transpose(seq, 0, 1) : seq; //                 [T, N, I], time-major inside
+    const finals: Tensor[] = [];
+    for (let layer = 0; layer < this.numLayers; layer++) {
+      const hs: Tensor[] = [];
+      for (let dir = 0; dir < D; dir++) {
+        const weights = this.weights[layer]![dir]!;
+        const index = layer * D + dir;
+        const states = layerRun(input, this.#startState(initial, index, N, weights.wIh), weights, dir === 1); // [T, N, w·H]
+        const last = dir === 0 ? T - 1 : 0; //                                   the reverse direction ends at t = 0
+        finals.push(reshape(slice(states, [{ start: last, stop: last + 1 }]), [N, states.shape[2]!])); // [N, w·H]
+        hs.push(this.#stateWidth === 1 ? states : slice(states, [null, null, { start: 0, stop: H }])); // h_t [T, N, H]
+      }
+      input = D === 1 ? hs[0]! : cat(hs, 2); //                                  [T, N, D·H]
+      if (layer < this.numLayers - 1 && this.training && this.dropout > 0) input = dropout(input, this.dropout, true, this.#random);
+    }
+    let output = timeAxis === 1 ? transpose(input, 0, 1) : input; //             [T, N, D·H] or [N, T, D·H]
+    if (unbatched) output = squeeze(output, 1); //                               [T, D·H]
+    return { output, finals, unbatched };
+  }
+
+  /**
+   * Runs every layer and direction over x one cell op per step (`step`, e.g. gruCell); the
+   * arguments and result are runSequence's.
+   */
+  protected run(step: CellStep, x: Tensor, initial: ((index: number, N: number) => Tensor) | null): { output: Tensor; finals: Tensor[]; unbatched: boolean } {
+    const { seq, timeAxis, T, N, unbatched } = this.#layout(x);
+    const H = this.hiddenSize;
+    const D = this.bidirectional ? 2 : 1;
     // Per-step inputs [N, I]. Keeping the sequence as a list of steps (not one tensor sliced per
     // step) keeps the backward linear in T: each slice's adjoint is as big as the whole tensor.
     let inputs: Tensor[] = [];
@@ -159,9 +211,7 @@ export abstract class RecurrentBase<Args extends readonly unknown[], Out> extend
       const perDirection: Tensor[][] = [];
       for (let dir = 0; dir < D; dir++) {
         const { wIh, wHh, bIh, bHh } = this.weights[layer]![dir]!;
-        const index = layer * D + dir;
-        let state = initial ? initial(index, N) : zeros([N, width], { dtype: wIh.dtype });
-        if (state.shape[0] !== N || state.shape[1] !== width) throw new RangeError(`${kind}: initial state ${index} must be [${N}, ${width}], got ${fmt(state.shape)}`);
+        let state = this.#startState(initial, layer * D + dir, N, wIh);
         const hs = new Array<Tensor>(T);
         for (let k = 0; k < T; k++) {
           const t = dir === 0 ? k : T - 1 - k;
@@ -216,7 +266,7 @@ export class Lstm extends RecurrentBase<[x: Tensor, state?: LstmState | null], L
 
   forward(x: Tensor, state: LstmState | null = null): LstmOutput {
     const initial = state ? (index: number, N: number) => cat([this.stateBlock(state.h, 'h0', index, N), this.stateBlock(state.c, 'c0', index, N)], 1) : null;
-    const { output, finals, unbatched } = this.run(lstmCell, x, initial);
+    const { output, finals, unbatched } = this.runSequence((seq, s0, w, reverse) => lstmSequence(seq, s0, w.wIh, w.wHh, w.bIh, w.bHh, reverse), x, initial);
     return { output, state: { h: this.collect(finals, 0, unbatched), c: this.collect(finals, 1, unbatched) } };
   }
 }

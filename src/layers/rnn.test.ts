@@ -1,15 +1,21 @@
 /**
  * Lstm, LstmCell, Gru and GruCell: PyTorch parity (values, final states and every gradient,
  * from src/layers/fixtures/torch-rnn.json, written by scripts/make-rnn-fixtures.py with
- * PyTorch 1.13), names and shapes, and a 1,000-step backpropagation through time.
+ * PyTorch 1.13), names and shapes, and a 1,000-step backpropagation through time. Lstm runs one
+ * lstmSequence op per layer and direction; a cell-by-cell reference built from lstmCell checks
+ * that layering, directions, batchFirst, initial states and dropout compose as before.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { randn, tensor, zeros } from '../autograd/creation.js';
 import type { FloatDType } from '../autograd/dtype.js';
 import { mul } from '../autograd/ops/elementwise.js';
-import { seededRandom } from '../autograd/random.js';
+import { cat, slice, stack } from '../autograd/ops/indexing.js';
+import { lstmCell } from '../autograd/ops/lstm-cell.js';
+import { reshape } from '../autograd/ops/shape.js';
+import { seededRandom, type Random } from '../autograd/random.js';
 import type { Tensor } from '../autograd/tensor.js';
+import { dropout } from './dropout.js';
 import { Gru, GruCell } from './gru.js';
 import { Lstm, LstmCell } from './lstm.js';
 
@@ -138,5 +144,100 @@ describe('Lstm and Gru', () => {
       output.sum().backward();
       for (const p of layer.parameters()) expect([...p.grad!.dataSync()].every(Number.isFinite)).toBe(true);
     }
+  });
+});
+
+/**
+ * Lstm computed step by step with lstmCell ops (x time-major [T, N, I], states [L·D, N, H]):
+ * the reference for the whole-sequence op. Dropout between layers draws one mask over each
+ * layer's whole [T, N, D·H] output from `random`.
+ */
+function cellByCell(layer: Lstm, x: Tensor, h0: Tensor, c0: Tensor, random: Random | null): { output: Tensor; h: Tensor; c: Tensor } {
+  const [T, N] = x.shape as [number, number, number];
+  const H = layer.hiddenSize;
+  const D = layer.bidirectional ? 2 : 1;
+  const block = (t: Tensor, i: number) => reshape(slice(t, [{ start: i, stop: i + 1 }]), [N, H]);
+  let steps = Array.from({ length: T }, (_, t) => reshape(slice(x, [{ start: t, stop: t + 1 }]), [N, x.shape[2]!]));
+  const hs: Tensor[] = [];
+  const cs: Tensor[] = [];
+  for (let l = 0; l < layer.numLayers; l++) {
+    const outs: Tensor[][] = [];
+    for (let dir = 0; dir < D; dir++) {
+      const { wIh, wHh, bIh, bHh } = layer.weights[l]![dir]!;
+      let s = cat([block(h0, l * D + dir), block(c0, l * D + dir)], 1);
+      const out = new Array<Tensor>(T);
+      for (let k = 0; k < T; k++) {
+        const t = dir === 0 ? k : T - 1 - k;
+        s = lstmCell(steps[t]!, s, wIh, wHh, bIh, bHh);
+        out[t] = slice(s, [null, { start: 0, stop: H }]);
+      }
+      hs.push(slice(s, [null, { start: 0, stop: H }]));
+      cs.push(slice(s, [null, { start: H, stop: 2 * H }]));
+      outs.push(out);
+    }
+    steps = steps.map((_, t) => cat(outs.map((o) => o[t]!), 1)); //              [N, D·H]
+    if (random && l < layer.numLayers - 1) {
+      const dropped = dropout(stack(steps, 0), layer.dropout, true, random);
+      steps = steps.map((_, t) => reshape(slice(dropped, [{ start: t, stop: t + 1 }]), [N, D * H]));
+    }
+  }
+  return { output: stack(steps, 0), h: stack(hs, 0), c: stack(cs, 0) };
+}
+
+describe('Lstm as one lstmSequence op per layer and direction', () => {
+  test.each([
+    ['2 layers, bidirectional, batchFirst', { numLayers: 2, bidirectional: true, batchFirst: true }],
+    ['3 layers, time-first', { numLayers: 3, bidirectional: false, batchFirst: false }],
+  ] as const)('values and every gradient equal the cell-by-cell reference (%s, float64)', (_, options) => {
+    const [T, N, I, H] = [5, 3, 4, 3];
+    const LD = options.numLayers * (options.bidirectional ? 2 : 1);
+    const random = seededRandom(12);
+    const layer = new Lstm(I, H, { ...options, dtype: 'float64', random });
+    const xTime = randn([T, N, I], { dtype: 'float64', random });
+    const h0 = randn([LD, N, H], { dtype: 'float64', random }).requiresGrad_();
+    const c0 = randn([LD, N, H], { dtype: 'float64', random }).requiresGrad_();
+    const x = (options.batchFirst ? xTime.transpose(0, 1).clone() : xTime.clone()).requiresGrad_();
+    const got = layer.forward(x, { h: h0, c: c0 });
+    const upstream = [randn(got.output.shape, { dtype: 'float64', random }), randn([LD, N, H], { dtype: 'float64', random }), randn([LD, N, H], { dtype: 'float64', random })];
+    mul(got.output, upstream[0]!).sum().add(mul(got.state.h, upstream[1]!).sum()).add(mul(got.state.c, upstream[2]!).sum()).backward();
+    const grads = [x, h0, c0, ...layer.parameters()].map((t) => t.grad!.dataSync());
+    for (const t of [x, h0, c0, ...layer.parameters()]) t.grad = null;
+
+    const xRef = options.batchFirst ? x.transpose(0, 1) : x;
+    const want = cellByCell(layer, xRef, h0, c0, null);
+    const output = options.batchFirst ? want.output.transpose(0, 1) : want.output;
+    mul(output, upstream[0]!).sum().add(mul(want.h, upstream[1]!).sum()).add(mul(want.c, upstream[2]!).sum()).backward();
+    const close = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => {
+      expect(a.length, what).toBe(b.length);
+      for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!), `${what}[${i}]`).toBeLessThan(1e-12);
+    };
+    close(got.output.dataSync(), output.dataSync(), 'output');
+    close(got.state.h.dataSync(), want.h.dataSync(), 'h_n');
+    close(got.state.c.dataSync(), want.c.dataSync(), 'c_n');
+    [x, h0, c0, ...layer.parameters()].forEach((t, i) => close(grads[i]!, t.grad!.dataSync(), `gradient ${i}`));
+  });
+
+  test('dropout between layers: one mask over each layer\'s whole output, drawn from the layer\'s generator', () => {
+    const options = { numLayers: 3, bidirectional: true, dropout: 0.4, dtype: 'float64' } as const;
+    const layer = new Lstm(2, 3, { ...options, random: seededRandom(8) });
+    const twin = seededRandom(8);
+    const reference = new Lstm(2, 3, { ...options, random: twin }); // the same weights, and `twin` now where the layer's generator is
+    const x = randn([6, 2, 2], { dtype: 'float64', random: seededRandom(9) });
+    const zero = zeros([6, 2, 3], { dtype: 'float64' });
+    const got = layer.train().forward(x).output.dataSync();
+    const want = cellByCell(reference, x, zero, zero, twin).output.dataSync();
+    expect(Array.from(got)).toEqual(Array.from(want));
+    expect(Array.from(layer.eval().forward(x).output.dataSync())).toEqual(Array.from(cellByCell(reference, x, zero, zero, null).output.dataSync()));
+  });
+
+  test('an unbatched input [T, I] gives the batched result for N = 1', () => {
+    const layer = new Lstm(3, 4, { numLayers: 2, bidirectional: true, dtype: 'float64', random: seededRandom(2) });
+    const x = randn([5, 3], { dtype: 'float64', random: seededRandom(3) });
+    const a = layer.forward(x);
+    const b = layer.forward(x.reshape([5, 1, 3]));
+    expect(a.output.shape).toEqual([5, 8]);
+    expect(a.state.h.shape).toEqual([4, 4]);
+    expect(Array.from(a.output.dataSync())).toEqual(Array.from(b.output.dataSync()));
+    expect(Array.from(a.state.c.dataSync())).toEqual(Array.from(b.state.c.dataSync()));
   });
 });

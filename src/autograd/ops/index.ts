@@ -14,4 +14,5 @@ export { batchNorm, type BatchNormOptions } from './batch-norm.js';
 export { layerNorm } from './layer-norm.js';
 export { embedding } from './embedding.js';
 export { lstmCell } from './lstm-cell.js';
+export { lstmSequence } from './lstm-sequence.js';
 export { gruCell } from './gru-cell.js';
