@@ -195,6 +195,22 @@ describe('wasm memory discipline', () => {
     expect(residentStats().hits).toBeGreaterThan(0);
     clearResidentOperands();
   });
+
+  test('one weight on inputs of different sizes: each size finds its own stride phases', () => {
+    // 3×3 / stride 2 / padding 1: on a 1-row input only the odd row phase exists, on 5 rows both do
+    const k = backends[0]![1];
+    const random = seededRandom(3);
+    const w = randn([4, 3, 3, 3], { random });
+    const attrs = attrsOf({ name: '', x: [1, 3, 1, 6], w: [4, 3, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] });
+    const cases = [[2, 3, 1, 6], [2, 3, 5, 6]].map((shape) => {
+      const dy = randn(cpuKernels.conv2d(randn(shape, { random }), w, attrs).shape, { random });
+      return { shape, dy, want: cpuKernels.conv2dBackpropInput(dy, w, shape, attrs) };
+    });
+    for (let round = 0; round < 3; round++) {
+      for (const { shape, dy, want } of cases) expectClose(k.conv2dBackpropInput(dy, w, shape, attrs), want);
+    }
+    clearResidentOperands();
+  });
 });
 
 describe('the conv2d op on wasm', () => {
@@ -313,6 +329,26 @@ describe('parallel wasm kernels on worker threads', () => {
         expectClose(t, single[i]!, 1e-5, 1e-6);
       });
     }
+  });
+
+  test('the same weights under different thread counts: resident operands of one split never serve another', () => {
+    const random = seededRandom(11);
+    const c: ConvCase = { name: '', x: [1, 24, 9, 8], w: [32, 24, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] };
+    const attrs = attrsOf(c);
+    const x = randn(c.x, { random });
+    const w = randn(c.w, { random });
+    const dy = randn(cpuKernels.conv2d(x, w, attrs).shape, { random });
+    const a = randn([20, 40], { random });
+    const want = [cpuKernels.conv2d(x, w, attrs), cpuKernels.conv2dBackpropInput(dy, w, x.shape, attrs), cpuKernels.matmul(a, a.transpose())];
+    const bt = a.transpose(); // a tensor of its own (every op copies)
+    for (let round = 0; round < 4; round++) { // 1, 2, 3, 1, … threads: every split is seen again and becomes resident
+      for (const threads of [1, 2, 3]) {
+        setNumThreads(threads);
+        const got = [wasm().conv2d(x, w, attrs), wasm().conv2dBackpropInput(dy, w, x.shape, attrs), wasm().matmul(a, bt)];
+        got.forEach((t, i) => expectClose(t, want[i]!));
+      }
+    }
+    expect(residentStats().hits).toBeGreaterThan(0);
   });
 
   test('10,000 parallel kernel calls leave every thread\'s tfjs and wasm heap, and the arena, as they were', async () => {

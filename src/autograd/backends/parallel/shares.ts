@@ -223,9 +223,10 @@ export function convInputShare(tf: Tf, p: ConvInputParams, v: { readonly dy: Flo
     const dx = heapTensor(tf, [N, H, W, Ct], (heap) => heap.fill(0));
     // With stride s, input row h only meets kernel taps a ≡ h + pt (mod s): dX splits into s_h·s_w
     // interleaved phases, each a stride-1 conv of dY with that phase's taps (conv-geometry.ts).
-    for (const [phase, step] of phaseSteps(g).entries()) {
+    for (const step of phaseSteps(g)) {
       const shape = [step.rows.taps, step.cols.taps, O, Ct];
-      const key = p.wKey === undefined ? undefined : `${p.wKey}/${p.c0}/${phase}`;
+      // named by the channel slice and the phase itself (which phases exist depends on H and W)
+      const key = p.wKey === undefined ? undefined : `${p.wKey}/${p.c0}:${p.c1}/${step.fh},${step.fw}:${shape[0]}x${shape[1]}`;
       const filter = operand(tf, key, shape, (heap) => flippedTransposed(v.w, g, step, p.c0, Ct, heap));
       const part = convNhwc(tf, dy, filter, [1, 1], step.pads, g.dilation);
       // (views are taken after the conv: an allocation may have grown, and so moved, the heap)
