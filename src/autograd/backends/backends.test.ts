@@ -35,6 +35,8 @@ const CONV_CASES: readonly ConvCase[] = [
   { name: '3x3 same, odd sizes', x: [2, 3, 7, 5], w: [5, 3, 3, 3], pad: [1, 1, 1, 1] },
   { name: '1x1', x: [1, 6, 4, 4], w: [10, 6, 1, 1] },
   { name: '1x1 stride 2 (ResNet downsample)', x: [3, 8, 9, 9], w: [16, 8, 1, 1], stride: [2, 2] },
+  { name: '1x1 stride [3, 2], sizes the strides do not divide', x: [2, 5, 10, 7], w: [6, 5, 1, 1], stride: [3, 2] },
+  { name: '1x1 stride 2 with padding (not subsampled)', x: [1, 4, 5, 6], w: [3, 4, 1, 1], stride: [2, 2], pad: [1, 0, 0, 1] },
   { name: '7x7 stride 2 pad 3 (ResNet stem)', x: [1, 3, 23, 21], w: [8, 3, 7, 7], stride: [2, 2], pad: [3, 3, 3, 3] },
   { name: '3x3 stride 2 pad 1', x: [2, 5, 10, 11], w: [7, 5, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] },
   { name: 'dilation 2', x: [2, 4, 11, 9], w: [6, 4, 3, 3], dilation: [2, 2], pad: [2, 2, 2, 2] },

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { seededRandom } from '../../random.js';
-import { nchwToNhwc, nhwcToNchw, splitRange, transposeInto } from './layout.js';
+import { nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, splitRange, transposeInto } from './layout.js';
 
 /** dst[dOff + b·dBatch + j·dRow + i] = src[sOff + b·sBatch + i·sRow + j·sCol], one element at a time. */
 function reference(
@@ -52,6 +52,17 @@ describe('transposeInto', () => {
     const back = new Float32Array(x.length);
     nhwcToNchw(nhwc, back, N, P, C, C * P);
     expect(Array.from(back)).toEqual(Array.from(x));
+  });
+
+  test.each([[2, 5, 9, 7, 3, 2], [1, 8, 4, 4, 2, 2], [3, 3, 5, 6, 1, 4]])('nchwToNhwcStrided [%i, %i, %i, %i] stride (%i, %i) picks dst[n, i, j, c] = src[n, c, i·sh, j·sw]', (N, C, H, W, sh, sw) => {
+    const OH = Math.floor((H - 1) / sh) + 1;
+    const OW = Math.floor((W - 1) / sw) + 1;
+    const x = Float32Array.from({ length: N * C * H * W }, (_, i) => i);
+    const got = new Float32Array(N * OH * OW * C).fill(-1);
+    nchwToNhwcStrided(x, got, N, C, H, W, OH, OW, sh, sw);
+    const want: number[] = [];
+    for (let n = 0; n < N; n++) for (let i = 0; i < OH; i++) for (let j = 0; j < OW; j++) for (let c = 0; c < C; c++) want.push(x[((n * C + c) * H + i * sh) * W + j * sw]!);
+    expect(Array.from(got)).toEqual(want);
   });
 
   test('splitRange gives near-equal contiguous parts covering the range', () => {

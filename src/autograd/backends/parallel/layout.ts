@@ -87,6 +87,39 @@ export function nchwToNhwc(src: Float32Array, dst: Float32Array, N: number, C: n
 }
 
 /**
+ * The pixels a 1×1 conv with stride (sh, sw) and no padding reads, NCHW → NHWC:
+ * x [N, C, H, W] → [N, OH, OW, C] with dst[n, i, j, c] = src[n, c, i·sh, j·sw]. Such a conv is
+ * then a stride-1 conv of the subsampled input, and only 1/(sh·sw) of x is moved.
+ */
+export function nchwToNhwcStrided(src: Float32Array, dst: Float32Array, N: number, C: number, H: number, W: number, OH: number, OW: number, sh: number, sw: number): void {
+  // Four channel planes at a time, pixel by pixel: four read streams along rows, four
+  // neighbouring values written per pixel (a channel-major walk would read 4 KB apart).
+  const plane = H * W;
+  for (let n = 0; n < N; n++) {
+    let c = 0;
+    for (; c < C; c += 4) {
+      const lanes = Math.min(4, C - c);
+      const s = (n * C + c) * plane;
+      for (let i = 0; i < OH; i++) {
+        const row = s + i * sh * W;
+        let d = ((n * OH + i) * OW) * C + c;
+        for (let j = 0; j < OW; j++, d += C) {
+          const at = row + j * sw;
+          if (lanes === 4) {
+            dst[d] = src[at]!;
+            dst[d + 1] = src[at + plane]!;
+            dst[d + 2] = src[at + 2 * plane]!;
+            dst[d + 3] = src[at + 3 * plane]!;
+          } else {
+            for (let l = 0; l < lanes; l++) dst[d + l] = src[at + l * plane]!;
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
  * y [N, P, Ot] (NHWC) → the channels [o0, o0 + Ot) of an NCHW array whose images are
  * `batchStride` floats apart: dst[n·batchStride + (o0 + o)·P + p] = src[(n·P + p)·Ot + o].
  */

@@ -17,7 +17,7 @@
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import { flippedTransposed, outSize, phaseSteps, scatterPhase, type ConvGeometry, type Pads } from './conv-geometry.js';
-import { batchLast, channelsFirst, dyAsFilter, nchwToNhwc, nhwcToNchw, oihwToHwio } from './layout.js';
+import { batchLast, channelsFirst, dyAsFilter, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, oihwToHwio } from './layout.js';
 
 export type Tf = typeof TF;
 
@@ -178,14 +178,21 @@ export interface ConvForwardParams {
 
 export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly bias?: Float32Array; readonly out: Float32Array }): void {
   const { N, C, H, W, O, KH, KW, OH, OW } = p.g;
+  // A 1×1 conv with a stride and no padding reads one pixel in sh·sw: move only those, and run
+  // it as the stride-1 conv of the subsampled input (a plain GEMM inside XNNPACK).
+  const [pt0, pb0, pl0, pr0] = p.g.pads;
+  const subsample = KH === 1 && KW === 1 && pt0 + pb0 + pl0 + pr0 === 0 && (p.g.stride[0] > 1 || p.g.stride[1] > 1);
+  const stride = subsample ? [1, 1] as const : p.g.stride;
   tf.tidy(() => {
-    const x = heapTensor(tf, [N, H, W, C], (heap) => nchwToNhwc(v.x, heap, N, C, H * W));
+    const x = subsample
+      ? heapTensor(tf, [N, OH, OW, C], (heap) => nchwToNhwcStrided(v.x, heap, N, C, H, W, OH, OW, p.g.stride[0], p.g.stride[1]))
+      : heapTensor(tf, [N, H, W, C], (heap) => nchwToNhwc(v.x, heap, N, C, H * W));
     const f = operand(tf, p.wKey, [KH, KW, C, O], (heap) => oihwToHwio(v.w, heap, C, KH * KW, O));
     const [pt, pb, pl, pr] = p.g.pads;
     const y = !p.bias && !p.relu
-      ? convNhwc(tf, x, f, p.g.stride, p.g.pads, p.g.dilation)
+      ? convNhwc(tf, x, f, stride, p.g.pads, p.g.dilation)
       : tf.fused.conv2d({
-        x: x as TF.Tensor4D, filter: f as TF.Tensor4D, strides: [p.g.stride[0], p.g.stride[1]],
+        x: x as TF.Tensor4D, filter: f as TF.Tensor4D, strides: [stride[0], stride[1]],
         pad: [[0, 0], [pt, pb], [pl, pr], [0, 0]], dataFormat: 'NHWC', dilations: [p.g.dilation[0], p.g.dilation[1]],
         ...(p.bias ? { bias: operand(tf, p.biasKey, [O], (heap) => heap.set(v.bias!)) } : {}),
         activation: p.relu ? 'relu' : 'linear',
