@@ -262,6 +262,10 @@ export interface ConvFilterParams {
 
 export function convFilterShare(tf: Tf, p: ConvFilterParams, v: { readonly x: Float32Array; readonly dy: Float32Array; readonly out: Float32Array }): void {
   const { N, C, H, W, O, KH, KW, OH, OW } = p.g;
+  if (KH === 1 && KW === 1 && p.g.pads.every((pad) => pad === 0)) {
+    pointwiseFilterGradient(tf, p, v);
+    return;
+  }
   const [pt, , pl] = p.g.pads;
   const [sh, sw] = p.g.stride;
   const [dh, dw] = p.g.dilation;
@@ -293,6 +297,38 @@ export function convFilterShare(tf: Tf, p: ConvFilterParams, v: { readonly x: Fl
     }
     if (p.transposed) channelsFirst(values, v.out, Q, Ot);
     else v.out.set(values);
+  });
+}
+
+/**
+ * The filter gradient of a 1×1 conv without padding (any stride) is one matrix product:
+ *   dW[o, c] = Σ_{n, i, j} dY[n, o, i, j] · x[n, c, i·sh, j·sw]  =  (dY as [Ot, N·P]) · (x_s as [N·P, C])
+ * with x_s the pixels the conv read, in NHWC order (the same copy the forward makes). XNNPACK
+ * packs its right operand on every call, so x_s (C columns) goes there rather than dY (O ≥ C
+ * columns in ResNet's downsamples); the correlation used for other kernels would pack dY whole.
+ */
+function pointwiseFilterGradient(tf: Tf, p: ConvFilterParams, v: { readonly x: Float32Array; readonly dy: Float32Array; readonly out: Float32Array }): void {
+  const { N, C, H, W, O, OH, OW } = p.g;
+  const P = OH * OW;
+  const Ot = p.o1 - p.o0;
+  tf.tidy(() => {
+    // dY's channels [o0, o1), [N, Ot, P] → [Ot, N·P]: N·Ot contiguous runs of P
+    const a = heapTensor(tf, [1, Ot, N * P], (heap) => {
+      const dy = v.dy;
+      for (let o = 0; o < Ot; o++) {
+        for (let n = 0; n < N; n++) {
+          const from = (n * O + p.o0 + o) * P;
+          const to = (o * N + n) * P;
+          for (let q = 0; q < P; q++) heap[to + q] = dy[from + q]!; // runs are short (16 floats in layer4): no subarray per run
+        }
+      }
+    });
+    const b = heapTensor(tf, [1, N * P, C], (heap) => nchwToNhwcStrided(v.x, heap, N, C, H, W, OH, OW, p.g.stride[0], p.g.stride[1]));
+    const dW = tf.matMul(a as TF.Tensor3D, b as TF.Tensor3D); //                         [1, Ot, C]
+    expectShape(dW, [1, Ot, C], 'conv2dBackpropFilter');
+    const values = heapView(tf, dW);
+    if (p.transposed) v.out.set(values); //                                           rows [Ot, C] of dW
+    else channelsFirst(values, v.out, Ot, C); //                                      tfjs's [C, 1, 1, Ot]
   });
 }
 
