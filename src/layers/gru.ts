@@ -1,13 +1,16 @@
 /**
  * GRU — a stack of gated recurrent unit layers over a sequence, PyTorch's `nn.GRU`; and GruCell,
- * one step (`nn.GRUCell`). The step and its hand-derived backward are the fused op in
- * src/autograd/ops/gru-cell.ts; the loop, the layout and the options are LSTM's (lstm.ts).
+ * one step (`nn.GRUCell`). The maths, with its hand-derived backward, is in two fused ops:
+ * src/autograd/ops/gru-sequence.ts runs one layer and direction over the whole sequence (what Gru
+ * uses), src/autograd/ops/gru-cell.ts one step (GruCell). The loop over layers and directions,
+ * the layout and the options are LSTM's (lstm.ts).
  *
  * Shapes: x [T, N, I] (or [N, T, I] with batchFirst, or [T, I]) → output [T, N, D·H] and
  * h [L·D, N, H]. Parameters weight_ih_l{k}[_reverse] [3H, ·], weight_hh_l{k}[_reverse] [3H, H],
  * bias_ih…, bias_hh… [3H], gates packed r, z, n; all drawn from U(−1/√H, 1/√H).
  */
 import { gruCell } from '../autograd/ops/gru-cell.js';
+import { gruSequence } from '../autograd/ops/gru-sequence.js';
 import { zeros } from '../autograd/creation.js';
 import { fmt } from '../autograd/shape.js';
 import type { Tensor } from '../autograd/tensor.js';
@@ -31,7 +34,7 @@ export class Gru extends RecurrentBase<[x: Tensor, h0?: Tensor | null], GruOutpu
 
   forward(x: Tensor, h0: Tensor | null = null): GruOutput {
     const initial = h0 ? (index: number, N: number) => this.stateBlock(h0, 'h0', index, N) : null;
-    const { output, finals, unbatched } = this.run(gruCell, x, initial);
+    const { output, finals, unbatched } = this.runSequence((seq, h, w, reverse) => gruSequence(seq, h, w.wIh, w.wHh, w.bIh, w.bHh, reverse), x, initial);
     return { output, h: this.collect(finals, 0, unbatched) };
   }
 }

@@ -22,8 +22,7 @@
  *
  * Backpropagation through time happens inside lstmSequence, as a loop (no recursion), so 1,000
  * steps or more cannot overflow the call stack; the graph holds one node per layer and direction.
- * GRU shares this file's machinery but still records one cell op per step (`run` below), which the
- * engine's iterative topological sort also walks back without recursion.
+ * GRU shares this file's machinery, with gruSequence (src/autograd/ops/gru-sequence.ts) as its op.
  */
 import { zeros } from '../autograd/creation.js';
 import type { FloatDType } from '../autograd/dtype.js';
@@ -66,9 +65,6 @@ export interface RecurrentOptions {
   readonly random?: Random;
 }
 
-/** One cell step on a packed state: (x [N, in], s [N, w·H], W_ih, W_hh, b_ih, b_hh) → s'. */
-export type CellStep = (x: Tensor, state: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor, bHh: Tensor) => Tensor;
-
 /**
  * One layer and direction over a whole time-major sequence: (x [T, N, in], s0 [N, w·H], weights,
  * reverse) → [T, N, w·H], the packed state after every step, in time order.
@@ -85,8 +81,8 @@ export interface CellWeights {
 
 /**
  * The machinery LSTM and GRU share: PyTorch-named weights for every layer and direction, and
- * the loop over layers and directions — with one op per layer and direction over the whole
- * sequence (`runSequence`, LSTM) or one cell op per step (`run`, GRU). `gates` is 4 (LSTM) or 3
+ * the loop over layers and directions, with one op per layer and direction over the whole
+ * sequence (`runSequence`: lstmSequence for LSTM, gruSequence for GRU). `gates` is 4 (LSTM) or 3
  * (GRU); `stateWidth` is how many [N, H] blocks the packed state holds: 2 for [h ‖ c], 1 for GRU's h.
  */
 export abstract class RecurrentBase<Args extends readonly unknown[], Out> extends Module<Args, Out> {
@@ -162,9 +158,9 @@ export abstract class RecurrentBase<Args extends readonly unknown[], Out> extend
   }
 
   /**
-   * Runs every layer and direction over x with one op per layer and direction (`layerRun`, e.g.
-   * lstmSequence). `initial` holds the packed start states [N, w·H] in PyTorch's order (or null
-   * for zeros). Returns the output sequence and the final packed states in the same order.
+   * Runs every layer and direction over x with one op per layer and direction (`layerRun`,
+   * lstmSequence or gruSequence). `initial` holds the packed start states [N, w·H] in PyTorch's
+   * order (or null for zeros). Returns the output sequence and the final packed states in the same order.
    * `unbatched` is true for a 2-D input (then N = 1 inside).
    */
   protected runSequence(layerRun: SequenceRun, x: Tensor, initial: ((index: number, N: number) => Tensor) | null): { output: Tensor; finals: Tensor[]; unbatched: boolean } {
@@ -188,46 +184,6 @@ export abstract class RecurrentBase<Args extends readonly unknown[], Out> extend
     }
     let output = timeAxis === 1 ? transpose(input, 0, 1) : input; //             [T, N, D·H] or [N, T, D·H]
     if (unbatched) output = squeeze(output, 1); //                               [T, D·H]
-    return { output, finals, unbatched };
-  }
-
-  /**
-   * Runs every layer and direction over x one cell op per step (`step`, e.g. gruCell); the
-   * arguments and result are runSequence's.
-   */
-  protected run(step: CellStep, x: Tensor, initial: ((index: number, N: number) => Tensor) | null): { output: Tensor; finals: Tensor[]; unbatched: boolean } {
-    const { seq, timeAxis, T, N, unbatched } = this.#layout(x);
-    const H = this.hiddenSize;
-    const D = this.bidirectional ? 2 : 1;
-    // Per-step inputs [N, I]. Keeping the sequence as a list of steps (not one tensor sliced per
-    // step) keeps the backward linear in T: each slice's adjoint is as big as the whole tensor.
-    let inputs: Tensor[] = [];
-    for (let t = 0; t < T; t++) {
-      const ranges = timeAxis === 0 ? [{ start: t, stop: t + 1 }, null, null] : [null, { start: t, stop: t + 1 }, null];
-      inputs.push(reshape(slice(seq, ranges), [N, seq.shape[2]!]));
-    }
-    const finals: Tensor[] = [];
-    for (let layer = 0; layer < this.numLayers; layer++) {
-      const perDirection: Tensor[][] = [];
-      for (let dir = 0; dir < D; dir++) {
-        const { wIh, wHh, bIh, bHh } = this.weights[layer]![dir]!;
-        let state = this.#startState(initial, layer * D + dir, N, wIh);
-        const hs = new Array<Tensor>(T);
-        for (let k = 0; k < T; k++) {
-          const t = dir === 0 ? k : T - 1 - k;
-          state = step(inputs[t]!, state, wIh, wHh, bIh, bHh); //              [N, w·H]
-          hs[t] = this.#stateWidth === 1 ? state : slice(state, [null, { start: 0, stop: H }]); // h_t [N, H]
-        }
-        finals.push(state);
-        perDirection.push(hs);
-      }
-      inputs = D === 1 ? perDirection[0]! : perDirection[0]!.map((h, t) => cat([h, perDirection[1]![t]!], 1)); // [N, D·H]
-      if (layer < this.numLayers - 1 && this.training && this.dropout > 0) {
-        inputs = inputs.map((h) => dropout(h, this.dropout, true, this.#random));
-      }
-    }
-    let output = stack(inputs, timeAxis); //                                      [T, N, D·H] or [N, T, D·H]
-    if (unbatched) output = squeeze(output, 1); //                                [T, D·H]
     return { output, finals, unbatched };
   }
 

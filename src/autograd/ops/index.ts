@@ -16,3 +16,4 @@ export { embedding } from './embedding.js';
 export { lstmCell } from './lstm-cell.js';
 export { lstmSequence } from './lstm-sequence.js';
 export { gruCell } from './gru-cell.js';
+export { gruSequence } from './gru-sequence.js';

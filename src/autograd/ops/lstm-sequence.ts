@@ -70,8 +70,11 @@ interface LstmSequenceAttrs {
  */
 let scratchBuffer = new ArrayBuffer(0);
 
-/** Views of one scratch buffer, `lengths[i]` elements of `dtype` each, laid end to end. */
-function scratchArrays(dtype: FloatDType, lengths: readonly number[]): DataArray[] {
+/**
+ * Views of one scratch buffer, `lengths[i]` elements of `dtype` each, laid end to end. Shared
+ * with gruSequence (gru-sequence.ts): the views of one call are dead before the next call asks.
+ */
+export function scratchArrays(dtype: FloatDType, lengths: readonly number[]): DataArray[] {
   const bytes = dtype === 'float32' ? 4 : 8;
   const total = lengths.reduce((a, b) => a + b, 0) * bytes;
   if (scratchBuffer.byteLength < total) scratchBuffer = new ArrayBuffer(total);
@@ -89,9 +92,9 @@ function scratchArrays(dtype: FloatDType, lengths: readonly number[]): DataArray
  * of degree 6, on x clamped to ±7.9053 (beyond it tanh rounds to ±1 in float32). Its error is
  * below 3e-7 relative over the whole line (tested in lstm-sequence.test.ts), near 0 included,
  * which 2σ(2x) − 1 is not: its absolute error of ~1e-7 is a large relative error as x → 0. It
- * needs no exp, so it runs inside the fused loop.
+ * needs no exp, so it runs inside the fused loop (here and in gru-sequence.ts).
  */
-function tanhFloat32(x: number): number {
+export function tanhFloat32(x: number): number {
   const v = x > 7.90531110763549805 ? 7.90531110763549805 : x < -7.90531110763549805 ? -7.90531110763549805 : x;
   const v2 = v * v;
   const p = v * (4.89352455891786e-3 + v2 * (6.37261928875436e-4 + v2 * (1.48572235717979e-5 + v2 * (5.12229709037114e-8 +
