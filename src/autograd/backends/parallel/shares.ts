@@ -223,6 +223,10 @@ export function convInputShare(tf: Tf, p: ConvInputParams, v: { readonly dy: Flo
   const g = p.g;
   const { N, H, W, O, OH, OW } = g;
   const Ct = p.c1 - p.c0;
+  if (g.KH === 1 && g.KW === 1 && g.pads.every((pad) => pad === 0)) {
+    pointwiseInputGradient(tf, p, v);
+    return;
+  }
   tf.tidy(() => {
     const dy = heapTensor(tf, [N, OH, OW, O], (heap) => nchwToNhwc(v.dy, heap, N, O, OH * OW));
     // dX, NHWC, in the wasm heap (already-touched memory, unlike a fresh array); rows that no
@@ -297,6 +301,43 @@ export function convFilterShare(tf: Tf, p: ConvFilterParams, v: { readonly x: Fl
     }
     if (p.transposed) channelsFirst(values, v.out, Q, Ot);
     else v.out.set(values);
+  });
+}
+
+/**
+ * The input gradient of a 1×1 conv without padding: the pixels the conv read get
+ *   dX[n, c, i·sh, j·sw] = Σ_o W[o, c] · dY[n, o, i, j]      (a 1×1 conv of dY with Wᵀ)
+ * and every other pixel 0. So one stride-1 conv over dY's pixels only, written straight to its
+ * places in NCHW, instead of the phase machinery's full-size NHWC dX that is mostly zeros.
+ */
+function pointwiseInputGradient(tf: Tf, p: ConvInputParams, v: { readonly dy: Float32Array; readonly w: Float32Array; readonly out: Float32Array }): void {
+  const { N, C, H, W, O, OH, OW } = p.g;
+  const [sh, sw] = p.g.stride;
+  const Ct = p.c1 - p.c0;
+  const plane = H * W;
+  const out = v.out;
+  tf.tidy(() => {
+    const dy = heapTensor(tf, [N, OH, OW, O], (heap) => nchwToNhwc(v.dy, heap, N, O, OH * OW));
+    const key = p.wKey === undefined ? undefined : `${p.wKey}/${p.c0}:${p.c1}/1x1`;
+    // the filter [1, 1, O, Ct]: W'[o, c] = W[o, c0 + c]
+    const f = operand(tf, key, [1, 1, O, Ct], (heap) => {
+      for (let o = 0; o < O; o++) for (let c = 0; c < Ct; c++) heap[o * Ct + c] = v.w[o * C + p.c0 + c]!;
+    });
+    const part = convNhwc(tf, dy, f, [1, 1], [0, 0, 0, 0], [1, 1]); //                       [N, OH, OW, Ct]
+    expectShape(part, [N, OH, OW, Ct], 'conv2dBackpropInput');
+    const values = heapView(tf, part);
+    for (let n = 0; n < N; n++) {
+      const image = n * p.outBatchStride + p.outChannel * plane;
+      if (sh > 1 || sw > 1) out.fill(0, image, image + Ct * plane); // the pixels no window read (a worker's arena view is not zeroed)
+      for (let c = 0; c < Ct; c++) {
+        const dst = image + c * plane;
+        for (let i = 0; i < OH; i++) {
+          const row = dst + i * sh * W;
+          let s = ((n * OH + i) * OW) * Ct + c;
+          for (let j = 0; j < OW; j++, s += Ct) out[row + j * sw] = values[s]!;
+        }
+      }
+    }
   });
 }
 
