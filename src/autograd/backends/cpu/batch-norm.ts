@@ -20,6 +20,7 @@ import { allocate, type DataArray } from '../../dtype.js';
 import { fmt, shapesEqual, sizeOf } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import type { ChannelTerm } from '../types.js';
+import { sumRun } from './reduce.js';
 
 /** N, C and the run length `inner` of x [N, C, *]. */
 function channelLayout(x: Tensor, op: string): { N: number; C: number; inner: number } {
@@ -34,24 +35,7 @@ function channelVector(v: Tensor, C: number, op: string, name: string): DataArra
   return v.storage;
 }
 
-/** Σ data[i] for i in [start, end), in float64 with four running totals. */
-function sumRun(data: DataArray, start: number, end: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = start;
-  for (; i + 3 < end; i += 4) {
-    s0 += data[i]!;
-    s1 += data[i + 1]!;
-    s2 += data[i + 2]!;
-    s3 += data[i + 3]!;
-  }
-  for (; i < end; i++) s0 += data[i]!;
-  return s0 + s1 + (s2 + s3);
-}
-
-/** Σ (data[i] − mu)² for i in [start, end), likewise. */
+/** Σ (data[i] − mu)² for i in [start, end), in float64 with four running totals (see reduce.ts's sumRun). */
 function squaredDeviationsRun(data: DataArray, start: number, end: number, mu: number): number {
   let s0 = 0;
   let s1 = 0;
@@ -83,7 +67,7 @@ export function channelMoments(x: Tensor): { readonly mean: Tensor; readonly var
   const mean = new Float64Array(C);
   const variance = new Float64Array(C);
   for (let n = 0, start = 0; n < N; n++) {
-    for (let c = 0; c < C; c++, start += inner) mean[c]! += sumRun(data, start, start + inner);
+    for (let c = 0; c < C; c++, start += inner) mean[c]! += sumRun(data, start, inner);
   }
   for (let c = 0; c < C; c++) mean[c]! /= m;
   for (let n = 0, start = 0; n < N; n++) {
