@@ -139,22 +139,26 @@ describe.each(['wasm'])('%s backend against cpu', (name) => {
   });
 });
 
+/** Four kernel calls on the same small weights — conv2d, both its gradients, a matmul — for the memory tests. */
+function kernelRound(k: Kernels): () => void {
+  const random = seededRandom(1);
+  const x = randn([2, 3, 6, 6], { random });
+  const w = randn([4, 3, 3, 3], { random });
+  const a = randn([8, 8], { random });
+  const attrs = attrsOf({ name: '', x: [2, 3, 6, 6], w: [4, 3, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] });
+  const dy = cpuKernels.conv2d(x, w, attrs);
+  return () => {
+    k.conv2d(x, w, attrs);
+    k.conv2dBackpropInput(dy, w, x.shape, attrs);
+    k.conv2dBackpropFilter(x, dy, w.shape, attrs);
+    k.matmul(a, a);
+  };
+}
+
 describe('wasm memory discipline', () => {
   test('kernel calls leave tfjs no live tensors but the resident operands, and 10,000 calls do not grow the heap', async () => {
     const tf = await loadTfWasm();
-    const k = backends[0]![1];
-    const random = seededRandom(1);
-    const x = randn([2, 3, 6, 6], { random });
-    const w = randn([4, 3, 3, 3], { random });
-    const a = randn([8, 8], { random });
-    const attrs = attrsOf({ name: '', x: [2, 3, 6, 6], w: [4, 3, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] });
-    const dy = cpuKernels.conv2d(x, w, attrs);
-    const round = (): void => {
-      k.conv2d(x, w, attrs);
-      k.conv2dBackpropInput(dy, w, x.shape, attrs);
-      k.conv2dBackpropFilter(x, dy, w.shape, attrs);
-      k.matmul(a, a);
-    };
+    const round = kernelRound(backends[0]![1]);
     clearResidentOperands();
     const empty = tf.memory().numTensors;
     round();
@@ -356,19 +360,7 @@ describe('parallel wasm kernels on worker threads', () => {
   test('10,000 parallel kernel calls leave every thread\'s tfjs and wasm heap, and the arena, as they were', async () => {
     setNumThreads(2);
     const tf = await loadTfWasm();
-    const k = wasm();
-    const random = seededRandom(1);
-    const x = randn([2, 3, 6, 6], { random });
-    const w = randn([4, 3, 3, 3], { random });
-    const a = randn([8, 8], { random });
-    const attrs = attrsOf({ name: '', x: [2, 3, 6, 6], w: [4, 3, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] });
-    const dy = cpuKernels.conv2d(x, w, attrs);
-    const round = (): void => {
-      k.conv2d(x, w, attrs);
-      k.conv2dBackpropInput(dy, w, x.shape, attrs);
-      k.conv2dBackpropFilter(x, dy, w.shape, attrs);
-      k.matmul(a, a);
-    };
+    const round = kernelRound(wasm());
     clearResidentOperands();
     round();
     round(); // the second sight of w and a makes them resident on both threads
