@@ -30,7 +30,7 @@ import { BasicBlock, ResNet18 } from '../src/models/index.js';
 import type { Conv2d } from '../src/layers/conv2d.js';
 import type { BatchNorm2d } from '../src/layers/batch-norm.js';
 import { parseFlags } from './lib/compare.js';
-import { timeInterleaved, type InterleaveBudget } from './lib/interleave.js';
+import { timeInterleaved } from './lib/interleave.js';
 import { formatMachineFacts, machineFacts } from './lib/machine.js';
 import { writeResults } from './lib/results.js';
 import { formatMs, markdownTable } from './lib/table.js';

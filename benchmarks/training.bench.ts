@@ -53,7 +53,6 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
   Conv2d, F, Flatten, Linear, MaxPool2d, ReLU, Sequential, getNumThreads, manualSeed, optim, seededRandom, setBackend, tensor,
-  type Tensor,
 } from '../src/index.js';
 import { getMinFlopsPerShare, setMinFlopsPerShare } from '../src/autograd/backends/parallel/pool.js';
 import { parseFlags, type Stats } from './lib/compare.js';

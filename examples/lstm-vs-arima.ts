@@ -34,7 +34,7 @@ import { parseArgs } from 'node:util';
 import { Linear, Module, noGrad, optim, seededRandom, type Tensor } from '../src/index.js';
 import { mseLoss } from '../src/layers/losses.js';
 import { Lstm } from '../src/layers/lstm.js';
-import { fitArima, forecastArima, selectArima, type ArimaModel } from '../src/forecast/arima.js';
+import { forecastArima, selectArima, type ArimaModel } from '../src/forecast/arima.js';
 import { dieboldMariano } from '../src/forecast/diebold-mariano.js';
 import { errors, mae, meanSd, rmse } from '../src/forecast/evaluation.js';
 import { fitGarch, forecastGarchVolatility } from '../src/forecast/garch.js';

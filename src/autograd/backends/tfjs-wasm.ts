@@ -262,7 +262,7 @@ export async function createWasmKernels(): Promise<Kernels> {
     if (!isF32(x, dy) || !tfjsCanConv(attrs)) return cpu.conv2dBackpropFilter(x, dy, wShape, attrs);
     if (attrs.groups > 1) return perGroup(x, dy, attrs, 'filter', (xg, dyg, wg) => conv2dBackpropFilter(xg, dyg, wg, { ...attrs, groups: 1 }), wShape);
     const g = geometry(x.shape, wShape, attrs);
-    const { N, C, H, W, O, KH, KW, OH, OW } = g;
+    const { C, H, W, O, KH, KW, OH, OW } = g;
     const image = C * H * W;
     const dyImage = O * OH * OW;
     const Q = C * KH * KW;
