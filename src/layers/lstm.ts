@@ -114,21 +114,13 @@ export abstract class RecurrentBase<Args extends readonly unknown[], Out> extend
     this.batchFirst = batchFirst;
     this.bidirectional = bidirectional;
     this.dropout = p;
-    const random = options.random ?? defaultRandom();
-    const bound = 1 / Math.sqrt(hiddenSize);
-    const draw = (shape: number[]): Tensor => uniform(zeros(shape, { dtype }), -bound, bound, { random });
     const D = bidirectional ? 2 : 1;
     const weights: CellWeights[][] = [];
     for (let layer = 0; layer < numLayers; layer++) {
       const layerIn = layer === 0 ? inputSize : D * hiddenSize;
       const row: CellWeights[] = [];
       for (let dir = 0; dir < D; dir++) {
-        const suffix = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
-        const wIh = this.param(`weight_ih${suffix}`, draw([gates * hiddenSize, layerIn]));
-        const wHh = this.param(`weight_hh${suffix}`, draw([gates * hiddenSize, hiddenSize]));
-        const bIh = bias ? this.param(`bias_ih${suffix}`, draw([gates * hiddenSize])) : zeros([gates * hiddenSize], { dtype });
-        const bHh = bias ? this.param(`bias_hh${suffix}`, draw([gates * hiddenSize])) : zeros([gates * hiddenSize], { dtype });
-        row.push({ wIh, wHh, bIh, bHh });
+        row.push(cellWeights(this, kind, gates, layerIn, hiddenSize, { bias, dtype, ...(options.random ? { random: options.random } : {}) }, `_l${layer}${dir === 1 ? '_reverse' : ''}`));
       }
       weights.push(row);
     }
@@ -233,18 +225,22 @@ export interface CellOptions {
   readonly random?: Random;
 }
 
-/** Registers PyTorch's cell parameters (weight_ih, weight_hh, bias_ih, bias_hh) on `m`. */
-export function cellWeights(m: Module<never, unknown>, kind: string, gates: number, inputSize: number, hiddenSize: number, options: CellOptions): CellWeights {
+/**
+ * Registers PyTorch's cell parameters on `m`: weight_ih, weight_hh, bias_ih, bias_hh, each name
+ * followed by `suffix` (a layer's `_l0`, `_l1_reverse`, …; nothing for a single cell), every one
+ * ~ U(−1/√H, 1/√H), PyTorch's default, drawn in that order.
+ */
+export function cellWeights(m: Module<never, unknown>, kind: string, gates: number, inputSize: number, hiddenSize: number, options: CellOptions, suffix = ''): CellWeights {
   requireSize(kind, 'inputSize', inputSize);
   requireSize(kind, 'hiddenSize', hiddenSize);
   const { bias = true, dtype = 'float32' } = options;
   const random = options.random ?? defaultRandom();
   const bound = 1 / Math.sqrt(hiddenSize);
   const draw = (shape: number[]): Tensor => uniform(zeros(shape, { dtype }), -bound, bound, { random });
-  const wIh = m.param('weight_ih', draw([gates * hiddenSize, inputSize]));
-  const wHh = m.param('weight_hh', draw([gates * hiddenSize, hiddenSize]));
-  const bIh = bias ? m.param('bias_ih', draw([gates * hiddenSize])) : zeros([gates * hiddenSize], { dtype });
-  const bHh = bias ? m.param('bias_hh', draw([gates * hiddenSize])) : zeros([gates * hiddenSize], { dtype });
+  const wIh = m.param(`weight_ih${suffix}`, draw([gates * hiddenSize, inputSize]));
+  const wHh = m.param(`weight_hh${suffix}`, draw([gates * hiddenSize, hiddenSize]));
+  const bIh = bias ? m.param(`bias_ih${suffix}`, draw([gates * hiddenSize])) : zeros([gates * hiddenSize], { dtype });
+  const bHh = bias ? m.param(`bias_hh${suffix}`, draw([gates * hiddenSize])) : zeros([gates * hiddenSize], { dtype });
   return { wIh, wHh, bIh, bHh };
 }
 
