@@ -250,8 +250,8 @@ function bidiagonalQr(d: Float64Array, e: Float64Array, n: number, uLog: Rotatio
   }
 }
 
-/** The entry of the ascending array `a` nearest to x (binary search). */
-function nearest(a: Float64Array, x: number): number {
+/** The entry of the ascending array `a` nearest to x (binary search); eig.ts's shifts use it too. */
+export function nearest(a: Float64Array, x: number): number {
   let lo = 0;
   let hi = a.length - 1;
   while (hi - lo > 1) {

@@ -20,7 +20,7 @@
  * Eigenvalues come out ascending (as numpy's eigh). Each eigenvector's largest-magnitude entry
  * is made positive so the output is deterministic.
  */
-import { permuteColumns } from './bidiagonal-svd.js';
+import { nearest, permuteColumns } from './bidiagonal-svd.js';
 import { checked, type MatrixInput } from './checks.js';
 import { Matrix } from './matrix.js';
 import { ConvergenceError } from './errors.js';
@@ -320,18 +320,6 @@ export function tridiagonalQl(d: Float64Array, e: Float64Array, log: RotationLog
       return;
     }
   }
-}
-
-/** The entry of the ascending array `a` nearest to x (binary search). */
-function nearest(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid]! < x) lo = mid;
-    else hi = mid;
-  }
-  return Math.abs(a[lo]! - x) <= Math.abs(a[hi]! - x) ? a[lo]! : a[hi]!;
 }
 
 /** The eigensystem of [a b; b c] (LAPACK's dlaev2): see `eig2x2`. */
