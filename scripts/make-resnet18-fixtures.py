@@ -7,7 +7,7 @@ Run from the repository root (needs PyTorch and torchvision, written against 1.1
     /usr/bin/python3 scripts/make-resnet18-fixtures.py --full DIR  # torchvision's resnet18 itself
 
 torchvision's ResNet cannot change its width (64 is hard-coded), so the small fixtures use a
-ResNet built here from torchvision's own `BasicBlock` with the layout of `torchvision.models.
+ResNet built from torchvision's own `BasicBlock` (resnet_torch.py) with the layout of `torchvision.models.
 ResNet`; the script first checks that this builder, at width 64, gives exactly the state-dict
 keys and shapes of `torchvision.models.resnet18()`. Each case writes two safetensors files:
 
@@ -34,7 +34,7 @@ import sys
 import torch
 import torch.nn as nn
 import torchvision
-from torchvision.models.resnet import BasicBlock
+from resnet_torch import ResNet
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 OUT = os.path.join(ROOT, "src", "models", "fixtures")
@@ -63,43 +63,6 @@ def write_safetensors(path, tensors, metadata):
         f.write(struct.pack("<Q", len(header)) + header + b"".join(data))
     os.replace(path + ".tmp", path)
     return 8 + len(header) + offset
-
-
-class ResNet(nn.Module):
-    """torchvision.models.ResNet's layout (BasicBlock, [2, 2, 2, 2]) with a free width and stem."""
-
-    def __init__(self, width=64, num_classes=1000, in_channels=3, stem="imagenet"):
-        super().__init__()
-        if stem == "imagenet":
-            self.conv1 = nn.Conv2d(in_channels, width, kernel_size=7, stride=2, padding=3, bias=False)
-        else:
-            self.conv1 = nn.Conv2d(in_channels, width, kernel_size=3, stride=1, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(width)
-        self.relu = nn.ReLU(inplace=True)
-        self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1) if stem == "imagenet" else nn.Identity()
-        self.inplanes = width
-        self.layer1 = self._make_layer(width, 1)
-        self.layer2 = self._make_layer(2 * width, 2)
-        self.layer3 = self._make_layer(4 * width, 2)
-        self.layer4 = self._make_layer(8 * width, 2)
-        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
-        self.fc = nn.Linear(8 * width, num_classes)
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
-
-    def _make_layer(self, planes, stride):  # torchvision's, for BasicBlock and two blocks
-        downsample = None
-        if stride != 1 or self.inplanes != planes:
-            downsample = nn.Sequential(nn.Conv2d(self.inplanes, planes, 1, stride=stride, bias=False), nn.BatchNorm2d(planes))
-        layers = [BasicBlock(self.inplanes, planes, stride, downsample), BasicBlock(planes, planes)]
-        self.inplanes = planes
-        return nn.Sequential(*layers)
-
-    def forward(self, x):
-        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
-        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
-        return self.fc(torch.flatten(self.avgpool(x), 1))
 
 
 def check_builder():

@@ -25,45 +25,11 @@ import time
 
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
-from torchvision.models.resnet import BasicBlock
+from resnet_torch import ResNet
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 CLASSES = ["T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot"]
-
-
-class ResNet(nn.Module):
-    """torchvision.models.ResNet's layout (BasicBlock, [2, 2, 2, 2]) with a free width; CIFAR stem."""
-
-    def __init__(self, width, num_classes=10, in_channels=1):
-        super().__init__()
-        self.conv1 = nn.Conv2d(in_channels, width, kernel_size=3, stride=1, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(width)
-        self.relu = nn.ReLU(inplace=True)
-        self.inplanes = width
-        self.layer1 = self._make_layer(width, 1)
-        self.layer2 = self._make_layer(2 * width, 2)
-        self.layer3 = self._make_layer(4 * width, 2)
-        self.layer4 = self._make_layer(8 * width, 2)
-        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
-        self.fc = nn.Linear(8 * width, num_classes)
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
-
-    def _make_layer(self, planes, stride):
-        downsample = None
-        if stride != 1 or self.inplanes != planes:
-            downsample = nn.Sequential(nn.Conv2d(self.inplanes, planes, 1, stride=stride, bias=False), nn.BatchNorm2d(planes))
-        layers = [BasicBlock(self.inplanes, planes, stride, downsample), BasicBlock(planes, planes)]
-        self.inplanes = planes
-        return nn.Sequential(*layers)
-
-    def forward(self, x):
-        x = self.relu(self.bn1(self.conv1(x)))
-        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
-        return self.fc(torch.flatten(self.avgpool(x), 1))
 
 
 def load_split(dir_):
@@ -127,7 +93,7 @@ def main():
     xva, yva = images(train_idx[60000 - meta["validation"]:]), targets(train_idx[60000 - meta["validation"]:])
     xte, yte = images(test_idx), targets(test_idx)
     black = (0 - meta["mean"]) / meta["std"]
-    model = ResNet(width)
+    model = ResNet(width, num_classes=10, in_channels=1, stem="cifar")
     print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads; {limit} train, {len(yva)} validation, "
           f"{len(yte)} test images; width {width}: {sum(q.numel() for q in model.parameters()):,} parameters")
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, nesterov=True, weight_decay=meta["weightDecay"])
