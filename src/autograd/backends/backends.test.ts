@@ -48,6 +48,11 @@ const CONV_CASES: readonly ConvCase[] = [
   { name: 'stride 3, rows left over', x: [2, 3, 10, 11], w: [4, 3, 3, 2], stride: [3, 3] },
   { name: 'batch 17, channels not multiples of 4', x: [17, 5, 6, 6], w: [7, 5, 3, 3], pad: [1, 1, 1, 1] },
   { name: 'batch 1, rectangular stride', x: [1, 3, 9, 12], w: [2, 3, 3, 5], stride: [1, 2], pad: [1, 1, 2, 2] },
+  // the filter gradient's pixel blocks (parallel/shares.ts): rows of one large image, several
+  // blocks of whole images, and a filter with few taps (Q = C·KH·KW ≤ O/2: the patches packed)
+  { name: '3x3 on images larger than a pixel block (row blocks)', x: [2, 2, 50, 47], w: [3, 2, 3, 3], pad: [1, 1, 1, 1] },
+  { name: 'batch 70 of 6x6 images (two blocks of whole images)', x: [70, 2, 6, 6], w: [3, 2, 3, 3], pad: [1, 1, 1, 1] },
+  { name: 'one input channel, 20 output channels (few taps)', x: [3, 1, 9, 8], w: [20, 1, 3, 3], stride: [2, 1], pad: [1, 1, 1, 1] },
 ];
 
 const MATMUL_CASES: readonly (readonly [readonly number[], readonly number[]])[] = [

@@ -275,7 +275,7 @@ export async function createWasmKernels(): Promise<Kernels> {
     // CIFAR ResNet-18 (batch 32, 2 threads, idle): |x|/|dW| = 0.1 → 62 ms by channels, 88 by
     // images; 0.4 → 41 / 47; 0.9 → 52 / 53; 3.6 → 35 / 32; 7.1 → 66 / 62.
     const plan = planConv(g, O, x.size <= CHANNEL_SPLIT_RATIO * O * Q);
-    if (plan.by === 'batch') {
+    if (plan.by === 'batch' && plan.parts.length > 1) {
       const sum = scratchOf(Q * O); // [C, KH, KW, O]: share 0's partial, then the running sum
       run(plan.parts.map(([s0, s1], i) => {
         const params = { g: { ...g, N: s1 - s0 }, o0: 0, o1: O, transposed: false };
@@ -290,7 +290,9 @@ export async function createWasmKernels(): Promise<Kernels> {
       }));
       transposeQO(sum, out, Q, O);
     } else {
-      run(plan.parts.map(([s0, s1], i) => {
+      // output channels (one share: all of them, its rows of dW written in place, no reduction)
+      const parts = plan.by === 'channel' ? plan.parts : [[0, O] as [number, number]];
+      run(parts.map(([s0, s1], i) => {
         const params = { g, o0: s0, o1: s1, transposed: true };
         return i === 0
           ? ownShare({ kind: 'convFilter', params, views: { x: xs, dy: dys, out: out.subarray(s0 * Q, s1 * Q) } })

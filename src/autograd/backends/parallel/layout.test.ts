@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { seededRandom } from '../../random.js';
-import { nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, splitRange, transposeInto } from './layout.js';
+import type { ConvGeometry } from './conv-geometry.js';
+import { dyChannelsByPixel, dyPixelsByChannel, im2colT, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, splitRange, transposeInto, type PixelBlock } from './layout.js';
 
 /** dst[dOff + b·dBatch + j·dRow + i] = src[sOff + b·sBatch + i·sRow + j·sCol], one element at a time. */
 function reference(
@@ -70,3 +71,56 @@ describe('transposeInto', () => {
     expect(splitRange(2, 2)).toEqual([[0, 1], [1, 2]]);
   });
 });
+
+describe('the filter gradient\'s operands', () => {
+  const out = (size: number, pad: number, kernel: number, stride: number, dilation: number): number => Math.floor((size + pad - dilation * (kernel - 1) - 1) / stride) + 1;
+  const geometry = (N: number, C: number, H: number, W: number, KH: number, KW: number, stride: [number, number], pads: [number, number, number, number], dilation: [number, number]): ConvGeometry => ({
+    N, C, H, W, O: 3, KH, KW, stride, pads, dilation,
+    OH: out(H, pads[0] + pads[1], KH, stride[0], dilation[0]), OW: out(W, pads[2] + pads[3], KW, stride[1], dilation[1]),
+  });
+  // 'same' stride 1 (the block copy), strides, dilation, asymmetric and oversized padding; whole
+  // images and row ranges of one image
+  const cases: { g: ConvGeometry; block: (g: ConvGeometry) => PixelBlock }[] = [
+    { g: geometry(3, 2, 6, 7, 3, 3, [1, 1], [1, 1, 1, 1], [1, 1]), block: (g) => ({ n0: 1, n1: 3, i0: 0, i1: g.OH }) },
+    { g: geometry(2, 2, 6, 7, 3, 3, [1, 1], [1, 1, 1, 1], [1, 1]), block: () => ({ n0: 1, n1: 2, i0: 2, i1: 5 }) },
+    { g: geometry(2, 3, 9, 8, 3, 3, [2, 2], [1, 1, 1, 1], [1, 1]), block: (g) => ({ n0: 0, n1: 2, i0: 0, i1: g.OH }) },
+    { g: geometry(1, 2, 9, 9, 3, 3, [1, 1], [2, 2, 2, 2], [2, 2]), block: (g) => ({ n0: 0, n1: 1, i0: 1, i1: g.OH }) },
+    { g: geometry(2, 1, 5, 6, 4, 2, [1, 1], [1, 2, 0, 1], [1, 1]), block: (g) => ({ n0: 0, n1: 2, i0: 0, i1: g.OH }) },
+    { g: geometry(1, 2, 4, 4, 1, 1, [1, 1], [2, 1, 1, 2], [1, 1]), block: (g) => ({ n0: 0, n1: 1, i0: 0, i1: g.OH }) },
+    { g: geometry(1, 1, 10, 11, 3, 2, [3, 3], [0, 0, 0, 0], [1, 1]), block: () => ({ n0: 0, n1: 1, i0: 1, i1: 3 }) },
+  ];
+  test.each(cases)('im2colT and dY blocks match their definitions ($g.N×$g.C×$g.H×$g.W, kernel $g.KH×$g.KW, stride $g.stride, pads $g.pads)', ({ g, block: of }) => {
+    const block = of(g);
+    const { N, C, H, W, O, KH, KW, OH, OW } = g;
+    const x = Float32Array.from({ length: N * C * H * W }, (_, i) => i + 1);
+    const pixels: [number, number, number][] = [];
+    for (let n = block.n0; n < block.n1; n++) for (let i = block.i0; i < block.i1; i++) for (let j = 0; j < OW; j++) pixels.push([n, i, j]);
+    const K = pixels.length;
+    const got = new Float32Array(C * KH * KW * K).fill(-1);
+    im2colT(x, got, g, block);
+    const want: number[] = [];
+    for (let c = 0; c < C; c++) {
+      for (let a = 0; a < KH; a++) {
+        for (let b = 0; b < KW; b++) {
+          for (const [n, i, j] of pixels) {
+            const y = i * g.stride[0] - g.pads[0] + a * g.dilation[0];
+            const z = j * g.stride[1] - g.pads[2] + b * g.dilation[1];
+            want.push(y >= 0 && y < H && z >= 0 && z < W ? x[((n * C + c) * H + y) * W + z]! : 0);
+          }
+        }
+      }
+    }
+    expect(Array.from(got)).toEqual(want);
+
+    const dy = Float32Array.from({ length: N * O * OH * OW }, (_, i) => i + 1);
+    const [o0, Ot] = [1, 2];
+    const at = (n: number, o: number, i: number, j: number): number => dy[((n * O + o0 + o) * OH + i) * OW + j]!;
+    const byChannel = new Float32Array(K * Ot);
+    dyPixelsByChannel(dy, byChannel, g, o0, Ot, block);
+    expect(Array.from(byChannel)).toEqual(pixels.flatMap(([n, i, j]) => Array.from({ length: Ot }, (_, o) => at(n, o, i, j))));
+    const byPixel = new Float32Array(K * Ot);
+    dyChannelsByPixel(dy, byPixel, g, o0, Ot, block);
+    expect(Array.from(byPixel)).toEqual(Array.from({ length: Ot }, (_, o) => pixels.map(([n, i, j]) => at(n, o, i, j))).flat());
+  });
+});
+
