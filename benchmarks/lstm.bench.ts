@@ -1,14 +1,15 @@
 /**
  * Suite `lstm`: one LSTM training step — forward over the sequence, linear head on the last
  * hidden state, MSE, backward through time, Adam update — in Sapling beside
- * `@tensorflow/tfjs-layers`' LSTM in the same run, and beside PyTorch (same thread count: 1)
- * where /usr/bin/python3 has torch.
+ * `@tensorflow/tfjs-layers`' LSTM in the same run, and beside PyTorch with the same thread count
+ * where /usr/bin/python3 has torch: Sapling's wasm backend on 1 thread against PyTorch on 1, and
+ * on every core (its default) against PyTorch on as many.
  *
  *   npx tsx benchmarks/lstm.bench.ts [--quick] [--check] [--no-write]
  *
  * Shape (issue 6): input 8, hidden 128, 1 layer, sequence 50, batch 64, Linear(128 → 1), MSE.
  * --quick: batch 8, sequence 10, hidden 16, two timed rounds, no PyTorch; the target is not judged.
- * Target: Sapling within 2× of PyTorch (1 thread) and faster than tfjs-layers.
+ * Target: Sapling within 2× of PyTorch at each thread count, and faster than tfjs-layers.
  *
  * tfjs-layers' default recurrent initialiser (orthogonal) throws in 4.22 (`rMat.flatten is not a
  * function`), so its recurrent kernel starts Glorot-uniform; initialisation does not change a step's cost.
@@ -16,13 +17,15 @@
  * (Adam, lr 1e-3), the same loss; tfjs-layers runs on tfjs-backend-wasm, the backend Sapling's
  * hot kernels (matmul) borrow, and is timed through `trainOnBatch`, what its users call. The two
  * JS tasks are timed interleaved, round by round, so a change of the machine's load hits both.
+ * Sapling on one thread is the same process with every kernel kept whole (setMinFlopsPerShare).
  * Sapling runs on its wasm backend and on its pure-JS cpu backend (both shown).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { Linear, Module, manualSeed, optim, seededRandom, setBackend, tensor, type Tensor } from '../src/index.js';
+import { Linear, Module, getNumThreads, manualSeed, optim, seededRandom, setBackend, tensor, type Tensor } from '../src/index.js';
+import { getMinFlopsPerShare, setMinFlopsPerShare } from '../src/autograd/backends/parallel/pool.js';
 import { mseLoss } from '../src/layers/losses.js';
 import { Lstm } from '../src/layers/lstm.js';
 import { parseFlags } from './lib/compare.js';
@@ -89,7 +92,7 @@ function tfjsStep(data: readonly Batch[]): (i: number) => Promise<number> {
   };
 }
 
-function torchFigure(): { medianMs: number; threads: number; version: string } | string {
+function torchFigure(threads: number): { medianMs: number; threads: number; version: string } | string {
   if (quick) return 'not run with --quick';
   const python = '/usr/bin/python3';
   if (!existsSync(python)) return 'no /usr/bin/python3';
@@ -99,7 +102,7 @@ try:
     import torch
 except ImportError:
     print('null'); sys.exit(0)
-torch.set_num_threads(1)
+torch.set_num_threads(${threads})
 torch.manual_seed(0)
 B, T, I, H = ${BATCH}, ${TIME}, ${INPUT}, ${HIDDEN}
 lstm = torch.nn.LSTM(I, H, batch_first=True); head = torch.nn.Linear(H, 1)
@@ -141,27 +144,50 @@ async function main(): Promise<void> {
   const losses = { sapling: [ours(0), ours(1), ours(0)], tfjs: [await theirs(0), await theirs(1), await theirs(0)] };
   for (const [who, l] of Object.entries(losses)) if (!l.every(Number.isFinite)) throw new Error(`${who}: loss not finite: ${l.join(', ')}`);
   let k = 0;
-  const r = await timeInterleaved({ 'Sapling (wasm)': () => ours(k++), 'tfjs-layers (wasm)': () => theirs(k++) }, budget);
-  const torch = torchFigure();
+  const threads = getNumThreads();
+  const split = getMinFlopsPerShare();
+  const many = `Sapling (wasm, ${threads} threads)`;
+  const one = 'Sapling (wasm, 1 thread)';
+  const tasks: Record<string, () => unknown> = {
+    [many]: () => { setMinFlopsPerShare(split); return ours(k++); },
+    ...(threads > 1 ? { [one]: () => { setMinFlopsPerShare(Infinity); return ours(k++); } } : {}),
+    'tfjs-layers (wasm)': () => theirs(k++),
+  };
+  const r = await timeInterleaved(tasks, budget);
+  setMinFlopsPerShare(split);
+  const counts = threads > 1 ? [threads, 1] : [1];
+  const torch = new Map(counts.map((n) => [n, torchFigure(n)]));
+  const torchCell = (n: number): string => {
+    const t = torch.get(n)!;
+    return typeof t === 'string' ? `– (${t})` : `${formatMs(t.medianMs)} (torch ${t.version})`;
+  };
+  const sapMs = (n: number): number => r.stats[n === 1 && threads > 1 ? one : many]!.medianMs;
   const rows: string[][] = [
-    ['Sapling (wasm)', formatMs(r.stats['Sapling (wasm)'].medianMs)],
-    ['Sapling (cpu)', formatMs(cpu.stats['Sapling (cpu)'].medianMs)],
-    ['tfjs-layers 4.22 (wasm, trainOnBatch)', formatMs(r.stats['tfjs-layers (wasm)'].medianMs)],
-    ['PyTorch (1 thread)', typeof torch === 'string' ? `– (${torch})` : `${formatMs(torch.medianMs)} (torch ${torch.version})`],
+    ...counts.map((n) => [n === 1 ? one : many, formatMs(sapMs(n))]),
+    ['Sapling (cpu, pure TypeScript)', formatMs(cpu.stats['Sapling (cpu)'].medianMs)],
+    ['tfjs-layers 4.22 (wasm, trainOnBatch)', formatMs(r.stats['tfjs-layers (wasm)']!.medianMs)],
+    ...counts.map((n) => [`PyTorch (${n} thread${n > 1 ? 's' : ''})`, torchCell(n)]),
   ];
   console.log(markdownTable(['implementation', 'median ms / step'], rows, ['left', 'right']));
-  const sap = r.stats['Sapling (wasm)'].medianMs;
-  const vsTfjs = sap / r.stats['tfjs-layers (wasm)'].medianMs;
-  const vsTorch = typeof torch === 'string' ? null : sap / torch.medianMs;
-  console.log(`\nSapling / tfjs-layers = ${vsTfjs.toFixed(2)}; Sapling / PyTorch = ${vsTorch === null ? '–' : vsTorch.toFixed(2)}; load average ${r.load.loadavg1.toFixed(2)}` +
-    (r.load.othersCores === null ? '' : `, other processes used ${r.load.othersCores.toFixed(2)} cores`));
-  const met = vsTfjs < 1 && (vsTorch === null || vsTorch <= 2);
-  if (!quick) console.log(`Target (≤ 2× PyTorch, < tfjs-layers): ${met ? 'met' : 'NOT met'}.`);
+  const sap = sapMs(threads);
+  const vsTfjs = sap / r.stats['tfjs-layers (wasm)']!.medianMs;
+  const vsTorchAt = (n: number): number | null => { const t = torch.get(n)!; return typeof t === 'string' ? null : sapMs(n) / t.medianMs; };
+  const ratios = counts.map((n) => [n, vsTorchAt(n)] as const);
+  console.log(`\nSapling / tfjs-layers = ${vsTfjs.toFixed(2)}; ` + ratios.map(([n, v]) => `Sapling / PyTorch on ${n} thread${n > 1 ? 's' : ''} = ${v === null ? '–' : v.toFixed(2)}`).join('; ') +
+    `; load average ${r.load.loadavg1.toFixed(2)}` + (r.load.othersCores === null ? '' : `, other processes used ${r.load.othersCores.toFixed(2)} cores`));
+  const vsTorch = vsTorchAt(threads);
+  const met = vsTfjs < 1 && ratios.every(([, v]) => v === null || v <= 2);
+  if (!quick) console.log(`Target (≤ 2× PyTorch at the same thread count, < tfjs-layers): ${met ? 'met' : 'NOT met'}.`);
   if (!flags.noWrite) {
     const path = writeResults(quick ? `${SUITE}-quick` : SUITE, {
       suite: SUITE, date: new Date().toISOString(), mode: quick ? 'quick' : 'full', machine, shape: { batch: BATCH, time: TIME, input: INPUT, hidden: HIDDEN },
-      medianMs: { saplingWasm: sap, saplingCpu: cpu.stats['Sapling (cpu)'].medianMs, tfjsLayers: r.stats['tfjs-layers (wasm)'].medianMs, torch: typeof torch === 'string' ? null : torch.medianMs },
-      load: r.load, losses, torch: typeof torch === 'string' ? torch : { version: torch.version, threads: torch.threads },
+      threads,
+      medianMs: {
+        saplingWasm: sap, saplingWasmOneThread: threads > 1 ? sapMs(1) : sap, saplingCpu: cpu.stats['Sapling (cpu)'].medianMs, tfjsLayers: r.stats['tfjs-layers (wasm)']!.medianMs,
+        torch: Object.fromEntries(counts.map((n) => { const t = torch.get(n)!; return [n, typeof t === 'string' ? null : t.medianMs]; })),
+      },
+      ratioToTorch: Object.fromEntries(ratios), vsTorch,
+      load: r.load, losses, torch: Object.fromEntries(counts.map((n) => { const t = torch.get(n)!; return [n, typeof t === 'string' ? t : { version: t.version, threads: t.threads }]; })),
     });
     console.log(`results: ${path}`);
   }

@@ -37,7 +37,7 @@
 import { Tensor } from '../tensor.js';
 import { fmt, sizeOf, type Shape } from '../shape.js';
 import { cpuKernels } from './cpu/index.js';
-import type { Conv2dAttrs, ConvEpilogue, Kernels, Pool2dAttrs } from './types.js';
+import type { Conv2dAttrs, ConvEpilogue, Kernels, LstmForward, LstmGradients, LstmNeed, LstmSaved, Pool2dAttrs } from './types.js';
 import { applyEpilogue } from './cpu/conv.js';
 import { convFlops, outSize, type ConvGeometry } from './parallel/conv-geometry.js';
 import { channelsFirst, splitRange } from './parallel/layout.js';
@@ -61,6 +61,12 @@ const MIN_CHANNELS_PER_SHARE = 8;
  * ResNet-18 layer4 ([32,512,4,4] by [512,512,3,3]) packing a new filter costs 21 ms of 86.
  */
 const CHANNEL_SPLIT_RATIO = 2;
+
+/**
+ * Fewest batch rows per share of an LSTM sequence: each step's product has that many rows, and
+ * XNNPACK's matmul works on tiles of several rows.
+ */
+const MIN_ROWS_PER_SHARE = 8;
 
 /** A number for each storage array the kernels have named (see `operandKey`). */
 const storageIds = new WeakMap<object, number>();
@@ -320,7 +326,104 @@ export async function createWasmKernels(): Promise<Kernels> {
     return new Tensor(out, [N, C, OH, OW]);
   }
 
-  return { ...cpu, name: 'wasm', matmul, conv2d, conv2dBackpropInput, conv2dBackpropFilter, maxPool2d };
+  /**
+   * An LSTM over a sequence, split by blocks of batch rows: each share runs all T steps for its
+   * rows (parallel/lstm-share.ts), with no exchange between threads until the end. The saved
+   * activations stay in that block layout (`LstmSaved`) for the backward, which splits the same
+   * way and adds the shares' weight-gradient partial sums in share order.
+   */
+  function lstmForward(x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, bias: Tensor, reverse: boolean): LstmForward {
+    if (!isF32(x, state0, wIh, wHh, bias)) return cpu.lstmForward(x, state0, wIh, wHh, bias, reverse);
+    const [T, N, I] = x.shape as [number, number, number];
+    const H = wHh.shape[1]!;
+    const G = 4 * H;
+    const parts = splitRange(N, sharesFor(2 * T * N * G * (I + H), Math.floor(N / MIN_ROWS_PER_SHARE)));
+    const [gates, tanhC, hPrev, s] = [G, H, H, 2 * H].map((width) => new Float32Array(T * N * width));
+    const wIhT = cpu.permute(wIh, [1, 0]).storage as Float32Array;
+    const wHhT = cpu.permute(wHh, [1, 0]).storage as Float32Array;
+    const xParts = rowBlocks(x.storage as Float32Array, T, N, I, parts, scratchOf(x.size));
+    run(parts.map(([n0, n1], i) => {
+      const params = { T, N: n1 - n0, I, H, reverse };
+      const inputs = { x: xParts[i]!, state0: (state0.storage as Float32Array).subarray(n0 * 2 * H, n1 * 2 * H), wIhT, wHhT, b: bias.storage as Float32Array };
+      const block = (a: Float32Array, width: number): Float32Array => a.subarray(T * n0 * width, T * n1 * width);
+      if (i === 0) return ownShare({ kind: 'lstmForward', params, views: { ...inputs, gates: block(gates!, G), tanhC: block(tanhC!, H), hPrev: block(hPrev!, H), s: block(s!, 2 * H) } });
+      const sizes = { gates: G, tanhC: H, hPrev: H, s: 2 * H };
+      return workerShare({
+        kind: 'lstmForward', params,
+        views: { ...inputs, gates: { output: T * (n1 - n0) * G }, tanhC: { output: T * (n1 - n0) * H }, hPrev: { output: T * (n1 - n0) * H }, s: { output: T * (n1 - n0) * 2 * H } },
+        collect: (v) => {
+          for (const [name, width] of Object.entries(sizes) as [keyof typeof sizes, number][]) ({ gates, tanhC, hPrev, s })[name]!.set(v[name] as Float32Array, T * n0 * width);
+        },
+      });
+    }));
+    const out = parts.length === 1 ? s! : joinRowBlocks(s!, T, N, 2 * H, parts);
+    const flat = (a: Float32Array): Tensor => new Tensor(a, [a.length]);
+    return { out: new Tensor(out, [T, N, 2 * H]), saved: { bounds: [0, ...parts.map(([, n1]) => n1)], gates: flat(gates!), tanhC: flat(tanhC!), hPrev: flat(hPrev!), s: flat(s!) } };
+  }
+
+  function lstmBackward(saved: LstmSaved, x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, dS: Tensor, reverse: boolean, need: LstmNeed): LstmGradients {
+    if (!isF32(x, state0, wIh, wHh, dS, saved.gates)) return cpu.lstmBackward(saved, x, state0, wIh, wHh, dS, reverse, need);
+    const [T, N, I] = x.shape as [number, number, number];
+    const H = wHh.shape[1]!;
+    const G = 4 * H;
+    const parts = saved.bounds.slice(1).map((n1, i) => [saved.bounds[i]!, n1] as [number, number]);
+    const [dX, dState0, dWIh, dWHh, dB] = [T * N * I, N * 2 * H, G * I, G * H, G].map((size, i) => new Float32Array(need[i] ? size : 0)) as Float32Array[];
+    const both = scratchOf(x.size + dS.size);
+    const xParts = rowBlocks(x.storage as Float32Array, T, N, I, parts, both.subarray(0, x.size));
+    const dSParts = rowBlocks(dS.storage as Float32Array, T, N, 2 * H, parts, both.subarray(x.size));
+    const dXBlocks = parts.length === 1 ? dX! : new Float32Array(need[0] ? dX!.length : 0);
+    const sums = [dWIh!, dWHh!, dB!];
+    run(parts.map(([n0, n1], i) => {
+      const Nt = n1 - n0;
+      const params = { T, N: Nt, I, H, reverse, need };
+      const block = (a: Tensor, width: number): Float32Array => (a.storage as Float32Array).subarray(T * n0 * width, T * n1 * width);
+      const inputs = {
+        x: xParts[i]!, state0: (state0.storage as Float32Array).subarray(n0 * 2 * H, n1 * 2 * H), wIh: wIh.storage as Float32Array, wHh: wHh.storage as Float32Array,
+        gates: block(saved.gates, G), tanhC: block(saved.tanhC, H), hPrev: block(saved.hPrev, H), s: block(saved.s, 2 * H), dS: dSParts[i]!,
+      };
+      const dXPart = need[0] ? dXBlocks.subarray(T * n0 * I, T * n1 * I) : dXBlocks;
+      const dStatePart = need[1] ? dState0!.subarray(n0 * 2 * H, n1 * 2 * H) : dState0!;
+      if (i === 0) return ownShare({ kind: 'lstmBackward', params, views: { ...inputs, dX: dXPart, dState0: dStatePart, dWIh: dWIh!, dWHh: dWHh!, dB: dB! } });
+      return workerShare({
+        kind: 'lstmBackward', params,
+        views: { ...inputs, dX: { output: dXPart.length }, dState0: { output: dStatePart.length }, dWIh: { output: dWIh!.length }, dWHh: { output: dWHh!.length }, dB: { output: dB!.length } },
+        collect: (v) => { // called in share order: the partial sums add up the same way every run
+          dXPart.set(v.dX as Float32Array);
+          dStatePart.set(v.dState0 as Float32Array);
+          [v.dWIh, v.dWHh, v.dB].forEach((part, k) => { const sum = sums[k]!; for (let j = 0; j < sum.length; j++) sum[j]! += part![j]!; });
+        },
+      });
+    }));
+    if (need[0] && parts.length > 1) joinRowBlocks(dXBlocks, T, N, I, parts, dX);
+    return {
+      dX: need[0] ? new Tensor(dX!, [T, N, I]) : null,
+      dState0: need[1] ? new Tensor(dState0!, [N, 2 * H]) : null,
+      dWIh: need[2] ? new Tensor(dWIh!, [G, I]) : null,
+      dWHh: need[3] ? new Tensor(dWHh!, [G, H]) : null,
+      dBias: need[4] ? new Tensor(dB!, [G]) : null,
+    };
+  }
+
+  return { ...cpu, name: 'wasm', matmul, conv2d, conv2dBackpropInput, conv2dBackpropFilter, maxPool2d, lstmForward, lstmBackward };
+}
+
+/** Rows of a time-major [T, N, width] array per share: share i's rows [n0, n1) as [T, n1 − n0, width] (the array itself for one share). */
+function rowBlocks(src: Float32Array, T: number, N: number, width: number, parts: readonly (readonly [number, number])[], into: Float32Array): Float32Array[] {
+  if (parts.length === 1) return [src];
+  return parts.map(([n0, n1]) => {
+    const block = into.subarray(T * n0 * width, T * n1 * width);
+    for (let t = 0; t < T; t++) block.set(src.subarray((t * N + n0) * width, (t * N + n1) * width), t * (n1 - n0) * width);
+    return block;
+  });
+}
+
+/** The inverse of rowBlocks: share-major blocks back to one time-major [T, N, width] array. */
+function joinRowBlocks(blocks: Float32Array, T: number, N: number, width: number, parts: readonly (readonly [number, number])[], out: Float32Array = new Float32Array(T * N * width)): Float32Array {
+  for (const [n0, n1] of parts) {
+    const Nt = n1 - n0;
+    for (let t = 0; t < T; t++) out.set(blocks.subarray((T * n0 + t * Nt) * width, (T * n0 + (t + 1) * Nt) * width), (t * N + n0) * width);
+  }
+  return out;
 }
 
 /** Reused (already-touched) memory for the filter gradient's partial sums: a fresh 10 MB array

@@ -146,6 +146,45 @@ export interface Kernels {
    * of either float dtype, and a null shift is 0.
    */
   channelAffine(terms: readonly ChannelTerm[], shift: Tensor | null): Tensor;
+
+  // ── a recurrent layer over a whole sequence (ops/lstm-sequence.ts derives the maths) ──
+  /**
+   * One LSTM layer in one direction over x [T, N, I] from state0 = [h ‖ c] [N, 2H], with W_ih
+   * [4H, I], W_hh [4H, H] and bias = b_ih + b_hh [4H] (gates i, f, g, o): the states
+   * S [T, N, 2H] = [h_t ‖ c_t] in time order, and what `lstmBackward` reads.
+   */
+  lstmForward(x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, bias: Tensor, reverse: boolean): LstmForward;
+  /** The gradients `need` asks for, from dS [T, N, 2H] (null for the others); dBias serves b_ih and b_hh alike. */
+  lstmBackward(saved: LstmSaved, x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, dS: Tensor, reverse: boolean, need: LstmNeed): LstmGradients;
+}
+
+/**
+ * What an LSTM forward keeps for its backward, in the kernel's own layout: the batch rows cut
+ * into blocks [bounds[i], bounds[i + 1]), and for each block, one after the other, its gate
+ * activations [T, n, 4H], τ = tanh(c) [T, n, H], H_prev [T, n, H] and states S [T, n, 2H].
+ */
+export interface LstmSaved {
+  readonly bounds: readonly number[];
+  readonly gates: Tensor;
+  readonly tanhC: Tensor;
+  readonly hPrev: Tensor;
+  readonly s: Tensor;
+}
+
+export interface LstmForward {
+  readonly out: Tensor;
+  readonly saved: LstmSaved;
+}
+
+/** Which gradients to compute: of x, state0, W_ih, W_hh, and the biases. */
+export type LstmNeed = readonly [x: boolean, state0: boolean, wIh: boolean, wHh: boolean, bias: boolean];
+
+export interface LstmGradients {
+  readonly dX: Tensor | null;
+  readonly dState0: Tensor | null;
+  readonly dWIh: Tensor | null;
+  readonly dWHh: Tensor | null;
+  readonly dBias: Tensor | null;
 }
 
 /** One term x · scale[c] of `channelAffine`: x [N, C, *] and a per-channel scale [C]. */

@@ -43,7 +43,7 @@ import { apply, type OpDef } from '../function.js';
 import { fmt } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { requireFloat } from './helpers.js';
-import { scratchArrays, tanhFloat32 } from './lstm-sequence.js';
+import { scratchArrays, tanhFloat32 } from '../backends/parallel/lstm-share.js';
 
 interface GruSequenceAttrs {
   readonly reverse: boolean;

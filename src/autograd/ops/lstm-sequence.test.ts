@@ -4,9 +4,11 @@
  * lstm-cell.test.ts; float32 against float64 (the fast float32 σ and tanh); the wasm backend
  * against cpu; long sequences; and the errors for bad input.
  */
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { backendKernels, kernels, useKernels } from '../backends/index.js';
 import { cpuKernels } from '../backends/cpu/index.js';
+import { getMinFlopsPerShare, setMinFlopsPerShare, setNumThreads, sharesRunOf } from '../backends/parallel/pool.js';
 import type { Kernels } from '../backends/types.js';
 import { randn } from '../creation.js';
 import { gradcheck } from '../gradcheck.js';
@@ -17,6 +19,8 @@ import { lstmCell } from './lstm-cell.js';
 import { lstmSequence } from './lstm-sequence.js';
 import { slice, stack } from './indexing.js';
 import { reshape } from './shape.js';
+
+const lstmShares = (): number => sharesRunOf('lstmForward') + sharesRunOf('lstmBackward');
 
 /** x [T, N, I], state0 [N, 2H], W_ih, W_hh, b_ih, b_hh, all float64, drawn with `scale`. */
 function inputs(T: number, N: number, I: number, H: number, seed: number, scale = 1): Tensor[] {
@@ -187,6 +191,35 @@ describe('lstmSequence on the wasm backend', () => {
       expectClose(onWasm, onCpu, 1e-4, 1e-5, 'wasm vs cpu');
     } finally {
       useKernels(cpuKernels);
+    }
+  });
+
+  test.each([[2, false], [3, true]] as const)('split over %i threads by batch rows (reverse = %s): equal to the cpu backend, bit-identical run to run, and only the gradients asked for', (threads, reverse) => {
+    const ins = inputs(7, 26, 5, 16, 61, 0.5).map((t) => t.detach().to('float32').requiresGrad_());
+    useKernels(cpuKernels);
+    const onCpu = valuesAndGrads(seq(reverse), ins);
+    const threshold = getMinFlopsPerShare();
+    setMinFlopsPerShare(0);
+    setNumThreads(threads);
+    useKernels(wasm);
+    try {
+      const before = lstmShares();
+      const onWasm = valuesAndGrads(seq(reverse), ins);
+      expect(lstmShares() - before).toBe(2 * threads); // forward and backward, each cut in `threads` shares
+      expectClose(onWasm, onCpu, 1e-4, 1e-5, `wasm on ${threads} threads vs cpu`);
+      expect(valuesAndGrads(seq(reverse), ins)).toEqual(onWasm);
+      // only W_hh needs a gradient: the others stay null
+      const [x, s0, wIh, wHh, bIh, bHh] = ins.map((t, i) => (i === 3 ? t.detach().requiresGrad_() : t.detach()));
+      seq(reverse)(x!, s0!, wIh!, wHh!, bIh!, bHh!).sum().backward();
+      expect([x, s0, wIh, bIh, bHh].map((t) => t!.grad)).toEqual([null, null, null, null, null]);
+      useKernels(cpuKernels);
+      const [, , , wHhCpu] = ins.map((t, i) => (i === 3 ? t.detach().requiresGrad_() : t.detach()));
+      seq(reverse)(x!, s0!, wIh!, wHhCpu!, bIh!, bHh!).sum().backward();
+      expectClose([Float64Array.from(wHh!.grad!.dataSync())], [Float64Array.from(wHhCpu!.grad!.dataSync())], 1e-4, 1e-5, 'dW_hh alone');
+    } finally {
+      useKernels(cpuKernels);
+      setMinFlopsPerShare(threshold);
+      setNumThreads(availableParallelism());
     }
   });
 });

@@ -294,6 +294,12 @@ export const ownShare = <K extends ShareKind>(share: OwnShare<K>): OwnShare => s
 export const workerShare = <K extends ShareKind>(share: WorkerShare<K>): WorkerShare => share as unknown as WorkerShare;
 
 let pendingFailure: string | null = null;
+const sharesRun = new Map<ShareKind, number>();
+
+/** How many shares of `kind` have run, on every thread together, since the process started. */
+export function sharesRunOf(kind: ShareKind): number {
+  return sharesRun.get(kind) ?? 0;
+}
 
 /** Test hook: the next worker share throws `message` inside its worker. */
 export function failNextWorkerShare(message: string): void {
@@ -306,6 +312,7 @@ export function failNextWorkerShare(message: string): void {
  * every share has finished (the arena is never reused while a worker still reads it).
  */
 export function runParallel(tf: Tf, own: OwnShare, others: readonly WorkerShare[]): void {
+  sharesRun.set(own.kind, (sharesRun.get(own.kind) ?? 0) + 1 + others.length);
   if (others.length === 0) {
     runShare(tf, own.kind, own.params, own.views);
     return;

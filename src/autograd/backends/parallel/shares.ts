@@ -17,6 +17,7 @@
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import { flippedTransposed, phaseSteps, scatterPhase, type ConvGeometry, type Pads } from './conv-geometry.js';
+import { lstmBackwardShare, lstmForwardShare, type LstmBackwardParams, type LstmShareParams, type Products } from './lstm-share.js';
 import { channelsFirst, dyChannelsByPixel, dyPixelsByChannel, im2colT, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, oihwToHwio, type PixelBlock } from './layout.js';
 
 export type Tf = typeof TF;
@@ -420,6 +421,42 @@ function pointwiseFilterGradient(tf: Tf, p: ConvFilterParams, v: { readonly x: F
   });
 }
 
+// ── LSTM over a sequence ──────────────────────────────────────────────────────────────────
+
+/**
+ * lstm-share.ts's products through this thread's tfjs: each operand becomes one tfjs tensor for
+ * the share's lifetime (so XNNPACK packs W_hh once for all T steps), each product is copied
+ * out of the heap into `out`.
+ */
+function tfProducts(tf: Tf): Products {
+  const operands: TF.Tensor2D[] = [];
+  return {
+    operand(b, k, n) {
+      operands.push(heapTensor(tf, [k, n], (heap) => heap.set(b.subarray(0, k * n))) as TF.Tensor2D);
+      return operands.length - 1;
+    },
+    multiply(a, m, handle, out) {
+      const b = operands[handle]!;
+      tf.tidy(() => {
+        const y = tf.matMul(heapTensor(tf, [m, b.shape[0]], (heap) => heap.set(a.subarray(0, m * b.shape[0]))) as TF.Tensor2D, b);
+        out.set(heapView(tf, y));
+      });
+    },
+    done() {
+      for (const t of operands) t.dispose();
+      operands.length = 0;
+    },
+  };
+}
+
+export function lstmForwardTfShare(tf: Tf, p: LstmShareParams, v: Parameters<typeof lstmForwardShare>[2]): void {
+  lstmForwardShare(tfProducts(tf), p, v);
+}
+
+export function lstmBackwardTfShare(tf: Tf, p: LstmBackwardParams, v: Parameters<typeof lstmBackwardShare>[2]): void {
+  lstmBackwardShare(tfProducts(tf), p, v);
+}
+
 // ── max pooling ─────────────────────────────────────────────────────────────────────────
 
 /**
@@ -456,6 +493,8 @@ export const SHARES = {
   convInput: convInputShare,
   convFilter: convFilterShare,
   maxPool: maxPoolShare,
+  lstmForward: lstmForwardTfShare,
+  lstmBackward: lstmBackwardTfShare,
 } as const;
 
 export type ShareKind = keyof typeof SHARES;

@@ -1,0 +1,62 @@
+/**
+ * lstm — the cpu backend's LSTM over a whole sequence: the loops of parallel/lstm-share.ts run as
+ * one share (every batch row), with this backend's matmul for the products, so float64 results
+ * are exactly those of the per-step ops they replace.
+ */
+import { allocate, type DataArray } from '../../dtype.js';
+import { Tensor } from '../../tensor.js';
+import { lstmBackwardShare, lstmForwardShare, type Products } from '../parallel/lstm-share.js';
+import type { LstmForward, LstmGradients, LstmNeed, LstmSaved } from '../types.js';
+import { matmul } from './matmul.js';
+import { permute } from './movement.js';
+
+/** Products through the cpu matmul kernel. */
+function cpuProducts(): Products {
+  const operands: [DataArray, number, number][] = [];
+  return {
+    operand(b, k, n) {
+      operands.push([b, k, n]);
+      return operands.length - 1;
+    },
+    multiply(a, m, handle, out) {
+      const [b, k, n] = operands[handle]!;
+      out.set(matmul(new Tensor(a, [m, k]), new Tensor(b, [k, n])).storage);
+    },
+    done() {
+      operands.length = 0;
+    },
+  };
+}
+
+export function lstmForward(x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, bias: Tensor, reverse: boolean): LstmForward {
+  const [T, N, I] = x.shape as [number, number, number];
+  const H = wHh.shape[1]!;
+  const dtype = x.dtype;
+  const [gates, tanhC, hPrev, s] = [4 * H, H, H, 2 * H].map((width) => allocate(dtype, T * N * width)) as [DataArray, DataArray, DataArray, DataArray];
+  lstmForwardShare(cpuProducts(), { T, N, I, H, reverse }, {
+    x: x.storage, state0: state0.storage, wIhT: permute(wIh, [1, 0]).storage, wHhT: permute(wHh, [1, 0]).storage, b: bias.storage,
+    gates, tanhC, hPrev, s,
+  });
+  const out = new Tensor(s, [T, N, 2 * H]);
+  return { out, saved: { bounds: [0, N], gates: new Tensor(gates, [gates.length]), tanhC: new Tensor(tanhC, [tanhC.length]), hPrev: new Tensor(hPrev, [hPrev.length]), s: out } };
+}
+
+export function lstmBackward(saved: LstmSaved, x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, dS: Tensor, reverse: boolean, need: LstmNeed): LstmGradients {
+  const [T, N, I] = x.shape as [number, number, number];
+  const H = wHh.shape[1]!;
+  const G = 4 * H;
+  const dtype = x.dtype;
+  const [dX, dState0, dWIh, dWHh, dB] = [T * N * I, N * 2 * H, G * I, G * H, G].map((size, i) => allocate(dtype, need[i] ? size : 0)) as DataArray[];
+  lstmBackwardShare(cpuProducts(), { T, N, I, H, reverse, need }, {
+    x: x.storage, state0: state0.storage, wIh: wIh.storage, wHh: wHh.storage,
+    gates: saved.gates.storage, tanhC: saved.tanhC.storage, hPrev: saved.hPrev.storage, s: saved.s.storage, dS: dS.storage,
+    dX: dX!, dState0: dState0!, dWIh: dWIh!, dWHh: dWHh!, dB: dB!,
+  });
+  return {
+    dX: need[0] ? new Tensor(dX!, [T, N, I]) : null,
+    dState0: need[1] ? new Tensor(dState0!, [N, 2 * H]) : null,
+    dWIh: need[2] ? new Tensor(dWIh!, [G, I]) : null,
+    dWHh: need[3] ? new Tensor(dWHh!, [G, H]) : null,
+    dBias: need[4] ? new Tensor(dB!, [G]) : null,
+  };
+}
