@@ -23,10 +23,10 @@
 import type { FloatDType } from '../autograd/dtype.js';
 import { noGrad } from '../autograd/function.js';
 import { fusedConv2d, type Pair } from '../autograd/ops/conv.js';
-import { add } from '../autograd/ops/elementwise.js';
+import { add, addRelu } from '../autograd/ops/elementwise.js';
 import { adaptiveAvgPool2d, maxPool2d } from '../autograd/ops/pool.js';
 import { flatten, reshape } from '../autograd/ops/shape.js';
-import { relu, rsqrt } from '../autograd/ops/unary.js';
+import { rsqrt } from '../autograd/ops/unary.js';
 import { defaultRandom, type Random } from '../autograd/random.js';
 import { fmt } from '../autograd/shape.js';
 import type { Tensor } from '../autograd/tensor.js';
@@ -96,7 +96,7 @@ export class BasicBlock extends Module {
     const h = this.relu.forward(this.bn1.forward(this.conv1.forward(x))); //  [N, out, H/s, W/s]
     const y = this.bn2.forward(this.conv2.forward(h)); //                      [N, out, H/s, W/s]
     const identity = this.downsample ? this.downsample.forward(x) : x; // [N, out, H/s, W/s]
-    return this.relu.forward(add(y, identity)); //                            the residual sum
+    return addRelu(y, identity); //                                            relu(the residual sum), one pass
   }
 
   protected override extraRepr(): string {
@@ -241,7 +241,7 @@ export class FusedBasicBlock extends Module {
 
   forward(x: Tensor): Tensor {
     const identity = this.downsample ? this.downsample.forward(x) : x;
-    return relu(add(this.conv2.forward(this.conv1.forward(x)), identity)); // conv1 applies its own ReLU
+    return addRelu(this.conv2.forward(this.conv1.forward(x)), identity); // conv1 applies its own ReLU
   }
 }
 

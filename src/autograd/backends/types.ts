@@ -27,7 +27,8 @@ export type ParamUnaryOp =
 
 /** Broadcasting binary functions. Comparisons return int32 0/1 masks. */
 /** reluBackward(dY, x) = dY where x > 0, else 0 (PyTorch's threshold_backward at 0): one pass for ReLU's backward. */
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'reluBackward';
+/** addRelu(a, b) = relu(a + b), a residual sum and its ReLU in one pass (ResNet's blocks). */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'reluBackward' | 'addRelu';
 export type CompareOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';

@@ -5,7 +5,7 @@ import { gradcheck } from '../gradcheck.js';
 import { seededRandom, type Random } from '../random.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { Tensor, type NestedArray } from '../tensor.js';
-import { add, div, eq, ge, gt, le, lt, maximum, minimum, mul, ne, neg, pow, sub, where } from './elementwise.js';
+import { add, addRelu, div, eq, ge, gt, le, lt, maximum, minimum, mul, ne, neg, pow, sub, where } from './elementwise.js';
 import { broadcastTo } from './shape.js';
 import { sum } from './reduce.js';
 import { expectClose } from '../test-utils.js';
@@ -48,6 +48,7 @@ const BINARY: readonly BinaryCase[] = [
   { name: 'pow (tensor exponent, positive base)', fn: pow, a: positive, b: normal },
   // Standard normal draws are distinct with probability 1, so there are no ties (see the tie tests).
   { name: 'maximum', fn: maximum, a: normal, b: normal },
+  { name: 'addRelu', fn: addRelu, a: normal, b: normal },
   { name: 'minimum', fn: minimum, a: normal, b: normal },
 ];
 
@@ -82,6 +83,13 @@ describe('binary ops: forward values', () => {
     expect(pow(f64([-2]), 3).item()).toBe(-8);
     expect(Number.isNaN(pow(f64([-2]), 0.5).item())).toBe(true); // a real power of a negative base
     expect(x.pow(1).toArray()).toEqual(x.toArray());
+  });
+
+  test('addRelu(a, b) equals relu(a + b), broadcasting included', () => {
+    const a = tensor([[1, -3, 0.5], [-1, 2, -0.25]]);
+    const b = tensor([1, 1, -1]);
+    expect(addRelu(a, b).toArray()).toEqual([[2, 0, 0], [0, 3, 0]]);
+    expect(addRelu(b, a).toArray()).toEqual((add(a, b).toArray() as number[][]).map((row) => row.map((v) => Math.max(v, 0))));
   });
 
   test('maximum and minimum, with NaN propagating', () => {

@@ -22,7 +22,7 @@ import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { lift, checkTensor, type TensorLike } from './helpers.js';
 import { sumToShape } from './reduce.js';
-import { log } from './unary.js';
+import { log, reluBackward } from './unary.js';
 
 type Pair = readonly [Tensor, Tensor];
 
@@ -95,6 +95,15 @@ export const div = (a: TensorLike, b: TensorLike): Tensor => binary(Div, a, b, '
 export const pow = (a: TensorLike, b: TensorLike): Tensor => binary(Pow, a, b, 'pow');
 export const maximum = (a: TensorLike, b: TensorLike): Tensor => binary(Maximum, a, b, 'maximum');
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => binary(Minimum, a, b, 'minimum');
+
+// y = relu(a + b): both inputs get dY where y > 0 (ReLU's own backward, with y standing for a + b)
+const AddRelu = binaryDef('AddRelu', 'addRelu', (dY, _a, _b, y) => [() => reluBackward(dY, y), () => reluBackward(dY, y)]);
+
+/**
+ * relu(a + b) in one pass and one allocation instead of two: ResNet's residual sum and its ReLU.
+ * @example addRelu(tensor([1, -3]), tensor([1, 1])).toArray()  // [2, 0]
+ */
+export const addRelu = (a: TensorLike, b: TensorLike): Tensor => binary(AddRelu, a, b, 'addRelu');
 
 const Neg: OpDef<readonly [Tensor]> = {
   name: 'Neg',

@@ -53,6 +53,7 @@ const BINARY_REF: Record<BinaryOp | CompareOp, (x: number, y: number) => number>
   maximum: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y)),
   minimum: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y)),
   reluBackward: (x, y) => (y > 0 ? x : 0),
+  addRelu: (x, y) => Math.max(x + y, 0),
   eq: (x, y) => Number(x === y),
   ne: (x, y) => Number(x !== y),
   lt: (x, y) => Number(x < y),

@@ -92,6 +92,7 @@ const BINARY: Record<BinaryOp | CompareOp, string> = {
   maximum: 'x > y || x !== x ? x : y', // NaN propagates, as in PyTorch
   minimum: 'x < y || x !== x ? x : y',
   reluBackward: 'y > 0 ? x : 0',
+  addRelu: 'x + y > 0 ? x + y : 0',
   eq: 'x === y ? 1 : 0',
   ne: 'x !== y ? 1 : 0',
   lt: 'x < y ? 1 : 0',
