@@ -147,6 +147,19 @@ describe('binary, compare and where agree with a naive broadcasting loop', () =>
     expect(binary('add', i32([2 ** 31 - 1]), i32([1]), 'int32').storage[0]).toBe(-(2 ** 31));
   });
 
+  test('relu, its backward and addRelu at ±0, ±∞ and NaN (branch-free, but exactly the select they stand for)', () => {
+    const specials = [-Infinity, -1, -0, 0, 2, Infinity, NaN];
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = new Tensor(dtype === 'float32' ? Float32Array.from(specials) : Float64Array.from(specials), [7]);
+      expect(Array.from(unary('relu', x).storage)).toEqual([0, 0, 0, 0, 2, Infinity, NaN]);
+      const g = new Tensor(dtype === 'float32' ? Float32Array.from([Infinity, NaN, -Infinity, -0, 3, NaN, 5]) : Float64Array.from([Infinity, NaN, -Infinity, -0, 3, NaN, 5]), [7]);
+      // g where x > 0, else 0 — an infinite or NaN g at a masked place included
+      expect(Array.from(binary('reluBackward', g, x, dtype).storage)).toEqual([0, 0, 0, 0, 3, NaN, 0]);
+      const y = new Tensor(dtype === 'float32' ? Float32Array.from([Infinity, 1, 0, 0, -2.5, -Infinity, 1]) : Float64Array.from([Infinity, 1, 0, 0, -2.5, -Infinity, 1]), [7]);
+      expect(Array.from(binary('addRelu', x, y, dtype).storage)).toEqual([NaN, 0, 0, 0, 0, NaN, NaN]);
+    }
+  });
+
   test('maximum and minimum propagate NaN from either side', () => {
     const a = t64([NaN, 1, NaN, 2]);
     const b = t64([1, NaN, NaN, 3]);

@@ -6,8 +6,8 @@
  * `f(x[i], y[i])` cannot inline `f` once it has seen several ops, and was measured 7x slower
  * (11 ms against 1.6 ms for 2²⁰ float32 adds, Node 20). So we compile one small loop per op
  * from its expression with `new Function` — the generated source is exactly the loop you would
- * write by hand, shown in `rowSource` below. Math helpers the expressions need (erf) are passed
- * in as arguments, so the generated code sees no globals but `Math`.
+ * write by hand, shown in `rowSource` below. Math helpers the expressions need (erf, relu, mask)
+ * are passed in as arguments, so the generated code sees no globals but `Math`.
  */
 import { allocate, type DataArray, type DType } from '../../dtype.js';
 import { broadcastShapes, broadcastStrides, stridesOf, type Shape } from '../../shape.js';
@@ -17,6 +17,25 @@ import { coalesce, forEachRow } from './iterate.js';
 import { expFloat32 } from './exp-float32.js';
 
 export { expFloat32 };
+
+/**
+ * ReLU without a data-dependent branch. `x > 0 ? x : 0` mispredicts on about half of the values
+ * of a real activation, whose signs look random: 14 ms for 2²¹ float32 values, against 3 ms for
+ * x · (x > 0) (V8 turns the comparison into a 0/1 without a jump). Adding 0 turns the −0 of a
+ * negative x into +0. The guard catches what the product gets wrong — −∞ · 0 is NaN — and is
+ * true for every finite x, so it is predicted right. NaN stays NaN, as in PyTorch.
+ */
+export function relu(x: number): number {
+  return x > -Infinity ? x * +(x > 0) + 0 : x === x ? 0 : x;
+}
+
+/**
+ * ReLU's backward, g where x > 0 else 0 (PyTorch's threshold_backward), branch-free like relu: the
+ * guard, true for every finite g, keeps an infinite or NaN g at a masked place 0, as PyTorch does.
+ */
+export function mask(g: number, x: number): number {
+  return g - g === 0 ? g * +(x > 0) + 0 : x > 0 ? g : 0;
+}
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126; // 2/√π
 const SQRT_PI = 1.7724538509055159; // √π
@@ -65,7 +84,7 @@ const UNARY: Record<UnaryOp, string> = {
   cos: 'Math.cos(x)',
   tanh: 'Math.tanh(x)',
   sigmoid: '1 / (1 + Math.exp(-x))',
-  relu: 'x > 0 ? x : 0',
+  relu: 'relu(x)',
   erf: 'erf(x)',
   softplus: 'x > 20 ? x : Math.log1p(Math.exp(x))', // PyTorch's threshold: exp(20) would lose nothing
   square: 'x * x',
@@ -91,8 +110,8 @@ const BINARY: Record<BinaryOp | CompareOp, string> = {
   pow: 'Math.pow(x, y)',
   maximum: 'x > y || x !== x ? x : y', // NaN propagates, as in PyTorch
   minimum: 'x < y || x !== x ? x : y',
-  reluBackward: 'y > 0 ? x : 0',
-  addRelu: 'x + y > 0 ? x + y : 0',
+  reluBackward: 'mask(x, y)',
+  addRelu: 'relu(x + y)',
   eq: 'x === y ? 1 : 0',
   ne: 'x !== y ? 1 : 0',
   lt: 'x < y ? 1 : 0',
@@ -120,12 +139,12 @@ function rowSource(expr: string): string {
 }
 
 const compileBinary = (expr: string): BinaryRow =>
-  new Function('erf', `return function (out, o, a, ai, sa, b, bi, sb, n) { ${rowSource(expr)} };`)(erf) as BinaryRow;
+  new Function('erf', 'relu', 'mask', `return function (out, o, a, ai, sa, b, bi, sb, n) { ${rowSource(expr)} };`)(erf, relu, mask) as BinaryRow;
 
 const compileUnary = (expr: string): UnaryLoop =>
-  new Function('erf', `return function (out, x0, p0, p1) {
+  new Function('erf', 'relu', 'mask', `return function (out, x0, p0, p1) {
     for (let i = 0; i < out.length; i++) { const x = x0[i]; out[i] = ${expr}; }
-  };`)(erf) as UnaryLoop;
+  };`)(erf, relu, mask) as UnaryLoop;
 
 const mapValues = <K extends string, V, W>(table: Record<K, V>, f: (v: V) => W): Record<K, W> =>
   Object.fromEntries(Object.entries(table).map(([k, v]) => [k, f(v as V)])) as Record<K, W>;
