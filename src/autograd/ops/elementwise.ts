@@ -96,8 +96,13 @@ export const pow = (a: TensorLike, b: TensorLike): Tensor => binary(Pow, a, b, '
 export const maximum = (a: TensorLike, b: TensorLike): Tensor => binary(Maximum, a, b, 'maximum');
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => binary(Minimum, a, b, 'minimum');
 
-// y = relu(a + b): both inputs get dY where y > 0 (ReLU's own backward, with y standing for a + b)
-const AddRelu = binaryDef('AddRelu', 'addRelu', (dY, _a, _b, y) => [() => reluBackward(dY, y), () => reluBackward(dY, y)]);
+// y = relu(a + b): both inputs get dY where y > 0 (ReLU's own backward, with y standing for a + b),
+// computed once for the two of them
+const AddRelu = binaryDef('AddRelu', 'addRelu', (dY, _a, _b, y) => {
+  let masked: Tensor | null = null;
+  const dSum = (): Tensor => (masked ??= reluBackward(dY, y));
+  return [dSum, dSum];
+});
 
 /**
  * relu(a + b) in one pass and one allocation instead of two: ResNet's residual sum and its ReLU.
