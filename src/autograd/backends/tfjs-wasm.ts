@@ -37,7 +37,7 @@
 import { Tensor } from '../tensor.js';
 import { fmt, sizeOf, type Shape } from '../shape.js';
 import { cpuKernels } from './cpu/index.js';
-import type { Conv2dAttrs, ConvEpilogue, Kernels, LstmForward, LstmGradients, LstmNeed, LstmSaved, Pool2dAttrs } from './types.js';
+import type { Conv2dAttrs, ConvEpilogue, GruForward, GruGradients, GruNeed, GruSaved, Kernels, LstmForward, LstmGradients, LstmNeed, LstmSaved, Pool2dAttrs } from './types.js';
 import { applyEpilogue } from './cpu/conv.js';
 import { convFlops, outSize, type ConvGeometry } from './parallel/conv-geometry.js';
 import { channelsFirst, splitRange } from './parallel/layout.js';
@@ -327,38 +327,62 @@ export async function createWasmKernels(): Promise<Kernels> {
   }
 
   /**
-   * An LSTM over a sequence, split by blocks of batch rows: each share runs all T steps for its
-   * rows (parallel/lstm-share.ts), with no exchange between threads until the end. The saved
-   * activations stay in that block layout (`LstmSaved`) for the backward, which splits the same
-   * way and adds the shares' weight-gradient partial sums in share order.
+   * A recurrent layer over a sequence (LSTM or GRU, forward or backward), split by blocks of batch
+   * rows `parts`: each share runs all T steps for its rows (parallel/lstm-share.ts,
+   * gru-share.ts), with no exchange between threads until the end. Share i reads
+   * `inputs(i, n0, n1)` and writes
+   *   blocks: [array, width] — its rows for all T steps, [T, n1 − n0, width], at T·n0·width (the
+   *           blocks of all shares end to end: the layout the saved activations keep);
+   *   rows:   [array, width] — one value per row, at n0·width (the initial state's gradient);
+   *   sums:   arrays every share adds its partial into, in share order (the weight gradients), so
+   *           the result is bit-identical from run to run for a given thread count.
    */
+  function runRowShares(
+    kind: 'lstmForward' | 'lstmBackward' | 'gruForward' | 'gruBackward', T: number, parts: readonly (readonly [number, number])[], params: (n0: number, n1: number) => object,
+    inputs: (i: number, n0: number, n1: number) => Record<string, Float32Array>,
+    blocks: Record<string, readonly [Float32Array, number]>, rows: Record<string, readonly [Float32Array, number]> = {}, sums: Record<string, Float32Array> = {},
+  ): void {
+    run(parts.map(([n0, n1], i) => {
+      const mine: Record<string, Float32Array> = {};
+      for (const [name, [a, width]] of Object.entries(blocks)) mine[name] = a.subarray(T * n0 * width, T * n1 * width);
+      for (const [name, [a, width]] of Object.entries(rows)) mine[name] = a.subarray(n0 * width, n1 * width);
+      if (i === 0) return ownShare({ kind, params: params(n0, n1), views: { ...inputs(i, n0, n1), ...mine, ...sums } } as never);
+      const outputs = Object.fromEntries([...Object.entries(mine), ...Object.entries(sums)].map(([name, a]) => [name, { output: a.length }]));
+      return workerShare({
+        kind, params: params(n0, n1), views: { ...inputs(i, n0, n1), ...outputs },
+        collect: (v: Record<string, Float32Array>) => {
+          for (const [name, a] of Object.entries(mine)) a.set(v[name]!);
+          for (const [name, sum] of Object.entries(sums)) {
+            const part = v[name]!;
+            for (let j = 0; j < sum.length; j++) sum[j]! += part[j]!;
+          }
+        },
+      } as never);
+    }));
+  }
+
+  /** How a recurrent layer's batch rows are cut: blocks of at least MIN_ROWS_PER_SHARE rows, one per thread as the work allows. */
+  const rowParts = (N: number, flops: number): [number, number][] => splitRange(N, sharesFor(flops, Math.floor(N / MIN_ROWS_PER_SHARE)));
+  const partsOf = (bounds: readonly number[]): [number, number][] => bounds.slice(1).map((n1, i) => [bounds[i]!, n1]);
+  const boundsOf = (parts: readonly (readonly [number, number])[]): number[] => [0, ...parts.map(([, n1]) => n1)];
+  const flat = (a: Float32Array): Tensor => new Tensor(a, [a.length]);
+  const f32 = (t: Tensor): Float32Array => t.storage as Float32Array;
+  const transposed = (w: Tensor): Float32Array => f32(cpu.permute(w, [1, 0]));
+
   function lstmForward(x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, bias: Tensor, reverse: boolean): LstmForward {
     if (!isF32(x, state0, wIh, wHh, bias)) return cpu.lstmForward(x, state0, wIh, wHh, bias, reverse);
     const [T, N, I] = x.shape as [number, number, number];
     const H = wHh.shape[1]!;
     const G = 4 * H;
-    const parts = splitRange(N, sharesFor(2 * T * N * G * (I + H), Math.floor(N / MIN_ROWS_PER_SHARE)));
-    const [gates, tanhC, hPrev, s] = [G, H, H, 2 * H].map((width) => new Float32Array(T * N * width));
-    const wIhT = cpu.permute(wIh, [1, 0]).storage as Float32Array;
-    const wHhT = cpu.permute(wHh, [1, 0]).storage as Float32Array;
-    const xParts = rowBlocks(x.storage as Float32Array, T, N, I, parts, scratchOf(x.size));
-    run(parts.map(([n0, n1], i) => {
-      const params = { T, N: n1 - n0, I, H, reverse };
-      const inputs = { x: xParts[i]!, state0: (state0.storage as Float32Array).subarray(n0 * 2 * H, n1 * 2 * H), wIhT, wHhT, b: bias.storage as Float32Array };
-      const block = (a: Float32Array, width: number): Float32Array => a.subarray(T * n0 * width, T * n1 * width);
-      if (i === 0) return ownShare({ kind: 'lstmForward', params, views: { ...inputs, gates: block(gates!, G), tanhC: block(tanhC!, H), hPrev: block(hPrev!, H), s: block(s!, 2 * H) } });
-      const sizes = { gates: G, tanhC: H, hPrev: H, s: 2 * H };
-      return workerShare({
-        kind: 'lstmForward', params,
-        views: { ...inputs, gates: { output: T * (n1 - n0) * G }, tanhC: { output: T * (n1 - n0) * H }, hPrev: { output: T * (n1 - n0) * H }, s: { output: T * (n1 - n0) * 2 * H } },
-        collect: (v) => {
-          for (const [name, width] of Object.entries(sizes) as [keyof typeof sizes, number][]) ({ gates, tanhC, hPrev, s })[name]!.set(v[name] as Float32Array, T * n0 * width);
-        },
-      });
-    }));
-    const out = parts.length === 1 ? s! : joinRowBlocks(s!, T, N, 2 * H, parts);
-    const flat = (a: Float32Array): Tensor => new Tensor(a, [a.length]);
-    return { out: new Tensor(out, [T, N, 2 * H]), saved: { bounds: [0, ...parts.map(([, n1]) => n1)], gates: flat(gates!), tanhC: flat(tanhC!), hPrev: flat(hPrev!), s: flat(s!) } };
+    const parts = rowParts(N, 2 * T * N * G * (I + H));
+    const [gates, tanhC, hPrev, s] = [G, H, H, 2 * H].map((width) => new Float32Array(T * N * width)) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const [wIhT, wHhT] = [transposed(wIh), transposed(wHh)];
+    const xParts = rowBlocks(f32(x), T, N, I, parts, scratchOf(x.size));
+    runRowShares('lstmForward', T, parts, (n0, n1) => ({ T, N: n1 - n0, I, H, reverse }),
+      (i, n0, n1) => ({ x: xParts[i]!, state0: f32(state0).subarray(n0 * 2 * H, n1 * 2 * H), wIhT, wHhT, b: f32(bias) }),
+      { gates: [gates, G], tanhC: [tanhC, H], hPrev: [hPrev, H], s: [s, 2 * H] });
+    const out = parts.length === 1 ? s : joinRowBlocks(s, T, N, 2 * H, parts);
+    return { out: new Tensor(out, [T, N, 2 * H]), saved: { bounds: boundsOf(parts), gates: flat(gates), tanhC: flat(tanhC), hPrev: flat(hPrev), s: flat(s) } };
   }
 
   function lstmBackward(saved: LstmSaved, x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, dS: Tensor, reverse: boolean, need: LstmNeed): LstmGradients {
@@ -366,45 +390,64 @@ export async function createWasmKernels(): Promise<Kernels> {
     const [T, N, I] = x.shape as [number, number, number];
     const H = wHh.shape[1]!;
     const G = 4 * H;
-    const parts = saved.bounds.slice(1).map((n1, i) => [saved.bounds[i]!, n1] as [number, number]);
+    const parts = partsOf(saved.bounds);
     const [dX, dState0, dWIh, dWHh, dB] = [T * N * I, N * 2 * H, G * I, G * H, G].map((size, i) => new Float32Array(need[i] ? size : 0)) as Float32Array[];
     const both = scratchOf(x.size + dS.size);
-    const xParts = rowBlocks(x.storage as Float32Array, T, N, I, parts, both.subarray(0, x.size));
-    const dSParts = rowBlocks(dS.storage as Float32Array, T, N, 2 * H, parts, both.subarray(x.size));
-    const dXBlocks = parts.length === 1 ? dX! : new Float32Array(need[0] ? dX!.length : 0);
-    const sums = [dWIh!, dWHh!, dB!];
-    run(parts.map(([n0, n1], i) => {
-      const Nt = n1 - n0;
-      const params = { T, N: Nt, I, H, reverse, need };
-      const block = (a: Tensor, width: number): Float32Array => (a.storage as Float32Array).subarray(T * n0 * width, T * n1 * width);
-      const inputs = {
-        x: xParts[i]!, state0: (state0.storage as Float32Array).subarray(n0 * 2 * H, n1 * 2 * H), wIh: wIh.storage as Float32Array, wHh: wHh.storage as Float32Array,
-        gates: block(saved.gates, G), tanhC: block(saved.tanhC, H), hPrev: block(saved.hPrev, H), s: block(saved.s, 2 * H), dS: dSParts[i]!,
-      };
-      const dXPart = need[0] ? dXBlocks.subarray(T * n0 * I, T * n1 * I) : dXBlocks;
-      const dStatePart = need[1] ? dState0!.subarray(n0 * 2 * H, n1 * 2 * H) : dState0!;
-      if (i === 0) return ownShare({ kind: 'lstmBackward', params, views: { ...inputs, dX: dXPart, dState0: dStatePart, dWIh: dWIh!, dWHh: dWHh!, dB: dB! } });
-      return workerShare({
-        kind: 'lstmBackward', params,
-        views: { ...inputs, dX: { output: dXPart.length }, dState0: { output: dStatePart.length }, dWIh: { output: dWIh!.length }, dWHh: { output: dWHh!.length }, dB: { output: dB!.length } },
-        collect: (v) => { // called in share order: the partial sums add up the same way every run
-          dXPart.set(v.dX as Float32Array);
-          dStatePart.set(v.dState0 as Float32Array);
-          [v.dWIh, v.dWHh, v.dB].forEach((part, k) => { const sum = sums[k]!; for (let j = 0; j < sum.length; j++) sum[j]! += part![j]!; });
-        },
-      });
-    }));
+    const xParts = rowBlocks(f32(x), T, N, I, parts, both.subarray(0, x.size));
+    const dSParts = rowBlocks(f32(dS), T, N, 2 * H, parts, both.subarray(x.size));
+    const dXBlocks = parts.length === 1 ? dX! : new Float32Array(dX!.length);
+    const block = (t: Tensor, n0: number, n1: number, width: number): Float32Array => f32(t).subarray(T * n0 * width, T * n1 * width);
+    runRowShares('lstmBackward', T, parts, (n0, n1) => ({ T, N: n1 - n0, I, H, reverse, need }),
+      (i, n0, n1) => ({
+        x: xParts[i]!, state0: f32(state0).subarray(n0 * 2 * H, n1 * 2 * H), wIh: f32(wIh), wHh: f32(wHh), dS: dSParts[i]!,
+        gates: block(saved.gates, n0, n1, G), tanhC: block(saved.tanhC, n0, n1, H), hPrev: block(saved.hPrev, n0, n1, H), s: block(saved.s, n0, n1, 2 * H),
+      }),
+      { dX: [dXBlocks, need[0] ? I : 0] }, { dState0: [dState0!, need[1] ? 2 * H : 0] }, { dWIh: dWIh!, dWHh: dWHh!, dB: dB! });
     if (need[0] && parts.length > 1) joinRowBlocks(dXBlocks, T, N, I, parts, dX);
-    return {
-      dX: need[0] ? new Tensor(dX!, [T, N, I]) : null,
-      dState0: need[1] ? new Tensor(dState0!, [N, 2 * H]) : null,
-      dWIh: need[2] ? new Tensor(dWIh!, [G, I]) : null,
-      dWHh: need[3] ? new Tensor(dWHh!, [G, H]) : null,
-      dBias: need[4] ? new Tensor(dB!, [G]) : null,
-    };
+    const shaped = (k: number, a: Float32Array, shape: number[]): Tensor | null => (need[k] ? new Tensor(a, shape) : null);
+    return { dX: shaped(0, dX!, [T, N, I]), dState0: shaped(1, dState0!, [N, 2 * H]), dWIh: shaped(2, dWIh!, [G, I]), dWHh: shaped(3, dWHh!, [G, H]), dBias: shaped(4, dB!, [G]) };
   }
 
-  return { ...cpu, name: 'wasm', matmul, conv2d, conv2dBackpropInput, conv2dBackpropFilter, maxPool2d, lstmForward, lstmBackward };
+  function gruForward(x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, biases: Tensor, reverse: boolean): GruForward {
+    if (!isF32(x, h0, wIh, wHh, biases)) return cpu.gruForward(x, h0, wIh, wHh, biases, reverse);
+    const [T, N, I] = x.shape as [number, number, number];
+    const H = wHh.shape[1]!;
+    const G = 3 * H;
+    const parts = rowParts(N, 2 * T * N * G * (I + H));
+    const [gates, vN, hPrev, y] = [G, H, H, H].map((width) => new Float32Array(T * N * width)) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const [wIhT, wHhT] = [transposed(wIh), transposed(wHh)];
+    const xParts = rowBlocks(f32(x), T, N, I, parts, scratchOf(x.size));
+    runRowShares('gruForward', T, parts, (n0, n1) => ({ T, N: n1 - n0, I, H, reverse }),
+      (i, n0, n1) => ({ x: xParts[i]!, h0: f32(h0).subarray(n0 * H, n1 * H), wIhT, wHhT, b: f32(biases) }),
+      { gates: [gates, G], vN: [vN, H], hPrev: [hPrev, H], y: [y, H] });
+    const out = parts.length === 1 ? y : joinRowBlocks(y, T, N, H, parts);
+    return { out: new Tensor(out, [T, N, H]), saved: { bounds: boundsOf(parts), gates: flat(gates), vN: flat(vN), hPrev: flat(hPrev) } };
+  }
+
+  function gruBackward(saved: GruSaved, x: Tensor, wIh: Tensor, wHh: Tensor, dY: Tensor, reverse: boolean, need: GruNeed): GruGradients {
+    if (!isF32(x, wIh, wHh, dY, saved.gates)) return cpu.gruBackward(saved, x, wIh, wHh, dY, reverse, need);
+    const [T, N, I] = x.shape as [number, number, number];
+    const H = wHh.shape[1]!;
+    const G = 3 * H;
+    const parts = partsOf(saved.bounds);
+    const [dX, dH0, dWIh, dWHh, dBIh, dBHh] = [T * N * I, N * H, G * I, G * H, G, G].map((size, i) => new Float32Array(need[i] ? size : 0)) as Float32Array[];
+    const both = scratchOf(x.size + dY.size);
+    const xParts = rowBlocks(f32(x), T, N, I, parts, both.subarray(0, x.size));
+    const dYParts = rowBlocks(f32(dY), T, N, H, parts, both.subarray(x.size));
+    const dXBlocks = parts.length === 1 ? dX! : new Float32Array(dX!.length);
+    const block = (t: Tensor, n0: number, n1: number, width: number): Float32Array => f32(t).subarray(T * n0 * width, T * n1 * width);
+    runRowShares('gruBackward', T, parts, (n0, n1) => ({ T, N: n1 - n0, I, H, reverse, need }),
+      (i, n0, n1) => ({
+        x: xParts[i]!, wIh: f32(wIh), wHh: f32(wHh), dY: dYParts[i]!,
+        gates: block(saved.gates, n0, n1, G), vN: block(saved.vN, n0, n1, H), hPrev: block(saved.hPrev, n0, n1, H),
+      }),
+      { dX: [dXBlocks, need[0] ? I : 0] }, { dH0: [dH0!, need[1] ? H : 0] }, { dWIh: dWIh!, dWHh: dWHh!, dBIh: dBIh!, dBHh: dBHh! });
+    if (need[0] && parts.length > 1) joinRowBlocks(dXBlocks, T, N, I, parts, dX);
+    const shaped = (k: number, a: Float32Array, shape: number[]): Tensor | null => (need[k] ? new Tensor(a, shape) : null);
+    return { dX: shaped(0, dX!, [T, N, I]), dH0: shaped(1, dH0!, [N, H]), dWIh: shaped(2, dWIh!, [G, I]), dWHh: shaped(3, dWHh!, [G, H]), dBIh: shaped(4, dBIh!, [G]), dBHh: shaped(5, dBHh!, [G]) };
+  }
+
+  return { ...cpu, name: 'wasm', matmul, conv2d, conv2dBackpropInput, conv2dBackpropFilter, maxPool2d, lstmForward, lstmBackward, gruForward, gruBackward };
 }
 
 /** Rows of a time-major [T, N, width] array per share: share i's rows [n0, n1) as [T, n1 − n0, width] (the array itself for one share). */

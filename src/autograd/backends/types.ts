@@ -157,6 +157,38 @@ export interface Kernels {
   lstmForward(x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, bias: Tensor, reverse: boolean): LstmForward;
   /** The gradients `need` asks for, from dS [T, N, 2H] (null for the others); dBias serves b_ih and b_hh alike. */
   lstmBackward(saved: LstmSaved, x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, dS: Tensor, reverse: boolean, need: LstmNeed): LstmGradients;
+  /**
+   * One GRU layer in one direction over x [T, N, I] from h0 [N, H], with W_ih [3H, I], W_hh [3H, H]
+   * and the packed biases [4H] = [b_ir + b_hr ‖ b_iz + b_hz ‖ b_in ‖ b_hn] (ops/gru-sequence.ts):
+   * h_t for every step, Y [T, N, H] in time order, and what `gruBackward` reads.
+   */
+  gruForward(x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, biases: Tensor, reverse: boolean): GruForward;
+  /** The gradients `need` asks for (of x, h0, W_ih, W_hh, b_ih, b_hh), from dY [T, N, H]; null for the others. */
+  gruBackward(saved: GruSaved, x: Tensor, wIh: Tensor, wHh: Tensor, dY: Tensor, reverse: boolean, need: GruNeed): GruGradients;
+}
+
+/** What a GRU forward keeps, per block of rows as in LstmSaved: gates [T, n, 3H], ṽ [T, n, H], H_prev [T, n, H]. */
+export interface GruSaved {
+  readonly bounds: readonly number[];
+  readonly gates: Tensor;
+  readonly vN: Tensor;
+  readonly hPrev: Tensor;
+}
+
+export interface GruForward {
+  readonly out: Tensor;
+  readonly saved: GruSaved;
+}
+
+export type GruNeed = readonly [x: boolean, h0: boolean, wIh: boolean, wHh: boolean, bIh: boolean, bHh: boolean];
+
+export interface GruGradients {
+  readonly dX: Tensor | null;
+  readonly dH0: Tensor | null;
+  readonly dWIh: Tensor | null;
+  readonly dWHh: Tensor | null;
+  readonly dBIh: Tensor | null;
+  readonly dBHh: Tensor | null;
 }
 
 /**

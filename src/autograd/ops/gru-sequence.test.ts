@@ -4,9 +4,11 @@
  * gru-cell.test.ts; float32 against float64 (the fast float32 σ and tanh); the wasm backend
  * against cpu; long sequences; and the errors for bad input.
  */
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { backendKernels, kernels, useKernels } from '../backends/index.js';
 import { cpuKernels } from '../backends/cpu/index.js';
+import { getMinFlopsPerShare, setMinFlopsPerShare, setNumThreads, sharesRunOf } from '../backends/parallel/pool.js';
 import type { Kernels } from '../backends/types.js';
 import { randn } from '../creation.js';
 import { gradcheck } from '../gradcheck.js';
@@ -160,5 +162,36 @@ describe('gruSequence on the wasm backend', () => {
     useKernels(cpuKernels);
     expect(wasm.name).toBe('wasm');
     expectAllClose(onWasm, onCpu, 1e-4, 1e-5, 'wasm vs cpu');
+  });
+
+  test.each([[2, false], [3, true]] as const)('split over %i threads by batch rows (reverse = %s): equal to the cpu backend, bit-identical run to run, and only the gradients asked for', (threads, reverse) => {
+    const ins = inputs(7, 26, 5, 16, 61, 0.5).map((t) => t.detach().to('float32').requiresGrad_());
+    useKernels(cpuKernels);
+    const onCpu = valuesAndGrads(seq(reverse), ins);
+    const threshold = getMinFlopsPerShare();
+    setMinFlopsPerShare(0);
+    setNumThreads(threads);
+    useKernels(wasm);
+    try {
+      const shares = (): number => sharesRunOf('gruForward') + sharesRunOf('gruBackward');
+      const start = shares();
+      const onWasm = valuesAndGrads(seq(reverse), ins);
+      expect(shares() - start).toBe(2 * threads); // forward and backward, each cut in `threads` shares
+      expectAllClose(onWasm, onCpu, 1e-4, 1e-5, `wasm on ${threads} threads vs cpu`);
+      expect(valuesAndGrads(seq(reverse), ins).map((t) => Array.from(t.dataSync()))).toEqual(onWasm.map((t) => Array.from(t.dataSync())));
+      // only b_hh needs a gradient: the others stay null
+      const only = (k: Kernels): Tensor[] => {
+        useKernels(k);
+        const t = ins.map((v, i) => (i === 5 ? v.detach().requiresGrad_() : v.detach()));
+        seq(reverse)(t[0]!, t[1]!, t[2]!, t[3]!, t[4]!, t[5]!).sum().backward();
+        expect(t.slice(0, 5).map((v) => v.grad)).toEqual([null, null, null, null, null]);
+        return [t[5]!.grad!];
+      };
+      expectAllClose(only(wasm), only(cpuKernels), 1e-4, 1e-5, 'db_hh alone');
+    } finally {
+      useKernels(cpuKernels);
+      setMinFlopsPerShare(threshold);
+      setNumThreads(availableParallelism());
+    }
   });
 });

@@ -15,7 +15,7 @@ import {
   adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward,
 } from './pool.js';
 import { channelAffine, channelMoments, channelSums } from './batch-norm.js';
-import { lstmBackward, lstmForward } from './lstm.js';
+import { gruBackward, gruForward, lstmBackward, lstmForward } from './lstm.js';
 
 export const cpuKernels: Kernels = {
   name: 'cpu',
@@ -26,5 +26,5 @@ export const cpuKernels: Kernels = {
   conv2d, conv2dBackpropInput, conv2dBackpropFilter,
   maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d, adaptiveAvgPool2dBackward,
   channelMoments, channelSums, channelAffine,
-  lstmForward, lstmBackward,
+  lstmForward, lstmBackward, gruForward, gruBackward,
 };

@@ -1,12 +1,13 @@
 /**
- * lstm — the cpu backend's LSTM over a whole sequence: the loops of parallel/lstm-share.ts run as
- * one share (every batch row), with this backend's matmul for the products, so float64 results
- * are exactly those of the per-step ops they replace.
+ * lstm — the cpu backend's LSTM and GRU over a whole sequence: the loops of parallel/lstm-share.ts
+ * and gru-share.ts run as one share (every batch row), with this backend's matmul for the
+ * products, so float64 results are exactly those of the per-step ops they replace.
  */
 import { allocate, type DataArray } from '../../dtype.js';
 import { Tensor } from '../../tensor.js';
+import { gruBackwardShare, gruForwardShare } from '../parallel/gru-share.js';
 import { lstmBackwardShare, lstmForwardShare, type Products } from '../parallel/lstm-share.js';
-import type { LstmForward, LstmGradients, LstmNeed, LstmSaved } from '../types.js';
+import type { GruForward, GruGradients, GruNeed, GruSaved, LstmForward, LstmGradients, LstmNeed, LstmSaved } from '../types.js';
 import { matmul } from './matmul.js';
 import { permute } from './movement.js';
 
@@ -59,4 +60,31 @@ export function lstmBackward(saved: LstmSaved, x: Tensor, state0: Tensor, wIh: T
     dWHh: need[3] ? new Tensor(dWHh!, [G, H]) : null,
     dBias: need[4] ? new Tensor(dB!, [G]) : null,
   };
+}
+
+export function gruForward(x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, biases: Tensor, reverse: boolean): GruForward {
+  const [T, N, I] = x.shape as [number, number, number];
+  const H = wHh.shape[1]!;
+  const dtype = x.dtype;
+  const [gates, vN, hPrev, y] = [3 * H, H, H, H].map((width) => allocate(dtype, T * N * width)) as [DataArray, DataArray, DataArray, DataArray];
+  gruForwardShare(cpuProducts(), { T, N, I, H, reverse }, {
+    x: x.storage, h0: h0.storage, wIhT: permute(wIh, [1, 0]).storage, wHhT: permute(wHh, [1, 0]).storage, b: biases.storage,
+    gates, vN, hPrev, y,
+  });
+  const flat = (a: DataArray): Tensor => new Tensor(a, [a.length]);
+  return { out: new Tensor(y, [T, N, H]), saved: { bounds: [0, N], gates: flat(gates), vN: flat(vN), hPrev: flat(hPrev) } };
+}
+
+export function gruBackward(saved: GruSaved, x: Tensor, wIh: Tensor, wHh: Tensor, dY: Tensor, reverse: boolean, need: GruNeed): GruGradients {
+  const [T, N, I] = x.shape as [number, number, number];
+  const H = wHh.shape[1]!;
+  const G = 3 * H;
+  const dtype = x.dtype;
+  const [dX, dH0, dWIh, dWHh, dBIh, dBHh] = [T * N * I, N * H, G * I, G * H, G, G].map((size, i) => allocate(dtype, need[i] ? size : 0)) as DataArray[];
+  gruBackwardShare(cpuProducts(), { T, N, I, H, reverse, need }, {
+    x: x.storage, wIh: wIh.storage, wHh: wHh.storage, gates: saved.gates.storage, vN: saved.vN.storage, hPrev: saved.hPrev.storage, dY: dY.storage,
+    dX: dX!, dH0: dH0!, dWIh: dWIh!, dWHh: dWHh!, dBIh: dBIh!, dBHh: dBHh!,
+  });
+  const shaped = (i: number, a: DataArray, shape: number[]): Tensor | null => (need[i] ? new Tensor(a, shape) : null);
+  return { dX: shaped(0, dX!, [T, N, I]), dH0: shaped(1, dH0!, [N, H]), dWIh: shaped(2, dWIh!, [G, I]), dWHh: shaped(3, dWHh!, [G, H]), dBIh: shaped(4, dBIh!, [G]), dBHh: shaped(5, dBHh!, [G]) };
 }

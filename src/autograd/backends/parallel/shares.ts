@@ -17,6 +17,7 @@
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import { flippedTransposed, phaseSteps, scatterPhase, type ConvGeometry, type Pads } from './conv-geometry.js';
+import { gruBackwardShare, gruForwardShare, type GruBackwardParams } from './gru-share.js';
 import { lstmBackwardShare, lstmForwardShare, type LstmBackwardParams, type LstmShareParams, type Products } from './lstm-share.js';
 import { channelsFirst, dyChannelsByPixel, dyPixelsByChannel, im2colT, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, oihwToHwio, type PixelBlock } from './layout.js';
 
@@ -457,6 +458,14 @@ export function lstmBackwardTfShare(tf: Tf, p: LstmBackwardParams, v: Parameters
   lstmBackwardShare(tfProducts(tf), p, v);
 }
 
+export function gruForwardTfShare(tf: Tf, p: LstmShareParams, v: Parameters<typeof gruForwardShare>[2]): void {
+  gruForwardShare(tfProducts(tf), p, v);
+}
+
+export function gruBackwardTfShare(tf: Tf, p: GruBackwardParams, v: Parameters<typeof gruBackwardShare>[2]): void {
+  gruBackwardShare(tfProducts(tf), p, v);
+}
+
 // ── max pooling ─────────────────────────────────────────────────────────────────────────
 
 /**
@@ -495,6 +504,8 @@ export const SHARES = {
   maxPool: maxPoolShare,
   lstmForward: lstmForwardTfShare,
   lstmBackward: lstmBackwardTfShare,
+  gruForward: gruForwardTfShare,
+  gruBackward: gruBackwardTfShare,
 } as const;
 
 export type ShareKind = keyof typeof SHARES;
