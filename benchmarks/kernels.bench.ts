@@ -47,6 +47,8 @@ const flags = parseFlags();
 const budget = flags.quick
   ? { time: 50, iterations: 2, warmupTime: 0, warmupIterations: 1 }
   : { time: 1000, iterations: 5, warmupTime: 200, warmupIterations: 1 };
+/** tinybench runs per comparison (see timeAll). */
+const ROUNDS = flags.quick ? 1 : 5;
 
 interface Conv {
   readonly name: string;
@@ -98,15 +100,38 @@ const tf = await loadTfWasm();
 const wasm: Kernels = await backendKernels('wasm');
 const random = seededRandom(0);
 
+/**
+ * Times every task with tinybench, in ROUNDS short runs whose task order rotates (A B C D, then
+ * B C D A, …), and takes the median and minimum over all their samples. This machine changes
+ * speed by up to 2× for seconds at a time; timed one after the other, the ratio of two kernels
+ * (dW/fwd, fwd/raw) could come out of different phases — one run measured every CIFAR dW at
+ * 1.8–2.1× its forward, another run of the same code 1.1–1.4×. Rounds put each task in every phase.
+ */
 async function timeAll(tasks: Record<string, () => unknown>): Promise<Record<string, { median: number; min: number }>> {
-  const bench = new Bench({ ...budget, throws: true });
-  for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn);
-  await bench.run();
+  const names = Object.keys(tasks);
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const bench = new Bench({
+      time: budget.time / ROUNDS, iterations: Math.ceil(budget.iterations / ROUNDS), warmupTime: round === 0 ? budget.warmupTime : 0,
+      warmupIterations: round === 0 ? budget.warmupIterations : 0, retainSamples: true, throws: true,
+    });
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(i + round) % names.length]!;
+      bench.add(name, tasks[name]!);
+    }
+    await bench.run();
+    for (const task of bench.tasks) {
+      const r = task.result;
+      if (r.state !== 'completed') throw new Error(`${task.name}: ${r.state}`);
+      samples[task.name]!.push(...(r.latency.samples ?? []));
+    }
+  }
   const out: Record<string, { median: number; min: number }> = {};
-  for (const task of bench.tasks) {
-    const r = task.result;
-    if (r.state !== 'completed') throw new Error(`${task.name}: ${r.state}`);
-    out[task.name] = { median: r.latency.p50, min: r.latency.min };
+  for (const [name, all] of Object.entries(samples)) {
+    if (all.length === 0) throw new Error(`${name}: no samples`);
+    const sorted = [...all].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    out[name] = { median: sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2, min: sorted[0]! };
   }
   return out;
 }
