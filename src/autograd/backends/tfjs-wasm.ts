@@ -281,7 +281,8 @@ export async function createWasmKernels(): Promise<Kernels> {
     // CIFAR ResNet-18 (batch 32, 2 threads, idle) with the correlation dW used before the im2col
     // products: |x|/|dW| = 0.1 → 62 ms by channels, 88 by images; 0.4 → 41 / 47; 0.9 → 52 / 53;
     // 3.6 → 35 / 32; 7.1 → 66 / 62. With the im2col products the two splits measured within
-    // noise of each other on layer3 and layer4 (51–60 ms against 44–56), so the rule stayed.
+    // 15 % of each other on layer3 and layer4, either way round (by channels 41–60 ms, by
+    // images 44–56, one run), so the rule stayed.
     const plan = planConv(g, O, x.size <= CHANNEL_SPLIT_RATIO * O * Q);
     if (plan.by === 'batch' && plan.parts.length > 1) {
       const sum = scratchOf(Q * O); // [C, KH, KW, O]: share 0's partial, then the running sum
