@@ -1,9 +1,33 @@
 /**
  * test-utils — helpers shared by the op tests (not part of the public API, not built to dist/).
  */
+import { availableParallelism } from 'node:os';
+import { useKernels } from './backends/index.js';
+import { cpuKernels } from './backends/cpu/index.js';
+import { getMinFlopsPerShare, setMinFlopsPerShare, setNumThreads } from './backends/parallel/pool.js';
+import type { Kernels } from './backends/types.js';
 import { tensor } from './creation.js';
 import { fmt } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
+
+/**
+ * Runs `fn` on the `wasm` kernels with every kernel cut over `threads` threads, however small
+ * (a split threshold of 0). Afterwards the cpu kernels, the threshold and the default thread
+ * count are back, whatever `fn` did.
+ */
+export function onSplitWasm<T>(wasm: Kernels, threads: number, fn: () => T): T {
+  const threshold = getMinFlopsPerShare();
+  setMinFlopsPerShare(0);
+  setNumThreads(threads);
+  useKernels(wasm);
+  try {
+    return fn();
+  } finally {
+    useKernels(cpuKernels);
+    setMinFlopsPerShare(threshold);
+    setNumThreads(availableParallelism());
+  }
+}
 
 /**
  * Checks the shape and every value: |actual − expected| ≤ atol + rtol·|expected| (equal

@@ -4,11 +4,10 @@
  * gru-cell.test.ts; float32 against float64 (the fast float32 σ and tanh); the wasm backend
  * against cpu; long sequences; and the errors for bad input.
  */
-import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { backendKernels, kernels, useKernels } from '../backends/index.js';
 import { cpuKernels } from '../backends/cpu/index.js';
-import { getMinFlopsPerShare, setMinFlopsPerShare, setNumThreads, sharesRunOf } from '../backends/parallel/pool.js';
+import { sharesRunOf } from '../backends/parallel/pool.js';
 import type { Kernels } from '../backends/types.js';
 import { randn } from '../creation.js';
 import { gradcheck } from '../gradcheck.js';
@@ -19,7 +18,7 @@ import { gruCell } from './gru-cell.js';
 import { gruSequence } from './gru-sequence.js';
 import { slice, stack } from './indexing.js';
 import { reshape } from './shape.js';
-import { expectClose } from '../test-utils.js';
+import { expectClose, onSplitWasm } from '../test-utils.js';
 
 /** x [T, N, I], h0 [N, H], W_ih, W_hh, b_ih, b_hh, all float64, drawn with `scale`. */
 function inputs(T: number, N: number, I: number, H: number, seed: number, scale = 1): Tensor[] {
@@ -168,11 +167,7 @@ describe('gruSequence on the wasm backend', () => {
     const ins = inputs(7, 26, 5, 16, 61, 0.5).map((t) => t.detach().to('float32').requiresGrad_());
     useKernels(cpuKernels);
     const onCpu = valuesAndGrads(seq(reverse), ins);
-    const threshold = getMinFlopsPerShare();
-    setMinFlopsPerShare(0);
-    setNumThreads(threads);
-    useKernels(wasm);
-    try {
+    onSplitWasm(wasm, threads, () => {
       const shares = (): number => sharesRunOf('gruForward') + sharesRunOf('gruBackward');
       const start = shares();
       const onWasm = valuesAndGrads(seq(reverse), ins);
@@ -188,10 +183,6 @@ describe('gruSequence on the wasm backend', () => {
         return [t[5]!.grad!];
       };
       expectAllClose(only(wasm), only(cpuKernels), 1e-4, 1e-5, 'db_hh alone');
-    } finally {
-      useKernels(cpuKernels);
-      setMinFlopsPerShare(threshold);
-      setNumThreads(availableParallelism());
-    }
+    });
   });
 });

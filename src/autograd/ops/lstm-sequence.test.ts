@@ -4,11 +4,11 @@
  * lstm-cell.test.ts; float32 against float64 (the fast float32 σ and tanh); the wasm backend
  * against cpu; long sequences; and the errors for bad input.
  */
-import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { backendKernels, kernels, useKernels } from '../backends/index.js';
 import { cpuKernels } from '../backends/cpu/index.js';
-import { getMinFlopsPerShare, setMinFlopsPerShare, setNumThreads, sharesRunOf } from '../backends/parallel/pool.js';
+import { sharesRunOf } from '../backends/parallel/pool.js';
+import { onSplitWasm } from '../test-utils.js';
 import type { Kernels } from '../backends/types.js';
 import { randn } from '../creation.js';
 import { gradcheck } from '../gradcheck.js';
@@ -198,11 +198,7 @@ describe('lstmSequence on the wasm backend', () => {
     const ins = inputs(7, 26, 5, 16, 61, 0.5).map((t) => t.detach().to('float32').requiresGrad_());
     useKernels(cpuKernels);
     const onCpu = valuesAndGrads(seq(reverse), ins);
-    const threshold = getMinFlopsPerShare();
-    setMinFlopsPerShare(0);
-    setNumThreads(threads);
-    useKernels(wasm);
-    try {
+    onSplitWasm(wasm, threads, () => {
       const before = lstmShares();
       const onWasm = valuesAndGrads(seq(reverse), ins);
       expect(lstmShares() - before).toBe(2 * threads); // forward and backward, each cut in `threads` shares
@@ -216,10 +212,6 @@ describe('lstmSequence on the wasm backend', () => {
       const [, , , wHhCpu] = ins.map((t, i) => (i === 3 ? t.detach().requiresGrad_() : t.detach()));
       seq(reverse)(x!, s0!, wIh!, wHhCpu!, bIh!, bHh!).sum().backward();
       expectClose([Float64Array.from(wHh!.grad!.dataSync())], [Float64Array.from(wHhCpu!.grad!.dataSync())], 1e-4, 1e-5, 'dW_hh alone');
-    } finally {
-      useKernels(cpuKernels);
-      setMinFlopsPerShare(threshold);
-      setNumThreads(availableParallelism());
-    }
+    });
   });
 });
