@@ -53,12 +53,12 @@ const isF32 = (...ts: Tensor[]): boolean => ts.every((t) => t.dtype === 'float32
 const MIN_CHANNELS_PER_SHARE = 8;
 
 /**
- * A conv is split by channels rather than images when its activation (x; dY for the input
- * gradient) is at most this many times the size of its filter. Image shares each handle the
- * whole filter — transpose it, have XNNPACK pack it (redone on every call, ~9 ns a weight), and
- * for dW reduce the partial filters — while channel shares each handle the whole activation.
- * Measured for the filter gradient: see conv2dBackpropFilter; for the forward conv at CIFAR
- * ResNet-18 layer4 ([32,512,4,4] by [512,512,3,3]) packing a new filter costs 21 ms of 86.
+ * The forward conv and the input gradient are split by channels rather than images when the
+ * activation (x; dY for the input gradient) is at most this many times the size of the filter.
+ * Image shares each handle the whole filter — transpose it and have XNNPACK pack it (redone on
+ * every call, ~9 ns a weight) — while channel shares each handle the whole activation. At CIFAR
+ * ResNet-18 layer4 ([32,512,4,4] by [512,512,3,3]) packing a new filter costs 21 ms of the
+ * forward's 86. (The filter gradient has its own rule: see conv2dBackpropFilter.)
  */
 const CHANNEL_SPLIT_RATIO = 2;
 
@@ -275,15 +275,15 @@ export async function createWasmKernels(): Promise<Kernels> {
     const out = new Float32Array(O * Q);
     const xs = x.storage as Float32Array;
     const dys = dy.storage as Float32Array;
-    // Image shares cost a serial reduction and transpose of T partial dW on this thread; channel
-    // shares cost each thread the patches of all of x. So: channels when x is not much larger
-    // than dW (the deep layers: 3x3x512x512 filters, 4x4 images), images otherwise. Measured on
-    // CIFAR ResNet-18 (batch 32, 2 threads, idle) with the correlation dW used before the im2col
-    // products: |x|/|dW| = 0.1 → 62 ms by channels, 88 by images; 0.4 → 41 / 47; 0.9 → 52 / 53;
-    // 3.6 → 35 / 32; 7.1 → 66 / 62. With the im2col products the two splits measured within
-    // 15 % of each other on layer3 and layer4, either way round (by channels 41–60 ms, by
-    // images 44–56, one run), so the rule stayed.
-    const plan = planConv(g, O, x.size <= CHANNEL_SPLIT_RATIO * O * Q);
+    // Image shares cost a serial reduction and transpose of T partial dW [Q, O] on this thread;
+    // channel shares cost every thread the patches of all the pixels, [Q, N·OH·OW]. So: channels
+    // only when the pixels are no more than the output channels (the deep layers: 512 channels,
+    // 4×4 or strided 8×8 images at batch 32), images otherwise. Measured on CIFAR ResNet-18
+    // (batch 32, 2 threads, medians of 11, the two alternated, three runs): layer3's 3×3 (2,048
+    // pixels, 256 channels) 60–65 ms by channels, 51–63 by images; layer4's 3×3 and
+    // layer4.0.conv1 (512 pixels, 512 channels) within 5 % either way. (Before the im2col
+    // products, the rule compared x with dW: |x| ≤ 2·|dW| → channels.)
+    const plan = planConv(g, O, g.N * OH * OW <= O);
     if (plan.by === 'batch' && plan.parts.length > 1) {
       const sum = scratchOf(Q * O); // [C, KH, KW, O]: share 0's partial, then the running sum
       run(plan.parts.map(([s0, s1], i) => {
