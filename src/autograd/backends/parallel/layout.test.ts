@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { seededRandom } from '../../random.js';
 import type { ConvGeometry } from './conv-geometry.js';
-import { dyChannelsByPixel, dyPixelsByChannel, im2colT, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, splitRange, transposeInto, type PixelBlock } from './layout.js';
+import { dyChannelsByPixel, dyPixelsByChannel, im2colT, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, pixelBlocks, splitRange, transposeInto, type PixelBlock } from './layout.js';
 
 /** dst[dOff + b·dBatch + j·dRow + i] = src[sOff + b·sBatch + i·sRow + j·sCol], one element at a time. */
 function reference(
@@ -122,5 +122,19 @@ describe('the filter gradient\'s operands', () => {
     dyChannelsByPixel(dy, byPixel, g, o0, Ot, block);
     expect(Array.from(byPixel)).toEqual(Array.from({ length: Ot }, (_, o) => pixels.map(([n, i, j]) => at(n, o, i, j))).flat());
   });
-});
 
+  test.each([[10, 15], [40, 3], [100, 1], [3, 15]])('pixelBlocks of about %i pixels cover every output pixel once, in order (%i blocks)', (pixels, count) => {
+    const g = geometry(3, 1, 5, 7, 1, 1, [1, 1], [0, 0, 0, 0], [1, 1]); // N 3, OH 5, OW 7: 35 pixels an image
+    const blocks = pixelBlocks(g, pixels);
+    expect(blocks).toHaveLength(count);
+    const seen: string[] = [];
+    for (const { n0, n1, i0, i1 } of blocks) {
+      expect(n1 - n0 === 1 || (i0 === 0 && i1 === g.OH)).toBe(true); // rows of one image, or whole images
+      expect((n1 - n0) * (i1 - i0) * g.OW).toBeLessThanOrEqual(Math.max(g.OW, 2 * pixels));
+      for (let n = n0; n < n1; n++) for (let i = i0; i < i1; i++) for (let j = 0; j < g.OW; j++) seen.push(`${n},${i},${j}`);
+    }
+    const all: string[] = [];
+    for (let n = 0; n < 3; n++) for (let i = 0; i < 5; i++) for (let j = 0; j < 7; j++) all.push(`${n},${i},${j}`);
+    expect(seen).toEqual(all);
+  });
+});

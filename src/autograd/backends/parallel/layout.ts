@@ -156,6 +156,24 @@ export interface PixelBlock {
 }
 
 /**
+ * The output pixels of `g` cut into blocks of about `pixels` (at least one row each): whole
+ * images while an image has fewer, else rows of one image. Every pixel is in exactly one block,
+ * in (n, i, j) order.
+ */
+export function pixelBlocks(g: ConvGeometry, pixels: number): PixelBlock[] {
+  const P = g.OH * g.OW;
+  const blocks: PixelBlock[] = [];
+  if (P >= pixels) {
+    const rows = Math.max(1, Math.round(pixels / g.OW));
+    for (let n = 0; n < g.N; n++) for (let i = 0; i < g.OH; i += rows) blocks.push({ n0: n, n1: n + 1, i0: i, i1: Math.min(g.OH, i + rows) });
+  } else {
+    const images = Math.max(1, Math.round(pixels / P));
+    for (let n = 0; n < g.N; n += images) blocks.push({ n0: n, n1: Math.min(g.N, n + images), i0: 0, i1: g.OH });
+  }
+  return blocks;
+}
+
+/**
  * The patches the conv `g` reads for a block of output pixels, one row per filter tap: the
  * transpose of im2col, [C·KH·KW, pixels], with
  *   dst[(c·KH + a)·KW + b, pixel (n, i, j)] = x[n, c, i·sh − pt + a·dh, j·sw − pl + b·dw]

@@ -19,7 +19,7 @@ import type * as TF from '@tensorflow/tfjs-core';
 import { flippedTransposed, phaseSteps, scatterPhase, type ConvGeometry, type Pads } from './conv-geometry.js';
 import { gruBackwardShare, gruForwardShare, type GruBackwardParams } from './gru-share.js';
 import { lstmBackwardShare, lstmForwardShare, type LstmBackwardParams, type LstmShareParams, type Products } from './lstm-share.js';
-import { channelsFirst, dyChannelsByPixel, dyPixelsByChannel, im2colT, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, oihwToHwio, type PixelBlock } from './layout.js';
+import { channelsFirst, dyChannelsByPixel, dyPixelsByChannel, im2colT, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, oihwToHwio, pixelBlocks } from './layout.js';
 
 export type Tf = typeof TF;
 
@@ -267,28 +267,6 @@ export interface ConvFilterParams {
 }
 
 /**
- * Output pixels per block of the filter gradient's product: large enough that each matmul runs
- * at full speed, small enough that a block's patches stay a few MB (and dY's block, the operand
- * XNNPACK packs, stays in the L2 cache). Measured on ResNet-18's convs: 512 → 2048 gains 5–10%,
- * 8192 nothing more.
- */
-const PIXELS_PER_BLOCK = 2048;
-
-/** The output pixels of `g` cut into blocks of about PIXELS_PER_BLOCK: whole images, or rows of one. */
-function pixelBlocks(g: ConvGeometry): PixelBlock[] {
-  const P = g.OH * g.OW;
-  const blocks: PixelBlock[] = [];
-  if (P >= PIXELS_PER_BLOCK) {
-    const rows = Math.max(1, Math.round(PIXELS_PER_BLOCK / g.OW));
-    for (let n = 0; n < g.N; n++) for (let i = 0; i < g.OH; i += rows) blocks.push({ n0: n, n1: n + 1, i0: i, i1: Math.min(g.OH, i + rows) });
-  } else {
-    const images = Math.round(PIXELS_PER_BLOCK / P);
-    for (let n = 0; n < g.N; n += images) blocks.push({ n0: n, n1: Math.min(g.N, n + images), i0: 0, i1: g.OH });
-  }
-  return blocks;
-}
-
-/**
  * The filter gradient is a matrix product over the output pixels k = (n, i, j):
  *   dW[o, (c, a, b)] = Σ_k dY[o, k] · patches[(c, a, b), k]
  * with patches[(c, a, b), (n, i, j)] = x[n, c, i·sh − pt + a·dh, j·sw − pl + b·dw] (im2colT). Run
@@ -301,6 +279,15 @@ function pixelBlocks(g: ConvGeometry): PixelBlock[] {
  * [C, H, W, N] convolved with dY as an [OH, OW, N, O] filter) was 1.5–2.9×, worst at batch 1,
  * where that correlation has a single input channel.
  */
+/**
+ * Output pixels per block of the filter gradient's product: large enough that each matmul runs
+ * at full speed, small enough that dY's block, the operand XNNPACK packs, stays in the L2 cache.
+ * Measured on ResNet-18's convs: 512 → 2048 gains 5–10 %, 8192 nothing more.
+ */
+const PIXELS_PER_BLOCK = 2048;
+/** And at most this many floats of patches per block (32 MB): a filter with many taps gets fewer pixels. */
+const MAX_PATCH_FLOATS = 2 ** 23;
+
 export function convFilterShare(tf: Tf, p: ConvFilterParams, v: { readonly x: Float32Array; readonly dy: Float32Array; readonly out: Float32Array }): void {
   const g = p.g;
   if (g.KH === 1 && g.KW === 1 && g.pads.every((pad) => pad === 0)) {
@@ -311,7 +298,7 @@ export function convFilterShare(tf: Tf, p: ConvFilterParams, v: { readonly x: Fl
   const Q = g.C * g.KH * g.KW;
   const patchesRight = 2 * Q <= Ot; // the product is then [Ot, Q], else [Q, Ot]
   const [rows, cols] = patchesRight ? [Ot, Q] : [Q, Ot];
-  const blocks = pixelBlocks(g);
+  const blocks = pixelBlocks(g, Math.min(PIXELS_PER_BLOCK, Math.floor(MAX_PATCH_FLOATS / Q)));
   // The sum over blocks runs in the product's layout: straight in `out` when that is the layout
   // wanted, else in scratch transposed at the end (or, for one block, no sum at all).
   const wanted = p.transposed === patchesRight;
