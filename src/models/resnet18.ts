@@ -223,9 +223,17 @@ export class FoldedConvBn extends Module {
   forward(x: Tensor): Tensor {
     return fusedConv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, activation: this.relu ? 'relu' : 'linear' });
   }
+
+  /** relu(conv′(x) + residual) in the same kernel pass: a block's second conv with its shortcut. */
+  forwardResidual(x: Tensor, residual: Tensor): Tensor {
+    return fusedConv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, activation: 'relu', residual });
+  }
 }
 
-/** A BasicBlock with its three BatchNorms folded: relu(conv2′(relu(conv1′(x))) + shortcut′(x)). */
+/**
+ * A BasicBlock with its three BatchNorms folded: relu(conv2′(relu(conv1′(x))) + shortcut′(x)), the
+ * shortcut added and the ReLU applied in conv2′'s own output pass.
+ */
 export class FusedBasicBlock extends Module {
   readonly conv1: FoldedConvBn;
   readonly conv2: FoldedConvBn;
@@ -241,7 +249,7 @@ export class FusedBasicBlock extends Module {
 
   forward(x: Tensor): Tensor {
     const identity = this.downsample ? this.downsample.forward(x) : x;
-    return addRelu(this.conv2.forward(this.conv1.forward(x)), identity); // conv1 applies its own ReLU
+    return this.conv2.forwardResidual(this.conv1.forward(x), identity); // conv1 applies its own ReLU
   }
 }
 

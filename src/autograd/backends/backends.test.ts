@@ -101,7 +101,8 @@ describe.each(['wasm'])('%s backend against cpu', (name) => {
     const y = cpuKernels.conv2d(x, w, attrs);
     expectClose(k().conv2d(x, w, attrs), y);
     const bias = randn([c.w[0]!], { random });
-    for (const epilogue of [{ bias }, { relu: true }, { bias, relu: true }]) {
+    const residual = randn(y.shape, { random });
+    for (const epilogue of [{ bias }, { relu: true }, { bias, relu: true }, { residual }, { bias, residual, relu: true }]) {
       expectClose(k().conv2d(x, w, attrs, epilogue), cpuKernels.conv2d(x, w, attrs, epilogue));
     }
     const dy = randn(y.shape, { random });
@@ -271,6 +272,7 @@ describe('parallel wasm kernels on worker threads', () => {
     { name: 'batch 1, 3x3, channel blocks', x: [1, 24, 9, 8], w: [32, 24, 3, 3], pad: [1, 1, 1, 1] },
     { name: 'batch 1, 3x3 stride 2, channel blocks', x: [1, 17, 11, 10], w: [26, 17, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] },
     { name: 'batch 6, 3x3 stride 2', x: [6, 8, 10, 10], w: [16, 8, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] },
+    { name: 'batch 3, filter larger than x: channel blocks of several images', x: [3, 24, 4, 4], w: [32, 24, 3, 3], pad: [1, 1, 1, 1] },
   ];
 
   test('setNumThreads rejects what is not a positive integer', () => {
@@ -288,9 +290,11 @@ describe('parallel wasm kernels on worker threads', () => {
       const y = cpuKernels.conv2d(x, w, attrs);
       const dy = randn(y.shape, { random });
       const bias = randn([c.w[0]!], { random: seededRandom(8) });
+      const residual = randn(y.shape, { random: seededRandom(9) });
       try {
         expectClose(wasm().conv2d(x, w, attrs), y);
         expectClose(wasm().conv2d(x, w, attrs, { bias, relu: true }), cpuKernels.conv2d(x, w, attrs, { bias, relu: true }));
+        expectClose(wasm().conv2d(x, w, attrs, { bias, residual, relu: true }), cpuKernels.conv2d(x, w, attrs, { bias, residual, relu: true })); // every split: the residual laid out as each share's output
         expectClose(wasm().conv2dBackpropInput(dy, w, x.shape, attrs), cpuKernels.conv2dBackpropInput(dy, w, x.shape, attrs));
         expectClose(wasm().conv2dBackpropFilter(x, dy, w.shape, attrs), cpuKernels.conv2dBackpropFilter(x, dy, w.shape, attrs));
       } catch (error) {

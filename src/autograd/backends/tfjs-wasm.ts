@@ -175,7 +175,8 @@ export async function createWasmKernels(): Promise<Kernels> {
 
   function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue: ConvEpilogue = {}): Tensor {
     const bias = epilogue.bias ?? null;
-    if (!isF32(x, w, ...(bias ? [bias] : [])) || !tfjsCanConv(attrs)) return cpu.conv2d(x, w, attrs, epilogue);
+    const residual = epilogue.residual ?? null;
+    if (!isF32(x, w, ...(bias ? [bias] : []), ...(residual ? [residual] : [])) || !tfjsCanConv(attrs)) return cpu.conv2d(x, w, attrs, epilogue);
     if (attrs.groups > 1) {
       const y = perGroup(x, w, attrs, 'forward', (xg, wg) => conv2d(xg, wg, { ...attrs, groups: 1 }));
       applyEpilogue(y.storage, y.shape[0]!, y.shape[1]!, y.shape[2]! * y.shape[3]!, epilogue);
@@ -193,8 +194,9 @@ export async function createWasmKernels(): Promise<Kernels> {
     const ws = w.storage as Float32Array;
     const plan = planConv(g, O, x.size <= CHANNEL_SPLIT_RATIO * w.size);
     /** The epilogue's params for output channels [o0, o1). */
-    const epilogueOf = (o0: number, o1: number): { bias: boolean; biasKey?: string; relu: boolean } =>
-      bias === null ? { bias: false, relu } : { bias: true, biasKey: operandKey(bias, o0, o1 - o0), relu };
+    const rs = residual?.storage as Float32Array | undefined;
+    const epilogueOf = (o0: number, o1: number): { bias: boolean; biasKey?: string; relu: boolean; residual: boolean } =>
+      bias === null ? { bias: false, relu, residual: rs !== undefined } : { bias: true, biasKey: operandKey(bias, o0, o1 - o0), relu, residual: rs !== undefined };
     run(plan.parts.map(([s0, s1], i) => {
       if (plan.by === 'batch') {
         // images [s0, s1): their slice of x, all of w, their slice of y
@@ -202,20 +204,24 @@ export async function createWasmKernels(): Promise<Kernels> {
         const xPart = xs.subarray(s0 * image, s1 * image);
         const at = s0 * O * P;
         const b = bs === undefined ? {} : { bias: bs };
+        const r = rs === undefined ? {} : { residual: rs.subarray(at, s1 * O * P) };
         return i === 0
-          ? ownShare({ kind: 'convForward', params, views: { x: xPart, w: ws, ...b, out: out.subarray(at, s1 * O * P) } })
-          : workerShare({ kind: 'convForward', params, views: { x: xPart, w: ws, ...b, out: { output: (s1 - s0) * O * P } }, collect: (v) => out.set(v.out, at), destination: out.subarray(at, s1 * O * P) });
+          ? ownShare({ kind: 'convForward', params, views: { x: xPart, w: ws, ...b, ...r, out: out.subarray(at, s1 * O * P) } })
+          : workerShare({ kind: 'convForward', params, views: { x: xPart, w: ws, ...b, ...r, out: { output: (s1 - s0) * O * P } }, collect: (v) => out.set(v.out, at), destination: out.subarray(at, s1 * O * P) });
       }
       // output channels [s0, s1): all of x, their rows of w, their channels of y
       const Ot = s1 - s0;
       const wPart = ws.subarray(s0 * filter, s1 * filter);
       const wKey = operandKey(w, s0 * filter, Ot, C, KH, KW);
       const b = bs === undefined ? {} : { bias: bs.subarray(s0, s1) };
+      // the residual laid out as the share's output: all of it (own share), or its channels packed
+      const rOwn = rs === undefined ? {} : { residual: rs };
+      const rWorker = rs === undefined ? {} : { residual: N === 1 ? rs.subarray(s0 * P, s1 * P) : gatherChannels(rs, N, O, s0, s1, P) };
       return i === 0
-        ? ownShare({ kind: 'convForward', params: { g: { ...g, O: Ot }, outBatchStride: O * P, outChannel: s0, wKey, ...epilogueOf(s0, s1) }, views: { x: xs, w: wPart, ...b, out } })
+        ? ownShare({ kind: 'convForward', params: { g: { ...g, O: Ot }, outBatchStride: O * P, outChannel: s0, wKey, ...epilogueOf(s0, s1) }, views: { x: xs, w: wPart, ...b, ...rOwn, out } })
         : workerShare({
           kind: 'convForward', params: { g: { ...g, O: Ot }, outBatchStride: Ot * P, outChannel: 0, wKey, ...epilogueOf(s0, s1) },
-          views: { x: xs, w: wPart, ...b, out: { output: N * Ot * P } },
+          views: { x: xs, w: wPart, ...b, ...rWorker, out: { output: N * Ot * P } },
           collect: (v) => scatterChannels(v.out, out, N, Ot, O, s0, P),
         });
     }));
@@ -499,6 +505,13 @@ function scatterChannels(part: Float32Array, out: Float32Array, N: number, Ct: n
 }
 
 /** [Q, O] → [O, Q]. */
+/** Channels [c0, c1) of every image of x [N, C, P], packed as [N, c1 − c0, P]. */
+function gatherChannels(x: Float32Array, N: number, C: number, c0: number, c1: number, P: number): Float32Array {
+  const out = new Float32Array(N * (c1 - c0) * P);
+  for (let n = 0; n < N; n++) out.set(x.subarray((n * C + c0) * P, (n * C + c1) * P), n * (c1 - c0) * P);
+  return out;
+}
+
 function transposeQO(src: Float32Array, dst: Float32Array, Q: number, O: number): void {
   channelsFirst(src, dst, Q, O);
 }

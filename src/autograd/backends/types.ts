@@ -54,8 +54,13 @@ export interface Conv2dAttrs {
  * y = relu?(conv(x, w) + bias), bias [O] of x's dtype. (tfjs's fused conv2d does both inside
  * XNNPACK's output loop; the cpu kernel adds them while it writes y.)
  */
+/**
+ * What a conv kernel applies while it writes its output y: y = relu?(conv + bias[o] + residual),
+ * each value rounded once. `residual` has y's shape (a ResNet block's shortcut).
+ */
 export interface ConvEpilogue {
   readonly bias?: Tensor | null;
+  readonly residual?: Tensor | null;
   readonly relu?: boolean;
 }
 

@@ -118,6 +118,21 @@ describe('conv2d', () => {
     });
   }
 
+  test('fusedConv2d with a residual passes gradcheck and equals relu(conv2d + residual), with and without a bias; a residual of the wrong shape is refused', () => {
+    const random = seededRandom(43);
+    const x = leaf([2, 3, 6, 5], random);
+    const w = leaf([4, 3, 3, 3], random);
+    const b = leaf([4], random);
+    const r = leaf([2, 4, 3, 3], random); // the output of a stride-2, padding-1 conv
+    const options = { stride: 2, padding: 1 } as const;
+    gradcheck((xi: Tensor, wi: Tensor, bi: Tensor, ri: Tensor) => fusedConv2d(xi, wi, bi, { ...options, activation: 'relu', residual: ri }), [x, w, b, r]);
+    gradcheck((xi: Tensor, wi: Tensor, ri: Tensor) => fusedConv2d(xi, wi, null, { ...options, residual: ri }), [x, w, r]);
+    const fused = fusedConv2d(x, w, b, { ...options, activation: 'relu', residual: r });
+    const plain = relu(conv2d(x, w, b, options).add(r));
+    fused.dataSync().forEach((v, i) => expect(v).toBeCloseTo(plain.dataSync()[i]!, 14));
+    expect(() => fusedConv2d(x, w, b, { ...options, residual: leaf([2, 4, 3, 2], random) })).toThrow(/fusedConv2d: residual \[2,4,3,2\] does not match the expected \[2,4,3,3\]/);
+  });
+
   test('fusedConv2d without an activation is conv2d with a bias; a bad activation is refused', () => {
     const random = seededRandom(42);
     const x = leaf([2, 3, 5, 5], random);

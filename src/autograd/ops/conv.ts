@@ -213,32 +213,37 @@ const Conv2dBackpropFilter: OpDef<readonly [Tensor, Tensor], BackpropFilterAttrs
 interface FusedAttrs {
   readonly conv: Conv2dAttrs;
   readonly relu: boolean;
+  /** Which optional inputs follow x and w, in this order: the bias, the residual. */
+  readonly bias: boolean;
+  readonly residual: boolean;
 }
 
 /**
- * y = relu?(conv(x, w) + b) in one kernel pass (the conv kernels' epilogue), for a bias and/or
- * a ReLU right after a conv — every conv in a BN-folded network. Backward: the ReLU's
- * derivative is 1 where y > 0 and 0 elsewhere (y > 0 exactly where its input is), so with
- * dZ = dY ⊙ [y > 0] (or dY without the ReLU) the rest is the plain conv's backward plus the bias's:
- *   dX = Tx(dZ, w)    dW = Tw(x, dZ)    db[o] = Σ_{n,i,j} dZ[n, o, i, j]
+ * y = relu?(conv(x, w) + b + r) in one kernel pass (the conv kernels' epilogue), for a bias, a
+ * residual r of y's shape (a ResNet block's shortcut) and/or a ReLU right after a conv — every
+ * conv in a BN-folded network. Backward: the ReLU's derivative is 1 where y > 0 and 0 elsewhere
+ * (y > 0 exactly where its input is), so with dZ = dY ⊙ [y > 0] (or dY without the ReLU) the
+ * rest is the plain conv's backward plus the bias's and the residual's:
+ *   dX = Tx(dZ, w)    dW = Tw(x, dZ)    db[o] = Σ_{n,i,j} dZ[n, o, i, j]    dR = dZ
  * The mask is a constant of the backward, so second derivatives flow through Tx and Tw as for
  * Conv2d (ReLU's own second derivative is zero almost everywhere).
  */
-const FusedConv2d: OpDef<readonly Tensor[], FusedAttrs> = { // inputs [x, w] or [x, w, b]
+const FusedConv2d: OpDef<readonly Tensor[], FusedAttrs> = { // inputs [x, w, b?, r?]
   name: 'FusedConv2d',
-  forward(ctx, [x, w, b], { conv, relu }) {
-    const y = kernels().conv2d(x!, w!, conv, { bias: b ?? null, relu });
+  forward(ctx, [x, w, ...rest], { conv, relu, bias, residual }) {
+    const y = kernels().conv2d(x!, w!, conv, { bias: bias ? rest[0]! : null, residual: residual ? rest[bias ? 1 : 0]! : null, relu });
     ctx.save(x!, w!, ...(relu ? [y] : []));
     return y;
   },
-  backward(ctx, dY, { conv, relu }) {
+  backward(ctx, dY, { conv, relu, bias, residual }) {
     const [x, w, y] = ctx.saved as [Tensor, Tensor, Tensor?];
     const dZ = relu ? reluBackward(dY, y!) : dY;
     const need = ctx.needsInputGrad;
     return [
       need[0] ? applyBackpropInput(dZ, w, x.shape, conv) : null,
       need[1] ? applyBackpropFilter(x, dZ, w.shape, conv) : null,
-      ...(need.length > 2 ? [need[2] ? sum(dZ, [0, 2, 3]) : null] : []),
+      ...(bias ? [need[2] ? sum(dZ, [0, 2, 3]) : null] : []),
+      ...(residual ? [need[bias ? 3 : 2] ? dZ : null] : []),
     ];
   },
 };
@@ -256,12 +261,17 @@ const applyBackpropFilter = (x: Tensor, dy: Tensor, wShape: Shape, conv: Conv2dA
  * @example conv2d(ones([1, 1, 3, 3]), ones([1, 1, 2, 2])).toArray()  // [[[[4, 4], [4, 4]]]]
  */
 export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
-  return convWithEpilogue('conv2d', x, w, bias, options, false);
+  return convWithEpilogue('conv2d', x, w, bias, null, options, false);
 }
 
 export interface FusedConv2dOptions extends Conv2dOptions {
-  /** Applied to conv + bias in the same pass: 'relu' or 'linear' (none; the default). */
+  /** Applied to conv + bias (+ residual) in the same pass: 'relu' or 'linear' (none; the default). */
   readonly activation?: 'linear' | 'relu';
+  /**
+   * Added to conv + bias before the activation, of the output's shape: a residual block's
+   * shortcut, relu(conv(h) + b + x) in one pass instead of a conv, an add and a ReLU.
+   */
+  readonly residual?: Tensor | null;
 }
 
 /**
@@ -271,17 +281,17 @@ export interface FusedConv2dOptions extends Conv2dOptions {
  * @example fusedConv2d(ones([1, 1, 2, 2]), ones([1, 1, 2, 2]), tensor([-5]), { activation: 'relu' }).toArray()  // [[[[0]]]]
  */
 export function fusedConv2d(x: Tensor, w: Tensor, bias: Tensor | null = null, options: FusedConv2dOptions = {}): Tensor {
-  const { activation = 'linear', ...conv } = options;
+  const { activation = 'linear', residual = null, ...conv } = options;
   if (activation !== 'linear' && activation !== 'relu') throw new RangeError(`fusedConv2d: activation must be 'linear' or 'relu', got ${JSON.stringify(activation)}`);
-  return convWithEpilogue('fusedConv2d', x, w, bias, conv, activation === 'relu');
+  return convWithEpilogue('fusedConv2d', x, w, bias, residual, conv, activation === 'relu');
 }
 
-function convWithEpilogue(op: string, x: Tensor, w: Tensor, bias: Tensor | null, options: Conv2dOptions, relu: boolean): Tensor {
+function convWithEpilogue(op: string, x: Tensor, w: Tensor, bias: Tensor | null, residual: Tensor | null, options: Conv2dOptions, relu: boolean): Tensor {
   checkTensor(x, op, 'input');
   checkTensor(w, op, 'weight');
   requireSameFloat(op, x, 'input', w, 'weight');
   const attrs = resolveConv2d(op, x.shape, w.shape, options);
-  if (bias === null && !relu) return apply(Conv2d, [x, w], attrs); // [N, O, OH, OW]
+  if (bias === null && residual === null && !relu) return apply(Conv2d, [x, w], attrs); // [N, O, OH, OW]
   if (bias !== null) {
     checkTensor(bias, op, 'bias');
     requireSameFloat(op, x, 'input', bias, 'bias');
@@ -290,7 +300,13 @@ function convWithEpilogue(op: string, x: Tensor, w: Tensor, bias: Tensor | null,
       throw new RangeError(`${op}: bias must have shape [${O}] (one per output channel of weight ${fmt(w.shape)}), got ${fmt(bias.shape)}`);
     }
   }
-  return apply(FusedConv2d, bias === null ? [x, w] : [x, w, bias], { conv: attrs, relu });
+  if (residual !== null) {
+    checkTensor(residual, op, 'residual');
+    requireSameFloat(op, x, 'input', residual, 'residual');
+    requireShape(op, residual, 'residual', outputShape(x.shape, w.shape, attrs));
+  }
+  const inputs = [x, w, ...(bias === null ? [] : [bias]), ...(residual === null ? [] : [residual])];
+  return apply(FusedConv2d, inputs, { conv: attrs, relu, bias: bias !== null, residual: residual !== null });
 }
 
 /**

@@ -156,15 +156,19 @@ export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue: ConvE
   return new Tensor(y, [N, O, OH, OW]);
 }
 
-/** y [N, O, P] ← relu?(y + bias[o]), in place (y is the kernel's own fresh output). */
-export function applyEpilogue(y: DataArray, N: number, O: number, P: number, { bias = null, relu = false }: ConvEpilogue): void {
-  if (bias === null && !relu) return;
+/** y [N, O, P] ← relu?(y + bias[o] + residual), in place (y is the kernel's own fresh output). */
+export function applyEpilogue(y: DataArray, N: number, O: number, P: number, { bias = null, residual = null, relu = false }: ConvEpilogue): void {
+  if (bias === null && residual === null && !relu) return;
   const b = bias?.storage;
+  const r = residual?.storage;
   for (let n = 0; n < N; n++) {
     for (let o = 0; o < O; o++) {
       const at = (n * O + o) * P;
       const add = b === undefined ? 0 : b[o]!;
-      if (relu) for (let p = at; p < at + P; p++) { const v = y[p]! + add; y[p] = v > 0 ? v : 0; }
+      if (r !== undefined) {
+        if (relu) for (let p = at; p < at + P; p++) { const v = y[p]! + add + r[p]!; y[p] = v > 0 ? v : 0; }
+        else for (let p = at; p < at + P; p++) y[p] = y[p]! + add + r[p]!;
+      } else if (relu) for (let p = at; p < at + P; p++) { const v = y[p]! + add; y[p] = v > 0 ? v : 0; }
       else for (let p = at; p < at + P; p++) y[p]! += add;
     }
   }

@@ -176,9 +176,14 @@ export interface ConvForwardParams {
   readonly bias: boolean;
   readonly biasKey?: string;
   readonly relu: boolean;
+  /**
+   * Add `residual` (laid out as `out`: the same strides and channel offset) before the ReLU. tfjs
+   * has no such epilogue, so it runs in this share's pass over its output, after tfjs's bias.
+   */
+  readonly residual: boolean;
 }
 
-export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly bias?: Float32Array; readonly out: Float32Array }): void {
+export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly bias?: Float32Array; readonly residual?: Float32Array; readonly out: Float32Array }): void {
   const { N, C, H, W, O, KH, KW, OH, OW } = p.g;
   // A 1×1 conv with a stride and no padding reads one pixel in sh·sw: move only those, and run
   // it as the stride-1 conv of the subsampled input (a plain GEMM inside XNNPACK).
@@ -191,17 +196,29 @@ export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: 
       : heapTensor(tf, [N, H, W, C], (heap) => nchwToNhwc(v.x, heap, N, C, H * W));
     const f = operand(tf, p.wKey, [KH, KW, C, O], (heap) => oihwToHwio(v.w, heap, C, KH * KW, O));
     const [pt, pb, pl, pr] = p.g.pads;
-    const y = !p.bias && !p.relu
+    const relu = p.relu && !p.residual; // with a residual, the ReLU comes after it (below)
+    const y = !p.bias && !relu
       ? convNhwc(tf, x, f, stride, p.g.pads, p.g.dilation)
       : tf.fused.conv2d({
         x: x as TF.Tensor4D, filter: f as TF.Tensor4D, strides: [stride[0], stride[1]],
         pad: [[0, 0], [pt, pb], [pl, pr], [0, 0]], dataFormat: 'NHWC', dilations: [p.g.dilation[0], p.g.dilation[1]],
         ...(p.bias ? { bias: operand(tf, p.biasKey, [O], (heap) => heap.set(v.bias!)) } : {}),
-        activation: p.relu ? 'relu' : 'linear',
+        activation: relu ? 'relu' : 'linear',
       });
     expectShape(y, [N, OH, OW, O], 'conv2d');
     nhwcToNchw(heapView(tf, y), v.out, N, OH * OW, O, p.outBatchStride, p.outChannel);
+    if (p.residual) addResidual(v.out, v.residual!, N, O, OH * OW, p.outBatchStride, p.outChannel, p.relu);
   });
+}
+
+/** out ← relu?(out + residual) over `O` channels from `channel` of N images `batchStride` apart (both arrays laid out alike). */
+function addResidual(out: Float32Array, residual: Float32Array, N: number, O: number, P: number, batchStride: number, channel: number, relu: boolean): void {
+  for (let n = 0; n < N; n++) {
+    const from = n * batchStride + channel * P;
+    const to = from + O * P;
+    if (relu) for (let i = from; i < to; i++) { const v = out[i]! + residual[i]!; out[i] = v > -Infinity ? v * +(v > 0) + 0 : v === v ? 0 : v; }
+    else for (let i = from; i < to; i++) out[i]! += residual[i]!;
+  }
 }
 
 // ── conv2d input gradient ─────────────────────────────────────────────────────────────────
