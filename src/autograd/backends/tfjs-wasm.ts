@@ -39,8 +39,9 @@ import { fmt, sizeOf, type Shape } from '../shape.js';
 import { cpuKernels } from './cpu/index.js';
 import type { Conv2dAttrs, ConvEpilogue, GruForward, GruGradients, GruNeed, GruSaved, Kernels, LstmForward, LstmGradients, LstmNeed, LstmSaved, Pool2dAttrs } from './types.js';
 import { applyEpilogue } from './cpu/conv.js';
+import { gradient } from './cpu/lstm.js';
 import { convFlops, outSize, type ConvGeometry } from './parallel/conv-geometry.js';
-import { channelsFirst, splitRange } from './parallel/layout.js';
+import { channelsFirst, scratchFloats, splitRange } from './parallel/layout.js';
 import { ownShare, runParallel, sharesFor, workerShare, type OwnShare, type WorkerShare } from './parallel/pool.js';
 import type { Tf } from './parallel/shares.js';
 import { loadTfWasm } from './parallel/tf-load.js';
@@ -377,6 +378,8 @@ export async function createWasmKernels(): Promise<Kernels> {
   const flat = (a: Float32Array): Tensor => new Tensor(a, [a.length]);
   const f32 = (t: Tensor): Float32Array => t.storage as Float32Array;
   const transposed = (w: Tensor): Float32Array => f32(cpu.permute(w, [1, 0]));
+  /** Rows [n0, n1) of saved activations kept in row-block layout: T·(n1 − n0)·width values at T·n0·width. */
+  const blockOf = (t: Tensor, T: number, n0: number, n1: number, width: number): Float32Array => f32(t).subarray(T * n0 * width, T * n1 * width);
 
   function lstmForward(x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, bias: Tensor, reverse: boolean): LstmForward {
     if (!isF32(x, state0, wIh, wHh, bias)) return cpu.lstmForward(x, state0, wIh, wHh, bias, reverse);
@@ -405,16 +408,17 @@ export async function createWasmKernels(): Promise<Kernels> {
     const xParts = rowBlocks(f32(x), T, N, I, parts, both.subarray(0, x.size));
     const dSParts = rowBlocks(f32(dS), T, N, 2 * H, parts, both.subarray(x.size));
     const dXBlocks = parts.length === 1 ? dX! : new Float32Array(dX!.length);
-    const block = (t: Tensor, n0: number, n1: number, width: number): Float32Array => f32(t).subarray(T * n0 * width, T * n1 * width);
     runRowShares('lstmBackward', T, parts, (n0, n1) => ({ T, N: n1 - n0, I, H, reverse, need }),
       (i, n0, n1) => ({
         x: xParts[i]!, state0: f32(state0).subarray(n0 * 2 * H, n1 * 2 * H), wIh: f32(wIh), wHh: f32(wHh), dS: dSParts[i]!,
-        gates: block(saved.gates, n0, n1, G), tanhC: block(saved.tanhC, n0, n1, H), hPrev: block(saved.hPrev, n0, n1, H), s: block(saved.s, n0, n1, 2 * H),
+        gates: blockOf(saved.gates, T, n0, n1, G), tanhC: blockOf(saved.tanhC, T, n0, n1, H), hPrev: blockOf(saved.hPrev, T, n0, n1, H), s: blockOf(saved.s, T, n0, n1, 2 * H),
       }),
       { dX: [dXBlocks, need[0] ? I : 0] }, { dState0: [dState0!, need[1] ? 2 * H : 0] }, { dWIh: dWIh!, dWHh: dWHh!, dB: dB! });
     if (need[0] && parts.length > 1) joinRowBlocks(dXBlocks, T, N, I, parts, dX);
-    const shaped = (k: number, a: Float32Array, shape: number[]): Tensor | null => (need[k] ? new Tensor(a, shape) : null);
-    return { dX: shaped(0, dX!, [T, N, I]), dState0: shaped(1, dState0!, [N, 2 * H]), dWIh: shaped(2, dWIh!, [G, I]), dWHh: shaped(3, dWHh!, [G, H]), dBias: shaped(4, dB!, [G]) };
+    return {
+      dX: gradient(need, 0, dX!, [T, N, I]), dState0: gradient(need, 1, dState0!, [N, 2 * H]), dWIh: gradient(need, 2, dWIh!, [G, I]),
+      dWHh: gradient(need, 3, dWHh!, [G, H]), dBias: gradient(need, 4, dB!, [G]),
+    };
   }
 
   function gruForward(x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, biases: Tensor, reverse: boolean): GruForward {
@@ -444,16 +448,17 @@ export async function createWasmKernels(): Promise<Kernels> {
     const xParts = rowBlocks(f32(x), T, N, I, parts, both.subarray(0, x.size));
     const dYParts = rowBlocks(f32(dY), T, N, H, parts, both.subarray(x.size));
     const dXBlocks = parts.length === 1 ? dX! : new Float32Array(dX!.length);
-    const block = (t: Tensor, n0: number, n1: number, width: number): Float32Array => f32(t).subarray(T * n0 * width, T * n1 * width);
     runRowShares('gruBackward', T, parts, (n0, n1) => ({ T, N: n1 - n0, I, H, reverse, need }),
       (i, n0, n1) => ({
         x: xParts[i]!, wIh: f32(wIh), wHh: f32(wHh), dY: dYParts[i]!,
-        gates: block(saved.gates, n0, n1, G), vN: block(saved.vN, n0, n1, H), hPrev: block(saved.hPrev, n0, n1, H),
+        gates: blockOf(saved.gates, T, n0, n1, G), vN: blockOf(saved.vN, T, n0, n1, H), hPrev: blockOf(saved.hPrev, T, n0, n1, H),
       }),
       { dX: [dXBlocks, need[0] ? I : 0] }, { dH0: [dH0!, need[1] ? H : 0] }, { dWIh: dWIh!, dWHh: dWHh!, dBIh: dBIh!, dBHh: dBHh! });
     if (need[0] && parts.length > 1) joinRowBlocks(dXBlocks, T, N, I, parts, dX);
-    const shaped = (k: number, a: Float32Array, shape: number[]): Tensor | null => (need[k] ? new Tensor(a, shape) : null);
-    return { dX: shaped(0, dX!, [T, N, I]), dH0: shaped(1, dH0!, [N, H]), dWIh: shaped(2, dWIh!, [G, I]), dWHh: shaped(3, dWHh!, [G, H]), dBIh: shaped(4, dBIh!, [G]), dBHh: shaped(5, dBHh!, [G]) };
+    return {
+      dX: gradient(need, 0, dX!, [T, N, I]), dH0: gradient(need, 1, dH0!, [N, H]), dWIh: gradient(need, 2, dWIh!, [G, I]),
+      dWHh: gradient(need, 3, dWHh!, [G, H]), dBIh: gradient(need, 4, dBIh!, [G]), dBHh: gradient(need, 5, dBHh!, [G]),
+    };
   }
 
   return { ...cpu, name: 'wasm', matmul, conv2d, conv2dBackpropInput, conv2dBackpropFilter, maxPool2d, lstmForward, lstmBackward, gruForward, gruBackward };
@@ -478,13 +483,8 @@ function joinRowBlocks(blocks: Float32Array, T: number, N: number, width: number
   return out;
 }
 
-/** Reused (already-touched) memory for the filter gradient's partial sums: a fresh 10 MB array
- *  costs milliseconds of page faults on every call. */
-let scratch = new Float32Array(0);
-function scratchOf(length: number): Float32Array {
-  if (scratch.length < length) scratch = new Float32Array(length);
-  return scratch.subarray(0, length);
-}
+/** This thread's scratch for the filter gradient's partial sums and the recurrent kernels' row blocks (one call uses it at a time). */
+const scratchOf = scratchFloats();
 
 /** Every size of the conv y = conv2d(x, w) with x of `xShape` and w of `wShape`. */
 function geometry(xShape: Shape, wShape: Shape, attrs: Conv2dAttrs): ConvGeometry {

@@ -29,6 +29,9 @@ function cpuProducts(): Products {
   };
 }
 
+/** A gradient as a tensor where `need[k]` asks for it, else null (the wasm backend's recurrent kernels use it too). */
+export const gradient = (need: readonly boolean[], k: number, a: DataArray, shape: number[]): Tensor | null => (need[k] ? new Tensor(a, shape) : null);
+
 export function lstmForward(x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, bias: Tensor, reverse: boolean): LstmForward {
   const [T, N, I] = x.shape as [number, number, number];
   const H = wHh.shape[1]!;
@@ -54,11 +57,8 @@ export function lstmBackward(saved: LstmSaved, x: Tensor, state0: Tensor, wIh: T
     dX: dX!, dState0: dState0!, dWIh: dWIh!, dWHh: dWHh!, dB: dB!,
   });
   return {
-    dX: need[0] ? new Tensor(dX!, [T, N, I]) : null,
-    dState0: need[1] ? new Tensor(dState0!, [N, 2 * H]) : null,
-    dWIh: need[2] ? new Tensor(dWIh!, [G, I]) : null,
-    dWHh: need[3] ? new Tensor(dWHh!, [G, H]) : null,
-    dBias: need[4] ? new Tensor(dB!, [G]) : null,
+    dX: gradient(need, 0, dX!, [T, N, I]), dState0: gradient(need, 1, dState0!, [N, 2 * H]), dWIh: gradient(need, 2, dWIh!, [G, I]),
+    dWHh: gradient(need, 3, dWHh!, [G, H]), dBias: gradient(need, 4, dB!, [G]),
   };
 }
 
@@ -85,6 +85,8 @@ export function gruBackward(saved: GruSaved, x: Tensor, wIh: Tensor, wHh: Tensor
     x: x.storage, wIh: wIh.storage, wHh: wHh.storage, gates: saved.gates.storage, vN: saved.vN.storage, hPrev: saved.hPrev.storage, dY: dY.storage,
     dX: dX!, dH0: dH0!, dWIh: dWIh!, dWHh: dWHh!, dBIh: dBIh!, dBHh: dBHh!,
   });
-  const shaped = (i: number, a: DataArray, shape: number[]): Tensor | null => (need[i] ? new Tensor(a, shape) : null);
-  return { dX: shaped(0, dX!, [T, N, I]), dH0: shaped(1, dH0!, [N, H]), dWIh: shaped(2, dWIh!, [G, I]), dWHh: shaped(3, dWHh!, [G, H]), dBIh: shaped(4, dBIh!, [G]), dBHh: shaped(5, dBHh!, [G]) };
+  return {
+    dX: gradient(need, 0, dX!, [T, N, I]), dH0: gradient(need, 1, dH0!, [N, H]), dWIh: gradient(need, 2, dWIh!, [G, I]),
+    dWHh: gradient(need, 3, dWHh!, [G, H]), dBIh: gradient(need, 4, dBIh!, [G]), dBHh: gradient(need, 5, dBHh!, [G]),
+  };
 }

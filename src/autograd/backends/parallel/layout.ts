@@ -5,7 +5,8 @@
  * batch moved to the channel axis for the filter gradient, …) is a batch of 2-D transposes, so
  * one tiled routine does them all. It takes raw arrays, offsets and strides rather than tensors:
  * the same code runs on the main thread and inside the worker threads, and a worker imports
- * nothing but this file, `conv-geometry.ts` and `shares.ts`.
+ * nothing that needs a Tensor: this file, `conv-geometry.ts`, `shares.ts`, the recurrent loops
+ * (`lstm-share.ts`, `gru-share.ts`) and two import-free cpu helpers (`exp-float32.ts`, `relu.ts`).
  */
 import type { ConvGeometry } from './conv-geometry.js';
 
@@ -249,6 +250,19 @@ export function dyChannelsByPixel(dy: Float32Array, dst: Float32Array, g: ConvGe
       dst.set(dy.subarray(from, from + Pb), o * K + (n - n0) * Pb);
     }
   }
+}
+
+/**
+ * A grow-only scratch array: `scratch(n)` is a view of n floats of memory reused from call to
+ * call (a fresh array of a few MB costs milliseconds of page faults on first touch). A view is
+ * valid until the next call of the same scratch.
+ */
+export function scratchFloats(): (length: number) => Float32Array {
+  let buffer = new Float32Array(0);
+  return (length) => {
+    if (buffer.length < length) buffer = new Float32Array(length);
+    return buffer.subarray(0, length);
+  };
 }
 
 /**
