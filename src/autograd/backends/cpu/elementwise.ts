@@ -17,7 +17,6 @@ import { coalesce, forEachRow } from './iterate.js';
 import { expFloat32 } from './exp-float32.js';
 import { mask, relu } from './relu.js';
 
-
 const TWO_OVER_SQRT_PI = 1.1283791670955126; // 2/√π
 const SQRT_PI = 1.7724538509055159; // √π
 
