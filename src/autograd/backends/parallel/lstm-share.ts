@@ -28,6 +28,22 @@ export interface Products {
 }
 
 /**
+ * The fused per-step loops of forwardStep and backwardStep, float32, done elsewhere: lstm-simd.ts
+ * runs them in WebAssembly SIMD on arrays in its own memory. The arguments are the step's views
+ * (row 0 of the step), strides in floats; see lstm-cells.wat for what each loop reads and writes.
+ */
+export interface LstmCells {
+  forward(
+    N: number, H: number, xp: Float32Array, r: Float32Array, b: Float32Array, cPrev: Float32Array, cStride: number,
+    tau: Float32Array, s: Float32Array, hNext: Float32Array | null,
+  ): void;
+  backward(
+    N: number, H: number, gates: Float32Array, tau: Float32Array, cPrev: Float32Array, cStride: number, dS: Float32Array,
+    dhCarry: Float32Array | null, dc: Float32Array, dA: Float32Array, dAT: Float32Array, rowLength: number, dB: Float32Array,
+  ): void;
+}
+
+/**
  * Scratch memory reused from call to call, for the arrays that never outlive one forward or
  * backward: the float32 activation buffers and the backward's dA and dAᵀ (2·T·N·4H values).
  * Fresh multi-megabyte arrays are not free: the system hands them out page by page, zeroed on
@@ -254,6 +270,34 @@ function backwardLoop(
   }
 }
 
+/** forwardStep through `loops`: the arrays of `seq`, `r` and `b` are where `loops` can address them. */
+function cellsForwardStep(seq: Sequence, k: number, loops: LstmCells, r: Float32Array, b: Float32Array): void {
+  const { N, H, T } = seq;
+  const t = timeOf(seq, k);
+  const [cArr, cOff, cStride] = previousC(seq, k);
+  const hNext = k + 1 < T ? (seq.hPrev as Float32Array).subarray(timeOf(seq, k + 1) * N * H) : null;
+  loops.forward(
+    N, H, (seq.gates as Float32Array).subarray(t * N * 4 * H), r, b, (cArr as Float32Array).subarray(cOff), cStride,
+    (seq.tanhC as Float32Array).subarray(t * N * H), (seq.s as Float32Array).subarray(t * N * 2 * H), hNext,
+  );
+}
+
+/** backwardStep through `loops`, which sum dA_t's columns in float32 into `work.dB`; they are added to `sums` here. */
+function cellsBackwardStep(
+  seq: Sequence, k: number, loops: LstmCells, dS: Float32Array, dhCarry: Float32Array | null,
+  work: { readonly dA: Float32Array; readonly dAT: Float32Array; readonly dc: Float32Array; readonly dB: Float32Array }, sums: Float64Array,
+): void {
+  const { N, H, T } = seq;
+  const t = timeOf(seq, k);
+  const [cArr, cOff, cStride] = previousC(seq, k);
+  work.dB.fill(0);
+  loops.backward(
+    N, H, (seq.gates as Float32Array).subarray(t * N * 4 * H), (seq.tanhC as Float32Array).subarray(t * N * H), (cArr as Float32Array).subarray(cOff), cStride,
+    dS.subarray(t * N * 2 * H), dhCarry, work.dc, work.dA.subarray(t * N * 4 * H), work.dAT.subarray(t * N), T * N, work.dB,
+  );
+  for (let j = 0; j < 4 * H; j++) sums[j]! += work.dB[j]!;
+}
+
 // ── the shares ────────────────────────────────────────────────────────────────────────────
 
 /** The sizes of one share: `N` of the batch's rows, all T steps. */
@@ -273,6 +317,7 @@ export interface LstmShareParams {
 export function lstmForwardShare(
   mm: Products, p: LstmShareParams,
   v: { readonly x: DataArray; readonly state0: DataArray; readonly wIhT: DataArray; readonly wHhT: DataArray; readonly b: DataArray; readonly gates: DataArray; readonly tanhC: DataArray; readonly hPrev: DataArray; readonly s: DataArray },
+  cells?: { readonly loops: LstmCells; readonly r: Float32Array },
 ): void {
   const { T, N, I, H, reverse } = p;
   const G = 4 * H;
@@ -284,6 +329,14 @@ export function lstmForwardShare(
     const recurrent = mm.operand(v.wHhT, H, G);
     const t0 = timeOf(seq, 0);
     for (let n = 0; n < N; n++) for (let j = 0; j < H; j++) v.hPrev[(t0 * N + n) * H + j] = v.state0[n * 2 * H + j]!;
+    if (cells !== undefined) {
+      for (let step = 0; step < T; step++) {
+        const t = timeOf(seq, step);
+        mm.multiply(v.hPrev.subarray(t * N * H, (t + 1) * N * H), N, recurrent, cells.r);
+        cellsForwardStep(seq, step, cells.loops, cells.r, v.b as Float32Array);
+      }
+      return;
+    }
     const float32 = v.gates instanceof Float32Array;
     const [r, z, e, ag] = scratchArrays(float32 ? 'float32' : 'float64', [N * G, ...(float32 ? [3 * N * H, 3 * N * H, N * H] : [])]);
     const scratch = float32 ? { z: z as Float32Array, e: e as Float32Array, ag: ag as Float32Array } : null;
@@ -314,6 +367,7 @@ export function lstmBackwardShare(
     readonly gates: DataArray; readonly tanhC: DataArray; readonly hPrev: DataArray; readonly s: DataArray; readonly dS: DataArray;
     readonly dX: DataArray; readonly dState0: DataArray; readonly dWIh: DataArray; readonly dWHh: DataArray; readonly dB: DataArray;
   },
+  cells?: { readonly loops: LstmCells; readonly dA: Float32Array; readonly dAT: Float32Array; readonly dh: Float32Array; readonly dc: Float32Array; readonly dB: Float32Array },
 ): void {
   const { T, N, I, H, reverse, need } = p;
   const G = 4 * H;
@@ -323,11 +377,15 @@ export function lstmBackwardShare(
     // dA_t for every t, twice: as rows [T·N, 4H] (the per-step dh product and dX read them) and
     // as columns dAᵀ [4H, T·N] (the left operand of both weight gradients; writing it here costs
     // less than a transpose after the loop, or than a product whose packed right operand is dA).
-    const [dA, dAT, dh, dc] = scratchArrays(dtype, [T * N * G, T * N * G, N * H, N * H]) as [DataArray, DataArray, DataArray, DataArray];
+    const [dA, dAT, dh, dc] = cells !== undefined
+      ? [cells.dA, cells.dAT, cells.dh, cells.dc]
+      : scratchArrays(dtype, [T * N * G, T * N * G, N * H, N * H]) as [DataArray, DataArray, DataArray, DataArray];
     const sums = new Float64Array(G); //                                          Σ_{T·N} dA, the bias gradient
     const recurrent = mm.operand(v.wHh, G, H);
     for (let step = T - 1; step >= 0; step--) {
-      backwardStep(seq, step, v.dS, step === T - 1 ? null : dh, dc, dA, dAT, sums);
+      const carry = step === T - 1 ? null : dh;
+      if (cells === undefined) backwardStep(seq, step, v.dS, carry, dc, dA, dAT, sums);
+      else cellsBackwardStep(seq, step, cells.loops, v.dS as Float32Array, carry as Float32Array | null, cells, sums);
       if (step > 0 || need[1]) {
         const t = timeOf(seq, step);
         mm.multiply(dA.subarray(t * N * G, (t + 1) * N * G), N, recurrent, dh); //  dh_{t−1}^→ = dA_t·W_hh [N, H]

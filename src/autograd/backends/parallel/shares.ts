@@ -20,6 +20,7 @@ import { relu } from '../cpu/relu.js';
 import { flippedTransposed, phaseSteps, scatterPhase, type ConvGeometry, type Pads } from './conv-geometry.js';
 import { gruBackwardShare, gruForwardShare, type GruBackwardParams } from './gru-share.js';
 import { lstmBackwardShare, lstmForwardShare, type LstmBackwardParams, type LstmShareParams, type Products } from './lstm-share.js';
+import { cellArrays } from './lstm-simd.js';
 import { channelsFirst, dyChannelsByPixel, dyPixelsByChannel, im2colT, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, oihwToHwio, pixelBlocks, scratchFloats } from './layout.js';
 
 export type Tf = typeof TF;
@@ -447,12 +448,41 @@ function tfProducts(tf: Tf): Products {
   };
 }
 
+/**
+ * The LSTM forward over the share's rows, its per-step loops in WebAssembly SIMD (lstm-simd.ts):
+ * the arrays the loops touch are copied into the SIMD module's memory and the saved activations
+ * copied out at the end, one copy each per call. (H not a multiple of 4: the TypeScript loops.)
+ */
 export function lstmForwardTfShare(tf: Tf, p: LstmShareParams, v: Parameters<typeof lstmForwardShare>[2]): void {
-  lstmForwardShare(tfProducts(tf), p, v);
+  const { T, N, H } = p;
+  const G = 4 * H;
+  const simd = cellArrays(H, [T * N * G, T * N * H, T * N * H, T * N * 2 * H, N * 2 * H, G, N * G]);
+  if (simd === null) return lstmForwardShare(tfProducts(tf), p, v);
+  const [gates, tanhC, hPrev, s, state0, b, r] = simd.arrays as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  state0.set(v.state0);
+  b.set(v.b);
+  lstmForwardShare(tfProducts(tf), p, { ...v, state0, b, gates, tanhC, hPrev, s }, { loops: simd.cells, r });
+  v.gates.set(gates);
+  v.tanhC.set(tanhC);
+  v.hPrev.set(hPrev);
+  v.s.set(s);
 }
 
+/** The LSTM backward over the share's rows, its per-step loops in WebAssembly SIMD (see lstmForwardTfShare). */
 export function lstmBackwardTfShare(tf: Tf, p: LstmBackwardParams, v: Parameters<typeof lstmBackwardShare>[2]): void {
-  lstmBackwardShare(tfProducts(tf), p, v);
+  const { T, N, H } = p;
+  const G = 4 * H;
+  const simd = cellArrays(H, [T * N * G, T * N * H, T * N * 2 * H, N * 2 * H, T * N * 2 * H, T * N * G, T * N * G, N * H, N * H, G]);
+  if (simd === null) return lstmBackwardShare(tfProducts(tf), p, v);
+  const [gates, tanhC, s, state0, dS, dA, dAT, dh, dc, dB] = simd.arrays as [
+    Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array,
+  ];
+  gates.set(v.gates);
+  tanhC.set(v.tanhC);
+  s.set(v.s);
+  state0.set(v.state0);
+  dS.set(v.dS);
+  lstmBackwardShare(tfProducts(tf), p, { ...v, gates, tanhC, s, state0, dS }, { loops: simd.cells, dA, dAT, dh, dc, dB });
 }
 
 export function gruForwardTfShare(tf: Tf, p: LstmShareParams, v: Parameters<typeof gruForwardShare>[2]): void {
