@@ -11,7 +11,8 @@
  * run for a given thread count). A share's arrays are its own rows, time-major: [T, Nt, ·].
  *
  * The code is the same on every thread and backend; only the matrix products differ (`Products`:
- * tfjs-wasm inside a share, the cpu kernel on the cpu backend). Like shares.ts, this file imports
+ * tfjs-wasm inside a share, the cpu kernel on the cpu backend), and on wasm the float32 per-step
+ * loops run in WebAssembly SIMD (`LstmCells`, lstm-simd.ts) instead of the TypeScript below. Like shares.ts, this file imports
  * nothing that a worker thread cannot load: no Tensor, no graph.
  */
 import type { DataArray, FloatDType } from '../../dtype.js';
