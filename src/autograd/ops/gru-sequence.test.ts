@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { backendKernels, kernels, useKernels } from '../backends/index.js';
 import { cpuKernels } from '../backends/cpu/index.js';
 import { sharesRunOf } from '../backends/parallel/pool.js';
+import { simdShares } from '../backends/parallel/rnn-simd.js';
 import type { Kernels } from '../backends/types.js';
 import { randn } from '../creation.js';
 import { gradcheck } from '../gradcheck.js';
@@ -150,14 +151,18 @@ describe('gruSequence on the wasm backend', () => {
   beforeAll(async () => { wasm = await backendKernels('wasm'); });
   afterAll(() => { useKernels(before); });
 
-  test.each([false, true])('float32 values and gradients equal the cpu backend\'s (reverse = %s)', (reverse) => {
-    const ins = inputs(9, 6, 5, 16, 53, 0.5).map((t) => t.detach().to('float32').requiresGrad_());
+  // H = 16: the SIMD loops (backends/parallel/rnn-cells.wat); H = 6, not a multiple of 4: the TypeScript ones.
+  test.each([[false, 16], [true, 16], [false, 6]] as const)('float32 values and gradients equal the cpu backend\'s (reverse = %s, H = %i)', (reverse, H) => {
+    const ins = inputs(9, 6, 5, H, 53, 0.5).map((t) => t.detach().to('float32').requiresGrad_());
     const run = (k: Kernels): Tensor[] => {
       useKernels(k);
       expect(kernels().name).toBe(k.name);
       return valuesAndGrads(seq(reverse), ins);
     };
-    const [onCpu, onWasm] = [run(cpuKernels), run(wasm)];
+    const onCpu = run(cpuKernels);
+    const simdBefore = simdShares();
+    const onWasm = run(wasm);
+    expect(simdShares() - simdBefore).toBe(H % 4 === 0 ? 2 : 0);
     useKernels(cpuKernels);
     expect(wasm.name).toBe('wasm');
     expectAllClose(onWasm, onCpu, 1e-4, 1e-5, 'wasm vs cpu');

@@ -1,11 +1,26 @@
 /**
  * gru-share — the loops of one GRU layer in one direction over a whole sequence, for a block of
  * the batch rows: lstm-share.ts's design (see there) for the GRU step that ops/gru-sequence.ts
- * derives. A share's arrays are its own rows, time-major: [T, Nt, ·].
+ * derives. A share's arrays are its own rows, time-major: [T, Nt, ·]. On wasm the float32 per-step
+ * loops run in WebAssembly SIMD (`GruCells`, rnn-simd.ts) instead of the TypeScript below.
  */
 import type { DataArray, FloatDType } from '../../dtype.js';
 import { expFloat32 } from '../cpu/exp-float32.js';
 import { scratchArrays, tanhFloat32, type LstmShareParams, type Products } from './lstm-share.js';
+
+/**
+ * The fused per-step loops of the forward and backward below, float32, done elsewhere: rnn-simd.ts
+ * runs them in WebAssembly SIMD on arrays in its own memory. The arguments are the step's views
+ * (row 0 of the step); see rnn-cells.wat for what each loop reads and writes. The backward's
+ * `sums` [4H] are float32 and only added to (the caller zeroes them and accumulates in float64).
+ */
+export interface GruCells {
+  forward(N: number, H: number, xp: Float32Array, v: Float32Array, b: Float32Array, hPrev: Float32Array, vN: Float32Array, y: Float32Array, hNext: Float32Array | null): void;
+  backward(
+    N: number, H: number, gates: Float32Array, vN: Float32Array, hPrev: Float32Array, dY: Float32Array, dhMat: Float32Array | null, direct: Float32Array,
+    dU: Float32Array, dV: Float32Array, dUT: Float32Array, dVT: Float32Array, rowLength: number, sums: Float32Array,
+  ): void;
+}
 
 /** The buffers of one share, time-major; T·N rows. */
 interface Sequence {
@@ -116,6 +131,19 @@ function backwardStep(seq: Sequence, t: number, dY: DataArray, dhMat: DataArray 
   }
 }
 
+/** backwardStep through `loops`, which sum the step's columns in float32 into `sums32`; they are added to `adj.sums` here. */
+function cellsBackwardStep(seq: Sequence, t: number, loops: GruCells, dY: Float32Array, dhMat: Float32Array | null, adj: Adjoints, sums32: Float32Array): void {
+  const { T, N, H } = seq;
+  const G = 3 * H;
+  const at = (a: DataArray, width: number): Float32Array => (a as Float32Array).subarray(t * N * width);
+  sums32.fill(0);
+  loops.backward(
+    N, H, at(seq.gates, G), at(seq.vN, H), at(seq.hPrev, H), dY.subarray(t * N * H), dhMat, adj.direct as Float32Array,
+    at(adj.dU, G), at(adj.dV, G), (adj.dUT as Float32Array).subarray(t * N), (adj.dVT as Float32Array).subarray(t * N), T * N, sums32,
+  );
+  for (let j = 0; j < 4 * H; j++) adj.sums[j]! += sums32[j]!;
+}
+
 /**
  * Forward over the share's rows. Reads x [T, N, I], h0 [N, H], W_ihᵀ [I, 3H], W_hhᵀ [H, 3H] and the
  * packed biases b [4H] = [b_ir + b_hr ‖ b_iz + b_hz ‖ b_in ‖ b_hn]; writes the gates [T, N, 3H],
@@ -124,6 +152,7 @@ function backwardStep(seq: Sequence, t: number, dY: DataArray, dhMat: DataArray 
 export function gruForwardShare(
   mm: Products, p: LstmShareParams,
   v: { readonly x: DataArray; readonly h0: DataArray; readonly wIhT: DataArray; readonly wHhT: DataArray; readonly b: DataArray; readonly gates: DataArray; readonly vN: DataArray; readonly hPrev: DataArray; readonly y: DataArray },
+  cells?: { readonly loops: GruCells; readonly r: Float32Array },
 ): void {
   const { T, N, I, H, reverse } = p;
   const G = 3 * H;
@@ -135,6 +164,16 @@ export function gruForwardShare(
     mm.multiply(v.x, T * N, mm.operand(v.wIhT, I, G), v.gates);
     const recurrent = mm.operand(v.wHhT, H, G);
     v.hPrev.set(v.h0.subarray(0, N * H), timeOf(0) * N * H);
+    if (cells !== undefined) {
+      const f32 = (a: DataArray, t: number, width: number): Float32Array => (a as Float32Array).subarray(t * N * width);
+      for (let step = 0; step < T; step++) {
+        const t = timeOf(step);
+        mm.multiply(v.hPrev.subarray(t * N * H, (t + 1) * N * H), N, recurrent, cells.r);
+        const hNext = step + 1 < T ? f32(v.hPrev, timeOf(step + 1), H) : null;
+        cells.loops.forward(N, H, f32(v.gates, t, G), cells.r, v.b as Float32Array, f32(v.hPrev, t, H), f32(v.vN, t, H), f32(v.y, t, H), hNext);
+      }
+      return;
+    }
     const float32 = v.gates instanceof Float32Array;
     const [r, e] = scratchArrays(float32 ? 'float32' : 'float64', [N * G, ...(float32 ? [2 * N * H] : [])]);
     const exps = float32 ? (e as Float32Array) : null; // float32 only: −a, then e^(−a), of r and z
@@ -170,6 +209,10 @@ export function gruBackwardShare(
     readonly gates: DataArray; readonly vN: DataArray; readonly hPrev: DataArray; readonly dY: DataArray;
     readonly dX: DataArray; readonly dH0: DataArray; readonly dWIh: DataArray; readonly dWHh: DataArray; readonly dBIh: DataArray; readonly dBHh: DataArray;
   },
+  cells?: {
+    readonly loops: GruCells; readonly dU: Float32Array; readonly dV: Float32Array; readonly dUT: Float32Array; readonly dVT: Float32Array;
+    readonly direct: Float32Array; readonly dhMat: Float32Array; readonly sums: Float32Array;
+  },
 ): void {
   const { T, N, I, H, reverse, need } = p;
   const G = 3 * H;
@@ -177,12 +220,16 @@ export function gruBackwardShare(
   const seq: Sequence = { T, N, H, gates: v.gates, vN: v.vN, hPrev: v.hPrev };
   const dtype: FloatDType = v.gates instanceof Float32Array ? 'float32' : 'float64';
   try {
-    const [dU, dV, dUT, dVT, direct, dhMat] = scratchArrays(dtype, [T * N * G, T * N * G, T * N * G, T * N * G, N * H, N * H]) as DataArray[];
+    const [dU, dV, dUT, dVT, direct, dhMat] = cells !== undefined
+      ? [cells.dU, cells.dV, cells.dUT, cells.dVT, cells.direct, cells.dhMat]
+      : scratchArrays(dtype, [T * N * G, T * N * G, T * N * G, T * N * G, N * H, N * H]) as DataArray[];
     const adj: Adjoints = { dU: dU!, dV: dV!, dUT: dUT!, dVT: dVT!, direct: direct!, sums: new Float64Array(4 * H) };
     const recurrent = mm.operand(v.wHh, G, H);
     for (let step = T - 1; step >= 0; step--) {
       const t = timeOf(step);
-      backwardStep(seq, t, v.dY, step === T - 1 ? null : dhMat!, adj);
+      const carry = step === T - 1 ? null : dhMat!;
+      if (cells === undefined) backwardStep(seq, t, v.dY, carry, adj);
+      else cellsBackwardStep(seq, t, cells.loops, v.dY as Float32Array, carry as Float32Array | null, adj, cells.sums);
       if (step > 0 || need[1]) mm.multiply(dV!.subarray(t * N * G, (t + 1) * N * G), N, recurrent, dhMat!); // dV_t·W_hh [N, H]
     }
     if (need[1]) for (let i = 0; i < N * H; i++) v.dH0[i] = dhMat![i]! + adj.direct[i]!; //  dV_first·W_hh + dh ⊙ z

@@ -12,7 +12,7 @@
  *
  * The code is the same on every thread and backend; only the matrix products differ (`Products`:
  * tfjs-wasm inside a share, the cpu kernel on the cpu backend), and on wasm the float32 per-step
- * loops run in WebAssembly SIMD (`LstmCells`, lstm-simd.ts) instead of the TypeScript below. Like shares.ts, this file imports
+ * loops run in WebAssembly SIMD (`LstmCells`, rnn-simd.ts) instead of the TypeScript below. Like shares.ts, this file imports
  * nothing that a worker thread cannot load: no Tensor, no graph.
  */
 import type { DataArray, FloatDType } from '../../dtype.js';
@@ -29,9 +29,9 @@ export interface Products {
 }
 
 /**
- * The fused per-step loops of forwardStep and backwardStep, float32, done elsewhere: lstm-simd.ts
+ * The fused per-step loops of forwardStep and backwardStep, float32, done elsewhere: rnn-simd.ts
  * runs them in WebAssembly SIMD on arrays in its own memory. The arguments are the step's views
- * (row 0 of the step), strides in floats; see lstm-cells.wat for what each loop reads and writes.
+ * (row 0 of the step), strides in floats; see rnn-cells.wat for what each loop reads and writes.
  */
 export interface LstmCells {
   forward(

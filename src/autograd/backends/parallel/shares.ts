@@ -20,7 +20,7 @@ import { relu } from '../cpu/relu.js';
 import { flippedTransposed, phaseSteps, scatterPhase, type ConvGeometry, type Pads } from './conv-geometry.js';
 import { gruBackwardShare, gruForwardShare, type GruBackwardParams } from './gru-share.js';
 import { lstmBackwardShare, lstmForwardShare, type LstmBackwardParams, type LstmShareParams, type Products } from './lstm-share.js';
-import { cellArrays } from './lstm-simd.js';
+import { cellArrays } from './rnn-simd.js';
 import { channelsFirst, dyChannelsByPixel, dyPixelsByChannel, im2colT, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, oihwToHwio, pixelBlocks, scratchFloats } from './layout.js';
 
 export type Tf = typeof TF;
@@ -449,7 +449,7 @@ function tfProducts(tf: Tf): Products {
 }
 
 /**
- * The LSTM forward over the share's rows, its per-step loops in WebAssembly SIMD (lstm-simd.ts):
+ * The LSTM forward over the share's rows, its per-step loops in WebAssembly SIMD (rnn-simd.ts):
  * the arrays the loops touch are copied into the SIMD module's memory and the saved activations
  * copied out at the end, one copy each per call. (H not a multiple of 4: the TypeScript loops.)
  */
@@ -461,7 +461,7 @@ export function lstmForwardTfShare(tf: Tf, p: LstmShareParams, v: Parameters<typ
   const [gates, tanhC, hPrev, s, state0, b, r] = simd.arrays as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
   state0.set(v.state0);
   b.set(v.b);
-  lstmForwardShare(tfProducts(tf), p, { ...v, state0, b, gates, tanhC, hPrev, s }, { loops: simd.cells, r });
+  lstmForwardShare(tfProducts(tf), p, { ...v, state0, b, gates, tanhC, hPrev, s }, { loops: simd.lstm, r });
   v.gates.set(gates);
   v.tanhC.set(tanhC);
   v.hPrev.set(hPrev);
@@ -482,15 +482,38 @@ export function lstmBackwardTfShare(tf: Tf, p: LstmBackwardParams, v: Parameters
   s.set(v.s);
   state0.set(v.state0);
   dS.set(v.dS);
-  lstmBackwardShare(tfProducts(tf), p, { ...v, gates, tanhC, s, state0, dS }, { loops: simd.cells, dA, dAT, dh, dc, dB });
+  lstmBackwardShare(tfProducts(tf), p, { ...v, gates, tanhC, s, state0, dS }, { loops: simd.lstm, dA, dAT, dh, dc, dB });
 }
 
+/** The GRU forward over the share's rows, its per-step loops in WebAssembly SIMD (see lstmForwardTfShare). */
 export function gruForwardTfShare(tf: Tf, p: LstmShareParams, v: Parameters<typeof gruForwardShare>[2]): void {
-  gruForwardShare(tfProducts(tf), p, v);
+  const { T, N, H } = p;
+  const G = 3 * H;
+  const simd = cellArrays(H, [T * N * G, T * N * H, T * N * H, T * N * H, 4 * H, N * G]);
+  if (simd === null) return gruForwardShare(tfProducts(tf), p, v);
+  const [gates, vN, hPrev, y, b, r] = simd.arrays as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  b.set(v.b);
+  gruForwardShare(tfProducts(tf), p, { ...v, b, gates, vN, hPrev, y }, { loops: simd.gru, r });
+  v.gates.set(gates);
+  v.vN.set(vN);
+  v.hPrev.set(hPrev);
+  v.y.set(y);
 }
 
+/** The GRU backward over the share's rows, its per-step loops in WebAssembly SIMD (see lstmForwardTfShare). */
 export function gruBackwardTfShare(tf: Tf, p: GruBackwardParams, v: Parameters<typeof gruBackwardShare>[2]): void {
-  gruBackwardShare(tfProducts(tf), p, v);
+  const { T, N, H } = p;
+  const G = 3 * H;
+  const simd = cellArrays(H, [T * N * G, T * N * H, T * N * H, T * N * H, T * N * G, T * N * G, T * N * G, T * N * G, N * H, N * H, 4 * H]);
+  if (simd === null) return gruBackwardShare(tfProducts(tf), p, v);
+  const [gates, vN, hPrev, dY, dU, dV, dUT, dVT, direct, dhMat, sums] = simd.arrays as [
+    Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array,
+  ];
+  gates.set(v.gates);
+  vN.set(v.vN);
+  hPrev.set(v.hPrev);
+  dY.set(v.dY);
+  gruBackwardShare(tfProducts(tf), p, { ...v, gates, vN, hPrev, dY }, { loops: simd.gru, dU, dV, dUT, dVT, direct, dhMat, sums });
 }
 
 // ── max pooling ─────────────────────────────────────────────────────────────────────────

@@ -1,6 +1,6 @@
 /**
- * lstm-simd — the LSTM's per-step loops in WebAssembly SIMD (lstm-cells.wat), four float32 cells
- * per instruction, for the wasm backend's shares (shares.ts).
+ * rnn-simd — the LSTM's and the GRU's per-step loops in WebAssembly SIMD (rnn-cells.wat), four
+ * float32 cells per instruction, for the wasm backend's shares (shares.ts).
  *
  * The module works on its own memory, one per thread, which it imports: `cellArrays` lays a
  * share's arrays end to end in it (16-byte aligned), and the loops take pointers, which are the
@@ -11,14 +11,20 @@
  *
  * Like the rest of parallel/, this file imports nothing a worker thread cannot load.
  */
+import type { GruCells } from './gru-share.js';
 import type { LstmCells } from './lstm-share.js';
-import { LSTM_CELLS_WASM } from './lstm-cells.wasm.js';
+import { RNN_CELLS_WASM } from './rnn-cells.wasm.js';
 
 interface CellExports {
   forward(N: number, H: number, xp: number, r: number, b: number, cPrev: number, cStride: number, tau: number, s: number, hNext: number): void;
   backward(
     N: number, H: number, gates: number, tau: number, cPrev: number, cStride: number, dS: number, dhCarry: number, dc: number, carried: number,
     dA: number, dAT: number, rowBytes: number, dB: number,
+  ): void;
+  gruForward(N: number, H: number, xp: number, v: number, b: number, hPrev: number, vN: number, y: number, hNext: number): void;
+  gruBackward(
+    N: number, H: number, gates: number, vN: number, hPrev: number, dY: number, dhMat: number, direct: number, carried: number,
+    dU: number, dV: number, dUT: number, dVT: number, rowBytes: number, sums: number,
   ): void;
 }
 
@@ -49,19 +55,19 @@ export function simdShares(): number {
   return sharesRun;
 }
 
-let instance: { memory: WasmMemory; exports: CellExports; cells: LstmCells } | null = null;
+let instance: { memory: WasmMemory; lstm: LstmCells; gru: GruCells } | null = null;
 
 function load(): NonNullable<typeof instance> {
   if (instance !== null) return instance;
   const memory = new wasm.Memory({ initial: 1, maximum: MAX_BYTES / PAGE });
-  const module = new wasm.Module(Uint8Array.from(atob(LSTM_CELLS_WASM), (ch) => ch.charCodeAt(0)));
+  const module = new wasm.Module(Uint8Array.from(atob(RNN_CELLS_WASM), (ch) => ch.charCodeAt(0)));
   const exports = new wasm.Instance(module, { env: { memory } }).exports as unknown as CellExports;
   /** A view's address in the module's memory. */
   const at = (a: Float32Array): number => {
-    if (a.buffer !== memory.buffer) throw new Error('lstm-simd: an array outside the module memory (taken before it grew?)');
+    if (a.buffer !== memory.buffer) throw new Error('rnn-simd: an array outside the module memory (taken before it grew?)');
     return a.byteOffset;
   };
-  const cells: LstmCells = {
+  const lstm: LstmCells = {
     forward(N, H, xp, r, b, cPrev, cStride, tau, s, hNext) {
       exports.forward(N, H, at(xp), at(r), at(b), at(cPrev), cStride * 4, at(tau), at(s), hNext === null ? 0 : at(hNext));
     },
@@ -69,7 +75,18 @@ function load(): NonNullable<typeof instance> {
       exports.backward(N, H, at(gates), at(tau), at(cPrev), cStride * 4, at(dS), dhCarry === null ? 0 : at(dhCarry), at(dc), dhCarry === null ? 0 : 1, at(dA), at(dAT), rowLength * 4, at(dB));
     },
   };
-  instance = { memory, exports, cells };
+  const gru: GruCells = {
+    forward(N, H, xp, v, b, hPrev, vN, y, hNext) {
+      exports.gruForward(N, H, at(xp), at(v), at(b), at(hPrev), at(vN), at(y), hNext === null ? 0 : at(hNext));
+    },
+    backward(N, H, gates, vN, hPrev, dY, dhMat, direct, dU, dV, dUT, dVT, rowLength, sums) {
+      exports.gruBackward(
+        N, H, at(gates), at(vN), at(hPrev), at(dY), dhMat === null ? 0 : at(dhMat), at(direct), dhMat === null ? 0 : 1,
+        at(dU), at(dV), at(dUT), at(dVT), rowLength * 4, at(sums),
+      );
+    },
+  };
+  instance = { memory, lstm, gru };
   return instance;
 }
 
@@ -78,12 +95,12 @@ function load(): NonNullable<typeof instance> {
  * start 16-byte aligned); null when H is not a multiple of 4 or the arrays would not fit. The
  * views of one call are dead before the next call asks (growing the memory detaches them).
  */
-export function cellArrays(H: number, lengths: readonly number[]): { cells: LstmCells; arrays: Float32Array[] } | null {
+export function cellArrays(H: number, lengths: readonly number[]): { lstm: LstmCells; gru: GruCells; arrays: Float32Array[] } | null {
   if (H % 4 !== 0) return null;
   const padded = lengths.map((n) => Math.ceil(n / 4) * 4);
   const bytes = padded.reduce((a, b) => a + b, 0) * 4;
   if (bytes > MAX_BYTES) return null;
-  const { memory, cells } = load();
+  const { memory, lstm, gru } = load();
   if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
   sharesRun++;
   let offset = 0;
@@ -92,5 +109,5 @@ export function cellArrays(H: number, lengths: readonly number[]): { cells: Lstm
     offset += padded[i]! * 4;
     return view;
   });
-  return { cells, arrays };
+  return { lstm, gru, arrays };
 }
