@@ -224,6 +224,7 @@ export async function createWasmKernels(): Promise<Kernels> {
           kind: 'convForward', params: { g: { ...g, O: Ot }, outBatchStride: Ot * P, outChannel: 0, wKey, ...epilogueOf(s0, s1) },
           views: { x: xs, w: wPart, ...b, ...rWorker, out: { output: N * Ot * P } },
           collect: (v) => scatterChannels(v.out, out, N, Ot, O, s0, P),
+          destination: channelViews(out, N, O, s0, s1, P),
         });
     }));
     return new Tensor(out, [N, O, OH, OW]);
@@ -259,6 +260,7 @@ export async function createWasmKernels(): Promise<Kernels> {
           kind: 'convInput', params: { g, c0: s0, c1: s1, outBatchStride: Ct * P, outChannel: 0, wKey },
           views: { dy: dys, w: ws, out: { output: N * Ct * P } },
           collect: (v) => scatterChannels(v.out, out, N, Ct, C, s0, P),
+          destination: channelViews(out, N, C, s0, s1, P),
         });
     }));
     return new Tensor(out, [...xShape]);
@@ -359,7 +361,7 @@ export async function createWasmKernels(): Promise<Kernels> {
       if (i === 0) return ownShare({ kind, params: params(n0, n1), views: { ...inputs(i, n0, n1), ...mine, ...sums } } as never);
       const outputs = Object.fromEntries([...Object.entries(mine), ...Object.entries(sums)].map(([name, a]) => [name, { output: a.length }]));
       return workerShare({
-        kind, params: params(n0, n1), views: { ...inputs(i, n0, n1), ...outputs },
+        kind, params: params(n0, n1), views: { ...inputs(i, n0, n1), ...outputs }, destination: Object.values(mine),
         collect: (v: Record<string, Float32Array>) => {
           for (const [name, a] of Object.entries(mine)) a.set(v[name]!);
           for (const [name, sum] of Object.entries(sums)) {
@@ -500,6 +502,11 @@ function geometry(xShape: Shape, wShape: Shape, attrs: Conv2dAttrs): ConvGeometr
 }
 
 /** A channel share's output [N, Ct, P] into channels [c0, c0 + Ct) of the full [N, C, P]. */
+/** The views of channels [c0, c1) of every image of an [N, C, P] array: where scatterChannels writes. */
+function channelViews(out: Float32Array, N: number, C: number, c0: number, c1: number, P: number): Float32Array[] {
+  return Array.from({ length: N }, (_, n) => out.subarray((n * C + c0) * P, (n * C + c1) * P));
+}
+
 function scatterChannels(part: Float32Array, out: Float32Array, N: number, Ct: number, C: number, c0: number, P: number): void {
   for (let n = 0; n < N; n++) out.set(part.subarray(n * Ct * P, (n + 1) * Ct * P), (n * C + c0) * P);
 }

@@ -286,7 +286,7 @@ export interface WorkerShare<K extends ShareKind = ShareKind> {
   /** Runs on the calling thread once every share has finished, with the arena views. */
   readonly collect: (views: ShareViews<K>) => void;
   /** Where `collect` will write: touched while the worker still computes (see `runParallel`). */
-  readonly destination?: Float32Array;
+  readonly destination?: Float32Array | readonly Float32Array[];
 }
 
 /** Helpers that let TypeScript check a share's params and views against its kind. */
@@ -373,7 +373,8 @@ export function runParallel(tf: Tf, own: OwnShare, others: readonly WorkerShare[
   // after the wait, in `collect`.
   for (let i = 0; i < seqs.length; i++) {
     const destination = others[i]!.destination;
-    if (destination !== undefined && !pool[i]!.finished(seqs[i]!)) touchPages(destination);
+    if (destination === undefined || pool[i]!.finished(seqs[i]!)) continue;
+    for (const view of destination instanceof Float32Array ? [destination] : destination) touchPages(view);
   }
   let workerError: Error | null = null;
   for (let i = 0; i < seqs.length; i++) {
