@@ -200,14 +200,19 @@ function waitForIdle(maxMs: number): boolean {
 const waitIdleMs = 1000 * Number(process.env.SAPLING_BENCH_WAIT_IDLE ?? 0);
 
 /**
- * Times `fn` with each thread count, alternating run by run: `runs` timed runs each after three
- * warm-ups, medians in ms. `others` is the CPU time other processes took meanwhile, in cores
+ * Times `fn` with each thread count, alternating run by run: after three warm-ups, `runs` timed
+ * runs each, or more for a fast kernel (enough for about THREAD_ROW_MS of one-thread time, at
+ * most 100: seven samples of a 1 ms kernel put its speed-up at the mercy of a few slow ones),
+ * medians in ms. `others` is the CPU time other processes took meanwhile, in cores
  * (0 = the machine was ours; 1 = a whole core was taken), from /proc/stat less our own. A row
  * measured while others took more than 0.1 core is measured again (up to 3 times in all), and
  * the least disturbed attempt is kept: a busy machine has no second core to give.
  */
-function timeThreads(fn: () => unknown, runs: number): { ms: Record<number, number>; others: number | null; load: number } {
+function timeThreads(fn: () => unknown, minRuns: number): { ms: Record<number, number>; others: number | null; load: number } {
   for (let i = 0; i < 3; i++) for (const t of threadCounts) withThreads(t, fn); // warm-up: JIT and XNNPACK on every thread
+  const probe = performance.now();
+  withThreads(1, fn);
+  const runs = Math.max(minRuns, Math.min(100, Math.ceil(THREAD_ROW_MS / Math.max(performance.now() - probe, 1e-3))));
   let best: { ms: Record<number, number>; others: number | null; load: number } | null = null;
   for (let attempt = 0; attempt < 3; attempt++) {
     if (waitIdleMs > 0) waitForIdle(waitIdleMs);
@@ -245,6 +250,8 @@ const threadCells = (ms: Record<number, number>): string[] =>
   threadCounts.flatMap((t) => (t === 1 ? [ms[1]!.toFixed(2)] : [ms[t]!.toFixed(2), (ms[1]! / ms[t]!).toFixed(2)]));
 const loadCells = (r: { others: number | null; load: number }): string[] => [r.others === null ? 'n/a' : r.others.toFixed(2), r.load.toFixed(2)];
 const threadRuns = flags.quick ? 3 : 7;
+/** One-thread time a threads row gathers at least (see timeThreads). */
+const THREAD_ROW_MS = flags.quick ? 0 : 500;
 const threadResults: unknown[] = [];
 setMinFlopsPerShare(Infinity); // the comparisons with raw tfjs below run Sapling on one thread
 
