@@ -8,8 +8,8 @@
 ;; rnn-cells.wasm.ts, and a test checks that the committed bytes are this text's.
 ;;
 ;; Every array is float32 in the module's one memory, which its caller owns (it is imported);
-;; pointers and strides are in bytes. A row of a step's gates holds [i | f | g | o] (LSTM) or
-;; [r | z | n] (GRU), H each.
+;; pointers and strides are in bytes, and a pointer of 0 means "none" (no array starts there). A
+;; row of a step's gates holds [i | f | g | o] (LSTM) or [r | z | n] (GRU), H each.
 ;; H must be a multiple of 4 (the caller runs the TypeScript loops otherwise).
 ;;
 ;; σ(a) is computed as ½ + ½·tanh(a/2), which is the same function, so one approximation serves
@@ -105,11 +105,11 @@
     (f32.store (i32.add (local.get $at) (i32.shl (local.get $rowBytes) (i32.const 1))) (f32x4.extract_lane 2 (local.get $v)))
     (f32.store (i32.add (local.get $at) (i32.mul (local.get $rowBytes) (i32.const 3))) (f32x4.extract_lane 3 (local.get $v))))
 
-  ;; One forward step over N rows. Reads the input projection xp (rows 4H apart) plus the recurrent
+  ;; One LSTM forward step over N rows. Reads the input projection xp (rows 4H apart) plus the recurrent
   ;; product r (rows 4H apart) plus the bias b [4H], and c_{t−1} (rows `cStride` apart). Writes the
   ;; gates [i, f, g, o] over xp (in place), τ = tanh(c_t) (rows H apart), the output [h_t | c_t]
   ;; (rows 2H apart) and, when `hNext` is not 0, h_t again as the next step's h_{t−1} (rows H apart).
-  (func (export "forward")
+  (func (export "lstmForward")
     (param $N i32) (param $H i32) (param $xp i32) (param $r i32) (param $b i32) (param $cPrev i32) (param $cStride i32)
     (param $tau i32) (param $s i32) (param $hNext i32)
     (local $hb i32) (local $n i32) (local $j i32) (local $gx i32) (local $gr i32) (local $c0 i32) (local $t0 i32) (local $s0 i32) (local $h0 i32)
@@ -180,13 +180,13 @@
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $rows))))
 
-  ;; One backward step over N rows (see backwardLoop in lstm-share.ts for the same loop, one cell at
+  ;; One LSTM backward step over N rows (see backwardLoop in lstm-share.ts for the same loop, one cell at
   ;; a time). Reads the step's gates (rows 4H apart), τ (rows H apart), c_{t−1} (rows `cStride`
   ;; apart), dS_t = [dh | dc] (rows 2H apart) and, when `carried` is not 0, the carries dh^→ and dc^→
   ;; (rows H apart). Writes dA_t (rows 4H apart) and its columns into dAᵀ (column n of the step at
   ;; `dAT`, a row of dAᵀ `rowBytes` long), dc_{t−1}^→ over dc^→, and adds dA_t's column sums into
   ;; dB [4H].
-  (func (export "backward")
+  (func (export "lstmBackward")
     (param $N i32) (param $H i32) (param $gates i32) (param $tau i32) (param $cPrev i32) (param $cStride i32)
     (param $dS i32) (param $dhCarry i32) (param $dc i32) (param $carried i32)
     (param $dA i32) (param $dAT i32) (param $rowBytes i32) (param $dB i32)

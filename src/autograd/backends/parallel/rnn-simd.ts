@@ -16,8 +16,8 @@ import type { LstmCells } from './lstm-share.js';
 import { RNN_CELLS_WASM } from './rnn-cells.wasm.js';
 
 interface CellExports {
-  forward(N: number, H: number, xp: number, r: number, b: number, cPrev: number, cStride: number, tau: number, s: number, hNext: number): void;
-  backward(
+  lstmForward(N: number, H: number, xp: number, r: number, b: number, cPrev: number, cStride: number, tau: number, s: number, hNext: number): void;
+  lstmBackward(
     N: number, H: number, gates: number, tau: number, cPrev: number, cStride: number, dS: number, dhCarry: number, dc: number, carried: number,
     dA: number, dAT: number, rowBytes: number, dB: number,
   ): void;
@@ -45,6 +45,8 @@ const wasm = (globalThis as unknown as {
 }).WebAssembly;
 
 const PAGE = 65536;
+/** Bytes left unused at the start of the memory, so that no array has address 0: the loops read 0 as "none" (no hNext, no carries). */
+const RESERVED = 16;
 /** wasm32 addresses 4 GiB; a share that needs more than this runs the TypeScript loops. */
 const MAX_BYTES = 2 ** 31;
 
@@ -69,10 +71,10 @@ function load(): NonNullable<typeof instance> {
   };
   const lstm: LstmCells = {
     forward(N, H, xp, r, b, cPrev, cStride, tau, s, hNext) {
-      exports.forward(N, H, at(xp), at(r), at(b), at(cPrev), cStride * 4, at(tau), at(s), hNext === null ? 0 : at(hNext));
+      exports.lstmForward(N, H, at(xp), at(r), at(b), at(cPrev), cStride * 4, at(tau), at(s), hNext === null ? 0 : at(hNext));
     },
     backward(N, H, gates, tau, cPrev, cStride, dS, dhCarry, dc, dA, dAT, rowLength, dB) {
-      exports.backward(N, H, at(gates), at(tau), at(cPrev), cStride * 4, at(dS), dhCarry === null ? 0 : at(dhCarry), at(dc), dhCarry === null ? 0 : 1, at(dA), at(dAT), rowLength * 4, at(dB));
+      exports.lstmBackward(N, H, at(gates), at(tau), at(cPrev), cStride * 4, at(dS), dhCarry === null ? 0 : at(dhCarry), at(dc), dhCarry === null ? 0 : 1, at(dA), at(dAT), rowLength * 4, at(dB));
     },
   };
   const gru: GruCells = {
@@ -98,12 +100,12 @@ function load(): NonNullable<typeof instance> {
 export function cellArrays(H: number, lengths: readonly number[]): { lstm: LstmCells; gru: GruCells; arrays: Float32Array[] } | null {
   if (H % 4 !== 0) return null;
   const padded = lengths.map((n) => Math.ceil(n / 4) * 4);
-  const bytes = padded.reduce((a, b) => a + b, 0) * 4;
+  const bytes = RESERVED + padded.reduce((a, b) => a + b, 0) * 4;
   if (bytes > MAX_BYTES) return null;
   const { memory, lstm, gru } = load();
   if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
   sharesRun++;
-  let offset = 0;
+  let offset = RESERVED; //                                                        address 0 stands for "no array"
   const arrays = lengths.map((n, i) => {
     const view = new Float32Array(memory.buffer, offset, n);
     offset += padded[i]! * 4;
