@@ -105,10 +105,11 @@
     (f32.store (i32.add (local.get $at) (i32.shl (local.get $rowBytes) (i32.const 1))) (f32x4.extract_lane 2 (local.get $v)))
     (f32.store (i32.add (local.get $at) (i32.mul (local.get $rowBytes) (i32.const 3))) (f32x4.extract_lane 3 (local.get $v))))
 
-  ;; One LSTM forward step over N rows. Reads the input projection xp (rows 4H apart) plus the recurrent
-  ;; product r (rows 4H apart) plus the bias b [4H], and c_{t−1} (rows `cStride` apart). Writes the
-  ;; gates [i, f, g, o] over xp (in place), τ = tanh(c_t) (rows H apart), the output [h_t | c_t]
-  ;; (rows 2H apart) and, when `hNext` is not 0, h_t again as the next step's h_{t−1} (rows H apart).
+  ;; One LSTM forward step over N rows. Reads the input projection xp (rows 4H apart) plus the
+  ;; recurrent product r (rows 4H apart) plus the bias b [4H], and c_{t−1} (rows `cStride` apart).
+  ;; Writes the gates [i, f, g, o] over xp (in place), τ = tanh(c_t) (rows H apart), the output
+  ;; [h_t | c_t] (rows 2H apart) and, when `hNext` is not 0, h_t again as the next step's h_{t−1}
+  ;; (rows H apart).
   (func (export "lstmForward")
     (param $N i32) (param $H i32) (param $xp i32) (param $r i32) (param $b i32) (param $cPrev i32) (param $cStride i32)
     (param $tau i32) (param $s i32) (param $hNext i32)
