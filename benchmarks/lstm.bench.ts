@@ -15,13 +15,13 @@
  * function`), so its recurrent kernel starts Glorot-uniform; initialisation does not change a step's cost.
  * Fairness: the same data (random, seeded, prepared outside the timed code), the same optimiser
  * (Adam, lr 1e-3), the same loss; tfjs-layers runs on tfjs-backend-wasm, the backend Sapling's
- * hot kernels (matmul) borrow, and is timed through `trainOnBatch`, what its users call. The two
- * JS tasks are timed interleaved, round by round, so a change of the machine's load hits both.
+ * hot kernels (matmul) borrow, and is timed through `trainOnBatch`, what its users call. Every
+ * task is timed interleaved, round by round — Sapling at both thread counts, tfjs-layers, and
+ * PyTorch at both (a PyTorch process per thread count, one step per request, timed in Python:
+ * lib/torch-stepper.ts) — so a change of the machine's speed hits them all alike.
  * Sapling on one thread is the same process with every kernel kept whole (setMinFlopsPerShare).
  * Sapling runs on its wasm backend and on its pure-JS cpu backend (both shown).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Linear, Module, getNumThreads, manualSeed, optim, seededRandom, setBackend, tensor, type Tensor } from '../src/index.js';
@@ -31,6 +31,7 @@ import { Lstm } from '../src/layers/lstm.js';
 import { parseFlags } from './lib/compare.js';
 import { timeInterleaved, type InterleaveBudget } from './lib/interleave.js';
 import { formatMachineFacts, machineFacts } from './lib/machine.js';
+import { startTorch, type TorchStepper } from './lib/torch-stepper.js';
 import { writeResults } from './lib/results.js';
 import { formatMs, markdownTable } from './lib/table.js';
 
@@ -92,18 +93,8 @@ function tfjsStep(data: readonly Batch[]): (i: number) => Promise<number> {
   };
 }
 
-function torchFigure(threads: number): { medianMs: number; threads: number; version: string } | string {
-  if (quick) return 'not run with --quick';
-  const python = '/usr/bin/python3';
-  if (!existsSync(python)) return 'no /usr/bin/python3';
-  const script = `
-import json, sys, time
-try:
-    import torch
-except ImportError:
-    print('null'); sys.exit(0)
-torch.set_num_threads(${threads})
-torch.manual_seed(0)
+/** The same step in PyTorch: Python source defining step(i), run by lib/torch-stepper.ts. */
+const TORCH_SETUP = `
 B, T, I, H = ${BATCH}, ${TIME}, ${INPUT}, ${HIDDEN}
 lstm = torch.nn.LSTM(I, H, batch_first=True); head = torch.nn.Linear(H, 1)
 params = list(lstm.parameters()) + list(head.parameters())
@@ -115,20 +106,9 @@ def step(i):
     loss = torch.nn.functional.mse_loss(head(h[0]), y)
     opt.zero_grad(); loss.backward(); opt.step()
     return loss.item()
-for i in range(5): step(i)
-times = []
-start = time.perf_counter()
-i = 0
-while len(times) < 100 and (len(times) < 10 or time.perf_counter() - start < 4):
-    t0 = time.perf_counter(); step(i); times.append((time.perf_counter() - t0) * 1000); i += 1
-times.sort()
-print(json.dumps({'medianMs': times[len(times) // 2], 'threads': torch.get_num_threads(), 'version': torch.__version__}))
 `;
-  const r = spawnSync(python, ['-c', script], { encoding: 'utf8', timeout: 300_000 });
-  if (r.status !== 0) return `the PyTorch script failed: ${(r.stderr || String(r.error)).trim().split('\n').at(-1)}`;
-  const parsed = JSON.parse(r.stdout.trim()) as { medianMs: number; threads: number; version: string } | null;
-  return parsed ?? '/usr/bin/python3 has no torch';
-}
+
+const torchName = (n: number): string => `PyTorch (${n} thread${n > 1 ? 's' : ''})`;
 
 async function main(): Promise<void> {
   const machine = machineFacts();
@@ -148,15 +128,27 @@ async function main(): Promise<void> {
   const split = getMinFlopsPerShare();
   const many = `Sapling (wasm, ${threads} threads)`;
   const one = 'Sapling (wasm, 1 thread)';
+  const counts = threads > 1 ? [threads, 1] : [1];
+  // PyTorch, one process per thread count, stepped inside the same rounds as Sapling and tfjs.
+  const steppers = new Map<number, TorchStepper | string>();
+  for (const n of counts) steppers.set(n, quick ? 'not run with --quick' : await startTorch(TORCH_SETUP, n));
   const tasks: Record<string, () => unknown> = {
     [many]: () => { setMinFlopsPerShare(split); return ours(k++); },
     ...(threads > 1 ? { [one]: () => { setMinFlopsPerShare(Infinity); return ours(k++); } } : {}),
     'tfjs-layers (wasm)': () => theirs(k++),
   };
-  const r = await timeInterleaved(tasks, budget);
+  for (const [n, t] of steppers) if (typeof t !== 'string') tasks[torchName(n)] = () => t.step();
+  let r: Awaited<ReturnType<typeof timeInterleaved<string>>>;
+  try {
+    r = await timeInterleaved(tasks, budget);
+  } finally {
+    for (const t of steppers.values()) if (typeof t !== 'string') t.close();
+  }
   setMinFlopsPerShare(split);
-  const counts = threads > 1 ? [threads, 1] : [1];
-  const torch = new Map(counts.map((n) => [n, torchFigure(n)]));
+  const torch = new Map(counts.map((n): [number, { medianMs: number; threads: number; version: string } | string] => {
+    const t = steppers.get(n)!;
+    return [n, typeof t === 'string' ? t : { medianMs: r.stats[torchName(n)]!.medianMs, threads: t.threads, version: t.version }];
+  }));
   const torchCell = (n: number): string => {
     const t = torch.get(n)!;
     return typeof t === 'string' ? `– (${t})` : `${formatMs(t.medianMs)} (torch ${t.version})`;
@@ -166,7 +158,7 @@ async function main(): Promise<void> {
     ...counts.map((n) => [n === 1 ? one : many, formatMs(sapMs(n))]),
     ['Sapling (cpu, pure TypeScript)', formatMs(cpu.stats['Sapling (cpu)'].medianMs)],
     ['tfjs-layers 4.22 (wasm, trainOnBatch)', formatMs(r.stats['tfjs-layers (wasm)']!.medianMs)],
-    ...counts.map((n) => [`PyTorch (${n} thread${n > 1 ? 's' : ''})`, torchCell(n)]),
+    ...counts.map((n) => [torchName(n), torchCell(n)]),
   ];
   console.log(markdownTable(['implementation', 'median ms / step'], rows, ['left', 'right']));
   const sap = sapMs(threads);
@@ -174,7 +166,7 @@ async function main(): Promise<void> {
   const vsTorchAt = (n: number): number | null => { const t = torch.get(n)!; return typeof t === 'string' ? null : sapMs(n) / t.medianMs; };
   const ratios = counts.map((n) => [n, vsTorchAt(n)] as const);
   console.log(`\nSapling / tfjs-layers = ${vsTfjs.toFixed(2)}; ` + ratios.map(([n, v]) => `Sapling / PyTorch on ${n} thread${n > 1 ? 's' : ''} = ${v === null ? '–' : v.toFixed(2)}`).join('; ') +
-    `; load average ${r.load.loadavg1.toFixed(2)}` + (r.load.othersCores === null ? '' : `, other processes used ${r.load.othersCores.toFixed(2)} cores`));
+    `; load average ${r.load.loadavg1.toFixed(2)}` + (r.load.othersCores === null ? '' : `, other processes (the PyTorch steppers included) used ${r.load.othersCores.toFixed(2)} cores`));
   const vsTorch = vsTorchAt(threads);
   const met = vsTfjs < 1 && ratios.every(([, v]) => v === null || v <= 2);
   if (!quick) console.log(`Target (≤ 2× PyTorch at the same thread count, < tfjs-layers): ${met ? 'met' : 'NOT met'}.`);

@@ -82,15 +82,26 @@ export function statsOf(times: readonly number[]): Stats {
   return { medianMs: median, minMs: sorted[0]!, meanMs: mean, p99Ms: at(0.99), rmePct: n > 1 ? (100 * 1.96 * sd) / Math.sqrt(n) / mean : 0, samples: n };
 }
 
+/**
+ * What a task returns when it timed itself: a task that runs in another process (a PyTorch step,
+ * see torch-stepper.ts) reports the time it measured there, without the message round trip.
+ */
+export interface SelfTimed {
+  readonly selfTimedMs: number;
+}
+
+const isSelfTimed = (v: unknown): v is SelfTimed => typeof v === 'object' && v !== null && typeof (v as SelfTimed).selfTimedMs === 'number';
+
 /** Times each task once per round, rotating the order; returns per-task statistics and the load. */
 export async function timeInterleaved<K extends string>(tasks: Record<K, () => unknown>, budget: InterleaveBudget): Promise<Interleaved<K>> {
   const names = Object.keys(tasks) as K[];
   const samples = Object.fromEntries(names.map((k) => [k, [] as number[]])) as Record<K, number[]>;
   const once = async (k: K): Promise<number> => {
     const start = performance.now();
-    const out = tasks[k]();
-    if (out instanceof Promise) await out;
-    return performance.now() - start;
+    let out = tasks[k]();
+    if (out instanceof Promise) out = await out;
+    const wall = performance.now() - start;
+    return isSelfTimed(out) ? out.selfTimedMs : wall;
   };
   for (let r = 0; r < budget.warmupRounds; r++) for (const k of names) await once(k);
   const { load } = await measuringLoad(async () => {
