@@ -1,12 +1,15 @@
 /**
  * Lstm, LstmCell, Gru and GruCell: PyTorch parity (values, final states and every gradient,
  * from src/layers/fixtures/torch-rnn.json, written by scripts/make-rnn-fixtures.py with
- * PyTorch 1.13), names and shapes, and a 1,000-step backpropagation through time. Lstm runs one
+ * PyTorch 1.13) on the cpu backend and, in float32, on the wasm backend, names and shapes, and a 1,000-step backpropagation through time. Lstm runs one
  * lstmSequence op per layer and direction; a cell-by-cell reference built from lstmCell checks
  * that layering, directions, batchFirst, initial states and dropout compose as before.
  */
 import { readFileSync } from 'node:fs';
-import { describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { backendKernels, useKernels } from '../autograd/backends/index.js';
+import { simdShares } from '../autograd/backends/parallel/rnn-simd.js';
+import type { Kernels } from '../autograd/backends/types.js';
 import { randn, tensor, zeros } from '../autograd/creation.js';
 import type { FloatDType } from '../autograd/dtype.js';
 import { mul } from '../autograd/ops/elementwise.js';
@@ -54,35 +57,57 @@ function expectClose(what: string, got: Tensor, want: FixtureTensor, atol: numbe
   expect(worst, `${what}: worst relative difference`).toBeLessThan(atol);
 }
 
+/** Runs fixture case `c` in `dtype` and compares every output and gradient with PyTorch's. */
+function checkCase(c: RnnCase, dtype: FloatDType, atol: number): void {
+  const options = { numLayers: c.numLayers, bidirectional: c.bidirectional, batchFirst: c.batchFirst, dtype };
+  const layer = c.kind === 'lstm' ? new Lstm(c.inputSize, c.hiddenSize, options) : new Gru(c.inputSize, c.hiddenSize, options);
+  layer.loadStateDict(Object.fromEntries(Object.entries(c.stateDict).map(([k, v]) => [k, load(v, dtype)])));
+  expect(layer.namedParameters().map(([n]) => n)).toEqual(Object.keys(c.stateDict));
+  const x = load(c.input, dtype).requiresGrad_();
+  const h0 = c.h0 ? load(c.h0, dtype).requiresGrad_() : null;
+  const c0 = c.c0 ? load(c.c0, dtype).requiresGrad_() : null;
+  let output: Tensor;
+  let h: Tensor;
+  let cN: Tensor | null = null;
+  if (layer instanceof Lstm) {
+    const r = layer.forward(x, h0 && c0 ? { h: h0, c: c0 } : null);
+    ({ output } = r);
+    ({ h, c: cN } = r.state);
+  } else {
+    ({ output, h } = (layer as Gru).forward(x, h0));
+  }
+  let loss = mul(output, load(c.upstream.output, dtype)).sum().add(mul(h, load(c.upstream.h, dtype)).sum());
+  if (cN && c.upstream.c) loss = loss.add(mul(cN, load(c.upstream.c, dtype)).sum());
+  loss.backward();
+  expectClose('output', output, c.output, atol);
+  expectClose('h_n', h, c.h, atol);
+  if (cN && c.c) expectClose('c_n', cN, c.c, atol);
+  expectClose('input grad', x.grad!, c.grads.input!, atol);
+  if (h0) expectClose('h0 grad', h0.grad!, c.grads.h0!, atol);
+  if (c0) expectClose('c0 grad', c0.grad!, c.grads.c0!, atol);
+  for (const [name, p] of layer.namedParameters()) expectClose(`grad ${name}`, p.grad!, c.grads[name]!, atol);
+}
+
 describe.each([['float64', 1e-10], ['float32', 2e-5]] as const)('PyTorch parity in %s', (dtype, atol) => {
+  test.each(fixture.cases.map((c) => [c.name, c] as const))('%s', (_, c) => checkCase(c, dtype, atol));
+});
+
+// The wasm backend runs its own recurrent kernels: the per-step loops in WebAssembly SIMD when the
+// hidden size is a multiple of 4 (the fixture's H = 4 cases: two layers, both directions, initial
+// states), the TypeScript loops otherwise (H = 3).
+describe('PyTorch parity in float32 on the wasm backend', () => {
+  let previous: Kernels;
+  beforeAll(async () => {
+    previous = useKernels(await backendKernels('wasm'));
+  });
+  afterAll(() => {
+    useKernels(previous);
+  });
   test.each(fixture.cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
-    const options = { numLayers: c.numLayers, bidirectional: c.bidirectional, batchFirst: c.batchFirst, dtype };
-    const layer = c.kind === 'lstm' ? new Lstm(c.inputSize, c.hiddenSize, options) : new Gru(c.inputSize, c.hiddenSize, options);
-    layer.loadStateDict(Object.fromEntries(Object.entries(c.stateDict).map(([k, v]) => [k, load(v, dtype)])));
-    expect(layer.namedParameters().map(([n]) => n)).toEqual(Object.keys(c.stateDict));
-    const x = load(c.input, dtype).requiresGrad_();
-    const h0 = c.h0 ? load(c.h0, dtype).requiresGrad_() : null;
-    const c0 = c.c0 ? load(c.c0, dtype).requiresGrad_() : null;
-    let output: Tensor;
-    let h: Tensor;
-    let cN: Tensor | null = null;
-    if (layer instanceof Lstm) {
-      const r = layer.forward(x, h0 && c0 ? { h: h0, c: c0 } : null);
-      ({ output } = r);
-      ({ h, c: cN } = r.state);
-    } else {
-      ({ output, h } = (layer as Gru).forward(x, h0));
-    }
-    let loss = mul(output, load(c.upstream.output, dtype)).sum().add(mul(h, load(c.upstream.h, dtype)).sum());
-    if (cN && c.upstream.c) loss = loss.add(mul(cN, load(c.upstream.c, dtype)).sum());
-    loss.backward();
-    expectClose('output', output, c.output, atol);
-    expectClose('h_n', h, c.h, atol);
-    if (cN && c.c) expectClose('c_n', cN, c.c, atol);
-    expectClose('input grad', x.grad!, c.grads.input!, atol);
-    if (h0) expectClose('h0 grad', h0.grad!, c.grads.h0!, atol);
-    if (c0) expectClose('c0 grad', c0.grad!, c.grads.c0!, atol);
-    for (const [name, p] of layer.namedParameters()) expectClose(`grad ${name}`, p.grad!, c.grads[name]!, atol);
+    const before = simdShares();
+    checkCase(c, 'float32', 2e-5);
+    const runs = c.numLayers * (c.bidirectional ? 2 : 1) * 2; //                   a forward and a backward per layer and direction
+    expect(simdShares() - before).toBe(c.hiddenSize % 4 === 0 ? runs : 0);
   });
 });
 
