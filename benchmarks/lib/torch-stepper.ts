@@ -7,7 +7,8 @@
  *
  * The Python side builds the model from `setup` (a script defining `step(i)`), sets its thread
  * count once, warms up, then answers each line `step` on stdin with the milliseconds that step
- * took, measured in Python around `step(i)` alone (no pipe, no JSON), as one line on stdout.
+ * took, measured in Python around `step(i)` alone (no pipe, no JSON), as one line on stdout, and
+ * a line `rss` with its peak resident set in MB.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -19,6 +20,8 @@ export interface TorchStepper {
   readonly threads: number;
   /** Runs one step in the PyTorch process; resolves with the time it took there. */
   step(): Promise<SelfTimed>;
+  /** The PyTorch process's peak resident set so far, MB. */
+  peakRssMb(): Promise<number>;
   close(): void;
 }
 
@@ -31,7 +34,7 @@ const PYTHON = '/usr/bin/python3';
 export async function startTorch(setup: string, threads: number, warmupSteps = 5): Promise<TorchStepper | string> {
   if (!existsSync(PYTHON)) return `no ${PYTHON}`;
   const script = `
-import json, sys, time
+import json, resource, sys, time
 try:
     import torch
 except ImportError:
@@ -43,6 +46,8 @@ for i in range(${warmupSteps}): step(i)
 print(json.dumps({'version': torch.__version__, 'threads': torch.get_num_threads()}), flush=True)
 i = ${warmupSteps}
 for line in sys.stdin:
+    if line.strip() == 'rss':
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, flush=True); continue
     if line.strip() != 'step': break
     t0 = time.perf_counter(); step(i); ms = (time.perf_counter() - t0) * 1000; i += 1
     print(ms, flush=True)
@@ -77,6 +82,10 @@ for line in sys.stdin:
     async step() {
       child.stdin.write('step\n');
       return { selfTimedMs: Number(await next()) };
+    },
+    async peakRssMb() {
+      child.stdin.write('rss\n');
+      return Number(await next());
     },
     close() {
       child.stdin.end();
