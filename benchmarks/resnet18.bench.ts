@@ -176,8 +176,9 @@ async function main(): Promise<void> {
     'tfjs-layers (wasm)': () => tf.tidy(() => (tfModel.predict(nhwc) as tf.Tensor).dataSync()[0]),
   };
   // PyTorch's inference is timed in a block of its own, after: stepped between Sapling's runs it
-  // evicts their caches (and they its), which moved Sapling's p50 by 30 % in one trial, and the
-  // inference targets are Sapling's own latency and the ratio to tfjs-layers, not to PyTorch.
+  // evicts their caches (and they its) — in one trial Sapling's folded p50 came to 0.77× tfjs-layers'
+  // with PyTorch in the rounds, against 0.62× in the next run without — and the inference targets
+  // are Sapling's own latency and the ratio to tfjs-layers, not to PyTorch.
   let infer: Awaited<ReturnType<typeof timeInterleaved<string>>>;
   const torchInferMs: number[] = [];
   try {
