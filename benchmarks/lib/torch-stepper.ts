@@ -53,9 +53,10 @@ for line in sys.stdin:
     print(ms, flush=True)
 `;
   // OMP_WAIT_POLICY=PASSIVE: between requests PyTorch's idle OpenMP threads must sleep, not spin
-  // on the cores the other tasks are being timed on. Spinning, a 2-thread PyTorch stepped back to
-  // back through the pipe took 162 ms a step against 40 ms passive — and 40–63 ms is what the same
-  // step takes in a plain Python loop here, so passive waiting costs PyTorch nothing.
+  // on the cores the other tasks are being timed on. Spinning, a 2-thread PyTorch LSTM step
+  // stepped back to back through the pipe took 162 ms against 40 ms passive; even in a plain
+  // Python loop it took 57–121 ms spinning against 32 ms passive. Passive is PyTorch's better
+  // setting on this machine, not a handicap.
   const child: ChildProcessWithoutNullStreams = spawn(PYTHON, ['-c', script], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' } });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
