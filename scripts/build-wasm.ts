@@ -12,6 +12,7 @@ import wabtInit from 'wabt';
 /** The modules: each .wat source and the .ts file its bytes go to. */
 export const MODULES = [
   { wat: 'src/autograd/backends/parallel/rnn-cells.wat', ts: 'src/autograd/backends/parallel/rnn-cells.wasm.ts', name: 'RNN_CELLS_WASM' },
+  { wat: 'src/autograd/backends/parallel/col2im.wat', ts: 'src/autograd/backends/parallel/col2im.wasm.ts', name: 'COL2IM_WASM' },
 ] as const;
 
 /** The binary of one WebAssembly text module (SIMD enabled). */

@@ -13,6 +13,7 @@ import { backendKernels, getNumThreads, setNumThreads } from './index.js';
 import {
   arenaBytes, clearResidentOperands, failNextWorkerShare, getMinFlopsPerShare, setMinFlopsPerShare, shutdownWorkers, workerStats,
 } from './parallel/pool.js';
+import { col2imShares } from './parallel/rnn-simd.js';
 import { residentStats } from './parallel/shares.js';
 import { cpuKernels } from './cpu/index.js';
 import type { Conv2dAttrs, Kernels } from './types.js';
@@ -145,19 +146,24 @@ describe.each(['wasm'])('%s backend against cpu', (name) => {
   });
 });
 
-/** Four kernel calls on the same small weights — conv2d, both its gradients, a matmul — for the memory tests. */
+/**
+ * Five kernel calls on the same small weights — conv2d, both its gradients, a matmul, and the
+ * input gradient of a 3-channel conv (the matrix-product path) — for the memory tests.
+ */
 function kernelRound(k: Kernels): () => void {
   const random = seededRandom(1);
-  const x = randn([2, 3, 6, 6], { random });
-  const w = randn([4, 3, 3, 3], { random });
+  const x = randn([2, 8, 6, 6], { random });
+  const w = randn([4, 8, 3, 3], { random });
+  const w3 = randn([4, 3, 3, 3], { random });
   const a = randn([8, 8], { random });
-  const attrs = attrsOf({ name: '', x: [2, 3, 6, 6], w: [4, 3, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] });
+  const attrs = attrsOf({ name: '', x: [2, 8, 6, 6], w: [4, 8, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] });
   const dy = cpuKernels.conv2d(x, w, attrs);
   return () => {
     k.conv2d(x, w, attrs);
     k.conv2dBackpropInput(dy, w, x.shape, attrs);
     k.conv2dBackpropFilter(x, dy, w.shape, attrs);
     k.matmul(a, a);
+    k.conv2dBackpropInput(dy, w3, [2, 3, 6, 6], attrs);
   };
 }
 
@@ -169,18 +175,18 @@ describe('wasm memory discipline', () => {
     const empty = tf.memory().numTensors;
     round();
     expect(tf.memory().numTensors).toBe(empty); // first sight of each weight: nothing kept
-    round(); // second sight: w in both conv layouts (4 stride phases for the input gradient) and a
-    expect(residentStats().tensors).toBe(1 + 4 + 1);
+    round(); // second sight: w in both conv layouts (4 stride phases for the input gradient), a, and w3 as the product's [O, C·KH·KW]
+    expect(residentStats().tensors).toBe(1 + 4 + 1 + 1);
     const before = tf.memory();
     const backend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } };
     const heapBefore = backend.wasm.HEAPU8.length;
     const hitsBefore = residentStats().hits;
-    for (let i = 0; i < 2500; i++) round(); // 10,000 kernel calls
+    for (let i = 0; i < 2000; i++) round(); // 10,000 kernel calls
     const after = tf.memory();
     expect(after.numTensors).toBe(before.numTensors);
     expect(after.numBytes).toBe(before.numBytes);
     expect(backend.wasm.HEAPU8.length).toBe(heapBefore);
-    expect(residentStats().hits - hitsBefore).toBe(2500 * 6);
+    expect(residentStats().hits - hitsBefore).toBe(2000 * 7);
     clearResidentOperands();
     expect(tf.memory().numTensors).toBe(empty);
   });
@@ -212,9 +218,9 @@ describe('wasm memory discipline', () => {
     // 3×3 / stride 2 / padding 1: on a 1-row input only the odd row phase exists, on 5 rows both do
     const k = backends[0]![1];
     const random = seededRandom(3);
-    const w = randn([4, 3, 3, 3], { random });
-    const attrs = attrsOf({ name: '', x: [1, 3, 1, 6], w: [4, 3, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] });
-    const cases = [[2, 3, 1, 6], [2, 3, 5, 6]].map((shape) => {
+    const w = randn([4, 8, 3, 3], { random }); // 8 input channels: the phases, not the product (below)
+    const attrs = attrsOf({ name: '', x: [1, 8, 1, 6], w: [4, 8, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] });
+    const cases = [[2, 8, 1, 6], [2, 8, 5, 6]].map((shape) => {
       const dy = randn(cpuKernels.conv2d(randn(shape, { random }), w, attrs).shape, { random });
       return { shape, dy, want: cpuKernels.conv2dBackpropInput(dy, w, shape, attrs) };
     });
@@ -222,6 +228,32 @@ describe('wasm memory discipline', () => {
       for (const { shape, dy, want } of cases) expectClose(k.conv2dBackpropInput(dy, w, shape, attrs), want);
     }
     clearResidentOperands();
+  });
+
+  test('with fewer than 8 input channels (dilation 1) the input gradient is a product and a SIMD col2im, equal to cpu', () => {
+    const k = backends[0]![1];
+    const random = seededRandom(4);
+    const viaColumns: readonly ConvCase[] = [
+      { name: 'stem 7x7/2', x: [2, 3, 15, 13], w: [8, 3, 7, 7], stride: [2, 2], pad: [3, 3, 3, 3] },
+      { name: '5 taps a row: one quad and a tap', x: [3, 7, 9, 11], w: [6, 7, 3, 5], stride: [2, 3], pad: [0, 2, 1, 3] },
+      { name: '4 taps a row: one quad', x: [1, 1, 8, 8], w: [5, 1, 4, 4], pad: [2, 1, 1, 2] },
+      { name: '1x1 with padding: taps one by one', x: [2, 2, 5, 6], w: [3, 2, 1, 1], stride: [2, 2], pad: [1, 0, 0, 1] },
+      { name: 'padding past the kernel reach', x: [1, 2, 4, 4], w: [3, 2, 2, 2], pad: [3, 1, 1, 3] },
+    ];
+    const notViaColumns: readonly ConvCase[] = [
+      CONV_CASES.find((c) => c.name === 'dilation 2')!,
+      { name: '8 channels', x: [1, 8, 5, 5], w: [4, 8, 3, 3], pad: [1, 1, 1, 1] },
+    ];
+    for (const [cases, images] of [[viaColumns, true], [notViaColumns, false]] as const) {
+      for (const c of cases) {
+        const attrs = attrsOf(c);
+        const w = randn(c.w, { random });
+        const dy = randn(cpuKernels.conv2d(randn(c.x, { random }), w, attrs).shape, { random });
+        const before = col2imShares();
+        expectClose(k.conv2dBackpropInput(dy, w, c.x, attrs), cpuKernels.conv2dBackpropInput(dy, w, c.x, attrs));
+        expect(col2imShares() - before, c.name).toBe(images ? 1 : 0);
+      }
+    }
   });
 });
 
@@ -376,7 +408,7 @@ describe('parallel wasm kernels on worker threads', () => {
     const backend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } };
     const before = { main: tf.memory(), heap: backend.wasm.HEAPU8.length, workers: workerStats(), arena: arenaBytes() };
     expect(before.workers).toHaveLength(1);
-    for (let i = 0; i < 2500; i++) round(); // 10,000 kernel calls, each split over both threads
+    for (let i = 0; i < 2000; i++) round(); // 10,000 kernel calls, each split over both threads
     expect(tf.memory().numTensors).toBe(before.main.numTensors);
     expect(tf.memory().numBytes).toBe(before.main.numBytes);
     expect(backend.wasm.HEAPU8.length).toBe(before.heap);

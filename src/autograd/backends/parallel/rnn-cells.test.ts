@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { assemble, MODULES } from '../../../../scripts/build-wasm.js';
+import { assemble, carrier, MODULES } from '../../../../scripts/build-wasm.js';
 import { seededRandom } from '../../random.js';
 import { RNN_CELLS_WASM } from './rnn-cells.wasm.js';
 import { cellArrays } from './rnn-simd.js';
@@ -29,6 +29,11 @@ describe('rnn-cells (WebAssembly SIMD)', () => {
     const m = MODULES.find((x) => x.name === 'RNN_CELLS_WASM')!;
     expect(Buffer.from(await assemble(m.wat)).toString('base64'), 'rerun: npx tsx scripts/build-wasm.ts').toBe(RNN_CELLS_WASM);
     expect(readFileSync(m.ts, 'utf8')).toContain(RNN_CELLS_WASM.slice(0, 100));
+  });
+
+  test('every module\'s committed carrier file is its text\'s (col2im.wat too)', async () => {
+    expect(MODULES.map((m) => m.name)).toContain('COL2IM_WASM');
+    for (const m of MODULES) expect(readFileSync(m.ts, 'utf8'), `${m.ts}: rerun npx tsx scripts/build-wasm.ts`).toBe(carrier(m.wat, m.name, await assemble(m.wat)));
   });
 
   test('H not a multiple of 4 gets no SIMD arrays (the TypeScript loops run)', () => {

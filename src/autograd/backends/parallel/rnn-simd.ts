@@ -1,6 +1,7 @@
 /**
  * rnn-simd — the LSTM's and the GRU's per-step loops in WebAssembly SIMD (rnn-cells.wat), four
- * float32 cells per instruction, for the wasm backend's shares (shares.ts).
+ * float32 cells per instruction, for the wasm backend's shares (shares.ts); and, on the same
+ * memory, the col2im of the conv input gradient's matrix-product path (col2im.wat).
  *
  * The module works on its own memory, one per thread, which it imports: `cellArrays` lays a
  * share's arrays end to end in it (16-byte aligned), and the loops take pointers, which are the
@@ -13,6 +14,7 @@
  */
 import type { GruCells } from './gru-share.js';
 import type { LstmCells } from './lstm-share.js';
+import { COL2IM_WASM } from './col2im.wasm.js';
 import { RNN_CELLS_WASM } from './rnn-cells.wasm.js';
 
 interface CellExports {
@@ -57,13 +59,23 @@ export function simdShares(): number {
   return sharesRun;
 }
 
-let instance: { memory: WasmMemory; lstm: LstmCells; gru: GruCells } | null = null;
+/**
+ * col2im.wat's one function, for one image (views in the module's memory): dst[c][i·sh + a][j·sw + b]
+ * += cols[((i·OW + j)·C + c)·KH·KW + a·KW + b], dst being C planes of Hp × Wp floats.
+ */
+export type Col2im = (cols: Float32Array, OH: number, OW: number, C: number, KH: number, KW: number, sh: number, sw: number, dst: Float32Array, Hp: number, Wp: number) => void;
+
+let instance: { memory: WasmMemory; lstm: LstmCells; gru: GruCells; col2im: Col2im } | null = null;
+
+const moduleOf = (base64: string): object => new wasm.Module(Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0)));
 
 function load(): NonNullable<typeof instance> {
   if (instance !== null) return instance;
   const memory = new wasm.Memory({ initial: 1, maximum: MAX_BYTES / PAGE });
-  const module = new wasm.Module(Uint8Array.from(atob(RNN_CELLS_WASM), (ch) => ch.charCodeAt(0)));
-  const exports = new wasm.Instance(module, { env: { memory } }).exports as unknown as CellExports;
+  const exports = new wasm.Instance(moduleOf(RNN_CELLS_WASM), { env: { memory } }).exports as unknown as CellExports;
+  const col2imExports = new wasm.Instance(moduleOf(COL2IM_WASM), { env: { memory } }).exports as unknown as {
+    col2im(cols: number, OH: number, OW: number, C: number, KH: number, KW: number, sh: number, sw: number, dst: number, Hp: number, Wp: number): void;
+  };
   /** A view's address in the module's memory. */
   const at = (a: Float32Array): number => {
     if (a.buffer !== memory.buffer) throw new Error('rnn-simd: an array outside the module memory (taken before it grew?)');
@@ -88,8 +100,44 @@ function load(): NonNullable<typeof instance> {
       );
     },
   };
-  instance = { memory, lstm, gru };
+  const col2im: Col2im = (cols, OH, OW, C, KH, KW, sh, sw, dst, Hp, Wp) => {
+    if (cols.length < OH * OW * C * KH * KW || dst.length < C * Hp * Wp || (OH - 1) * sh + KH > Hp || (OW - 1) * sw + KW > Wp) {
+      throw new RangeError(`col2im: ${cols.length} columns and ${dst.length} destination floats for ${OH}x${OW} pixels, ${C}x${KH}x${KW} taps, stride ${sh},${sw}, ${Hp}x${Wp} planes`);
+    }
+    col2imExports.col2im(at(cols), OH, OW, C, KH, KW, sh, sw, at(dst), Hp, Wp);
+  };
+  instance = { memory, lstm, gru, col2im };
   return instance;
+}
+
+/** Views of `lengths[i]` floats each in the module memory, end to end, each start 16-byte aligned (null: over 2 GiB). */
+function arraysOf(lengths: readonly number[]): Float32Array[] | null {
+  const padded = lengths.map((n) => Math.ceil(n / 4) * 4);
+  const bytes = RESERVED + padded.reduce((a, b) => a + b, 0) * 4;
+  if (bytes > MAX_BYTES) return null;
+  const { memory } = load();
+  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+  let offset = RESERVED; //                                                        address 0 stands for "no array"
+  return lengths.map((n, i) => {
+    const view = new Float32Array(memory.buffer, offset, n);
+    offset += padded[i]! * 4;
+    return view;
+  });
+}
+
+let col2imRuns = 0;
+
+/** How many times `col2imArrays` has handed out arrays (tests use it to see which path ran). */
+export function col2imShares(): number {
+  return col2imRuns;
+}
+
+/** The SIMD col2im and views of `lengths[i]` floats in its memory, as `cellArrays`; null when they would not fit. */
+export function col2imArrays(lengths: readonly number[]): { col2im: Col2im; arrays: Float32Array[] } | null {
+  const arrays = arraysOf(lengths);
+  if (arrays === null) return null;
+  col2imRuns++;
+  return { col2im: load().col2im, arrays };
 }
 
 /**
@@ -99,17 +147,9 @@ function load(): NonNullable<typeof instance> {
  */
 export function cellArrays(H: number, lengths: readonly number[]): { lstm: LstmCells; gru: GruCells; arrays: Float32Array[] } | null {
   if (H % 4 !== 0) return null;
-  const padded = lengths.map((n) => Math.ceil(n / 4) * 4);
-  const bytes = RESERVED + padded.reduce((a, b) => a + b, 0) * 4;
-  if (bytes > MAX_BYTES) return null;
-  const { memory, lstm, gru } = load();
-  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+  const arrays = arraysOf(lengths);
+  if (arrays === null) return null;
   sharesRun++;
-  let offset = RESERVED; //                                                        address 0 stands for "no array"
-  const arrays = lengths.map((n, i) => {
-    const view = new Float32Array(memory.buffer, offset, n);
-    offset += padded[i]! * 4;
-    return view;
-  });
+  const { lstm, gru } = load();
   return { lstm, gru, arrays };
 }
