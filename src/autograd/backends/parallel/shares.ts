@@ -374,7 +374,13 @@ export function convFilterShare(tf: Tf, p: ConvFilterParams, v: { readonly x: Fl
   }
   const Ot = p.o1 - p.o0;
   const Q = g.C * g.KH * g.KW;
-  const patchesRight = 2 * Q <= Ot; // the product is then [Ot, Q], else [Q, Ot]
+  // The product is [Ot, Q] with the patches on the right, else [Q, Ot]: pick the one that moves
+  // fewer values. The right operand is moved twice, transposed in TypeScript into the heap and
+  // packed by XNNPACK (patches: N·P·Q values, dY: N·P·Ot), and a product not in the wanted
+  // layout is transposed once more at the end (Q·Ot). At batch 1 the deep layers' dW is far
+  // larger than their pixels' patches: layer4.0.conv1's is 1.2 M values, its patches 0.1 M.
+  const pixels = g.N * g.OH * g.OW;
+  const patchesRight = 2 * pixels * Q + (p.transposed ? 0 : Q * Ot) < 2 * pixels * Ot + (p.transposed ? Q * Ot : 0);
   const [rows, cols] = patchesRight ? [Ot, Q] : [Q, Ot];
   const blocks = pixelBlocks(g, Math.min(PIXELS_PER_BLOCK, Math.floor(MAX_PATCH_FLOATS / Q)));
   // The sum over blocks runs in the product's layout: straight in `out` when that is the layout
