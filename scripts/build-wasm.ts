@@ -13,12 +13,20 @@ import wabtInit from 'wabt';
 export const MODULES = [
   { wat: 'src/autograd/backends/parallel/rnn-cells.wat', ts: 'src/autograd/backends/parallel/rnn-cells.wasm.ts', name: 'RNN_CELLS_WASM' },
   { wat: 'src/autograd/backends/parallel/col2im.wat', ts: 'src/autograd/backends/parallel/col2im.wasm.ts', name: 'COL2IM_WASM' },
+  { wat: 'src/autograd/backends/parallel/conv-nchw.wat', ts: 'src/autograd/backends/parallel/conv-nchw.wasm.ts', name: 'CONV_NCHW_WASM' },
 ] as const;
 
 /** The binary of one WebAssembly text module (SIMD enabled). */
 export async function assemble(watPath: string): Promise<Uint8Array> {
   const wabt = await wabtInit();
-  const module = wabt.parseWat(watPath, readFileSync(watPath, 'utf8'), { simd: true });
+  const text = readFileSync(watPath, 'utf8');
+  // wabt reads the text one byte per character, so a character whose low byte is a line break
+  // (⌊ is U+230A) ends a comment line in the middle and fails far from the cause.
+  text.split('\n').forEach((line, i) => {
+    const bad = [...line].find((ch) => ch.codePointAt(0)! > 0x7f && [0x0a, 0x0d].includes(ch.codePointAt(0)! & 0xff));
+    if (bad !== undefined) throw new Error(`${watPath}:${i + 1}: the character ${bad} (U+${bad.codePointAt(0)!.toString(16).toUpperCase()}) reads as a line break to wabt; write it out`);
+  });
+  const module = wabt.parseWat(watPath, text, { simd: true });
   try {
     module.validate();
     return module.toBinary({}).buffer;

@@ -13,7 +13,7 @@ import { backendKernels, getNumThreads, setNumThreads } from './index.js';
 import {
   arenaBytes, clearResidentOperands, failNextWorkerShare, getMinFlopsPerShare, setMinFlopsPerShare, shutdownWorkers, workerStats,
 } from './parallel/pool.js';
-import { col2imShares } from './parallel/rnn-simd.js';
+import { col2imShares, directConvShares } from './parallel/rnn-simd.js';
 import { residentStats } from './parallel/shares.js';
 import { cpuKernels } from './cpu/index.js';
 import type { Conv2dAttrs, Kernels } from './types.js';
@@ -252,6 +252,41 @@ describe('wasm memory discipline', () => {
         const before = col2imShares();
         expectClose(k.conv2dBackpropInput(dy, w, c.x, attrs), cpuKernels.conv2dBackpropInput(dy, w, c.x, attrs));
         expect(col2imShares() - before, c.name).toBe(images ? 1 : 0);
+      }
+    }
+  });
+});
+
+describe('few input channels: the direct NCHW forward kernel (conv-nchw.wat)', () => {
+  test('runs every conv with fewer than 8 input channels and dilation 1, equal to cpu under every epilogue', () => {
+    const k = backends[0]![1];
+    const random = seededRandom(5);
+    const direct: readonly ConvCase[] = [
+      { name: 'stem 7x7/2, 7-pixel rows (8 computed, 1 dropped)', x: [2, 3, 15, 13], w: [8, 3, 7, 7], stride: [2, 2], pad: [3, 3, 3, 3] },
+      { name: 'strides 1 and 2, 6 filters (2 zero filters added)', x: [1, 3, 9, 12], w: [6, 3, 3, 5], stride: [1, 2], pad: [1, 1, 2, 2] },
+      { name: 'stride 3, rows left over', x: [2, 3, 10, 11], w: [4, 3, 3, 2], stride: [3, 3] },
+      { name: 'asymmetric padding', x: [2, 3, 8, 8], w: [4, 3, 4, 2], pad: [1, 2, 0, 1] },
+      { name: '21-pixel rows, one filter', x: [1, 2, 5, 21], w: [1, 2, 3, 3], pad: [1, 1, 1, 1] },
+      { name: '7-pixel rows padded on the right (a quad and 3 floats a row)', x: [1, 2, 6, 7], w: [3, 2, 3, 3], pad: [1, 1, 1, 1] },
+      { name: '1x1, 7 channels', x: [3, 7, 6, 6], w: [5, 7, 1, 1] },
+    ];
+    const viaTfjs: readonly ConvCase[] = [
+      CONV_CASES.find((c) => c.name === 'dilation 2')!,
+      { name: '8 channels', x: [1, 8, 5, 5], w: [4, 8, 3, 3], pad: [1, 1, 1, 1] },
+    ];
+    for (const [cases, expected] of [[direct, 1], [viaTfjs, 0]] as const) {
+      for (const c of cases) {
+        const attrs = attrsOf(c);
+        const x = randn(c.x, { random });
+        const w = randn(c.w, { random });
+        const y = cpuKernels.conv2d(x, w, attrs);
+        const bias = randn([c.w[0]!], { random });
+        const residual = randn(y.shape, { random });
+        for (const epilogue of [{}, { bias }, { relu: true }, { bias, relu: true }, { residual }, { bias, residual, relu: true }]) {
+          const before = directConvShares();
+          expectClose(k.conv2d(x, w, attrs, epilogue), cpuKernels.conv2d(x, w, attrs, epilogue));
+          expect(directConvShares() - before, c.name).toBe(expected);
+        }
       }
     }
   });

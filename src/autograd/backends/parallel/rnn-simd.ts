@@ -15,6 +15,7 @@
 import type { GruCells } from './gru-share.js';
 import type { LstmCells } from './lstm-share.js';
 import { COL2IM_WASM } from './col2im.wasm.js';
+import { CONV_NCHW_WASM } from './conv-nchw.wasm.js';
 import { RNN_CELLS_WASM } from './rnn-cells.wasm.js';
 
 interface CellExports {
@@ -65,7 +66,14 @@ export function simdShares(): number {
  */
 export type Col2im = (cols: Float32Array, OH: number, OW: number, C: number, KH: number, KW: number, sh: number, sw: number, dst: Float32Array, Hp: number, Wp: number) => void;
 
-let instance: { memory: WasmMemory; lstm: LstmCells; gru: GruCells; col2im: Col2im } | null = null;
+/** conv-nchw.wat's functions (views in the module's memory; see the .wat for the layouts). */
+export interface DirectConv {
+  pad(src: Float32Array, dst: Float32Array, C: number, H: number, W: number, pt: number, pl: number, Hp: number, sw: number, Wq: number): void;
+  conv(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, C: number, KH: number, KW: number, O: number, OH: number, OWp: number, Hp: number, sh: number, sw: number, Wq: number, relu: boolean): void;
+  compact(y: Float32Array, rows: number, OW: number, OWp: number): void;
+}
+
+let instance: { memory: WasmMemory; lstm: LstmCells; gru: GruCells; col2im: Col2im; direct: DirectConv } | null = null;
 
 const moduleOf = (base64: string): object => new wasm.Module(Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0)));
 
@@ -106,7 +114,31 @@ function load(): NonNullable<typeof instance> {
     }
     col2imExports.col2im(at(cols), OH, OW, C, KH, KW, sh, sw, at(dst), Hp, Wp);
   };
-  instance = { memory, lstm, gru, col2im };
+  const convExports = new wasm.Instance(moduleOf(CONV_NCHW_WASM), { env: { memory } }).exports as unknown as {
+    pad(src: number, dst: number, C: number, H: number, W: number, pt: number, pl: number, Hp: number, sw: number, Wq: number): void;
+    conv(x: number, w: number, bias: number, y: number, C: number, KH: number, KW: number, O: number, OH: number, OWp: number, Hp: number, sh: number, sw: number, Wq: number, relu: number): void;
+    compact(y: number, rows: number, OW: number, OWp: number): void;
+  };
+  const direct: DirectConv = {
+    pad(src, dst, C, H, W, pt, pl, Hp, sw, Wq) {
+      if (src.length < C * H * W || dst.length < C * Hp * sw * Wq || pt + H > Hp || Math.floor((pl + W - 1) / sw) >= Wq) {
+        throw new RangeError(`conv-nchw pad: ${src.length} → ${dst.length} floats for ${C}x${H}x${W} at (${pt}, ${pl}) in ${Hp} rows of ${sw}x${Wq}`);
+      }
+      convExports.pad(at(src), at(dst), C, H, W, pt, pl, Hp, sw, Wq);
+    },
+    conv(x, w, bias, y, C, KH, KW, O, OH, OWp, Hp, sh, sw, Wq, relu) {
+      if (O % 4 !== 0 || OWp % 8 !== 0 || x.length < C * Hp * sw * Wq || w.length < O * C * KH * KW || y.length < O * OH * OWp
+        || (OH - 1) * sh + KH > Hp || OWp + Math.floor((KW - 1) / sw) > Wq || (bias !== null && bias.length < O)) {
+        throw new RangeError(`conv-nchw conv: ${O} channels of ${OH}x${OWp} from ${C}x${KH}x${KW} taps, stride ${sh},${sw}, ${Hp} rows of ${sw}x${Wq}`);
+      }
+      convExports.conv(at(x), at(w), bias === null ? 0 : at(bias), at(y), C, KH, KW, O, OH, OWp, Hp, sh, sw, Wq, relu ? 1 : 0);
+    },
+    compact(y, rows, OW, OWp) {
+      if (OW > OWp || y.length < rows * OWp) throw new RangeError(`conv-nchw compact: ${rows} rows of ${OWp} → ${OW} in ${y.length} floats`);
+      convExports.compact(at(y), rows, OW, OWp);
+    },
+  };
+  instance = { memory, lstm, gru, col2im, direct };
   return instance;
 }
 
@@ -130,6 +162,21 @@ let col2imRuns = 0;
 /** How many times `col2imArrays` has handed out arrays (tests use it to see which path ran). */
 export function col2imShares(): number {
   return col2imRuns;
+}
+
+let directRuns = 0;
+
+/** How many times `directConvArrays` has handed out arrays (tests use it to see which path ran). */
+export function directConvShares(): number {
+  return directRuns;
+}
+
+/** The direct NCHW conv and views of `lengths[i]` floats in its memory, as `cellArrays`; null when they would not fit. */
+export function directConvArrays(lengths: readonly number[]): { direct: DirectConv; arrays: Float32Array[] } | null {
+  const arrays = arraysOf(lengths);
+  if (arrays === null) return null;
+  directRuns++;
+  return { direct: load().direct, arrays };
 }
 
 /** The SIMD col2im and views of `lengths[i]` floats in its memory, as `cellArrays`; null when they would not fit. */

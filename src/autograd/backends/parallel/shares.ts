@@ -20,7 +20,7 @@ import { relu } from '../cpu/relu.js';
 import { flippedTransposed, phaseSteps, scatterPhase, type ConvGeometry, type Pads } from './conv-geometry.js';
 import { gruBackwardShare, gruForwardShare, type GruBackwardParams } from './gru-share.js';
 import { lstmBackwardShare, lstmForwardShare, type LstmBackwardParams, type LstmShareParams, type Products } from './lstm-share.js';
-import { cellArrays, col2imArrays } from './rnn-simd.js';
+import { cellArrays, col2imArrays, directConvArrays } from './rnn-simd.js';
 import { channelsFirst, dyChannelsByPixel, dyPixelsByChannel, im2colT, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, oihwToHwio, pixelBlocks, scratchFloats } from './layout.js';
 
 export type Tf = typeof TF;
@@ -186,6 +186,7 @@ export interface ConvForwardParams {
 }
 
 export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly bias?: Float32Array; readonly residual?: Float32Array; readonly out: Float32Array }): void {
+  if (fewChannels(p.g) && directConvForward(p, v)) return;
   const { N, C, H, W, O, KH, KW, OH, OW } = p.g;
   // A 1×1 conv with a stride and no padding reads one pixel in sh·sw: move only those, and run
   // it as the stride-1 conv of the subsampled input (a plain GEMM inside XNNPACK).
@@ -211,6 +212,66 @@ export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: 
     nhwcToNchw(heapView(tf, y), v.out, N, OH * OW, O, p.outBatchStride, p.outChannel);
     if (p.residual) addResidual(v.out, v.residual!, N, O, OH * OW, p.outBatchStride, p.outChannel, p.relu);
   });
+}
+
+/**
+ * Below this many input channels (the stems) a conv leaves XNNPACK for kernels of our own. The
+ * forward runs as conv-nchw.wat's direct convolution (`directConvForward`). The input gradient
+ * runs as one matrix product and a col2im (`columnsInputGradient`) rather than one conv per
+ * phase: those convs output the input channels, and XNNPACK computes 8 output channels at a
+ * time, so 3 of them run at a third of its speed. On the ImageNet stem (3 channels, 7×7/2) the
+ * phases took 20 ms against the forward's 9.
+ */
+const FEW_CHANNELS = 8;
+
+/**
+ * The convs that leave XNNPACK (see FEW_CHANNELS): fewer than 8 input channels, and dilation 1
+ * (the direct kernel reads a window row's taps as neighbours, phase by phase). On ResNet-18's
+ * other convs the direct kernel measured from as fast as XNNPACK with its transposes (3×3,
+ * stride 1, wide rows) to 2–5× slower (1×1, stride 2, 4-pixel rows), so they stay on tfjs.
+ */
+function fewChannels(g: ConvGeometry): boolean {
+  return g.C < FEW_CHANNELS && g.dilation[0] === 1 && g.dilation[1] === 1;
+}
+
+/**
+ * The forward conv of the share as conv-nchw.wat's direct convolution, image by image, in the
+ * SIMD module's memory: the image copied in, padded there (and its columns split into stride
+ * phases), convolved straight into NCHW planes with the bias and ReLU, and copied out in one
+ * piece. No layout change at all, against tfjs's NCHW → NHWC → NCHW. The weights are padded with
+ * zero filters to a multiple of 4 output channels, the rows to a multiple of 8 pixels (the
+ * extra ones computed and dropped). False when the arrays would not fit in the module's memory.
+ */
+function directConvForward(p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly bias?: Float32Array; readonly residual?: Float32Array; readonly out: Float32Array }): boolean {
+  const { N, C, H, W, O, KH, KW, OH, OW } = p.g;
+  const [sh, sw] = p.g.stride;
+  const [pt, , pl] = p.g.pads;
+  const O4 = Math.ceil(O / 4) * 4;
+  const OWp = Math.ceil(OW / 8) * 8;
+  const Hp = Math.max((OH - 1) * sh + KH, pt + H);
+  const Wq = Math.max(OWp + Math.floor((KW - 1) / sw), Math.floor((pl + W - 1) / sw) + 1);
+  const T = C * KH * KW;
+  const P = OH * OW;
+  const simd = directConvArrays([C * H * W, C * Hp * sw * Wq, O4 * T, p.bias ? O4 : 0, O4 * OH * OWp]);
+  if (simd === null) return false;
+  const [image, padded, w, bias, y] = simd.arrays as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  w.set(v.w.subarray(0, O * T));
+  w.fill(0, O * T);
+  if (p.bias) {
+    bias.set(v.bias!.subarray(0, O));
+    bias.fill(0, O);
+  }
+  const relu = p.relu && !p.residual; // with a residual, the ReLU comes after it (below)
+  for (let n = 0; n < N; n++) {
+    image.set(v.x.subarray(n * C * H * W, (n + 1) * C * H * W));
+    padded.fill(0);
+    simd.direct.pad(image, padded, C, H, W, pt, pl, Hp, sw, Wq);
+    simd.direct.conv(padded, w, p.bias ? bias : null, y, C, KH, KW, O4, OH, OWp, Hp, sh, sw, Wq, relu);
+    if (OWp !== OW) simd.direct.compact(y, O * OH, OW, OWp);
+    v.out.set(y.subarray(0, O * P), n * p.outBatchStride + p.outChannel * P);
+  }
+  if (p.residual) addResidual(v.out, v.residual!, N, O, P, p.outBatchStride, p.outChannel, p.relu);
+  return true;
 }
 
 /** out ← relu?(out + residual) over `O` channels from `channel` of N images `batchStride` apart (both arrays laid out alike). */
@@ -248,7 +309,7 @@ export function convInputShare(tf: Tf, p: ConvInputParams, v: { readonly dy: Flo
     pointwiseInputGradient(tf, p, v);
     return;
   }
-  if (g.C < FEW_CHANNELS && g.dilation[0] === 1 && g.dilation[1] === 1 && columnsInputGradient(tf, p, v)) return;
+  if (fewChannels(g) && columnsInputGradient(tf, p, v)) return;
   tf.tidy(() => {
     const dy = heapTensor(tf, [N, OH, OW, O], (heap) => nchwToNhwc(v.dy, heap, N, O, OH * OW));
     // dX, NHWC, in the wasm heap (already-touched memory, unlike a fresh array); rows that no
@@ -270,14 +331,6 @@ export function convInputShare(tf: Tf, p: ConvInputParams, v: { readonly dy: Flo
     nhwcToNchw(heapView(tf, dx), v.out, N, H * W, Ct, p.outBatchStride, p.outChannel);
   });
 }
-
-/**
- * Below this many input channels the input gradient is one matrix product and a col2im
- * (`columnsInputGradient`) rather than one conv per phase: those convs output the input channels,
- * and XNNPACK computes 8 output channels at a time, so 3 of them run at a third of its speed. On
- * the ImageNet stem (3 channels, 7×7/2) the phases took 20 ms against the forward's 9.
- */
-const FEW_CHANNELS = 8;
 
 /**
  * The input gradient as the transpose of im2col's product. With cols[k, (c, a, b)] =

@@ -1,0 +1,193 @@
+;; conv-nchw — a direct convolution on NCHW planes in WebAssembly's 128-bit SIMD: 4 output
+;; channels × 8 neighbouring output pixels of one row per block, 8 accumulators, so every input
+;; vector loaded serves 4 channels and every weight broadcast 8 pixels. Unlike tfjs's XNNPACK conv
+;; (NHWC only) it reads and writes Sapling's layout as it is, so a forward conv needs no
+;; transposes; shares.ts (`directConvForward`) calls it through rnn-simd.ts, which loads it on
+;; the same memory as the other modules.
+;;
+;; The text here is the source: scripts/build-wasm.ts assembles it (with the `wabt` package) into
+;; conv-nchw.wasm.ts, and a test checks that the committed bytes are this text's.
+;;
+;; Layout of one image's input in the module's memory, as `pad` writes it: C planes of Hp rows,
+;; each row split into sw column phases of Wq floats (phase φ holds the padded columns φ, φ + sw,
+;; …). Then tap (a, b) of output pixel (i, j) is phase b mod sw, column j + floor(b / sw) of row
+;; i·sh + a, and eight neighbouring pixels read eight neighbouring floats at any stride.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; dst[c][pt + h][(pl + w) mod sw][floor((pl + w) / sw)] = src[c][h][w] for c < C, h < H, w < W.
+  ;; dst is zeroed by the caller (the padding).
+  (func (export "pad")
+    (param $src i32) (param $dst i32) (param $C i32) (param $H i32) (param $W i32) (param $pt i32) (param $pl i32)
+    (param $Hp i32) (param $sw i32) (param $Wq i32)
+    (local $c i32) (local $h i32) (local $w i32) (local $phase i32) (local $col i32) (local $row i32) (local $rowFloats i32)
+    (local.set $rowFloats (i32.mul (local.get $sw) (local.get $Wq)))
+    (block $cDone (loop $cLoop
+      (br_if $cDone (i32.ge_u (local.get $c) (local.get $C)))
+      (local.set $h (i32.const 0))
+      (block $hDone (loop $hLoop
+        (br_if $hDone (i32.ge_u (local.get $h) (local.get $H)))
+        ;; &dst[c][pt + h][0][0]
+        (local.set $row (i32.add (local.get $dst) (i32.shl
+          (i32.mul (i32.add (i32.mul (local.get $c) (local.get $Hp)) (i32.add (local.get $pt) (local.get $h))) (local.get $rowFloats))
+          (i32.const 2))))
+        (if (i32.eq (local.get $sw) (i32.const 1))
+          (then
+            ;; one phase: the row is a shifted copy, four floats at a time, then the rest
+            (local.set $row (i32.add (local.get $row) (i32.shl (local.get $pl) (i32.const 2))))
+            (local.set $w (i32.const 0))
+            (block $quadsDone (loop $quads
+              (br_if $quadsDone (i32.gt_u (i32.add (local.get $w) (i32.const 4)) (local.get $W)))
+              (v128.store (local.get $row) (v128.load (local.get $src)))
+              (local.set $row (i32.add (local.get $row) (i32.const 16)))
+              (local.set $src (i32.add (local.get $src) (i32.const 16)))
+              (local.set $w (i32.add (local.get $w) (i32.const 4)))
+              (br $quads)))
+            (block $restDone (loop $rest
+              (br_if $restDone (i32.ge_u (local.get $w) (local.get $W)))
+              (f32.store (local.get $row) (f32.load (local.get $src)))
+              (local.set $row (i32.add (local.get $row) (i32.const 4)))
+              (local.set $src (i32.add (local.get $src) (i32.const 4)))
+              (local.set $w (i32.add (local.get $w) (i32.const 1)))
+              (br $rest))))
+          (else
+            ;; padded column q = pl + w goes to phase q mod sw, column floor(q / sw) (counters, no division per float)
+            (local.set $phase (i32.rem_u (local.get $pl) (local.get $sw)))
+            (local.set $col (i32.div_u (local.get $pl) (local.get $sw)))
+            (local.set $w (i32.const 0))
+            (block $wDone (loop $wLoop
+              (br_if $wDone (i32.ge_u (local.get $w) (local.get $W)))
+              (f32.store
+                (i32.add (local.get $row) (i32.shl (i32.add (i32.mul (local.get $phase) (local.get $Wq)) (local.get $col)) (i32.const 2)))
+                (f32.load (local.get $src)))
+              (local.set $src (i32.add (local.get $src) (i32.const 4)))
+              (local.set $phase (i32.add (local.get $phase) (i32.const 1)))
+              (if (i32.eq (local.get $phase) (local.get $sw))
+                (then (local.set $phase (i32.const 0)) (local.set $col (i32.add (local.get $col) (i32.const 1)))))
+              (local.set $w (i32.add (local.get $w) (i32.const 1)))
+              (br $wLoop)))))
+        (local.set $h (i32.add (local.get $h) (i32.const 1)))
+        (br $hLoop)))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br $cLoop)))
+  )
+
+  ;; y[o][i][j] = relu?(bias[o] + Σ_c Σ_a Σ_b w[o][c][a][b] · x[c][i·sh + a][b mod sw][j + floor(b / sw)])
+  ;; for o < O (a multiple of 4), i < OH, j < OWp (a multiple of 8: y's rows are OWp floats; the
+  ;; columns from OW on are computed from the row's slack and dropped by the caller). x as `pad`
+  ;; lays it out (Hp rows of sw·Wq floats a plane), w [O][C][KH][KW], bias [O] or 0 for none.
+  (func (export "conv")
+    (param $x i32) (param $w i32) (param $bias i32) (param $y i32)
+    (param $C i32) (param $KH i32) (param $KW i32) (param $O i32) (param $OH i32) (param $OWp i32)
+    (param $Hp i32) (param $sh i32) (param $sw i32) (param $Wq i32) (param $relu i32)
+    (local $o i32) (local $i i32) (local $j i32) (local $c i32) (local $a i32) (local $phase i32) (local $b i32)
+    (local $wo i32) (local $wStride i32) (local $wc i32) (local $wt i32) (local $xs i32) (local $xrow i32)
+    (local $plane i32) (local $rowBytes i32) (local $yp i32) (local $P i32)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128) (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
+    (local $x0 v128) (local $x1 v128) (local $wv v128)
+    (local.set $wStride (i32.shl (i32.mul (i32.mul (local.get $C) (local.get $KH)) (local.get $KW)) (i32.const 2))) ;; bytes from w[o] to w[o + 1]
+    (local.set $rowBytes (i32.shl (i32.mul (local.get $sw) (local.get $Wq)) (i32.const 2)))
+    (local.set $plane (i32.mul (local.get $Hp) (local.get $rowBytes)))
+    (local.set $P (i32.mul (local.get $OH) (local.get $OWp)))
+    (block $oDone (loop $oLoop
+      (br_if $oDone (i32.ge_u (local.get $o) (local.get $O)))
+      (local.set $wo (i32.add (local.get $w) (i32.mul (local.get $o) (local.get $wStride))))
+      (local.set $i (i32.const 0))
+      (block $iDone (loop $iLoop
+        (br_if $iDone (i32.ge_u (local.get $i) (local.get $OH)))
+        (local.set $j (i32.const 0))
+        (block $jDone (loop $jLoop
+          (br_if $jDone (i32.ge_u (local.get $j) (local.get $OWp)))
+          (if (local.get $bias)
+            (then
+              (local.set $b (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 2))))
+              (local.set $a00 (v128.load32_splat (local.get $b)))
+              (local.set $a10 (v128.load32_splat offset=4 (local.get $b)))
+              (local.set $a20 (v128.load32_splat offset=8 (local.get $b)))
+              (local.set $a30 (v128.load32_splat offset=12 (local.get $b))))
+            (else
+              (local.set $a00 (v128.const i32x4 0 0 0 0)) (local.set $a10 (v128.const i32x4 0 0 0 0))
+              (local.set $a20 (v128.const i32x4 0 0 0 0)) (local.set $a30 (v128.const i32x4 0 0 0 0))))
+          (local.set $a01 (local.get $a00)) (local.set $a11 (local.get $a10)) (local.set $a21 (local.get $a20)) (local.set $a31 (local.get $a30))
+          (local.set $wc (local.get $wo)) ;; &w[o][c][0][0]
+          (local.set $c (i32.const 0))
+          (block $cDone (loop $cLoop
+            (br_if $cDone (i32.ge_u (local.get $c) (local.get $C)))
+            (local.set $a (i32.const 0))
+            (block $aDone (loop $aLoop
+              (br_if $aDone (i32.ge_u (local.get $a) (local.get $KH)))
+              ;; &x[c][i·sh + a][0][j]
+              (local.set $xrow (i32.add
+                (i32.add (local.get $x) (i32.mul (local.get $c) (local.get $plane)))
+                (i32.add (i32.mul (i32.add (i32.mul (local.get $i) (local.get $sh)) (local.get $a)) (local.get $rowBytes)) (i32.shl (local.get $j) (i32.const 2)))))
+              ;; the taps b of this row, phase by phase: b = φ, φ + sw, …
+              (local.set $phase (i32.const 0))
+              (block $phasesDone (loop $phases
+                (br_if $phasesDone (i32.ge_u (local.get $phase) (local.get $sw)))
+                (local.set $xs (i32.add (local.get $xrow) (i32.shl (i32.mul (local.get $phase) (local.get $Wq)) (i32.const 2))))
+                (local.set $wt (i32.add (local.get $wc) (i32.shl (i32.add (i32.mul (local.get $a) (local.get $KW)) (local.get $phase)) (i32.const 2))))
+                (local.set $b (local.get $phase))
+                (block $tapsDone (loop $taps
+                  (br_if $tapsDone (i32.ge_u (local.get $b) (local.get $KW)))
+                  (local.set $x0 (v128.load (local.get $xs)))
+                  (local.set $x1 (v128.load offset=16 (local.get $xs)))
+                  (local.set $wv (v128.load32_splat (local.get $wt)))
+                  (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $wv) (local.get $x0))))
+                  (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $wv) (local.get $x1))))
+                  (local.set $wv (v128.load32_splat (i32.add (local.get $wt) (local.get $wStride))))
+                  (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $wv) (local.get $x0))))
+                  (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $wv) (local.get $x1))))
+                  (local.set $wv (v128.load32_splat (i32.add (local.get $wt) (i32.shl (local.get $wStride) (i32.const 1)))))
+                  (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $wv) (local.get $x0))))
+                  (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $wv) (local.get $x1))))
+                  (local.set $wv (v128.load32_splat (i32.add (local.get $wt) (i32.mul (local.get $wStride) (i32.const 3)))))
+                  (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $wv) (local.get $x0))))
+                  (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $wv) (local.get $x1))))
+                  (local.set $xs (i32.add (local.get $xs) (i32.const 4)))
+                  (local.set $wt (i32.add (local.get $wt) (i32.shl (local.get $sw) (i32.const 2))))
+                  (local.set $b (i32.add (local.get $b) (local.get $sw)))
+                  (br $taps)))
+                (local.set $phase (i32.add (local.get $phase) (i32.const 1)))
+                (br $phases)))
+              (local.set $a (i32.add (local.get $a) (i32.const 1)))
+              (br $aLoop)))
+            (local.set $wc (i32.add (local.get $wc) (i32.shl (i32.mul (local.get $KH) (local.get $KW)) (i32.const 2))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $cLoop)))
+          (if (local.get $relu)
+            (then
+              (local.set $a00 (f32x4.max (local.get $a00) (v128.const i32x4 0 0 0 0))) (local.set $a01 (f32x4.max (local.get $a01) (v128.const i32x4 0 0 0 0)))
+              (local.set $a10 (f32x4.max (local.get $a10) (v128.const i32x4 0 0 0 0))) (local.set $a11 (f32x4.max (local.get $a11) (v128.const i32x4 0 0 0 0)))
+              (local.set $a20 (f32x4.max (local.get $a20) (v128.const i32x4 0 0 0 0))) (local.set $a21 (f32x4.max (local.get $a21) (v128.const i32x4 0 0 0 0)))
+              (local.set $a30 (f32x4.max (local.get $a30) (v128.const i32x4 0 0 0 0))) (local.set $a31 (f32x4.max (local.get $a31) (v128.const i32x4 0 0 0 0)))))
+          ;; y[o + k][i][j … j + 7], k < 4
+          (local.set $yp (i32.add (local.get $y) (i32.shl (i32.add (i32.mul (local.get $o) (local.get $P)) (i32.add (i32.mul (local.get $i) (local.get $OWp)) (local.get $j))) (i32.const 2))))
+          (v128.store (local.get $yp) (local.get $a00)) (v128.store offset=16 (local.get $yp) (local.get $a01))
+          (local.set $yp (i32.add (local.get $yp) (i32.shl (local.get $P) (i32.const 2))))
+          (v128.store (local.get $yp) (local.get $a10)) (v128.store offset=16 (local.get $yp) (local.get $a11))
+          (local.set $yp (i32.add (local.get $yp) (i32.shl (local.get $P) (i32.const 2))))
+          (v128.store (local.get $yp) (local.get $a20)) (v128.store offset=16 (local.get $yp) (local.get $a21))
+          (local.set $yp (i32.add (local.get $yp) (i32.shl (local.get $P) (i32.const 2))))
+          (v128.store (local.get $yp) (local.get $a30)) (v128.store offset=16 (local.get $yp) (local.get $a31))
+          (local.set $j (i32.add (local.get $j) (i32.const 8)))
+          (br $jLoop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $iLoop)))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (br $oLoop)))
+  )
+
+  ;; Rows of OWp floats → rows of OW (OW ≤ OWp), in place: y's first `rows` rows packed.
+  (func (export "compact") (param $y i32) (param $rows i32) (param $OW i32) (param $OWp i32)
+    (local $r i32)
+    (local.set $r (i32.const 1))
+    (block $done (loop $rowLoop
+      (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+      (memory.copy
+        (i32.add (local.get $y) (i32.shl (i32.mul (local.get $r) (local.get $OW)) (i32.const 2)))
+        (i32.add (local.get $y) (i32.shl (i32.mul (local.get $r) (local.get $OWp)) (i32.const 2)))
+        (i32.shl (local.get $OW) (i32.const 2)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowLoop)))
+  )
+)
