@@ -257,8 +257,8 @@ describe('wasm memory discipline', () => {
   });
 });
 
-describe('few input channels: the direct NCHW forward kernel (conv-nchw.wat)', () => {
-  test('runs every conv with fewer than 8 input channels and dilation 1, equal to cpu under every epilogue', () => {
+describe('few input channels: the direct NCHW kernels (conv-nchw.wat)', () => {
+  test('run the forward (under every epilogue) and the filter gradient of every conv with fewer than 8 input channels and dilation 1, equal to cpu', () => {
     const k = backends[0]![1];
     const random = seededRandom(5);
     const direct: readonly ConvCase[] = [
@@ -287,6 +287,11 @@ describe('few input channels: the direct NCHW forward kernel (conv-nchw.wat)', (
           expectClose(k.conv2d(x, w, attrs, epilogue), cpuKernels.conv2d(x, w, attrs, epilogue));
           expect(directConvShares() - before, c.name).toBe(expected);
         }
+        // the filter gradient: the same kernels' `filter`, 4 channels × 3 taps a block (7 taps = 3 + 3 + 1)
+        const dy = randn(y.shape, { random });
+        const before = directConvShares();
+        expectClose(k.conv2dBackpropFilter(x, dy, w.shape, attrs), cpuKernels.conv2dBackpropFilter(x, dy, w.shape, attrs));
+        expect(directConvShares() - before, `${c.name}: filter gradient`).toBe(expected);
       }
     }
   });

@@ -177,6 +177,133 @@
       (br $oLoop)))
   )
 
+;; *at += the sum of v's four lanes
+  (func $addLanes (param $at i32) (param $v v128)
+    (f32.store (local.get $at) (f32.add (f32.load (local.get $at))
+      (f32.add (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+               (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))))
+
+  ;; the lanes of s0, s1, s2 added to at[0], at[1], at[2], for the first `taps` of them
+  (func $addTaps (param $at i32) (param $taps i32) (param $s0 v128) (param $s1 v128) (param $s2 v128)
+    (call $addLanes (local.get $at) (local.get $s0))
+    (if (i32.gt_u (local.get $taps) (i32.const 1)) (then (call $addLanes (i32.add (local.get $at) (i32.const 4)) (local.get $s1))))
+    (if (i32.gt_u (local.get $taps) (i32.const 2)) (then (call $addLanes (i32.add (local.get $at) (i32.const 8)) (local.get $s2)))))
+
+  ;; dW[o][c][a][b] += Σ_i Σ_j dy[o][i][j] · x[c][i·sh + a][b mod sw][j + floor(b / sw)]: the filter
+  ;; gradient of `conv` for one image, for o < O (a multiple of 4), dy's rows OWp floats (a multiple
+  ;; of 4, zero from OW on), x as `pad` lays it out, dW [O][C][KH][KW] summed into. A block is
+  ;; 4 output channels × 3 taps of a window row: 12 accumulators, each dy vector loaded serving 3
+  ;; taps and each x vector 4 channels; the 4 lanes of each are added at the end of the block.
+  (func (export "filter")
+    (param $x i32) (param $dy i32) (param $dw i32)
+    (param $C i32) (param $KH i32) (param $KW i32) (param $O i32) (param $OH i32) (param $OWp i32)
+    (param $Hp i32) (param $sh i32) (param $sw i32) (param $Wq i32)
+    (local $o i32) (local $c i32) (local $a i32) (local $b0 i32) (local $i i32) (local $j i32) (local $t i32)
+    (local $off0 i32) (local $off1 i32) (local $off2 i32) (local $taps i32)
+    (local $rowBytes i32) (local $plane i32) (local $dyPlane i32) (local $xrow i32) (local $d i32) (local $out i32) (local $wStride i32)
+    (local $s00 v128) (local $s01 v128) (local $s02 v128) (local $s10 v128) (local $s11 v128) (local $s12 v128)
+    (local $s20 v128) (local $s21 v128) (local $s22 v128) (local $s30 v128) (local $s31 v128) (local $s32 v128)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $g v128)
+    (local.set $rowBytes (i32.shl (i32.mul (local.get $sw) (local.get $Wq)) (i32.const 2)))
+    (local.set $plane (i32.mul (local.get $Hp) (local.get $rowBytes)))
+    (local.set $wStride (i32.shl (i32.mul (i32.mul (local.get $C) (local.get $KH)) (local.get $KW)) (i32.const 2))) ;; bytes from dW[o] to dW[o + 1]
+    (local.set $dyPlane (i32.shl (i32.mul (local.get $OH) (local.get $OWp)) (i32.const 2)))
+    (block $oDone (loop $oLoop
+      (br_if $oDone (i32.ge_u (local.get $o) (local.get $O)))
+      (local.set $c (i32.const 0))
+      (block $cDone (loop $cLoop
+        (br_if $cDone (i32.ge_u (local.get $c) (local.get $C)))
+        (local.set $a (i32.const 0))
+        (block $aDone (loop $aLoop
+          (br_if $aDone (i32.ge_u (local.get $a) (local.get $KH)))
+          (local.set $b0 (i32.const 0))
+          (block $bDone (loop $bLoop
+            (br_if $bDone (i32.ge_u (local.get $b0) (local.get $KW)))
+            ;; the taps b0, b0 + 1, b0 + 2 (those past KW repeat b0's reads; their sums are dropped)
+            (local.set $taps (i32.sub (local.get $KW) (local.get $b0)))
+            (if (i32.gt_u (local.get $taps) (i32.const 3)) (then (local.set $taps (i32.const 3))))
+            (local.set $off0 (i32.shl (i32.add (i32.mul (i32.rem_u (local.get $b0) (local.get $sw)) (local.get $Wq)) (i32.div_u (local.get $b0) (local.get $sw))) (i32.const 2)))
+            (local.set $off1 (local.get $off0))
+            (local.set $off2 (local.get $off0))
+            (if (i32.gt_u (local.get $taps) (i32.const 1)) (then
+              (local.set $t (i32.add (local.get $b0) (i32.const 1)))
+              (local.set $off1 (i32.shl (i32.add (i32.mul (i32.rem_u (local.get $t) (local.get $sw)) (local.get $Wq)) (i32.div_u (local.get $t) (local.get $sw))) (i32.const 2)))))
+            (if (i32.gt_u (local.get $taps) (i32.const 2)) (then
+              (local.set $t (i32.add (local.get $b0) (i32.const 2)))
+              (local.set $off2 (i32.shl (i32.add (i32.mul (i32.rem_u (local.get $t) (local.get $sw)) (local.get $Wq)) (i32.div_u (local.get $t) (local.get $sw))) (i32.const 2)))))
+            (local.set $s00 (v128.const i32x4 0 0 0 0)) (local.set $s01 (v128.const i32x4 0 0 0 0)) (local.set $s02 (v128.const i32x4 0 0 0 0))
+            (local.set $s10 (v128.const i32x4 0 0 0 0)) (local.set $s11 (v128.const i32x4 0 0 0 0)) (local.set $s12 (v128.const i32x4 0 0 0 0))
+            (local.set $s20 (v128.const i32x4 0 0 0 0)) (local.set $s21 (v128.const i32x4 0 0 0 0)) (local.set $s22 (v128.const i32x4 0 0 0 0))
+            (local.set $s30 (v128.const i32x4 0 0 0 0)) (local.set $s31 (v128.const i32x4 0 0 0 0)) (local.set $s32 (v128.const i32x4 0 0 0 0))
+            (local.set $i (i32.const 0))
+            (block $iDone (loop $iLoop
+              (br_if $iDone (i32.ge_u (local.get $i) (local.get $OH)))
+              ;; &x[c][i·sh + a][0][0] and &dy[o][i][0]
+              (local.set $xrow (i32.add (i32.add (local.get $x) (i32.mul (local.get $c) (local.get $plane)))
+                (i32.mul (i32.add (i32.mul (local.get $i) (local.get $sh)) (local.get $a)) (local.get $rowBytes))))
+              (local.set $d (i32.add (local.get $dy) (i32.add (i32.mul (local.get $o) (local.get $dyPlane)) (i32.shl (i32.mul (local.get $i) (local.get $OWp)) (i32.const 2)))))
+              (local.set $j (i32.const 0))
+              (if (i32.eq (local.get $taps) (i32.const 1)) (then
+                ;; one tap left in the row (7 = 3 + 3 + 1): 4 sums, not 12
+                (block $oneDone (loop $oneLoop
+                  (br_if $oneDone (i32.ge_u (local.get $j) (local.get $OWp)))
+                  (local.set $v0 (v128.load (i32.add (local.get $xrow) (local.get $off0))))
+                  (local.set $s00 (f32x4.add (local.get $s00) (f32x4.mul (v128.load (local.get $d)) (local.get $v0))))
+                  (local.set $s10 (f32x4.add (local.get $s10) (f32x4.mul (v128.load (i32.add (local.get $d) (local.get $dyPlane))) (local.get $v0))))
+                  (local.set $s20 (f32x4.add (local.get $s20) (f32x4.mul (v128.load (i32.add (local.get $d) (i32.shl (local.get $dyPlane) (i32.const 1)))) (local.get $v0))))
+                  (local.set $s30 (f32x4.add (local.get $s30) (f32x4.mul (v128.load (i32.add (local.get $d) (i32.mul (local.get $dyPlane) (i32.const 3)))) (local.get $v0))))
+                  (local.set $xrow (i32.add (local.get $xrow) (i32.const 16)))
+                  (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                  (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                  (br $oneLoop)))))
+              (block $jDone (loop $jLoop
+                (br_if $jDone (i32.ge_u (local.get $j) (local.get $OWp)))
+                (local.set $v0 (v128.load (i32.add (local.get $xrow) (local.get $off0))))
+                (local.set $v1 (v128.load (i32.add (local.get $xrow) (local.get $off1))))
+                (local.set $v2 (v128.load (i32.add (local.get $xrow) (local.get $off2))))
+                (local.set $g (v128.load (local.get $d)))
+                (local.set $s00 (f32x4.add (local.get $s00) (f32x4.mul (local.get $g) (local.get $v0))))
+                (local.set $s01 (f32x4.add (local.get $s01) (f32x4.mul (local.get $g) (local.get $v1))))
+                (local.set $s02 (f32x4.add (local.get $s02) (f32x4.mul (local.get $g) (local.get $v2))))
+                (local.set $g (v128.load (i32.add (local.get $d) (local.get $dyPlane))))
+                (local.set $s10 (f32x4.add (local.get $s10) (f32x4.mul (local.get $g) (local.get $v0))))
+                (local.set $s11 (f32x4.add (local.get $s11) (f32x4.mul (local.get $g) (local.get $v1))))
+                (local.set $s12 (f32x4.add (local.get $s12) (f32x4.mul (local.get $g) (local.get $v2))))
+                (local.set $g (v128.load (i32.add (local.get $d) (i32.shl (local.get $dyPlane) (i32.const 1)))))
+                (local.set $s20 (f32x4.add (local.get $s20) (f32x4.mul (local.get $g) (local.get $v0))))
+                (local.set $s21 (f32x4.add (local.get $s21) (f32x4.mul (local.get $g) (local.get $v1))))
+                (local.set $s22 (f32x4.add (local.get $s22) (f32x4.mul (local.get $g) (local.get $v2))))
+                (local.set $g (v128.load (i32.add (local.get $d) (i32.mul (local.get $dyPlane) (i32.const 3)))))
+                (local.set $s30 (f32x4.add (local.get $s30) (f32x4.mul (local.get $g) (local.get $v0))))
+                (local.set $s31 (f32x4.add (local.get $s31) (f32x4.mul (local.get $g) (local.get $v1))))
+                (local.set $s32 (f32x4.add (local.get $s32) (f32x4.mul (local.get $g) (local.get $v2))))
+                (local.set $xrow (i32.add (local.get $xrow) (i32.const 16)))
+                (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                (br $jLoop)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $iLoop)))
+            ;; dW[o + k][c][a][b0 + t] += the lanes of s_kt, for t < taps
+            (local.set $out (i32.add (local.get $dw) (i32.shl
+              (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $o) (local.get $C)) (local.get $c)) (local.get $KH)) (local.get $a)) (local.get $KW)) (local.get $b0))
+              (i32.const 2))))
+            (call $addTaps (local.get $out) (local.get $taps) (local.get $s00) (local.get $s01) (local.get $s02))
+            (local.set $out (i32.add (local.get $out) (local.get $wStride)))
+            (call $addTaps (local.get $out) (local.get $taps) (local.get $s10) (local.get $s11) (local.get $s12))
+            (local.set $out (i32.add (local.get $out) (local.get $wStride)))
+            (call $addTaps (local.get $out) (local.get $taps) (local.get $s20) (local.get $s21) (local.get $s22))
+            (local.set $out (i32.add (local.get $out) (local.get $wStride)))
+            (call $addTaps (local.get $out) (local.get $taps) (local.get $s30) (local.get $s31) (local.get $s32))
+            (local.set $b0 (i32.add (local.get $b0) (i32.const 3)))
+            (br $bLoop)))
+          (local.set $a (i32.add (local.get $a) (i32.const 1)))
+          (br $aLoop)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $cLoop)))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (br $oLoop)))
+  )
+
   ;; Rows of OWp floats → rows of OW (OW ≤ OWp), in place: y's first `rows` rows packed.
   (func (export "compact") (param $y i32) (param $rows i32) (param $OW i32) (param $OWp i32)
     (local $r i32)
@@ -190,4 +317,23 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rowLoop)))
   )
+  ;; Rows of OW floats → rows of OWp (OW ≤ OWp), in place, the OWp − OW floats after each row
+  ;; zeroed: the first `rows` rows of y spread out (the last row first, so none is overwritten).
+  (func (export "expand") (param $y i32) (param $rows i32) (param $OW i32) (param $OWp i32)
+    (local $r i32)
+    (local.set $r (local.get $rows))
+    (block $done (loop $rowLoop
+      (br_if $done (i32.eqz (local.get $r)))
+      (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+      (memory.copy
+        (i32.add (local.get $y) (i32.shl (i32.mul (local.get $r) (local.get $OWp)) (i32.const 2)))
+        (i32.add (local.get $y) (i32.shl (i32.mul (local.get $r) (local.get $OW)) (i32.const 2)))
+        (i32.shl (local.get $OW) (i32.const 2)))
+      (memory.fill
+        (i32.add (local.get $y) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $OWp)) (local.get $OW)) (i32.const 2)))
+        (i32.const 0)
+        (i32.shl (i32.sub (local.get $OWp) (local.get $OW)) (i32.const 2)))
+      (br $rowLoop)))
+  )
+
 )

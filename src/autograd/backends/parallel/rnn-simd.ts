@@ -71,6 +71,8 @@ export interface DirectConv {
   pad(src: Float32Array, dst: Float32Array, C: number, H: number, W: number, pt: number, pl: number, Hp: number, sw: number, Wq: number): void;
   conv(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, C: number, KH: number, KW: number, O: number, OH: number, OWp: number, Hp: number, sh: number, sw: number, Wq: number, relu: boolean): void;
   compact(y: Float32Array, rows: number, OW: number, OWp: number): void;
+  expand(y: Float32Array, rows: number, OW: number, OWp: number): void;
+  filter(x: Float32Array, dy: Float32Array, dw: Float32Array, C: number, KH: number, KW: number, O: number, OH: number, OWp: number, Hp: number, sh: number, sw: number, Wq: number): void;
 }
 
 let instance: { memory: WasmMemory; lstm: LstmCells; gru: GruCells; col2im: Col2im; direct: DirectConv } | null = null;
@@ -118,6 +120,8 @@ function load(): NonNullable<typeof instance> {
     pad(src: number, dst: number, C: number, H: number, W: number, pt: number, pl: number, Hp: number, sw: number, Wq: number): void;
     conv(x: number, w: number, bias: number, y: number, C: number, KH: number, KW: number, O: number, OH: number, OWp: number, Hp: number, sh: number, sw: number, Wq: number, relu: number): void;
     compact(y: number, rows: number, OW: number, OWp: number): void;
+    expand(y: number, rows: number, OW: number, OWp: number): void;
+    filter(x: number, dy: number, dw: number, C: number, KH: number, KW: number, O: number, OH: number, OWp: number, Hp: number, sh: number, sw: number, Wq: number): void;
   };
   const direct: DirectConv = {
     pad(src, dst, C, H, W, pt, pl, Hp, sw, Wq) {
@@ -136,6 +140,17 @@ function load(): NonNullable<typeof instance> {
     compact(y, rows, OW, OWp) {
       if (OW > OWp || y.length < rows * OWp) throw new RangeError(`conv-nchw compact: ${rows} rows of ${OWp} → ${OW} in ${y.length} floats`);
       convExports.compact(at(y), rows, OW, OWp);
+    },
+    expand(y, rows, OW, OWp) {
+      if (OW > OWp || y.length < rows * OWp) throw new RangeError(`conv-nchw expand: ${rows} rows of ${OW} → ${OWp} in ${y.length} floats`);
+      convExports.expand(at(y), rows, OW, OWp);
+    },
+    filter(x, dy, dw, C, KH, KW, O, OH, OWp, Hp, sh, sw, Wq) {
+      if (O % 4 !== 0 || OWp % 4 !== 0 || x.length < C * Hp * sw * Wq || dy.length < O * OH * OWp || dw.length < O * C * KH * KW
+        || (OH - 1) * sh + KH > Hp || OWp + Math.floor((KW - 1) / sw) > Wq) {
+        throw new RangeError(`conv-nchw filter: ${O} channels of ${OH}x${OWp} to ${C}x${KH}x${KW} taps, stride ${sh},${sw}, ${Hp} rows of ${sw}x${Wq}`);
+      }
+      convExports.filter(at(x), at(dy), at(dw), C, KH, KW, O, OH, OWp, Hp, sh, sw, Wq);
     },
   };
   instance = { memory, lstm, gru, col2im, direct };

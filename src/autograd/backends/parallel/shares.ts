@@ -421,6 +421,7 @@ const MAX_PATCH_FLOATS = 2 ** 23;
  */
 export function convFilterShare(tf: Tf, p: ConvFilterParams, v: { readonly x: Float32Array; readonly dy: Float32Array; readonly out: Float32Array }): void {
   const g = p.g;
+  if (fewChannels(g) && directFilterGradient(p, v)) return;
   if (g.KH === 1 && g.KW === 1 && g.pads.every((pad) => pad === 0)) {
     pointwiseFilterGradient(tf, p, v);
     return;
@@ -463,6 +464,43 @@ export function convFilterShare(tf: Tf, p: ConvFilterParams, v: { readonly x: Fl
     });
   }
   if (!wanted && sum !== null) channelsFirst(sum, v.out, rows, cols);
+}
+
+/**
+ * The filter gradient of a conv with few input channels, image by image in conv-nchw.wat: the
+ * image padded as the direct forward pads it, dY's planes copied in as they are (rows spread to
+ * a multiple of 8 pixels with zeros), and every dW[o, c, a, b] summed as Σ dY[o, i, j] ·
+ * x[c, i·sh + a, j·sw + b], 4 channels × 3 taps a block. No patches, no transposes. False when
+ * the arrays would not fit in the module's memory.
+ */
+function directFilterGradient(p: ConvFilterParams, v: { readonly x: Float32Array; readonly dy: Float32Array; readonly out: Float32Array }): boolean {
+  const { N, C, H, W, O, KH, KW, OH, OW } = p.g;
+  const [sh, sw] = p.g.stride;
+  const [pt, , pl] = p.g.pads;
+  const Ot = p.o1 - p.o0;
+  const O4 = Math.ceil(Ot / 4) * 4;
+  const OWp = Math.ceil(OW / 8) * 8;
+  const Hp = Math.max((OH - 1) * sh + KH, pt + H);
+  const Wq = Math.max(OWp + Math.floor((KW - 1) / sw), Math.floor((pl + W - 1) / sw) + 1);
+  const Q = C * KH * KW;
+  const P = OH * OW;
+  const simd = directConvArrays([C * H * W, C * Hp * sw * Wq, O4 * OH * OWp, O4 * Q]);
+  if (simd === null) return false;
+  const [image, padded, dy, dw] = simd.arrays as [Float32Array, Float32Array, Float32Array, Float32Array];
+  dw.fill(0);
+  dy.fill(0, Ot * OH * OWp); // the zero channels that make O a multiple of 4
+  for (let n = 0; n < N; n++) {
+    image.set(v.x.subarray(n * C * H * W, (n + 1) * C * H * W));
+    padded.fill(0);
+    simd.direct.pad(image, padded, C, H, W, pt, pl, Hp, sw, Wq);
+    const from = (n * O + p.o0) * P;
+    dy.set(v.dy.subarray(from, from + Ot * P));
+    if (OWp !== OW) simd.direct.expand(dy, Ot * OH, OW, OWp);
+    simd.direct.filter(padded, dy, dw, C, KH, KW, O4, OH, OWp, Hp, sh, sw, Wq);
+  }
+  if (p.transposed) v.out.set(dw.subarray(0, Ot * Q)); //                             rows [Ot, C, KH, KW] of dW
+  else channelsFirst(dw, v.out, Ot, Q); //                                             [Ot, Q] → tfjs's [C, KH, KW, Ot]
+  return true;
 }
 
 /** The filter gradient's running sum and its patches (when they go on the right), per thread. */
