@@ -230,29 +230,27 @@ describe('wasm memory discipline', () => {
     clearResidentOperands();
   });
 
-  test('with fewer than 8 input channels (dilation 1) the input gradient is a product and a SIMD col2im, equal to cpu', () => {
+  test('with fewer than 8 input channels (dilation 1) the input gradient is a direct conv (stride 1) or a product and a SIMD col2im, equal to cpu', () => {
     const k = backends[0]![1];
     const random = seededRandom(4);
-    const viaColumns: readonly ConvCase[] = [
-      { name: 'stem 7x7/2', x: [2, 3, 15, 13], w: [8, 3, 7, 7], stride: [2, 2], pad: [3, 3, 3, 3] },
-      { name: '5 taps a row: one quad and a tap', x: [3, 7, 9, 11], w: [6, 7, 3, 5], stride: [2, 3], pad: [0, 2, 1, 3] },
-      { name: '4 taps a row: one quad', x: [1, 1, 8, 8], w: [5, 1, 4, 4], pad: [2, 1, 1, 2] },
-      { name: '1x1 with padding: taps one by one', x: [2, 2, 5, 6], w: [3, 2, 1, 1], stride: [2, 2], pad: [1, 0, 0, 1] },
-      { name: 'padding past the kernel reach', x: [1, 2, 4, 4], w: [3, 2, 2, 2], pad: [3, 1, 1, 3] },
+    const cases: readonly (readonly [ConvCase, 'direct' | 'columns' | 'tfjs'])[] = [
+      [{ name: 'stem 7x7/2', x: [2, 3, 15, 13], w: [8, 3, 7, 7], stride: [2, 2], pad: [3, 3, 3, 3] }, 'columns'],
+      [{ name: '5 taps a row: one quad and a tap', x: [3, 7, 9, 11], w: [6, 7, 3, 5], stride: [2, 3], pad: [0, 2, 1, 3] }, 'columns'],
+      [{ name: '1x1 with padding: taps one by one', x: [2, 2, 5, 6], w: [3, 2, 1, 1], stride: [2, 2], pad: [1, 0, 0, 1] }, 'columns'],
+      [{ name: 'stride 1, padding past the kernel reach', x: [1, 2, 4, 4], w: [3, 2, 2, 2], pad: [3, 1, 1, 3] }, 'columns'],
+      [{ name: 'stride 1, 4x4 taps, asymmetric padding', x: [1, 1, 8, 8], w: [5, 1, 4, 4], pad: [2, 1, 1, 2] }, 'direct'],
+      [{ name: 'stride 1, 3x3 (CIFAR stem), 13-pixel rows', x: [3, 3, 9, 13], w: [10, 3, 3, 3], pad: [1, 1, 1, 1] }, 'direct'],
+      [{ name: 'stride 1, 5 input channels (2 zero channels added), no padding', x: [2, 5, 7, 8], w: [4, 5, 3, 2] }, 'direct'],
+      [CONV_CASES.find((c) => c.name === 'dilation 2')!, 'tfjs'],
+      [{ name: '8 channels', x: [1, 8, 5, 5], w: [4, 8, 3, 3], pad: [1, 1, 1, 1] }, 'tfjs'],
     ];
-    const notViaColumns: readonly ConvCase[] = [
-      CONV_CASES.find((c) => c.name === 'dilation 2')!,
-      { name: '8 channels', x: [1, 8, 5, 5], w: [4, 8, 3, 3], pad: [1, 1, 1, 1] },
-    ];
-    for (const [cases, images] of [[viaColumns, true], [notViaColumns, false]] as const) {
-      for (const c of cases) {
-        const attrs = attrsOf(c);
-        const w = randn(c.w, { random });
-        const dy = randn(cpuKernels.conv2d(randn(c.x, { random }), w, attrs).shape, { random });
-        const before = col2imShares();
-        expectClose(k.conv2dBackpropInput(dy, w, c.x, attrs), cpuKernels.conv2dBackpropInput(dy, w, c.x, attrs));
-        expect(col2imShares() - before, c.name).toBe(images ? 1 : 0);
-      }
+    for (const [c, path] of cases) {
+      const attrs = attrsOf(c);
+      const w = randn(c.w, { random });
+      const dy = randn(cpuKernels.conv2d(randn(c.x, { random }), w, attrs).shape, { random });
+      const [columns, direct] = [col2imShares(), directConvShares()];
+      expectClose(k.conv2dBackpropInput(dy, w, c.x, attrs), cpuKernels.conv2dBackpropInput(dy, w, c.x, attrs));
+      expect([col2imShares() - columns, directConvShares() - direct], `${c.name}: ${path}`).toEqual([path === 'columns' ? 1 : 0, path === 'direct' ? 1 : 0]);
     }
   });
 });

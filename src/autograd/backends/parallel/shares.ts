@@ -309,7 +309,7 @@ export function convInputShare(tf: Tf, p: ConvInputParams, v: { readonly dy: Flo
     pointwiseInputGradient(tf, p, v);
     return;
   }
-  if (fewChannels(g) && columnsInputGradient(tf, p, v)) return;
+  if (fewChannels(g) && (directInputGradient(p, v) || columnsInputGradient(tf, p, v))) return;
   tf.tidy(() => {
     const dy = heapTensor(tf, [N, OH, OW, O], (heap) => nchwToNhwc(v.dy, heap, N, O, OH * OW));
     // dX, NHWC, in the wasm heap (already-touched memory, unlike a fresh array); rows that no
@@ -330,6 +330,48 @@ export function convInputShare(tf: Tf, p: ConvInputParams, v: { readonly dy: Flo
     }
     nhwcToNchw(heapView(tf, dx), v.out, N, H * W, Ct, p.outBatchStride, p.outChannel);
   });
+}
+
+/**
+ * The input gradient of a stride-1 conv with few input channels as conv-nchw.wat's direct
+ * convolution: dX[c, h, w] = Σ_o Σ_a Σ_b dY[o, h + pt − a, w + pl − b] · W[o, c, a, b] is the
+ * forward conv of dY padded by (KH − 1 − pt, KW − 1 − pl) with the filter flipped in both axes
+ * and its channels swapped, W'[c, o, a', b'] = W[o, c, KH − 1 − a', KW − 1 − b']. Its input has
+ * the O channels of dY, its output the few of x: the direct kernel's 4-channel blocks fit that,
+ * where XNNPACK's 8 did not. False (the columns path runs) for strides and for paddings beyond
+ * the kernel's reach.
+ */
+function directInputGradient(p: ConvInputParams, v: { readonly dy: Float32Array; readonly w: Float32Array; readonly out: Float32Array }): boolean {
+  const { N, C, H, W, O, KH, KW, OH, OW } = p.g;
+  const [pt, pb, pl, pr] = p.g.pads;
+  if (p.g.stride[0] !== 1 || p.g.stride[1] !== 1 || Math.max(pt, pb) > KH - 1 || Math.max(pl, pr) > KW - 1) return false;
+  const Ct = p.c1 - p.c0;
+  const C4 = Math.ceil(Ct / 4) * 4;
+  const Wp = Math.ceil(W / 8) * 8;
+  const [top, left] = [KH - 1 - pt, KW - 1 - pl]; //                                   dY's padding
+  const Hp = Math.max(H - 1 + KH, top + OH);
+  const Wq = Math.max(Wp + KW - 1, left + OW);
+  const T = KH * KW;
+  const simd = directConvArrays([O * OH * OW, O * Hp * Wq, C4 * O * T, C4 * H * Wp]);
+  if (simd === null) return false;
+  const [image, padded, wT, dx] = simd.arrays as [Float32Array, Float32Array, Float32Array, Float32Array];
+  for (let c = 0; c < Ct; c++) {
+    for (let o = 0; o < O; o++) {
+      const from = (o * C + p.c0 + c) * T;
+      const to = (c * O + o) * T;
+      for (let t = 0; t < T; t++) wT[to + t] = v.w[from + T - 1 - t]!; // (a', b') = (KH − 1 − a, KW − 1 − b): the taps reversed
+    }
+  }
+  wT.fill(0, Ct * O * T);
+  for (let n = 0; n < N; n++) {
+    image.set(v.dy.subarray(n * O * OH * OW, (n + 1) * O * OH * OW));
+    padded.fill(0);
+    simd.direct.pad(image, padded, O, OH, OW, top, left, Hp, 1, Wq);
+    simd.direct.conv(padded, wT, null, dx, O, KH, KW, C4, H, Wp, Hp, 1, 1, Wq, false);
+    if (Wp !== W) simd.direct.compact(dx, Ct * H, W, Wp);
+    v.out.set(dx.subarray(0, Ct * H * W), n * p.outBatchStride + p.outChannel * H * W);
+  }
+  return true;
 }
 
 /**
