@@ -295,6 +295,34 @@ describe('few input channels: the direct NCHW kernels (conv-nchw.wat)', () => {
   });
 });
 
+describe('1×1 convs without padding: conv-nchw.wat\'s pointwise product', () => {
+  test('runs their forward (under every epilogue) and both gradients, at any stride, equal to cpu', () => {
+    const k = backends[0]![1];
+    const random = seededRandom(6);
+    const cases: readonly ConvCase[] = [
+      { name: 'stride 2 (ResNet downsample)', x: [3, 8, 9, 9], w: [16, 8, 1, 1], stride: [2, 2] },
+      { name: 'stride [3, 2], 6 filters (2 zero rows added)', x: [2, 5, 10, 7], w: [6, 5, 1, 1], stride: [3, 2] },
+      { name: 'stride 1, 25 pixels (spread to 32), 12 channels (16 columns)', x: [1, 12, 5, 5], w: [10, 12, 1, 1] },
+    ];
+    for (const c of cases) {
+      const attrs = attrsOf(c);
+      const x = randn(c.x, { random });
+      const w = randn(c.w, { random });
+      const y = cpuKernels.conv2d(x, w, attrs);
+      const bias = randn([c.w[0]!], { random });
+      const residual = randn(y.shape, { random });
+      const dy = randn(y.shape, { random });
+      const before = directConvShares();
+      for (const epilogue of [{}, { bias, relu: true }, { bias, residual, relu: true }]) {
+        expectClose(k.conv2d(x, w, attrs, epilogue), cpuKernels.conv2d(x, w, attrs, epilogue));
+      }
+      expectClose(k.conv2dBackpropInput(dy, w, x.shape, attrs), cpuKernels.conv2dBackpropInput(dy, w, x.shape, attrs));
+      expectClose(k.conv2dBackpropFilter(x, dy, w.shape, attrs), cpuKernels.conv2dBackpropFilter(x, dy, w.shape, attrs));
+      expect(directConvShares() - before, c.name).toBe(5);
+    }
+  });
+});
+
 describe('the conv2d op on wasm', () => {
   test('gives the same output and gradients as on cpu', async () => {
     const { conv2d } = await import('../ops/conv.js');

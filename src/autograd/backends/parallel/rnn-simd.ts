@@ -73,6 +73,7 @@ export interface DirectConv {
   compact(y: Float32Array, rows: number, OW: number, OWp: number): void;
   expand(y: Float32Array, rows: number, OW: number, OWp: number): void;
   filter(x: Float32Array, dy: Float32Array, dw: Float32Array, C: number, KH: number, KW: number, O: number, OH: number, OWp: number, Hp: number, sh: number, sw: number, Wq: number): void;
+  pointwise(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, C: number, O: number, P8: number, relu: boolean, accumulate?: boolean): void;
 }
 
 let instance: { memory: WasmMemory; lstm: LstmCells; gru: GruCells; col2im: Col2im; direct: DirectConv } | null = null;
@@ -122,6 +123,7 @@ function load(): NonNullable<typeof instance> {
     compact(y: number, rows: number, OW: number, OWp: number): void;
     expand(y: number, rows: number, OW: number, OWp: number): void;
     filter(x: number, dy: number, dw: number, C: number, KH: number, KW: number, O: number, OH: number, OWp: number, Hp: number, sh: number, sw: number, Wq: number): void;
+    pointwise(x: number, w: number, bias: number, y: number, C: number, O: number, P8: number, relu: number, accumulate: number): void;
   };
   const direct: DirectConv = {
     pad(src, dst, C, H, W, pt, pl, Hp, sw, Wq) {
@@ -151,6 +153,12 @@ function load(): NonNullable<typeof instance> {
         throw new RangeError(`conv-nchw filter: ${O} channels of ${OH}x${OWp} to ${C}x${KH}x${KW} taps, stride ${sh},${sw}, ${Hp} rows of ${sw}x${Wq}`);
       }
       convExports.filter(at(x), at(dy), at(dw), C, KH, KW, O, OH, OWp, Hp, sh, sw, Wq);
+    },
+    pointwise(x, w, bias, y, C, O, P8, relu, accumulate = false) {
+      if (O % 4 !== 0 || P8 % 8 !== 0 || x.length < C * P8 || w.length < O * C || y.length < O * P8 || (bias !== null && bias.length < O)) {
+        throw new RangeError(`conv-nchw pointwise: ${O} channels of ${P8} pixels from ${C}, arrays of ${x.length}, ${w.length}, ${y.length}`);
+      }
+      convExports.pointwise(at(x), at(w), bias === null ? 0 : at(bias), at(y), C, O, P8, relu ? 1 : 0, accumulate ? 1 : 0);
     },
   };
   instance = { memory, lstm, gru, col2im, direct };

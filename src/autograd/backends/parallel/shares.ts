@@ -187,6 +187,7 @@ export interface ConvForwardParams {
 
 export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly bias?: Float32Array; readonly residual?: Float32Array; readonly out: Float32Array }): void {
   if (fewChannels(p.g) && directConvForward(p, v)) return;
+  if (isPointwise(p.g) && pointwiseForward(p, v)) return;
   const { N, C, H, W, O, KH, KW, OH, OW } = p.g;
   // A 1×1 conv with a stride and no padding reads one pixel in sh·sw: move only those, and run
   // it as the stride-1 conv of the subsampled input (a plain GEMM inside XNNPACK).
@@ -274,6 +275,51 @@ function directConvForward(p: ConvForwardParams, v: { readonly x: Float32Array; 
   return true;
 }
 
+/** A 1×1 conv without padding (ResNet's downsamples, any stride). */
+function isPointwise(g: ConvGeometry): boolean {
+  return g.KH === 1 && g.KW === 1 && g.pads.every((pad) => pad === 0) && g.dilation[0] === 1 && g.dilation[1] === 1;
+}
+
+/**
+ * A 1×1 conv as conv-nchw.wat's `pointwise`, image by image: the pixels it reads gathered into
+ * C rows of P8 floats (the image flattened, P = OH·OW rounded up to 8), then Y [O, P] = W [O, C] ·
+ * X [C, P], which is already NCHW. False when the arrays would not fit.
+ */
+function pointwiseForward(p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly bias?: Float32Array; readonly residual?: Float32Array; readonly out: Float32Array }): boolean {
+  const { N, C, H, W, O, OH, OW } = p.g;
+  const [sh, sw] = p.g.stride;
+  const O4 = Math.ceil(O / 4) * 4;
+  const P = OH * OW;
+  const P8 = Math.ceil(P / 8) * 8;
+  const simd = directConvArrays([C * P8, O4 * C, p.bias ? O4 : 0, O4 * P8]);
+  if (simd === null) return false;
+  const [xs, w, bias, y] = simd.arrays as [Float32Array, Float32Array, Float32Array, Float32Array];
+  w.set(v.w.subarray(0, O * C));
+  w.fill(0, O * C);
+  if (p.bias) {
+    bias.set(v.bias!.subarray(0, O));
+    bias.fill(0, O);
+  }
+  const x = v.x;
+  const relu = p.relu && !p.residual;
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const plane = (n * C + c) * H * W;
+      let d = c * P8;
+      for (let i = 0; i < OH; i++) {
+        let s = plane + i * sh * W;
+        for (let j = 0; j < OW; j++, s += sw) xs[d++] = x[s]!;
+      }
+      xs.fill(0, d, (c + 1) * P8);
+    }
+    simd.direct.pointwise(xs, w, p.bias ? bias : null, y, C, O4, P8, relu);
+    if (P8 !== P) simd.direct.compact(y, O, P, P8);
+    v.out.set(y.subarray(0, O * P), n * p.outBatchStride + p.outChannel * P);
+  }
+  if (p.residual) addResidual(v.out, v.residual!, N, O, P, p.outBatchStride, p.outChannel, p.relu);
+  return true;
+}
+
 /** out ← relu?(out + residual) over `O` channels from `channel` of N images `batchStride` apart (both arrays laid out alike). */
 function addResidual(out: Float32Array, residual: Float32Array, N: number, O: number, P: number, batchStride: number, channel: number, withRelu: boolean): void {
   for (let n = 0; n < N; n++) {
@@ -306,7 +352,7 @@ export function convInputShare(tf: Tf, p: ConvInputParams, v: { readonly dy: Flo
   const { N, H, W, O, OH, OW } = g;
   const Ct = p.c1 - p.c0;
   if (g.KH === 1 && g.KW === 1 && g.pads.every((pad) => pad === 0)) {
-    pointwiseInputGradient(tf, p, v);
+    if (!pointwiseInputGradientSimd(p, v)) pointwiseInputGradient(tf, p, v);
     return;
   }
   if (fewChannels(g) && (directInputGradient(p, v) || columnsInputGradient(tf, p, v))) return;
@@ -465,7 +511,7 @@ export function convFilterShare(tf: Tf, p: ConvFilterParams, v: { readonly x: Fl
   const g = p.g;
   if (fewChannels(g) && directFilterGradient(p, v)) return;
   if (g.KH === 1 && g.KW === 1 && g.pads.every((pad) => pad === 0)) {
-    pointwiseFilterGradient(tf, p, v);
+    if (!pointwiseFilterGradientSimd(p, v)) pointwiseFilterGradient(tf, p, v);
     return;
   }
   const Ot = p.o1 - p.o0;
@@ -548,6 +594,85 @@ function directFilterGradient(p: ConvFilterParams, v: { readonly x: Float32Array
 /** The filter gradient's running sum and its patches (when they go on the right), per thread. */
 const filterScratchOf = scratchFloats();
 const patchScratchOf = scratchFloats();
+
+/**
+ * The input gradient of a 1×1 conv without padding as conv-nchw.wat's `pointwise`, image by
+ * image: Wᵀ [Ct, O] · dY [O, P] (dY's planes as they are, rows spread to a multiple of 8 pixels),
+ * each result written to the pixels the conv read, every other pixel 0. False when the arrays
+ * would not fit (tfjs's product runs then: `pointwiseInputGradient`).
+ */
+function pointwiseInputGradientSimd(p: ConvInputParams, v: { readonly dy: Float32Array; readonly w: Float32Array; readonly out: Float32Array }): boolean {
+  const { N, C, H, W, O, OH, OW } = p.g;
+  const [sh, sw] = p.g.stride;
+  const Ct = p.c1 - p.c0;
+  const C4 = Math.ceil(Ct / 4) * 4;
+  const P = OH * OW;
+  const P8 = Math.ceil(P / 8) * 8;
+  const simd = directConvArrays([O * P8, C4 * O, C4 * P8]);
+  if (simd === null) return false;
+  const [dy, wT, dx] = simd.arrays as [Float32Array, Float32Array, Float32Array];
+  for (let c = 0; c < Ct; c++) for (let o = 0; o < O; o++) wT[c * O + o] = v.w[o * C + p.c0 + c]!;
+  wT.fill(0, Ct * O);
+  const out = v.out;
+  const plane = H * W;
+  for (let n = 0; n < N; n++) {
+    dy.set(v.dy.subarray(n * O * P, (n + 1) * O * P));
+    if (P8 !== P) simd.direct.expand(dy, O, P, P8);
+    simd.direct.pointwise(dy, wT, null, dx, O, C4, P8, false);
+    const image = n * p.outBatchStride + p.outChannel * plane;
+    if (sh === 1 && sw === 1) { // every pixel read: the planes as they are
+      if (P8 !== P) simd.direct.compact(dx, Ct, P, P8);
+      out.set(dx.subarray(0, Ct * P), image);
+      continue;
+    }
+    out.fill(0, image, image + Ct * plane); // the pixels no window read (a worker's arena view is not zeroed)
+    for (let c = 0; c < Ct; c++) {
+      let s = c * P8;
+      for (let i = 0; i < OH; i++) {
+        const row = image + c * plane + i * sh * W;
+        for (let j = 0; j < OW; j++) out[row + j * sw] = dx[s++]!;
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * The filter gradient of a 1×1 conv without padding as conv-nchw.wat's `pointwise`, summed image
+ * by image: dW [Ot, C] += dY [Ot, P] · x_s [P, C], x_s being the pixels the conv read, one row of
+ * C channels (rounded up to 8) per pixel. False when the arrays would not fit (tfjs's product runs
+ * then: `pointwiseFilterGradient`).
+ */
+function pointwiseFilterGradientSimd(p: ConvFilterParams, v: { readonly x: Float32Array; readonly dy: Float32Array; readonly out: Float32Array }): boolean {
+  const { N, C, H, W, O, OH, OW } = p.g;
+  const [sh, sw] = p.g.stride;
+  const Ot = p.o1 - p.o0;
+  const O4 = Math.ceil(Ot / 4) * 4;
+  const C8 = Math.ceil(C / 8) * 8;
+  const P = OH * OW;
+  const simd = directConvArrays([P * C8, O4 * P, O4 * C8]);
+  if (simd === null) return false;
+  const [xs, dy, dw] = simd.arrays as [Float32Array, Float32Array, Float32Array];
+  xs.fill(0); //                                                            the columns from C to C8
+  dy.fill(0, Ot * P); //                                                    the rows from Ot to O4
+  const x = v.x;
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const plane = (n * C + c) * H * W;
+      let d = c;
+      for (let i = 0; i < OH; i++) {
+        let s = plane + i * sh * W;
+        for (let j = 0; j < OW; j++, s += sw, d += C8) xs[d] = x[s]!;
+      }
+    }
+    dy.set(v.dy.subarray((n * O + p.o0) * P, (n * O + p.o1) * P));
+    simd.direct.pointwise(xs, dy, null, dw, P, O4, C8, false, n > 0);
+  }
+  if (C8 !== C) simd.direct.compact(dw, Ot, C, C8);
+  if (p.transposed) v.out.set(dw.subarray(0, Ot * C)); //                             rows [Ot, C] of dW
+  else channelsFirst(dw, v.out, Ot, C); //                                             [Ot, C] → tfjs's [C, 1, 1, Ot]
+  return true;
+}
 
 /**
  * The input gradient of a 1×1 conv without padding: the pixels the conv read get
