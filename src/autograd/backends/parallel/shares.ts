@@ -21,7 +21,7 @@ import { flippedTransposed, phaseSteps, scatterPhase, type ConvGeometry, type Pa
 import { gruBackwardShare, gruForwardShare, type GruBackwardParams } from './gru-share.js';
 import { lstmBackwardShare, lstmForwardShare, type LstmBackwardParams, type LstmShareParams, type Products } from './lstm-share.js';
 import { cellArrays, col2imArrays, directConvArrays } from './rnn-simd.js';
-import { channelsFirst, dyChannelsByPixel, dyPixelsByChannel, im2colT, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, oihwToHwio, pixelBlocks, scratchFloats } from './layout.js';
+import { channelsFirst, dyChannelsByPixel, dyPixelsByChannel, im2colT, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, oihwToHwio, pixelBlocks, scratchFloats, transposeInto } from './layout.js';
 
 export type Tf = typeof TF;
 
@@ -611,7 +611,8 @@ function pointwiseInputGradientSimd(p: ConvInputParams, v: { readonly dy: Float3
   const simd = directConvArrays([O * P8, C4 * O, C4 * P8]);
   if (simd === null) return false;
   const [dy, wT, dx] = simd.arrays as [Float32Array, Float32Array, Float32Array];
-  for (let c = 0; c < Ct; c++) for (let o = 0; o < O; o++) wT[c * O + o] = v.w[o * C + p.c0 + c]!;
+  // wT[c, o] = W[o, c0 + c] (b = 0, i = o contiguous in wT, j = c)
+  transposeInto(v.w, p.c0, 0, C, 1, wT, 0, 0, O, 1, O, Ct);
   wT.fill(0, Ct * O);
   const out = v.out;
   const plane = H * W;
