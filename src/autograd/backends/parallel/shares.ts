@@ -236,6 +236,20 @@ function fewChannels(g: ConvGeometry): boolean {
 }
 
 /**
+ * How conv-nchw.wat lays out one image of `g`: output rows of OWp pixels (OW rounded up to 8),
+ * and the padded input as Hp rows of `stride` column phases of Wq floats, large enough that every
+ * window of every computed pixel lies inside it and that it holds the image at (pt, pl).
+ */
+function directLayout(g: ConvGeometry): { OWp: number; Hp: number; Wq: number } {
+  const [sh, sw] = g.stride;
+  const [pt, , pl] = g.pads;
+  const OWp = Math.ceil(g.OW / 8) * 8;
+  const Hp = Math.max((g.OH - 1) * sh + g.KH, pt + g.H);
+  const Wq = Math.max(OWp + Math.floor((g.KW - 1) / sw), Math.floor((pl + g.W - 1) / sw) + 1);
+  return { OWp, Hp, Wq };
+}
+
+/**
  * The forward conv of the share as conv-nchw.wat's direct convolution, image by image, in the
  * SIMD module's memory: the image copied in, padded there (and its columns split into stride
  * phases), convolved straight into NCHW planes with the bias and ReLU, and copied out in one
@@ -248,9 +262,7 @@ function directConvForward(p: ConvForwardParams, v: { readonly x: Float32Array; 
   const [sh, sw] = p.g.stride;
   const [pt, , pl] = p.g.pads;
   const O4 = Math.ceil(O / 4) * 4;
-  const OWp = Math.ceil(OW / 8) * 8;
-  const Hp = Math.max((OH - 1) * sh + KH, pt + H);
-  const Wq = Math.max(OWp + Math.floor((KW - 1) / sw), Math.floor((pl + W - 1) / sw) + 1);
+  const { OWp, Hp, Wq } = directLayout(p.g);
   const T = C * KH * KW;
   const P = OH * OW;
   const simd = directConvArrays([C * H * W, C * Hp * sw * Wq, O4 * T, p.bias ? O4 : 0, O4 * OH * OWp]);
@@ -567,9 +579,7 @@ function directFilterGradient(p: ConvFilterParams, v: { readonly x: Float32Array
   const [pt, , pl] = p.g.pads;
   const Ot = p.o1 - p.o0;
   const O4 = Math.ceil(Ot / 4) * 4;
-  const OWp = Math.ceil(OW / 8) * 8;
-  const Hp = Math.max((OH - 1) * sh + KH, pt + H);
-  const Wq = Math.max(OWp + Math.floor((KW - 1) / sw), Math.floor((pl + W - 1) / sw) + 1);
+  const { OWp, Hp, Wq } = directLayout(p.g);
   const Q = C * KH * KW;
   const P = OH * OW;
   const simd = directConvArrays([C * H * W, C * Hp * sw * Wq, O4 * OH * OWp, O4 * Q]);
