@@ -1,9 +1,11 @@
 /**
- * rnn-simd — the LSTM's and the GRU's per-step loops in WebAssembly SIMD (rnn-cells.wat), four
- * float32 cells per instruction, for the wasm backend's shares (shares.ts); and, on the same
- * memory, the col2im of the conv input gradient's matrix-product path (col2im.wat).
+ * rnn-simd — the project's hand-written WebAssembly SIMD modules, for the wasm backend's shares
+ * (shares.ts): the LSTM's and the GRU's per-step loops (rnn-cells.wat, four float32 cells per
+ * instruction), where the file takes its name; and, on the same memory, the col2im of the conv
+ * input gradient's matrix-product path (col2im.wat) and the NCHW convolutions of the convs that
+ * leave XNNPACK (conv-nchw.wat: the direct conv, its filter gradient, the 1×1 product).
  *
- * The module works on its own memory, one per thread, which it imports: `cellArrays` lays a
+ * The modules work on one memory per thread, which they import: `cellArrays` lays a
  * share's arrays end to end in it (16-byte aligned), and the loops take pointers, which are the
  * views' byte offsets. So a share copies its inputs in once and its outputs out once per call,
  * and every step in between runs on memory the module addresses directly. On the `lstm`
