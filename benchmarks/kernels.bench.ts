@@ -25,7 +25,9 @@
  * "Raw tfjs-wasm" is what a TensorFlow.js user gets: NHWC tensors already in the wasm heap, one
  * `tf.conv2d` / `tf.matMul`, and `dataSync()` to read the result. Sapling's time includes
  * everything its kernels do: copying NCHW data in, the transposes to and from NHWC, and the copy
- * out. Targets (issue 3): forward ratio ≤ 1.10; each gradient ≤ 1.5 × Sapling's forward;
+ * out (the stems and the 1×1 convs run Sapling's own NCHW kernels instead, conv-nchw.wat, with
+ * their own copies in and out; the "floor" column is the least a tfjs-based NCHW forward could
+ * cost). Targets (issue 3): forward ratio ≤ 1.10; each gradient ≤ 1.5 × Sapling's forward;
  * stack ≤ 3.6 × raw forward. These comparisons with raw tfjs run Sapling on one thread (raw tfjs
  * has only one); the threads tables compare Sapling with itself.
  */
