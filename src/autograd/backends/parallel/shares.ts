@@ -217,11 +217,12 @@ export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: 
 
 /**
  * Below this many input channels (the stems) a conv leaves XNNPACK for kernels of our own. The
- * forward runs as conv-nchw.wat's direct convolution (`directConvForward`). The input gradient
- * runs as one matrix product and a col2im (`columnsInputGradient`) rather than one conv per
- * phase: those convs output the input channels, and XNNPACK computes 8 output channels at a
- * time, so 3 of them run at a third of its speed. On the ImageNet stem (3 channels, 7×7/2) the
- * phases took 20 ms against the forward's 9.
+ * forward runs as conv-nchw.wat's direct convolution (`directConvForward`), the filter gradient
+ * as its `filter` kernel (`directFilterGradient`). The input gradient runs as the direct kernel
+ * at stride 1 (`directInputGradient`), else as one matrix product and a col2im
+ * (`columnsInputGradient`), rather than one conv per phase: those convs output the input
+ * channels, and XNNPACK computes 8 output channels at a time, so 3 of them run at a third of its
+ * speed. On the ImageNet stem (3 channels, 7×7/2) the phases took 20 ms against a 9 ms forward.
  */
 const FEW_CHANNELS = 8;
 
@@ -666,6 +667,7 @@ function pointwiseFilterGradientSimd(p: ConvFilterParams, v: { readonly x: Float
   const [xs, dy, dw] = simd.arrays as [Float32Array, Float32Array, Float32Array];
   xs.fill(0); //                                                            the columns from C to C8
   dy.fill(0, Ot * P); //                                                    the rows from Ot to O4
+  dw.fill(0); //                                                            every image adds to it
   const x = v.x;
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
@@ -677,7 +679,7 @@ function pointwiseFilterGradientSimd(p: ConvFilterParams, v: { readonly x: Float
       }
     }
     dy.set(v.dy.subarray((n * O + p.o0) * P, (n * O + p.o1) * P));
-    simd.direct.pointwise(xs, dy, null, dw, P, O4, C8, false, n > 0);
+    simd.direct.pointwise(xs, dy, null, dw, P, O4, C8, false, true);
   }
   if (C8 !== C) simd.direct.compact(dw, Ot, C, C8);
   if (p.transposed) v.out.set(dw.subarray(0, Ot * C)); //                             rows [Ot, C] of dW
