@@ -1,9 +1,13 @@
-;; conv-nchw — a direct convolution on NCHW planes in WebAssembly's 128-bit SIMD: 4 output
-;; channels × 8 neighbouring output pixels of one row per block, 8 accumulators, so every input
-;; vector loaded serves 4 channels and every weight broadcast 8 pixels. Unlike tfjs's XNNPACK conv
-;; (NHWC only) it reads and writes Sapling's layout as it is, so a forward conv needs no
-;; transposes; shares.ts (`directConvForward`) calls it through rnn-simd.ts, which loads it on
-;; the same memory as the other modules.
+;; conv-nchw — convolutions on NCHW planes in WebAssembly's 128-bit SIMD, for the convs that
+;; leave XNNPACK (shares.ts: few input channels, and 1×1 convs without padding):
+;;   conv       a direct convolution: 4 output channels × 8 neighbouring output pixels of one row
+;;              per block, 8 accumulators, so every input vector loaded serves 4 channels and
+;;              every weight broadcast 8 pixels (also the stride-1 input gradient, on dY);
+;;   filter     its filter gradient, 4 output channels × 3 taps a block;
+;;   pointwise  a matrix product with the same blocks, for 1×1 convs and both their gradients;
+;;   pad, compact, expand   the layouts around them.
+;; Unlike tfjs's XNNPACK conv (NHWC only) they read and write Sapling's layout as it is, so no
+;; transposes; rnn-simd.ts loads the module on the same memory as the other modules.
 ;;
 ;; The text here is the source: scripts/build-wasm.ts assembles it (with the `wabt` package) into
 ;; conv-nchw.wasm.ts, and a test checks that the committed bytes are this text's.
