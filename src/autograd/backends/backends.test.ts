@@ -323,6 +323,28 @@ describe('1×1 convs without padding: conv-nchw.wat\'s pointwise product', () =>
   });
 });
 
+describe('layout changes around tfjs\'s conv in SIMD (conv-nchw.wat\'s transpose)', () => {
+  test('a conv large enough, with channels and pixels in multiples of 4 and 16, gives cpu\'s forward and input gradient', () => {
+    const k = backends[0]![1];
+    const random = seededRandom(8);
+    for (const c of [
+      { name: 'both sides in SIMD', x: [2, 16, 32, 32], w: [32, 16, 3, 3], pad: [1, 1, 1, 1] },
+      { name: 'stride 2: 256 output pixels', x: [3, 16, 32, 32], w: [48, 16, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] },
+      { name: '20 output channels: the output in TypeScript', x: [2, 16, 32, 32], w: [20, 16, 3, 3], pad: [1, 1, 1, 1] },
+    ] as ConvCase[]) {
+      const attrs = attrsOf(c);
+      const x = randn(c.x, { random });
+      const w = randn(c.w, { random });
+      const bias = randn([c.w[0]!], { random });
+      const before = directConvShares();
+      expectClose(k.conv2d(x, w, attrs, { bias, relu: true }), cpuKernels.conv2d(x, w, attrs, { bias, relu: true }));
+      const dy = randn(cpuKernels.conv2d(x, w, attrs).shape, { random });
+      expectClose(k.conv2dBackpropInput(dy, w, x.shape, attrs), cpuKernels.conv2dBackpropInput(dy, w, x.shape, attrs));
+      expect(directConvShares() - before, c.name).toBeGreaterThanOrEqual(2); // at least x in and dY in
+    }
+  });
+});
+
 describe('the conv2d op on wasm', () => {
   test('gives the same output and gradients as on cpu', async () => {
     const { conv2d } = await import('../ops/conv.js');

@@ -76,6 +76,7 @@ export interface DirectConv {
   expand(y: Float32Array, rows: number, OW: number, OWp: number): void;
   filter(x: Float32Array, dy: Float32Array, dw: Float32Array, C: number, KH: number, KW: number, O: number, OH: number, OWp: number, Hp: number, sh: number, sw: number, Wq: number): void;
   pointwise(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, C: number, O: number, P8: number, relu: boolean, accumulate?: boolean): void;
+  transpose(src: Float32Array, dst: Float32Array, R: number, C: number): void;
 }
 
 let instance: { memory: WasmMemory; lstm: LstmCells; gru: GruCells; col2im: Col2im; direct: DirectConv } | null = null;
@@ -126,6 +127,7 @@ function load(): NonNullable<typeof instance> {
     expand(y: number, rows: number, OW: number, OWp: number): void;
     filter(x: number, dy: number, dw: number, C: number, KH: number, KW: number, O: number, OH: number, OWp: number, Hp: number, sh: number, sw: number, Wq: number): void;
     pointwise(x: number, w: number, bias: number, y: number, C: number, O: number, P8: number, relu: number, accumulate: number): void;
+    transpose(src: number, dst: number, R: number, C: number): void;
   };
   const direct: DirectConv = {
     pad(src, dst, C, H, W, pt, pl, Hp, sw, Wq) {
@@ -161,6 +163,10 @@ function load(): NonNullable<typeof instance> {
         throw new RangeError(`conv-nchw pointwise: ${O} channels of ${P8} pixels from ${C}, arrays of ${x.length}, ${w.length}, ${y.length}`);
       }
       convExports.pointwise(at(x), at(w), bias === null ? 0 : at(bias), at(y), C, O, P8, relu ? 1 : 0, accumulate ? 1 : 0);
+    },
+    transpose(src, dst, R, C) {
+      if (R % 4 !== 0 || C % 16 !== 0 || src.length < R * C || dst.length < R * C) throw new RangeError(`conv-nchw transpose: [${R}, ${C}] from ${src.length} to ${dst.length} floats`);
+      convExports.transpose(at(src), at(dst), R, C);
     },
   };
   instance = { memory, lstm, gru, col2im, direct };

@@ -185,6 +185,49 @@ export interface ConvForwardParams {
   readonly residual: boolean;
 }
 
+/**
+ * Below this many floats a layout change stays in TypeScript: the SIMD one pays two calls and two
+ * copies per image, which small tensors do not repay.
+ */
+const SIMD_TRANSPOSE_MIN = 16384;
+
+/**
+ * nchwToNhwc (layout.ts) for the copies into tfjs's heap, in SIMD when the shape allows (C a
+ * multiple of 4, P of 16): src copied into the SIMD module's memory as it is, each image
+ * transposed there (conv-nchw.wat's `transpose`), and the result copied into the heap. Three
+ * passes, but two are memcpy and the third moves 4 × 4 blocks: [64, 3136] (ImageNet layer1's
+ * input) 0.19 → 0.055 ms, [32 × 64, 1024] (CIFAR layer1's) 2.8–2.9 → 1.4–1.7 ms.
+ */
+function toNhwc(src: Float32Array, dst: Float32Array, N: number, C: number, P: number): void {
+  const n = N * C * P;
+  const simd = C % 4 === 0 && P % 16 === 0 && n >= SIMD_TRANSPOSE_MIN ? directConvArrays([n, n]) : null;
+  if (simd === null) {
+    nchwToNhwc(src, dst, N, C, P);
+    return;
+  }
+  const [a, b] = simd.arrays as [Float32Array, Float32Array];
+  a.set(src.subarray(0, n));
+  for (let i = 0; i < N; i++) simd.direct.transpose(a.subarray(i * C * P), b.subarray(i * C * P), C, P);
+  dst.set(b);
+}
+
+/** nhwcToNchw (layout.ts) out of tfjs's heap, in SIMD when the shape allows (P a multiple of 4, O of 16), as `toNhwc`. */
+function toNchw(src: Float32Array, dst: Float32Array, N: number, P: number, O: number, batchStride: number, o0 = 0): void {
+  const n = N * P * O;
+  const simd = P % 4 === 0 && O % 16 === 0 && n >= SIMD_TRANSPOSE_MIN ? directConvArrays([n, n]) : null;
+  if (simd === null) {
+    nhwcToNchw(src, dst, N, P, O, batchStride, o0);
+    return;
+  }
+  const [a, b] = simd.arrays as [Float32Array, Float32Array];
+  a.set(src.subarray(0, n));
+  for (let i = 0; i < N; i++) {
+    const image = b.subarray(i * P * O, (i + 1) * P * O);
+    simd.direct.transpose(a.subarray(i * P * O), image, P, O);
+    dst.set(image, i * batchStride + o0 * P);
+  }
+}
+
 export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly bias?: Float32Array; readonly residual?: Float32Array; readonly out: Float32Array }): void {
   if (fewChannels(p.g) && directConvForward(p, v)) return;
   if (isPointwise(p.g) && pointwiseForward(p, v)) return;
@@ -197,7 +240,7 @@ export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: 
   tf.tidy(() => {
     const x = subsample
       ? heapTensor(tf, [N, OH, OW, C], (heap) => nchwToNhwcStrided(v.x, heap, N, C, H, W, OH, OW, p.g.stride[0], p.g.stride[1]))
-      : heapTensor(tf, [N, H, W, C], (heap) => nchwToNhwc(v.x, heap, N, C, H * W));
+      : heapTensor(tf, [N, H, W, C], (heap) => toNhwc(v.x, heap, N, C, H * W));
     const f = operand(tf, p.wKey, [KH, KW, C, O], (heap) => oihwToHwio(v.w, heap, C, KH * KW, O));
     const [pt, pb, pl, pr] = p.g.pads;
     const relu = p.relu && !p.residual; // with a residual, the ReLU comes after it (below)
@@ -210,7 +253,7 @@ export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: 
         activation: relu ? 'relu' : 'linear',
       });
     expectShape(y, [N, OH, OW, O], 'conv2d');
-    nhwcToNchw(heapView(tf, y), v.out, N, OH * OW, O, p.outBatchStride, p.outChannel);
+    toNchw(heapView(tf, y), v.out, N, OH * OW, O, p.outBatchStride, p.outChannel);
     if (p.residual) addResidual(v.out, v.residual!, N, O, OH * OW, p.outBatchStride, p.outChannel, p.relu);
   });
 }
@@ -370,7 +413,7 @@ export function convInputShare(tf: Tf, p: ConvInputParams, v: { readonly dy: Flo
   }
   if (fewChannels(g) && (directInputGradient(p, v) || columnsInputGradient(tf, p, v))) return;
   tf.tidy(() => {
-    const dy = heapTensor(tf, [N, OH, OW, O], (heap) => nchwToNhwc(v.dy, heap, N, O, OH * OW));
+    const dy = heapTensor(tf, [N, OH, OW, O], (heap) => toNhwc(v.dy, heap, N, O, OH * OW));
     // dX, NHWC, in the wasm heap (already-touched memory, unlike a fresh array); rows that no
     // phase reaches stay zero.
     const dx = heapTensor(tf, [N, H, W, Ct], (heap) => heap.fill(0));
@@ -387,7 +430,7 @@ export function convInputShare(tf: Tf, p: ConvInputParams, v: { readonly dy: Flo
       part.dispose(); // keep the heap small across phases
       if (!filter.kept) filter.dispose(); // (a resident operand is kept: tf.keep)
     }
-    nhwcToNchw(heapView(tf, dx), v.out, N, H * W, Ct, p.outBatchStride, p.outChannel);
+    toNchw(heapView(tf, dx), v.out, N, H * W, Ct, p.outBatchStride, p.outChannel);
   });
 }
 
@@ -457,7 +500,7 @@ function columnsInputGradient(tf: Tf, p: ConvInputParams, v: { readonly dy: Floa
   if (simd === null) return false;
   const [cols, padded] = simd.arrays as [Float32Array, Float32Array];
   tf.tidy(() => {
-    const dy = heapTensor(tf, [1, N * P, O], (heap) => nchwToNhwc(v.dy, heap, N, O, P));
+    const dy = heapTensor(tf, [1, N * P, O], (heap) => toNhwc(v.dy, heap, N, O, P));
     const key = p.wKey === undefined ? undefined : `${p.wKey}/${p.c0}:${p.c1}/columns`;
     // W's input channels [c0, c1) as [O, Ct·KH·KW]: one contiguous run per output channel
     const f = operand(tf, key, [1, O, Q], (heap) => {
@@ -873,10 +916,10 @@ export interface MaxPoolParams {
 export function maxPoolShare(tf: Tf, p: MaxPoolParams, v: { readonly x: Float32Array; readonly out: Float32Array }): void {
   const { N, C, H, W, OH, OW, pads: [pt, pb, pl, pr] } = p;
   tf.tidy(() => {
-    const x = heapTensor(tf, [N, H, W, C], (heap) => nchwToNhwc(v.x, heap, N, C, H * W));
+    const x = heapTensor(tf, [N, H, W, C], (heap) => toNhwc(v.x, heap, N, C, H * W));
     const y = tf.maxPool(x as TF.Tensor4D, [p.kernel[0], p.kernel[1]], [p.stride[0], p.stride[1]], [[0, 0], [pt, pb], [pl, pr], [0, 0]]);
     expectShape(y, [N, OH, OW, C], 'maxPool2d');
-    nhwcToNchw(heapView(tf, y), v.out, N, OH * OW, C, C * OH * OW);
+    toNchw(heapView(tf, y), v.out, N, OH * OW, C, C * OH * OW);
   });
 }
 
