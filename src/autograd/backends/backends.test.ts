@@ -255,6 +255,15 @@ describe('wasm memory discipline', () => {
   });
 });
 
+/** A case's x and w, cpu's output y, and a bias and a residual for the epilogues, all random. */
+function convOperands(c: ConvCase, random: () => number): { attrs: Conv2dAttrs; x: Tensor; w: Tensor; y: Tensor; bias: Tensor; residual: Tensor } {
+  const attrs = attrsOf(c);
+  const x = randn(c.x, { random });
+  const w = randn(c.w, { random });
+  const y = cpuKernels.conv2d(x, w, attrs);
+  return { attrs, x, w, y, bias: randn([c.w[0]!], { random }), residual: randn(y.shape, { random }) };
+}
+
 describe('few input channels: the direct NCHW kernels (conv-nchw.wat)', () => {
   test('run the forward (under every epilogue) and the filter gradient of every conv with fewer than 8 input channels and dilation 1, equal to cpu', () => {
     const k = backends[0]![1];
@@ -274,12 +283,7 @@ describe('few input channels: the direct NCHW kernels (conv-nchw.wat)', () => {
     ];
     for (const [cases, expected] of [[direct, 1], [viaTfjs, 0]] as const) {
       for (const c of cases) {
-        const attrs = attrsOf(c);
-        const x = randn(c.x, { random });
-        const w = randn(c.w, { random });
-        const y = cpuKernels.conv2d(x, w, attrs);
-        const bias = randn([c.w[0]!], { random });
-        const residual = randn(y.shape, { random });
+        const { attrs, x, w, y, bias, residual } = convOperands(c, random);
         for (const epilogue of [{}, { bias }, { relu: true }, { bias, relu: true }, { residual }, { bias, residual, relu: true }]) {
           const before = directConvShares();
           expectClose(k.conv2d(x, w, attrs, epilogue), cpuKernels.conv2d(x, w, attrs, epilogue));
@@ -305,12 +309,7 @@ describe('1×1 convs without padding: conv-nchw.wat\'s pointwise product', () =>
       { name: 'stride 1, 25 pixels (spread to 32), 12 channels (16 columns)', x: [1, 12, 5, 5], w: [10, 12, 1, 1] },
     ];
     for (const c of cases) {
-      const attrs = attrsOf(c);
-      const x = randn(c.x, { random });
-      const w = randn(c.w, { random });
-      const y = cpuKernels.conv2d(x, w, attrs);
-      const bias = randn([c.w[0]!], { random });
-      const residual = randn(y.shape, { random });
+      const { attrs, x, w, y, bias, residual } = convOperands(c, random);
       const dy = randn(y.shape, { random });
       const before = directConvShares();
       for (const epilogue of [{}, { bias, relu: true }, { bias, residual, relu: true }]) {
