@@ -501,12 +501,12 @@ function geometry(xShape: Shape, wShape: Shape, attrs: Conv2dAttrs): ConvGeometr
   };
 }
 
-/** A channel share's output [N, Ct, P] into channels [c0, c0 + Ct) of the full [N, C, P]. */
 /** The views of channels [c0, c1) of every image of an [N, C, P] array: where scatterChannels writes. */
 function channelViews(out: Float32Array, N: number, C: number, c0: number, c1: number, P: number): Float32Array[] {
   return Array.from({ length: N }, (_, n) => out.subarray((n * C + c0) * P, (n * C + c1) * P));
 }
 
+/** A channel share's output [N, Ct, P] into channels [c0, c0 + Ct) of the full [N, C, P]. */
 function scatterChannels(part: Float32Array, out: Float32Array, N: number, Ct: number, C: number, c0: number, P: number): void {
   for (let n = 0; n < N; n++) out.set(part.subarray(n * Ct * P, (n + 1) * Ct * P), (n * C + c0) * P);
 }

@@ -12,8 +12,8 @@
  *
  * The code is the same on every thread and backend; only the matrix products differ (`Products`:
  * tfjs-wasm inside a share, the cpu kernel on the cpu backend), and on wasm the float32 per-step
- * loops run in WebAssembly SIMD (`LstmCells`, rnn-simd.ts) instead of the TypeScript below. Like shares.ts, this file imports
- * nothing that a worker thread cannot load: no Tensor, no graph.
+ * loops run in WebAssembly SIMD (`LstmCells`, rnn-simd.ts) instead of the TypeScript below. Like
+ * shares.ts, this file imports nothing that a worker thread cannot load: no Tensor, no graph.
  */
 import type { DataArray, FloatDType } from '../../dtype.js';
 import { expFloat32 } from '../cpu/exp-float32.js';
