@@ -210,6 +210,21 @@ export function directConvArrays(lengths: readonly number[]): { direct: DirectCo
   return { direct: load().direct, arrays };
 }
 
+let transposeRuns = 0;
+
+/** How many times `transposeArrays` has handed out arrays (tests use it to see which layout change ran). */
+export function simdTransposes(): number {
+  return transposeRuns;
+}
+
+/** conv-nchw.wat's functions (its `transpose` for the layout changes) and views of `lengths[i]` floats, as `cellArrays`. */
+export function transposeArrays(lengths: readonly number[]): { direct: DirectConv; arrays: Float32Array[] } | null {
+  const arrays = arraysOf(lengths);
+  if (arrays === null) return null;
+  transposeRuns++;
+  return { direct: load().direct, arrays };
+}
+
 /** The SIMD col2im and views of `lengths[i]` floats in its memory, as `cellArrays`; null when they would not fit. */
 export function col2imArrays(lengths: readonly number[]): { col2im: Col2im; arrays: Float32Array[] } | null {
   const arrays = arraysOf(lengths);

@@ -20,7 +20,7 @@ import { relu } from '../cpu/relu.js';
 import { flippedTransposed, phaseSteps, scatterPhase, type ConvGeometry, type Pads } from './conv-geometry.js';
 import { gruBackwardShare, gruForwardShare, type GruBackwardParams } from './gru-share.js';
 import { lstmBackwardShare, lstmForwardShare, type LstmBackwardParams, type LstmShareParams, type Products } from './lstm-share.js';
-import { cellArrays, col2imArrays, directConvArrays } from './rnn-simd.js';
+import { cellArrays, col2imArrays, directConvArrays, transposeArrays } from './rnn-simd.js';
 import { channelsFirst, dyChannelsByPixel, dyPixelsByChannel, im2colT, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, oihwToHwio, pixelBlocks, scratchFloats, transposeInto } from './layout.js';
 
 export type Tf = typeof TF;
@@ -200,7 +200,7 @@ const SIMD_TRANSPOSE_MIN = 16384;
  */
 function toNhwc(src: Float32Array, dst: Float32Array, N: number, C: number, P: number): void {
   const n = N * C * P;
-  const simd = C % 4 === 0 && P % 16 === 0 && n >= SIMD_TRANSPOSE_MIN ? directConvArrays([n, n]) : null;
+  const simd = C % 4 === 0 && P % 16 === 0 && n >= SIMD_TRANSPOSE_MIN ? transposeArrays([n, n]) : null;
   if (simd === null) {
     nchwToNhwc(src, dst, N, C, P);
     return;
@@ -214,7 +214,7 @@ function toNhwc(src: Float32Array, dst: Float32Array, N: number, C: number, P: n
 /** nhwcToNchw (layout.ts) out of tfjs's heap, in SIMD when the shape allows (P a multiple of 4, O of 16), as `toNhwc`. */
 function toNchw(src: Float32Array, dst: Float32Array, N: number, P: number, O: number, batchStride: number, o0 = 0): void {
   const n = N * P * O;
-  const simd = P % 4 === 0 && O % 16 === 0 && n >= SIMD_TRANSPOSE_MIN ? directConvArrays([n, n]) : null;
+  const simd = P % 4 === 0 && O % 16 === 0 && n >= SIMD_TRANSPOSE_MIN ? transposeArrays([n, n]) : null;
   if (simd === null) {
     nhwcToNchw(src, dst, N, P, O, batchStride, o0);
     return;
