@@ -13,8 +13,8 @@ import { backendKernels, getNumThreads, setNumThreads } from './index.js';
 import {
   arenaBytes, clearResidentOperands, failNextWorkerShare, getMinFlopsPerShare, setMinFlopsPerShare, shutdownWorkers, workerStats,
 } from './parallel/pool.js';
-import { col2imShares, directConvShares, simdTransposes } from './parallel/rnn-simd.js';
-import { residentStats } from './parallel/shares.js';
+import { col2imShares, directConvShares } from './parallel/rnn-simd.js';
+import { heapLayoutChanges, residentStats } from './parallel/shares.js';
 import { cpuKernels } from './cpu/index.js';
 import type { Conv2dAttrs, Kernels } from './types.js';
 import { randn } from '../creation.js';
@@ -322,25 +322,40 @@ describe('1×1 convs without padding: conv-nchw.wat\'s pointwise product', () =>
   });
 });
 
-describe('layout changes around tfjs\'s conv in SIMD (conv-nchw.wat\'s transpose)', () => {
-  test('a conv large enough, with channels and pixels in multiples of 4 and 16, gives cpu\'s forward and input gradient', () => {
+describe('layout changes in SIMD inside tfjs\'s heap (conv-nchw.wat\'s transpose on tfjs\'s memory)', () => {
+  test('any shape large enough gives cpu\'s forward and input gradient; a small one stays in TypeScript', () => {
     const k = backends[0]![1];
     const random = seededRandom(8);
-    // layout changes in SIMD: forward x in and y out, then dY in and dX out (20 channels: y is not)
+    // the layout changes: forward x in and y out, then dY in and dX out
     for (const [c, simdLayouts] of [
-      [{ name: 'both sides in SIMD', x: [2, 16, 32, 32], w: [32, 16, 3, 3], pad: [1, 1, 1, 1] }, 4],
+      [{ name: 'channels and pixels in multiples of 4 and 16', x: [2, 16, 32, 32], w: [32, 16, 3, 3], pad: [1, 1, 1, 1] }, 4],
       [{ name: 'stride 2: 256 output pixels', x: [3, 16, 32, 32], w: [48, 16, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] }, 4],
-      [{ name: '20 output channels: the output in TypeScript', x: [2, 16, 32, 32], w: [20, 16, 3, 3], pad: [1, 1, 1, 1] }, 3],
+      [{ name: '20 output channels', x: [2, 16, 32, 32], w: [20, 16, 3, 3], pad: [1, 1, 1, 1] }, 4],
+      [{ name: '37 channels of 21 × 27 pixels (ragged 4 × 4 blocks): x and dX in SIMD; y and dY small', x: [3, 37, 21, 27], w: [18, 37, 3, 3], stride: [3, 3], pad: [1, 0, 2, 1] }, 2],
+      [{ name: 'small: all four in TypeScript', x: [1, 8, 8, 8], w: [8, 8, 3, 3], pad: [1, 1, 1, 1] }, 0],
     ] as [ConvCase, number][]) {
-      const attrs = attrsOf(c);
-      const x = randn(c.x, { random });
-      const w = randn(c.w, { random });
-      const bias = randn([c.w[0]!], { random });
-      const before = simdTransposes();
+      const { attrs, x, w, y, bias } = convOperands(c, random);
+      const before = heapLayoutChanges();
       expectClose(k.conv2d(x, w, attrs, { bias, relu: true }), cpuKernels.conv2d(x, w, attrs, { bias, relu: true }));
-      const dy = randn(cpuKernels.conv2d(x, w, attrs).shape, { random });
+      const dy = randn(y.shape, { random });
       expectClose(k.conv2dBackpropInput(dy, w, x.shape, attrs), cpuKernels.conv2dBackpropInput(dy, w, x.shape, attrs));
-      expect(simdTransposes() - before, c.name).toBe(simdLayouts);
+      expect(heapLayoutChanges() - before, c.name).toBe(simdLayouts);
+    }
+  });
+
+  test('the filter gradient\'s patches and dY blocks, made in the heap, give cpu\'s dW in both product orientations', () => {
+    const k = backends[0]![1];
+    const random = seededRandom(9);
+    for (const c of [
+      { name: 'patches on the left (Q = 144 > 8 filters), one block of 3 images', x: [3, 16, 12, 12], w: [8, 16, 3, 3], pad: [1, 1, 1, 1] },
+      { name: 'patches on the right (64 filters, 49 pixels)', x: [1, 8, 7, 7], w: [64, 8, 3, 3], pad: [1, 1, 1, 1] },
+      { name: 'blocks of rows of one image (2,500 pixels)', x: [2, 8, 50, 50], w: [12, 8, 3, 3], pad: [1, 1, 1, 1] },
+      { name: 'stride [2, 1], dilation 2, asymmetric padding', x: [2, 9, 11, 10], w: [5, 9, 3, 3], stride: [2, 1], dilation: [2, 2], pad: [2, 1, 0, 3] },
+      { name: 'patches on the right, stride 3, 5 × 4 taps, padding wider on the right', x: [4, 10, 13, 17], w: [128, 10, 5, 4], stride: [3, 3], pad: [2, 2, 1, 3] },
+    ] as ConvCase[]) {
+      const { attrs, x, w, y } = convOperands(c, random);
+      const dy = randn(y.shape, { random });
+      expectClose(k.conv2dBackpropFilter(x, dy, w.shape, attrs), cpuKernels.conv2dBackpropFilter(x, dy, w.shape, attrs), 1e-4, 1e-5);
     }
   });
 });

@@ -422,27 +422,35 @@
   )
 
 
-  ;; dst[c][r] = src[r][c] for r < R (a multiple of 4), c < C (a multiple of 16): one image's
-  ;; NCHW ↔ NHWC for the convs that stay on tfjs, done here between two copies because
-  ;; WebAssembly cannot write a JavaScript array. 4 × 4 blocks through registers (four rows
-  ;; loaded, four columns stored, shuffles between), in tiles of 16 columns: a tile's 16
-  ;; destination rows are filled 4 floats at a time by the tile's row blocks while they are in
-  ;; cache. [64, 3136] (ImageNet layer1's input) with both copies: 0.055 ms, against 0.19 for the
-  ;; TypeScript transpose.
-  (func (export "transpose") (param $src i32) (param $dst i32) (param $R i32) (param $C i32)
-    (local $r i32) (local $c0 i32) (local $c i32) (local $s i32) (local $d i32) (local $rowBytes i32) (local $colBytes i32)
+  ;; dst[c·dstStride + r] = src[r·srcStride + c] for r < R, c < C: NCHW ↔ NHWC around the convs
+  ;; that stay on tfjs, and the filter gradient's operands and result (shares.ts). rnn-simd.ts
+  ;; loads this module a second time on tfjs's own memory, so that these run inside its heap.
+  ;; 4 × 4 blocks through registers (four rows loaded, four columns stored, shuffles between), in
+  ;; tiles of 16 columns: a tile's 16 destination rows are filled 4 floats at a time by the tile's
+  ;; row blocks while they are in cache. Columns past the last whole tile go 4 at a time, and rows
+  ;; past the last block of 4 (and columns past the last group of 4) one float at a time.
+  ;; [64, 3136] (ImageNet layer1's input) with two copies around it: 0.055 ms, against 0.19 for
+  ;; the TypeScript transpose.
+  (func (export "transpose") (param $src i32) (param $dst i32) (param $R i32) (param $C i32) (param $srcStride i32) (param $dstStride i32)
+    (local $R4 i32) (local $C16 i32) (local $C4 i32) (local $c0 i32) (local $r i32) (local $c i32)
+    (local $rowBytes i32) (local $colBytes i32) (local $s i32) (local $d i32)
     (local $a v128) (local $b v128) (local $e v128) (local $f v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
-    (local.set $rowBytes (i32.shl (local.get $C) (i32.const 2)))
-    (local.set $colBytes (i32.shl (local.get $R) (i32.const 2)))
+    (local.set $R4 (i32.and (local.get $R) (i32.const -4)))
+    (local.set $C16 (i32.and (local.get $C) (i32.const -16)))
+    (local.set $C4 (i32.and (local.get $C) (i32.const -4)))
+    (local.set $rowBytes (i32.shl (local.get $srcStride) (i32.const 2)))
+    (local.set $colBytes (i32.shl (local.get $dstStride) (i32.const 2)))
+    ;; whole tiles of 16 columns
     (block $c0Done (loop $c0Loop
-      (br_if $c0Done (i32.ge_u (local.get $c0) (local.get $C)))
+      (br_if $c0Done (i32.ge_u (local.get $c0) (local.get $C16)))
       (local.set $r (i32.const 0))
       (block $rDone (loop $rLoop
-        (br_if $rDone (i32.ge_u (local.get $r) (local.get $R)))
+        (br_if $rDone (i32.ge_u (local.get $r) (local.get $R4)))
         (local.set $c (local.get $c0))
         (block $cDone (loop $cLoop
           (br_if $cDone (i32.ge_u (local.get $c) (i32.add (local.get $c0) (i32.const 16))))
-          (local.set $s (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $C)) (local.get $c)) (i32.const 2))))
+          ;; $block4's body, written out: a call per block costs as much as the block
+          (local.set $s (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $srcStride)) (local.get $c)) (i32.const 2))))
           (local.set $a (v128.load (local.get $s)))
           (local.set $b (v128.load (i32.add (local.get $s) (local.get $rowBytes))))
           (local.set $e (v128.load (i32.add (local.get $s) (i32.shl (local.get $rowBytes) (i32.const 1)))))
@@ -451,7 +459,7 @@
           (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
           (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $e) (local.get $f)))
           (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $e) (local.get $f)))
-          (local.set $d (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $R)) (local.get $r)) (i32.const 2))))
+          (local.set $d (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $dstStride)) (local.get $r)) (i32.const 2))))
           (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
           (v128.store (i32.add (local.get $d) (local.get $colBytes)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
           (v128.store (i32.add (local.get $d) (i32.shl (local.get $colBytes) (i32.const 1))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
@@ -462,5 +470,58 @@
         (br $rLoop)))
       (local.set $c0 (i32.add (local.get $c0) (i32.const 16)))
       (br $c0Loop)))
+    ;; the columns [C16, C4), in blocks of 4 × 4
+    (local.set $r (i32.const 0))
+    (block $rDone (loop $rLoop
+      (br_if $rDone (i32.ge_u (local.get $r) (local.get $R4)))
+      (local.set $c (local.get $C16))
+      (block $cDone (loop $cLoop
+        (br_if $cDone (i32.ge_u (local.get $c) (local.get $C4)))
+        (call $block4 (local.get $src) (local.get $dst) (local.get $r) (local.get $c) (local.get $srcStride) (local.get $dstStride) (local.get $rowBytes) (local.get $colBytes))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $cLoop)))
+      (local.set $r (i32.add (local.get $r) (i32.const 4)))
+      (br $rLoop)))
+    ;; one float at a time: the columns [C4, C) of the rows [0, R4), then the rows [R4, R)
+    (call $scalar (local.get $src) (local.get $dst) (i32.const 0) (local.get $R4) (local.get $C4) (local.get $C) (local.get $srcStride) (local.get $dstStride))
+    (call $scalar (local.get $src) (local.get $dst) (local.get $R4) (local.get $R) (i32.const 0) (local.get $C) (local.get $srcStride) (local.get $dstStride))
+  )
+
+  ;; The 4 × 4 block of rows [r, r + 4) and columns [c, c + 4) of `transpose`.
+  (func $block4 (param $src i32) (param $dst i32) (param $r i32) (param $c i32) (param $srcStride i32) (param $dstStride i32) (param $rowBytes i32) (param $colBytes i32)
+    (local $s i32) (local $d i32) (local $a v128) (local $b v128) (local $e v128) (local $f v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $s (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $srcStride)) (local.get $c)) (i32.const 2))))
+    (local.set $a (v128.load (local.get $s)))
+    (local.set $b (v128.load (i32.add (local.get $s) (local.get $rowBytes))))
+    (local.set $e (v128.load (i32.add (local.get $s) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+    (local.set $f (v128.load (i32.add (local.get $s) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+    (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
+    (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
+    (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $e) (local.get $f)))
+    (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $e) (local.get $f)))
+    (local.set $d (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $dstStride)) (local.get $r)) (i32.const 2))))
+    (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+    (v128.store (i32.add (local.get $d) (local.get $colBytes)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+    (v128.store (i32.add (local.get $d) (i32.shl (local.get $colBytes) (i32.const 1))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+    (v128.store (i32.add (local.get $d) (i32.mul (local.get $colBytes) (i32.const 3))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+  )
+
+  ;; dst[c·dstStride + r] = src[r·srcStride + c] for r in [r0, r1), c in [c0, c1), one float at a time.
+  (func $scalar (param $src i32) (param $dst i32) (param $r0 i32) (param $r1 i32) (param $c0 i32) (param $c1 i32) (param $srcStride i32) (param $dstStride i32)
+    (local $r i32) (local $c i32)
+    (local.set $r (local.get $r0))
+    (block $rDone (loop $rLoop
+      (br_if $rDone (i32.ge_u (local.get $r) (local.get $r1)))
+      (local.set $c (local.get $c0))
+      (block $cDone (loop $cLoop
+        (br_if $cDone (i32.ge_u (local.get $c) (local.get $c1)))
+        (f32.store
+          (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $dstStride)) (local.get $r)) (i32.const 2)))
+          (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $srcStride)) (local.get $c)) (i32.const 2)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $cLoop)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rLoop)))
   )
 )

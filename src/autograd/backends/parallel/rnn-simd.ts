@@ -76,20 +76,39 @@ export interface DirectConv {
   expand(y: Float32Array, rows: number, OW: number, OWp: number): void;
   filter(x: Float32Array, dy: Float32Array, dw: Float32Array, C: number, KH: number, KW: number, O: number, OH: number, OWp: number, Hp: number, sh: number, sw: number, Wq: number): void;
   pointwise(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, C: number, O: number, P8: number, relu: boolean, accumulate?: boolean): void;
-  transpose(src: Float32Array, dst: Float32Array, R: number, C: number): void;
+  /** dst[c·dstStride + r] = src[r·srcStride + c] for r < R, c < C (strides default to C and R). */
+  transpose(src: Float32Array, dst: Float32Array, R: number, C: number, srcStride?: number, dstStride?: number): void;
 }
 
-let instance: { memory: WasmMemory; lstm: LstmCells; gru: GruCells; col2im: Col2im; direct: DirectConv } | null = null;
+/**
+ * col2im.wat's `im2colTap`: the rows of one tap of the filter gradient's patches, for every input
+ * channel of `images` images (see the .wat; `x` at the block's first image).
+ */
+export type Im2colTap = (
+  x: Float32Array, dst: Float32Array, C: number, HW: number, images: number, rows: number, OW: number,
+  rlo: number, rhi: number, jlo: number, jhi: number, base: number, rowStep: number, sw: number, cStride: number,
+) => void;
 
-const moduleOf = (base64: string): object => new wasm.Module(Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0)));
+/** The layout and convolution kernels of conv-nchw.wat and col2im.wat, on one memory. */
+export interface ConvKernels {
+  readonly direct: DirectConv;
+  readonly col2im: Col2im;
+  readonly im2colTap: Im2colTap;
+}
+
+let instance: { memory: WasmMemory; lstm: LstmCells; gru: GruCells } & ConvKernels | null = null;
+
+const compiled = new Map<string, object>();
+const moduleOf = (base64: string): object => {
+  let module = compiled.get(base64);
+  if (module === undefined) compiled.set(base64, module = new wasm.Module(Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0))));
+  return module;
+};
 
 function load(): NonNullable<typeof instance> {
   if (instance !== null) return instance;
   const memory = new wasm.Memory({ initial: 1, maximum: MAX_BYTES / PAGE });
   const exports = new wasm.Instance(moduleOf(RNN_CELLS_WASM), { env: { memory } }).exports as unknown as CellExports;
-  const col2imExports = new wasm.Instance(moduleOf(COL2IM_WASM), { env: { memory } }).exports as unknown as {
-    col2im(cols: number, OH: number, OW: number, C: number, KH: number, KW: number, sh: number, sw: number, dst: number, Hp: number, Wp: number): void;
-  };
   /** A view's address in the module's memory. */
   const at = (a: Float32Array): number => {
     if (a.buffer !== memory.buffer) throw new Error('rnn-simd: an array outside the module memory (taken before it grew?)');
@@ -114,6 +133,27 @@ function load(): NonNullable<typeof instance> {
       );
     },
   };
+  instance = { memory, lstm, gru, ...convKernelsOn(memory) };
+  return instance;
+}
+
+/**
+ * conv-nchw.wat's and col2im.wat's functions instantiated on `memory`, which they import: this
+ * thread's module memory (`load`), or tfjs-wasm's own heap (`heapKernels`). They take views of
+ * that memory, checked to be in it, and pass the module their byte offsets.
+ */
+function convKernelsOn(memory: WasmMemory): ConvKernels {
+  const col2imExports = new wasm.Instance(moduleOf(COL2IM_WASM), { env: { memory } }).exports as unknown as {
+    col2im(cols: number, OH: number, OW: number, C: number, KH: number, KW: number, sh: number, sw: number, dst: number, Hp: number, Wp: number): void;
+    im2colTap(
+      x: number, dst: number, C: number, HW: number, images: number, rows: number, OW: number,
+      rlo: number, rhi: number, jlo: number, jhi: number, base: number, rowStep: number, sw: number, cStride: number,
+    ): void;
+  };
+  const at = (a: Float32Array): number => {
+    if (a.buffer !== memory.buffer) throw new Error('rnn-simd: an array outside the module memory (taken before it grew?)');
+    return a.byteOffset;
+  };
   const col2im: Col2im = (cols, OH, OW, C, KH, KW, sh, sw, dst, Hp, Wp) => {
     if (cols.length < OH * OW * C * KH * KW || dst.length < C * Hp * Wp || (OH - 1) * sh + KH > Hp || (OW - 1) * sw + KW > Wp) {
       throw new RangeError(`col2im: ${cols.length} columns and ${dst.length} destination floats for ${OH}x${OW} pixels, ${C}x${KH}x${KW} taps, stride ${sh},${sw}, ${Hp}x${Wp} planes`);
@@ -127,7 +167,7 @@ function load(): NonNullable<typeof instance> {
     expand(y: number, rows: number, OW: number, OWp: number): void;
     filter(x: number, dy: number, dw: number, C: number, KH: number, KW: number, O: number, OH: number, OWp: number, Hp: number, sh: number, sw: number, Wq: number): void;
     pointwise(x: number, w: number, bias: number, y: number, C: number, O: number, P8: number, relu: number, accumulate: number): void;
-    transpose(src: number, dst: number, R: number, C: number): void;
+    transpose(src: number, dst: number, R: number, C: number, srcStride: number, dstStride: number): void;
   };
   const direct: DirectConv = {
     pad(src, dst, C, H, W, pt, pl, Hp, sw, Wq) {
@@ -164,13 +204,37 @@ function load(): NonNullable<typeof instance> {
       }
       convExports.pointwise(at(x), at(w), bias === null ? 0 : at(bias), at(y), C, O, P8, relu ? 1 : 0, accumulate ? 1 : 0);
     },
-    transpose(src, dst, R, C) {
-      if (R % 4 !== 0 || C % 16 !== 0 || src.length < R * C || dst.length < R * C) throw new RangeError(`conv-nchw transpose: [${R}, ${C}] from ${src.length} to ${dst.length} floats`);
-      convExports.transpose(at(src), at(dst), R, C);
+    transpose(src, dst, R, C, srcStride = C, dstStride = R) {
+      if (R === 0 || C === 0) return;
+      if (srcStride < C || dstStride < R || src.length < (R - 1) * srcStride + C || dst.length < (C - 1) * dstStride + R) {
+        throw new RangeError(`conv-nchw transpose: [${R}, ${C}] (strides ${srcStride}, ${dstStride}) from ${src.length} to ${dst.length} floats`);
+      }
+      convExports.transpose(at(src), at(dst), R, C, srcStride, dstStride);
     },
   };
-  instance = { memory, lstm, gru, col2im, direct };
-  return instance;
+  const im2colTap: Im2colTap = (x, dst, C, HW, images, rows, OW, rlo, rhi, jlo, jhi, base, rowStep, sw, cStride) => {
+    const lastRead = rhi > rlo && jhi > jlo ? ((images - 1) * C + C - 1) * HW + base + (rhi - 1) * rowStep + (jhi - 1) * sw : -1;
+    const firstRead = rhi > rlo && jhi > jlo ? base + rlo * rowStep + jlo * sw : 0;
+    if (rlo > rhi || rhi > rows || jlo > jhi || jhi > OW || firstRead < 0 || lastRead >= x.length || dst.length < (C - 1) * cStride + images * rows * OW) {
+      throw new RangeError(`col2im.wat im2colTap: rows [${rlo}, ${rhi}) of ${rows}, columns [${jlo}, ${jhi}) of ${OW}, ${C} channels of ${images} images in ${x.length} → ${dst.length} floats`);
+    }
+    col2imExports.im2colTap(at(x), at(dst), C, HW, images, rows, OW, rlo, rhi, jlo, jhi, base, rowStep, sw, cStride);
+  };
+  return { direct, col2im, im2colTap };
+}
+
+const onMemory = new WeakMap<WasmMemory, ConvKernels>();
+
+/**
+ * conv-nchw.wat's and col2im.wat's functions on tfjs-wasm's own heap (`memory`: its
+ * WebAssembly.Memory), so that a layout change between two tfjs tensors runs in place there:
+ * no copy into this module's memory and back. Its views come from the heap (shares.ts's
+ * `heapView`), valid until tfjs's next allocation.
+ */
+export function heapKernels(memory: WasmMemory): ConvKernels {
+  let kernels = onMemory.get(memory);
+  if (kernels === undefined) onMemory.set(memory, kernels = convKernelsOn(memory));
+  return kernels;
 }
 
 /** Views of `lengths[i]` floats each in the module memory, end to end, each start 16-byte aligned (null: over 2 GiB). */
@@ -207,21 +271,6 @@ export function directConvArrays(lengths: readonly number[]): { direct: DirectCo
   const arrays = arraysOf(lengths);
   if (arrays === null) return null;
   directRuns++;
-  return { direct: load().direct, arrays };
-}
-
-let transposeRuns = 0;
-
-/** How many times `transposeArrays` has handed out arrays (tests use it to see which layout change ran). */
-export function simdTransposes(): number {
-  return transposeRuns;
-}
-
-/** conv-nchw.wat's functions (its `transpose` for the layout changes) and views of `lengths[i]` floats, as `cellArrays`. */
-export function transposeArrays(lengths: readonly number[]): { direct: DirectConv; arrays: Float32Array[] } | null {
-  const arrays = arraysOf(lengths);
-  if (arrays === null) return null;
-  transposeRuns++;
   return { direct: load().direct, arrays };
 }
 

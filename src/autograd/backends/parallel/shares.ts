@@ -20,8 +20,8 @@ import { relu } from '../cpu/relu.js';
 import { flippedTransposed, phaseSteps, scatterPhase, type ConvGeometry, type Pads } from './conv-geometry.js';
 import { gruBackwardShare, gruForwardShare, type GruBackwardParams } from './gru-share.js';
 import { lstmBackwardShare, lstmForwardShare, type LstmBackwardParams, type LstmShareParams, type Products } from './lstm-share.js';
-import { cellArrays, col2imArrays, directConvArrays, transposeArrays } from './rnn-simd.js';
-import { channelsFirst, dyChannelsByPixel, dyPixelsByChannel, im2colT, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, oihwToHwio, pixelBlocks, scratchFloats, transposeInto } from './layout.js';
+import { cellArrays, col2imArrays, directConvArrays, heapKernels, type ConvKernels } from './rnn-simd.js';
+import { channelsFirst, dyChannelsByPixel, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, oihwToHwio, pixelBlocks, scratchFloats, transposeInto, type PixelBlock } from './layout.js';
 
 export type Tf = typeof TF;
 
@@ -186,46 +186,60 @@ export interface ConvForwardParams {
 }
 
 /**
- * Below this many floats a layout change stays in TypeScript: the SIMD one pays two calls and two
- * copies per image, which small tensors do not repay.
+ * Below this many floats a layout change stays in TypeScript: the SIMD one pays a heap allocation
+ * and a call per image, which small tensors do not repay.
  */
 const SIMD_TRANSPOSE_MIN = 16384;
 
-/**
- * nchwToNhwc (layout.ts) for the copies into tfjs's heap, in SIMD when the shape allows (C a
- * multiple of 4, P of 16): src copied into the SIMD module's memory as it is, each image
- * transposed there (conv-nchw.wat's `transpose`), and the result copied into the heap. Three
- * passes, but two are memcpy and the third moves 4 × 4 blocks: [64, 3136] (ImageNet layer1's
- * input) 0.19 → 0.055 ms, [32 × 64, 1024] (CIFAR layer1's) 2.8–2.9 → 1.4–1.7 ms.
- */
-function toNhwc(src: Float32Array, dst: Float32Array, N: number, C: number, P: number): void {
-  const n = N * C * P;
-  const simd = C % 4 === 0 && P % 16 === 0 && n >= SIMD_TRANSPOSE_MIN ? transposeArrays([n, n]) : null;
-  if (simd === null) {
-    nchwToNhwc(src, dst, N, C, P);
-    return;
-  }
-  const [a, b] = simd.arrays as [Float32Array, Float32Array];
-  a.set(src.subarray(0, n));
-  for (let i = 0; i < N; i++) simd.direct.transpose(a.subarray(i * C * P), b.subarray(i * C * P), C, P);
-  dst.set(b);
+let heapLayouts = 0;
+
+/** How many layout changes have run in SIMD inside tfjs's heap (tests use it to see which path ran). */
+export function heapLayoutChanges(): number {
+  return heapLayouts;
 }
 
-/** nhwcToNchw (layout.ts) out of tfjs's heap, in SIMD when the shape allows (P a multiple of 4, O of 16), as `toNhwc`. */
-function toNchw(src: Float32Array, dst: Float32Array, N: number, P: number, O: number, batchStride: number, o0 = 0): void {
+/**
+ * A tfjs tensor of `shape` holding src's N images of C planes of P pixels in NHWC: nchwToNhwc
+ * (layout.ts), or for a large tensor, src copied into tfjs's heap as it is and each image
+ * transposed there by conv-nchw.wat's `transpose` running on tfjs's own memory. One memcpy and
+ * one pass of 4 × 4 blocks: [64, 3136] (ImageNet layer1's input) 0.19 → 0.055 ms,
+ * [32 × 64, 1024] (CIFAR layer1's) 2.8–2.9 → 1.4–1.7 ms with a copy more than now (the
+ * transpose ran in the module's own memory then, between two copies).
+ */
+function nhwcTensor(tf: Tf, src: Float32Array, shape: number[], N: number, C: number, P: number): TF.Tensor {
+  const n = N * C * P;
+  if (n < SIMD_TRANSPOSE_MIN) return heapTensor(tf, shape, (heap) => nchwToNhwc(src, heap, N, C, P));
+  const planes = heapTensor(tf, [n], (heap) => heap.set(src.subarray(0, n)));
+  const t = unfilled(tf, shape);
+  const [from, to] = [heapView(tf, planes), heapView(tf, t)];
+  const { transpose } = heapKernelsOf(tf).direct;
+  for (let i = 0; i < N; i++) transpose(from.subarray(i * C * P, (i + 1) * C * P), to.subarray(i * C * P, (i + 1) * C * P), C, P);
+  planes.dispose();
+  heapLayouts++;
+  return t;
+}
+
+/**
+ * y's N images of P pixels × O channels (NHWC, in tfjs's heap) into dst as NCHW, image i's
+ * channel 0 at i·batchStride + o0·P: nhwcToNchw (layout.ts), or for a large tensor, each image
+ * transposed inside the heap (as `nhwcTensor`) and copied out.
+ */
+function fromNhwc(tf: Tf, y: TF.Tensor, dst: Float32Array, N: number, P: number, O: number, batchStride: number, o0 = 0): void {
   const n = N * P * O;
-  const simd = P % 4 === 0 && O % 16 === 0 && n >= SIMD_TRANSPOSE_MIN ? transposeArrays([n, n]) : null;
-  if (simd === null) {
-    nhwcToNchw(src, dst, N, P, O, batchStride, o0);
+  if (n < SIMD_TRANSPOSE_MIN) {
+    nhwcToNchw(heapView(tf, y), dst, N, P, O, batchStride, o0);
     return;
   }
-  const [a, b] = simd.arrays as [Float32Array, Float32Array];
-  a.set(src.subarray(0, n));
+  const t = unfilled(tf, [n]);
+  const [from, to] = [heapView(tf, y), heapView(tf, t)];
+  const { transpose } = heapKernelsOf(tf).direct;
   for (let i = 0; i < N; i++) {
-    const image = b.subarray(i * P * O, (i + 1) * P * O);
-    simd.direct.transpose(a.subarray(i * P * O), image, P, O);
+    const image = to.subarray(i * P * O, (i + 1) * P * O);
+    transpose(from.subarray(i * P * O, (i + 1) * P * O), image, P, O);
     dst.set(image, i * batchStride + o0 * P);
   }
+  t.dispose();
+  heapLayouts++;
 }
 
 export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly bias?: Float32Array; readonly residual?: Float32Array; readonly out: Float32Array }): void {
@@ -240,7 +254,7 @@ export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: 
   tf.tidy(() => {
     const x = subsample
       ? heapTensor(tf, [N, OH, OW, C], (heap) => nchwToNhwcStrided(v.x, heap, N, C, H, W, OH, OW, p.g.stride[0], p.g.stride[1]))
-      : heapTensor(tf, [N, H, W, C], (heap) => toNhwc(v.x, heap, N, C, H * W));
+      : nhwcTensor(tf, v.x, [N, H, W, C], N, C, H * W);
     const f = operand(tf, p.wKey, [KH, KW, C, O], (heap) => oihwToHwio(v.w, heap, C, KH * KW, O));
     const [pt, pb, pl, pr] = p.g.pads;
     const relu = p.relu && !p.residual; // with a residual, the ReLU comes after it (below)
@@ -253,7 +267,7 @@ export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: 
         activation: relu ? 'relu' : 'linear',
       });
     expectShape(y, [N, OH, OW, O], 'conv2d');
-    toNchw(heapView(tf, y), v.out, N, OH * OW, O, p.outBatchStride, p.outChannel);
+    fromNhwc(tf, y, v.out, N, OH * OW, O, p.outBatchStride, p.outChannel);
     if (p.residual) addResidual(v.out, v.residual!, N, O, OH * OW, p.outBatchStride, p.outChannel, p.relu);
   });
 }
@@ -413,7 +427,7 @@ export function convInputShare(tf: Tf, p: ConvInputParams, v: { readonly dy: Flo
   }
   if (fewChannels(g) && (directInputGradient(p, v) || columnsInputGradient(tf, p, v))) return;
   tf.tidy(() => {
-    const dy = heapTensor(tf, [N, OH, OW, O], (heap) => toNhwc(v.dy, heap, N, O, OH * OW));
+    const dy = nhwcTensor(tf, v.dy, [N, OH, OW, O], N, O, OH * OW);
     // dX, NHWC, in the wasm heap (already-touched memory, unlike a fresh array); rows that no
     // phase reaches stay zero.
     const dx = heapTensor(tf, [N, H, W, Ct], (heap) => heap.fill(0));
@@ -430,7 +444,7 @@ export function convInputShare(tf: Tf, p: ConvInputParams, v: { readonly dy: Flo
       part.dispose(); // keep the heap small across phases
       if (!filter.kept) filter.dispose(); // (a resident operand is kept: tf.keep)
     }
-    toNchw(heapView(tf, dx), v.out, N, H * W, Ct, p.outBatchStride, p.outChannel);
+    fromNhwc(tf, dx, v.out, N, H * W, Ct, p.outBatchStride, p.outChannel);
   });
 }
 
@@ -500,7 +514,7 @@ function columnsInputGradient(tf: Tf, p: ConvInputParams, v: { readonly dy: Floa
   if (simd === null) return false;
   const [cols, padded] = simd.arrays as [Float32Array, Float32Array];
   tf.tidy(() => {
-    const dy = heapTensor(tf, [1, N * P, O], (heap) => toNhwc(v.dy, heap, N, O, P));
+    const dy = nhwcTensor(tf, v.dy, [1, N * P, O], N, O, P);
     const key = p.wKey === undefined ? undefined : `${p.wKey}/${p.c0}:${p.c1}/columns`;
     // W's input channels [c0, c1) as [O, Ct·KH·KW]: one contiguous run per output channel
     const f = operand(tf, key, [1, O, Q], (heap) => {
@@ -573,10 +587,10 @@ export function convFilterShare(tf: Tf, p: ConvFilterParams, v: { readonly x: Fl
   const Ot = p.o1 - p.o0;
   const Q = g.C * g.KH * g.KW;
   // The product is [Ot, Q] with the patches on the right, else [Q, Ot]: pick the one that moves
-  // fewer values. The right operand is moved twice, transposed in TypeScript into the heap and
-  // packed by XNNPACK (patches: N·P·Q values, dY: N·P·Ot), and a product not in the wanted
-  // layout is transposed once more at the end (Q·Ot). At batch 1 the deep layers' dW is far
-  // larger than their pixels' patches: layer4.0.conv1's is 1.2 M values, its patches 0.1 M.
+  // fewer values. The right operand is moved twice, transposed into the heap and packed by
+  // XNNPACK (patches: N·P·Q values, dY: N·P·Ot), and a product not in the wanted layout is
+  // transposed once more at the end (Q·Ot). At batch 1 the deep layers' dW is far larger than
+  // their pixels' patches: layer4.0.conv1's is 1.2 M values, its patches 0.1 M.
   const pixels = g.N * g.OH * g.OW;
   const patchesRight = 2 * pixels * Q + (p.transposed ? 0 : Q * Ot) < 2 * pixels * Ot + (p.transposed ? Q * Ot : 0);
   const [rows, cols] = patchesRight ? [Ot, Q] : [Q, Ot];
@@ -585,29 +599,105 @@ export function convFilterShare(tf: Tf, p: ConvFilterParams, v: { readonly x: Fl
   // wanted, else in scratch transposed at the end (or, for one block, no sum at all).
   const wanted = p.transposed === patchesRight;
   const sum = wanted ? v.out : blocks.length > 1 ? filterScratchOf(Q * Ot) : null;
-  for (const [index, block] of blocks.entries()) {
-    const K = (block.n1 - block.n0) * (block.i1 - block.i0) * g.OW;
-    tf.tidy(() => {
-      let product: TF.Tensor3D;
-      if (patchesRight) {
-        const patches = patchScratchOf(Q * K);
-        im2colT(v.x, patches, g, block);
-        const a = heapTensor(tf, [1, Ot, K], (heap) => dyChannelsByPixel(v.dy, heap, g, p.o0, Ot, block));
-        const b = heapTensor(tf, [1, K, Q], (heap) => channelsFirst(patches, heap, Q, K));
-        product = tf.matMul(a as TF.Tensor3D, b as TF.Tensor3D);
-      } else {
-        const a = heapTensor(tf, [1, Q, K], (heap) => im2colT(v.x, heap, g, block));
-        const b = heapTensor(tf, [1, K, Ot], (heap) => dyPixelsByChannel(v.dy, heap, g, p.o0, Ot, block));
-        product = tf.matMul(a as TF.Tensor3D, b as TF.Tensor3D);
-      }
-      expectShape(product, [1, rows, cols], 'conv2dBackpropFilter');
-      const values = heapView(tf, product);
-      if (sum === null) channelsFirst(values, v.out, rows, cols);
-      else if (index === 0) sum.set(values);
-      else for (let q = 0; q < sum.length; q++) sum[q]! += values[q]!;
-    });
+  // x and dY's channels [o0, o1) go into tfjs's heap once, as they are; each block's patches and
+  // dY's pixels are made from them there, by col2im.wat and conv-nchw.wat on tfjs's memory.
+  const kernels = heapKernelsOf(tf);
+  const P = g.OH * g.OW;
+  const xs = heapTensor(tf, [g.N * g.C * g.H * g.W], (heap) => heap.set(v.x.subarray(0, heap.length)));
+  const dys = patchesRight ? null : heapTensor(tf, [g.N * Ot * P], (heap) => {
+    for (let n = 0; n < g.N; n++) heap.set(v.dy.subarray((n * g.O + p.o0) * P, (n * g.O + p.o1) * P), n * Ot * P);
+  });
+  try {
+    for (const [index, block] of blocks.entries()) {
+      const K = (block.n1 - block.n0) * (block.i1 - block.i0) * g.OW;
+      tf.tidy(() => {
+        let product: TF.Tensor3D;
+        if (patchesRight) {
+          const a = heapTensor(tf, [1, Ot, K], (heap) => dyChannelsByPixel(v.dy, heap, g, p.o0, Ot, block));
+          const patches = unfilled(tf, [Q, K]);
+          const b = unfilled(tf, [1, K, Q]);
+          const view = heapView(tf, patches);
+          im2colTInHeap(kernels, heapView(tf, xs), view, g, block);
+          kernels.direct.transpose(view, heapView(tf, b), Q, K);
+          product = tf.matMul(a as TF.Tensor3D, b as TF.Tensor3D);
+        } else {
+          const a = unfilled(tf, [1, Q, K]);
+          const b = unfilled(tf, [1, K, Ot]);
+          im2colTInHeap(kernels, heapView(tf, xs), heapView(tf, a), g, block);
+          dyPixelsByChannelInHeap(kernels, heapView(tf, dys!), heapView(tf, b), g, Ot, block);
+          product = tf.matMul(a as TF.Tensor3D, b as TF.Tensor3D);
+        }
+        expectShape(product, [1, rows, cols], 'conv2dBackpropFilter');
+        if (sum === null) { //                         one block, not in the wanted layout: transposed in the heap
+          const t = unfilled(tf, [cols, rows]);
+          const view = heapView(tf, t);
+          kernels.direct.transpose(heapView(tf, product), view, rows, cols);
+          v.out.set(view);
+        } else {
+          const values = heapView(tf, product);
+          if (index === 0) sum.set(values);
+          else for (let q = 0; q < sum.length; q++) sum[q]! += values[q]!;
+        }
+      });
+    }
+  } finally {
+    xs.dispose();
+    dys?.dispose();
   }
   if (!wanted && sum !== null) channelsFirst(sum, v.out, rows, cols);
+}
+
+/** A tfjs tensor in the heap, its values not yet written: views of it are taken after the last allocation (which may move the heap). */
+const unfilled = (tf: Tf, shape: number[]): TF.Tensor => heapTensor(tf, shape, () => {});
+
+/**
+ * conv-nchw.wat's and col2im.wat's functions on this thread's tfjs heap: its WebAssembly.Memory
+ * is the emscripten module's `asm.memory`, an internal of tfjs-backend-wasm as `WasmHeapAccess`
+ * is (the package is pinned to 4.22.x).
+ */
+function heapKernelsOf(tf: Tf): ConvKernels {
+  const memory = (tf.backend() as unknown as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
+  const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: abstract new (...args: never[]) => object } }).WebAssembly;
+  if (!(memory instanceof Memory)) throw new Error('wasm backend: tfjs-backend-wasm exposes no heap memory (backend.wasm.asm.memory); Sapling needs the 4.22.x it pins');
+  return heapKernels(memory as Parameters<typeof heapKernels>[0]);
+}
+
+/**
+ * im2colT (layout.ts) inside tfjs's heap: `x` holds the conv's input as it is (NCHW), `dst` gets
+ * the block's patches [C·KH·KW, pixels]. Each tap's rows (every channel, image and output row)
+ * are one call of col2im.wat's `im2colTap`, with the ranges of rows and columns that read x
+ * worked out here as im2colT works them out.
+ */
+function im2colTInHeap(kernels: ConvKernels, x: Float32Array, dst: Float32Array, g: ConvGeometry, { n0, n1, i0, i1 }: PixelBlock): void {
+  const { C, H, W, KH, KW, OW } = g;
+  const [pt, , pl] = g.pads;
+  const [sh, sw] = g.stride;
+  const [dh, dw] = g.dilation;
+  const K = (n1 - n0) * (i1 - i0) * OW;
+  const images = x.subarray(n0 * C * H * W, n1 * C * H * W);
+  for (let a = 0; a < KH; a++) {
+    const top = a * dh - pt;
+    const ilo = Math.min(i1, Math.max(i0, Math.ceil(-top / sh)));
+    const ihi = Math.max(ilo, Math.min(i1, Math.floor((H - 1 - top) / sh) + 1));
+    for (let b = 0; b < KW; b++) {
+      const left = b * dw - pl;
+      const jlo = Math.min(OW, Math.max(0, Math.ceil(-left / sw)));
+      const jhi = Math.max(jlo, Math.min(OW, Math.floor((W - 1 - left) / sw) + 1));
+      kernels.im2colTap(
+        images, dst.subarray((a * KW + b) * K), C, H * W, n1 - n0, i1 - i0, OW,
+        ilo - i0, ihi - i0, jlo, jhi, (i0 * sh + top) * W + left, sh * W, sw, KH * KW * K,
+      );
+    }
+  }
+}
+
+/** dyPixelsByChannel (layout.ts) inside tfjs's heap, from `dy` = dY's channels [o0, o0 + Ot) as [N, Ot, P]: one transpose per image. */
+function dyPixelsByChannelInHeap(kernels: ConvKernels, dy: Float32Array, dst: Float32Array, g: ConvGeometry, Ot: number, { n0, n1, i0, i1 }: PixelBlock): void {
+  const P = g.OH * g.OW;
+  const Pb = (i1 - i0) * g.OW;
+  for (let n = n0; n < n1; n++) {
+    kernels.direct.transpose(dy.subarray(n * Ot * P + i0 * g.OW), dst.subarray((n - n0) * Pb * Ot), Ot, Pb, P, Ot);
+  }
 }
 
 /**
@@ -645,9 +735,8 @@ function directFilterGradient(p: ConvFilterParams, v: { readonly x: Float32Array
   return true;
 }
 
-/** The filter gradient's running sum and its patches (when they go on the right), per thread. */
+/** The filter gradient's running sum, per thread. */
 const filterScratchOf = scratchFloats();
-const patchScratchOf = scratchFloats();
 
 /**
  * The input gradient of a 1×1 conv without padding as conv-nchw.wat's `pointwise`, image by
@@ -916,10 +1005,10 @@ export interface MaxPoolParams {
 export function maxPoolShare(tf: Tf, p: MaxPoolParams, v: { readonly x: Float32Array; readonly out: Float32Array }): void {
   const { N, C, H, W, OH, OW, pads: [pt, pb, pl, pr] } = p;
   tf.tidy(() => {
-    const x = heapTensor(tf, [N, H, W, C], (heap) => toNhwc(v.x, heap, N, C, H * W));
+    const x = nhwcTensor(tf, v.x, [N, H, W, C], N, C, H * W);
     const y = tf.maxPool(x as TF.Tensor4D, [p.kernel[0], p.kernel[1]], [p.stride[0], p.stride[1]], [[0, 0], [pt, pb], [pl, pr], [0, 0]]);
     expectShape(y, [N, OH, OW, C], 'maxPool2d');
-    toNchw(heapView(tf, y), v.out, N, OH * OW, C, C * OH * OW);
+    fromNhwc(tf, y, v.out, N, OH * OW, C, C * OH * OW);
   });
 }
 
