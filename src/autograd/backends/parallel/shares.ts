@@ -21,7 +21,7 @@ import { flippedTransposed, phaseSteps, scatterPhase, type ConvGeometry, type Pa
 import { gruBackwardShare, gruForwardShare, type GruBackwardParams } from './gru-share.js';
 import { lstmBackwardShare, lstmForwardShare, type LstmBackwardParams, type LstmShareParams, type Products } from './lstm-share.js';
 import { cellArrays, col2imArrays, directConvArrays, heapKernels, type ConvKernels } from './rnn-simd.js';
-import { channelsFirst, dyChannelsByPixel, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, oihwToHwio, pixelBlocks, scratchFloats, transposeInto, type PixelBlock } from './layout.js';
+import { channelsFirst, dyChannelsByPixel, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, oihwToHwio, pixelBlocks, scratchFloats, type PixelBlock } from './layout.js';
 
 export type Tf = typeof TF;
 
@@ -751,11 +751,11 @@ function pointwiseInputGradientSimd(p: ConvInputParams, v: { readonly dy: Float3
   const C4 = Math.ceil(Ct / 4) * 4;
   const P = OH * OW;
   const P8 = Math.ceil(P / 8) * 8;
-  const simd = directConvArrays([O * P8, C4 * O, C4 * P8]);
+  const simd = directConvArrays([O * P8, C4 * O, C4 * P8, O * C]);
   if (simd === null) return false;
-  const [dy, wT, dx] = simd.arrays as [Float32Array, Float32Array, Float32Array];
-  // wT[c, o] = W[o, c0 + c] (b = 0, i = o contiguous in wT, j = c)
-  transposeInto(v.w, p.c0, 0, C, 1, wT, 0, 0, O, 1, O, Ct);
+  const [dy, wT, dx, w] = simd.arrays as [Float32Array, Float32Array, Float32Array, Float32Array];
+  w.set(v.w.subarray(0, O * C));
+  simd.direct.transpose(w.subarray(p.c0), wT, O, Ct, C, O); //                           wT[c, o] = W[o, c0 + c]
   wT.fill(0, Ct * O);
   const out = v.out;
   const plane = H * W;
