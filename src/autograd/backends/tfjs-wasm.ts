@@ -237,7 +237,7 @@ export async function createWasmKernels(): Promise<Kernels> {
     const { N, C, H, W, O, OH, OW } = g;
     const P = H * W;
     const dyImage = O * OH * OW;
-    const out = new Float32Array(N * C * P);
+    const out = new Float32Array(N * C * P); //                                zeros: this thread's share writes only what it must
     const dys = dy.storage as Float32Array;
     const ws = w.storage as Float32Array;
     const plan = planConv(g, C, dy.size <= CHANNEL_SPLIT_RATIO * w.size);
@@ -249,13 +249,13 @@ export async function createWasmKernels(): Promise<Kernels> {
         const dyPart = dys.subarray(s0 * dyImage, s1 * dyImage);
         const at = s0 * C * P;
         return i === 0
-          ? ownShare({ kind: 'convInput', params, views: { dy: dyPart, w: ws, out: out.subarray(at, s1 * C * P) } })
+          ? ownShare({ kind: 'convInput', params: { ...params, outZeroed: true }, views: { dy: dyPart, w: ws, out: out.subarray(at, s1 * C * P) } })
           : workerShare({ kind: 'convInput', params, views: { dy: dyPart, w: ws, out: { output: (s1 - s0) * C * P } }, collect: (v) => out.set(v.out, at), destination: out.subarray(at, s1 * C * P) });
       }
       // input channels [s0, s1): all of dY and w, their channels of dX
       const Ct = s1 - s0;
       return i === 0
-        ? ownShare({ kind: 'convInput', params: { g, c0: s0, c1: s1, outBatchStride: C * P, outChannel: s0, wKey }, views: { dy: dys, w: ws, out } })
+        ? ownShare({ kind: 'convInput', params: { g, c0: s0, c1: s1, outBatchStride: C * P, outChannel: s0, wKey, outZeroed: true }, views: { dy: dys, w: ws, out } })
         : workerShare({
           kind: 'convInput', params: { g, c0: s0, c1: s1, outBatchStride: Ct * P, outChannel: 0, wKey },
           views: { dy: dys, w: ws, out: { output: N * Ct * P } },

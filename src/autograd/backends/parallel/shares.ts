@@ -415,6 +415,11 @@ export interface ConvInputParams {
   readonly outChannel: number;
   /** Names w's values (see `operand`): each phase's flipped filter may stay resident. */
   readonly wKey?: string;
+  /**
+   * `out` is all zeros already (a fresh tensor's storage, on the main thread; a worker's arena
+   * view is not): a strided 1×1 conv's input gradient then writes only the pixels it read.
+   */
+  readonly outZeroed?: boolean;
 }
 
 export function convInputShare(tf: Tf, p: ConvInputParams, v: { readonly dy: Float32Array; readonly w: Float32Array; readonly out: Float32Array }): void {
@@ -769,7 +774,7 @@ function pointwiseInputGradientSimd(p: ConvInputParams, v: { readonly dy: Float3
       out.set(dx.subarray(0, Ct * P), image);
       continue;
     }
-    out.fill(0, image, image + Ct * plane); // the pixels no window read (a worker's arena view is not zeroed)
+    if (!p.outZeroed) out.fill(0, image, image + Ct * plane); //                        the pixels no window read
     for (let c = 0; c < Ct; c++) {
       let s = c * P8;
       for (let i = 0; i < OH; i++) {
@@ -843,7 +848,7 @@ function pointwiseInputGradient(tf: Tf, p: ConvInputParams, v: { readonly dy: Fl
     const values = heapView(tf, part);
     for (let n = 0; n < N; n++) {
       const image = n * p.outBatchStride + p.outChannel * plane;
-      if (sh > 1 || sw > 1) out.fill(0, image, image + Ct * plane); // the pixels no window read (a worker's arena view is not zeroed)
+      if ((sh > 1 || sw > 1) && !p.outZeroed) out.fill(0, image, image + Ct * plane); // the pixels no window read
       for (let c = 0; c < Ct; c++) {
         const dst = image + c * plane;
         for (let i = 0; i < OH; i++) {
