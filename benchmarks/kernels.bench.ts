@@ -27,8 +27,7 @@
  * everything its kernels do: copying NCHW data in, the transposes to and from NHWC, and the copy
  * out (the stems and the 1×1 convs run Sapling's own NCHW kernels instead, conv-nchw.wat, with
  * their own copies in and out; the "floor" column is the least a tfjs-based NCHW forward could
- * cost). Every ratio is the median over rounds of the ratio within a round (`pairedRatio`).
- * Targets (issue 3): forward ratio ≤ 1.10; each gradient ≤ 1.5 × Sapling's forward;
+ * cost). Targets (issue 3): forward ratio ≤ 1.10; each gradient ≤ 1.5 × Sapling's forward;
  * stack ≤ 3.6 × raw forward. These comparisons with raw tfjs run Sapling on one thread (raw tfjs
  * has only one); the threads tables compare Sapling with itself.
  */
@@ -103,18 +102,10 @@ const tf = await loadTfWasm();
 const wasm: Kernels = await backendKernels('wasm');
 const random = seededRandom(0);
 
-/**
- * Times every task with tinybench, in ROUNDS short runs whose task order rotates (A B C D, then
- * B C D A, …), and takes the median and minimum over all their samples. This machine changes
- * speed by up to 2× for seconds at a time; timed one after the other, the ratio of two kernels
- * (dW/fwd, fwd/raw) could come out of different phases — one run measured every CIFAR dW at
- * 1.8–2.1× its forward, another run of the same code 1.1–1.4×. Rounds put each task in every phase.
- * Each task's median within each round is kept too (`rounds`), for `pairedRatio`.
- */
+/** One task's times: the median and minimum over all its samples, and its median in each round, in round order. */
 interface Timing {
   readonly median: number;
   readonly min: number;
-  /** The task's median in each round, in round order. */
   readonly rounds: number[];
 }
 
@@ -125,16 +116,18 @@ const medianOf = (values: readonly number[]): number => {
 };
 
 /**
- * The ratio a / b as the median over rounds of a's round median over b's: the two were timed
- * within a second of each other in every round, so a phase of the machine that slows one round
- * moves both, and one slow round (or one slow stretch inside a round) moves the result by at
- * most one of ROUNDS ratios. The ratio of the two pooled medians, printed before this, let a
- * stretch that hit one task's samples and not the other's move it by 10–30 % on this machine.
+ * Times every task with tinybench, in ROUNDS short runs whose task order rotates (A B C D, then
+ * B C D A, …), and takes the median and minimum over all their samples. This machine changes
+ * speed by up to 2× for seconds at a time; timed one after the other, the ratio of two kernels
+ * (dW/fwd, fwd/raw) could come out of different phases — one run measured every CIFAR dW at
+ * 1.8–2.1× its forward, another run of the same code 1.1–1.4×. Rounds put each task in every phase.
+ * Each task's median within each round is kept in the results too (`rounds`). The ratios are of
+ * the pooled medians, not medians of per-round ratios: a kernel's first touch of its fresh output
+ * array costs 12 µs a page here, and the allocator hands back fresh or touched pages in runs of
+ * several calls, so a round's median can jump 3× (ImageNet layer4's dW: 8.3 or 36 ms by round)
+ * and per-round ratios turned those runs into misses on rows whose pooled medians were within
+ * 5 % of run to run.
  */
-function pairedRatio(a: Timing, b: Timing): number {
-  return medianOf(a.rounds.map((ms, i) => ms / b.rounds[i]!));
-}
-
 async function timeAll(tasks: Record<string, () => unknown>): Promise<Record<string, Timing>> {
   const names = Object.keys(tasks);
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
@@ -323,9 +316,9 @@ for (const n of flags.quick ? [64, 128] : [256, 512, 1024, 2048]) {
   matmulThreadRows.push([`${n}x${n}`, ...threadCells(threads.ms), ((2 * n ** 3) / threads.ms[cores]! / 1e6).toFixed(1), ...loadCells(threads)]);
   threadResults.push({ op: 'MatMul', shape: [n, n, n], ms: threads.ms, speedup: threads.ms[1]! / threads.ms[cores]!, othersCores: threads.others, loadavg1: threads.load });
   const gflops = (ms: number) => ((2 * n ** 3) / ms / 1e6).toFixed(1);
-  const ratio = pairedRatio(t.sapling!, t.raw!);
+  const ratio = t.sapling!.median / t.raw!.median;
   matmulRows.push([`${n}x${n}`, t.sapling!.median.toFixed(2), t.raw!.median.toFixed(2), ratio.toFixed(2), gflops(t.sapling!.median), gflops(t.raw!.median)]);
-  matmulResults.push({ op: 'MatMul', shape: [n, n, n], backend: 'wasm', saplingMs: t.sapling, rawMs: t.raw, ratio, ratioOfMedians: t.sapling!.median / t.raw!.median });
+  matmulResults.push({ op: 'MatMul', shape: [n, n, n], backend: 'wasm', saplingMs: t.sapling, rawMs: t.raw, ratio });
 }
 console.log('## matmul (target: Sapling / raw ≤ 1.10)\n');
 console.log(markdownTable(['shape', 'Sapling ms', 'raw tfjs ms', 'ratio', 'Sapling GFLOP/s', 'raw GFLOP/s'], matmulRows, ['left', 'right', 'right', 'right', 'right', 'right']));
@@ -374,13 +367,12 @@ for (const [stem, n] of flags.quick ? ([['cifar', 2]] as const) : ([['imagenet',
       othersCores: others.length === 0 ? null : Math.max(...others), loadavg1: loadavg()[0],
     });
     const [rawMs, fwd, dx, dw] = [t.raw!.median, t.forward!.median, t.input!.median, t.filter!.median];
-    const floor = medianOf(t.raw!.rounds.map((ms, i) => (ms + t.copy!.rounds[i]!) / ms));
-    const [fwdRaw, dxFwd, dwFwd] = [pairedRatio(t.forward!, t.raw!), pairedRatio(t.input!, t.forward!), pairedRatio(t.filter!, t.forward!)];
+    const floor = (rawMs + t.copy!.median) / rawMs;
+    const [fwdRaw, dxFwd, dwFwd] = [fwd / rawMs, dx / fwd, dw / fwd];
     rows.push([c.name, `[${c.x}]`, `[${c.w}]`, rawMs.toFixed(2), fwd.toFixed(2), fwdRaw.toFixed(2), floor.toFixed(2), dx.toFixed(2), dxFwd.toFixed(2), dw.toFixed(2), dwFwd.toFixed(2), (convFlops(c) / fwd / 1e6).toFixed(1)]);
     convResults.push({
       op: 'Conv2d', stem, name: c.name, x: c.x, w: c.w, stride: c.stride, pad: c.pad, backend: 'wasm', rawMs: t.raw, forwardMs: t.forward, inputGradMs: t.input, filterGradMs: t.filter, outputCopyMs: t.copy,
       forwardRatio: fwdRaw, forwardRatioFloor: floor, inputGradOverForward: dxFwd, filterGradOverForward: dwFwd,
-      ofMedians: { forwardRatio: fwd / rawMs, inputGradOverForward: dx / fwd, filterGradOverForward: dw / fwd },
     });
     if (stem === 'cifar') {
       const count = STACK_COUNT[c.name] ?? 0;
@@ -393,7 +385,6 @@ for (const [stem, n] of flags.quick ? ([['cifar', 2]] as const) : ([['imagenet',
     ['conv', 'x', 'w', 'raw fwd ms', 'fwd ms', 'fwd/raw', 'floor', 'dX ms', 'dX/fwd', 'dW ms', 'dW/fwd', 'fwd GFLOP/s'],
     rows, ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   ));
-  console.log(`\nThe ratios (fwd/raw, dX/fwd, dW/fwd, floor) are medians over the ${ROUNDS} rounds of the ratio within each round, where the tasks ran within a second of each other; the ms columns are medians of all samples.`);
   console.log(`\n"floor": (raw + one copy of the output) / raw, the copy timed in the same rounds. tfjs convolves NHWC only and XNNPACK writes NHWC only, so an NCHW result costs at least one more pass over the output than raw's read-back: a transpose inside the wasm heap before the copy out (WebAssembly cannot write a JavaScript array), or one transposing copy in TypeScript, element by element, which is slower than two copies. A forward built on tfjs's conv stays above this ratio; it leaves out the input's layout change, which raw does not make either.`);
   console.log(`\n## the same convolutions, 1 thread vs ${cores} (target on 2 cores: fwd ×2 ≥ 1.7; "others": the most CPU other processes took during a row, in cores)\n`);
   const header = [...threadHeader('fwd'), ...threadHeader('dX'), ...threadHeader('dW')];

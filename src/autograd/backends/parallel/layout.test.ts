@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { seededRandom } from '../../random.js';
+import { heapKernels } from './rnn-simd.js';
 import type { ConvGeometry } from './conv-geometry.js';
-import { dyChannelsByPixel, dyPixelsByChannel, im2colT, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, pixelBlocks, splitRange, transposeInto, type PixelBlock } from './layout.js';
+import { dyChannelsByPixel, dyPixelsByChannel, dyPixelsByChannelSimd, im2colT, im2colTSimd, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, pixelBlocks, splitRange, transposeInto, type PixelBlock } from './layout.js';
 
 /** dst[dOff + b·dBatch + j·dRow + i] = src[sOff + b·sBatch + i·sRow + j·sCol], one element at a time. */
 function reference(
@@ -121,6 +122,38 @@ describe('the filter gradient\'s operands', () => {
     const byPixel = new Float32Array(K * Ot);
     dyChannelsByPixel(dy, byPixel, g, o0, Ot, block);
     expect(Array.from(byPixel)).toEqual(Array.from({ length: Ot }, (_, o) => pixels.map(([n, i, j]) => at(n, o, i, j))).flat());
+  });
+
+  test.each(cases)('their SIMD versions (col2im.wat, conv-nchw.wat) give the same blocks ($g.N×$g.C×$g.H×$g.W, kernel $g.KH×$g.KW, stride $g.stride, pads $g.pads)', ({ g, block: of }) => {
+    const block = of(g);
+    const { N, C, H, W, O, KH, KW, OH, OW } = g;
+    const K = (block.n1 - block.n0) * (block.i1 - block.i0) * OW;
+    const [o0, Ot] = [1, 2];
+    // the kernels on a memory of their own, as shares.ts runs them on tfjs's heap
+    const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number }) => Parameters<typeof heapKernels>[0] } }).WebAssembly;
+    const memory = new Memory({ initial: 4 });
+    const kernels = heapKernels(memory);
+    let offset = 16;
+    const view = (length: number): Float32Array => {
+      const v = new Float32Array(memory.buffer, offset, length);
+      offset += Math.ceil(length / 4) * 16;
+      return v;
+    };
+    const x = Float32Array.from({ length: N * C * H * W }, (_, i) => i + 1);
+    const want = new Float32Array(C * KH * KW * K);
+    im2colT(x, want, g, block);
+    const [xs, got] = [view(x.length), view(want.length).fill(-1)];
+    xs.set(x);
+    im2colTSimd(kernels, xs, got, g, block);
+    expect(Array.from(got)).toEqual(Array.from(want));
+
+    const dy = Float32Array.from({ length: N * O * OH * OW }, (_, i) => i + 1);
+    const byChannel = new Float32Array(K * Ot);
+    dyPixelsByChannel(dy, byChannel, g, o0, Ot, block);
+    const [channels, gotByChannel] = [view(N * Ot * OH * OW), view(K * Ot).fill(-1)];
+    for (let n = 0; n < N; n++) channels.set(dy.subarray((n * O + o0) * OH * OW, (n * O + o0 + Ot) * OH * OW), n * Ot * OH * OW);
+    dyPixelsByChannelSimd(kernels, channels, gotByChannel, g, Ot, block);
+    expect(Array.from(gotByChannel)).toEqual(Array.from(byChannel));
   });
 
   test.each([[10, 15], [40, 3], [100, 1], [3, 15]])('pixelBlocks of about %i pixels cover every output pixel once, in order (%i blocks)', (pixels, count) => {

@@ -9,6 +9,7 @@
  * (`lstm-share.ts`, `gru-share.ts`) and two import-free cpu helpers (`exp-float32.ts`, `relu.ts`).
  */
 import type { ConvGeometry } from './conv-geometry.js';
+import type { ConvKernels } from './rnn-simd.js';
 
 const TILE = 32;
 
@@ -185,22 +186,15 @@ export function pixelBlocks(g: ConvGeometry, pixels: number): PixelBlock[] {
  */
 export function im2colT(x: Float32Array, dst: Float32Array, g: ConvGeometry, { n0, n1, i0, i1 }: PixelBlock): void {
   const { C, H, W, KH, KW, OW } = g;
-  const [pt, , pl] = g.pads;
   const [sh, sw] = g.stride;
-  const [dh, dw] = g.dilation;
   const P = (i1 - i0) * OW; // pixels per image in the block
   const K = (n1 - n0) * P;
   const block = sh === 1 && sw === 1 && OW === W;
   for (let c = 0; c < C; c++) {
     for (let a = 0; a < KH; a++) {
-      // output rows [ilo, ihi) read rows of x, the others only padding
-      const top = a * dh - pt;
-      const ilo = Math.min(i1, Math.max(i0, Math.ceil(-top / sh)));
-      const ihi = Math.max(ilo, Math.min(i1, Math.floor((H - 1 - top) / sh) + 1));
+      const { top, ilo, ihi } = tapRows(g, a, i0, i1);
       for (let b = 0; b < KW; b++) {
-        const left = b * dw - pl;
-        const jlo = Math.min(OW, Math.max(0, Math.ceil(-left / sw)));
-        const jhi = Math.max(jlo, Math.min(OW, Math.floor((W - 1 - left) / sw) + 1));
+        const { left, jlo, jhi } = tapColumns(g, b);
         const row = ((c * KH + a) * KW + b) * K;
         for (let n = n0; n < n1; n++) {
           const plane = (n * C + c) * H * W;
@@ -228,6 +222,45 @@ export function im2colT(x: Float32Array, dst: Float32Array, g: ConvGeometry, { n
   }
 }
 
+/** Tap row a of g: its input row offset `top`, and the output rows [ilo, ihi) within [i0, i1) that read rows of x (the others read only padding). */
+function tapRows(g: ConvGeometry, a: number, i0: number, i1: number): { top: number; ilo: number; ihi: number } {
+  const top = a * g.dilation[0] - g.pads[0];
+  const sh = g.stride[0];
+  const ilo = Math.min(i1, Math.max(i0, Math.ceil(-top / sh)));
+  return { top, ilo, ihi: Math.max(ilo, Math.min(i1, Math.floor((g.H - 1 - top) / sh) + 1)) };
+}
+
+/** Tap column b of g: its input column offset `left`, and the output columns [jlo, jhi) that read columns of x. */
+function tapColumns(g: ConvGeometry, b: number): { left: number; jlo: number; jhi: number } {
+  const left = b * g.dilation[1] - g.pads[2];
+  const sw = g.stride[1];
+  const jlo = Math.min(g.OW, Math.max(0, Math.ceil(-left / sw)));
+  return { left, jlo, jhi: Math.max(jlo, Math.min(g.OW, Math.floor((g.W - 1 - left) / sw) + 1)) };
+}
+
+/**
+ * im2colT in WebAssembly SIMD, `x` and `dst` views of the memory `kernels` run on (shares.ts:
+ * tfjs's heap): each tap's rows, for every channel, image and output row of the block, are one
+ * call of col2im.wat's `im2colTap`, with the same ranges as im2colT. In TypeScript the patches
+ * cost 7 ns a float on CIFAR layer4's 4 × 4 planes, a subarray and a copy per row.
+ */
+export function im2colTSimd(kernels: ConvKernels, x: Float32Array, dst: Float32Array, g: ConvGeometry, { n0, n1, i0, i1 }: PixelBlock): void {
+  const { C, H, W, KH, KW, OW } = g;
+  const [sh, sw] = g.stride;
+  const K = (n1 - n0) * (i1 - i0) * OW;
+  const images = x.subarray(n0 * C * H * W, n1 * C * H * W);
+  for (let a = 0; a < KH; a++) {
+    const { top, ilo, ihi } = tapRows(g, a, i0, i1);
+    for (let b = 0; b < KW; b++) {
+      const { left, jlo, jhi } = tapColumns(g, b);
+      kernels.im2colTap(
+        images, dst.subarray((a * KW + b) * K), C, H * W, n1 - n0, i1 - i0, OW,
+        ilo - i0, ihi - i0, jlo, jhi, (i0 * sh + top) * W + left, sh * W, sw, KH * KW * K,
+      );
+    }
+  }
+}
+
 /**
  * dY's channels [o0, o0 + Ot) at a block of output pixels, two ways round:
  *   pixelsByChannel: [pixels, Ot] (dst[k·Ot + o] = dY[n, o0 + o, i, j], k the pixel (n, i, j));
@@ -238,6 +271,16 @@ export function dyPixelsByChannel(dy: Float32Array, dst: Float32Array, g: ConvGe
   const Pb = (i1 - i0) * g.OW;
   // b = n, i = o (contiguous in dst), j = pixel
   transposeInto(dy, (n0 * g.O + o0) * P + i0 * g.OW, g.O * P, P, 1, dst, 0, Pb * Ot, Ot, n1 - n0, Ot, Pb);
+}
+
+/**
+ * dyPixelsByChannel in WebAssembly SIMD (conv-nchw.wat's `transpose`, one call per image), from
+ * `dy` holding only dY's channels [o0, o0 + Ot), as [N, Ot, OH·OW], in the memory `kernels` run on.
+ */
+export function dyPixelsByChannelSimd(kernels: ConvKernels, dy: Float32Array, dst: Float32Array, g: ConvGeometry, Ot: number, { n0, n1, i0, i1 }: PixelBlock): void {
+  const P = g.OH * g.OW;
+  const Pb = (i1 - i0) * g.OW;
+  for (let n = n0; n < n1; n++) kernels.direct.transpose(dy.subarray(n * Ot * P + i0 * g.OW), dst.subarray((n - n0) * Pb * Ot), Ot, Pb, P, Ot);
 }
 
 export function dyChannelsByPixel(dy: Float32Array, dst: Float32Array, g: ConvGeometry, o0: number, Ot: number, { n0, n1, i0, i1 }: PixelBlock): void {

@@ -21,7 +21,9 @@ import { flippedTransposed, phaseSteps, scatterPhase, type ConvGeometry, type Pa
 import { gruBackwardShare, gruForwardShare, type GruBackwardParams } from './gru-share.js';
 import { lstmBackwardShare, lstmForwardShare, type LstmBackwardParams, type LstmShareParams, type Products } from './lstm-share.js';
 import { cellArrays, col2imArrays, directConvArrays, heapKernels, type ConvKernels } from './rnn-simd.js';
-import { channelsFirst, dyChannelsByPixel, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, oihwToHwio, pixelBlocks, scratchFloats, type PixelBlock } from './layout.js';
+import {
+  channelsFirst, dyChannelsByPixel, dyPixelsByChannelSimd, im2colTSimd, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, oihwToHwio, pixelBlocks, scratchFloats,
+} from './layout.js';
 
 export type Tf = typeof TF;
 
@@ -622,14 +624,14 @@ export function convFilterShare(tf: Tf, p: ConvFilterParams, v: { readonly x: Fl
           const patches = unfilled(tf, [Q, K]);
           const b = unfilled(tf, [1, K, Q]);
           const view = heapView(tf, patches);
-          im2colTInHeap(kernels, heapView(tf, xs), view, g, block);
+          im2colTSimd(kernels, heapView(tf, xs), view, g, block);
           kernels.direct.transpose(view, heapView(tf, b), Q, K);
           product = tf.matMul(a as TF.Tensor3D, b as TF.Tensor3D);
         } else {
           const a = unfilled(tf, [1, Q, K]);
           const b = unfilled(tf, [1, K, Ot]);
-          im2colTInHeap(kernels, heapView(tf, xs), heapView(tf, a), g, block);
-          dyPixelsByChannelInHeap(kernels, heapView(tf, dys!), heapView(tf, b), g, Ot, block);
+          im2colTSimd(kernels, heapView(tf, xs), heapView(tf, a), g, block);
+          dyPixelsByChannelSimd(kernels, heapView(tf, dys!), heapView(tf, b), g, Ot, block);
           product = tf.matMul(a as TF.Tensor3D, b as TF.Tensor3D);
         }
         expectShape(product, [1, rows, cols], 'conv2dBackpropFilter');
@@ -665,44 +667,6 @@ function heapKernelsOf(tf: Tf): ConvKernels {
   const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: abstract new (...args: never[]) => object } }).WebAssembly;
   if (!(memory instanceof Memory)) throw new Error('wasm backend: tfjs-backend-wasm exposes no heap memory (backend.wasm.asm.memory); Sapling needs the 4.22.x it pins');
   return heapKernels(memory as Parameters<typeof heapKernels>[0]);
-}
-
-/**
- * im2colT (layout.ts) inside tfjs's heap: `x` holds the conv's input as it is (NCHW), `dst` gets
- * the block's patches [C·KH·KW, pixels]. Each tap's rows (every channel, image and output row)
- * are one call of col2im.wat's `im2colTap`, with the ranges of rows and columns that read x
- * worked out here as im2colT works them out.
- */
-function im2colTInHeap(kernels: ConvKernels, x: Float32Array, dst: Float32Array, g: ConvGeometry, { n0, n1, i0, i1 }: PixelBlock): void {
-  const { C, H, W, KH, KW, OW } = g;
-  const [pt, , pl] = g.pads;
-  const [sh, sw] = g.stride;
-  const [dh, dw] = g.dilation;
-  const K = (n1 - n0) * (i1 - i0) * OW;
-  const images = x.subarray(n0 * C * H * W, n1 * C * H * W);
-  for (let a = 0; a < KH; a++) {
-    const top = a * dh - pt;
-    const ilo = Math.min(i1, Math.max(i0, Math.ceil(-top / sh)));
-    const ihi = Math.max(ilo, Math.min(i1, Math.floor((H - 1 - top) / sh) + 1));
-    for (let b = 0; b < KW; b++) {
-      const left = b * dw - pl;
-      const jlo = Math.min(OW, Math.max(0, Math.ceil(-left / sw)));
-      const jhi = Math.max(jlo, Math.min(OW, Math.floor((W - 1 - left) / sw) + 1));
-      kernels.im2colTap(
-        images, dst.subarray((a * KW + b) * K), C, H * W, n1 - n0, i1 - i0, OW,
-        ilo - i0, ihi - i0, jlo, jhi, (i0 * sh + top) * W + left, sh * W, sw, KH * KW * K,
-      );
-    }
-  }
-}
-
-/** dyPixelsByChannel (layout.ts) inside tfjs's heap, from `dy` = dY's channels [o0, o0 + Ot) as [N, Ot, P]: one transpose per image. */
-function dyPixelsByChannelInHeap(kernels: ConvKernels, dy: Float32Array, dst: Float32Array, g: ConvGeometry, Ot: number, { n0, n1, i0, i1 }: PixelBlock): void {
-  const P = g.OH * g.OW;
-  const Pb = (i1 - i0) * g.OW;
-  for (let n = n0; n < n1; n++) {
-    kernels.direct.transpose(dy.subarray(n * Ot * P + i0 * g.OW), dst.subarray((n - n0) * Pb * Ot), Ot, Pb, P, Ot);
-  }
 }
 
 /**
