@@ -70,8 +70,8 @@
   ;; input channel c < C, image n < images and output row r < rows (the rows i0 + r of a block),
   ;;   dst[c·cStride + (n·rows + r)·OW + j] = x[(n·C + c)·HW + base + r·rowStep + j·sw]
   ;; for the columns j in [jlo, jhi) of the rows r in [rlo, rhi), and 0 elsewhere (the padding).
-  ;; base = (i0·sh + a·dh − pt)·W + b·dw − pl, rowStep = sh·W: the caller (shares.ts) works out
-  ;; the ranges, in which every index is inside the plane. Runs of stride 1 are copied 4 floats
+  ;; base = (i0·sh + a·dh − pt)·W + b·dw − pl, rowStep = sh·W: the caller (layout.ts's
+  ;; im2colTSimd) works out the ranges, in which every index is inside the plane. Runs of stride 1 are copied 4 floats
   ;; at a time. In TypeScript, a subarray and a copy per row made this 7 ns a float on CIFAR's
   ;; 4 × 4 planes.
   (func (export "im2colTap")

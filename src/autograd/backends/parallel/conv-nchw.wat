@@ -6,9 +6,11 @@
 ;;   filter     its filter gradient, 4 output channels × 3 taps a block;
 ;;   pointwise  a matrix product with the same blocks, for 1×1 convs and both their gradients;
 ;;   pad, compact, expand   the layouts around them;
-;;   transpose  NCHW ↔ NHWC around the convs that stay on XNNPACK.
+;;   transpose  NCHW ↔ NHWC around the convs that stay on XNNPACK, and the filter gradient's
+;;              operands.
 ;; Unlike tfjs's XNNPACK conv (NHWC only) they read and write Sapling's layout as it is, so no
-;; transposes; rnn-simd.ts loads the module on the same memory as the other modules.
+;; transposes; rnn-simd.ts loads the module on the same memory as the other modules, and a
+;; second time on tfjs's own memory, where `transpose` runs between tfjs tensors.
 ;;
 ;; The text here is the source: scripts/build-wasm.ts assembles it (with the `wabt` package) into
 ;; conv-nchw.wasm.ts, and a test checks that the committed bytes are this text's.

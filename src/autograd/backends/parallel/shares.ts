@@ -7,9 +7,10 @@
  * kernel is a single share on the main thread: there is one code path, not two.
  *
  * A share reads its inputs in Sapling's layout (NCHW activations, [O, C, KH, KW] filters, row-
- * major matrices), changes the layout itself while copying into the wasm heap, runs tfjs kernels
- * and transposes the result straight out of the heap into its output view. It allocates no
- * tfjs tensor that outlives the call (everything runs inside `tf.tidy`).
+ * major matrices), copies them into the wasm heap and changes the layout there (small tensors:
+ * during the copy, in TypeScript; large ones: in SIMD inside the heap, conv-nchw.wat and
+ * col2im.wat running on tfjs's own memory), runs tfjs kernels and copies the result out into its
+ * output view the same way. It allocates no tfjs tensor that outlives the call.
  *
  * Shares are plain data in, views out: `params` are numbers (they cross threads by structured
  * clone), `views` are Float32Arrays (on the main thread: the tensors' own storage; in a worker:
