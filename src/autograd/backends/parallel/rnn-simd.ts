@@ -105,15 +105,17 @@ const moduleOf = (base64: string): object => {
   return module;
 };
 
+/** A view's address in `memory`, for the modules' pointer arguments; refuses a view of any other buffer. */
+const addressIn = (memory: WasmMemory) => (a: Float32Array): number => {
+  if (a.buffer !== memory.buffer) throw new Error('rnn-simd: an array outside the module memory (taken before it grew?)');
+  return a.byteOffset;
+};
+
 function load(): NonNullable<typeof instance> {
   if (instance !== null) return instance;
   const memory = new wasm.Memory({ initial: 1, maximum: MAX_BYTES / PAGE });
   const exports = new wasm.Instance(moduleOf(RNN_CELLS_WASM), { env: { memory } }).exports as unknown as CellExports;
-  /** A view's address in the module's memory. */
-  const at = (a: Float32Array): number => {
-    if (a.buffer !== memory.buffer) throw new Error('rnn-simd: an array outside the module memory (taken before it grew?)');
-    return a.byteOffset;
-  };
+  const at = addressIn(memory);
   const lstm: LstmCells = {
     forward(N, H, xp, r, b, cPrev, cStride, tau, s, hNext) {
       exports.lstmForward(N, H, at(xp), at(r), at(b), at(cPrev), cStride * 4, at(tau), at(s), hNext === null ? 0 : at(hNext));
@@ -150,10 +152,7 @@ function convKernelsOn(memory: WasmMemory): ConvKernels {
       rlo: number, rhi: number, jlo: number, jhi: number, base: number, rowStep: number, sw: number, cStride: number,
     ): void;
   };
-  const at = (a: Float32Array): number => {
-    if (a.buffer !== memory.buffer) throw new Error('rnn-simd: an array outside the module memory (taken before it grew?)');
-    return a.byteOffset;
-  };
+  const at = addressIn(memory);
   const col2im: Col2im = (cols, OH, OW, C, KH, KW, sh, sw, dst, Hp, Wp) => {
     if (cols.length < OH * OW * C * KH * KW || dst.length < C * Hp * Wp || (OH - 1) * sh + KH > Hp || (OW - 1) * sw + KW > Wp) {
       throw new RangeError(`col2im: ${cols.length} columns and ${dst.length} destination floats for ${OH}x${OW} pixels, ${C}x${KH}x${KW} taps, stride ${sh},${sw}, ${Hp}x${Wp} planes`);
