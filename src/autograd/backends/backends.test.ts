@@ -307,6 +307,7 @@ describe('1×1 convs without padding: conv-nchw.wat\'s pointwise product', () =>
       { name: 'stride 2 (ResNet downsample)', x: [3, 8, 9, 9], w: [16, 8, 1, 1], stride: [2, 2] },
       { name: 'stride [3, 2], 6 filters (2 zero rows added)', x: [2, 5, 10, 7], w: [6, 5, 1, 1], stride: [3, 2] },
       { name: 'stride 1, 25 pixels (spread to 32), 12 channels (16 columns)', x: [1, 12, 5, 5], w: [10, 12, 1, 1] },
+      { name: 'dilation 2 (one tap: dilation changes nothing)', x: [2, 6, 7, 7], w: [8, 6, 1, 1], dilation: [2, 2] },
     ];
     for (const c of cases) {
       const { attrs, x, w, y, bias, residual } = convOperands(c, random);

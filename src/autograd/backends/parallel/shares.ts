@@ -251,8 +251,7 @@ export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: 
   const { N, C, H, W, O, KH, KW, OH, OW } = p.g;
   // A 1×1 conv with a stride and no padding reads one pixel in sh·sw: move only those, and run
   // it as the stride-1 conv of the subsampled input (a plain GEMM inside XNNPACK).
-  const [pt0, pb0, pl0, pr0] = p.g.pads;
-  const subsample = KH === 1 && KW === 1 && pt0 + pb0 + pl0 + pr0 === 0 && (p.g.stride[0] > 1 || p.g.stride[1] > 1);
+  const subsample = isPointwise(p.g) && (p.g.stride[0] > 1 || p.g.stride[1] > 1);
   const stride = subsample ? [1, 1] as const : p.g.stride;
   tf.tidy(() => {
     const x = subsample
@@ -348,9 +347,9 @@ function directConvForward(p: ConvForwardParams, v: { readonly x: Float32Array; 
   return true;
 }
 
-/** A 1×1 conv without padding (ResNet's downsamples, any stride). */
+/** A 1×1 conv without padding (ResNet's downsamples, any stride; a single tap makes dilation irrelevant). */
 function isPointwise(g: ConvGeometry): boolean {
-  return g.KH === 1 && g.KW === 1 && g.pads.every((pad) => pad === 0) && g.dilation[0] === 1 && g.dilation[1] === 1;
+  return g.KH === 1 && g.KW === 1 && g.pads.every((pad) => pad === 0);
 }
 
 /**
@@ -429,7 +428,7 @@ export function convInputShare(tf: Tf, p: ConvInputParams, v: { readonly dy: Flo
   const g = p.g;
   const { N, H, W, O, OH, OW } = g;
   const Ct = p.c1 - p.c0;
-  if (g.KH === 1 && g.KW === 1 && g.pads.every((pad) => pad === 0)) {
+  if (isPointwise(g)) {
     if (!pointwiseInputGradientSimd(p, v)) pointwiseInputGradient(tf, p, v);
     return;
   }
@@ -588,7 +587,7 @@ const MAX_PATCH_FLOATS = 2 ** 23;
 export function convFilterShare(tf: Tf, p: ConvFilterParams, v: { readonly x: Float32Array; readonly dy: Float32Array; readonly out: Float32Array }): void {
   const g = p.g;
   if (fewChannels(g) && directFilterGradient(p, v)) return;
-  if (g.KH === 1 && g.KW === 1 && g.pads.every((pad) => pad === 0)) {
+  if (isPointwise(g)) {
     if (!pointwiseFilterGradientSimd(p, v)) pointwiseFilterGradient(tf, p, v);
     return;
   }
