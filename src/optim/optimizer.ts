@@ -1,6 +1,6 @@
 /**
- * Optimizer — what SGD, Adam, AdamW and RMSprop share: parameter groups, per-parameter state,
- * `step()`, `zeroGrad()` and a state dict that can be saved and loaded.
+ * Optimizer — what every optimizer here (SGD, Adam, Adagrad …) shares: parameter groups,
+ * per-parameter state, `step()`, `zeroGrad()` and a state dict that can be saved and loaded.
  *
  * As in PyTorch, an optimizer holds *parameter groups*: lists of parameters that share
  * hyper-parameters. `new SGD(model.parameters(), { lr: 0.1 })` makes one group; passing
@@ -54,8 +54,8 @@ export interface OptimizerStateDict {
 /** A group in a state dict: its parameters' numbers and its options. */
 export type ParamGroupState = { readonly params: readonly number[] } & { readonly [option: string]: OptionValue };
 
-/** How one state entry is stored: a tensor shaped like its parameter, or a count. */
-export type StateKind = 'tensor' | 'count';
+/** How one state entry is stored: a tensor shaped like its parameter, a count, or a finite number (NAdam's μ product). */
+export type StateKind = 'tensor' | 'count' | 'scalar';
 
 export abstract class Optimizer<O extends BaseOptions, S extends object> {
   /** The options a group gets when it does not set its own. */
@@ -230,6 +230,8 @@ export abstract class Optimizer<O extends BaseOptions, S extends object> {
         if (kind === undefined) problems.push(`state ${key}: unknown entry '${name}' (expected ${Object.keys(this.stateKinds).join(', ')})`);
         else if (kind === 'count' && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) {
           problems.push(`state ${key}.${name}: expected a count, got ${describe(value)}`);
+        } else if (kind === 'scalar' && (typeof value !== 'number' || !Number.isFinite(value))) {
+          problems.push(`state ${key}.${name}: expected a finite number, got ${describe(value)}`);
         } else if (kind === 'tensor' && !(value instanceof Tensor)) {
           problems.push(`state ${key}.${name}: expected a Tensor, got ${describe(value)}`);
         } else if (value instanceof Tensor && fmt(value.shape) !== fmt(param.shape)) {

@@ -142,10 +142,14 @@ describe('resuming a schedule from its state dict', () => {
       const straight = sgd(0.1);
       const reference = sequence(make(straight), 9);
 
-      const running = make(sgd(0.1));
+      const optimizer = sgd(0.1);
+      const running = make(optimizer);
       const head = sequence(running, 4);
       const saved = JSON.parse(JSON.stringify(running.stateDict()));
-      const resumed = make(sgd(0.1));
+      // A resume restores the optimizer too: its groups hold the lr the chainable form scales.
+      const fresh = sgd(0.1);
+      const resumed = make(fresh);
+      fresh.loadStateDict(optimizer.stateDict());
       resumed.loadStateDict(saved);
       expect(resumed.getLastLr()).toEqual(running.getLastLr());
       const tail = sequence(resumed, 5).slice(1);

@@ -8,21 +8,44 @@
  *
  *     /usr/bin/python3 scripts/make-optim-fixtures.py
  *
- * Optimizers run K steps twice: in float64 against PyTorch's float64 trajectory, step by step
- * (rtol 1e-12, atol 1e-14: only summation order and the rounding of scalar factors differ; the
- * largest difference we measured is 2.2e-16), and in float32 against PyTorch's float32 end
- * point (rtol 1e-5, atol 1e-6: a few float32 roundings per step; largest measured 1.5e-7).
+ * Optimizers run K steps (or a case's own count) twice: in float64 against PyTorch's float64
+ * trajectory, step by step (rtol 1e-12, atol 1e-14: only summation order and the rounding of
+ * scalar factors differ), and in float32 against PyTorch's float32 end point (rtol 1e-5,
+ * atol 1e-6: a few float32 roundings per step). Schedules are written in the fixture as Sapling
+ * specs ({ kind, options }, nested for SequentialLR and ChainedScheduler) and built here by
+ * `makeSchedule`; LambdaLR's functions are named in LAMBDAS, as in the script.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { tensor } from '../autograd/creation.js';
 import type { FloatDType } from '../autograd/dtype.js';
 import type { Tensor } from '../autograd/tensor.js';
+import { Adadelta } from './adadelta.js';
+import { Adagrad } from './adagrad.js';
 import { Adam, AdamW, type AdamOptions } from './adam.js';
 import { clipGradNorm, clipGradValue } from './clip-grad.js';
+import { NAdam } from './nadam.js';
 import type { Optimizer, BaseOptions, OptionValue } from './optimizer.js';
+import { RAdam } from './radam.js';
 import { RMSprop } from './rmsprop.js';
-import { CosineAnnealingLR, OneCycleLR, ReduceLROnPlateau, StepLR, type LrScheduler, type ScheduledOptimizer } from './schedules.js';
+import {
+  ChainedScheduler,
+  CosineAnnealingLR,
+  CosineAnnealingWarmRestarts,
+  ExponentialLR,
+  LambdaLR,
+  LinearLR,
+  LrSchedule,
+  MultiStepLR,
+  OneCycleLR,
+  ReduceLROnPlateau,
+  SequentialLR,
+  StepLR,
+  type LrLambda,
+  type LrScheduler,
+  type ScheduledOptimizer,
+  type SteppedScheduler,
+} from './schedules.js';
 import { SGD } from './sgd.js';
 
 interface FixtureTensor {
@@ -31,13 +54,21 @@ interface FixtureTensor {
 }
 type Options = Record<string, OptionValue>;
 type Values = Record<string, number[]>;
+/** A schedule as the fixture writes it: Sapling's class name and options (schedules nested as specs). */
+interface ScheduleSpec {
+  readonly kind: string;
+  readonly options: Record<string, unknown>;
+}
+
+const OPTIMIZER_KINDS = ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta', 'NAdam', 'RAdam'] as const;
 
 interface OptimCase {
   readonly name: string;
-  readonly optimizer: 'SGD' | 'Adam' | 'AdamW' | 'RMSprop';
+  readonly optimizer: (typeof OPTIMIZER_KINDS)[number];
   readonly options: Options;
   readonly groups: { params: string[]; options: Options }[] | null;
-  readonly schedule: { kind: 'StepLR' | 'OneCycleLR'; options: Record<string, number> } | null;
+  readonly schedule: ScheduleSpec | null;
+  readonly steps?: number;
   readonly float64: Values[];
   readonly float32Final: Values;
 }
@@ -55,10 +86,12 @@ interface ScheduleCase {
   readonly name: string;
   readonly optimizer: 'SGD' | 'Adam';
   readonly lrs: number[];
-  readonly schedule: { kind: 'StepLR' | 'CosineAnnealingLR' | 'OneCycleLR' | 'ReduceLROnPlateau'; options: Record<string, unknown> };
+  readonly schedule: ScheduleSpec;
   readonly lr: number[][];
   readonly momentum?: number[][];
   readonly metrics?: number[];
+  /** CosineAnnealingWarmRestarts: the epoch passed to each step (null: a plain step()). */
+  readonly epochs?: (number | null)[];
 }
 
 interface Fixture {
@@ -105,24 +138,67 @@ function makeOptimizer(kind: OptimCase['optimizer'], params: Tensor[] | { params
       return new AdamW(params, o);
     case 'RMSprop':
       return new RMSprop(params, o);
+    case 'Adagrad':
+      return new Adagrad(params, o);
+    case 'Adadelta':
+      return new Adadelta(params, o);
+    case 'NAdam':
+      return new NAdam(params, o);
+    case 'RAdam':
+      return new RAdam(params, o);
   }
 }
 
-function makeSchedule(optimizer: ScheduledOptimizer, schedule: { kind: string; options: Record<string, unknown> }): LrScheduler & { step(metric?: number): void } {
-  const o = schedule.options as never;
-  switch (schedule.kind) {
+/** LambdaLR's functions, by the names scripts/make-optim-fixtures.py gives them. */
+const LAMBDAS: Record<string, LrLambda> = {
+  '0.95^t': (t) => 0.95 ** t,
+  '1/(t//3+1)': (t) => 1 / (Math.floor(t / 3) + 1),
+  'noam(4)': (t) => Math.min((t + 1) / 4, Math.sqrt(4 / (t + 1))),
+};
+
+/** Builds a step-counting schedule from its spec; sub-schedules first, in order, as the script does. */
+function makeStepped(optimizer: ScheduledOptimizer, spec: ScheduleSpec): SteppedScheduler {
+  const o = spec.options as never;
+  const children = (): SteppedScheduler[] => (spec.options.schedulers as ScheduleSpec[]).map((s) => makeStepped(optimizer, s));
+  switch (spec.kind) {
     case 'StepLR':
       return new StepLR(optimizer, o);
+    case 'MultiStepLR':
+      return new MultiStepLR(optimizer, o);
+    case 'ExponentialLR':
+      return new ExponentialLR(optimizer, o);
+    case 'LinearLR':
+      return new LinearLR(optimizer, o);
+    case 'LambdaLR': {
+      const names = spec.options.lrLambda as string | string[];
+      return new LambdaLR(optimizer, { lrLambda: typeof names === 'string' ? LAMBDAS[names]! : names.map((n) => LAMBDAS[n]!) });
+    }
     case 'CosineAnnealingLR':
       return new CosineAnnealingLR(optimizer, o);
+    case 'CosineAnnealingWarmRestarts':
+      return new CosineAnnealingWarmRestarts(optimizer, o);
     case 'OneCycleLR':
       return new OneCycleLR(optimizer, o);
-    case 'ReduceLROnPlateau': {
-      const plateau = new ReduceLROnPlateau(optimizer, o);
-      return { step: (m?: number) => plateau.step(m!), getLastLr: () => plateau.getLastLr(), stateDict: () => plateau.stateDict(), loadStateDict: (d) => plateau.loadStateDict(d) };
-    }
+    case 'SequentialLR':
+      return new SequentialLR(optimizer, { schedulers: children() as LrSchedule[], milestones: spec.options.milestones as number[] });
+    case 'ChainedScheduler':
+      return new ChainedScheduler(children());
   }
-  throw new Error(`unknown schedule ${schedule.kind}`);
+  throw new Error(`unknown schedule ${spec.kind}`);
+}
+
+/** Any schedule from its spec, stepped with the case's metric or epoch where it has one. */
+function makeSchedule(optimizer: ScheduledOptimizer, spec: ScheduleSpec): LrScheduler & { step(arg?: number | null): void } {
+  if (spec.kind === 'ReduceLROnPlateau') {
+    const plateau = new ReduceLROnPlateau(optimizer, spec.options as never);
+    return { step: (m) => plateau.step(m!), getLastLr: () => plateau.getLastLr(), stateDict: () => plateau.stateDict(), loadStateDict: (d) => plateau.loadStateDict(d) };
+  }
+  const schedule = makeStepped(optimizer, spec);
+  const step = (arg?: number | null): void => {
+    if (typeof arg === 'number') (schedule as CosineAnnealingWarmRestarts).step(arg);
+    else schedule.step();
+  };
+  return { step, getLastLr: () => schedule.getLastLr(), stateDict: () => schedule.stateDict(), loadStateDict: (d) => schedule.loadStateDict(d) };
 }
 
 /** Fails naming the worst element when |got − want| > atol + rtol·|want| anywhere. */
@@ -147,7 +223,7 @@ function runCase(c: OptimCase, dtype: FloatDType): Values[] {
   const optimizer = makeOptimizer(c.optimizer, params, c.options);
   const schedule = c.schedule === null ? null : makeSchedule(optimizer, c.schedule);
   const steps: Values[] = [];
-  for (let i = 0; i < FIXTURE.steps; i++) {
+  for (let i = 0; i < (c.steps ?? FIXTURE.steps); i++) {
     optimizer.zeroGrad();
     loss(p, dtype).backward();
     optimizer.step();
@@ -159,7 +235,7 @@ function runCase(c: OptimCase, dtype: FloatDType): Values[] {
 
 describe(`optimizers match PyTorch ${FIXTURE.torch}`, () => {
   test('the fixture covers every optimizer', () => {
-    expect(new Set(FIXTURE.optimizers.map((c) => c.optimizer))).toEqual(new Set(['SGD', 'Adam', 'AdamW', 'RMSprop']));
+    expect(new Set(FIXTURE.optimizers.map((c) => c.optimizer))).toEqual(new Set(OPTIMIZER_KINDS));
   });
 
   for (const c of FIXTURE.optimizers) {
@@ -172,7 +248,7 @@ describe(`optimizers match PyTorch ${FIXTURE.torch}`, () => {
       expect(steps.at(-1)!.u).toEqual(FIXTURE.init.u.data);
     });
 
-    test(`${c.name}: float32, after ${FIXTURE.steps} steps`, () => {
+    test(`${c.name}: float32, after ${c.steps ?? FIXTURE.steps} steps`, () => {
       const last = runCase(c, 'float32').at(-1)!;
       for (const n of NAMES) expectClose(last[n]!, c.float32Final[n]!, 1e-5, 1e-6, `${c.name}, float32, ${n}`);
     });
@@ -212,7 +288,7 @@ describe(`schedules match PyTorch ${FIXTURE.torch}`, () => {
       const lrs = [lrNow()];
       const momentums = [momentumNow()];
       for (let i = 0; i < c.lr.length - 1; i++) {
-        schedule.step(c.metrics?.[i]);
+        schedule.step(c.metrics?.[i] ?? c.epochs?.[i]);
         lrs.push(lrNow());
         momentums.push(momentumNow());
         expect(schedule.getLastLr()).toEqual(lrNow());

@@ -1,0 +1,83 @@
+/**
+ * Adagrad — per-element learning rates that shrink with the sum of every squared gradient seen
+ * so far (Duchi, Hazan & Singer 2011), step for step as `torch.optim.Adagrad` (PyTorch 1.13).
+ *
+ * With g the gradient (negated when `maximize`), θ the parameter, t the step count (from 1):
+ *
+ *   g ← g + λ·θ                                   (when λ ≠ 0)
+ *   η̃ ← η / (1 + (t − 1)·lrDecay)
+ *   s ← s + g²                                    s starts at initialAccumulatorValue
+ *   θ ← θ − η̃ · g / (√s + ε)
+ *
+ * Elements with large past gradients take small steps and rare ones large steps, which suits
+ * sparse features; but s only grows, so the steps keep shrinking (Adadelta and RMSprop replace
+ * the sum with a running average). PyTorch makes the state at construction for every parameter;
+ * we make it at a parameter's first update, which changes no number.
+ */
+import type { Tensor } from '../autograd/tensor.js';
+import { fullLike } from '../autograd/creation.js';
+import { checkRange, Optimizer, type ParamGroup, type Params, type StateKind } from './optimizer.js';
+
+export interface AdagradOptions {
+  /** Learning rate η (default 1e-2). */
+  lr: number;
+  /** Decay of the learning rate with the step count: η / (1 + (t − 1)·lrDecay) (default 0). */
+  lrDecay: number;
+  /** Weight decay λ, added to the gradient (default 0). */
+  weightDecay: number;
+  /** Where the sum of squared gradients starts (default 0). */
+  initialAccumulatorValue: number;
+  /** Added to the denominator after the square root (default 1e-10). */
+  eps: number;
+  /** Ascend instead of descend (default false). */
+  maximize: boolean;
+}
+
+/** Adagrad's per-parameter state: the step count and the running sum of squared gradients. */
+export interface AdagradState {
+  step: number;
+  sum: Tensor;
+}
+
+/**
+ * Adagrad, as `torch.optim.Adagrad` (its `foreach` flag is left out: every update here is per parameter).
+ * @example
+ * const opt = new Adagrad(model.parameters(), { lr: 0.1, lrDecay: 1e-4 });
+ */
+export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
+  protected override get name(): string {
+    return 'Adagrad';
+  }
+  protected override readonly stateKinds: Readonly<Record<string, StateKind>> = { step: 'count', sum: 'tensor' };
+
+  constructor(params: Params<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
+    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options });
+  }
+
+  protected override validate(o: Readonly<AdagradOptions>): void {
+    checkRange('Adagrad', 'lr', o.lr, 0);
+    checkRange('Adagrad', 'lrDecay', o.lrDecay, 0);
+    checkRange('Adagrad', 'weightDecay', o.weightDecay, 0);
+    checkRange('Adagrad', 'initialAccumulatorValue', o.initialAccumulatorValue, 0);
+    checkRange('Adagrad', 'eps', o.eps, 0);
+  }
+
+  protected override initState(param: Tensor, group: ParamGroup<AdagradOptions>): AdagradState {
+    return { step: 0, sum: fullLike(param, group.initialAccumulatorValue) };
+  }
+
+  protected override requiredState(): readonly string[] {
+    return ['step', 'sum'];
+  }
+
+  /** The formulas in the header, one tensor op each. */
+  protected override update(param: Tensor, grad: Tensor, state: AdagradState, group: ParamGroup<AdagradOptions>): void {
+    const { lr, lrDecay, weightDecay, eps, maximize } = group;
+    let g = maximize ? grad.neg() : grad;
+    if (weightDecay !== 0) g = g.add(param.mul(weightDecay));
+    state.step += 1;
+    const clr = lr / (1 + (state.step - 1) * lrDecay);
+    state.sum = state.sum.add(g.mul(g));
+    param.assign(param.sub(g.div(state.sum.sqrt().add(eps)).mul(clr)));
+  }
+}
