@@ -7,8 +7,12 @@ import { describe, expect, test } from 'vitest';
 import { randn, tensor, zeros } from '../autograd/creation.js';
 import { seededRandom } from '../autograd/random.js';
 import type { Tensor } from '../autograd/tensor.js';
+import { Adadelta } from './adadelta.js';
+import { Adagrad } from './adagrad.js';
 import { Adam, AdamW } from './adam.js';
+import { NAdam } from './nadam.js';
 import { Optimizer, type OptimizerStateDict, type ParamGroup } from './optimizer.js';
+import { RAdam } from './radam.js';
 import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
 
@@ -34,6 +38,10 @@ const MAKERS: Record<string, Make> = {
   'Adam amsgrad': (p) => new Adam(p, { lr: 0.01, amsgrad: true, weightDecay: 0.01 }),
   AdamW: (p) => new AdamW(p, { lr: 0.01 }),
   'RMSprop centered momentum': (p) => new RMSprop(p, { lr: 0.01, momentum: 0.9, centered: true }),
+  'Adagrad lr decay': (p) => new Adagrad(p, { lr: 0.1, lrDecay: 0.1, initialAccumulatorValue: 0.1 }),
+  'Adadelta weight decay': (p) => new Adadelta(p, { weightDecay: 0.01 }),
+  'NAdam momentum decay': (p) => new NAdam(p, { lr: 0.01, momentumDecay: 0.1 }),
+  'RAdam (rectified from step 6)': (p) => new RAdam(p, { lr: 0.01 }),
 };
 
 function train(optimizer: Optimizer<{ lr: number }, object>, loss: () => Tensor, steps: number): number[] {
@@ -78,6 +86,66 @@ describe('SGD by hand', () => {
     w.mul(w).mul(tensor([1, 5, 0.01], { dtype: 'float64' })).sum().backward();
     opt.step();
     values(w).forEach((v, i) => expect(v).toBeCloseTo([0.9, -1.9, 2.9][i]!, 14));
+  });
+});
+
+describe('Adagrad, Adadelta, NAdam and RAdam by hand', () => {
+  /** Runs `steps` steps of L = Σ c·w (gradient c every step) and returns w after each. */
+  function constantGradient(make: (w: Tensor) => Optimizer<{ lr: number }, object>, c: number[], steps: number): number[][] {
+    const w = zeros([c.length], { dtype: 'float64' }).requiresGrad_();
+    const opt = make(w);
+    const seen: number[][] = [];
+    for (let i = 0; i < steps; i++) {
+      opt.zeroGrad();
+      w.mul(tensor(c, { dtype: 'float64' })).sum().backward();
+      opt.step();
+      seen.push(values(w));
+    }
+    return seen;
+  }
+
+  test('Adagrad: s = t·g², so step t moves by η̃·sign(g)/√t, with η̃ = η/(1 + (t − 1)·lrDecay)', () => {
+    const ws = constantGradient((w) => new Adagrad([w], { lr: 1, lrDecay: 1, eps: 0 }), [3, -0.5], 2);
+    expect(ws[0]).toEqual([-1, 1]);
+    ws[1]!.forEach((v, i) => expect(v).toBeCloseTo([-1 - 0.5 / Math.SQRT2, 1 + 0.5 / Math.SQRT2][i]!, 15));
+  });
+
+  test('Adagrad: each group’s sum starts at its own initialAccumulatorValue (PyTorch uses the constructor’s for all)', () => {
+    const a = zeros([1], { dtype: 'float64' }).requiresGrad_();
+    const b = zeros([1], { dtype: 'float64' }).requiresGrad_();
+    const opt = new Adagrad([{ params: [a] }, { params: [b], initialAccumulatorValue: 3 }], { lr: 1, eps: 0 });
+    a.grad = tensor([1], { dtype: 'float64' });
+    b.grad = tensor([1], { dtype: 'float64' });
+    opt.step();
+    expect([values(opt.stateOf(a)!.sum), values(opt.stateOf(b)!.sum)]).toEqual([[1], [4]]);
+    expect(values(b)).toEqual([-0.5]);
+  });
+
+  test('Adadelta: the first step is √ε/√((1 − ρ)g² + ε)·g, and u ← (1 − ρ)Δ²', () => {
+    const w = zeros([1], { dtype: 'float64' }).requiresGrad_();
+    const opt = new Adadelta([w], { rho: 0.5, eps: 1 });
+    w.grad = tensor([2], { dtype: 'float64' });
+    opt.step(); // s = 2, Δ = √1/√3 · 2
+    expect(w.item()).toBeCloseTo(-2 / Math.sqrt(3), 15);
+    expect(opt.stateOf(w)!.accDelta.item()).toBeCloseTo(2 / 3, 15);
+  });
+
+  test('NAdam: the first step moves by η·(1 + μ₂(1 − β₁)/(1 − μ₁μ₂)) against the gradient’s sign', () => {
+    const [b1, psi] = [0.9, 0.004];
+    const mu = (t: number): number => b1 * (1 - 0.5 * 0.96 ** (t * psi));
+    const size = 0.1 * (1 + (mu(2) * (1 - b1)) / (1 - mu(1) * mu(2)));
+    const [w] = constantGradient((p) => new NAdam([p], { lr: 0.1, eps: 0 }), [5, -0.01], 1);
+    w!.forEach((v, i) => expect(v).toBeCloseTo([-size, size][i]!, 15));
+  });
+
+  test('RAdam: five momentum steps of η·g (m̂ = g), then the first rectified step of η·r·sign(g)', () => {
+    const ws = constantGradient((w) => new RAdam([w], { lr: 0.1, eps: 0 }), [2, -4], 6);
+    for (let t = 0; t < 5; t++) ws[t]!.forEach((v, i) => expect(v).toBeCloseTo((t + 1) * [-0.2, 0.4][i]!, 13));
+    const [b2, t] = [0.999, 6];
+    const rhoInf = 2 / (1 - b2) - 1;
+    const rho = rhoInf - (2 * t * b2 ** t) / (1 - b2 ** t);
+    const r = Math.sqrt(((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho));
+    ws[5]!.forEach((v, i) => expect(v).toBeCloseTo(5 * [-0.2, 0.4][i]! + [-0.1, 0.1][i]! * r, 13));
   });
 });
 
@@ -153,6 +221,10 @@ describe('argument checks', () => {
     ['β₂ = 1', () => new Adam([p()], { betas: [0.9, 1] }), /betas\[1\] must be a number in \[0, 1\)/],
     ['an unknown group option', () => new Adam([{ params: [p()], momentum: 0.9 } as never]), /unknown option 'momentum'/],
     ['a negative alpha', () => new RMSprop([p()], { alpha: -0.1 }), /alpha must be/],
+    ['a negative lrDecay', () => new Adagrad([p()], { lrDecay: -1 }), /Adagrad: lrDecay must be a number ≥ 0/],
+    ['ρ > 1', () => new Adadelta([p()], { rho: 1.5 }), /Adadelta: rho must be a number in \[0, 1\]/],
+    ['a negative momentumDecay', () => new NAdam([p()], { momentumDecay: -1 }), /NAdam: momentumDecay must be a number ≥ 0/],
+    ['β₁ = 1', () => new RAdam([p()], { betas: [1, 0.9] }), /RAdam: betas\[0\] must be a number in \[0, 1\)/],
   ])('refuses %s', (_what, make, message) => {
     expect(make).toThrow(message);
   });
@@ -277,6 +349,16 @@ describe('state dicts', () => {
       expect(values(opt.stateOf(w)!.expAvg)).toEqual(expAvg);
       expect(opt.stateOf(b)!.step).toBe(1);
       expect(opt.paramGroups[0]!.lr).toBe(0.1);
+    });
+
+    test('NAdam’s μ product must be a finite number', () => {
+      const w = zeros([2]).requiresGrad_();
+      const opt = new NAdam([w]);
+      w.grad = tensor([1, 2]);
+      opt.step();
+      const dict = mutate(opt.stateDict(), (m) => (m.state[0]!.muProduct = zeros([1])));
+      expect(() => opt.loadStateDict(dict)).toThrow(/state 0.muProduct: expected a finite number, got a Tensor/);
+      expect(opt.stateOf(w)!.muProduct).toBeCloseTo(0.9 * (1 - 0.5 * 0.96 ** 0.004), 7);
     });
 
     test('every problem is listed in one error', () => {

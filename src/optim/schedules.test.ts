@@ -1,16 +1,31 @@
 /**
- * Schedules by hand: values worked out from the formulas in schedules.ts, resuming from a state
- * dict, and argument checks. (Sequences against PyTorch are in torch-parity.test.ts.)
+ * Schedules by hand: values worked out from the formulas in schedules/, resuming every schedule
+ * from a state dict, and argument checks. (The newer families have their own tests beside them in
+ * schedules/; sequences against PyTorch are in torch-parity.test.ts.)
  */
 import { describe, expect, test } from 'vitest';
 import { zeros } from '../autograd/creation.js';
 import { Adam } from './adam.js';
 import { RMSprop } from './rmsprop.js';
-import { CosineAnnealingLR, OneCycleLR, ReduceLROnPlateau, StepLR, type LrSchedule, type ScheduledOptimizer } from './schedules.js';
+import {
+  ChainedScheduler,
+  CosineAnnealingLR,
+  CosineAnnealingWarmRestarts,
+  ExponentialLR,
+  LambdaLR,
+  LinearLR,
+  MultiStepLR,
+  OneCycleLR,
+  ReduceLROnPlateau,
+  SequentialLR,
+  StepLR,
+  type ScheduledOptimizer,
+  type SteppedScheduler,
+} from './schedules.js';
 import { SGD } from './sgd.js';
 
 const sgd = (lr = 1, groups = 1): SGD => new SGD(Array.from({ length: groups }, () => ({ params: [zeros([1]).requiresGrad_()] })), { lr });
-const sequence = (schedule: LrSchedule, steps: number): number[] => {
+const sequence = (schedule: SteppedScheduler, steps: number): number[] => {
   const lrs = [schedule.getLastLr()[0]!];
   for (let i = 0; i < steps; i++) {
     schedule.step();
@@ -132,10 +147,17 @@ describe('ReduceLROnPlateau', () => {
 });
 
 describe('resuming a schedule from its state dict', () => {
-  const makers: Record<string, (o: ScheduledOptimizer) => LrSchedule> = {
+  const makers: Record<string, (o: ScheduledOptimizer) => SteppedScheduler> = {
     StepLR: (o) => new StepLR(o, { stepSize: 3, gamma: 0.3 }),
+    MultiStepLR: (o) => new MultiStepLR(o, { milestones: [2, 5], gamma: 0.5 }),
+    ExponentialLR: (o) => new ExponentialLR(o, { gamma: 0.8 }),
+    LinearLR: (o) => new LinearLR(o, { startFactor: 0, totalIters: 6 }),
+    LambdaLR: (o) => new LambdaLR(o, { lrLambda: (t) => 1 / (t + 1) }),
     CosineAnnealingLR: (o) => new CosineAnnealingLR(o, { tMax: 9, warmupSteps: 3, etaMin: 0.01 }),
+    CosineAnnealingWarmRestarts: (o) => new CosineAnnealingWarmRestarts(o, { t0: 2, tMult: 2, etaMin: 0.01 }),
     OneCycleLR: (o) => new OneCycleLR(o, { maxLr: 0.5, totalSteps: 10, threePhase: true }),
+    SequentialLR: (o) => new SequentialLR(o, { schedulers: [new LinearLR(o, { totalIters: 3 }), new ExponentialLR(o, { gamma: 0.7 })], milestones: [3] }),
+    ChainedScheduler: (o) => new ChainedScheduler([new StepLR(o, { stepSize: 2, gamma: 0.5 }), new CosineAnnealingLR(o, { tMax: 7, etaMin: 0.02 })]),
   };
   for (const [name, make] of Object.entries(makers)) {
     test(`${name}: 4 steps, save (through JSON), resume, 5 steps = 9 steps straight`, () => {
