@@ -11,9 +11,8 @@
  *   θ ← θ − η·Δ
  *
  * The ratio of two root-mean-squares gives Δ the units of θ, so the paper needs no learning
- * rate: η = 1 is PyTorch's default and what pytorch/examples' MNIST network trains with (with
- * StepLR, γ = 0.7 per epoch). ε sits inside both square roots; it also sets the size of the first
- * steps, when u is still 0 (√ε / √s per unit of gradient).
+ * rate: η = 1 is PyTorch's default and pytorch/examples' MNIST choice. ε, inside both roots, also
+ * sizes the first steps, while u is still 0.
  */
 import type { Tensor } from '../autograd/tensor.js';
 import { zerosLike } from '../autograd/creation.js';

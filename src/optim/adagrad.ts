@@ -11,8 +11,7 @@
  *
  * Elements with large past gradients take small steps and rare ones large steps, which suits
  * sparse features; but s only grows, so the steps keep shrinking (Adadelta and RMSprop replace
- * the sum with a running average). PyTorch makes the state at construction for every parameter;
- * we make it at a parameter's first update, which changes no number.
+ * the sum with a running average).
  */
 import type { Tensor } from '../autograd/tensor.js';
 import { fullLike } from '../autograd/creation.js';
@@ -40,7 +39,10 @@ export interface AdagradState {
 }
 
 /**
- * Adagrad, as `torch.optim.Adagrad` (its `foreach` flag is left out: every update here is per parameter).
+ * Adagrad, as `torch.optim.Adagrad` (its `foreach` flag is left out: every update here is per
+ * parameter). PyTorch makes every parameter's state at construction, with the constructor's
+ * initialAccumulatorValue; we make it at a parameter's first update with its group's value (the
+ * same numbers unless a group overrides it).
  * @example
  * const opt = new Adagrad(model.parameters(), { lr: 0.1, lrDecay: 1e-4 });
  */

@@ -1,22 +1,18 @@
 /**
  * NAdam — Adam with Nesterov momentum (Dozat 2016, "Incorporating Nesterov Momentum into Adam"),
- * as `torch.optim.NAdam` (PyTorch 1.13's documented formula; see the note below).
+ * as `torch.optim.NAdam` (PyTorch 1.13's documented formula).
  *
  * With g the gradient (negated when `maximize`), θ the parameter, t the step count (from 1) and
- * ψ the momentum decay, the momentum coefficient itself warms up with t:
+ * ψ the momentum decay (the momentum coefficient μ itself warms up with t):
  *
  *   g ← g + λ·θ                                   (when λ ≠ 0)
  *   μₜ ← β₁·(1 − ½·0.96^(t·ψ)),   μₜ₊₁ ← β₁·(1 − ½·0.96^((t+1)·ψ))
  *   P ← P·μₜ                                      P = μ₁·…·μₜ, kept in the state (starts at 1)
- *   m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²
- *   d ← √(v / (1 − β₂ᵗ)) + ε
+ *   m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²,   d ← √(v / (1 − β₂ᵗ)) + ε
  *   θ ← θ − η·(1 − μₜ)/(1 − P) · g/d − η·μₜ₊₁/(1 − P·μₜ₊₁) · m/d
  *
  * The last line looks one step ahead: the gradient term is today's, the momentum term already
- * carries tomorrow's μ. PyTorch 1.13's default (single-tensor) code multiplies μₜ into P·μₜ₊₁ a
- * second time; its foreach code, its docs and PyTorch 2 (pytorch/pytorch#92699) do not, and
- * neither do we. `maximize` is PyTorch 2's (1.13's NAdam has none); `decoupledWeightDecay` (2.1)
- * and the `foreach`, `capturable` and `differentiable` flags are left out.
+ * carries tomorrow's μ.
  */
 import type { Tensor } from '../autograd/tensor.js';
 import { zerosLike } from '../autograd/creation.js';
@@ -46,7 +42,10 @@ export interface NadamState {
 }
 
 /**
- * NAdam, as `torch.optim.NAdam`.
+ * NAdam, as `torch.optim.NAdam`. PyTorch 1.13's default (single-tensor) code multiplies μₜ into
+ * P·μₜ₊₁ a second time; its foreach code, its docs and PyTorch 2 (pytorch/pytorch#92699) do not,
+ * and neither do we. `maximize` is PyTorch 2's (1.13's NAdam has none); later PyTorch's
+ * `decoupled_weight_decay` and the `foreach`, `capturable` and `differentiable` flags are left out.
  * @example
  * const opt = new NAdam(model.parameters(), { lr: 2e-3 });
  */

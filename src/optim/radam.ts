@@ -1,6 +1,6 @@
 /**
  * RAdam — Adam whose adaptive step is switched on only once the variance of v can be trusted,
- * and then scaled by a rectification term r (Liu et al. 2020, "On the Variance of the Adaptive
+ * then scaled by a rectification term r (Liu et al. 2020, "On the Variance of the Adaptive
  * Learning Rate and Beyond", Algorithm 2), step for step as `torch.optim.RAdam` (PyTorch 1.13).
  *
  * With g the gradient (negated when `maximize`), θ the parameter, t the step count (from 1):
@@ -8,14 +8,11 @@
  *   g ← g + λ·θ                                   (when λ ≠ 0)
  *   m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²,   m̂ ← m / (1 − β₁ᵗ)
  *   ρ∞ ← 2/(1 − β₂) − 1,     ρₜ ← ρ∞ − 2t·β₂ᵗ/(1 − β₂ᵗ)      length of the approximated SMA
- *   ρₜ > 5:  r ← √((ρₜ − 4)(ρₜ − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρₜ)),
- *            θ ← θ − η·m̂·r·√(1 − β₂ᵗ)/(√v + ε)                 rectified Adam step
+ *   ρₜ > 5:  r ← √((ρₜ − 4)(ρₜ − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρₜ)),  θ ← θ − η·m̂·r·√(1 − β₂ᵗ)/(√v + ε)
  *   ρₜ ≤ 5:  θ ← θ − η·m̂                                      SGD with momentum (bias-corrected)
  *
- * ρₜ grows by about 1 per step, so with β₂ = 0.999 the first five steps are plain momentum steps
- * and the sixth is the first adaptive one: a warm-up without a schedule. `maximize` is PyTorch 2's
- * (1.13's RAdam has none); `decoupledWeightDecay` (2.1) and the `foreach`, `capturable` and
- * `differentiable` flags are left out.
+ * ρₜ grows by about 1 per step: with β₂ = 0.999 steps 1–5 are momentum steps and step 6 is the
+ * first adaptive one, a warm-up without a schedule.
  */
 import type { Tensor } from '../autograd/tensor.js';
 import { zerosLike } from '../autograd/creation.js';
@@ -42,7 +39,9 @@ export interface RadamState {
 }
 
 /**
- * RAdam, as `torch.optim.RAdam`.
+ * RAdam, as `torch.optim.RAdam`. `maximize` is PyTorch 2's (1.13's RAdam has none); later
+ * PyTorch's `decoupled_weight_decay` and the `foreach`, `capturable` and `differentiable` flags
+ * are left out.
  * @example
  * const opt = new RAdam(model.parameters(), { lr: 1e-3 });
  */
