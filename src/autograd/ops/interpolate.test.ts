@@ -29,6 +29,17 @@ describe('interpolate: forward, worked out by hand', () => {
     expect(values(interpolate(row([1, 2, 3, 4, 5]), { scaleFactor: 0.5 }))).toEqual([1, 3]); //   r = 1/0.5 = 2
   });
 
+  test('nearest ×3 repeats every sample 3 times (a broadcast); an unchanged size still returns a new tensor', () => {
+    expect(values(interpolate(row([1, 2]), { scaleFactor: 3 }))).toEqual([1, 1, 1, 2, 2, 2]);
+    const x = tensor([[[[1, 2], [3, 4]]]], { dtype: 'float64' });
+    expect(interpolate(x, { scaleFactor: [3, 1] }).toArray()).toEqual([[[[1, 2], [1, 2], [1, 2], [3, 4], [3, 4], [3, 4]]]]);
+    for (const mode of ['nearest', 'bilinear'] as const) {
+      const same = interpolate(x, { size: 2, mode });
+      expect(same).not.toBe(x);
+      expect(same.toArray()).toEqual(x.toArray());
+    }
+  });
+
   test('a scale factor samples with 1/scale unless recomputeScaleFactor, which uses in/out', () => {
     // in 5, scale 1.7: out ⌊8.5⌋ = 8. With r = 1/1.7 the positions are i·0.588…; with r = 5/8 they are i·0.625.
     const x = row([0, 1, 2, 3, 4]);
@@ -64,6 +75,8 @@ describe('interpolate: backward passes gradcheck', () => {
     ['nearest ×2 (each source read twice)', [1, 2, 2, 3], { scaleFactor: 2 }],
     ['nearest down to 2x2 (some sources not read)', [1, 1, 3, 5], { size: 2 }],
     ['nearest-exact to 4x3', [1, 1, 3, 2], { size: [4, 3], mode: 'nearest-exact' }],
+    ['nearest ×3 along H only (a broadcast)', [1, 2, 2, 3], { scaleFactor: [3, 1] }],
+    ['bilinear, W unchanged', [1, 1, 2, 3], { size: [3, 3], mode: 'bilinear' }],
   ];
   for (const [name, shape, options] of CASES) {
     test(name, () => {

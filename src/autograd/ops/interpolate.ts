@@ -1,28 +1,27 @@
 /**
  * interpolate — PyTorch's `F.interpolate` (nearest, nearest-exact, linear, bilinear, trilinear),
- * built from one fact: resizing is separable, one spatial axis at a time.
- *
- * Shapes: x [N, C, *in] (1 to 3 spatial axes) → y [N, C, *out]; out = size, or ⌊in · scale⌋.
- * Nearest: each output index i reads source index src(i), so an axis is an `indexSelect` (whose
- * backward, indexAdd, sends dY back to the pixels that were read). PyTorch 1.13's rules, in
- * float32 arithmetic as in its kernels, with r = 1/scale if a scale is given, else in/out:
- *   nearest        src(i) = min(⌊i · r⌋, in − 1)      ('nearest-exact': min(⌊(i + ½) · r⌋, in − 1))
- * Linear: every output sample is a weighted average of two neighbours, y_i = Σ_j A_ij x_j, so an
- * axis is a matrix A [out, in] applied along it; bilinear is Y = A_h · X · A_wᵀ per image. With
- *   alignCorners true    s(i) = i · (in − 1)/(out − 1)          (corner centres meet)
- *   alignCorners false   s(i) = max((i + ½) · r − ½, 0)         (pixel areas meet; the default)
- *   i0 = ⌊s⌋, i1 = min(i0 + 1, in − 1), λ = s − i0:  A[i, i0] += 1 − λ,  A[i, i1] += λ.
- * Backward of y = A ×_axis x (the op below): ∂L/∂x_j = Σ_i A_ij ∂L/∂y_i, so dX = Aᵀ ×_axis dY:
- * bilinear's gradient is A_hᵀ · dY · A_w. The matrices are constants of the op.
+ * one spatial axis at a time: x [N, C, *in] → y [N, C, *out], out = size or ⌊in · scale⌋.
+ * Nearest reads source index src(i) (PyTorch 1.13's float32 arithmetic; r = 1/scale if a scale
+ * is given, else in/out): nearest min(⌊i·r⌋, in − 1), nearest-exact min(⌊(i + ½)·r⌋, in − 1) —
+ * an indexSelect (backward: indexAdd), or a broadcast when each source repeats k times.
+ * Linear: y_i = Σ_j A_ij x_j, two taps per row, so an axis is a matrix A [out, in] applied along
+ * it (bilinear: Y = A_h · X · A_wᵀ per image). With λ = s − i0, i0 = ⌊s⌋, i1 = min(i0 + 1, in − 1):
+ *   alignCorners true   s(i) = i·(in − 1)/(out − 1)     false (default)  s(i) = max((i + ½)·r − ½, 0)
+ *   y_i = (1 − λ)·x[i0] + λ·x[i1]
+ * Backward: ∂L/∂x_j = Σ_i A_ij ∂L/∂y_i, so dX = Aᵀ ×_axis dY (bilinear: A_hᵀ · dY · A_w). We apply
+ * A as a matrix product on the last axis (the op below) and as two weighted whole-slice
+ * selections on the others, where a selection copies contiguous rows instead of single numbers.
  */
 import { apply, type OpDef } from '../function.js';
 import { tensor } from '../creation.js';
-import { fmt, type Shape } from '../shape.js';
+import { fmt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { clone } from './cast.js';
+import { add, mul } from './elementwise.js';
 import { requireFloat } from './helpers.js';
 import { indexSelect } from './indexing.js';
 import { matmul } from './matmul.js';
-import { reshape, transpose } from './shape.js';
+import { broadcastTo, reshape, transpose } from './shape.js';
 
 export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'trilinear';
 
@@ -40,64 +39,88 @@ export interface InterpolateOptions {
 }
 
 interface ResampleAttrs {
-  readonly axis: number;
   /** A [out, in], in x's dtype. */
   readonly matrix: Tensor;
 }
 
-/** x viewed as [before, in, after] around `axis`. */
-function around(shape: Shape, axis: number): [number, number, number] {
-  const before = shape.slice(0, axis).reduce((a, b) => a * b, 1);
-  const after = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-  return [before, shape[axis]!, after];
-}
-
-/** y = A ×_axis x: y[…, i, …] = Σ_j A[i, j] x[…, j, …]. The last axis is a plain [rows, in] · Aᵀ product. */
-function applyAlong(x: Tensor, matrix: Tensor, axis: number): Tensor {
-  const [before, size, after] = around(x.shape, axis);
-  const out = matrix.shape[0]!;
-  const shape = x.shape.map((d, i) => (i === axis ? out : d));
-  if (after === 1) return reshape(matmul(reshape(x, [before, size]), transpose(matrix)), shape); // [before, out]
-  return reshape(matmul(matrix, reshape(x, [before, size, after])), shape); //                    [before, out, after]
-}
-
-const Resample: OpDef<readonly [Tensor], ResampleAttrs> = {
-  name: 'Resample',
-  forward(_ctx, [x], { axis, matrix }) {
-    return applyAlong(x, matrix, axis);
+/** y = A ×_last x = x · Aᵀ on the view [rows, in], and dX = dY · A. */
+const ResampleLast: OpDef<readonly [Tensor], ResampleAttrs> = {
+  name: 'ResampleLast',
+  forward(_ctx, [x], { matrix }) {
+    const rows = reshape(x, [-1, x.shape[x.ndim - 1]!]);
+    return reshape(matmul(rows, transpose(matrix)), [...x.shape.slice(0, -1), matrix.shape[0]!]);
   },
-  backward(_ctx, dY, { axis, matrix }) {
-    return [applyAlong(dY, transpose(matrix), axis)]; //                          dX = Aᵀ ×_axis dY
+  backward(_ctx, dY, { matrix }) {
+    const rows = reshape(dY, [-1, matrix.shape[0]!]);
+    return [reshape(matmul(rows, matrix), [...dY.shape.slice(0, -1), matrix.shape[1]!])];
   },
 };
 
-/** The interpolation matrix A [out, in] of one axis (see the header). */
-function linearMatrix(inSize: number, outSize: number, alignCorners: boolean, scale: number | undefined, like: Tensor): Tensor {
-  const a = new Float64Array(outSize * inSize);
+/** The two taps of every output sample of one axis (see the header). */
+interface Taps {
+  readonly i0: Int32Array;
+  readonly i1: Int32Array;
+  readonly lambda: Float64Array;
+}
+
+function linearTaps(inSize: number, outSize: number, alignCorners: boolean, scale: number | undefined): Taps {
   const ratio = alignCorners
     ? (outSize > 1 ? (inSize - 1) / (outSize - 1) : 0)
     : (scale !== undefined && scale > 0 ? 1 / scale : inSize / outSize);
+  const taps = { i0: new Int32Array(outSize), i1: new Int32Array(outSize), lambda: new Float64Array(outSize) };
   for (let i = 0; i < outSize; i++) {
     const s = alignCorners ? ratio * i : Math.max(ratio * (i + 0.5) - 0.5, 0);
     const i0 = Math.min(Math.floor(s), inSize - 1);
-    const i1 = i0 < inSize - 1 ? i0 + 1 : i0;
-    const lambda = Math.min(Math.max(s - i0, 0), 1);
-    a[i * inSize + i0]! += 1 - lambda;
-    a[i * inSize + i1]! += lambda;
+    taps.i0[i] = i0;
+    taps.i1[i] = i0 < inSize - 1 ? i0 + 1 : i0;
+    taps.lambda[i] = Math.min(Math.max(s - i0, 0), 1);
   }
-  return tensor(a, [outSize, inSize], { dtype: like.dtype });
+  return taps;
 }
 
-/** The source indices of one axis, int32 [out], in PyTorch's float32 arithmetic. */
-function nearestIndex(inSize: number, outSize: number, exact: boolean, scale: number | undefined): Tensor {
+/** y = A ×_axis x for the two-tap matrix A of `taps`. */
+function linearAlong(x: Tensor, axis: number, inSize: number, { i0, i1, lambda }: Taps): Tensor {
+  const out = lambda.length;
+  if (axis === x.ndim - 1) {
+    const a = new Float64Array(out * inSize);
+    for (let i = 0; i < out; i++) {
+      a[i * inSize + i0[i]!]! += 1 - lambda[i]!;
+      a[i * inSize + i1[i]!]! += lambda[i]!;
+    }
+    return apply(ResampleLast, [x], { matrix: tensor(a, [out, inSize], { dtype: x.dtype }) });
+  }
+  const weightShape = [out, ...x.shape.slice(axis + 1).map(() => 1)]; //            [out, 1, …]: broadcast over the later axes
+  const w0 = tensor(lambda.map((l) => 1 - l), weightShape, { dtype: x.dtype });
+  const w1 = tensor(lambda, weightShape, { dtype: x.dtype });
+  const index = (v: Int32Array): Tensor => tensor(v, [out], { dtype: 'int32' });
+  return add(mul(indexSelect(x, axis, index(i0)), w0), mul(indexSelect(x, axis, index(i1)), w1));
+}
+
+/** The source indices of one axis, in PyTorch's float32 arithmetic. */
+function nearestIndex(inSize: number, outSize: number, exact: boolean, scale: number | undefined): Int32Array {
   const f = Math.fround;
   const ratio = scale !== undefined && scale > 0 ? f(1 / scale) : f(inSize / outSize);
-  const index = Int32Array.from({ length: outSize }, (_, i) => {
+  return Int32Array.from({ length: outSize }, (_, i) => {
     if (!exact && outSize === inSize) return i; //                                  PyTorch's two shortcuts for 'nearest'
     if (!exact && outSize === 2 * inSize) return i >> 1;
     return Math.min(Math.floor(f((exact ? i + 0.5 : i) * ratio)), inSize - 1);
   });
-  return tensor(index, [outSize], { dtype: 'int32' });
+}
+
+/** An axis that keeps its size and reads every sample where it is: nothing to do. */
+const isIdentity = (src: Int32Array, inSize: number): boolean => src.length === inSize && src.every((j, i) => j === i);
+
+/** y = x[…, src(i), …] along `axis`; when src(i) = ⌊i/k⌋ (each source repeated k times) a broadcast. */
+function nearestAlong(x: Tensor, axis: number, src: Int32Array): Tensor {
+  const inSize = x.shape[axis]!;
+  const k = src.length / inSize;
+  if (Number.isInteger(k) && src.every((j, i) => j === Math.floor(i / k))) {
+    const before = x.shape.slice(0, axis + 1);
+    const after = x.shape.slice(axis + 1);
+    const repeated = broadcastTo(reshape(x, [...before, 1, ...after]), [...before, k, ...after]); // [… , in, k, …]
+    return reshape(repeated, [...x.shape.slice(0, axis), inSize * k, ...after]);
+  }
+  return indexSelect(x, axis, tensor(src, [src.length], { dtype: 'int32' }));
 }
 
 const LINEAR_RANK: Partial<Record<InterpolateMode, number>> = { linear: 1, bilinear: 2, trilinear: 3 };
@@ -152,10 +175,12 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
     const axis = i + 2;
     const outSize = outSizes[i]!;
     if (linearRank === undefined) {
-      y = indexSelect(y, axis, nearestIndex(inSize, outSize, mode === 'nearest-exact', scales[i]));
+      const src = nearestIndex(inSize, outSize, mode === 'nearest-exact', scales[i]);
+      if (!isIdentity(src, inSize)) y = nearestAlong(y, axis, src);
     } else {
-      y = apply(Resample, [y], { axis, matrix: linearMatrix(inSize, outSize, alignCorners ?? false, scales[i], x) });
+      const taps = linearTaps(inSize, outSize, alignCorners ?? false, scales[i]);
+      if (!isIdentity(taps.i0, inSize) || taps.lambda.some((l) => l !== 0)) y = linearAlong(y, axis, inSize, taps);
     }
   });
-  return y;
+  return y === x ? clone(x) : y; //                                               a new tensor, as PyTorch returns
 }
