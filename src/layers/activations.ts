@@ -1,14 +1,17 @@
 /**
  * activations — the elementwise nonlinearities as layers, so they can sit in a Sequential and
- * show up in summaries: Relu, LeakyRelu, Gelu, Sigmoid, Tanh, and Softmax along one axis.
+ * show up in summaries: Relu, LeakyRelu, Gelu, Elu, Silu, Mish, Hardswish, Hardsigmoid,
+ * Softplus, Sigmoid, Tanh, and Softmax along one axis.
  *
  * Each is a thin wrapper: the maths and the derivatives live with the ops
- * (src/autograd/ops/unary.ts, softmax.ts). None has parameters, and none behaves differently
- * in training and eval. Class names follow our naming rule (acronyms as words: `Relu`, `Gelu`);
- * PyTorch's spellings `ReLU`, `LeakyReLU` and `GELU` are exported from index.ts as aliases.
+ * (src/autograd/ops/unary.ts, activations.ts, softmax.ts). None has parameters, and none behaves
+ * differently in training and eval. Class names follow our naming rule (acronyms as words:
+ * `Relu`, `Gelu`, `Silu`); PyTorch's spellings `ReLU`, `LeakyReLU`, `GELU`, `ELU` and `SiLU` are
+ * exported from index.ts as aliases. PyTorch's `inplace` flags have no counterpart here.
  */
+import { hardsigmoid, hardswish, mish, silu, softplus } from '../autograd/ops/activations.js';
 import { softmax } from '../autograd/ops/softmax.js';
-import { gelu, leakyRelu, relu, sigmoid, tanh } from '../autograd/ops/unary.js';
+import { elu, gelu, leakyRelu, relu, sigmoid, tanh } from '../autograd/ops/unary.js';
 import type { Tensor } from '../autograd/tensor.js';
 import { Module } from './module.js';
 
@@ -90,5 +93,77 @@ export class Softmax extends Module {
 
   protected override extraRepr(): string {
     return `axis=${this.axis}`;
+  }
+}
+
+/** x for x > 0, α(eˣ − 1) otherwise (default α = 1). @example new Elu().forward(tensor([-1, 2])).toArray()  // [-0.6321…, 2] */
+export class Elu extends Module {
+  readonly alpha: number;
+
+  constructor(alpha = 1) {
+    super();
+    if (!Number.isFinite(alpha)) throw new RangeError(`Elu: alpha must be a finite number, got ${alpha}`);
+    this.alpha = alpha;
+  }
+
+  forward(x: Tensor): Tensor {
+    return elu(x, this.alpha);
+  }
+
+  protected override extraRepr(): string {
+    return `alpha=${this.alpha}`;
+  }
+}
+
+/** SiLU (swish), x·σ(x). @example new Silu().forward(tensor([0])).toArray()  // [0] */
+export class Silu extends Module {
+  forward(x: Tensor): Tensor {
+    return silu(x);
+  }
+}
+
+/** Mish, x·tanh(softplus(x)). */
+export class Mish extends Module {
+  forward(x: Tensor): Tensor {
+    return mish(x);
+  }
+}
+
+/** x·relu6(x + 3)/6 (MobileNetV3). @example new Hardswish().forward(tensor([-4, 4])).toArray()  // [0, 4] */
+export class Hardswish extends Module {
+  forward(x: Tensor): Tensor {
+    return hardswish(x);
+  }
+}
+
+/** relu6(x + 3)/6. @example new Hardsigmoid().forward(tensor([0])).toArray()  // [0.5] */
+export class Hardsigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return hardsigmoid(x);
+  }
+}
+
+/**
+ * log(1 + e^(βx))/β, and x itself where βx > threshold (defaults β = 1, threshold = 20, as PyTorch).
+ * @example new Softplus().forward(tensor([0])).toArray()  // [0.6931…]
+ */
+export class Softplus extends Module {
+  readonly beta: number;
+  readonly threshold: number;
+
+  constructor(beta = 1, threshold = 20) {
+    super();
+    if (!Number.isFinite(beta) || beta === 0) throw new RangeError(`Softplus: beta must be a finite non-zero number, got ${beta}`);
+    if (Number.isNaN(threshold)) throw new RangeError(`Softplus: threshold must be a number, got ${threshold}`);
+    this.beta = beta;
+    this.threshold = threshold;
+  }
+
+  forward(x: Tensor): Tensor {
+    return softplus(x, this.beta, this.threshold);
+  }
+
+  protected override extraRepr(): string {
+    return `beta=${this.beta}, threshold=${this.threshold}`;
   }
 }

@@ -23,3 +23,12 @@ export { Lstm, LstmCell, RecurrentBase, type LstmState, type LstmOutput, type Re
 export { Gru, GruCell, type GruOutput } from './gru.js';
 export { Lstm as LSTM, LstmCell as LSTMCell } from './lstm.js';
 export { Gru as GRU, GruCell as GRUCell } from './gru.js';
+export { ConvTranspose2d, type ConvTranspose2dLayerOptions } from './conv-transpose.js';
+export { Conv1d, type Conv1dLayerOptions } from './conv1d.js';
+export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, type UpsampleOptions } from './upsample.js';
+export { GroupNorm, type GroupNormLayerOptions } from './group-norm.js';
+export { InstanceNorm1d, InstanceNorm2d, type InstanceNormLayerOptions } from './instance-norm.js';
+export { PixelShuffle, PixelUnshuffle } from './pixel-shuffle.js';
+export { Bilinear, type BilinearOptions } from './bilinear.js';
+export { Elu, Silu, Mish, Hardswish, Hardsigmoid, Softplus } from './activations.js';
+export { Elu as ELU, Silu as SiLU } from './activations.js';
