@@ -7,3 +7,4 @@ export { WordPiece, type WordPieceOptions } from './wordpiece.js';
 export { pairBudgets, SUN_ET_AL_BUDGET, SUN_ET_AL_HEAD, truncateIds, type Truncation } from './truncation.js';
 export { WordPieceTokenizer, type EncodeOptions, type Encoding, type TokenizerOptions } from './tokenizer.js';
 export { countWords, trainWordPiece, trainWordPieceFromCounts, type WordPieceTrainerOptions } from './trainer.js';
+export { bucketBatches, padBatch, paddingStats, type BucketOptions, type PadOptions, type TextBatch } from './batching.js';
