@@ -15,9 +15,7 @@
  *   proportion (1,250 + 1,250 by default); plenty of single reviews fill each side exactly.
  *   Each side is then shuffled (seeded). Units are ordered by their text before any random
  *   draw, so the split depends on the reviews, not on their order in the file.
- * The masked-language-model text (and the vocabulary's) is `pretrainingTexts`: the train side
- * only, never test and not validation either, so that both measure what the model never read.
- * This file reads no file; imdb.ts loads the package (Node only).
+ * MLM and the vocabulary read `pretrainingTexts`, the train side only. No file access here.
  */
 import { seededRandom } from '../autograd/random.js';
 import { randomPermutation } from './dataset.js';
@@ -44,7 +42,10 @@ export interface ImdbSplits {
   readonly train: ImdbSplit;
   readonly validation: ImdbSplit;
   readonly test: ImdbSplit;
-  /** The only texts MLM pretraining and vocabulary training may read: `train.texts`. */
+  /**
+   * The only texts MLM pretraining and vocabulary training may read: `train.texts`. Never test,
+   * and not validation either, so that both measure text the model never read.
+   */
   readonly pretrainingTexts: readonly string[];
 }
 

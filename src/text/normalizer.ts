@@ -8,14 +8,15 @@
  *   3. strip accents   NFD (decompose é into e + U+0301), then drop nonspacing marks (Mn)
  *   4. lower-case      Unicode full lower-casing (String.prototype.toLowerCase)
  * `stripAccents` defaults to `lowercase`, as in BERT's uncased models.
- *
- * Where the references differ we say which we follow. Google's BERT lower-cases before stripping
- * accents, Hugging Face strips first; the results agree (lower-casing neither makes nor removes
- * Mn marks except for İ, which comes out as 'i' either way). Hugging Face's Rust code also drops
- * unassigned code points (Cn), a set that changes with each Unicode version; we keep them, as
- * Google's BERT and tokenizers.js do, so a text tokenises the same on every Node version. CJK
- * ranges are Google's (Extension E from U+2B820; Rust writes U+2B920).
+ * Where Google's BERT and Hugging Face differ, the note below says which we follow.
  */
+
+// Where the references differ. Google's BERT lower-cases before stripping accents, Hugging Face
+// strips first; the results agree (lower-casing makes no Mn mark except for İ, which comes out as
+// 'i' either way). Hugging Face's Rust code also drops unassigned code points (Cn), a set that
+// changes with each Unicode version; we keep them, as Google's BERT and tokenizers.js do, so a
+// text tokenises the same on every Node version. The CJK ranges are Google's (Extension E from
+// U+2B820; the Rust code starts it at U+2B920).
 
 /** Options of `normalize`, Hugging Face's BertNormalizer fields in camelCase. */
 export interface BertNormalizerOptions {

@@ -17,13 +17,7 @@
  *      replace the pair by it in every word, update the counts of neighbouring pairs, repeat.
  *   5. Stop at `vocabSize` tokens, when no pair is left, or when the best pair occurs fewer than
  *      `minFrequency` times. The vocabulary is the list of tokens in the order they were added.
- * Word frequencies decide everything, so the order of the texts does not matter: words are
- * visited by decreasing count (ties in code unit order) where Hugging Face visits a hash map
- * (so its "##c" ids vary from run to run), and equally rare characters are dropped from the
- * alphabet highest code point first. Each merge is applied in every word that holds the pair at
- * once; Hugging Face's queue can split one merge over two entries, which yields the same token.
- * Unlike Hugging Face, which then returns more tokens than asked, we refuse a `vocabSize`
- * smaller than the special tokens plus the alphabet (name a smaller `limitAlphabet`).
+ * Where we depart from Hugging Face, and why, is said above `trainWordPieceFromCounts`.
  */
 import { normalize, resolveNormalizerOptions, type BertNormalizerOptions } from './normalizer.js';
 import { preTokenize } from './pre-tokenizer.js';
@@ -67,7 +61,17 @@ export function trainWordPiece(texts: Iterable<string>, options: WordPieceTraine
   return trainWordPieceFromCounts(countWords(texts, options.normalizer), options);
 }
 
-/** Trains a WordPiece vocabulary on word frequencies (the words as the pre-tokenizer gives them). */
+/**
+ * Trains a WordPiece vocabulary on word frequencies (the words as the pre-tokenizer gives them).
+ *
+ * Where we depart from Hugging Face. Word frequencies decide everything, so the order of the
+ * texts does not matter: words are visited by decreasing count (ties in code unit order) where
+ * Hugging Face visits a hash map (so its "##c" ids vary from run to run), and equally rare
+ * characters leave the alphabet highest code point first. Each merge is applied at once in every
+ * word that holds the pair; Hugging Face's queue can split one merge over two entries, which
+ * yields the same token. And where Hugging Face returns more tokens than asked, we refuse a
+ * `vocabSize` smaller than the special tokens plus the alphabet (set a smaller `limitAlphabet`).
+ */
 export function trainWordPieceFromCounts(wordCounts: ReadonlyMap<string, number>, options: WordPieceTrainerOptions = {}): Vocab {
   const { vocabSize = 30000, minFrequency = 0, limitAlphabet, initialAlphabet = [], specialTokens = SPECIAL_TOKENS, continuingSubwordPrefix: prefix = '##' } = options;
   const where = 'trainWordPiece';
