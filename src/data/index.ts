@@ -6,3 +6,5 @@ export {
   FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_SPLIT_SEED, FASHION_MNIST_STD, loadFashionMnist, loadFashionMnistSplits,
   type FashionMnistOptions,
 } from './fashion-mnist.js';
+export { cleanImdbText, IMDB_SPLIT_SEED, splitImdb, type ImdbSplit, type ImdbSplitOptions, type ImdbSplits, type RawImdbReview } from './imdb-split.js';
+export { loadImdb, readImdbReviews, type ImdbOptions } from './imdb.js';
