@@ -328,7 +328,7 @@ function verdict(r: StudyReport): string[] {
     const ps = f.byLag.map((b) => `${b.lags === 'auto' ? `auto (L=${b.usedLags})` : `L=${b.lags}`}: p ${p3(b.pValue)}, Holm ${p3(b.holm)}`).join('; ');
     const inSet = (m: string) => (p.mcs.included.includes(m) ? 'yes' : 'no');
     return `- ${r.target}, ${p.label}: best classical row ${best.model} (RMSE ${best.rmse.toFixed(4)}); LSTM seed mean ${lstm.rmse.toFixed(4)} ` +
-      `(${(100 * (lstm.rmse / best.rmse - 1)).toFixed(1)} %), seeds ${p.seeds.rmse.mean.toFixed(4)} ± ${p.seeds.rmse.sd.toFixed(4)}. DM ${ps}. ` +
+      `(${lstm.rmse < best.rmse ? '−' : '+'}${Math.abs(100 * (lstm.rmse / best.rmse - 1)).toFixed(1)} %), seeds ${p.seeds.rmse.mean.toFixed(4)} ± ${p.seeds.rmse.sd.toFixed(4)}. DM ${ps}. ` +
       `In the ${Math.round(100 * (1 - p.mcs.alpha))} % MCS: ${best.model} ${inSet(best.model)}, LSTM ${inSet('LSTM')}.`;
   });
 }
