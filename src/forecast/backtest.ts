@@ -1,21 +1,17 @@
 /**
  * backtest — volatility targeting, day by day, with transaction costs.
  *
- * At the close of day s a forecaster predicts the volatility of the coming days, σ̂_s (annualised);
- * the strategy then holds the exposure
- *   w_s = min(cap, σ* / σ̂_s)          (σ* the target volatility; the rest in cash earning 0)
- * through day s + 1, whose simple return is R_{s+1}. Nothing later than the close of day s enters
- * w_s: that is the whole no-look-ahead argument, and the tests check it by changing the future.
- *
- * Trading and costs. Over day s the position drifts: a weight w becomes
- *   w̃ = w (1 + R) / (1 + w R)
- * of the (changed) equity. Rebalancing from w̃_s to w_s at the close trades the fraction
+ * At the close of day s a forecaster predicts the coming days' annualised volatility σ̂_s and the
+ * strategy holds w_s = min(cap, σ* / σ̂_s) (σ* the target; the rest in cash at 0) through day
+ * s + 1, whose simple return is R_{s+1}. Nothing after the close of day s enters w_s: that is the
+ * whole no-look-ahead argument, and the tests check it by changing the future.
+ * Trading and costs. Over a day with return R a weight w drifts to w̃ = w (1 + R) / (1 + w R) of
+ * the (changed) equity. Rebalancing from w̃_s to w_s at the close trades the fraction
  * τ_s = |w_s − w̃_s| of equity (the turnover; the first day trades |w| from cash), and costs
  * c · τ_s with c = bps / 10,000. Equity then evolves as
  *   E_{s+1} = E_s · (1 − c τ_s) · (1 + w_s R_{s+1}),
- * so the strategy's net daily return is (1 − c τ_s)(1 + w_s R_{s+1}) − 1. Buy-and-hold is w ≡ 1:
- * one trade into the index on the first day, never another. Borrowing for w > 1 costs nothing
- * here, and dividends are not in the price index: both flatter or hurt every strategy alike.
+ * so the net daily return is (1 − c τ_s)(1 + w_s R_{s+1}) − 1. Buy-and-hold (w ≡ 1) trades once.
+ * Leverage is free and the price index has no dividends, for every strategy alike.
  */
 
 export interface VolTargetOptions {

@@ -6,15 +6,12 @@
  *   annualised volatility sd(R) · √P                       (sample sd, n − 1)
  *   Sharpe ratio          mean(R) / sd(R) · √P              (no risk-free rate: excess over cash at 0)
  *   maximum drawdown      max_t (1 − E_t / max_{u ≤ t} E_u), E = the equity curve (E_0 = 1)
- * The Sharpe ratio of four years of daily returns is uncertain by about ±0.5 a year. Two
- * intervals:
- *   Lo (2002), i.i.d. returns: SR̂ (per day) is asymptotically normal with standard error
- *     √((1 + SR̂²/2) / n); the interval is SR̂ ± z·se, then scaled by √P;
- *   stationary bootstrap (Politis & Romano 1994): resample the days in blocks (bootstrap.ts),
- *     recompute the Sharpe ratio, take the α/2 and 1 − α/2 quantiles (percentile interval). It
- *     keeps volatility clustering and fat tails, which the i.i.d. formula ignores. The same
- *     resamples applied to two strategies give an interval for the difference of their Sharpe
- *     ratios (paired, as in Ledoit & Wolf 2008, but with the simpler percentile interval).
+ * Two intervals for the Sharpe ratio (four years of days leave it uncertain by about ±1):
+ *   Lo (2002), i.i.d. returns: the daily SR̂ is asymptotically normal with se √((1 + SR̂²/2) / n);
+ *   stationary bootstrap (Politis & Romano 1994): resample the days in blocks, recompute SR, take
+ *     the α/2 and 1 − α/2 quantiles. It keeps volatility clustering and fat tails, which Lo's
+ *     i.i.d. formula ignores; the same resamples on two strategies give a paired interval for
+ *     the difference of their Sharpe ratios (as Ledoit & Wolf 2008, with percentile intervals).
  */
 import type { Random } from '../autograd/random.js';
 import { stationaryBootstrapIndices } from './bootstrap.js';
