@@ -17,3 +17,7 @@ export { lstmCell } from './lstm-cell.js';
 export { lstmSequence } from './lstm-sequence.js';
 export { gruCell } from './gru-cell.js';
 export { gruSequence } from './gru-sequence.js';
+export { maskedFill, tril, triu } from './mask.js';
+export { maskedSoftmax, maskedLogSoftmax } from './masked-softmax.js';
+export { repeat } from './repeat.js';
+export { scaledDotProductAttention, attentionWeights, type AttentionOptions } from './attention.js';
