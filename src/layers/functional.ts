@@ -24,3 +24,4 @@ export { relu, leakyRelu, gelu, elu, sigmoid, tanh, softplus } from '../autograd
 export { softmax, logSoftmax } from '../autograd/ops/softmax.js';
 export { oneHot, pad } from '../autograd/ops/indexing.js';
 export { flatten } from '../autograd/ops/shape.js';
+export { scaledDotProductAttention, type AttentionOptions } from '../autograd/ops/attention.js';

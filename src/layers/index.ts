@@ -23,3 +23,6 @@ export { Lstm, LstmCell, RecurrentBase, type LstmState, type LstmOutput, type Re
 export { Gru, GruCell, type GruOutput } from './gru.js';
 export { Lstm as LSTM, LstmCell as LSTMCell } from './lstm.js';
 export { Gru as GRU, GruCell as GRUCell } from './gru.js';
+export { MultiheadAttention, splitHeads, mergeHeads, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions, type MultiheadAttentionOutput } from './attention.js';
+export { TransformerEncoderLayer, TransformerEncoder, squareSubsequentMask, type TransformerEncoderLayerOptions, type TransformerEncoderLayerForwardOptions, type TransformerEncoderForwardOptions } from './transformer.js';
+export { SinusoidalPositionalEncoding, LearnedPositionalEmbedding, sinusoidalPositions, type PositionalOptions } from './positional.js';
