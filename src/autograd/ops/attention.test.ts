@@ -70,7 +70,7 @@ describe('scaledDotProductAttention: forward', () => {
     expectClose(o, reference(q, k, v, null, null), { rtol: 1e-13, atol: 1e-14 });
   });
 
-  test('a query whose keys are all masked out gives 0, never NaN (boolean, −∞ additive and causal masks)', () => {
+  test('a query whose keys are all masked out gives 0, never NaN (boolean and −∞ additive masks, and no key at all)', () => {
     const random = seededRandom(3);
     const q = leaf([2, 3, 4], random);
     const k = leaf([2, 3, 4], random);
