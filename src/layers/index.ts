@@ -32,3 +32,6 @@ export { PixelShuffle, PixelUnshuffle } from './pixel-shuffle.js';
 export { Bilinear, type BilinearOptions } from './bilinear.js';
 export { Elu, Silu, Mish, Hardswish, Hardsigmoid, Softplus } from './activations.js';
 export { Elu as ELU, Silu as SiLU } from './activations.js';
+export { MultiheadAttention, splitHeads, mergeHeads, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions, type MultiheadAttentionOutput } from './attention.js';
+export { TransformerEncoderLayer, TransformerEncoder, squareSubsequentMask, type TransformerEncoderLayerOptions, type TransformerEncoderLayerForwardOptions, type TransformerEncoderForwardOptions } from './transformer.js';
+export { SinusoidalPositionalEncoding, LearnedPositionalEmbedding, sinusoidalPositions, type PositionalOptions } from './positional.js';

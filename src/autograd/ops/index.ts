@@ -24,3 +24,7 @@ export { groupNorm, instanceNorm, type InstanceNormOptions } from './group-norm.
 export { silu, mish, hardswish, hardsigmoid } from './activations.js';
 export { pixelShuffle, pixelUnshuffle } from './pixel-shuffle.js';
 export { bilinear } from './bilinear.js';
+export { maskedFill, tril, triu } from './mask.js';
+export { maskedSoftmax, maskedLogSoftmax } from './masked-softmax.js';
+export { repeat } from './repeat.js';
+export { scaledDotProductAttention, attentionWeights, type AttentionOptions } from './attention.js';
