@@ -185,6 +185,12 @@ describe('exportOnnx refuses what it cannot export, naming it', () => {
     manualSeed(10);
     const model = new Cubed();
     expect(() => exportOnnxBytes(model, randn([1, 3]))).toThrow(/op 'CubeForExport' \(inputs \[1,3\] → output \[1,3\]\) has no ONNX export/);
+    try {
+      exportOnnxBytes(model, randn([1, 3]));
+    } catch (e) {
+      expect(e).toBeInstanceOf(OnnxExportError);
+      expect((e as OnnxExportError).op).toBe('CubeForExport');
+    }
     registerOnnxConverter('CubeForExport', (g, node) => {
       const x = g.value(node.inputs[0]!);
       g.define(node.output, g.op('Mul', [g.op('Mul', [x, x]), x]), g.batchAxis(node.inputs[0]!));

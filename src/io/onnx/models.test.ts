@@ -41,6 +41,10 @@ describe('exported models run in ONNX Runtime like in Sapling (batch 1 and 7)', 
     const { logits } = await runOnnx(bytes, io.input!);
     const torchLogits = io['eval.logits']!;
     expectClose(logits, torchLogits, { rtol: 1e-4, atol: 1e-4 });
+    // BN folded into the convs (FusedConv2d with bias, residual and ReLU): Conv, Add, Relu nodes
+    const fused = model.fuseForInference();
+    const folded = await expectOnnxParity(fused, { shapes: (n) => [[n, 3, 48, 48]] });
+    expect(folded.byteLength).toBeLessThan(bytes.byteLength);
   });
 
   test('ResNet-18 full size (width 64, 1000 classes) on 32×32 inputs', async () => {

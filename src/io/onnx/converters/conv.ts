@@ -9,7 +9,7 @@
  */
 import type { Conv2dAttrs } from '../../../autograd/backends/types.js';
 import type { Tensor } from '../../../autograd/tensor.js';
-import { int, ints, type OnnxGraphBuilder, type TracedNode } from '../graph-builder.js';
+import { int, ints, type OnnxGraphBuilder } from '../graph-builder.js';
 import { hint, type OnnxConverter } from './common.js';
 
 /** Mirrors FusedConv2d's attrs in ops/conv.ts. */
@@ -27,7 +27,7 @@ export function nchwBatch(g: OnnxGraphBuilder, x: Tensor): 0 | null {
   return b;
 }
 
-function conv(g: OnnxGraphBuilder, node: TracedNode, x: Tensor, w: Tensor, bias: Tensor | null, attrs: Conv2dAttrs, h: string): string {
+function conv(g: OnnxGraphBuilder, x: Tensor, w: Tensor, bias: Tensor | null, attrs: Conv2dAttrs, h: string): string {
   const { stride, padding: p, dilation, groups } = attrs;
   return g.op('Conv', [g.value(x), g.value(w), ...(bias ? [g.value(bias)] : [])], {
     kernel_shape: ints(w.shape.slice(2)),
@@ -42,14 +42,14 @@ export const convConverters: Readonly<Record<string, OnnxConverter>> = {
   Conv2d(g, node) {
     const [x, w] = node.inputs as [Tensor, Tensor];
     const batch = nchwBatch(g, x);
-    g.define(node.output, conv(g, node, x, w, null, node.attrs as Conv2dAttrs, hint(g, node).replace(/\/Conv2d$/, '/Conv')), batch);
+    g.define(node.output, conv(g, x, w, null, node.attrs as Conv2dAttrs, hint(g, node).replace(/\/Conv2d$/, '/Conv')), batch);
   },
   FusedConv2d(g, node) {
     const [x, w, ...rest] = node.inputs as [Tensor, Tensor, ...Tensor[]];
     const { conv: attrs, relu, bias, residual } = node.attrs as FusedAttrs;
     const batch = nchwBatch(g, x);
     const h = hint(g, node).replace(/\/FusedConv2d$/, '');
-    let y = conv(g, node, x, w, bias ? rest[0]! : null, attrs, `${h}/Conv`);
+    let y = conv(g, x, w, bias ? rest[0]! : null, attrs, `${h}/Conv`);
     if (residual) {
       const r = rest[bias ? 1 : 0]!;
       if (nchwBatch(g, r) !== batch) throw g.fail(`the residual [${r.shape}] and the input [${x.shape}] disagree on the batch`);

@@ -13,7 +13,7 @@
 import type { DType } from '../../../autograd/dtype.js';
 import type { Shape } from '../../../autograd/shape.js';
 import { ONNX_ELEM_TYPE } from '../onnx-proto.js';
-import { int, ints, type OnnxGraphBuilder, type TracedNode } from '../graph-builder.js';
+import { int, ints, str, type OnnxGraphBuilder, type TracedNode } from '../graph-builder.js';
 import { hint, permutedBatch, sameBatch, type OnnxConverter } from './common.js';
 
 /** Mirrors SliceAttrs in ops/indexing.ts. */
@@ -97,7 +97,7 @@ export const shapeConverters: Readonly<Record<string, OnnxConverter>> = {
     const h = hint(g, node);
     const amounts = g.int64s(`${h}/pads`, [...pads.map(([before]) => before), ...pads.map(([, after]) => after)]);
     const fill = x.dtype === 'int32' ? g.literal(`${h}/value`, 'int32', [], Int32Array.of(value)) : g.scalar(`${h}/value`, value, x);
-    sameBatch(g, node, g.op('Pad', [g.value(x), amounts, fill], { mode: { kind: 'string', value: 'constant' } }, h));
+    sameBatch(g, node, g.op('Pad', [g.value(x), amounts, fill], { mode: str('constant') }, h));
   },
   Cast(g, node) {
     const to = ONNX_ELEM_TYPE[node.attrs as DType];
