@@ -105,7 +105,7 @@ export interface TargetResult {
 }
 
 /** A last-hidden-state LSTM regressor: [B, L, F] → LSTM → h_L → Linear → [B, 1]. */
-class LstmRegressor extends Module {
+export class LstmRegressor extends Module {
   readonly lstm: Lstm;
   readonly head: Linear;
 

@@ -45,6 +45,8 @@ export class Context {
 export interface Node {
   readonly name: string;
   readonly inputs: readonly Tensor[];
+  /** The op's non-tensor arguments (its `Attrs`), as given to forward: read by graph exporters (src/io/onnx). */
+  readonly attrs: unknown;
   /** Calls the op's backward with its context and attrs. */
   readonly backward: (dOut: Tensor) => readonly (Tensor | null)[];
   released: boolean;
@@ -116,6 +118,7 @@ export function apply<Inputs extends readonly Tensor[], Attrs>(op: OpDef<Inputs,
   const node: Node = {
     name: op.name,
     inputs,
+    attrs,
     backward: (dOut) => op.backward(ctx, dOut, attrs) as readonly (Tensor | null)[],
     released: false,
     release() {

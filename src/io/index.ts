@@ -10,3 +10,4 @@ export {
 // StateDict itself is not re-exported: src/layers exports the same type under that name.
 export { checkStateDict, type StateDictSpec } from './state-dict.js';
 export { writeFileAtomic } from './atomic-write.js';
+export * from './onnx/index.js';
