@@ -1,71 +1,97 @@
 /**
- * safetensors-decode — one tensor's raw little-endian bytes as a Sapling typed array.
+ * safetensors-decode — converting the dtypes Sapling lacks, one piece of raw bytes at a time.
  *
- * F32, F64 and I32 are Sapling dtypes and are read straight into their typed array (no
- * conversion, see safetensors.ts). The others are converted: F16, BF16 and the two F8 formats
- * to float32 (exactly: every value of theirs is a float32), I64, U64, U32, I16, U16, I8, U8 and
- * BOOL to int32, refusing a value that int32 cannot hold (or a BOOL byte other than 0 and 1).
- * A converted tensor costs its raw bytes and its Sapling array while it is decoded.
+ * F32, F64 and I32 are Sapling dtypes and are read straight into their typed array (see
+ * safetensors.ts). The others are converted: F16, BF16 and the two F8 formats to float32
+ * (exactly: every value of theirs is a float32), I64, U64, U32, I16, U16, I8, U8 and BOOL to
+ * int32, refusing a value that int32 cannot hold (or a BOOL byte other than 0 and 1). The raw
+ * bytes are read and converted in pieces of `CONVERT_PIECE_BYTES`, so a converted tensor costs
+ * its Sapling array plus one piece, however large it is.
  */
 import type { DataArray } from '../autograd/dtype.js';
 
 export type ConvertedDType = 'F16' | 'BF16' | 'F8_E5M2' | 'F8_E4M3' | 'BOOL' | 'U8' | 'I8' | 'I16' | 'U16' | 'U32' | 'I64' | 'U64';
 
+/** Raw bytes converted at a time (a multiple of every item size). */
+export const CONVERT_PIECE_BYTES = 16 * 2 ** 20;
+
+export const CONVERTED_ITEM_BYTES: Record<ConvertedDType, number> = { F16: 2, BF16: 2, F8_E5M2: 1, F8_E4M3: 1, BOOL: 1, U8: 1, I8: 1, I16: 2, U16: 2, U32: 4, I64: 8, U64: 8 };
+
+/** The Sapling array a converted dtype becomes: float32 for the floats, int32 for the integers. */
+export function outputFor(dtype: ConvertedDType, n: number): Float32Array | Int32Array {
+  return dtype === 'F16' || dtype === 'BF16' || dtype === 'F8_E5M2' || dtype === 'F8_E4M3' ? new Float32Array(n) : new Int32Array(n);
+}
+
 /**
- * The values of `raw` (whose buffer is its own, so element-aligned) converted to float32 or
- * int32, or null after noting in `problems` the first value that int32 cannot hold.
+ * Converts the elements in `raw` (a fresh, element-aligned piece) into `out` from element
+ * `first` on; returns false after noting in `problems` the first value int32 cannot hold.
  */
-export function convert(name: string, dtype: ConvertedDType, raw: Uint8Array, problems: { push(p: string): void }): DataArray | null {
-  const view = <T>(make: (buffer: ArrayBufferLike, offset: number, length: number) => T, bytes: number): T => make(raw.buffer, raw.byteOffset, raw.byteLength / bytes);
-  const refuse = (value: number | bigint, i: number, range: string): null => {
-    problems.push(`"${name}" (${dtype}) holds ${value} at element ${i}, outside the ${range} Sapling can convert it to`);
-    return null;
+export function convertInto(name: string, dtype: ConvertedDType, raw: Uint8Array, out: DataArray, first: number, problems: { push(p: string): void }): boolean {
+  const n = raw.byteLength / CONVERTED_ITEM_BYTES[dtype];
+  const refuse = (value: number | bigint, i: number, range: string): false => {
+    problems.push(`"${name}" (${dtype}) holds ${value} at element ${first + i}, outside the ${range} Sapling can convert it to`);
+    return false;
   };
+  const { buffer, byteOffset } = raw;
   switch (dtype) {
-    case 'F16':
-      return Float32Array.from(view((b, o, n) => new Uint16Array(b, o, n), 2), halfToFloat);
+    case 'F16': {
+      const half = new Uint16Array(buffer, byteOffset, n);
+      for (let i = 0; i < n; i++) out[first + i] = halfToFloat(half[i]!);
+      return true;
+    }
     case 'BF16': {
-      // bfloat16 is the high half of a float32.
-      const bits = Uint32Array.from(view((b, o, n) => new Uint16Array(b, o, n), 2), (h) => h << 16);
-      return new Float32Array(bits.buffer);
+      // bfloat16 is the high half of a float32: we write the bits through an integer view.
+      const half = new Uint16Array(buffer, byteOffset, n);
+      const bits = new Uint32Array(out.buffer, out.byteOffset, out.length);
+      for (let i = 0; i < n; i++) bits[first + i] = half[i]! << 16;
+      return true;
     }
     case 'F8_E5M2': // the high byte of a float16
-      return Float32Array.from(raw, (b) => halfToFloat(b << 8));
+      for (let i = 0; i < n; i++) out[first + i] = halfToFloat(raw[i]! << 8);
+      return true;
     case 'F8_E4M3':
-      return Float32Array.from(raw, e4m3ToFloat);
+      for (let i = 0; i < n; i++) out[first + i] = e4m3ToFloat(raw[i]!);
+      return true;
     case 'BOOL': {
       const bad = raw.findIndex((v) => v > 1);
-      return bad >= 0 ? refuse(raw[bad]!, bad, 'range 0…1 (int32 0/1) that') : new Int32Array(raw);
+      if (bad >= 0) return refuse(raw[bad]!, bad, 'range 0…1 (int32 0/1) that');
+      out.set(raw, first);
+      return true;
     }
     case 'U8':
-      return new Int32Array(raw);
+      out.set(raw, first);
+      return true;
     case 'I8':
-      return new Int32Array(view((b, o, n) => new Int8Array(b, o, n), 1));
+      out.set(new Int8Array(buffer, byteOffset, n), first);
+      return true;
     case 'I16':
-      return new Int32Array(view((b, o, n) => new Int16Array(b, o, n), 2));
+      out.set(new Int16Array(buffer, byteOffset, n), first);
+      return true;
     case 'U16':
-      return new Int32Array(view((b, o, n) => new Uint16Array(b, o, n), 2));
+      out.set(new Uint16Array(buffer, byteOffset, n), first);
+      return true;
     case 'U32': {
-      const values = view((b, o, n) => new Uint32Array(b, o, n), 4);
+      const values = new Uint32Array(buffer, byteOffset, n);
       const bad = values.findIndex((v) => v > 2 ** 31 - 1);
-      return bad >= 0 ? refuse(values[bad]!, bad, 'int32 range') : new Int32Array(values.buffer, values.byteOffset, values.length);
+      if (bad >= 0) return refuse(values[bad]!, bad, 'int32 range');
+      out.set(new Int32Array(buffer, byteOffset, n), first);
+      return true;
     }
     case 'I64':
     case 'U64': {
       // Each 64-bit integer as two 32-bit words, low word first; it fits int32 when the high
       // word is the sign extension of the low word.
-      const words = view((b, o, n) => new Int32Array(b, o, n), 4);
-      const out = new Int32Array(words.length / 2);
-      for (let i = 0; i < out.length; i++) {
+      const words = new Int32Array(buffer, byteOffset, 2 * n);
+      for (let i = 0; i < n; i++) {
         const low = words[2 * i]!;
         const high = words[2 * i + 1]!;
         if (high !== (low < 0 && dtype === 'I64' ? -1 : 0)) {
           const value = dtype === 'I64' ? BigInt.asIntN(64, (BigInt(high) << 32n) | BigInt(low >>> 0)) : (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0);
           return refuse(value, i, 'int32 range');
         }
-        out[i] = low;
+        out[first + i] = low;
       }
-      return out;
+      return true;
     }
   }
 }

@@ -30,7 +30,7 @@ import { WRITE_PIECE_BYTES, writeFileAtomic } from './atomic-write.js';
 import { bufferSource, bytePieces, openFileSource, type ByteSource } from './byte-source.js';
 import { HeaderSyntaxError, scanObject } from './header-scan.js';
 import { describeProblems, ProblemList } from './problems.js';
-import { convert, type ConvertedDType } from './safetensors-decode.js';
+import { convertInto, CONVERT_PIECE_BYTES, outputFor, type ConvertedDType } from './safetensors-decode.js';
 import { checkStateDict, type StateDict, type StateDictSpec } from './state-dict.js';
 
 /** The dtypes of the format, in the reference's order of increasing alignment (its sort key). */
@@ -315,21 +315,34 @@ export function withFile<T>(path: string, who: string, read: (source: ByteSource
 const EMPTY = { float32: Object.freeze(new Float32Array(0)), float64: Object.freeze(new Float64Array(0)), int32: Object.freeze(new Int32Array(0)) };
 const FLOAT32_SOURCES: readonly SafetensorsDType[] = ['F32', 'F16', 'BF16', 'F8_E5M2', 'F8_E4M3'];
 
-/** One tensor's elements as a Sapling typed array, read from the source into fresh memory. */
+/**
+ * One tensor's elements as a Sapling typed array, read from the source into fresh memory: the
+ * Sapling dtypes straight into their array, the others through one piece of raw bytes at a time.
+ */
 function readData(e: Entry, source: ByteSource, dataStart: number, problems: ProblemList): DataArray | null {
   const bytes = e.end - e.begin;
   if (bytes === 0) return e.dtype === 'F64' ? EMPTY.float64 : FLOAT32_SOURCES.includes(e.dtype) ? EMPTY.float32 : EMPTY.int32;
   const n = bytes / ITEM_BYTES[e.dtype];
   const position = dataStart + e.begin;
-  let target: DataArray | Uint8Array;
+  let out: DataArray;
   try {
-    target = e.dtype === 'F32' ? new Float32Array(n) : e.dtype === 'F64' ? new Float64Array(n) : e.dtype === 'I32' ? new Int32Array(n) : new Uint8Array(bytes);
+    out = e.dtype === 'F32' ? new Float32Array(n) : e.dtype === 'F64' ? new Float64Array(n) : e.dtype === 'I32' ? new Int32Array(n) : outputFor(e.dtype as ConvertedDType, n);
   } catch (error) {
-    problems.push(`"${e.name}" of shape [${e.shape.join(',')}] needs ${bytes} bytes, which this JavaScript engine could not allocate (${(error as Error).message}; Node 20 allows at most 2^32 elements per typed array)`);
+    problems.push(`"${e.name}" of shape [${e.shape.join(',')}] has ${n} elements, more than this JavaScript engine could allocate (${(error as Error).message}; Node 20 allows at most 2^32 elements per typed array)`);
     return null;
   }
-  source.readInto(target.buffer, 0, bytes, position);
-  return target instanceof Uint8Array ? convert(e.name, e.dtype as ConvertedDType, target, problems) : target;
+  if (e.dtype === 'F32' || e.dtype === 'F64' || e.dtype === 'I32') {
+    source.readInto(out.buffer, 0, bytes, position);
+    return out;
+  }
+  const dtype = e.dtype as ConvertedDType;
+  const piece = new Uint8Array(Math.min(bytes, CONVERT_PIECE_BYTES));
+  for (let done = 0; done < bytes; done += piece.byteLength) {
+    const raw = piece.subarray(0, Math.min(piece.byteLength, bytes - done));
+    source.readInto(raw.buffer, 0, raw.byteLength, position + done);
+    if (!convertInto(e.name, dtype, raw, out, done / ITEM_BYTES[dtype], problems)) return null;
+  }
+  return out;
 }
 
 /** The header's UTF-8 text (its bytes are dropped once decoded). */
