@@ -101,6 +101,7 @@ describe('duplicates, depth and size limits', () => {
     expect(error).toBeInstanceOf(SafetensorsError);
     expect(error.message).toBe('safetensors: cannot load buffer: "a" appears more than once in the header');
     expect(caught(() => deserialize(craft('{"__metadata__":{},"__metadata__":{}}'))).message).toContain('"__metadata__" appears more than once');
+    expect(caught(() => deserialize(craft('{"__metadata__":"x","__metadata__":{}}'))).message).toContain('"__metadata__" appears more than once');
   });
 
   test('checkpoint state nested 200,000 deep is a CheckpointError, not a stack overflow', () => {

@@ -17,10 +17,11 @@
  * Reading validates the whole file before returning anything: header length within the file
  * and at most 100,000,000 bytes (the reference's limit), valid UTF-8 JSON starting with '{',
  * known dtypes, shapes that match their byte ranges, ranges that tile the data exactly (start
- * at 0, no gap, no overlap, end at the end of the file). Every problem found is listed in one
- * `SafetensorsError`. Sapling stores float32, float64 and int32 (F32, F64, I32); the other
- * dtypes are converted on reading: F16, BF16 and the two F8 formats to float32 (exactly),
- * I64, U64, U32, I16, U16, I8, U8 and BOOL to int32 (refused if a value does not fit).
+ * at 0, no gap, no overlap, end at the end of the file), each name once. Every problem found
+ * (up to 100) is listed in one `SafetensorsError`. Sapling stores float32, float64 and int32;
+ * the other dtypes are converted on reading (safetensors-decode.ts). Both ways stream: writing
+ * from each tensor's storage, reading by positioned reads into each tensor's typed array, so
+ * what saves also loads past 2 GiB, in memory bounded by the tensors (docs/errors.md).
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { endianness } from 'node:os';
@@ -228,16 +229,18 @@ export function readSafetensors(source: ByteSource, options: LoadOptions & { rea
   // One member at a time (header-scan.ts): an entry keeps only its compact Entry, so a huge
   // header costs the text plus a few hundred bytes per entry.
   let metadata: Record<string, string> | null = null;
+  let hasMetadata = false;
   const entries = new Map<string, Entry>();
   let allEntriesRead = true;
   try {
     for (const member of scanObject(text)) {
       if (problems.isFull) break;
       const name = member.key;
-      if (entries.has(name) || (name === '__metadata__' && metadata !== null)) {
+      if (entries.has(name) || (name === '__metadata__' && hasMetadata)) {
         problems.push(`${JSON.stringify(name)} appears more than once in the header`);
         allEntriesRead = false;
       } else if (name === '__metadata__') {
+        hasMetadata = true;
         metadata = readMetadata(member.value(), problems);
       } else if (member.valueLength > MAX_ENTRY_BYTES) {
         problems.push(`"${name}" has an entry of ${member.valueLength} characters; a tensor's entry (dtype, shape, data_offsets) may have at most ${MAX_ENTRY_BYTES}`);
@@ -250,7 +253,8 @@ export function readSafetensors(source: ByteSource, options: LoadOptions & { rea
     }
   } catch (error) {
     if (!(error instanceof HeaderSyntaxError)) throw error;
-    return fail(`the header is not valid JSON: ${error.message}`);
+    // Alone: what came before a syntax error may have been misread.
+    throw new SafetensorsError(where, [`the header is not valid JSON: ${error.message}`]);
   }
   // With an unreadable entry, its bytes would show up as a gap: we only report that entry.
   const dataStart = 8 + headerLength;
