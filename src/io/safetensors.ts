@@ -227,16 +227,18 @@ export function readSafetensors(source: ByteSource, options: LoadOptions & { rea
   if (!text.startsWith('{')) fail(`the header does not start with '{' (it starts with ${JSON.stringify(text.slice(0, 16))})`);
 
   // One member at a time (header-scan.ts): an entry keeps only its compact Entry, so a huge
-  // header costs the text plus a few hundred bytes per entry.
+  // header costs the text plus a few hundred bytes per entry. `storedDtypes` (null-prototype,
+  // so any name is safe) doubles as the record of the names seen, to refuse duplicates.
   let metadata: Record<string, string> | null = null;
   let hasMetadata = false;
-  const entries = new Map<string, Entry>();
+  const storedDtypes: Record<string, SafetensorsDType> = Object.create(null) as Record<string, SafetensorsDType>;
+  const entries: Entry[] = [];
   let allEntriesRead = true;
   try {
     for (const member of scanObject(text)) {
       if (problems.isFull) break;
       const name = member.key;
-      if (entries.has(name) || (name === '__metadata__' && hasMetadata)) {
+      if (name === '__metadata__' ? hasMetadata : name in storedDtypes) {
         problems.push(`${JSON.stringify(name)} appears more than once in the header`);
         allEntriesRead = false;
       } else if (name === '__metadata__') {
@@ -247,8 +249,10 @@ export function readSafetensors(source: ByteSource, options: LoadOptions & { rea
         allEntriesRead = false;
       } else {
         const entry = readEntry(name, member.value(), problems);
-        if (entry) entries.set(name, entry);
-        else allEntriesRead = false;
+        if (entry) {
+          entries.push(entry);
+          storedDtypes[name] = entry.dtype;
+        } else allEntriesRead = false;
       }
     }
   } catch (error) {
@@ -258,20 +262,15 @@ export function readSafetensors(source: ByteSource, options: LoadOptions & { rea
   }
   // With an unreadable entry, its bytes would show up as a gap: we only report that entry.
   const dataStart = 8 + headerLength;
-  const ordered = inFileOrder([...entries.values()]);
-  entries.clear();
+  const ordered = inFileOrder(entries);
   if (allEntriesRead) checkTiling(ordered, source.length - dataStart, problems);
   if (problems.size > 0) fail();
 
   const tensors: Record<string, Tensor> = Object.create(null) as Record<string, Tensor>;
-  const storedDtypes: Record<string, SafetensorsDType> = Object.create(null) as Record<string, SafetensorsDType>;
   for (const e of ordered) {
     if (problems.isFull) break;
     const data = readData(e, source, dataStart, problems);
-    if (data) {
-      tensors[e.name] = new Tensor(data, e.shape);
-      storedDtypes[e.name] = e.dtype;
-    }
+    if (data) tensors[e.name] = new Tensor(data, e.shape);
   }
   if (options.expected) problems.push(...checkStateDict(options.expected, tensors));
   if (problems.size > 0) fail();
