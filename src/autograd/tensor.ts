@@ -8,9 +8,9 @@
  * Every operation is available both as a function (`add(a, b)`) and as a method (`a.add(b)`),
  * since TypeScript has no operator overloading.
  */
-import { allocate, dtypeOf, isFloat, type DataArray, type DType } from './dtype.js';
+import { allocate, dtypeOf, isDataArray, isFloat, type DataArray, type DType } from './dtype.js';
 import type { Node } from './function.js';
-import { fmt, sizeOf, stridesOf, type Shape } from './shape.js';
+import { checkShape, fmt, sizeOf, stridesOf, type Shape } from './shape.js';
 import { backward, type BackwardOptions } from './engine.js';
 import { formatTensor } from './format.js';
 import * as ops from './ops/index.js';
@@ -38,6 +38,11 @@ export class Tensor {
    * @example new Tensor(new Float32Array([1, 2, 3, 4]), [2, 2]).shape  // [2, 2]
    */
   constructor(data: DataArray, shape: Shape) {
+    checkShape(shape, 'Tensor');
+    if (!isDataArray(data)) {
+      const got = ArrayBuffer.isView(data) ? (data as object).constructor.name : data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data;
+      throw new TypeError(`Tensor: storage must be a Float32Array, Float64Array or Int32Array, got ${got} (use tensor() to convert)`);
+    }
     const size = sizeOf(shape);
     if (data.length !== size) {
       throw new RangeError(`Tensor: ${data.length} values cannot fill shape ${fmt(shape)} (needs ${size})`);

@@ -1,6 +1,6 @@
 /** The io package: safetensors files, checkpoints, and atomic writes. */
 export {
-  deserialize, loadSafetensors, MAX_HEADER_BYTES, SAFETENSORS_DTYPES, SafetensorsError, saveSafetensors, serialize,
+  deserialize, loadSafetensors, MAX_ENTRY_BYTES, MAX_HEADER_BYTES, MAX_RANK, SAFETENSORS_DTYPES, SafetensorsError, saveSafetensors, serialize,
   type LoadOptions, type SafetensorsContents, type SafetensorsDType, type SafetensorsMetadata,
 } from './safetensors.js';
 export {

@@ -265,6 +265,10 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
    * first: on any problem it throws a StateDictError listing all of them and loads nothing.
    */
   loadStateDict(dict: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
+      throw new TypeError(`${this.constructor.name}.loadStateDict: expected a state dict (a record or Map of name → Tensor), got ${describeValue(dict)}`);
+    }
+    if (typeof options !== 'object' || options === null) throw new TypeError(`${this.constructor.name}.loadStateDict: options must be an object, got ${describeValue(options)}`);
     const { strict = true } = options;
     const given: Map<string, unknown> = dict instanceof Map ? new Map(dict) : new Map(Object.entries(dict as Readonly<Record<string, Tensor>>));
     const expected = this.#stateEntries();
