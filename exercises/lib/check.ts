@@ -62,7 +62,10 @@ export function expectClose(got: unknown, expected: Numbers, check: CloseCheck):
     throw new ExerciseFailure(check, [...lines, `note:     the shapes differ: expected [${e.shape.join(', ')}], got [${g.shape.join(', ')}]`]);
   }
   const i = e.values.findIndex((x, k) => !(Math.abs(g.values[k]! - x) <= atol + rtol * Math.abs(x)));
-  if (i >= 0) throw new ExerciseFailure(check, [...lines, `note:     first difference at flat index ${i}: expected ${e.values[i]}, got ${g.values[i]}`]);
+  if (i >= 0) {
+    const where = e.values.length > 1 ? [`note:     first difference at flat index ${i}: expected ${e.values[i]}, got ${g.values[i]}`] : [];
+    throw new ExerciseFailure(check, [...lines, ...where]);
+  }
 }
 
 /** Passes when `got` and `expected` are equal as JSON (shapes, index lists, strings). */
