@@ -5,7 +5,7 @@
  * Each function returns a NEW Value computed from its inputs, whose `children` are those inputs
  * and whose `backwardStep` ADDS each input's share of `out.grad` to that input's `grad` (+=, never
  * =, so that an input used twice collects both shares). `Value.mul` shows the pattern:
- *   const out = new Value(a.data * b.data, [a, b], '*');
+ *   const out = new Value(a.data * b.data, [a, b]);
  *   out.backwardStep = () => { a.grad += b.data * out.grad; b.grad += a.data * out.grad; };
  *
  * Check your work: npm run exercise -- 0
@@ -14,7 +14,7 @@ import { Value } from '../docs/course/code/00-value.js';
 
 /** eˣ. Its derivative is eˣ itself, the output's own value. */
 export function exp(x: Value): Value {
-  throw new Error('not implemented yet: exp(x) — return new Value(Math.exp(x.data), [x], "exp") whose backwardStep adds out.data * out.grad to x.grad');
+  throw new Error('not implemented yet: exp(x) — return new Value(Math.exp(x.data), [x]) whose backwardStep adds out.data * out.grad to x.grad');
 }
 
 /** max(x, 0). Its derivative is 1 where x > 0 and 0 elsewhere (we take 0 at x = 0, as PyTorch does). */

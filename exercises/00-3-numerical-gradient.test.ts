@@ -33,7 +33,7 @@ describe('exercise 0.3 — numerical gradients', () => {
   test('compareGradients catches a wrong backward', () => {
     // square(x) with a bug: the backward forgets the factor 2.
     const badSquare = (x: Value): Value => {
-      const out = new Value(x.data * x.data, [x], 'square');
+      const out = new Value(x.data * x.data, [x]);
       out.backwardStep = () => {
         x.grad += x.data * out.grad;
       };

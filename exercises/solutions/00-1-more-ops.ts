@@ -2,7 +2,7 @@
 import { Value } from '../../docs/course/code/00-value.js';
 
 export function exp(x: Value): Value {
-  const out = new Value(Math.exp(x.data), [x], 'exp');
+  const out = new Value(Math.exp(x.data), [x]);
   out.backwardStep = () => {
     x.grad += out.data * out.grad; // d eˣ/dx = eˣ, which is out.data
   };
@@ -10,7 +10,7 @@ export function exp(x: Value): Value {
 }
 
 export function relu(x: Value): Value {
-  const out = new Value(Math.max(x.data, 0), [x], 'relu');
+  const out = new Value(Math.max(x.data, 0), [x]);
   out.backwardStep = () => {
     x.grad += (x.data > 0 ? 1 : 0) * out.grad;
   };
@@ -18,7 +18,7 @@ export function relu(x: Value): Value {
 }
 
 export function div(a: Value, b: Value): Value {
-  const out = new Value(a.data / b.data, [a, b], '/');
+  const out = new Value(a.data / b.data, [a, b]);
   out.backwardStep = () => {
     a.grad += out.grad / b.data; //                    ∂(a/b)/∂a = 1/b
     b.grad += (-a.data / (b.data * b.data)) * out.grad; // ∂(a/b)/∂b = −a/b²

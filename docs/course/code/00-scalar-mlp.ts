@@ -52,7 +52,7 @@ const losses: number[] = [];
 let loss = new Value(0);
 for (let step = 0; step < 40; step++) {
   // forward: the squared error summed over the four examples
-  loss = xs.reduce((sum, x, i) => sum.add(model.forward(x).sub(ys[i]!).pow(2)), new Value(0));
+  loss = xs.reduce((sum, x, i) => sum.add(model.forward(x).add(-ys[i]!).pow(2)), new Value(0));
   // backward: every gradient from scratch (backward() adds, so zero them first)
   for (const p of model.parameters()) p.grad = 0;
   loss.backward();

@@ -10,19 +10,17 @@ export class Value {
   grad = 0;
   /** The values this one was computed from: the edges of the graph. */
   readonly children: readonly Value[];
-  readonly op: string;
   /** Adds this node's share to its children's gradients: the chain rule for one op. */
   backwardStep: () => void = () => {};
 
-  constructor(data: number, children: readonly Value[] = [], op = '') {
+  constructor(data: number, children: readonly Value[] = []) {
     this.data = data;
     this.children = children;
-    this.op = op;
   }
 
   add(other: Value | number): Value {
     const b = other instanceof Value ? other : new Value(other);
-    const out = new Value(this.data + b.data, [this, b], '+');
+    const out = new Value(this.data + b.data, [this, b]);
     out.backwardStep = () => {
       this.grad += out.grad; // d(a + b)/da = 1
       b.grad += out.grad; //    d(a + b)/db = 1
@@ -32,7 +30,7 @@ export class Value {
 
   mul(other: Value | number): Value {
     const b = other instanceof Value ? other : new Value(other);
-    const out = new Value(this.data * b.data, [this, b], '*');
+    const out = new Value(this.data * b.data, [this, b]);
     out.backwardStep = () => {
       this.grad += b.data * out.grad; // d(a·b)/da = b
       b.grad += this.data * out.grad; // d(a·b)/db = a
@@ -43,7 +41,7 @@ export class Value {
 
   // #region more-ops
   pow(k: number): Value {
-    const out = new Value(this.data ** k, [this], `^${k}`);
+    const out = new Value(this.data ** k, [this]);
     out.backwardStep = () => {
       this.grad += k * this.data ** (k - 1) * out.grad; // d(xᵏ)/dx = k·xᵏ⁻¹
     };
@@ -52,15 +50,11 @@ export class Value {
 
   tanh(): Value {
     const t = Math.tanh(this.data);
-    const out = new Value(t, [this], 'tanh');
+    const out = new Value(t, [this]);
     out.backwardStep = () => {
       this.grad += (1 - t * t) * out.grad; // d tanh(x)/dx = 1 − tanh(x)²
     };
     return out;
-  }
-
-  sub(other: Value | number): Value {
-    return this.add(other instanceof Value ? other.mul(-1) : -other);
   }
   // #endregion
 
