@@ -28,14 +28,14 @@ for (const n of sizes) {
   const ws = Array.from({ length: n }, () => random());
   scalarMs.push(time(() => {
     const w = ws.map((v) => new Value(v));
-    const dot = w.reduce((sum, wi, i) => sum.add(wi.mul(xs[i]!)), new Value(0)); // 2n nodes
+    const dot = w.reduce((sum, wi, i) => sum.add(wi.mul(xs[i]!)), new Value(0)); // 2n operations
     dot.backward();
   }));
   const x = randn([n]);
   const w = randn([n], { requiresGrad: true });
   tensorMs.push(time(() => {
     w.grad = null;
-    x.mul(w).sum().backward(); // 2 nodes, whatever n is
+    x.mul(w).sum().backward(); // 2 operations, whatever n is
   }));
   console.log(`n = ${String(n).padStart(4)}: Values ${scalarMs.at(-1)!.toFixed(3)} ms, tensors ${tensorMs.at(-1)!.toFixed(3)} ms`);
 }
