@@ -1,5 +1,5 @@
 import { describe, test } from 'vitest';
-import { expectEqual, expectThrows } from './lib/check.js';
+import { expectEqual, expectThrows, rethrowIfStub } from './lib/check.js';
 import { broadcastShapes } from './01-1-broadcast-shapes.js';
 
 const cases: readonly (readonly [number[], number[], number[], string])[] = [
@@ -29,6 +29,7 @@ describe('exercise 1.1 — broadcastShapes', () => {
     try {
       broadcastShapes([2], [3]);
     } catch (e) {
+      rethrowIfStub(e);
       error = e;
     }
     expectEqual(error instanceof RangeError, true, { what: 'the type of the error for [2] with [3]', hint: 'throw new RangeError(…), as Sapling does for every shape mistake' });

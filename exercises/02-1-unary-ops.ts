@@ -13,7 +13,7 @@
  *
  * Check your work: npm run exercise -- 2
  */
-import type { Tensor } from '../src/index.js';
+import { defineOp, type Tensor } from '../src/index.js'; // defineOp: see the header
 
 /** The logistic function, elementwise; its backward reads the saved output. */
 export const sigmoid = (x: Tensor): Tensor => {

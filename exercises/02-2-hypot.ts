@@ -9,7 +9,7 @@
  *
  * Check your work: npm run exercise -- 2
  */
-import type { Tensor } from '../src/index.js';
+import { defineOp, sumToShape, type Tensor } from '../src/index.js'; // what you will need
 
 /** √(a² + b²), elementwise with broadcasting, as one op with a hand-written backward. */
 export const hypot = (a: Tensor, b: Tensor): Tensor => {

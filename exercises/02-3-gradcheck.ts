@@ -1,8 +1,7 @@
 /**
  * Exercise 2.3 — your own gradcheck (docs/course/02-engine.md, §5).
  *
- * For a function f of some tensors:
- *   1. Reduce its output to one number with a random weighting: L(x) = Σ c ⊙ f(x), c drawn once
+ *   1. Reduce f's output to one number with a random weighting, L(x) = Σ c ⊙ f(x), c drawn once
  *      from randn with the given seed (a plain sum can hide gradients in the wrong places).
  *   2. Run L.backward() once and read each input's .grad (the analytic gradients).
  *   3. For every element i of every input that requires grad, compute the central difference
@@ -14,7 +13,7 @@
  *
  * Check your work: npm run exercise -- 2
  */
-import type { Tensor } from '../src/index.js';
+import { noGrad, randn, seededRandom, Tensor } from '../src/index.js'; // what you will need
 
 export interface GradcheckOptions {
   readonly eps?: number; //  default 1e-6

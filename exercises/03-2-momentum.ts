@@ -11,7 +11,7 @@
  *
  * Check your work: npm run exercise -- 3
  */
-import type { Tensor } from '../src/index.js';
+import { noGrad, type Tensor } from '../src/index.js'; // noGrad: the update records no graph
 
 export class MomentumSgd {
   readonly params: readonly Tensor[];

@@ -8,7 +8,7 @@
  *
  * Check your work: npm run exercise -- 3
  */
-import type { Module, optim, Tensor } from '../src/index.js';
+import { F, noGrad, type Module, type optim, type Tensor } from '../src/index.js'; // what you will need
 
 /** One step of gradient descent on the batch (x, labels); returns the batch's loss before the step. */
 export function trainStep(model: Module, optimizer: optim.Optimizer<optim.BaseOptions, object>, x: Tensor, labels: Tensor): number {

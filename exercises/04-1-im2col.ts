@@ -10,7 +10,7 @@
  *
  * Check your work: npm run exercise -- 4
  */
-import type { Tensor } from '../src/index.js';
+import { pad, stack, type Tensor } from '../src/index.js'; // what you will need
 
 export interface WindowOptions {
   readonly stride?: number; //  default 1

@@ -12,7 +12,7 @@
  *
  * Check your work: npm run exercise -- 4
  */
-import type { Tensor } from '../src/index.js';
+import { arange, conv2d, type Tensor } from '../src/index.js'; // what you will need
 
 /** ∂L/∂x of a stride-1 conv2d with the given padding. */
 export function convInputGradient(dY: Tensor, w: Tensor, padding: number): Tensor {

@@ -11,7 +11,7 @@
  *
  * Check your work: npm run exercise -- 4
  */
-import type { Tensor } from '../src/index.js';
+import { defineOp, type Tensor } from '../src/index.js'; // defineOp: see the header
 
 /** Max over non-overlapping 2 × 2 windows of x [N, C, H, W] (H, W even); a RangeError otherwise. */
 export const maxPool2x2 = (x: Tensor): Tensor => {

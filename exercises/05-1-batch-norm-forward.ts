@@ -12,7 +12,7 @@
  *
  * Check your work: npm run exercise -- 5
  */
-import type { Tensor } from '../src/index.js';
+import { noGrad, type Tensor } from '../src/index.js'; // noGrad: for the running statistics
 
 export interface BatchNormState {
   readonly runningMean: Tensor;

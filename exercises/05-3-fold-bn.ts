@@ -11,7 +11,7 @@
  *
  * Check your work: npm run exercise -- 5
  */
-import type { BatchNorm2d, Conv2d, Tensor } from '../src/index.js';
+import { noGrad, zerosLike, type BatchNorm2d, type Conv2d, type Tensor } from '../src/index.js'; // what you will need
 
 /** The weight and bias of the single convolution equal to bn(conv(x)) in eval mode. */
 export function foldBatchNorm(conv: Conv2d, bn: BatchNorm2d): { weight: Tensor; bias: Tensor } {

@@ -7,7 +7,7 @@
  *
  * Check your work: npm run exercise -- 5
  */
-import { Module, type Linear, type Tensor } from '../src/index.js';
+import { Linear, Module, type Tensor } from '../src/index.js';
 
 export class ResidualBlock extends Module {
   readonly fc1: Linear;

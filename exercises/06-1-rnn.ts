@@ -10,7 +10,7 @@
  *
  * Check your work: npm run exercise -- 6
  */
-import type { Tensor } from '../src/index.js';
+import { stack, type Tensor } from '../src/index.js'; // stack: the states into [T, N, H]
 
 export interface RnnWeights {
   readonly wIh: Tensor; // [H, I]

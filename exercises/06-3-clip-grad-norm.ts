@@ -8,7 +8,7 @@
  *
  * Check your work: npm run exercise -- 6
  */
-import type { Tensor } from '../src/index.js';
+import { noGrad, type Tensor } from '../src/index.js'; // noGrad: scaling records no graph
 
 /** Scales the gradients of `params` so that their joint 2-norm is at most maxNorm; returns the norm before. */
 export function clipGradNorm(params: readonly Tensor[], maxNorm: number): number {

@@ -13,7 +13,7 @@
  *
  * Check your work: npm run exercise -- 8
  */
-import type { linalg } from '../src/index.js';
+import { linalg } from '../src/index.js';
 
 export interface Pca {
   readonly mean: number[];

@@ -8,7 +8,7 @@
  *     got:      1
  *     hint:     d tanh(x)/dx = 1 − tanh(x)²; multiply it by out.grad (the chain rule)
  */
-import { Tensor } from '../../src/index.js';
+import { gradcheck, Tensor } from '../../src/index.js';
 
 export interface Check {
   /** What is being checked, e.g. 'sumToShape([2, 3] → [3])'. */
@@ -75,15 +75,31 @@ export function expectEqual(got: unknown, expected: unknown, check: Check): void
   }
 }
 
+/** An unfilled exercise's own error passes through every check untouched: its message is the clearest one. */
+export function rethrowIfStub(error: unknown): void {
+  if (error instanceof Error && error.message.startsWith('not implemented yet')) throw error;
+}
+
 /** Passes when `fn` throws an error whose message matches `pattern`. */
 export function expectThrows(fn: () => unknown, pattern: RegExp, check: Check): void {
   let message: string | null = null;
   try {
     fn();
   } catch (error) {
+    rethrowIfStub(error);
     message = error instanceof Error ? error.message : String(error);
   }
   if (message === null || !pattern.test(message)) {
     throw new ExerciseFailure(check, [`expected: an error matching ${pattern}`, `got:      ${message === null ? 'no error' : `"${message}"`}`]);
+  }
+}
+
+/** Passes when Sapling's gradcheck accepts `fn`'s backward at `inputs`; otherwise reports gradcheck's finding. */
+export function expectGradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], check: Check): void {
+  try {
+    gradcheck(fn, inputs);
+  } catch (error) {
+    rethrowIfStub(error);
+    throw new ExerciseFailure(check, [`expected: backward to agree with finite differences`, `got:      ${error instanceof Error ? error.message : String(error)}`]);
   }
 }

@@ -1,8 +1,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { tensor } from '../../src/index.js';
-import { ExerciseFailure, expectClose, expectEqual, expectThrows } from './check.js';
+import { defineOp, tensor, type Tensor } from '../../src/index.js';
+import { ExerciseFailure, expectClose, expectEqual, expectGradcheck, expectThrows } from './check.js';
 import { exerciseTests } from './select.js';
 import { solutionPath } from './solutions-plugin.js';
 
@@ -40,6 +40,18 @@ describe('check: failure messages teach', () => {
       throw new RangeError('bad [2,3]');
     }, /\[2,3\]/, { what: 'w', hint: 'h' });
     expect(message(() => expectThrows(() => 1, /x/, { what: 'w', hint: 'h' }))).toContain('got:      no error');
+  });
+
+  test('expectGradcheck reports gradcheck\'s finding; an unfilled exercise\'s own error passes through untouched', () => {
+    const x = tensor([0.5, -1], { dtype: 'float64', requiresGrad: true });
+    expectGradcheck((t) => t!.mul(t!), [x], { what: 'square', hint: 'h' });
+    const wrong = defineOp<[Tensor]>({ name: 'Wrong', forward: (_ctx, [t]) => t.mul(t), backward: (_ctx, d) => [d] });
+    expect(message(() => expectGradcheck((t) => wrong(t!), [x], { what: 'wrong', hint: 'h' }))).toContain('got:      gradcheck: input 0 [2], element [1]: backward gave');
+    const stub = (): Tensor => {
+      throw new Error('not implemented yet: everything');
+    };
+    expect(() => expectGradcheck(stub, [x], { what: 'w', hint: 'h' })).toThrow(/^not implemented yet: everything$/);
+    expect(() => expectThrows(stub, /x/, { what: 'w', hint: 'h' })).toThrow(/^not implemented yet: everything$/);
   });
 });
 
