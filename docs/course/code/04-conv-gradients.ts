@@ -5,12 +5,14 @@
  */
 import { arange, conv2d, randn, seededRandom, type Tensor } from '../../../src/index.js';
 
+// #region setup
 const random = seededRandom(1);
 const x = randn([2, 3, 7, 6], { dtype: 'float64', random }).requiresGrad_(); // [N, C, H, W]
-const w = randn([4, 3, 3, 2], { dtype: 'float64', random }).requiresGrad_(); // [O, C, KH, KW]
+const w = randn([4, 3, 3, 2], { dtype: 'float64', random }).requiresGrad_(); // [O, C, KH, KW]: 3 × 2 taps
 const y = conv2d(x, w, null, { padding: 1 }); //                                 [N, O, 7, 7]
-const dY = randn(y.shape, { dtype: 'float64', random });
-y.backward(dY);
+const dY = randn(y.shape, { dtype: 'float64', random }); //                      some gradient from above
+y.backward(dY); //                                                               autograd's x.grad and w.grad, to compare with
+// #endregion
 
 // #region input-gradient
 /** Reverses axis `axis` of t. */

@@ -5,11 +5,13 @@
  */
 import { F, ones, randn, seededRandom, tensor, zeros } from '../../../src/index.js';
 
+// #region setup
 const random = seededRandom(0);
 const x = randn([8, 3, 4, 4], { dtype: 'float64', random }).mul(2).add(5).requiresGrad_(); // [N, C, H, W], mean ≈ 5
 const gamma = tensor([1.5, 0.5, 2], { dtype: 'float64', requiresGrad: true });
 const beta = tensor([0.1, -0.2, 0.3], { dtype: 'float64', requiresGrad: true });
 const eps = 1e-5;
+// #endregion
 
 // #region forward
 const axes = [0, 2, 3]; //                    every axis but the channels

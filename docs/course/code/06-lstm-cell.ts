@@ -5,11 +5,13 @@
  */
 import { cat, lstmCell, randn, seededRandom, type Tensor } from '../../../src/index.js';
 
+// #region setup
 const [N, I, H] = [3, 4, 5];
 const random = seededRandom(2);
 const param = (shape: number[]): Tensor => randn(shape, { dtype: 'float64', random }).mul(0.5).requiresGrad_();
 const [x, h, c] = [param([N, I]), param([N, H]), param([N, H])];
 const [wIh, wHh, bIh, bHh] = [param([4 * H, I]), param([4 * H, H]), param([4 * H]), param([4 * H])];
+// #endregion
 
 // #region composed
 function lstmStep(x: Tensor, h: Tensor, c: Tensor): { h: Tensor; c: Tensor } {

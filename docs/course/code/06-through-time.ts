@@ -6,11 +6,13 @@
 import { cat, lstmCell, rand, randn, seededRandom, zeros, type Tensor } from '../../../src/index.js';
 import { lineChart } from '../../../examples/lib/plot.js';
 
+// #region setup
 const [T, N, I, H] = [50, 4, 3, 16];
 const random = seededRandom(0);
 const xs = Array.from({ length: T }, () => randn([N, I], { dtype: 'float64', random }));
 /** PyTorch's initialisation of recurrent weights: U(−1/√H, 1/√H). */
 const init = (shape: number[]): Tensor => rand(shape, { dtype: 'float64', random }).mul(2).sub(1).div(Math.sqrt(H));
+// #endregion
 
 // #region rnn
 const rnnWeights = { wIh: init([H, I]), wHh: init([H, H]) };
