@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { exerciseSolutions } from './exercises/lib/solutions-plugin.js';
 
 export default defineConfig({
+  // Exercise tests run against exercises/solutions/ unless SAPLING_EXERCISES=yours (npm run exercise).
+  plugins: [exerciseSolutions()],
   test: {
-    include: ['src/**/*.test.ts', 'examples/**/*.test.ts', 'benchmarks/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'examples/**/*.test.ts', 'benchmarks/**/*.test.ts', 'docs/**/*.test.ts', 'exercises/**/*.test.ts'],
     testTimeout: 60_000,
   },
 });
