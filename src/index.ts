@@ -11,3 +11,4 @@ export * from './layers/index.js';
 export * as linalg from './linalg/index.js';
 export * as forecast from './forecast/index.js';
 export * from './models/index.js';
+export * as features from './features/index.js';

@@ -6,3 +6,10 @@ export {
   FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_SPLIT_SEED, FASHION_MNIST_STD, loadFashionMnist, loadFashionMnistSplits,
   type FashionMnistOptions,
 } from './fashion-mnist.js';
+export { Mt19937 } from './mt19937.js';
+export { trainTestSplit, type TrainTestIndices, type TrainTestSplitOptions } from './train-test-split.js';
+export { computeClassWeight } from './class-weight.js';
+export {
+  loadSpamAssassin, normalizeWhitespace, splitMessage, subjectOf, temporalSplit, SPAM_ASSASSIN_GROUPS, SPAM_ASSASSIN_OLDER, SPAM_ASSASSIN_PACKAGE,
+  type SpamAssassin, type SpamAssassinGroup, type SpamAssassinOptions,
+} from './spam-assassin.js';
