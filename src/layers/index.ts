@@ -23,3 +23,4 @@ export { Lstm, LstmCell, RecurrentBase, type LstmState, type LstmOutput, type Re
 export { Gru, GruCell, type GruOutput } from './gru.js';
 export { Lstm as LSTM, LstmCell as LSTMCell } from './lstm.js';
 export { Gru as GRU, GruCell as GRUCell } from './gru.js';
+export { SigmoidFocalLoss } from './focal-loss.js';

@@ -17,3 +17,4 @@ export { lstmCell } from './lstm-cell.js';
 export { lstmSequence } from './lstm-sequence.js';
 export { gruCell } from './gru-cell.js';
 export { gruSequence } from './gru-sequence.js';
+export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './focal-loss.js';
