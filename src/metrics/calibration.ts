@@ -1,21 +1,17 @@
 /**
- * calibration — do the predicted probabilities mean what they say? Measures, with
- * scikit-learn 1.2's definitions where it has them:
+ * calibration — do the predicted probabilities mean what they say? (scikit-learn 1.2's
+ * definitions where it has them)
  *
- *   reliabilityDiagram  per bin of predicted probability: count, mean prediction, fraction
- *                       positive (uniform bins i/n, or quantile bins); `calibrationCurve` is
- *                       sklearn's `calibration_curve` (the non-empty bins)
- *   ECE                 Σ_b (n_b / N)·|fraction positive_b − mean prediction_b| over those bins
- *                       (Naeini, Cooper & Hauskrecht 2015); for [N, C] probabilities the
- *                       top-label form of Guo, Pleiss, Sun & Weinberger 2017: confidence =
- *                       max_c p_c, "positive" = the argmax is right
- *   brierScore          mean (y − p)²  (sklearn's `brier_score_loss`)
- *   logLoss             mean −log p(true class), p clipped to [ε, 1 − ε] (sklearn's `log_loss`)
+ *   reliabilityDiagram  per bin of predicted probability (uniform or quantile bins): count, mean
+ *                       prediction, fraction positive; `calibrationCurve` = sklearn's non-empty bins
+ *   ECE                 Σ_b (n_b / N)·|fraction positive_b − mean prediction_b| (Naeini et al. 2015);
+ *                       for [N, C] the top-label form of Guo et al. 2017 (confidence = max_c p_c,
+ *                       "positive" = the argmax is right)
+ *   brierScore, logLoss mean (y − p)², mean −log p(true class) (sklearn's brier_score_loss, log_loss)
  *
  * A binary classifier is calibrated when, of the mails it gives 0.8, 80% are spam. Ranking
  * metrics (ROC-AUC, AP) cannot see miscalibration; a threshold chosen as a probability can.
- * The fixes that keep the ranking and are fitted on a validation slice live in
- * calibrators.ts (temperature and Platt scaling).
+ * The fixes fitted on a validation slice are in calibrators.ts.
  */
 import { checkLength, isMatrix, toLabels, toMatrix, toVector, type MatrixLike, type VectorLike } from './input.js';
 

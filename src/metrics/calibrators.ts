@@ -1,21 +1,15 @@
 /**
- * calibrators — maps from a model's scores to calibrated probabilities, fitted on a validation
- * slice (never on the training data, whose scores are over-confident) by minimising the negative
- * log-likelihood. Both keep the ranking, so ROC-AUC, AP and any threshold chosen by rank stay.
+ * calibrators — maps from scores to calibrated probabilities that keep the ranking, fitted on a
+ * validation slice by minimising the negative log-likelihood with Newton's method and a
+ * backtracking line search (Lin, Lin & Weng 2007), to a gradient below 1e-10 per sample.
  *
- *   temperature scaling  p = σ(z / T), or softmax(z / T) for [N, C] logits; one parameter
- *                        (Guo, Pleiss, Sun & Weinberger 2017). With β = 1/T the NLL is convex in
- *                        β: binary  dL/dβ = Σ z(σ(βz) − y),      d²L/dβ² = Σ z²·σ(1 − σ);
- *                        classes    dL/dβ = Σ (E_p[z] − z_y),   d²L/dβ² = Σ Var_p(z).
- *                        T does not move the decision at z = 0: it only changes confidence.
- *   Platt scaling        p = σ(a·s + b), two parameters (Platt 1999), with Platt's targets
- *                        t₊ = (N₊ + 1)/(N₊ + 2) and t₋ = 1/(N₋ + 2) instead of 1 and 0 (a prior
- *                        that keeps a separable slice from driving a to infinity), as
- *                        scikit-learn's `_sigmoid_calibration`. L(a, b) = Σ t·softplus(−z) +
- *                        (1 − t)·softplus(z), z = a·s + b: gradient Σ (σ(z) − t)·[s, 1],
- *                        Hessian Σ σ(1 − σ)·[s², s; s, 1]. b moves the 0.5 crossing.
- * Both are solved by Newton's method with a backtracking line search (Lin, Lin & Weng 2007, "A
- * note on Platt's probabilistic outputs"), to a gradient below 1e-10 per sample.
+ *   temperature  p = σ(z/T) or softmax(z/T) (Guo et al. 2017). In β = 1/T the NLL is convex:
+ *                binary  L′ = Σ z(σ(βz) − y),  L″ = Σ z²σ(1 − σ);  classes  L′ = Σ (E_p[z] − z_y),
+ *                L″ = Σ Var_p(z). T changes confidence, never the decision at z = 0.
+ *   Platt        p = σ(a·s + b) (Platt 1999) with Platt's targets t₊ = (N₊ + 1)/(N₊ + 2),
+ *                t₋ = 1/(N₋ + 2) (they keep a separable slice from sending a to ∞), as sklearn's
+ *                `_sigmoid_calibration`: L = Σ t·softplus(−z) + (1 − t)·softplus(z), z = a·s + b,
+ *                gradient Σ (σ(z) − t)·[s, 1], Hessian Σ σ(1 − σ)·[s², s; s, 1]. b moves the 0.5 crossing.
  */
 import { checkLength, isMatrix, toLabels, toMatrix, toVector, type MatrixLike, type VectorLike } from './input.js';
 

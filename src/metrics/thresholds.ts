@@ -1,23 +1,16 @@
 /**
- * thresholds — turning scores into decisions, and choosing where to cut.
+ * thresholds — from scores to decisions ("positive if score ≥ t", the PR curve's convention).
  *
- * A sample is predicted positive when its score is ≥ the threshold (the convention of the
- * precision-recall curve). At a threshold the confusion matrix is
- *             predicted 0   predicted 1
- *   truth 0       TN            FP
- *   truth 1       FN            TP
- * and everything else follows: precision TP/(TP+FP), recall TP/(TP+FN), F1 = 2TP/(2TP+FP+FN),
- * and the expected cost per sample (c_FP·FP + c_FN·FN + c_TP·TP + c_TN·TN) / N.
- *
- * `ThresholdSweep` sorts the scores once; then the report at any threshold is a binary search
- * (what a slider needs) and every distinct operating point is one pass. `selectThreshold` picks
- * an operating point by F1 (or F-beta), by the lowest expected cost, by a target precision (the
- * most recall that keeps it) or a target recall (the most precision that keeps it), and returns
- * a threshold halfway between the chosen score and the next lower one, so that new scores are
- * not decided by which side of a training score they fall. For calibrated probabilities the
- * cost-optimal threshold needs no data at all (`bayesThreshold`, Elkan 2001).
- * `costCurve` is Drummond & Holte's (2006): the normalised expected cost of the best operating
- * point for every mix of class prior and costs.
+ *   confusion at t   [[TN, FP], [FN, TP]] (rows: truth); precision TP/(TP+FP), recall TP/(TP+FN),
+ *                    F1 = 2TP/(2TP+FP+FN), cost per sample (c_FP·FP + c_FN·FN + c_TP·TP + c_TN·TN)/N
+ *   ThresholdSweep   sorts once: the report at any t by binary search (a slider), every
+ *                    distinct operating point in one pass
+ *   selectThreshold  by F1 / F-beta, lowest cost, the most recall at a target precision or the
+ *                    most precision at a target recall; it returns the midpoint between the chosen
+ *                    score and the next lower one, so new scores do not sit on a training score
+ *   bayesThreshold   the cost-optimal cut on calibrated probabilities, no data needed (Elkan 2001)
+ *   costCurve        Drummond & Holte (2006): the lowest normalised expected cost of any operating
+ *                    point for every mix of class prior and costs; one threshold's line is costLine
  */
 import { checkLength, toLabels, toVector, type VectorLike } from './input.js';
 
