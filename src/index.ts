@@ -12,3 +12,4 @@ export * as linalg from './linalg/index.js';
 export * as forecast from './forecast/index.js';
 export * from './models/index.js';
 export * as text from './text/index.js';
+export * as features from './features/index.js';

@@ -8,3 +8,10 @@ export {
 } from './fashion-mnist.js';
 export { cleanImdbText, IMDB_SPLIT_SEED, splitImdb, type ImdbSplit, type ImdbSplitOptions, type ImdbSplits, type RawImdbReview } from './imdb-split.js';
 export { loadImdb, readImdbReviews, type ImdbOptions } from './imdb.js';
+export { Mt19937 } from './mt19937.js';
+export { trainTestSplit, type TrainTestIndices, type TrainTestSplitOptions } from './train-test-split.js';
+export { computeClassWeight } from './class-weight.js';
+export {
+  loadSpamAssassin, normalizeWhitespace, splitMessage, subjectOf, temporalSplit, SPAM_ASSASSIN_GROUPS, SPAM_ASSASSIN_OLDER, SPAM_ASSASSIN_PACKAGE,
+  type SpamAssassin, type SpamAssassinGroup, type SpamAssassinOptions,
+} from './spam-assassin.js';

@@ -35,3 +35,4 @@ export { Elu as ELU, Silu as SiLU } from './activations.js';
 export { MultiheadAttention, splitHeads, mergeHeads, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions, type MultiheadAttentionOutput } from './attention.js';
 export { TransformerEncoderLayer, TransformerEncoder, squareSubsequentMask, type TransformerEncoderLayerOptions, type TransformerEncoderLayerForwardOptions, type TransformerEncoderForwardOptions } from './transformer.js';
 export { SinusoidalPositionalEncoding, LearnedPositionalEmbedding, sinusoidalPositions, type PositionalOptions } from './positional.js';
+export { SigmoidFocalLoss } from './focal-loss.js';

@@ -28,3 +28,4 @@ export { maskedFill, tril, triu } from './mask.js';
 export { maskedSoftmax, maskedLogSoftmax } from './masked-softmax.js';
 export { repeat } from './repeat.js';
 export { scaledDotProductAttention, attentionWeights, type AttentionOptions } from './attention.js';
+export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './focal-loss.js';
