@@ -1,5 +1,6 @@
 /** The autograd package: tensors, ops, the engine and the tools to prove gradients. */
 export { Tensor, type NestedArray } from './tensor.js';
+import './tensor-methods.js'; // attaches a.add(b), y.backward(), … to every Tensor
 export type { DType, FloatDType, DataArray } from './dtype.js';
 export type { Shape } from './shape.js';
 export * from './creation.js';
