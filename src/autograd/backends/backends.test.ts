@@ -12,15 +12,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { backendKernels, getNumThreads, setNumThreads } from './index.js';
 import {
   arenaBytes, clearResidentOperands, failNextWorkerShare, getMinFlopsPerShare, setMinFlopsPerShare, shutdownWorkers, workerStats,
-} from './parallel/pool.js';
-import { col2imShares, directConvShares } from './parallel/rnn-simd.js';
-import { heapLayoutChanges, residentStats } from './parallel/shares.js';
+} from './wasm/pool.js';
+import { col2imShares, directConvShares } from './wasm/simd/modules.js';
+import { heapLayoutChanges, residentStats } from './wasm/shares.js';
 import { cpuKernels } from './cpu/index.js';
 import type { Conv2dAttrs, Kernels } from './types.js';
 import { randn } from '../creation.js';
 import { seededRandom } from '../random.js';
 import { Tensor } from '../tensor.js';
-import { loadTfWasm } from './tfjs-wasm.js';
+import { loadTfWasm } from './wasm/index.js';
 
 interface ConvCase {
   readonly name: string;

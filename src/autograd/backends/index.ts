@@ -7,7 +7,7 @@ import { cpuKernels } from './cpu/index.js';
 import type { BackendName, Kernels } from './types.js';
 
 /** How many threads the wasm kernels may use (worker threads + the caller; see parallel/pool.ts). */
-export { setNumThreads, getNumThreads } from './parallel/pool.js';
+export { setNumThreads, getNumThreads } from './wasm/pool.js';
 
 let active: Kernels = cpuKernels;
 
@@ -34,7 +34,7 @@ export async function backendKernels(name: AvailableBackend): Promise<Kernels> {
     case 'cpu':
       return cpuKernels;
     case 'wasm':
-      wasmKernels ??= import('./tfjs-wasm.js').then((m) => m.createWasmKernels());
+      wasmKernels ??= import('./wasm/index.js').then((m) => m.createWasmKernels());
       return wasmKernels;
   }
   throw new RangeError(`setBackend: unknown backend '${String(name)}' (available: ${BACKENDS.join(', ')})`);

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { backendKernels, kernels, useKernels } from '../backends/index.js';
 import { cpuKernels } from '../backends/cpu/index.js';
-import { sharesRunOf } from '../backends/parallel/pool.js';
-import { simdShares } from '../backends/parallel/rnn-simd.js';
+import { sharesRunOf } from '../backends/wasm/pool.js';
+import { simdShares } from '../backends/wasm/simd/modules.js';
 import type { Kernels } from '../backends/types.js';
 import { randn } from '../creation.js';
 import { gradcheck } from '../gradcheck.js';

@@ -15,7 +15,7 @@ import {
   adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward,
 } from './pool.js';
 import { channelAffine, channelMoments, channelSums } from './batch-norm.js';
-import { gruBackward, gruForward, lstmBackward, lstmForward } from './lstm.js';
+import { gruBackward, gruForward, lstmBackward, lstmForward } from './rnn.js';
 
 export const cpuKernels: Kernels = {
   name: 'cpu',

@@ -14,8 +14,8 @@
  *
  * Like the rest of parallel/, this file imports nothing a worker thread cannot load.
  */
-import type { GruCells } from './gru-share.js';
-import type { LstmCells } from './lstm-share.js';
+import type { GruCells } from '../../cpu/gru-loops.js';
+import type { LstmCells } from '../../cpu/lstm-loops.js';
 import { COL2IM_WASM } from './col2im.wasm.js';
 import { CONV_NCHW_WASM } from './conv-nchw.wasm.js';
 import { RNN_CELLS_WASM } from './rnn-cells.wasm.js';

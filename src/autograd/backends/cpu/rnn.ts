@@ -5,8 +5,8 @@
  */
 import { allocate, type DataArray } from '../../dtype.js';
 import { Tensor } from '../../tensor.js';
-import { gruBackwardShare, gruForwardShare } from '../parallel/gru-share.js';
-import { lstmBackwardShare, lstmForwardShare, type Products } from '../parallel/lstm-share.js';
+import { gruBackwardShare, gruForwardShare } from './gru-loops.js';
+import { lstmBackwardShare, lstmForwardShare, type Products } from './lstm-loops.js';
 import type { GruForward, GruGradients, GruNeed, GruSaved, LstmForward, LstmGradients, LstmNeed, LstmSaved } from '../types.js';
 import { matmul } from './matmul.js';
 import { permute } from './movement.js';

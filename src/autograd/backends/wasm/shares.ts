@@ -19,9 +19,9 @@
 import type * as TF from '@tensorflow/tfjs-core';
 import { relu } from '../cpu/relu.js';
 import { flippedTransposed, phaseSteps, scatterPhase, type ConvGeometry, type Pads } from './conv-geometry.js';
-import { gruBackwardShare, gruForwardShare, type GruBackwardParams } from './gru-share.js';
-import { lstmBackwardShare, lstmForwardShare, type LstmBackwardParams, type LstmShareParams, type Products } from './lstm-share.js';
-import { cellArrays, col2imArrays, directConvArrays, heapKernels, type ConvKernels } from './rnn-simd.js';
+import { gruBackwardShare, gruForwardShare, type GruBackwardParams } from '../cpu/gru-loops.js';
+import { lstmBackwardShare, lstmForwardShare, type LstmBackwardParams, type LstmShareParams, type Products } from '../cpu/lstm-loops.js';
+import { cellArrays, col2imArrays, directConvArrays, heapKernels, type ConvKernels } from './simd/modules.js';
 import {
   channelsFirst, dyChannelsByPixel, dyPixelsByChannelSimd, im2colTSimd, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, oihwToHwio, pixelBlocks, scratchFloats,
 } from './layout.js';

@@ -9,7 +9,7 @@
  * (`lstm-share.ts`, `gru-share.ts`) and two import-free cpu helpers (`exp-float32.ts`, `relu.ts`).
  */
 import type { ConvGeometry } from './conv-geometry.js';
-import type { ConvKernels } from './rnn-simd.js';
+import type { ConvKernels } from './simd/modules.js';
 
 const TILE = 32;
 

@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { assemble, carrier, MODULES } from '../../../../scripts/build-wasm.js';
-import { seededRandom } from '../../random.js';
+import { assemble, carrier, MODULES } from '../../../../../scripts/build-wasm.js';
+import { seededRandom } from '../../../random.js';
 import { RNN_CELLS_WASM } from './rnn-cells.wasm.js';
-import { cellArrays } from './rnn-simd.js';
+import { cellArrays } from './modules.js';
 
 const sigmoid = (a: number): number => 1 / (1 + Math.exp(-a));
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { seededRandom } from '../../random.js';
-import { heapKernels } from './rnn-simd.js';
+import { heapKernels } from './simd/modules.js';
 import type { ConvGeometry } from './conv-geometry.js';
 import { dyChannelsByPixel, dyPixelsByChannel, dyPixelsByChannelSimd, im2colT, im2colTSimd, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, pixelBlocks, splitRange, transposeInto, type PixelBlock } from './layout.js';
 

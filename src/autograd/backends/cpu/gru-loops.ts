@@ -5,8 +5,8 @@
  * loops run in WebAssembly SIMD (`GruCells`, rnn-simd.ts) instead of the TypeScript below.
  */
 import type { DataArray, FloatDType } from '../../dtype.js';
-import { expFloat32 } from '../cpu/exp-float32.js';
-import { scratchArrays, tanhFloat32, type LstmShareParams, type Products } from './lstm-share.js';
+import { expFloat32 } from './exp-float32.js';
+import { scratchArrays, tanhFloat32, type LstmShareParams, type Products } from './lstm-loops.js';
 
 /**
  * The fused per-step loops of the forward and backward below, float32, done elsewhere: rnn-simd.ts

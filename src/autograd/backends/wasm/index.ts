@@ -34,17 +34,17 @@
  * The arithmetic of a share lives in `parallel/shares.ts`, the same code on every thread; with
  * one thread (or a kernel too small to split) a kernel is a single share on this thread.
  */
-import { Tensor } from '../tensor.js';
-import { fmt, sizeOf, type Shape } from '../shape.js';
-import { cpuKernels } from './cpu/index.js';
-import type { Conv2dAttrs, ConvEpilogue, GruForward, GruGradients, GruNeed, GruSaved, Kernels, LstmForward, LstmGradients, LstmNeed, LstmSaved, Pool2dAttrs } from './types.js';
-import { applyEpilogue } from './cpu/conv.js';
-import { gradient } from './cpu/lstm.js';
-import { convFlops, outSize, type ConvGeometry } from './parallel/conv-geometry.js';
-import { channelsFirst, scratchFloats, splitRange } from './parallel/layout.js';
-import { ownShare, runParallel, sharesFor, workerShare, type OwnShare, type WorkerShare } from './parallel/pool.js';
-import type { Tf } from './parallel/shares.js';
-import { loadTfWasm } from './parallel/tf-load.js';
+import { Tensor } from '../../tensor.js';
+import { fmt, sizeOf, type Shape } from '../../shape.js';
+import { cpuKernels } from '../cpu/index.js';
+import type { Conv2dAttrs, ConvEpilogue, GruForward, GruGradients, GruNeed, GruSaved, Kernels, LstmForward, LstmGradients, LstmNeed, LstmSaved, Pool2dAttrs } from '../types.js';
+import { applyEpilogue } from '../cpu/conv.js';
+import { gradient } from '../cpu/rnn.js';
+import { convFlops, outSize, type ConvGeometry } from './conv-geometry.js';
+import { channelsFirst, scratchFloats, splitRange } from './layout.js';
+import { ownShare, runParallel, sharesFor, workerShare, type OwnShare, type WorkerShare } from './pool.js';
+import type { Tf } from './shares.js';
+import { loadTfWasm } from './tf-load.js';
 
 export { loadTfWasm };
 

@@ -16,7 +16,7 @@
  * shares.ts, this file imports nothing that a worker thread cannot load: no Tensor, no graph.
  */
 import type { DataArray, FloatDType } from '../../dtype.js';
-import { expFloat32 } from '../cpu/exp-float32.js';
+import { expFloat32 } from './exp-float32.js';
 
 /** Matrix products whose right operand is used for many calls (XNNPACK packs it once). */
 export interface Products {
