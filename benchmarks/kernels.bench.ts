@@ -40,7 +40,7 @@ import type * as TF from '@tensorflow/tfjs-core';
 import { backendKernels, randn, seededRandom, type Kernels, type Tensor } from '../src/index.js';
 import type { Conv2dAttrs } from '../src/autograd/backends/types.js';
 import { loadTfWasm } from '../src/autograd/backends/wasm/index.js';
-import { getMinFlopsPerShare, setMinFlopsPerShare, setNumThreads } from '../src/autograd/backends/wasm/pool.js';
+import { getMinFlopsPerShare, setMinFlopsPerShare, setNumThreads } from '../src/autograd/backends/wasm/threads.js';
 import { formatMachineFacts, machineFacts } from './lib/machine.js';
 import { markdownTable } from './lib/table.js';
 import { writeResults } from './lib/results.js';

@@ -54,7 +54,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import {
   Conv2d, F, Flatten, Linear, MaxPool2d, ReLU, Sequential, getNumThreads, manualSeed, optim, seededRandom, setBackend, tensor,
 } from '../src/index.js';
-import { getMinFlopsPerShare, setMinFlopsPerShare } from '../src/autograd/backends/wasm/pool.js';
+import { getMinFlopsPerShare, setMinFlopsPerShare } from '../src/autograd/backends/wasm/threads.js';
 import { parseFlags, type Stats } from './lib/compare.js';
 import { cpuTicks, loadBetween, timeInterleaved, type InterleaveBudget, type LoadSample } from './lib/interleave.js';
 import { formatMachineFacts, machineFacts } from './lib/machine.js';

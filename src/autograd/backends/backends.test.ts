@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { backendKernels, getNumThreads, setNumThreads } from './index.js';
-import {
-  arenaBytes, clearResidentOperands, failNextWorkerShare, getMinFlopsPerShare, setMinFlopsPerShare, shutdownWorkers, workerStats,
-} from './wasm/pool.js';
+import { arenaBytes, clearResidentOperands, failNextWorkerShare, shutdownWorkers, workerStats } from './wasm/pool.js';
+import { getMinFlopsPerShare, setMinFlopsPerShare } from './wasm/threads.js';
 import { col2imShares, directConvShares } from './wasm/simd/modules.js';
-import { heapLayoutChanges, residentStats } from './wasm/shares.js';
+import { heapLayoutChanges } from './wasm/shares/heap.js';
+import { residentStats } from './wasm/shares/resident.js';
 import { cpuKernels } from './cpu/index.js';
 import type { Conv2dAttrs, Kernels } from './types.js';
 import { randn } from '../creation.js';

@@ -7,7 +7,7 @@ import { cpuKernels } from './cpu/index.js';
 import type { BackendName, Kernels } from './types.js';
 
 /** How many threads the wasm kernels may use (worker threads + the caller; see parallel/pool.ts). */
-export { setNumThreads, getNumThreads } from './wasm/pool.js';
+export { setNumThreads, getNumThreads } from './wasm/threads.js';
 
 let active: Kernels = cpuKernels;
 

@@ -24,22 +24,13 @@
  * backends override these three kernels.
  */
 import { allocate, type DataArray } from '../../dtype.js';
-import { convOutputSize, fmt, type Shape } from '../../shape.js';
+import { convGeometry, type ConvGeometry } from '../../conv-geometry.js';
+import { fmt, type Shape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import type { Conv2dAttrs, ConvEpilogue } from '../types.js';
 
-/** Sizes of one convolution, derived once from the shapes and attrs. */
-interface Geometry {
-  readonly N: number;
-  readonly C: number;
-  readonly H: number;
-  readonly W: number;
-  readonly O: number;
-  readonly KH: number;
-  readonly KW: number;
-  readonly OH: number;
-  readonly OW: number;
-  readonly groups: number;
+/** The shared geometry and what the im2col loops derive from it. */
+interface Geometry extends ConvGeometry {
   /** Input channels per group (= w.shape[1]). */
   readonly Cg: number;
   /** Output channels per group. */
@@ -48,23 +39,12 @@ interface Geometry {
   readonly K: number;
   /** Columns of cols: OH·OW. */
   readonly P: number;
-  readonly attrs: Conv2dAttrs;
 }
 
 function geometry(xShape: Shape, wShape: Shape, attrs: Conv2dAttrs, where: string): Geometry {
-  if (xShape.length !== 4 || wShape.length !== 4) {
-    throw new RangeError(`${where}: expected input [N,C,H,W] and weight [O,C/groups,KH,KW], got ${fmt(xShape)} and ${fmt(wShape)}`);
-  }
-  const [N, C, H, W] = xShape as readonly [number, number, number, number];
-  const [O, Cg, KH, KW] = wShape as readonly [number, number, number, number];
-  const { groups, padding: pad, stride, dilation } = attrs;
-  if (C !== Cg * groups || O % groups !== 0) {
-    throw new RangeError(`${where}: input ${fmt(xShape)} does not match weight ${fmt(wShape)} with groups=${groups}`);
-  }
-  const OH = convOutputSize(H, pad.top, pad.bottom, KH, stride[0], dilation[0]);
-  const OW = convOutputSize(W, pad.left, pad.right, KW, stride[1], dilation[1]);
-  if (OH < 1 || OW < 1) throw new RangeError(`${where}: the kernel does not fit in the padded input ${fmt(xShape)}`);
-  return { N, C, H, W, O, KH, KW, OH, OW, groups, Cg, Og: O / groups, K: Cg * KH * KW, P: OH * OW, attrs };
+  const g = convGeometry(xShape, wShape, attrs, where);
+  const Cg = g.C / g.groups;
+  return { ...g, Cg, Og: g.O / g.groups, K: Cg * g.KH * g.KW, P: g.OH * g.OW };
 }
 
 function checkOutput(dyShape: Shape, g: Geometry, where: string): void {
@@ -77,7 +57,7 @@ function checkOutput(dyShape: Shape, g: Geometry, where: string): void {
 /** Fills cols [K, P] with the receptive fields of channels [c0, c0 + Cg) of image n. */
 function im2col(x: ArrayLike<number>, n: number, c0: number, g: Geometry, cols: Float64Array): void {
   const { C, H, W, KH, KW, OH, OW, Cg, P } = g;
-  const { stride: [sh, sw], dilation: [dh, dw], padding: { top, left } } = g.attrs;
+  const { stride: [sh, sw], dilation: [dh, dw], pads: [top, , left] } = g;
   let row = 0;
   for (let c = 0; c < Cg; c++) {
     const plane = (n * C + c0 + c) * H * W;
@@ -105,7 +85,7 @@ function im2col(x: ArrayLike<number>, n: number, c0: number, g: Geometry, cols: 
 /** The adjoint of im2col: adds each entry of cols [K, P] into dx [Cg, H, W] (which it does not clear). */
 function col2im(cols: Float64Array, g: Geometry, dx: Float64Array): void {
   const { H, W, KH, KW, OH, OW, Cg, P } = g;
-  const { stride: [sh, sw], dilation: [dh, dw], padding: { top, left } } = g.attrs;
+  const { stride: [sh, sw], dilation: [dh, dw], pads: [top, , left] } = g;
   let row = 0;
   for (let c = 0; c < Cg; c++) {
     const plane = c * H * W;

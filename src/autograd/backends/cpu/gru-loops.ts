@@ -6,7 +6,7 @@
  */
 import type { DataArray, FloatDType } from '../../dtype.js';
 import { expFloat32 } from './exp-float32.js';
-import { scratchArrays, tanhFloat32, type LstmShareParams, type Products } from './lstm-loops.js';
+import { scratchArrays, tanhFloat32, type RowsParams, type Products } from './lstm-loops.js';
 
 /**
  * The fused per-step loops of the forward and backward below, float32, done elsewhere: rnn-simd.ts
@@ -149,8 +149,8 @@ function cellsBackwardStep(seq: Sequence, t: number, loops: GruCells, dY: Float3
  * packed biases b [4H] = [b_ir + b_hr ‖ b_iz + b_hz ‖ b_in ‖ b_hn]; writes the gates [T, N, 3H],
  * ṽ [T, N, H], H_prev [T, N, H] and the output Y [T, N, H] (this share's rows, time-major).
  */
-export function gruForwardShare(
-  mm: Products, p: LstmShareParams,
+export function gruForwardRows(
+  mm: Products, p: RowsParams,
   v: { readonly x: DataArray; readonly h0: DataArray; readonly wIhT: DataArray; readonly wHhT: DataArray; readonly b: DataArray; readonly gates: DataArray; readonly vN: DataArray; readonly hPrev: DataArray; readonly y: DataArray },
   cells?: { readonly loops: GruCells; readonly r: Float32Array },
 ): void {
@@ -193,7 +193,7 @@ export function gruForwardShare(
 }
 
 /** Which gradients the backward computes: of x, h0, W_ih, W_hh, b_ih and b_hh. */
-export interface GruBackwardParams extends LstmShareParams {
+export interface GruBackwardParams extends RowsParams {
   readonly need: readonly [x: boolean, h0: boolean, wIh: boolean, wHh: boolean, bIh: boolean, bHh: boolean];
 }
 
@@ -202,7 +202,7 @@ export interface GruBackwardParams extends LstmShareParams {
  * `need` asks: dX [T, N, I], dH0 [N, H], and the share's partial sums of dW_ih [3H, I],
  * dW_hh [3H, H], db_ih [3H] and db_hh [3H].
  */
-export function gruBackwardShare(
+export function gruBackwardRows(
   mm: Products, p: GruBackwardParams,
   v: {
     readonly x: DataArray; readonly wIh: DataArray; readonly wHh: DataArray;

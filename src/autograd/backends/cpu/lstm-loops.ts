@@ -302,7 +302,7 @@ function cellsBackwardStep(
 // ── the shares ────────────────────────────────────────────────────────────────────────────
 
 /** The sizes of one share: `N` of the batch's rows, all T steps. */
-export interface LstmShareParams {
+export interface RowsParams {
   readonly T: number;
   readonly N: number;
   readonly I: number;
@@ -315,8 +315,8 @@ export interface LstmShareParams {
  * and b = b_ih + b_hh [4H]; writes the gates [T, N, 4H], τ [T, N, H], H_prev [T, N, H] and
  * S [T, N, 2H] (this share's rows, time-major), all that the backward needs.
  */
-export function lstmForwardShare(
-  mm: Products, p: LstmShareParams,
+export function lstmForwardRows(
+  mm: Products, p: RowsParams,
   v: { readonly x: DataArray; readonly state0: DataArray; readonly wIhT: DataArray; readonly wHhT: DataArray; readonly b: DataArray; readonly gates: DataArray; readonly tanhC: DataArray; readonly hPrev: DataArray; readonly s: DataArray },
   cells?: { readonly loops: LstmCells; readonly r: Float32Array },
 ): void {
@@ -352,7 +352,7 @@ export function lstmForwardShare(
 }
 
 /** Which gradients the backward computes: of x, state0, W_ih, W_hh and the biases. */
-export interface LstmBackwardParams extends LstmShareParams {
+export interface LstmBackwardParams extends RowsParams {
   readonly need: readonly [x: boolean, state0: boolean, wIh: boolean, wHh: boolean, bias: boolean];
 }
 
@@ -361,7 +361,7 @@ export interface LstmBackwardParams extends LstmShareParams {
  * its rows of S). Writes what `need` asks: dX [T, N, I], dState0 [N, 2H], and the share's partial
  * sums of dW_ih [4H, I], dW_hh [4H, H] and db [4H] (the bias gradient, the same for b_ih and b_hh).
  */
-export function lstmBackwardShare(
+export function lstmBackwardRows(
   mm: Products, p: LstmBackwardParams,
   v: {
     readonly x: DataArray; readonly state0: DataArray; readonly wIh: DataArray; readonly wHh: DataArray;

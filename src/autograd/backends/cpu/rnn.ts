@@ -5,8 +5,8 @@
  */
 import { allocate, type DataArray } from '../../dtype.js';
 import { Tensor } from '../../tensor.js';
-import { gruBackwardShare, gruForwardShare } from './gru-loops.js';
-import { lstmBackwardShare, lstmForwardShare, type Products } from './lstm-loops.js';
+import { gruBackwardRows, gruForwardRows } from './gru-loops.js';
+import { lstmBackwardRows, lstmForwardRows, type Products } from './lstm-loops.js';
 import type { GruForward, GruGradients, GruNeed, GruSaved, LstmForward, LstmGradients, LstmNeed, LstmSaved } from '../types.js';
 import { matmul } from './matmul.js';
 import { permute } from './movement.js';
@@ -37,7 +37,7 @@ export function lstmForward(x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor,
   const H = wHh.shape[1]!;
   const dtype = x.dtype;
   const [gates, tanhC, hPrev, s] = [4 * H, H, H, 2 * H].map((width) => allocate(dtype, T * N * width)) as [DataArray, DataArray, DataArray, DataArray];
-  lstmForwardShare(cpuProducts(), { T, N, I, H, reverse }, {
+  lstmForwardRows(cpuProducts(), { T, N, I, H, reverse }, {
     x: x.storage, state0: state0.storage, wIhT: permute(wIh, [1, 0]).storage, wHhT: permute(wHh, [1, 0]).storage, b: bias.storage,
     gates, tanhC, hPrev, s,
   });
@@ -51,7 +51,7 @@ export function lstmBackward(saved: LstmSaved, x: Tensor, state0: Tensor, wIh: T
   const G = 4 * H;
   const dtype = x.dtype;
   const [dX, dState0, dWIh, dWHh, dB] = [T * N * I, N * 2 * H, G * I, G * H, G].map((size, i) => allocate(dtype, need[i] ? size : 0)) as DataArray[];
-  lstmBackwardShare(cpuProducts(), { T, N, I, H, reverse, need }, {
+  lstmBackwardRows(cpuProducts(), { T, N, I, H, reverse, need }, {
     x: x.storage, state0: state0.storage, wIh: wIh.storage, wHh: wHh.storage,
     gates: saved.gates.storage, tanhC: saved.tanhC.storage, hPrev: saved.hPrev.storage, s: saved.s.storage, dS: dS.storage,
     dX: dX!, dState0: dState0!, dWIh: dWIh!, dWHh: dWHh!, dB: dB!,
@@ -67,7 +67,7 @@ export function gruForward(x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, bias
   const H = wHh.shape[1]!;
   const dtype = x.dtype;
   const [gates, vN, hPrev, y] = [3 * H, H, H, H].map((width) => allocate(dtype, T * N * width)) as [DataArray, DataArray, DataArray, DataArray];
-  gruForwardShare(cpuProducts(), { T, N, I, H, reverse }, {
+  gruForwardRows(cpuProducts(), { T, N, I, H, reverse }, {
     x: x.storage, h0: h0.storage, wIhT: permute(wIh, [1, 0]).storage, wHhT: permute(wHh, [1, 0]).storage, b: biases.storage,
     gates, vN, hPrev, y,
   });
@@ -81,7 +81,7 @@ export function gruBackward(saved: GruSaved, x: Tensor, wIh: Tensor, wHh: Tensor
   const G = 3 * H;
   const dtype = x.dtype;
   const [dX, dH0, dWIh, dWHh, dBIh, dBHh] = [T * N * I, N * H, G * I, G * H, G, G].map((size, i) => allocate(dtype, need[i] ? size : 0)) as DataArray[];
-  gruBackwardShare(cpuProducts(), { T, N, I, H, reverse, need }, {
+  gruBackwardRows(cpuProducts(), { T, N, I, H, reverse, need }, {
     x: x.storage, wIh: wIh.storage, wHh: wHh.storage, gates: saved.gates.storage, vN: saved.vN.storage, hPrev: saved.hPrev.storage, dY: dY.storage,
     dX: dX!, dH0: dH0!, dWIh: dWIh!, dWHh: dWHh!, dBIh: dBIh!, dBHh: dBHh!,
   });

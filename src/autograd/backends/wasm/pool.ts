@@ -3,7 +3,7 @@
  *
  * TensorFlow.js runs its WebAssembly backend on one thread in Node. To use every core we start
  * `numThreads − 1` worker threads, each with its own tfjs-wasm instance, and cut each big kernel
- * into `numThreads` shares (see `shares.ts`; how each kernel is cut is in `../tfjs-wasm.ts`).
+ * into `numThreads` shares (see `shares/`; how each kernel is cut is in `plan.ts`).
  *
  * One call, step by step (`runParallel`):
  *   1. The main thread copies each worker's inputs into the *arena*, one SharedArrayBuffer that
@@ -24,60 +24,11 @@
  * is then replaced by a fresh one on the next call, so the pool recovers even from a wasm abort.
  */
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { clearResidents, runShare, type ShareKind, type ShareParams, type ShareViews, type Tf } from './shares.js';
+import { runShare, type ShareKind, type ShareParams, type ShareViews, type Tf } from './shares/index.js';
+import { clearResidents } from './shares/resident.js';
 import { BOOTED, DEAD, type Job, type Ref, type Reply, type WorkerStats } from './worker.js';
-
-// ── the thread count ──────────────────────────────────────────────────────────────────────
-
-let numThreads = availableParallelism();
-
-/**
- * How many threads the wasm kernels may use, the calling thread included (default: the cores
- * this process may run on, `os.availableParallelism()`). Lowering it terminates the workers no
- * longer needed; 1 runs every kernel on the calling thread alone.
- * @example setNumThreads(1)  // single-threaded, as tfjs-wasm itself is in Node
- */
-export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${String(n)}`);
-  numThreads = n;
-  for (let i = n - 1; i < workers.length; i++) workers[i]?.terminate();
-  workers.length = Math.min(workers.length, n - 1);
-  if (n === 1) arena = null;
-}
-
-/** The number of threads the wasm kernels may use (see `setNumThreads`). */
-export function getNumThreads(): number {
-  return numThreads;
-}
-
-/**
- * Below this many floating-point operations per share a kernel runs on fewer threads. A worker
- * round trip (post, wake, reply) costs 0.05–0.4 ms on top of each share's own tfjs overhead.
- * Measured on 2 idle cores, 1 thread vs 2, in ms (two runs): matmul 192² (14 MFLOP) 1.01 vs
- * 1.32 and 0.65 vs 1.27; 256² (34 MFLOP) 1.79 vs 1.61 and 1.65 vs 1.88; 384² (113 MFLOP) 7.3 vs
- * 5.7 and 4.1 vs 2.9; convs of 38 MFLOP 1.84 vs 1.38 and 1.46 vs 1.95, of 75 MFLOP 3.6 vs 3.6 and
- * 2.8 vs 2.3. Break-even lies between 35 and 75 MFLOP, so a kernel splits in two from 64.
- */
-let minFlopsPerShare = 32e6;
-
-/** Sets the per-share work threshold (for tests and benchmarks; 0 splits every kernel). */
-export function setMinFlopsPerShare(flops: number): void {
-  if (!(flops >= 0)) throw new RangeError(`setMinFlopsPerShare: expected a non-negative number, got ${flops}`);
-  minFlopsPerShare = flops;
-}
-
-export function getMinFlopsPerShare(): number {
-  return minFlopsPerShare;
-}
-
-/** How many shares a kernel of `flops` work with at most `maxParts` natural parts should use. */
-export function sharesFor(flops: number, maxParts: number): number {
-  const byWork = minFlopsPerShare > 0 ? Math.floor(flops / minFlopsPerShare) : Infinity;
-  return Math.max(1, Math.min(numThreads, maxParts, byWork));
-}
 
 // ── worker threads ────────────────────────────────────────────────────────────────────────
 
@@ -426,6 +377,13 @@ function askWorkers(kind: 'stats' | 'clear'): WorkerStats[] {
     if (reply.stats === undefined) throw new Error(`workerStats: worker ${live[i]!.index} sent no stats`);
     return reply.stats;
   });
+}
+
+/** Terminates the workers beyond the first `count` (and frees the arena when none is left). */
+export function trimWorkers(count: number): void {
+  for (let i = count; i < workers.length; i++) workers[i]?.terminate();
+  workers.length = Math.min(workers.length, count);
+  if (count === 0) arena = null;
 }
 
 /** Terminates every worker and frees the arena (the next parallel call starts fresh ones). */
