@@ -76,22 +76,50 @@ function cyclesOf(edges: ReadonlyMap<string, readonly string[]>): string[][] {
   return components;
 }
 
-test('no file under src/ is part of a cycle of value imports', () => {
+/** The value-import graph of every .ts file under src/, read once by the compiler. */
+function importGraph(): Map<string, string[]> {
   const api = new API({ cwd: join(root, '..') });
   try {
     const snapshot = api.updateSnapshot({ openProjects: [join(root, '..', 'tsconfig.json')] });
     const program = snapshot.getProjects()[0]!.program;
     const files = program.getSourceFileNames().filter((f) => f.startsWith(root + '/') && f.endsWith('.ts'));
-    expect(files.length).toBeGreaterThan(100);
     const edges = new Map<string, string[]>();
     for (const f of files) edges.set(f, valueImports(program.getSourceFile(f)!).filter((t) => files.includes(t)));
-    // the walk sees real edges: the public index loads the autograd package, which loads the engine
-    expect(edges.get(join(root, 'index.ts'))).toContain(join(root, 'autograd', 'index.ts'));
-    const cycles = cyclesOf(edges).map((c) => c.map((f) => relative(root, f)).sort());
-    expect(cycles, `import cycles among ${files.length} files:\n${cycles.map((c) => `  ${c.join(', ')}`).join('\n')}`).toEqual([]);
+    return edges;
   } finally {
     api.close();
   }
+}
+
+const graph = importGraph();
+
+test('no file under src/ is part of a cycle of value imports', () => {
+  expect(graph.size).toBeGreaterThan(100);
+  // the walk sees real edges: the public index loads the autograd package, which loads the engine
+  expect(graph.get(join(root, 'index.ts'))).toContain(join(root, 'autograd', 'index.ts'));
+  const cycles = cyclesOf(graph).map((c) => c.map((f) => relative(root, f)).sort());
+  expect(cycles, `import cycles among ${graph.size} files:\n${cycles.map((c) => `  ${c.join(', ')}`).join('\n')}`).toEqual([]);
+});
+
+test('one-way imports: cpu never loads the wasm backend, and a wasm worker thread loads no tensor, op or graph', () => {
+  const reach = (from: string): string[] => {
+    const seen = new Set([from]);
+    const stack = [from];
+    while (stack.length > 0) {
+      for (const next of graph.get(stack.pop()!) ?? []) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+    return [...seen].map((f) => relative(root, f));
+  };
+  const backends = 'autograd/backends/';
+  expect(reach(join(root, backends, 'cpu', 'index.ts')).filter((f) => f.startsWith(backends + 'wasm/'))).toEqual([]);
+  expect(reach(join(root, backends, 'index.ts')).filter((f) => f.startsWith(backends + 'wasm/'))).toEqual([]);
+  const worker = reach(join(root, backends, 'wasm', 'worker.ts'));
+  expect(worker).toContain(backends + 'wasm/shares/index.ts');
+  expect(worker.filter((f) => /^autograd\/(tensor|function|engine)\.ts$|^autograd\/ops\//.test(f))).toEqual([]);
 });
 
 test('the walk finds a cycle when there is one', () => {

@@ -9,7 +9,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { backendKernels, getNumThreads, setNumThreads } from './index.js';
+import { backendKernels, getNumThreads, setBackend, setNumThreads } from './index.js';
 import { arenaBytes, clearResidentOperands, failNextWorkerShare, shutdownWorkers, workerStats } from './wasm/pool.js';
 import { getMinFlopsPerShare, setMinFlopsPerShare } from './wasm/threads.js';
 import { col2imShares, directConvShares } from './wasm/simd/modules.js';
@@ -411,9 +411,18 @@ describe('parallel wasm kernels on worker threads', () => {
     { name: 'batch 3, filter larger than x: channel blocks of several images', x: [3, 24, 4, 4], w: [32, 24, 3, 3], pad: [1, 1, 1, 1] },
   ];
 
-  test('setNumThreads rejects what is not a positive integer', () => {
+  test('setNumThreads rejects what is not a positive integer, and more than twice the cores (issue 18: 1,000 started 66 workers)', async () => {
     expect(() => setNumThreads(0)).toThrow(RangeError);
     expect(() => setNumThreads(1.5)).toThrow(RangeError);
+    const limit = 2 * availableParallelism();
+    expect(() => setNumThreads(limit + 1)).toThrow(new RangeError(`setNumThreads: ${limit + 1} threads is more than twice the ${availableParallelism()} cores this process may use (os.availableParallelism()); at most ${limit} (each thread is a tfjs-wasm instance of about 35 MB, and threads beyond the cores only take turns)`));
+    expect(() => setNumThreads(1000)).toThrow(/at most/);
+    await expect(setBackend('wasm', { threads: 1000 })).rejects.toThrow(/at most/);
+    await setBackend('cpu');
+    expect(getNumThreads()).toBe(availableParallelism()); // refused counts change nothing
+    setNumThreads(limit); // the limit itself is accepted
+    expect(getNumThreads()).toBe(limit);
+    setNumThreads(availableParallelism());
   });
 
   test.each([2, 3])('with %i threads every conv and matmul case matches cpu', (threads) => {

@@ -99,6 +99,10 @@ class WorkerThread {
     this.port = port1;
     this.worker = new Worker(BOOTSTRAP, {
       eval: true,
+      // The bootstrap is CommonJS: a worker inheriting `--input-type=module` (a program run as
+      // `node --input-type=module -e …`) would read it as a module, fail before it can signal, and
+      // leave this thread waiting out BOOT_TIMEOUT_MS.
+      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
       name: `sapling-wasm-${index}`,
       workerData: { control: this.control, port: port2, ...workerEntry() },
       transferList: [port2],
