@@ -40,46 +40,29 @@
  * order); float32 uses a fast float32 exp for σ and lstm-share.ts's rational tanhFloat32. The
  * saved activations are constants to a recorded backward: no second derivatives.
  */
-import { allocate, type DataArray, type FloatDType } from '../dtype.js';
 import { kernels } from '../backends/index.js';
+import type { GruSaved } from '../backends/types.js';
 import { apply, type OpDef } from '../function.js';
 import { fmt } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { requireFloat } from './helpers.js';
 
 interface GruSequenceAttrs {
   readonly reverse: boolean;
 }
 
-/**
- * The biases as one [4H] array: b_ir + b_hr, b_iz + b_hz (each added once), then b_in and b_hn
- * apart (r multiplies b_hn).
- */
-function packBiases(dtype: FloatDType, H: number, bIh: DataArray, bHh: DataArray): DataArray {
-  const b = allocate(dtype, 4 * H);
-  for (let j = 0; j < 2 * H; j++) b[j] = bIh[j]! + bHh[j]!;
-  for (let j = 0; j < H; j++) {
-    b[2 * H + j] = bIh[2 * H + j]!;
-    b[3 * H + j] = bHh[2 * H + j]!;
-  }
-  return b;
-}
-
 const GruSequence: OpDef<readonly [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor], GruSequenceAttrs> = {
   name: 'GruSequence',
   forward(ctx, [x, h0, wIh, wHh, bIh, bHh], { reverse }) {
-    const H = wHh.shape[1]!;
-    const b = packBiases(x.dtype as FloatDType, H, bIh.storage, bHh.storage);
-    const { out, saved } = kernels().gruForward(x, h0, wIh, wHh, new Tensor(b, [4 * H]), reverse);
-    const bounds = new Tensor(Float64Array.from(saved.bounds), [saved.bounds.length]);
-    ctx.save(x, wIh, wHh, saved.gates, saved.vN, saved.hPrev, bounds);
+    const { out, saved } = kernels().gruForward(x, h0, wIh, wHh, bIh, bHh, reverse);
+    ctx.save(x, wIh, wHh);
+    ctx.handle = saved; // the activations, in whatever layout the backend keeps them
     return out;
   },
   backward(ctx, dOut, { reverse }) {
-    const [x, wIh, wHh, gates, vN, hPrev, bounds] = ctx.saved as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+    const [x, wIh, wHh] = ctx.saved as [Tensor, Tensor, Tensor];
     const need = ctx.needsInputGrad;
-    const saved = { bounds: Array.from(bounds.storage, Number), gates, vN, hPrev };
-    const g = kernels().gruBackward(saved, x, wIh, wHh, dOut, reverse, [need[0]!, need[1]!, need[2]!, need[3]!, need[4]!, need[5]!]);
+    const g = kernels().gruBackward(ctx.handle as GruSaved, x, wIh, wHh, dOut, reverse, [need[0]!, need[1]!, need[2]!, need[3]!, need[4]!, need[5]!]);
     return [g.dX, g.dH0, g.dWIh, g.dWHh, g.dBIh, g.dBHh];
   },
 };

@@ -51,11 +51,11 @@
  * We save the gate activations, tanh(c_t) and H_prev; they are constants to a recorded
  * backward, so second derivatives through this op are not supported.
  */
-import { allocate } from '../dtype.js';
 import { kernels } from '../backends/index.js';
+import type { LstmSaved } from '../backends/types.js';
 import { apply, type OpDef } from '../function.js';
 import { fmt } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { requireFloat } from './helpers.js';
 
 interface LstmSequenceAttrs {
@@ -65,19 +65,15 @@ interface LstmSequenceAttrs {
 const LstmSequence: OpDef<readonly [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor], LstmSequenceAttrs> = {
   name: 'LstmSequence',
   forward(ctx, [x, state0, wIh, wHh, bIh, bHh], { reverse }) {
-    const G = 4 * wHh.shape[1]!;
-    const b = allocate(x.dtype, G); //                                               b_ih + b_hh, added per step
-    for (let j = 0; j < G; j++) b[j] = bIh.storage[j]! + bHh.storage[j]!;
-    const { out, saved } = kernels().lstmForward(x, state0, wIh, wHh, new Tensor(b, [G]), reverse);
-    const bounds = new Tensor(Float64Array.from(saved.bounds), [saved.bounds.length]);
-    ctx.save(x, state0, wIh, wHh, saved.gates, saved.tanhC, saved.hPrev, saved.s, bounds);
+    const { out, saved } = kernels().lstmForward(x, state0, wIh, wHh, bIh, bHh, reverse);
+    ctx.save(x, state0, wIh, wHh);
+    ctx.handle = saved; // the activations, in whatever layout the backend keeps them
     return out;
   },
   backward(ctx, dOut, { reverse }) {
-    const [x, state0, wIh, wHh, gates, tanhC, hPrev, s, bounds] = ctx.saved as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+    const [x, state0, wIh, wHh] = ctx.saved as [Tensor, Tensor, Tensor, Tensor];
     const need = ctx.needsInputGrad;
-    const saved = { bounds: Array.from(bounds.storage, Number), gates, tanhC, hPrev, s };
-    const g = kernels().lstmBackward(saved, x, state0, wIh, wHh, dOut, reverse, [need[0]!, need[1]!, need[2]!, need[3]!, need[4]! || need[5]!]);
+    const g = kernels().lstmBackward(ctx.handle as LstmSaved, x, state0, wIh, wHh, dOut, reverse, [need[0]!, need[1]!, need[2]!, need[3]!, need[4]! || need[5]!]);
     return [g.dX, g.dState0, g.dWIh, g.dWHh, need[4] ? g.dBias : null, need[5] ? g.dBias : null]; // the biases fed the same sums
   },
 };

@@ -107,7 +107,12 @@ function col2im(cols: Float64Array, g: Geometry, dx: Float64Array): void {
 }
 
 /** y = conv2d(x, w): [N, C, H, W] ⊛ [O, C/groups, KH, KW] → [N, O, OH, OW], in x's dtype. */
-export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue: ConvEpilogue = {}): Tensor {
+export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor {
+  return fusedConv2d(x, w, attrs, {});
+}
+
+/** conv2d with its epilogue, y = relu?(conv + bias[o] + residual), applied to the fresh output. */
+export function fusedConv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue: ConvEpilogue): Tensor {
   const g = geometry(x.shape, w.shape, attrs, 'conv2d');
   const { N, O, OH, OW, groups, Cg, Og, K, P } = g;
   const xs = x.storage;

@@ -1,13 +1,14 @@
 /**
- * lstm — the cpu backend's LSTM and GRU over a whole sequence: the loops of parallel/lstm-share.ts
- * and gru-share.ts run as one share (every batch row), with this backend's matmul for the
- * products, so float64 results are exactly those of the per-step ops they replace.
+ * rnn — the cpu backend's LSTM and GRU over a whole sequence: the loops of lstm-loops.ts and
+ * gru-loops.ts over every batch row at once, with this backend's matmul for the products, so
+ * float64 results are exactly those of the per-step ops they replace. What the forward keeps
+ * for the backward is the canonical layout itself (types.ts's LstmActivations, GruActivations).
  */
 import { allocate, type DataArray } from '../../dtype.js';
 import { Tensor } from '../../tensor.js';
 import { gruBackwardRows, gruForwardRows } from './gru-loops.js';
 import { lstmBackwardRows, lstmForwardRows, type Products } from './lstm-loops.js';
-import type { GruForward, GruGradients, GruNeed, GruSaved, LstmForward, LstmGradients, LstmNeed, LstmSaved } from '../types.js';
+import type { GruActivations, GruForward, GruGradients, GruNeed, GruSaved, LstmActivations, LstmForward, LstmGradients, LstmNeed, LstmSaved } from '../types.js';
 import { matmul } from './matmul.js';
 import { permute } from './movement.js';
 
@@ -32,17 +33,45 @@ function cpuProducts(): Products {
 /** A gradient as a tensor where `need[k]` asks for it, else null (the wasm backend's recurrent kernels use it too). */
 export const gradient = (need: readonly boolean[], k: number, a: DataArray, shape: number[]): Tensor | null => (need[k] ? new Tensor(a, shape) : null);
 
-export function lstmForward(x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, bias: Tensor, reverse: boolean): LstmForward {
+/** b_ih + b_hh, which every step adds (the two biases of each LSTM gate always enter as a sum). */
+export function sumBiases(bIh: Tensor, bHh: Tensor): DataArray {
+  const [a, b] = [bIh.storage, bHh.storage];
+  const out = allocate(bIh.dtype, a.length);
+  for (let j = 0; j < out.length; j++) out[j] = a[j]! + b[j]!;
+  return out;
+}
+
+/**
+ * The GRU's biases as one [4H] array: b_ir + b_hr, b_iz + b_hz (each sum added once), then b_in
+ * and b_hn apart (r multiplies b_hn: ops/gru-sequence.ts).
+ */
+export function packGruBiases(bIh: Tensor, bHh: Tensor): DataArray {
+  const [a, b] = [bIh.storage, bHh.storage];
+  const H = a.length / 3;
+  const out = allocate(bIh.dtype, 4 * H);
+  for (let j = 0; j < 2 * H; j++) out[j] = a[j]! + b[j]!;
+  for (let j = 0; j < H; j++) {
+    out[2 * H + j] = a[2 * H + j]!;
+    out[3 * H + j] = b[2 * H + j]!;
+  }
+  return out;
+}
+
+/** A handle whose activations are already in the canonical layout. */
+const canonical = <A>(activations: A): { activations(): A } => ({ activations: () => activations });
+
+export function lstmForward(x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor, bHh: Tensor, reverse: boolean): LstmForward {
   const [T, N, I] = x.shape as [number, number, number];
   const H = wHh.shape[1]!;
   const dtype = x.dtype;
   const [gates, tanhC, hPrev, s] = [4 * H, H, H, 2 * H].map((width) => allocate(dtype, T * N * width)) as [DataArray, DataArray, DataArray, DataArray];
   lstmForwardRows(cpuProducts(), { T, N, I, H, reverse }, {
-    x: x.storage, state0: state0.storage, wIhT: permute(wIh, [1, 0]).storage, wHhT: permute(wHh, [1, 0]).storage, b: bias.storage,
+    x: x.storage, state0: state0.storage, wIhT: permute(wIh, [1, 0]).storage, wHhT: permute(wHh, [1, 0]).storage, b: sumBiases(bIh, bHh),
     gates, tanhC, hPrev, s,
   });
   const out = new Tensor(s, [T, N, 2 * H]);
-  return { out, saved: { bounds: [0, N], gates: new Tensor(gates, [gates.length]), tanhC: new Tensor(tanhC, [tanhC.length]), hPrev: new Tensor(hPrev, [hPrev.length]), s: out } };
+  const activations: LstmActivations = { gates: new Tensor(gates, [T, N, 4 * H]), tanhC: new Tensor(tanhC, [T, N, H]), hPrev: new Tensor(hPrev, [T, N, H]), s: out };
+  return { out, saved: canonical(activations) };
 }
 
 export function lstmBackward(saved: LstmSaved, x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, dS: Tensor, reverse: boolean, need: LstmNeed): LstmGradients {
@@ -50,10 +79,11 @@ export function lstmBackward(saved: LstmSaved, x: Tensor, state0: Tensor, wIh: T
   const H = wHh.shape[1]!;
   const G = 4 * H;
   const dtype = x.dtype;
+  const a = saved.activations();
   const [dX, dState0, dWIh, dWHh, dB] = [T * N * I, N * 2 * H, G * I, G * H, G].map((size, i) => allocate(dtype, need[i] ? size : 0)) as DataArray[];
   lstmBackwardRows(cpuProducts(), { T, N, I, H, reverse, need }, {
     x: x.storage, state0: state0.storage, wIh: wIh.storage, wHh: wHh.storage,
-    gates: saved.gates.storage, tanhC: saved.tanhC.storage, hPrev: saved.hPrev.storage, s: saved.s.storage, dS: dS.storage,
+    gates: a.gates.storage, tanhC: a.tanhC.storage, hPrev: a.hPrev.storage, s: a.s.storage, dS: dS.storage,
     dX: dX!, dState0: dState0!, dWIh: dWIh!, dWHh: dWHh!, dB: dB!,
   });
   return {
@@ -62,17 +92,17 @@ export function lstmBackward(saved: LstmSaved, x: Tensor, state0: Tensor, wIh: T
   };
 }
 
-export function gruForward(x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, biases: Tensor, reverse: boolean): GruForward {
+export function gruForward(x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor, bHh: Tensor, reverse: boolean): GruForward {
   const [T, N, I] = x.shape as [number, number, number];
   const H = wHh.shape[1]!;
   const dtype = x.dtype;
   const [gates, vN, hPrev, y] = [3 * H, H, H, H].map((width) => allocate(dtype, T * N * width)) as [DataArray, DataArray, DataArray, DataArray];
   gruForwardRows(cpuProducts(), { T, N, I, H, reverse }, {
-    x: x.storage, h0: h0.storage, wIhT: permute(wIh, [1, 0]).storage, wHhT: permute(wHh, [1, 0]).storage, b: biases.storage,
+    x: x.storage, h0: h0.storage, wIhT: permute(wIh, [1, 0]).storage, wHhT: permute(wHh, [1, 0]).storage, b: packGruBiases(bIh, bHh),
     gates, vN, hPrev, y,
   });
-  const flat = (a: DataArray): Tensor => new Tensor(a, [a.length]);
-  return { out: new Tensor(y, [T, N, H]), saved: { bounds: [0, N], gates: flat(gates), vN: flat(vN), hPrev: flat(hPrev) } };
+  const activations: GruActivations = { gates: new Tensor(gates, [T, N, 3 * H]), vN: new Tensor(vN, [T, N, H]), hPrev: new Tensor(hPrev, [T, N, H]) };
+  return { out: new Tensor(y, [T, N, H]), saved: canonical(activations) };
 }
 
 export function gruBackward(saved: GruSaved, x: Tensor, wIh: Tensor, wHh: Tensor, dY: Tensor, reverse: boolean, need: GruNeed): GruGradients {
@@ -80,9 +110,10 @@ export function gruBackward(saved: GruSaved, x: Tensor, wIh: Tensor, wHh: Tensor
   const H = wHh.shape[1]!;
   const G = 3 * H;
   const dtype = x.dtype;
+  const a = saved.activations();
   const [dX, dH0, dWIh, dWHh, dBIh, dBHh] = [T * N * I, N * H, G * I, G * H, G, G].map((size, i) => allocate(dtype, need[i] ? size : 0)) as DataArray[];
   gruBackwardRows(cpuProducts(), { T, N, I, H, reverse, need }, {
-    x: x.storage, wIh: wIh.storage, wHh: wHh.storage, gates: saved.gates.storage, vN: saved.vN.storage, hPrev: saved.hPrev.storage, dY: dY.storage,
+    x: x.storage, wIh: wIh.storage, wHh: wHh.storage, gates: a.gates.storage, vN: a.vN.storage, hPrev: a.hPrev.storage, dY: dY.storage,
     dX: dX!, dH0: dH0!, dWIh: dWIh!, dWHh: dWHh!, dBIh: dBIh!, dBHh: dBHh!,
   });
   return {

@@ -17,13 +17,13 @@ import { planConvForward, tfjsCanConv } from './plan.js';
 import { ownShare, workerShare } from './pool.js';
 import { budget } from './threads.js';
 
-export function wasmConv2d(run: Run): (x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue?: ConvEpilogue) => Tensor {
-  function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue: ConvEpilogue = {}): Tensor {
+export function wasmFusedConv2d(run: Run): (x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue: ConvEpilogue) => Tensor {
+  function fusedConv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue: ConvEpilogue): Tensor {
     const bias = epilogue.bias ?? null;
     const residual = epilogue.residual ?? null;
-    if (!isF32(x, w, ...(bias ? [bias] : []), ...(residual ? [residual] : [])) || !tfjsCanConv(attrs)) return cpu.conv2d(x, w, attrs, epilogue);
+    if (!isF32(x, w, ...(bias ? [bias] : []), ...(residual ? [residual] : [])) || !tfjsCanConv(attrs)) return cpu.fusedConv2d(x, w, attrs, epilogue);
     if (attrs.groups > 1) {
-      const y = perGroup(x, w, attrs, 'forward', (xg, wg) => conv2d(xg, wg, { ...attrs, groups: 1 }));
+      const y = perGroup(x, w, attrs, 'forward', (xg, wg) => fusedConv2d(xg, wg, { ...attrs, groups: 1 }, {}));
       applyEpilogue(y.storage, y.shape[0]!, y.shape[1]!, y.shape[2]! * y.shape[3]!, epilogue);
       return y;
     }
@@ -73,5 +73,5 @@ export function wasmConv2d(run: Run): (x: Tensor, w: Tensor, attrs: Conv2dAttrs,
     }));
     return new Tensor(out, [N, O, OH, OW]);
   }
-  return conv2d;
+  return fusedConv2d;
 }

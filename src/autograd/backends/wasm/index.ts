@@ -14,7 +14,7 @@ import { cpuKernels } from '../cpu/index.js';
 import type { Kernels } from '../types.js';
 import { runner } from './common.js';
 import { wasmConv2dBackpropFilter } from './conv-filter.js';
-import { wasmConv2d } from './conv-forward.js';
+import { wasmFusedConv2d } from './conv-forward.js';
 import { wasmConv2dBackpropInput } from './conv-input.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmMaxPool2d } from './max-pool.js';
@@ -27,11 +27,13 @@ export { getNumThreads, setNumThreads } from './threads.js';
 /** The wasm kernels, built once tfjs is loaded. */
 export async function createWasmKernels(): Promise<Kernels> {
   const run = runner(await loadTfWasm());
+  const fusedConv2d = wasmFusedConv2d(run);
   return {
     ...cpuKernels,
     name: 'wasm',
     matmul: wasmMatmul(run),
-    conv2d: wasmConv2d(run),
+    conv2d: (x, w, attrs) => fusedConv2d(x, w, attrs, {}),
+    fusedConv2d,
     conv2dBackpropInput: wasmConv2dBackpropInput(run),
     conv2dBackpropFilter: wasmConv2dBackpropFilter(run),
     maxPool2d: wasmMaxPool2d(run),

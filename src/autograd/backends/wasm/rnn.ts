@@ -6,8 +6,8 @@
  */
 import { Tensor } from '../../tensor.js';
 import { cpuKernels as cpu } from '../cpu/index.js';
-import { gradient } from '../cpu/rnn.js';
-import type { GruForward, GruGradients, GruNeed, GruSaved, Kernels, LstmForward, LstmGradients, LstmNeed, LstmSaved } from '../types.js';
+import { gradient, packGruBiases, sumBiases } from '../cpu/rnn.js';
+import type { GruActivations, GruForward, GruGradients, GruNeed, GruSaved, Kernels, LstmActivations, LstmForward, LstmGradients, LstmNeed, LstmSaved } from '../types.js';
 import { f32, isF32, type Run } from './common.js';
 import { scratchFloats } from './layout.js';
 import { planRows } from './plan.js';
@@ -36,12 +36,51 @@ function joinRowBlocks(blocks: Float32Array, T: number, N: number, width: number
   return out;
 }
 
+/**
+ * Saved activations in the layout the shares wrote them: the batch rows cut into `parts`, and for
+ * each array its blocks end to end, block [n0, n1) being [T, n1 − n0, width] at T·n0·width.
+ */
+interface RowBlocks {
+  readonly parts: readonly (readonly [number, number])[];
+  readonly T: number;
+  readonly N: number;
+  readonly arrays: Readonly<Record<string, readonly [Float32Array, number]>>;
+}
+
+/** The row blocks behind each handle this backend made (a handle from elsewhere has none). */
+const rowBlocksOf = new WeakMap<object, RowBlocks>();
+
+/** One saved array in the canonical layout, [T, N, width] time-major (a copy when there are several blocks). */
+function canonicalOf(b: RowBlocks, name: string): Tensor {
+  const [a, width] = b.arrays[name]!;
+  return new Tensor(b.parts.length === 1 ? a : joinRowBlocks(a, b.T, b.N, width, b.parts), [b.T, b.N, width]);
+}
+
+/** Canonical activations (another backend's handle) as one block of every row. */
+function oneBlock(activations: LstmActivations | GruActivations, T: number, N: number): RowBlocks {
+  const arrays: Record<string, readonly [Float32Array, number]> = {};
+  for (const [name, t] of Object.entries(activations) as [string, Tensor][]) arrays[name] = [f32(t), t.shape[2]!];
+  return { parts: [[0, N]], T, N, arrays };
+}
+
+/** Rows [n0, n1) of a saved array: T·(n1 − n0)·width values at T·n0·width. */
+function blockOf(b: RowBlocks, name: string, n0: number, n1: number): Float32Array {
+  const [a, width] = b.arrays[name]!;
+  return a.subarray(b.T * n0 * width, b.T * n1 * width);
+}
+
+/** `make` run once, on the first call. */
+function once<A>(make: () => A): () => A {
+  let value: A | null = null;
+  return () => (value ??= make());
+}
+
 /** The wasm backend's four recurrent kernels. */
 export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBackward' | 'gruForward' | 'gruBackward'> {
   /**
    * A recurrent layer over a sequence (LSTM or GRU, forward or backward), split by blocks of batch
-   * rows `parts`: each share runs all T steps for its rows (parallel/lstm-share.ts,
-   * gru-share.ts), with no exchange between threads until the end. Share i reads
+   * rows `parts`: each share runs all T steps for its rows (shares/rnn.ts), with no exchange
+   * between threads until the end. Share i reads
    * `inputs(i, n0, n1)` and writes
    *   blocks: [array, width] — its rows for all T steps, [T, n1 − n0, width], at T·n0·width (the
    *           blocks of all shares end to end: the layout the saved activations keep);
@@ -75,35 +114,36 @@ export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBack
 
   /** How a recurrent layer's batch rows are cut: plan.ts's planRows. */
   const rowParts = (N: number, flops: number): [number, number][] => planRows(N, flops, budget());
-  const partsOf = (bounds: readonly number[]): [number, number][] => bounds.slice(1).map((n1, i) => [bounds[i]!, n1]);
-  const boundsOf = (parts: readonly (readonly [number, number])[]): number[] => [0, ...parts.map(([, n1]) => n1)];
-  const flat = (a: Float32Array): Tensor => new Tensor(a, [a.length]);
   const transposed = (w: Tensor): Float32Array => f32(cpu.permute(w, [1, 0]));
-  /** Rows [n0, n1) of saved activations kept in row-block layout: T·(n1 − n0)·width values at T·n0·width. */
-  const blockOf = (t: Tensor, T: number, n0: number, n1: number, width: number): Float32Array => f32(t).subarray(T * n0 * width, T * n1 * width);
 
-  function lstmForward(x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, bias: Tensor, reverse: boolean): LstmForward {
-    if (!isF32(x, state0, wIh, wHh, bias)) return cpu.lstmForward(x, state0, wIh, wHh, bias, reverse);
+  function lstmForward(x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor, bHh: Tensor, reverse: boolean): LstmForward {
+    if (!isF32(x, state0, wIh, wHh, bIh, bHh)) return cpu.lstmForward(x, state0, wIh, wHh, bIh, bHh, reverse);
     const [T, N, I] = x.shape as [number, number, number];
     const H = wHh.shape[1]!;
     const G = 4 * H;
     const parts = rowParts(N, 2 * T * N * G * (I + H));
     const [gates, tanhC, hPrev, s] = [G, H, H, 2 * H].map((width) => new Float32Array(T * N * width)) as [Float32Array, Float32Array, Float32Array, Float32Array];
     const [wIhT, wHhT] = [transposed(wIh), transposed(wHh)];
+    const b = sumBiases(bIh, bHh) as Float32Array;
     const xParts = rowBlocks(f32(x), T, N, I, parts, scratchOf(x.size));
     runRowShares('lstmForward', T, parts, (n0, n1) => ({ T, N: n1 - n0, I, H, reverse }),
-      (i, n0, n1) => ({ x: xParts[i]!, state0: f32(state0).subarray(n0 * 2 * H, n1 * 2 * H), wIhT, wHhT, b: f32(bias) }),
+      (i, n0, n1) => ({ x: xParts[i]!, state0: f32(state0).subarray(n0 * 2 * H, n1 * 2 * H), wIhT, wHhT, b }),
       { gates: [gates, G], tanhC: [tanhC, H], hPrev: [hPrev, H], s: [s, 2 * H] });
     const out = parts.length === 1 ? s : joinRowBlocks(s, T, N, 2 * H, parts);
-    return { out: new Tensor(out, [T, N, 2 * H]), saved: { bounds: boundsOf(parts), gates: flat(gates), tanhC: flat(tanhC), hPrev: flat(hPrev), s: flat(s) } };
+    const blocks: RowBlocks = { parts, T, N, arrays: { gates: [gates, G], tanhC: [tanhC, H], hPrev: [hPrev, H], s: [s, 2 * H] } };
+    const saved: LstmSaved = { activations: once(() => ({ gates: canonicalOf(blocks, 'gates'), tanhC: canonicalOf(blocks, 'tanhC'), hPrev: canonicalOf(blocks, 'hPrev'), s: canonicalOf(blocks, 's') })) };
+    rowBlocksOf.set(saved, blocks);
+    return { out: new Tensor(out, [T, N, 2 * H]), saved };
   }
 
   function lstmBackward(saved: LstmSaved, x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, dS: Tensor, reverse: boolean, need: LstmNeed): LstmGradients {
-    if (!isF32(x, state0, wIh, wHh, dS, saved.gates)) return cpu.lstmBackward(saved, x, state0, wIh, wHh, dS, reverse, need);
+    const own = rowBlocksOf.get(saved);
+    if (!isF32(x, state0, wIh, wHh, dS) || (own === undefined && !isF32(saved.activations().gates))) return cpu.lstmBackward(saved, x, state0, wIh, wHh, dS, reverse, need);
     const [T, N, I] = x.shape as [number, number, number];
     const H = wHh.shape[1]!;
     const G = 4 * H;
-    const parts = partsOf(saved.bounds);
+    const blocks = own ?? oneBlock(saved.activations(), T, N);
+    const { parts } = blocks;
     const [dX, dState0, dWIh, dWHh, dB] = [T * N * I, N * 2 * H, G * I, G * H, G].map((size, i) => new Float32Array(need[i] ? size : 0)) as Float32Array[];
     const both = scratchOf(x.size + dS.size);
     const xParts = rowBlocks(f32(x), T, N, I, parts, both.subarray(0, x.size));
@@ -112,7 +152,7 @@ export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBack
     runRowShares('lstmBackward', T, parts, (n0, n1) => ({ T, N: n1 - n0, I, H, reverse, need }),
       (i, n0, n1) => ({
         x: xParts[i]!, state0: f32(state0).subarray(n0 * 2 * H, n1 * 2 * H), wIh: f32(wIh), wHh: f32(wHh), dS: dSParts[i]!,
-        gates: blockOf(saved.gates, T, n0, n1, G), tanhC: blockOf(saved.tanhC, T, n0, n1, H), hPrev: blockOf(saved.hPrev, T, n0, n1, H), s: blockOf(saved.s, T, n0, n1, 2 * H),
+        gates: blockOf(blocks, 'gates', n0, n1), tanhC: blockOf(blocks, 'tanhC', n0, n1), hPrev: blockOf(blocks, 'hPrev', n0, n1), s: blockOf(blocks, 's', n0, n1),
       }),
       { dX: [dXBlocks, need[0] ? I : 0] }, { dState0: [dState0!, need[1] ? 2 * H : 0] }, { dWIh: dWIh!, dWHh: dWHh!, dB: dB! });
     if (need[0] && parts.length > 1) joinRowBlocks(dXBlocks, T, N, I, parts, dX);
@@ -122,28 +162,34 @@ export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBack
     };
   }
 
-  function gruForward(x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, biases: Tensor, reverse: boolean): GruForward {
-    if (!isF32(x, h0, wIh, wHh, biases)) return cpu.gruForward(x, h0, wIh, wHh, biases, reverse);
+  function gruForward(x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor, bHh: Tensor, reverse: boolean): GruForward {
+    if (!isF32(x, h0, wIh, wHh, bIh, bHh)) return cpu.gruForward(x, h0, wIh, wHh, bIh, bHh, reverse);
     const [T, N, I] = x.shape as [number, number, number];
     const H = wHh.shape[1]!;
     const G = 3 * H;
     const parts = rowParts(N, 2 * T * N * G * (I + H));
     const [gates, vN, hPrev, y] = [G, H, H, H].map((width) => new Float32Array(T * N * width)) as [Float32Array, Float32Array, Float32Array, Float32Array];
     const [wIhT, wHhT] = [transposed(wIh), transposed(wHh)];
+    const b = packGruBiases(bIh, bHh) as Float32Array;
     const xParts = rowBlocks(f32(x), T, N, I, parts, scratchOf(x.size));
     runRowShares('gruForward', T, parts, (n0, n1) => ({ T, N: n1 - n0, I, H, reverse }),
-      (i, n0, n1) => ({ x: xParts[i]!, h0: f32(h0).subarray(n0 * H, n1 * H), wIhT, wHhT, b: f32(biases) }),
+      (i, n0, n1) => ({ x: xParts[i]!, h0: f32(h0).subarray(n0 * H, n1 * H), wIhT, wHhT, b }),
       { gates: [gates, G], vN: [vN, H], hPrev: [hPrev, H], y: [y, H] });
     const out = parts.length === 1 ? y : joinRowBlocks(y, T, N, H, parts);
-    return { out: new Tensor(out, [T, N, H]), saved: { bounds: boundsOf(parts), gates: flat(gates), vN: flat(vN), hPrev: flat(hPrev) } };
+    const blocks: RowBlocks = { parts, T, N, arrays: { gates: [gates, G], vN: [vN, H], hPrev: [hPrev, H] } };
+    const saved: GruSaved = { activations: once(() => ({ gates: canonicalOf(blocks, 'gates'), vN: canonicalOf(blocks, 'vN'), hPrev: canonicalOf(blocks, 'hPrev') })) };
+    rowBlocksOf.set(saved, blocks);
+    return { out: new Tensor(out, [T, N, H]), saved };
   }
 
   function gruBackward(saved: GruSaved, x: Tensor, wIh: Tensor, wHh: Tensor, dY: Tensor, reverse: boolean, need: GruNeed): GruGradients {
-    if (!isF32(x, wIh, wHh, dY, saved.gates)) return cpu.gruBackward(saved, x, wIh, wHh, dY, reverse, need);
+    const own = rowBlocksOf.get(saved);
+    if (!isF32(x, wIh, wHh, dY) || (own === undefined && !isF32(saved.activations().gates))) return cpu.gruBackward(saved, x, wIh, wHh, dY, reverse, need);
     const [T, N, I] = x.shape as [number, number, number];
     const H = wHh.shape[1]!;
     const G = 3 * H;
-    const parts = partsOf(saved.bounds);
+    const blocks = own ?? oneBlock(saved.activations(), T, N);
+    const { parts } = blocks;
     const [dX, dH0, dWIh, dWHh, dBIh, dBHh] = [T * N * I, N * H, G * I, G * H, G, G].map((size, i) => new Float32Array(need[i] ? size : 0)) as Float32Array[];
     const both = scratchOf(x.size + dY.size);
     const xParts = rowBlocks(f32(x), T, N, I, parts, both.subarray(0, x.size));
@@ -152,7 +198,7 @@ export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBack
     runRowShares('gruBackward', T, parts, (n0, n1) => ({ T, N: n1 - n0, I, H, reverse, need }),
       (i, n0, n1) => ({
         x: xParts[i]!, wIh: f32(wIh), wHh: f32(wHh), dY: dYParts[i]!,
-        gates: blockOf(saved.gates, T, n0, n1, G), vN: blockOf(saved.vN, T, n0, n1, H), hPrev: blockOf(saved.hPrev, T, n0, n1, H),
+        gates: blockOf(blocks, 'gates', n0, n1), vN: blockOf(blocks, 'vN', n0, n1), hPrev: blockOf(blocks, 'hPrev', n0, n1),
       }),
       { dX: [dXBlocks, need[0] ? I : 0] }, { dH0: [dH0!, need[1] ? H : 0] }, { dWIh: dWIh!, dWHh: dWHh!, dBIh: dBIh!, dBHh: dBHh! });
     if (need[0] && parts.length > 1) joinRowBlocks(dXBlocks, T, N, I, parts, dX);
