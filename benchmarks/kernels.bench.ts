@@ -322,8 +322,8 @@ const matmulThreadRows: string[][] = [];
 for (const n of flags.quick ? [64, 128] : [256, 512, 1024, 2048]) {
   const a = randn([n, n], { random });
   const b = randn([n, n], { random });
-  const ta = tf.tensor(a.storage as Float32Array, [n, n]);
-  const tb = tf.tensor(b.storage as Float32Array, [n, n]);
+  const ta = tf.tensor(a.dataSync() as Float32Array, [n, n]); // copies: taking `storage` would stop Sapling keeping b resident
+  const tb = tf.tensor(b.dataSync() as Float32Array, [n, n]);
   const t = await timeAll({
     sapling: () => wasm.matmul(a, b),
     raw: () => { const y = tf.matMul(ta, tb); const d = y.dataSync(); y.dispose(); return d; },

@@ -186,7 +186,7 @@ function tfjsModel(name: ModelName): tfl.Sequential {
 function tfjsWeights(name: ModelName, model: Sequential): tf.Tensor[] {
   const out: tf.Tensor[] = [];
   for (const p of model.parameters()) {
-    const w = p.storage as Float32Array;
+    const w = p.dataSync() as Float32Array; // a copy: `storage` would hand the array out (storage.ts)
     if (p.ndim === 1) {
       out.push(tf.tensor1d(w));
     } else if (p.ndim === 2) {

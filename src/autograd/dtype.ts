@@ -8,6 +8,7 @@
  * Mixing dtypes in a binary op follows PyTorch's promotion: int32 < float32 < float64, and a
  * plain JavaScript number takes the dtype of the tensor it meets (a "weak" scalar).
  */
+import { own } from './storage.js';
 
 export type DType = 'float32' | 'float64' | 'int32';
 export type FloatDType = 'float32' | 'float64';
@@ -18,17 +19,12 @@ export type DataArray = Float32Array | Float64Array | Int32Array;
 
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
 
-/** A new zero-filled typed array for `dtype`. */
+/** A new zero-filled typed array for `dtype`, Sapling's own (storage.ts: no caller holds it). */
 export function allocate<D extends DType>(dtype: D, size: number): ArrayFor<D> {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(size) as ArrayFor<D>;
-    case 'float64':
-      return new Float64Array(size) as ArrayFor<D>;
-    case 'int32':
-      return new Int32Array(size) as ArrayFor<D>;
-  }
-  throw new TypeError(`unknown dtype '${String(dtype)}'`);
+  const data = dtype === 'float32' ? new Float32Array(size) : dtype === 'float64' ? new Float64Array(size) : dtype === 'int32' ? new Int32Array(size) : null;
+  if (data === null) throw new TypeError(`unknown dtype '${String(dtype)}'`);
+  own(data);
+  return data as ArrayFor<D>;
 }
 
 /** The dtype whose typed array `data` is. */

@@ -4,6 +4,7 @@
  *           [3.0000, 4.0000]], dtype=float64)
  * Large tensors show the first and last three entries of each axis around "...".
  */
+import type { DataArray } from './dtype.js';
 import type { Tensor } from './tensor.js';
 import { stridesOf } from './shape.js';
 
@@ -24,8 +25,8 @@ function formatNumber(v: number, style: 'int' | 'integral' | 'fixed' | 'sci'): s
   }
 }
 
-export function formatTensor(t: Tensor): string {
-  const data = t.storage;
+/** `t` as text; `data` is its storage (read, never handed out: tensor.ts passes it). */
+export function formatTensor(t: Tensor, data: DataArray): string {
   const summarise = t.size > SUMMARISE_ABOVE;
   const finite = Array.from(data).filter(Number.isFinite);
   const maxAbs = finite.reduce((m, v) => Math.max(m, Math.abs(v)), 0);

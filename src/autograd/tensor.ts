@@ -16,10 +16,14 @@ import type { SliceRange } from './ops/indexing.js';
 import type { VarOptions } from './ops/reduce.js';
 import { fmt, sizeOf, stridesOf, type Shape } from './shape.js';
 import { formatTensor } from './format.js';
+import { adopt, bump, hold, versionOf } from './storage.js';
 
 /** A nested array of numbers as accepted by `tensor()` and returned by `toArray()`. */
 export type NestedArray = number | readonly NestedArray[];
 export type Scalar = number;
+
+/** A tensor's array without handing it out (see `storageOf`). */
+let read: (t: Tensor) => DataArray;
 
 export class Tensor {
   /** Sizes of each axis, frozen. */
@@ -35,6 +39,10 @@ export class Tensor {
   retainsGrad = false;
   #storage: DataArray;
 
+  static {
+    read = (t) => t.#storage;
+  }
+
   /**
    * Wraps `data` (not copied) as a tensor of `shape`; the dtype follows the typed array.
    * @example new Tensor(new Float32Array([1, 2, 3, 4]), [2, 2]).shape  // [2, 2]
@@ -44,19 +52,41 @@ export class Tensor {
     if (data.length !== size) {
       throw new RangeError(`Tensor: ${data.length} values cannot fill shape ${fmt(shape)} (needs ${size})`);
     }
+    adopt(data); // a caller's own array stays theirs to write: storage.ts
     this.#storage = data;
     this.shape = Object.freeze([...shape]);
     this.dtype = dtypeOf(data);
   }
 
   /**
-   * The backing typed array. For kernels, gradcheck and optimizers: op files never read it.
-   * Read-only by contract: values change only by `assign`, which swaps in a new array. Kernels
-   * rely on that to cache work per storage (e.g. the wasm backend's resident filters, Linear's
-   * inference Wᵀ); writing into it in place would leave those caches stale.
+   * The backing typed array, for code that works on the values directly. Whoever takes it may
+   * write it, so from then on no cache keeps anything derived from it (storage.ts): reading it
+   * costs some speed on the wasm backend. To change values in place, use `mutate`.
    */
   get storage(): DataArray {
+    hold(this.#storage);
     return this.#storage;
+  }
+
+  /**
+   * How many in-place writes Sapling has seen into this storage (assign, mutate), as a clock that
+   * never repeats; tensors sharing the storage share it. Caches key on it (storage.ts).
+   * @example const t = zeros([2]); const v = t.version; t.mutate((d) => d.fill(1)); t.version > v  // true
+   */
+  get version(): number {
+    return versionOf(this.#storage);
+  }
+
+  /**
+   * Writes the values in place: runs `write` on the storage, then records the write (a new
+   * version), so every cache sees the change. The documented way to mutate storage; not
+   * differentiable. Tensors sharing this storage (views, `assign`) see the new values too.
+   * @example zeros([3]).mutate((d) => d.fill(2)).toArray()  // [2, 2, 2]
+   */
+  mutate(write: (data: DataArray) => void): this {
+    write(this.#storage);
+    bump(this.#storage);
+    return this;
   }
 
   get size(): number {
@@ -132,14 +162,15 @@ export class Tensor {
     if (src.dtype !== this.dtype || src.size !== this.size || fmt(src.shape) !== fmt(this.shape)) {
       throw new RangeError(`assign: cannot assign ${src.dtype}${fmt(src.shape)} to ${this.dtype}${fmt(this.shape)}`);
     }
-    // No copy: storage is never written in place (see `storage`), so sharing src's array is as
-    // good as copying it, and an optimizer step on a 45 MB model saves a 45 MB copy.
-    this.#storage = src.storage;
+    // No copy: an optimizer step on a 45 MB model saves a 45 MB copy. The two tensors then share
+    // one array (and its version), as views do; the new version tells every cache.
+    this.#storage = read(src);
+    bump(this.#storage);
     return this;
   }
 
   toString(): string {
-    return formatTensor(this);
+    return formatTensor(this, this.#storage);
   }
 }
 
@@ -223,6 +254,12 @@ export interface TensorMethods {
 
 /** A Tensor has the class's members (below) and the fluent methods. */
 export interface Tensor extends TensorMethods {}
+
+/**
+ * A tensor's array for reading, without handing it out: for kernels (which never write their
+ * inputs) and other code inside Sapling that only reads, so that caches keep working.
+ */
+export const storageOf = (t: Tensor): DataArray => read(t);
 
 /** A zero-filled tensor; used by the engine and ops that need a fresh buffer. */
 export function emptyLike(shape: Shape, dtype: DType): Tensor {

@@ -26,7 +26,7 @@
 import { allocate, type DataArray } from '../../dtype.js';
 import { convGeometry, type ConvGeometry } from '../../conv-geometry.js';
 import { fmt, type Shape } from '../../shape.js';
-import { Tensor } from '../../tensor.js';
+import { storageOf, Tensor } from '../../tensor.js';
 import type { Conv2dAttrs, ConvEpilogue } from '../types.js';
 
 /** The shared geometry and what the im2col loops derive from it. */
@@ -115,8 +115,8 @@ export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor {
 export function fusedConv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue: ConvEpilogue): Tensor {
   const g = geometry(x.shape, w.shape, attrs, 'conv2d');
   const { N, O, OH, OW, groups, Cg, Og, K, P } = g;
-  const xs = x.storage;
-  const ws = w.storage;
+  const xs = storageOf(x);
+  const ws = storageOf(w);
   const y = allocate(x.dtype, N * O * P);
   const cols = new Float64Array(K * P);
   const acc = new Float64Array(Og * P); // Y_g for one image
@@ -144,8 +144,8 @@ export function fusedConv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue: 
 /** y [N, O, P] ← relu?(y + bias[o] + residual), in place (y is the kernel's own fresh output). */
 export function applyEpilogue(y: DataArray, N: number, O: number, P: number, { bias = null, residual = null, relu = false }: ConvEpilogue): void {
   if (bias === null && residual === null && !relu) return;
-  const b = bias?.storage;
-  const r = residual?.storage;
+  const b = bias === null ? undefined : storageOf(bias);
+  const r = residual === null ? undefined : storageOf(residual);
   for (let n = 0; n < N; n++) {
     for (let o = 0; o < O; o++) {
       const at = (n * O + o) * P;
@@ -164,8 +164,8 @@ export function conv2dBackpropInput(dy: Tensor, w: Tensor, xShape: Shape, attrs:
   const g = geometry(xShape, w.shape, attrs, 'conv2dBackpropInput');
   checkOutput(dy.shape, g, 'conv2dBackpropInput');
   const { N, C, H, W, O, groups, Cg, Og, K, P } = g;
-  const dys = dy.storage;
-  const ws = w.storage;
+  const dys = storageOf(dy);
+  const ws = storageOf(w);
   const dx = allocate(dy.dtype, N * C * H * W);
   const dCols = new Float64Array(K * P);
   const dxGroup = new Float64Array(Cg * H * W);
@@ -195,8 +195,8 @@ export function conv2dBackpropFilter(x: Tensor, dy: Tensor, wShape: Shape, attrs
   const g = geometry(x.shape, wShape, attrs, 'conv2dBackpropFilter');
   checkOutput(dy.shape, g, 'conv2dBackpropFilter');
   const { N, O, groups, Cg, Og, K, P } = g;
-  const xs = x.storage;
-  const dys = dy.storage;
+  const xs = storageOf(x);
+  const dys = storageOf(dy);
   const dw = new Float64Array(O * K);
   const cols = new Float64Array(K * P);
   for (let n = 0; n < N; n++) {

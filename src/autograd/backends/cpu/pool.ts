@@ -16,7 +16,7 @@
  */
 import { allocate } from '../../dtype.js';
 import { convOutputSize, fmt, sizeOf, type Shape } from '../../shape.js';
-import { Tensor } from '../../tensor.js';
+import { storageOf, Tensor } from '../../tensor.js';
 import type { Pool2dAttrs } from '../types.js';
 
 interface PoolGeometry {
@@ -107,7 +107,7 @@ function scanMaxPool(x: ArrayLike<number>, g: PoolGeometry, attrs: Pool2dAttrs, 
 export function maxPool2d(x: Tensor, attrs: Pool2dAttrs): Tensor {
   const g = geometry(x.shape, attrs, 'maxPool2d');
   const y = allocate(x.dtype, g.planes * g.OH * g.OW);
-  scanMaxPool(x.storage, g, attrs, (out, best) => { y[out] = best; });
+  scanMaxPool(storageOf(x), g, attrs, (out, best) => { y[out] = best; });
   return new Tensor(y, [x.shape[0]!, x.shape[1]!, g.OH, g.OW]);
 }
 
@@ -115,9 +115,9 @@ export function maxPool2d(x: Tensor, attrs: Pool2dAttrs): Tensor {
 export function maxPool2dBackward(dy: Tensor, x: Tensor, attrs: Pool2dAttrs): Tensor {
   const g = geometry(x.shape, attrs, 'maxPool2dBackward');
   checkDy(dy.shape, [x.shape[0]!, x.shape[1]!, g.OH, g.OW], 'maxPool2dBackward');
-  const dys = dy.storage;
+  const dys = storageOf(dy);
   const dx = new Float64Array(x.size); // overlapping windows may route several dy to one x
-  scanMaxPool(x.storage, g, attrs, (out, _, at) => { if (at >= 0) dx[at]! += dys[out]!; });
+  scanMaxPool(storageOf(x), g, attrs, (out, _, at) => { if (at >= 0) dx[at]! += dys[out]!; });
   const out = allocate(dy.dtype, x.size);
   out.set(dx);
   return new Tensor(out, x.shape);
@@ -161,7 +161,7 @@ export function avgPool2d(x: Tensor, attrs: Pool2dAttrs): Tensor {
   checkNoDilation(attrs, 'avgPool2d');
   const g = geometry(x.shape, attrs, 'avgPool2d');
   const { planes, H, W, OH, OW } = g;
-  const xs = x.storage;
+  const xs = storageOf(x);
   const y = allocate(x.dtype, planes * OH * OW);
   for (let plane = 0; plane < planes; plane++) {
     const base = plane * H * W;
@@ -181,7 +181,7 @@ export function avgPool2dBackward(dy: Tensor, xShape: Shape, attrs: Pool2dAttrs)
   const g = geometry(xShape, attrs, 'avgPool2dBackward');
   const { planes, H, W, OH, OW } = g;
   checkDy(dy.shape, [xShape[0]!, xShape[1]!, OH, OW], 'avgPool2dBackward');
-  const dys = dy.storage;
+  const dys = storageOf(dy);
   const dx = new Float64Array(planes * H * W);
   for (let plane = 0; plane < planes; plane++) {
     const base = plane * H * W;
@@ -220,7 +220,7 @@ export function adaptiveAvgPool2d(x: Tensor, outSize: readonly [number, number])
   const { planes, H, W, OH, OW } = adaptiveGeometry(x.shape, outSize, 'adaptiveAvgPool2d');
   const rows = adaptiveBins(H, OH);
   const columns = adaptiveBins(W, OW);
-  const xs = x.storage;
+  const xs = storageOf(x);
   const y = allocate(x.dtype, planes * OH * OW);
   let out = 0;
   for (let plane = 0; plane < planes; plane++) {
@@ -248,7 +248,7 @@ export function adaptiveAvgPool2dBackward(dy: Tensor, xShape: Shape): Tensor {
   checkDy(dy.shape, [xShape[0]!, xShape[1]!, OH, OW], 'adaptiveAvgPool2dBackward');
   const rows = adaptiveBins(H, OH);
   const columns = adaptiveBins(W, OW);
-  const dys = dy.storage;
+  const dys = storageOf(dy);
   const dx = new Float64Array(sizeOf(xShape));
   let out = 0;
   for (let plane = 0; plane < planes; plane++) {

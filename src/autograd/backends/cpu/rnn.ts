@@ -5,7 +5,7 @@
  * for the backward is the canonical layout itself (types.ts's LstmActivations, GruActivations).
  */
 import { allocate, type DataArray } from '../../dtype.js';
-import { Tensor } from '../../tensor.js';
+import { storageOf, Tensor } from '../../tensor.js';
 import { gruBackwardRows, gruForwardRows } from './gru-loops.js';
 import { lstmBackwardRows, lstmForwardRows, type Products } from './lstm-loops.js';
 import type { GruActivations, GruForward, GruGradients, GruNeed, GruSaved, LstmActivations, LstmForward, LstmGradients, LstmNeed, LstmSaved } from '../types.js';
@@ -22,7 +22,7 @@ function cpuProducts(): Products {
     },
     multiply(a, m, handle, out) {
       const [b, k, n] = operands[handle]!;
-      out.set(matmul(new Tensor(a, [m, k]), new Tensor(b, [k, n])).storage);
+      out.set(storageOf(matmul(new Tensor(a, [m, k]), new Tensor(b, [k, n]))));
     },
     done() {
       operands.length = 0;
@@ -35,7 +35,7 @@ export const gradient = (need: readonly boolean[], k: number, a: DataArray, shap
 
 /** b_ih + b_hh, which every step adds (the two biases of each LSTM gate always enter as a sum). */
 export function sumBiases(bIh: Tensor, bHh: Tensor): DataArray {
-  const [a, b] = [bIh.storage, bHh.storage];
+  const [a, b] = [storageOf(bIh), storageOf(bHh)];
   const out = allocate(bIh.dtype, a.length);
   for (let j = 0; j < out.length; j++) out[j] = a[j]! + b[j]!;
   return out;
@@ -46,7 +46,7 @@ export function sumBiases(bIh: Tensor, bHh: Tensor): DataArray {
  * and b_hn apart (r multiplies b_hn: ops/gru-sequence.ts).
  */
 export function packGruBiases(bIh: Tensor, bHh: Tensor): DataArray {
-  const [a, b] = [bIh.storage, bHh.storage];
+  const [a, b] = [storageOf(bIh), storageOf(bHh)];
   const H = a.length / 3;
   const out = allocate(bIh.dtype, 4 * H);
   for (let j = 0; j < 2 * H; j++) out[j] = a[j]! + b[j]!;
@@ -66,7 +66,7 @@ export function lstmForward(x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor,
   const dtype = x.dtype;
   const [gates, tanhC, hPrev, s] = [4 * H, H, H, 2 * H].map((width) => allocate(dtype, T * N * width)) as [DataArray, DataArray, DataArray, DataArray];
   lstmForwardRows(cpuProducts(), { T, N, I, H, reverse }, {
-    x: x.storage, state0: state0.storage, wIhT: permute(wIh, [1, 0]).storage, wHhT: permute(wHh, [1, 0]).storage, b: sumBiases(bIh, bHh),
+    x: storageOf(x), state0: storageOf(state0), wIhT: storageOf(permute(wIh, [1, 0])), wHhT: storageOf(permute(wHh, [1, 0])), b: sumBiases(bIh, bHh),
     gates, tanhC, hPrev, s,
   });
   const out = new Tensor(s, [T, N, 2 * H]);
@@ -82,8 +82,8 @@ export function lstmBackward(saved: LstmSaved, x: Tensor, state0: Tensor, wIh: T
   const a = saved.activations();
   const [dX, dState0, dWIh, dWHh, dB] = [T * N * I, N * 2 * H, G * I, G * H, G].map((size, i) => allocate(dtype, need[i] ? size : 0)) as DataArray[];
   lstmBackwardRows(cpuProducts(), { T, N, I, H, reverse, need }, {
-    x: x.storage, state0: state0.storage, wIh: wIh.storage, wHh: wHh.storage,
-    gates: a.gates.storage, tanhC: a.tanhC.storage, hPrev: a.hPrev.storage, s: a.s.storage, dS: dS.storage,
+    x: storageOf(x), state0: storageOf(state0), wIh: storageOf(wIh), wHh: storageOf(wHh),
+    gates: storageOf(a.gates), tanhC: storageOf(a.tanhC), hPrev: storageOf(a.hPrev), s: storageOf(a.s), dS: storageOf(dS),
     dX: dX!, dState0: dState0!, dWIh: dWIh!, dWHh: dWHh!, dB: dB!,
   });
   return {
@@ -98,7 +98,7 @@ export function gruForward(x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, bIh:
   const dtype = x.dtype;
   const [gates, vN, hPrev, y] = [3 * H, H, H, H].map((width) => allocate(dtype, T * N * width)) as [DataArray, DataArray, DataArray, DataArray];
   gruForwardRows(cpuProducts(), { T, N, I, H, reverse }, {
-    x: x.storage, h0: h0.storage, wIhT: permute(wIh, [1, 0]).storage, wHhT: permute(wHh, [1, 0]).storage, b: packGruBiases(bIh, bHh),
+    x: storageOf(x), h0: storageOf(h0), wIhT: storageOf(permute(wIh, [1, 0])), wHhT: storageOf(permute(wHh, [1, 0])), b: packGruBiases(bIh, bHh),
     gates, vN, hPrev, y,
   });
   const activations: GruActivations = { gates: new Tensor(gates, [T, N, 3 * H]), vN: new Tensor(vN, [T, N, H]), hPrev: new Tensor(hPrev, [T, N, H]) };
@@ -113,7 +113,7 @@ export function gruBackward(saved: GruSaved, x: Tensor, wIh: Tensor, wHh: Tensor
   const a = saved.activations();
   const [dX, dH0, dWIh, dWHh, dBIh, dBHh] = [T * N * I, N * H, G * I, G * H, G, G].map((size, i) => allocate(dtype, need[i] ? size : 0)) as DataArray[];
   gruBackwardRows(cpuProducts(), { T, N, I, H, reverse, need }, {
-    x: x.storage, wIh: wIh.storage, wHh: wHh.storage, gates: a.gates.storage, vN: a.vN.storage, hPrev: a.hPrev.storage, dY: dY.storage,
+    x: storageOf(x), wIh: storageOf(wIh), wHh: storageOf(wHh), gates: storageOf(a.gates), vN: storageOf(a.vN), hPrev: storageOf(a.hPrev), dY: storageOf(dY),
     dX: dX!, dH0: dH0!, dWIh: dWIh!, dWHh: dWHh!, dBIh: dBIh!, dBHh: dBHh!,
   });
   return {

@@ -3,7 +3,7 @@
  * on this thread, the others on workers: pool.ts), which tensors it computes (float32 only; the
  * others go to the cpu kernels, exactly), and the float32 array behind a tensor.
  */
-import type { Tensor } from '../../tensor.js';
+import { storageOf, type Tensor } from '../../tensor.js';
 import { runParallel, type OwnShare, type WorkerShare } from './pool.js';
 import type { Tf } from './shares/index.js';
 
@@ -17,4 +17,4 @@ export const runner = (tf: Tf): Run => (shares) => runParallel(tf, shares[0] as 
 export const isF32 = (...ts: readonly Tensor[]): boolean => ts.every((t) => t.dtype === 'float32');
 
 /** The float32 storage of a tensor isF32 accepted. */
-export const f32 = (t: Tensor): Float32Array => t.storage as Float32Array;
+export const f32 = (t: Tensor): Float32Array => storageOf(t) as Float32Array;

@@ -6,6 +6,7 @@
  * (and differs from another count's only by float32 rounding). Split by output channels (batch
  * 1), each share computes its rows of dW outright.
  */
+import { allocate } from '../../dtype.js';
 import { convGeometry } from '../../conv-geometry.js';
 import type { Shape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
@@ -30,7 +31,7 @@ export function wasmConv2dBackpropFilter(run: Run): (x: Tensor, dy: Tensor, wSha
     const image = C * H * W;
     const dyImage = O * OH * OW;
     const Q = C * KH * KW;
-    const out = new Float32Array(O * Q);
+    const out = allocate('float32', O * Q);
     const xs = f32(x);
     const dys = f32(dy);
     const plan = planConvFilter(g, budget());

@@ -5,8 +5,9 @@
  * A grouped conv runs group by group; float64, and the stride-with-dilation convs tfjs refuses,
  * go to the cpu kernel. The filter (and bias) may stay resident in tfjs's layout.
  */
+import { allocate } from '../../dtype.js';
 import { convGeometry } from '../../conv-geometry.js';
-import { Tensor } from '../../tensor.js';
+import { storageOf, Tensor } from '../../tensor.js';
 import { applyEpilogue } from '../cpu/conv.js';
 import { cpuKernels as cpu } from '../cpu/index.js';
 import type { Conv2dAttrs, ConvEpilogue } from '../types.js';
@@ -24,7 +25,7 @@ export function wasmFusedConv2d(run: Run): (x: Tensor, w: Tensor, attrs: Conv2dA
     if (!isF32(x, w, ...(bias ? [bias] : []), ...(residual ? [residual] : [])) || !tfjsCanConv(attrs)) return cpu.fusedConv2d(x, w, attrs, epilogue);
     if (attrs.groups > 1) {
       const y = perGroup(x, w, attrs, 'forward', (xg, wg) => fusedConv2d(xg, wg, { ...attrs, groups: 1 }, {}));
-      applyEpilogue(y.storage, y.shape[0]!, y.shape[1]!, y.shape[2]! * y.shape[3]!, epilogue);
+      applyEpilogue(storageOf(y), y.shape[0]!, y.shape[1]!, y.shape[2]! * y.shape[3]!, epilogue);
       return y;
     }
     const relu = epilogue.relu ?? false;
@@ -34,13 +35,13 @@ export function wasmFusedConv2d(run: Run): (x: Tensor, w: Tensor, attrs: Conv2dA
     const P = OH * OW;
     const image = C * H * W;
     const filter = C * KH * KW;
-    const out = new Float32Array(N * O * P);
+    const out = allocate('float32', N * O * P);
     const xs = f32(x);
     const ws = f32(w);
     const plan = planConvForward(g, budget());
     /** The epilogue's params for output channels [o0, o1). */
     const rs = residual === null ? undefined : f32(residual);
-    const epilogueOf = (o0: number, o1: number): { bias: boolean; biasKey?: string; relu: boolean; residual: boolean } =>
+    const epilogueOf = (o0: number, o1: number): { bias: boolean; biasKey?: string | undefined; relu: boolean; residual: boolean } =>
       bias === null ? { bias: false, relu, residual: rs !== undefined } : { bias: true, biasKey: operandKey(bias, o0, o1 - o0), relu, residual: rs !== undefined };
     run(plan.parts.map(([s0, s1], i) => {
       if (plan.by === 'batch') {

@@ -4,6 +4,7 @@
  * share computes is shares/conv-input.ts. Grouped convs run group by group; float64 and the
  * convs tfjs refuses go to the cpu kernel.
  */
+import { allocate } from '../../dtype.js';
 import { convGeometry } from '../../conv-geometry.js';
 import type { Shape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
@@ -24,7 +25,7 @@ export function wasmConv2dBackpropInput(run: Run): (dy: Tensor, w: Tensor, xShap
     const { N, C, H, W, O, OH, OW } = g;
     const P = H * W;
     const dyImage = O * OH * OW;
-    const out = new Float32Array(N * C * P); //                                zeros: this thread's share writes only what it must
+    const out = allocate('float32', N * C * P); //                                zeros: this thread's share writes only what it must
     const dys = f32(dy);
     const ws = f32(w);
     const plan = planConvInput(g, budget());

@@ -4,6 +4,7 @@
  * operand on every call), or of rows of A. Shares never exchange partial sums. B may stay
  * resident in the heap (operand-key.ts). float64 and int32 go to the cpu kernel.
  */
+import { allocate } from '../../dtype.js';
 import { broadcastShapes, fmt, sizeOf } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { cpuKernels as cpu } from '../cpu/index.js';
@@ -29,7 +30,7 @@ export function wasmMatmul(run: Run): (a: Tensor, b: Tensor) => Tensor {
     };
     const A = flat(a, m, k);
     const B = flat(b, k, n);
-    const out = new Float32Array(batch * m * n);
+    const out = allocate('float32', batch * m * n);
     const plan = planMatmul(batch, m, k, n, budget());
     const byBatch = plan.by === 'batch';
     run(plan.parts.map(([s0, s1], i) => {

@@ -4,6 +4,7 @@
  * only padding, and inputs holding a NaN (XNNPACK's max drops NaN, PyTorch's propagates it) stay
  * on the cpu kernel, and so does the backward.
  */
+import { allocate } from '../../dtype.js';
 import { convOutputSize } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { cpuKernels as cpu } from '../cpu/index.js';
@@ -25,7 +26,7 @@ export function wasmMaxPool2d(run: Run): (x: Tensor, attrs: Pool2dAttrs) => Tens
     const OW = convOutputSize(W, p.left, p.right, KW, stride[1], 1);
     const xs = f32(x);
     if (OH < 1 || OW < 1 || hasNaN(xs)) return cpu.maxPool2d(x, attrs);
-    const out = new Float32Array(N * C * OH * OW);
+    const out = allocate('float32', N * C * OH * OW);
     run([ownShare({ kind: 'maxPool', params: { N, C, H, W, OH, OW, kernel: [KH, KW], stride, pads: [p.top, p.bottom, p.left, p.right] }, views: { x: xs, out } })]);
     return new Tensor(out, [N, C, OH, OW]);
   }

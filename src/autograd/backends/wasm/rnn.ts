@@ -4,6 +4,7 @@
  * is one round trip per call, not per step; the backward uses the forward's blocks and adds the
  * weight-gradient partials in share order. The saved activations stay in that block layout.
  */
+import { allocate } from '../../dtype.js';
 import { Tensor } from '../../tensor.js';
 import { cpuKernels as cpu } from '../cpu/index.js';
 import { gradient, packGruBiases, sumBiases } from '../cpu/rnn.js';
@@ -28,7 +29,7 @@ function rowBlocks(src: Float32Array, T: number, N: number, width: number, parts
 }
 
 /** The inverse of rowBlocks: share-major blocks back to one time-major [T, N, width] array. */
-function joinRowBlocks(blocks: Float32Array, T: number, N: number, width: number, parts: readonly (readonly [number, number])[], out: Float32Array = new Float32Array(T * N * width)): Float32Array {
+function joinRowBlocks(blocks: Float32Array, T: number, N: number, width: number, parts: readonly (readonly [number, number])[], out: Float32Array = allocate('float32', T * N * width)): Float32Array {
   for (const [n0, n1] of parts) {
     const Nt = n1 - n0;
     for (let t = 0; t < T; t++) out.set(blocks.subarray((T * n0 + t * Nt) * width, (T * n0 + (t + 1) * Nt) * width), (t * N + n0) * width);
@@ -122,7 +123,7 @@ export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBack
     const H = wHh.shape[1]!;
     const G = 4 * H;
     const parts = rowParts(N, 2 * T * N * G * (I + H));
-    const [gates, tanhC, hPrev, s] = [G, H, H, 2 * H].map((width) => new Float32Array(T * N * width)) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const [gates, tanhC, hPrev, s] = [G, H, H, 2 * H].map((width) => allocate('float32', T * N * width)) as [Float32Array, Float32Array, Float32Array, Float32Array];
     const [wIhT, wHhT] = [transposed(wIh), transposed(wHh)];
     const b = sumBiases(bIh, bHh) as Float32Array;
     const xParts = rowBlocks(f32(x), T, N, I, parts, scratchOf(x.size));
@@ -144,11 +145,11 @@ export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBack
     const G = 4 * H;
     const blocks = own ?? oneBlock(saved.activations(), T, N);
     const { parts } = blocks;
-    const [dX, dState0, dWIh, dWHh, dB] = [T * N * I, N * 2 * H, G * I, G * H, G].map((size, i) => new Float32Array(need[i] ? size : 0)) as Float32Array[];
+    const [dX, dState0, dWIh, dWHh, dB] = [T * N * I, N * 2 * H, G * I, G * H, G].map((size, i) => allocate('float32', need[i] ? size : 0)) as Float32Array[];
     const both = scratchOf(x.size + dS.size);
     const xParts = rowBlocks(f32(x), T, N, I, parts, both.subarray(0, x.size));
     const dSParts = rowBlocks(f32(dS), T, N, 2 * H, parts, both.subarray(x.size));
-    const dXBlocks = parts.length === 1 ? dX! : new Float32Array(dX!.length);
+    const dXBlocks = parts.length === 1 ? dX! : allocate('float32', dX!.length);
     runRowShares('lstmBackward', T, parts, (n0, n1) => ({ T, N: n1 - n0, I, H, reverse, need }),
       (i, n0, n1) => ({
         x: xParts[i]!, state0: f32(state0).subarray(n0 * 2 * H, n1 * 2 * H), wIh: f32(wIh), wHh: f32(wHh), dS: dSParts[i]!,
@@ -168,7 +169,7 @@ export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBack
     const H = wHh.shape[1]!;
     const G = 3 * H;
     const parts = rowParts(N, 2 * T * N * G * (I + H));
-    const [gates, vN, hPrev, y] = [G, H, H, H].map((width) => new Float32Array(T * N * width)) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const [gates, vN, hPrev, y] = [G, H, H, H].map((width) => allocate('float32', T * N * width)) as [Float32Array, Float32Array, Float32Array, Float32Array];
     const [wIhT, wHhT] = [transposed(wIh), transposed(wHh)];
     const b = packGruBiases(bIh, bHh) as Float32Array;
     const xParts = rowBlocks(f32(x), T, N, I, parts, scratchOf(x.size));
@@ -190,11 +191,11 @@ export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBack
     const G = 3 * H;
     const blocks = own ?? oneBlock(saved.activations(), T, N);
     const { parts } = blocks;
-    const [dX, dH0, dWIh, dWHh, dBIh, dBHh] = [T * N * I, N * H, G * I, G * H, G, G].map((size, i) => new Float32Array(need[i] ? size : 0)) as Float32Array[];
+    const [dX, dH0, dWIh, dWHh, dBIh, dBHh] = [T * N * I, N * H, G * I, G * H, G, G].map((size, i) => allocate('float32', need[i] ? size : 0)) as Float32Array[];
     const both = scratchOf(x.size + dY.size);
     const xParts = rowBlocks(f32(x), T, N, I, parts, both.subarray(0, x.size));
     const dYParts = rowBlocks(f32(dY), T, N, H, parts, both.subarray(x.size));
-    const dXBlocks = parts.length === 1 ? dX! : new Float32Array(dX!.length);
+    const dXBlocks = parts.length === 1 ? dX! : allocate('float32', dX!.length);
     runRowShares('gruBackward', T, parts, (n0, n1) => ({ T, N: n1 - n0, I, H, reverse, need }),
       (i, n0, n1) => ({
         x: xParts[i]!, wIh: f32(wIh), wHh: f32(wHh), dY: dYParts[i]!,

@@ -23,10 +23,10 @@ export interface ConvForwardParams {
   readonly outBatchStride: number;
   readonly outChannel: number;
   /** Names w's values (see `operand`): the filter may stay resident in tfjs's layout. */
-  readonly wKey?: string;
+  readonly wKey?: string | undefined;
   /** The epilogue: add `bias` (the share's O values, a view) and/or apply ReLU, inside tfjs's fused conv. */
   readonly bias: boolean;
-  readonly biasKey?: string;
+  readonly biasKey?: string | undefined;
   readonly relu: boolean;
   /**
    * Add `residual` (laid out as `out`: the same strides and channel offset) before the ReLU. tfjs

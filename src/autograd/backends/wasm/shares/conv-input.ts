@@ -25,7 +25,7 @@ export interface ConvInputParams {
   readonly outBatchStride: number;
   readonly outChannel: number;
   /** Names w's values (see `operand`): each phase's flipped filter may stay resident. */
-  readonly wKey?: string;
+  readonly wKey?: string | undefined;
   /**
    * `out` is all zeros already (a fresh tensor's storage, on the main thread; a worker's arena
    * view is not): a strided 1×1 conv's input gradient then writes only the pixels it read.

@@ -21,7 +21,7 @@ export interface MatmulParams {
   readonly bStride: number;
   readonly outStride: number;
   /** Names b's values (see `operand`): b may stay resident in the wasm heap. */
-  readonly bKey?: string;
+  readonly bKey?: string | undefined;
 }
 
 export function matmulShare(tf: Tf, p: MatmulParams, v: { readonly a: Float32Array; readonly b: Float32Array; readonly out: Float32Array }): void {

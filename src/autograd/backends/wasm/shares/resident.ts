@@ -14,14 +14,14 @@ import { heapTensor, type Tf } from './heap.js';
  * cache) for as long as that tensor lives — ~9 ns a weight, 21 of 28 ms for a 3×3×512×512 conv
  * at batch 1. A fresh tfjs tensor on every call throws that work away. So an operand that comes
  * with a `key` (the caller's name for "these exact values in this exact layout": the storage's
- * identity, the slice and the layout; see `operandKey` in ../tfjs-wasm.ts) may stay *resident*:
+ * identity and version, the slice and the layout; ../operand-key.ts) may stay *resident*:
  *   - a key seen for the first time is only noted — in training every weight is new at every
  *     step (optimizers replace a parameter's storage), so nothing is kept there;
  *   - the second time, the tensor is kept (tf.keep) and found again on every later call;
  *   - at most RESIDENT_LIMIT floats stay per thread, least recently used evicted first
  *     (disposing a tensor also frees XNNPACK's packed copy).
- * Sapling never writes into a tensor's storage after creating it (`assign` swaps in a new
- * array), which is what makes the storage's identity a safe key.
+ * Every write Sapling sees (assign, mutate) makes a new version, hence a new key; a storage a
+ * caller may write unseen gets no key at all (../../../storage.ts).
  */
 const RESIDENT_LIMIT = 48 * 2 ** 20; // floats per thread: 192 MB, plus XNNPACK's packed copies
 const SIGHTINGS_LIMIT = 4096;
