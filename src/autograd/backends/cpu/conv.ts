@@ -28,6 +28,7 @@ import { convGeometry, type ConvGeometry } from '../../conv-geometry.js';
 import { fmt, type Shape } from '../../shape.js';
 import { storageOf, Tensor } from '../../tensor.js';
 import type { Conv2dAttrs, ConvEpilogue } from '../types.js';
+import { relu as reluOf } from './relu.js';
 
 /** The shared geometry and what the im2col loops derive from it. */
 interface Geometry extends ConvGeometry {
@@ -150,10 +151,11 @@ export function applyEpilogue(y: DataArray, N: number, O: number, P: number, { b
     for (let o = 0; o < O; o++) {
       const at = (n * O + o) * P;
       const add = b === undefined ? 0 : b[o]!;
+      // relu() as the elementwise kernels have it: NaN stays NaN, as PyTorch's does (v > 0 ? v : 0 made it 0)
       if (r !== undefined) {
-        if (relu) for (let p = at; p < at + P; p++) { const v = y[p]! + add + r[p]!; y[p] = v > 0 ? v : 0; }
+        if (relu) for (let p = at; p < at + P; p++) y[p] = reluOf(y[p]! + add + r[p]!);
         else for (let p = at; p < at + P; p++) y[p] = y[p]! + add + r[p]!;
-      } else if (relu) for (let p = at; p < at + P; p++) { const v = y[p]! + add; y[p] = v > 0 ? v : 0; }
+      } else if (relu) for (let p = at; p < at + P; p++) y[p] = reluOf(y[p]! + add);
       else for (let p = at; p < at + P; p++) y[p]! += add;
     }
   }
