@@ -10,15 +10,8 @@
  *   layer3: 2 × BasicBlock(256), first stride 2  → [N, 256, 14, 14]
  *   layer4: 2 × BasicBlock(512), first stride 2  → [N, 512, 7, 7]
  *   global average pool, fc                      → [N, classes]
- * With 1000 classes: 11,689,512 parameters, the same as torchvision's count.
- *
- * Options: `stem: 'cifar'` swaps the stem for a 3×3 stride-1 conv and no max-pool (for 28–32 px
- * images, where the ImageNet stem would shrink 32 px to 8 px before the first block); `width`
- * scales every channel count (64 → width, 128 → 2·width, …) for small tests. A stride-2 block
- * (and one whose channels change) projects its shortcut with a 1×1 conv + BN ("option B" of the
- * paper), named `downsample.0` / `downsample.1` as in torchvision. Initialisation follows
- * torchvision: convs kaiming-normal (fan_out, relu), BN γ = 1, β = 0, fc PyTorch's default.
- * `fuseForInference()` folds each BN into the conv before it (fold-bn.ts).
+ * With 1000 classes: 11,689,512 parameters, the same as torchvision's count. Options, shortcuts
+ * and initialisation: ResNet18Options and BasicBlock below; inference rewrite: fold-bn.ts.
  */
 import type { FloatDType } from '../autograd/dtype.js';
 import { add } from '../autograd/ops/elementwise.js';
@@ -38,6 +31,12 @@ import { FusedResNet18 } from './fold-bn.js';
 
 export type ResNetStem = 'imagenet' | 'cifar';
 
+/**
+ * `stem: 'cifar'` swaps the stem for a 3×3 stride-1 conv and no max-pool (for 28–32 px images,
+ * where the ImageNet stem would shrink 32 px to 8 px before the first block); `width` scales every
+ * channel count (64 → width, 128 → 2·width, …) for small tests. Initialisation follows
+ * torchvision: convs kaiming-normal (fan_out, relu), BN γ = 1, β = 0, fc PyTorch's default.
+ */
 export interface ResNet18Options {
   /** Size of the classifier's output (default 1000, ImageNet's). */
   readonly numClasses?: number;
@@ -61,7 +60,8 @@ function convNoBias(inC: number, outC: number, kernel: number, stride: number, p
 
 /**
  * The basic residual block: y = relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)), two 3×3
- * convs; the shortcut is x itself, or a 1×1 conv + BN when the stride or the channels change.
+ * convs; the shortcut is x itself, or — when the stride or the channels change — a 1×1 conv + BN
+ * ("option B" of the paper), named `downsample.0` / `downsample.1` as in torchvision.
  * @example new BasicBlock(8, 16, 2).forward(zeros([1, 8, 8, 8])).shape  // [1, 16, 4, 4]
  */
 export class BasicBlock extends Module {

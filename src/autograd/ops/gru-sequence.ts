@@ -6,12 +6,27 @@
  * Shapes: x [T, N, I]; h0 [N, H]; W_ih [3H, I]; W_hh [3H, H]; b_ih, b_hh [3H]. Output
  * Y [T, N, H] with Y[t] = h_t; the layer takes Y[T−1] (Y[0] when reverse) as the final state.
  * With `reverse` the steps run t = T−1 … 0 and the "previous" h of step t is h_{t+1}; Y stays in
- * time order. With u_t = x_t·W_ihᵀ and v_t = h_{t−1}·W_hhᵀ, both [N, 3H] split into r, z, n parts:
+ * time order.
  *
+ * As lstmSequence, the op checks its inputs and calls two fused kernels, `gruForward` and
+ * `gruBackward` (backends/cpu/gru-loops.ts holds the loops); the derivation is beside the op.
+ */
+import { kernels } from '../backends/index.js';
+import type { GruSaved } from '../backends/types.js';
+import { apply, type OpDef } from '../function.js';
+import { fmt } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { requireFloat } from './helpers.js';
+
+interface GruSequenceAttrs {
+  readonly reverse: boolean;
+}
+
+/*
+ * Forward. With u_t = x_t·W_ihᵀ and v_t = h_{t−1}·W_hhᵀ, both [N, 3H] split into r, z, n parts:
  *   r = σ(u_r + v_r + b_ir + b_hr)      z = σ(u_z + v_z + b_iz + b_hz)
  *   ṽ = v_n + b_hn                      n = tanh(u_n + b_in + r ⊙ ṽ)
  *   h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}  =  n + z ⊙ (h_{t−1} − n)
- *
  * The r and z biases enter as sums and are added once, b_ir + b_hr. b_hn cannot be folded into
  * b_in, nor into the input projection: r multiplies it (PyTorch's placement, "linear before
  * reset"), so the step keeps ṽ = v_n + b_hn apart, and backward saves ṽ for every step.
@@ -28,29 +43,12 @@
  * product each of the stacked blocks dU, dV [T·N, 3H], X [T·N, I] and H_prev [T·N, H] (the h
  * each step read):
  *   dW_ih = dUᵀ · X   dW_hh = dVᵀ · H_prev   db_ih = Σ_{T·N} dU   db_hh = Σ_{T·N} dV   dX = dU · W_ih
- * The loop writes dU_t and dV_t both as rows and as columns of dUᵀ, dVᵀ (module scratch shared with
- * lstmSequence), so no product needs a transpose.
- *
- * As lstmSequence, the op checks its inputs and calls two kernels, `gruForward` and `gruBackward`,
- * whose loops (backends/parallel/gru-share.ts) run per block of batch rows: one block per thread
- * on the wasm backend, one block on the cpu backend.
  *
  * float64 uses Math.exp and Math.tanh as the cpu kernels do (gradcheck applies; the values equal
  * a loop of gruCell ops within 1e-12, not bit for bit, as the biases are summed in another
- * order); float32 uses a fast float32 exp for σ and lstm-share.ts's rational tanhFloat32. The
- * saved activations are constants to a recorded backward: no second derivatives.
+ * order); float32 uses a fast float32 eˣ and a rational tanh. The saved activations (an opaque
+ * handle, ctx.handle) are constants to a recorded backward: no second derivatives.
  */
-import { kernels } from '../backends/index.js';
-import type { GruSaved } from '../backends/types.js';
-import { apply, type OpDef } from '../function.js';
-import { fmt } from '../shape.js';
-import type { Tensor } from '../tensor.js';
-import { requireFloat } from './helpers.js';
-
-interface GruSequenceAttrs {
-  readonly reverse: boolean;
-}
-
 const GruSequence: OpDef<readonly [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor], GruSequenceAttrs> = {
   name: 'GruSequence',
   forward(ctx, [x, h0, wIh, wHh, bIh, bHh], { reverse }) {

@@ -7,14 +7,9 @@
  *   channelMoments(x)             μ = Σ x / m, then σ² = Σ (x − μ)² / m      two reads of x
  *   channelSums(a, b, centre)     Σ a and Σ a·(b − centre)                   one read of a and b
  *   channelAffine(terms, shift)   out = Σ_k x_k · scale_k[c] + shift[c]      one read, one write
- * BatchNorm's forward is channelMoments + channelAffine and its backward channelSums +
- * channelAffine, where the composed elementwise ops took 13 passes and as many arrays of x's
- * size: on a VM a fresh 8 MB array costs about 10 ms of page faults and GC, more than the sums.
- *
  * The variance takes two passes on purpose: the one-pass E[x²] − μ² subtracts two numbers of
- * size μ² to get one of size σ², and loses every digit when |μ| ≫ σ (|μ|/σ = 10⁴ in float64
- * leaves eight of sixteen); Σ (x − μ)² only ever adds small positive terms. Sums keep four
- * running totals, so each addition waits on the one four steps back (see sumRun in reduce.ts).
+ * size μ² to get one of size σ², and loses every digit when |μ| ≫ σ; Σ (x − μ)² only adds small
+ * positive terms. Why fused passes at all (13 composed passes before): docs/performance.md.
  */
 import { allocate, type DataArray } from '../../dtype.js';
 import { fmt, shapesEqual, sizeOf } from '../../shape.js';

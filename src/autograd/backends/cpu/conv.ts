@@ -3,25 +3,15 @@
  *
  *   y[n, o, i, j] = Σ_c Σ_a Σ_b  w[o, c, a, b] · x[n, g·Cg + c, i·sh − pt + a·dh, j·sw − pl + b·dw]
  * for x [N, C, H, W], w [O, Cg, KH, KW] with Cg = C/groups, o in group g = ⌊o / (O/groups)⌋;
- * x is read as zero outside [0, H) × [0, W) (the padding). y is [N, O, OH, OW] with
- *   OH = ⌊(H + pt + pb − dh·(KH − 1) − 1) / sh⌋ + 1   (and OW likewise).
+ * x is read as zero outside [0, H) × [0, W) (the padding); sizes: ../../conv-geometry.ts.
  *
  * im2col. For one image n and one group g we copy every receptive field into a column:
  *   cols[k, p] = x[n, g·Cg + c, i·sh − pt + a·dh, j·sw − pl + b·dw],  k = (c·KH + a)·KW + b,  p = i·OW + j
  * a [K, P] matrix with K = Cg·KH·KW and P = OH·OW. The convolution becomes one matrix product
  *   Y_g = W_g · cols       [Og, K] · [K, P] = [Og, P]     (Og = O/groups rows of w, flattened)
- *
- * Gradients. With L a function of y and dY = ∂L/∂y, the product rule on Y_g = W_g · cols gives
- *   ∂L/∂W_g[o, k] = Σ_n Σ_p dY_g[o, p] · cols[k, p]   ⇒  dW_g = Σ_n dY_g · colsᵀ   [Og, P]·[P, K]
- *   ∂L/∂cols[k, p] = Σ_o W_g[o, k] · dY_g[o, p]        ⇒  dCols = W_gᵀ · dY_g       [K, Og]·[Og, P]
- * and since each cols entry is a copy of one x entry (or of a padding zero), x's gradient is
- * the sum of the gradients of all its copies: dX = col2im(dCols), the adjoint of im2col, which
- * scatter-adds each column back into the window it came from (padding positions are dropped).
- *
- * We accumulate in float64 scratch buffers for both dtypes and round once when writing the
- * result. The loops are plain i-k-j matrix products: readable, and about 1 GFLOP/s on a
- * ResNet-18 layer (x [4, 64, 56, 56], w [64, 64, 3, 3], float32, Node 20, one core); faster
- * backends override these three kernels.
+ * and its gradients are that product's (derived above conv2dBackpropInput). We accumulate in
+ * float64 and round once; the plain i-k-j loops run at about 1 GFLOP/s, and faster backends
+ * override these kernels.
  */
 import { allocate, type DataArray } from '../../dtype.js';
 import { convGeometry, type ConvGeometry } from '../../conv-geometry.js';
@@ -160,6 +150,15 @@ export function applyEpilogue(y: DataArray, N: number, O: number, P: number, { b
     }
   }
 }
+
+/*
+ * Gradients. With L a function of y and dY = ∂L/∂y, the product rule on Y_g = W_g · cols gives
+ *   ∂L/∂W_g[o, k] = Σ_n Σ_p dY_g[o, p] · cols[k, p]   ⇒  dW_g = Σ_n dY_g · colsᵀ   [Og, P]·[P, K]
+ *   ∂L/∂cols[k, p] = Σ_o W_g[o, k] · dY_g[o, p]        ⇒  dCols = W_gᵀ · dY_g       [K, Og]·[Og, P]
+ * and since each cols entry is a copy of one x entry (or of a padding zero), x's gradient is
+ * the sum of the gradients of all its copies: dX = col2im(dCols), the adjoint of im2col, which
+ * scatter-adds each column back into the window it came from (padding positions are dropped).
+ */
 
 /** dX = col2im(W_gᵀ · dY_g) per image and group: dy [N, O, OH, OW] → xShape [N, C, H, W], in dy's dtype. */
 export function conv2dBackpropInput(dy: Tensor, w: Tensor, xShape: Shape, attrs: Conv2dAttrs): Tensor {

@@ -1,19 +1,11 @@
 /**
- * lstm-share — the loops of one LSTM layer in one direction over a whole sequence, for a block of
- * the batch rows, on bare arrays. ops/lstm-sequence.ts derives the maths (forward and
- * backpropagation through time); this file holds what runs: the fused per-step loops and the
- * order of the matrix products around them.
- *
- * The rows of a batch are independent through the whole sequence, forward and backward; only the
- * weight gradients sum over them. So a long sequence parallelises as a few big shares — each
- * thread runs all T steps for its block of rows, with no synchronisation per step — and the
- * weight gradients' partial sums are added at the end, in share order (bit-identical from run to
- * run for a given thread count). A share's arrays are its own rows, time-major: [T, Nt, ·].
- *
- * The code is the same on every thread and backend; only the matrix products differ (`Products`:
- * tfjs-wasm inside a share, the cpu kernel on the cpu backend), and on wasm the float32 per-step
- * loops run in WebAssembly SIMD (`LstmCells`, rnn-simd.ts) instead of the TypeScript below. Like
- * shares.ts, this file imports nothing that a worker thread cannot load: no Tensor, no graph.
+ * lstm-loops — the loops of one LSTM layer in one direction over a whole sequence, for a block of
+ * batch rows, on bare arrays: the fused per-step loops and the order of the matrix products
+ * around them (ops/lstm-sequence.ts derives the maths). The cpu backend runs them over every row
+ * (rnn.ts); the wasm backend gives each thread a block of rows for all T steps, since rows never
+ * meet until the weight gradients (wasm/shares/rnn.ts), with its own products (`Products`) and,
+ * in float32, the per-step loops in SIMD (`LstmCells`). A block's arrays are its own rows,
+ * time-major: [T, Nt, ·]. Nothing here imports a Tensor: worker threads load this file.
  */
 import type { DataArray, FloatDType } from '../../dtype.js';
 import { expFloat32 } from './exp-float32.js';

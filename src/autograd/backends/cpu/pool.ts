@@ -3,10 +3,8 @@
  * gradients. Every (n, c) plane is pooled on its own; window (i, j) starts at
  * (i·sh − pt, j·sw − pl), so OH = ⌊(H + pt + pb − dh·(KH − 1) − 1) / sh⌋ + 1 as for conv2d.
  *
- * Max: y = max over the in-bounds window elements (padding is −∞, so it never wins). The
- *   gradient is a routing: ∂y/∂x is 1 at the window's arg-max and 0 elsewhere, so dX gets dy
- *   added at each window's arg-max. Ties go to the first element in row-major order; a NaN wins
- *   (and propagates), as in PyTorch's cpu kernel.
+ * Max: y = max over the in-bounds window (padding is −∞). dX gets dy at each window's arg-max
+ *   (the first in row-major order on ties; a NaN wins and propagates, as in PyTorch).
  * Average: y = (Σ in-bounds x) / divisor, PyTorch's rule: the window is clipped to the padded
  *   extent [−pt, H + pb) to give `poolSize`, then to the input [0, H); the divisor is poolSize
  *   with countIncludePad, else the number of real elements. dX spreads dy / divisor evenly over

@@ -1,27 +1,16 @@
 /**
- * pool — worker threads for the wasm kernels, behind a synchronous API.
+ * pool — worker threads for the wasm kernels, behind a synchronous API. A kernel's shares run at
+ * once: share 0 on the calling thread, straight from and into the tensors' storage, the others on
+ * workers with their own tfjs-wasm (`runParallel`). The calling thread copies each worker's
+ * inputs into the *arena* (one SharedArrayBuffer every worker sees), posts it a job, computes its
+ * own share, then blocks in `Atomics.wait` on each worker's control word and reads its reply with
+ * `receiveMessageOnPort` — no promise, no turn of the event loop — and copies the outputs out. So
+ * `conv2d(x, w)` still returns its tensor like any other call.
  *
- * TensorFlow.js runs its WebAssembly backend on one thread in Node. To use every core we start
- * `numThreads − 1` worker threads, each with its own tfjs-wasm instance, and cut each big kernel
- * into `numThreads` shares (see `shares/`; how each kernel is cut is in `plan.ts`).
- *
- * One call, step by step (`runParallel`):
- *   1. The main thread copies each worker's inputs into the *arena*, one SharedArrayBuffer that
- *      every worker has a view of, and posts the worker a job: a share kind, numbers, and where
- *      its inputs and outputs lie in the arena. (The arena only grows; it is sent to a worker
- *      again only when it was reallocated.)
- *   2. The main thread computes share 0 itself, straight from and into the tensors' storage.
- *   3. It then blocks in `Atomics.wait` on each worker's control word until the worker has
- *      stored its job number there, reads the worker's reply with `receiveMessageOnPort` (no
- *      event loop turn needed), and copies the outputs out of the arena.
- * So `conv2d(x, w)` still returns its tensor like any other function call: no promise, no
- * callback, and nothing of the threads shows in the public API except `setNumThreads`.
- *
- * Workers start lazily (on the first call that needs them; the call waits for them to boot),
- * are `unref`'d so they never keep the process alive, and are terminated by `setNumThreads`
- * when the count goes down. A share that throws inside a worker comes back as an ordinary Error
- * from the kernel that was called, after every other share of the call has finished; the worker
- * is then replaced by a fresh one on the next call, so the pool recovers even from a wasm abort.
+ * Workers start on the first call that needs them, are `unref`'d (they never keep the process
+ * alive) and are terminated when the thread count goes down (threads.ts). A share that throws in
+ * a worker comes back as an Error from the kernel called, after every other share has finished;
+ * the worker is replaced by a fresh one on the next call. How each kernel is cut: plan.ts.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
