@@ -151,7 +151,7 @@ describe('gruSequence on the wasm backend', () => {
   beforeAll(async () => { wasm = await backendKernels('wasm'); });
   afterAll(() => { useKernels(before); });
 
-  // H = 16: the SIMD loops (backends/parallel/rnn-cells.wat); H = 6, not a multiple of 4: the TypeScript ones.
+  // H = 16: the SIMD loops (backends/wasm/simd/rnn-cells.wat); H = 6, not a multiple of 4: the TypeScript ones.
   test.each([[false, 16], [true, 16], [false, 6]] as const)('float32 values and gradients equal the cpu backend\'s (reverse = %s, H = %i)', (reverse, H) => {
     const ins = inputs(9, 6, 5, H, 53, 0.5).map((t) => t.detach().to('float32').requiresGrad_());
     const run = (k: Kernels): Tensor[] => {

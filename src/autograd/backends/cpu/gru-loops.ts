@@ -1,15 +1,15 @@
 /**
- * gru-share — the loops of one GRU layer in one direction over a whole sequence, for a block of
- * the batch rows: lstm-share.ts's design (see there) for the GRU step that ops/gru-sequence.ts
+ * gru-loops — the loops of one GRU layer in one direction over a whole sequence, for a block of
+ * the batch rows: lstm-loops.ts's design (see there) for the GRU step that ops/gru-sequence.ts
  * derives. A share's arrays are its own rows, time-major: [T, Nt, ·]. On wasm the float32 per-step
- * loops run in WebAssembly SIMD (`GruCells`, rnn-simd.ts) instead of the TypeScript below.
+ * loops run in WebAssembly SIMD (`GruCells`, ../wasm/simd/modules.ts) instead of the TypeScript below.
  */
 import type { DataArray, FloatDType } from '../../dtype.js';
 import { expFloat32 } from './exp-float32.js';
 import { scratchArrays, tanhFloat32, type RowsParams, type Products } from './lstm-loops.js';
 
 /**
- * The fused per-step loops of the forward and backward below, float32, done elsewhere: rnn-simd.ts
+ * The fused per-step loops of the forward and backward below, float32, done elsewhere: ../wasm/simd/modules.ts
  * runs them in WebAssembly SIMD on arrays in its own memory. The arguments are the step's views
  * (row 0 of the step); see rnn-cells.wat for what each loop reads and writes. The backward's
  * `sums` [4H] are float32 and only added to (the caller zeroes them and accumulates in float64).

@@ -21,7 +21,7 @@ export interface Products {
 }
 
 /**
- * The fused per-step loops of forwardStep and backwardStep, float32, done elsewhere: rnn-simd.ts
+ * The fused per-step loops of forwardStep and backwardStep, float32, done elsewhere: ../wasm/simd/modules.ts
  * runs them in WebAssembly SIMD on arrays in its own memory. The arguments are the step's views
  * (row 0 of the step), strides in floats; see rnn-cells.wat for what each loop reads and writes.
  */
@@ -43,7 +43,7 @@ export interface LstmCells {
  * first touch. In the benchmark (benchmarks/lstm.bench.ts) a fresh dA and dAᵀ (13 MB) made the
  * backward loop that fills them take 38 ms a step instead of 13. The buffer only grows (to the
  * largest call so far). Every call takes new typed-array views of it, so a kernel that
- * remembered an earlier view by identity (see backends/parallel/shares.ts) cannot mistake it
+ * remembered an earlier view by identity (the wasm backend's resident operands) cannot mistake it
  * for the new contents, and the tensors wrapped around these views live only inside the call
  * that made them.
  */

@@ -4,9 +4,8 @@
  * Every layout change the wasm kernels need (NCHW ↔ NHWC, [O, C, KH, KW] → [KH, KW, C, O], the
  * batch moved to the channel axis for the filter gradient, …) is a batch of 2-D transposes, so
  * one tiled routine does them all. It takes raw arrays, offsets and strides rather than tensors:
- * the same code runs on the main thread and inside the worker threads, and a worker imports
- * nothing that needs a Tensor: this file, `conv-geometry.ts`, `shares.ts`, the recurrent loops
- * (`lstm-share.ts`, `gru-share.ts`) and two import-free cpu helpers (`exp-float32.ts`, `relu.ts`).
+ * the same code runs on the main thread and inside the worker threads, which load no Tensor
+ * (import-cycles.test.ts checks what a worker loads).
  */
 import type { ConvGeometry } from '../../conv-geometry.js';
 import type { ConvKernels } from './simd/modules.js';

@@ -284,7 +284,7 @@ describe('the conv2d op on wasm', () => {
   });
 });
 
-// ── parallel kernels (worker threads, parallel/pool.ts) ──
+// ── parallel kernels (worker threads, pool.ts) ──
 
 describe('parallel wasm kernels on worker threads', () => {
   const wasm = (): Kernels => backends[0]![1];

@@ -11,7 +11,7 @@ import { cellArrays } from '../simd/modules.js';
 import { heapTensor, heapView, type Tf } from './heap.js';
 
 /**
- * lstm-share.ts's products through this thread's tfjs: each operand becomes one tfjs tensor for
+ * lstm-loops.ts's products through this thread's tfjs: each operand becomes one tfjs tensor for
  * the share's lifetime (so XNNPACK packs W_hh once for all T steps), each product is copied
  * out of the heap into `out`.
  */
@@ -37,7 +37,7 @@ function tfProducts(tf: Tf): Products {
 }
 
 /**
- * The LSTM forward over the share's rows, its per-step loops in WebAssembly SIMD (rnn-simd.ts):
+ * The LSTM forward over the share's rows, its per-step loops in WebAssembly SIMD (../simd/modules.ts):
  * the arrays the loops touch are copied into the SIMD module's memory and the saved activations
  * copied out at the end, one copy each per call. (H not a multiple of 4: the TypeScript loops.)
  */

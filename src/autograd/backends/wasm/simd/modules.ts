@@ -101,7 +101,7 @@ const moduleOf = (base64: string): object => {
 
 /** A view's address in `memory`, for the modules' pointer arguments; refuses a view of any other buffer. */
 const addressIn = (memory: WasmMemory) => (a: Float32Array): number => {
-  if (a.buffer !== memory.buffer) throw new Error('rnn-simd: an array outside the module memory (taken before it grew?)');
+  if (a.buffer !== memory.buffer) throw new Error('wasm simd modules: an array outside the module memory (taken before it grew?)');
   return a.byteOffset;
 };
 

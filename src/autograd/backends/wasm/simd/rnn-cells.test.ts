@@ -1,5 +1,5 @@
 /**
- * The SIMD LSTM and GRU loops (rnn-cells.wat, loaded by rnn-simd.ts), one step at a time against
+ * The SIMD LSTM and GRU loops (rnn-cells.wat, loaded by modules.ts), one step at a time against
  * the equations in float64. The op-level comparisons with the cpu backend, over whole sequences
  * and thread splits, are in ops/lstm-sequence.test.ts and ops/gru-sequence.test.ts.
  */
