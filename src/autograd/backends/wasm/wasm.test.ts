@@ -432,6 +432,30 @@ describe('parallel wasm kernels on worker threads', () => {
     expect(arenaBytes()).toBe(before.arena);
   });
 
+  test('a recurrent handle made on one backend is read by the other: wasm\'s row blocks through activations(), cpu\'s canonical layout cut into blocks', () => {
+    setNumThreads(3);
+    const random = seededRandom(12);
+    const [T, N, I, H] = [3, 19, 4, 8]; // 19 rows: uneven blocks on 3 threads
+    const [x, s0, wIh, wHh, bIh, bHh, dS] = [[T, N, I], [N, 2 * H], [4 * H, I], [4 * H, H], [4 * H], [4 * H], [T, N, 2 * H]].map((shape) => randn(shape, { random }));
+    const [h0, gIh, gHh, cIh, cHh, dY] = [[N, H], [3 * H, I], [3 * H, H], [3 * H], [3 * H], [T, N, H]].map((shape) => randn(shape, { random }));
+    const lstm = (forward: Kernels, backward: Kernels): Tensor[] => {
+      const { saved } = forward.lstmForward(x!, s0!, wIh!, wHh!, bIh!, bHh!, false);
+      const g = backward.lstmBackward(saved, x!, s0!, wIh!, wHh!, dS!, false, [true, true, true, true, true]);
+      return [g.dX!, g.dState0!, g.dWIh!, g.dWHh!, g.dBias!];
+    };
+    const gru = (forward: Kernels, backward: Kernels): Tensor[] => {
+      const { saved } = forward.gruForward(x!, h0!, gIh!, gHh!, cIh!, cHh!, true);
+      const g = backward.gruBackward(saved, x!, gIh!, gHh!, dY!, true, [true, true, true, true, true, true]);
+      return [g.dX!, g.dH0!, g.dWIh!, g.dWHh!, g.dBIh!, g.dBHh!];
+    };
+    for (const run of [lstm, gru]) {
+      const want = run(cpuKernels, cpuKernels);
+      for (const [forward, backward] of [[wasm(), cpuKernels], [cpuKernels, wasm()], [wasm(), wasm()]] as const) {
+        run(forward, backward).forEach((t, i) => expectClose(t, want[i]!));
+      }
+    }
+  });
+
   test('an exception inside a worker surfaces as an error of the calling kernel, and the pool recovers', () => {
     setNumThreads(2);
     const random = seededRandom(4);
