@@ -4,7 +4,7 @@
  * it (null for leaves: tensors the user created).
  *
  * Storage is a plain typed array on the host, owned by the tensor and freed by the garbage
- * collector: there is no dispose(). Kernels read it through `storage`; op files never do.
+ * collector: there is no dispose(). Kernels read it through `storageOf`; op files never do.
  * This file is the storage-only core: it imports neither the ops nor the engine, so every
  * kernel and op can import it without a cycle. The fluent methods (`a.add(b)`, `y.backward()`,
  * declared below) are attached in one place, tensor-methods.ts, which the package index loads.
@@ -44,7 +44,8 @@ export class Tensor {
   }
 
   /**
-   * Wraps `data` (not copied) as a tensor of `shape`; the dtype follows the typed array.
+   * Wraps `data` (not copied) as a tensor of `shape`; the dtype follows the typed array. The
+   * caller may go on writing `data`, so nothing derived from it is cached (storage.ts).
    * @example new Tensor(new Float32Array([1, 2, 3, 4]), [2, 2]).shape  // [2, 2]
    */
   constructor(data: DataArray, shape: Shape) {
