@@ -28,26 +28,29 @@ const JOB_TIMEOUT_MS = 600_000;
 const SPIN_MS = 0.2;
 
 /**
- * The worker's first code, a CommonJS script (`eval: true`), so that it needs no file of its own
- * beside the module it loads. From source (`*.ts`, under tsx or vitest) it loads worker.ts through
+ * The worker's first code (`eval: true`), so that it needs no file of its own beside the module
+ * it loads. It imports only dynamically, so it runs as CommonJS or as a module alike: a worker
+ * inherits the program's `--input-type` (`node --input-type=module -e …`). From source (`*.ts`, under tsx or vitest) it loads worker.ts through
  * tsx's CommonJS hook: Node 20 does not run ESM loader hooks (`--import tsx`) inside workers. From
  * the built `dist/` it imports worker.js natively. If the thread ever exits, it says so in its
  * control word, so a main thread blocked on it wakes up and reports the loss.
  */
 const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-const { control, port, entry, tsx } = workerData;
-const dead = () => { Atomics.store(control, 0, ${DEAD}); Atomics.notify(control, 0); };
-process.on('exit', dead);
-const fatal = (error) => {
+Promise.all([import('node:worker_threads'), import('node:module')]).then(([{ workerData }, { createRequire }]) => {
+  const { control, port, entry, tsx } = workerData;
+  const dead = () => { Atomics.store(control, 0, ${DEAD}); Atomics.notify(control, 0); };
+  process.on('exit', dead);
+  const fatal = (error) => {
+    try {
+      port.postMessage({ seq: ${BOOTED}, error: { name: String(error && error.name), message: String(error && error.message || error), stack: String(error && error.stack) } });
+    } finally { dead(); }
+  };
   try {
-    port.postMessage({ seq: ${BOOTED}, error: { name: String(error && error.name), message: String(error && error.message || error), stack: String(error && error.stack) } });
-  } finally { dead(); }
-};
-try {
-  const loaded = tsx ? Promise.resolve().then(() => { require(tsx).register(); return require(entry); }) : import(entry);
-  loaded.then((m) => m.serve(control, port)).catch(fatal);
-} catch (error) { fatal(error); }
+    const load = tsx ? createRequire(tsx) : null;
+    const loaded = load ? Promise.resolve().then(() => { load(tsx).register(); return load(entry); }) : import(entry);
+    loaded.then((m) => m.serve(control, port)).catch(fatal);
+  } catch (error) { fatal(error); }
+});
 `;
 
 /**
@@ -88,10 +91,6 @@ class WorkerThread {
     this.port = port1;
     this.worker = new Worker(BOOTSTRAP, {
       eval: true,
-      // The bootstrap is CommonJS: a worker inheriting `--input-type=module` (a program run as
-      // `node --input-type=module -e …`) would read it as a module, fail before it can signal, and
-      // leave this thread waiting out BOOT_TIMEOUT_MS.
-      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
       name: `sapling-wasm-${index}`,
       workerData: { control: this.control, port: port2, ...workerEntry() },
       transferList: [port2],
