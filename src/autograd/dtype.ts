@@ -10,6 +10,7 @@
  * Numbers become int32 as in PyTorch, truncated toward zero; one that int32 cannot hold (and
  * NaN, ±Infinity) is refused where tensors are created, never wrapped (see `toInt32`).
  */
+import { own } from './storage.js';
 
 export type DType = 'float32' | 'float64' | 'int32';
 export type FloatDType = 'float32' | 'float64';
@@ -28,20 +29,16 @@ const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
  * the size and the bytes, not V8's bare "Invalid typed array length".
  */
 export function allocate<D extends DType>(dtype: D, size: number): ArrayFor<D> {
+  let data: DataArray | null;
   try {
-    switch (dtype) {
-      case 'float32':
-        return new Float32Array(size) as ArrayFor<D>;
-      case 'float64':
-        return new Float64Array(size) as ArrayFor<D>;
-      case 'int32':
-        return new Int32Array(size) as ArrayFor<D>;
-    }
+    data = dtype === 'float32' ? new Float32Array(size) : dtype === 'float64' ? new Float64Array(size) : dtype === 'int32' ? new Int32Array(size) : null;
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     throw new RangeError(`cannot allocate ${size} ${dtype} elements (${size * BYTES[dtype]} bytes): ${error.message} (a typed array holds at most 2^32 elements in Node 20, and memory may run out before that)`);
   }
-  throw new TypeError(`unknown dtype '${String(dtype)}'`);
+  if (data === null) throw new TypeError(`unknown dtype '${String(dtype)}'`);
+  own(data); // Sapling's own array (storage.ts: no caller holds it)
+  return data as ArrayFor<D>;
 }
 
 /** Whether `data` is one of the three typed arrays a tensor may hold. */

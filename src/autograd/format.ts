@@ -7,6 +7,7 @@
  * summarising a 200 MB tensor reads a few dozen values, and an empty tensor prints at once as
  * `tensor([], size=(…))` whatever its other dimensions are.
  */
+import type { DataArray } from './dtype.js';
 import type { Tensor } from './tensor.js';
 import { stridesOf } from './shape.js';
 
@@ -39,7 +40,8 @@ function styleOf(values: readonly number[], dtype: Tensor['dtype']): Style {
   return maxAbs >= 1e5 || minAbs < 1e-4 ? 'sci' : 'fixed';
 }
 
-export function formatTensor(t: Tensor): string {
+/** `t` as text; `data` is its storage (read, never handed out: tensor.ts passes it). */
+export function formatTensor(t: Tensor, data: DataArray): string {
   const extras: string[] = [];
   if (t.dtype !== 'float32') extras.push(`dtype=${t.dtype}`);
   if (t.creator) extras.push(`gradFn=<${t.creator.name}>`);
@@ -50,7 +52,7 @@ export function formatTensor(t: Tensor): string {
     return `tensor([]${size}${tail})`;
   }
 
-  const data = t.storage;
+
   const summarise = t.size > SUMMARISE_ABOVE;
   const strides = stridesOf(t.shape);
   const picksOf = (axis: number): number[] => {

@@ -31,6 +31,11 @@ export class Context {
   saved: readonly Tensor[] = [];
   /** needsInputGrad[i] is true when input i requires a gradient; backward may skip the others. */
   readonly needsInputGrad: readonly boolean[];
+  /**
+   * What a fused kernel kept for its backward, for ops that call one (an opaque handle such as
+   * LstmSaved, read only by the backend). Released with the graph, as `saved` is.
+   */
+  handle: unknown = null;
 
   constructor(needsInputGrad: readonly boolean[]) {
     this.needsInputGrad = needsInputGrad;
@@ -123,6 +128,7 @@ export function apply<Inputs extends readonly Tensor[], Attrs>(op: OpDef<Inputs,
     released: false,
     release() {
       ctx.saved = [];
+      ctx.handle = null;
       this.released = true;
     },
   };

@@ -4,20 +4,26 @@
  * it (null for leaves: tensors the user created).
  *
  * Storage is a plain typed array on the host, owned by the tensor and freed by the garbage
- * collector: there is no dispose(). Kernels read it through `storage`; op files never do.
- * Every operation is available both as a function (`add(a, b)`) and as a method (`a.add(b)`),
- * since TypeScript has no operator overloading.
+ * collector: there is no dispose(). Kernels read it through `storageOf`; op files never do.
+ * This file is the storage-only core: it imports neither the ops nor the engine, so every
+ * kernel and op can import it without a cycle. The fluent methods (`a.add(b)`, `y.backward()`,
+ * declared below) are attached in one place, tensor-methods.ts, which the package index loads.
  */
 import { allocate, dtypeOf, isDataArray, isFloat, type DataArray, type DType } from './dtype.js';
+import type { BackwardOptions } from './engine.js';
 import type { Node } from './function.js';
+import type { SliceRange } from './ops/indexing.js';
+import type { VarOptions } from './ops/reduce.js';
 import { checkShape, fmt, sizeOf, stridesOf, type Shape } from './shape.js';
-import { backward, type BackwardOptions } from './engine.js';
 import { formatTensor } from './format.js';
-import * as ops from './ops/index.js';
+import { adopt, bump, hold, versionOf } from './storage.js';
 
 /** A nested array of numbers as accepted by `tensor()` and returned by `toArray()`. */
 export type NestedArray = number | readonly NestedArray[];
 export type Scalar = number;
+
+/** A tensor's array without handing it out (see `storageOf`). */
+let read: (t: Tensor) => DataArray;
 
 export class Tensor {
   /** Sizes of each axis, frozen. */
@@ -33,8 +39,13 @@ export class Tensor {
   retainsGrad = false;
   #storage: DataArray;
 
+  static {
+    read = (t) => t.#storage;
+  }
+
   /**
-   * Wraps `data` (not copied) as a tensor of `shape`; the dtype follows the typed array.
+   * Wraps `data` (not copied) as a tensor of `shape`; the dtype follows the typed array. The
+   * caller may go on writing `data`, so nothing derived from it is cached (storage.ts).
    * @example new Tensor(new Float32Array([1, 2, 3, 4]), [2, 2]).shape  // [2, 2]
    */
   constructor(data: DataArray, shape: Shape) {
@@ -47,19 +58,41 @@ export class Tensor {
     if (data.length !== size) {
       throw new RangeError(`Tensor: ${data.length} values cannot fill shape ${fmt(shape)} (needs ${size})`);
     }
+    adopt(data); // a caller's own array stays theirs to write: storage.ts
     this.#storage = data;
     this.shape = Object.freeze([...shape]);
     this.dtype = dtypeOf(data);
   }
 
   /**
-   * The backing typed array. For kernels, gradcheck and optimizers: op files never read it.
-   * Read-only by contract: values change only by `assign`, which swaps in a new array. Kernels
-   * rely on that to cache work per storage (e.g. the wasm backend's resident filters, Linear's
-   * inference Wᵀ); writing into it in place would leave those caches stale.
+   * The backing typed array, for code that works on the values directly. Whoever takes it may
+   * write it, so from then on no cache keeps anything derived from it (storage.ts): reading it
+   * costs some speed on the wasm backend. To change values in place, use `mutate`.
    */
   get storage(): DataArray {
+    hold(this.#storage);
     return this.#storage;
+  }
+
+  /**
+   * How many in-place writes Sapling has seen into this storage (assign, mutate), as a clock that
+   * never repeats; tensors sharing the storage share it. Caches key on it (storage.ts).
+   * @example const t = zeros([2]); const v = t.version; t.mutate((d) => d.fill(1)); t.version > v  // true
+   */
+  get version(): number {
+    return versionOf(this.#storage);
+  }
+
+  /**
+   * Writes the values in place: runs `write` on the storage, then records the write (a new
+   * version), so every cache sees the change. The documented way to mutate storage; not
+   * differentiable. Tensors sharing this storage (views, `assign`) see the new values too.
+   * @example zeros([3]).mutate((d) => d.fill(2)).toArray()  // [2, 2, 2]
+   */
+  mutate(write: (data: DataArray) => void): this {
+    write(this.#storage);
+    bump(this.#storage);
+    return this;
   }
 
   get size(): number {
@@ -111,16 +144,6 @@ export class Tensor {
     return this.alias();
   }
 
-  /** A copy of the values that stays in the graph (gradient flows back unchanged). */
-  clone(): Tensor {
-    return ops.clone(this);
-  }
-
-  /** Converts to `dtype` (differentiable between float dtypes). */
-  to(dtype: DType): Tensor {
-    return ops.cast(this, dtype);
-  }
-
   /** Marks this tensor as a leaf that gradients should reach; returns it for chaining. */
   requiresGrad_(flag = true): this {
     if (flag && !isFloat(this.dtype)) {
@@ -145,86 +168,104 @@ export class Tensor {
     if (src.dtype !== this.dtype || src.size !== this.size || fmt(src.shape) !== fmt(this.shape)) {
       throw new RangeError(`assign: cannot assign ${src.dtype}${fmt(src.shape)} to ${this.dtype}${fmt(this.shape)}`);
     }
-    // No copy: storage is never written in place (see `storage`), so sharing src's array is as
-    // good as copying it, and an optimizer step on a 45 MB model saves a 45 MB copy.
-    this.#storage = src.storage;
+    // No copy: an optimizer step on a 45 MB model saves a 45 MB copy. The two tensors then share
+    // one array (and its version), as views do; the new version tells every cache.
+    this.#storage = read(src);
+    bump(this.#storage);
     return this;
   }
 
-  /** Backpropagates from this tensor; see engine.ts. */
-  backward(gradient?: Tensor, options: BackwardOptions = {}): void {
-    backward(this, gradient, options);
-  }
-
   toString(): string {
-    return formatTensor(this);
+    return formatTensor(this, this.#storage);
   }
+}
+
+/**
+ * The fluent methods: every op as a method too (`a.add(b)` is `add(a, b)`), since TypeScript has
+ * no operator overloading. Declared here, attached by tensor-methods.ts.
+ */
+export interface TensorMethods {
+  /** A copy of the values that stays in the graph (gradient flows back unchanged). */
+  clone(): Tensor;
+  /** Converts to `dtype` (differentiable between float dtypes). */
+  to(dtype: DType): Tensor;
+  /** Backpropagates from this tensor; see engine.ts. */
+  backward(gradient?: Tensor, options?: BackwardOptions): void;
 
   // ── elementwise binary (broadcasting) ──
-  add(b: Tensor | Scalar): Tensor { return ops.add(this, b); }
-  sub(b: Tensor | Scalar): Tensor { return ops.sub(this, b); }
-  mul(b: Tensor | Scalar): Tensor { return ops.mul(this, b); }
-  div(b: Tensor | Scalar): Tensor { return ops.div(this, b); }
-  pow(b: Tensor | Scalar): Tensor { return ops.pow(this, b); }
-  maximum(b: Tensor | Scalar): Tensor { return ops.maximum(this, b); }
-  minimum(b: Tensor | Scalar): Tensor { return ops.minimum(this, b); }
-  eq(b: Tensor | Scalar): Tensor { return ops.eq(this, b); }
-  ne(b: Tensor | Scalar): Tensor { return ops.ne(this, b); }
-  lt(b: Tensor | Scalar): Tensor { return ops.lt(this, b); }
-  le(b: Tensor | Scalar): Tensor { return ops.le(this, b); }
-  gt(b: Tensor | Scalar): Tensor { return ops.gt(this, b); }
-  ge(b: Tensor | Scalar): Tensor { return ops.ge(this, b); }
+  add(b: Tensor | Scalar): Tensor;
+  sub(b: Tensor | Scalar): Tensor;
+  mul(b: Tensor | Scalar): Tensor;
+  div(b: Tensor | Scalar): Tensor;
+  pow(b: Tensor | Scalar): Tensor;
+  maximum(b: Tensor | Scalar): Tensor;
+  minimum(b: Tensor | Scalar): Tensor;
+  eq(b: Tensor | Scalar): Tensor;
+  ne(b: Tensor | Scalar): Tensor;
+  lt(b: Tensor | Scalar): Tensor;
+  le(b: Tensor | Scalar): Tensor;
+  gt(b: Tensor | Scalar): Tensor;
+  ge(b: Tensor | Scalar): Tensor;
 
   // ── elementwise unary ──
-  neg(): Tensor { return ops.neg(this); }
-  exp(): Tensor { return ops.exp(this); }
-  log(): Tensor { return ops.log(this); }
-  sqrt(): Tensor { return ops.sqrt(this); }
-  rsqrt(): Tensor { return ops.rsqrt(this); }
-  abs(): Tensor { return ops.abs(this); }
-  sin(): Tensor { return ops.sin(this); }
-  cos(): Tensor { return ops.cos(this); }
-  tanh(): Tensor { return ops.tanh(this); }
-  sigmoid(): Tensor { return ops.sigmoid(this); }
-  relu(): Tensor { return ops.relu(this); }
-  leakyRelu(slope?: number): Tensor { return ops.leakyRelu(this, slope); }
-  elu(alpha?: number): Tensor { return ops.elu(this, alpha); }
-  gelu(approximate?: 'none' | 'tanh'): Tensor { return ops.gelu(this, approximate); }
-  softplus(): Tensor { return ops.softplus(this); }
-  clamp(min: number | null, max: number | null): Tensor { return ops.clamp(this, min, max); }
+  neg(): Tensor;
+  exp(): Tensor;
+  log(): Tensor;
+  sqrt(): Tensor;
+  rsqrt(): Tensor;
+  abs(): Tensor;
+  sin(): Tensor;
+  cos(): Tensor;
+  tanh(): Tensor;
+  sigmoid(): Tensor;
+  relu(): Tensor;
+  leakyRelu(slope?: number): Tensor;
+  elu(alpha?: number): Tensor;
+  gelu(approximate?: 'none' | 'tanh'): Tensor;
+  softplus(): Tensor;
+  clamp(min: number | null, max: number | null): Tensor;
 
   // ── reductions ──
-  sum(axes?: number | readonly number[], keepDim = false): Tensor { return ops.sum(this, axes, keepDim); }
-  mean(axes?: number | readonly number[], keepDim = false): Tensor { return ops.mean(this, axes, keepDim); }
-  max(axes?: number | readonly number[], keepDim = false): Tensor { return ops.max(this, axes, keepDim); }
-  min(axes?: number | readonly number[], keepDim = false): Tensor { return ops.min(this, axes, keepDim); }
-  var(axes?: number | readonly number[], options?: ops.VarOptions): Tensor { return ops.variance(this, axes, options); }
-  std(axes?: number | readonly number[], options?: ops.VarOptions): Tensor { return ops.std(this, axes, options); }
-  logSumExp(axes?: number | readonly number[], keepDim = false): Tensor { return ops.logSumExp(this, axes, keepDim); }
-  softmax(axis = -1): Tensor { return ops.softmax(this, axis); }
-  logSoftmax(axis = -1): Tensor { return ops.logSoftmax(this, axis); }
-  argmax(axis?: number, keepDim = false): Tensor { return ops.argmax(this, axis, keepDim); }
-  argmin(axis?: number, keepDim = false): Tensor { return ops.argmin(this, axis, keepDim); }
+  sum(axes?: number | readonly number[], keepDim?: boolean): Tensor;
+  mean(axes?: number | readonly number[], keepDim?: boolean): Tensor;
+  max(axes?: number | readonly number[], keepDim?: boolean): Tensor;
+  min(axes?: number | readonly number[], keepDim?: boolean): Tensor;
+  var(axes?: number | readonly number[], options?: VarOptions): Tensor;
+  std(axes?: number | readonly number[], options?: VarOptions): Tensor;
+  logSumExp(axes?: number | readonly number[], keepDim?: boolean): Tensor;
+  softmax(axis?: number): Tensor;
+  logSoftmax(axis?: number): Tensor;
+  argmax(axis?: number, keepDim?: boolean): Tensor;
+  argmin(axis?: number, keepDim?: boolean): Tensor;
 
   // ── shape and indexing ──
-  reshape(shape: Shape): Tensor { return ops.reshape(this, shape); }
-  view(shape: Shape): Tensor { return ops.reshape(this, shape); }
-  flatten(startDim = 0, endDim = -1): Tensor { return ops.flatten(this, startDim, endDim); }
-  squeeze(axes?: number | readonly number[]): Tensor { return ops.squeeze(this, axes); }
-  unsqueeze(axis: number): Tensor { return ops.unsqueeze(this, axis); }
-  transpose(axis0 = -2, axis1 = -1): Tensor { return ops.transpose(this, axis0, axis1); }
-  permute(perm: readonly number[]): Tensor { return ops.permute(this, perm); }
-  expand(shape: Shape): Tensor { return ops.broadcastTo(this, shape); }
-  broadcastTo(shape: Shape): Tensor { return ops.broadcastTo(this, shape); }
-  slice(ranges: readonly ops.SliceRange[]): Tensor { return ops.slice(this, ranges); }
-  gather(axis: number, index: Tensor): Tensor { return ops.gather(this, axis, index); }
-  indexSelect(axis: number, index: Tensor): Tensor { return ops.indexSelect(this, axis, index); }
-  split(sizeOrSizes: number | readonly number[], axis = 0): Tensor[] { return ops.split(this, sizeOrSizes, axis); }
-  chunk(chunks: number, axis = 0): Tensor[] { return ops.chunk(this, chunks, axis); }
+  reshape(shape: Shape): Tensor;
+  view(shape: Shape): Tensor;
+  flatten(startDim?: number, endDim?: number): Tensor;
+  squeeze(axes?: number | readonly number[]): Tensor;
+  unsqueeze(axis: number): Tensor;
+  transpose(axis0?: number, axis1?: number): Tensor;
+  permute(perm: readonly number[]): Tensor;
+  expand(shape: Shape): Tensor;
+  broadcastTo(shape: Shape): Tensor;
+  slice(ranges: readonly SliceRange[]): Tensor;
+  gather(axis: number, index: Tensor): Tensor;
+  indexSelect(axis: number, index: Tensor): Tensor;
+  split(sizeOrSizes: number | readonly number[], axis?: number): Tensor[];
+  chunk(chunks: number, axis?: number): Tensor[];
 
   // ── linear algebra ──
-  matmul(b: Tensor): Tensor { return ops.matmul(this, b); }
+  matmul(b: Tensor): Tensor;
 }
+
+/** A Tensor has the class's members (below) and the fluent methods. */
+export interface Tensor extends TensorMethods {}
+
+/**
+ * A tensor's array for reading, without handing it out: for kernels (which never write their
+ * inputs) and other code inside Sapling that only reads, so that caches keep working.
+ */
+export const storageOf = (t: Tensor): DataArray => read(t);
 
 /** A zero-filled tensor; used by the engine and ops that need a fresh buffer. */
 export function emptyLike(shape: Shape, dtype: DType): Tensor {

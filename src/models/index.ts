@@ -1,5 +1,4 @@
 /** The models package: readable compositions of layers (no new maths). */
-export {
-  BasicBlock, FoldedConvBn, FusedBasicBlock, FusedResNet18, ResNet18, type ResNet18Options, type ResNetStem,
-} from './resnet18.js';
+export { BasicBlock, ResNet18, type ResNet18Options, type ResNetStem } from './resnet18.js';
+export { FoldedConvBn, FusedBasicBlock, FusedResNet18 } from './fold-bn.js';
 export { mnistCnn } from './mnist-cnn.js';

@@ -231,7 +231,7 @@ interface FusedAttrs {
 const FusedConv2d: OpDef<readonly Tensor[], FusedAttrs> = { // inputs [x, w, b?, r?]
   name: 'FusedConv2d',
   forward(ctx, [x, w, ...rest], { conv, relu, bias, residual }) {
-    const y = kernels().conv2d(x!, w!, conv, { bias: bias ? rest[0]! : null, residual: residual ? rest[bias ? 1 : 0]! : null, relu });
+    const y = kernels().fusedConv2d(x!, w!, conv, { bias: bias ? rest[0]! : null, residual: residual ? rest[bias ? 1 : 0]! : null, relu });
     ctx.save(x!, w!, ...(relu ? [y] : []));
     return y;
   },

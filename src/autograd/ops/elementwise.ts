@@ -1,6 +1,6 @@
 /**
- * elementwise — broadcasting binary ops: add, sub, mul, div, pow, maximum, minimum; the
- * comparisons (eq … ge, not differentiable) and where.
+ * elementwise — broadcasting binary ops: add, sub, mul, div, maximum, minimum (pow is in pow.ts,
+ * since its backward needs log); the comparisons (eq … ge, not differentiable) and where.
  *
  * Broadcasting has an adjoint. If a of shape [3] is added to every row of b [4, 3], each a_j
  * feeds 4 outputs, so ∂L/∂a_j = Σ_i ∂L/∂y_ij: the gradient of a broadcast input sums dY over the
@@ -10,19 +10,16 @@
  *   y = a − b     dA = dY              dB = −dY
  *   y = a · b     dA = dY · b          dB = dY · a
  *   y = a / b     dA = dY / b          dB = −dY · a / b²
- *   y = a^b       dA = dY · b · a^(b−1) (0 where b = 0)    dB = dY · y · ln a (0 where a = 0)
- *                 (the two masks are PyTorch's: without them 0 · 0^(−1) and 0 · ln 0 give NaN)
  *   y = max(a,b)  dA = dY · [a > b] + ½ dY · [a = b]   (ties split the gradient, as PyTorch)
  */
-import { apply, type OpDef } from '../function.js';
+import { apply, isGradEnabled, type OpDef } from '../function.js';
 import { kernels } from '../backends/index.js';
 import type { BinaryOp, CompareOp } from '../backends/types.js';
 import { isFloat, promote, type DType } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { lift, checkTensor, type TensorLike } from './helpers.js';
-import { sumToShape } from './reduce.js';
-import { log, reluBackward } from './unary.js';
+import { sumToShape } from './broadcast.js';
 
 type Pair = readonly [Tensor, Tensor];
 
@@ -40,7 +37,8 @@ function grads(ctx: { needsInputGrad: readonly boolean[] }, [a, b]: Pair, dA: ()
   ];
 }
 
-function binaryDef(name: string, op: BinaryOp, backward: (dY: Tensor, a: Tensor, b: Tensor, y: Tensor) => [() => Tensor, () => Tensor]): OpDef<Pair> {
+/** A broadcasting binary op on kernel `op`, its backward given per input (pow.ts uses it too). */
+export function binaryDef(name: string, op: BinaryOp, backward: (dY: Tensor, a: Tensor, b: Tensor, y: Tensor) => [() => Tensor, () => Tensor]): OpDef<Pair> {
   return {
     name,
     forward(ctx, [a, b]) {
@@ -61,10 +59,6 @@ const Add = binaryDef('Add', 'add', (dY) => [() => dY, () => dY]);
 const Sub = binaryDef('Sub', 'sub', (dY) => [() => dY, () => neg(dY)]);
 const Mul = binaryDef('Mul', 'mul', (dY, a, b) => [() => mul(dY, b), () => mul(dY, a)]);
 const Div = binaryDef('Div', 'div', (dY, a, b) => [() => div(dY, b), () => neg(div(mul(dY, a), mul(b, b)))]);
-const Pow = binaryDef('Pow', 'pow', (dY, a, b, y) => [
-  () => mul(dY, where(eq(b, 0), 0, mul(b, pow(a, sub(b, 1))))),
-  () => mul(dY, where(eq(a, 0), 0, mul(y, log(a)))),
-]);
 // Ties split the gradient in half between the two inputs, as in PyTorch.
 const tieSplit = (dY: Tensor, wins: Tensor, ties: Tensor): Tensor => mul(dY, add(wins, mul(ties, 0.5)));
 const Maximum = binaryDef('Maximum', 'maximum', (dY, a, b) => [() => tieSplit(dY, gt(a, b), eq(a, b)), () => tieSplit(dY, lt(a, b), eq(a, b))]);
@@ -83,7 +77,7 @@ function operands(a: TensorLike, b: TensorLike, name: string): Pair {
   return [ta, lift(b, ta, name)];
 }
 
-function binary(def: OpDef<Pair>, a: TensorLike, b: TensorLike, name: string): Tensor {
+export function binary(def: OpDef<Pair>, a: TensorLike, b: TensorLike, name: string): Tensor {
   return apply(def, operands(a, b, name), undefined);
 }
 
@@ -92,9 +86,16 @@ export const add = (a: TensorLike, b: TensorLike): Tensor => binary(Add, a, b, '
 export const sub = (a: TensorLike, b: TensorLike): Tensor => binary(Sub, a, b, 'sub');
 export const mul = (a: TensorLike, b: TensorLike): Tensor => binary(Mul, a, b, 'mul');
 export const div = (a: TensorLike, b: TensorLike): Tensor => binary(Div, a, b, 'div');
-export const pow = (a: TensorLike, b: TensorLike): Tensor => binary(Pow, a, b, 'pow');
 export const maximum = (a: TensorLike, b: TensorLike): Tensor => binary(Maximum, a, b, 'maximum');
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => binary(Minimum, a, b, 'minimum');
+
+/**
+ * dY ⊙ [x > 0], ReLU's backward. Recorded (createGraph) it is the composed mul(dY, gt(x, 0));
+ * otherwise one kernel pass instead of three (compare, cast, multiply) and their arrays.
+ */
+export function reluBackward(dY: Tensor, x: Tensor): Tensor {
+  return isGradEnabled() ? mul(dY, gt(x, 0)) : kernels().binary('reluBackward', dY, x, dY.dtype);
+}
 
 // y = relu(a + b): both inputs get dY where y > 0 (ReLU's own backward, with y standing for a + b),
 // computed once for the two of them

@@ -1,6 +1,7 @@
 /** Every differentiable (and a few non-differentiable) op, as plain functions. */
 export { cast, clone } from './cast.js';
-export { add, addRelu, sub, mul, div, pow, maximum, minimum, neg, eq, ne, lt, le, gt, ge, where } from './elementwise.js';
+export { add, addRelu, sub, mul, div, maximum, minimum, neg, eq, ne, lt, le, gt, ge, where } from './elementwise.js';
+export { pow } from './pow.js';
 export { exp, log, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, softplus, clamp, erf } from './unary.js';
 export { sum, mean, max, min, variance, std, logSumExp, sumToShape, argmax, argmin, type VarOptions } from './reduce.js';
 export { softmax, logSoftmax } from './softmax.js';

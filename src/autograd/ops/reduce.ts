@@ -22,8 +22,12 @@ import { fmt, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, type Shape } fr
 import type { Tensor } from '../tensor.js';
 import { add, div, eq, mul, sub } from './elementwise.js';
 import { checkTensor, lift, requireFloat } from './helpers.js';
-import { broadcastTo, reshape } from './shape.js';
+import { broadcastTo } from './broadcast.js';
+import { reshape } from './reshape.js';
 import { exp, log, sqrt } from './unary.js';
+
+// The broadcast adjoint lives beside broadcastTo (broadcast.ts): each is the other's backward.
+export { sumToShape } from './broadcast.js';
 
 type Axes = number | readonly number[] | undefined;
 
@@ -184,18 +188,6 @@ export function std(x: Tensor, axes?: Axes, options: VarOptions = {}): Tensor {
 export function logSumExp(x: Tensor, axes?: Axes, keepDim = false): Tensor {
   requireFloat(x, 'logSumExp');
   return reduction(LogSumExp, 'logSumExp', x, axes, {}, keepDim);
-}
-
-/**
- * Sums `g` down to `shape`, the adjoint of broadcasting `shape` up to g's shape: leading axes
- * g has and `shape` lacks are summed away, and so are axes where `shape` has size 1.
- */
-export function sumToShape(g: Tensor, shape: Shape): Tensor {
-  if (shapesEqual(g.shape, shape)) return g;
-  const lead = g.ndim - shape.length;
-  const axes: number[] = [];
-  for (let i = 0; i < g.ndim; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
-  return reshape(sum(g, axes, true), shape);
 }
 
 function argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined, keepDim: boolean): Tensor {

@@ -18,7 +18,7 @@
  */
 import { allocate, type DataArray } from '../../dtype.js';
 import { sizeOf, type Shape } from '../../shape.js';
-import { Tensor } from '../../tensor.js';
+import { storageOf, Tensor } from '../../tensor.js';
 import type { ReduceOp } from '../types.js';
 import { permute } from './movement.js';
 
@@ -33,7 +33,7 @@ function layout(x: Tensor, axes: readonly number[]): { data: DataArray; outer: n
     const first = axes[0]!;
     const last = axes[axes.length - 1]!;
     return {
-      data: x.storage,
+      data: storageOf(x),
       outer: sizeOf(x.shape.slice(0, first)),
       r: sizeOf(x.shape.slice(first, last + 1)),
       inner: sizeOf(x.shape.slice(last + 1)),
@@ -41,7 +41,7 @@ function layout(x: Tensor, axes: readonly number[]): { data: DataArray; outer: n
   }
   const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const moved = permute(x, [...kept, ...axes]);
-  return { data: moved.storage, outer: sizeOf(kept.map((i) => x.shape[i]!)), r: sizeOf(axes.map((i) => x.shape[i]!)), inner: 1 };
+  return { data: storageOf(moved), outer: sizeOf(kept.map((i) => x.shape[i]!)), r: sizeOf(axes.map((i) => x.shape[i]!)), inner: 1 };
 }
 
 /**
@@ -117,7 +117,7 @@ export function reduce(op: ReduceOp, x: Tensor, axes: readonly number[], keepDim
   if (runs.length > 1 && x.size > 0 && x.dtype !== 'int32') { // int32 partial totals could overflow where the whole does not
     let partial = x;
     for (const run of runs.reverse()) partial = reduce(op, partial, run, true);
-    return new Tensor(partial.storage, shape);
+    return new Tensor(storageOf(partial), shape);
   }
   const { data, outer, r, inner } = layout(x, axes);
   const out = allocate(x.dtype, outer * inner);

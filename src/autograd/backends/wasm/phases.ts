@@ -1,35 +1,9 @@
 /**
- * conv-geometry — the index arithmetic of a 2-D convolution and of its transposed form, on plain
- * numbers and Float32Arrays (no tensors, no tfjs), shared by the main thread and the workers.
+ * phases — the transposed convolution (the input gradient) as stride-1 convolutions of dY, one
+ * per stride phase, on plain numbers and Float32Arrays (no tensors, no tfjs): which taps and
+ * rows each phase has, its flipped filter, and where its output goes in dX.
  */
-import { convOutputSize } from '../../shape.js';
-
-/** Zero padding as [top, bottom, left, right]. */
-export type Pads = readonly [number, number, number, number];
-
-/** Every size of one convolution y = conv2d(x, w): x [N, C, H, W], w [O, C, KH, KW], y [N, O, OH, OW]. */
-export interface ConvGeometry {
-  readonly N: number;
-  readonly C: number;
-  readonly H: number;
-  readonly W: number;
-  readonly O: number;
-  readonly KH: number;
-  readonly KW: number;
-  readonly OH: number;
-  readonly OW: number;
-  readonly stride: readonly [number, number];
-  readonly pads: Pads;
-  readonly dilation: readonly [number, number];
-}
-
-/** The output length for a total padding `pad` (see `convOutputSize` in shape.ts). */
-export function outSize(size: number, pad: number, kernel: number, stride: number, dilation: number): number {
-  return convOutputSize(size, pad, 0, kernel, stride, dilation);
-}
-
-/** Multiply-adds ×2 of the forward conv (each gradient costs the same). */
-export const convFlops = (g: ConvGeometry): number => 2 * g.N * g.O * g.OH * g.OW * g.C * g.KH * g.KW;
+import type { ConvGeometry, Pads } from '../../conv-geometry.js';
 
 /**
  * One phase of the transposed convolution along one axis. Forward: y[i] = Σ_a w[a] · x[i·s − p + a·d]

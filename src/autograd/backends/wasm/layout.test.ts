@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { seededRandom } from '../../random.js';
-import { heapKernels } from './rnn-simd.js';
-import type { ConvGeometry } from './conv-geometry.js';
-import { dyChannelsByPixel, dyPixelsByChannel, dyPixelsByChannelSimd, im2colT, im2colTSimd, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, pixelBlocks, splitRange, transposeInto, type PixelBlock } from './layout.js';
+import { heapKernels } from './simd/modules.js';
+import type { ConvGeometry } from '../../conv-geometry.js';
+import { splitRange } from './plan.js';
+import { dyChannelsByPixel, dyPixelsByChannel, dyPixelsByChannelSimd, im2colT, im2colTSimd, nchwToNhwc, nchwToNhwcStrided, nhwcToNchw, pixelBlocks, transposeInto, type PixelBlock } from './layout.js';
 
 /** dst[dOff + b·dBatch + j·dRow + i] = src[sOff + b·sBatch + i·sRow + j·sCol], one element at a time. */
 function reference(
@@ -76,7 +77,7 @@ describe('transposeInto', () => {
 describe('the filter gradient\'s operands', () => {
   const out = (size: number, pad: number, kernel: number, stride: number, dilation: number): number => Math.floor((size + pad - dilation * (kernel - 1) - 1) / stride) + 1;
   const geometry = (N: number, C: number, H: number, W: number, KH: number, KW: number, stride: [number, number], pads: [number, number, number, number], dilation: [number, number]): ConvGeometry => ({
-    N, C, H, W, O: 3, KH, KW, stride, pads, dilation,
+    N, C, H, W, O: 3, KH, KW, stride, pads, dilation, groups: 1,
     OH: out(H, pads[0] + pads[1], KH, stride[0], dilation[0]), OW: out(W, pads[2] + pads[3], KW, stride[1], dilation[1]),
   });
   // 'same' stride 1 (the block copy), strides, dilation, asymmetric and oversized padding; whole

@@ -1,21 +1,15 @@
 /**
- * rnn-simd — the project's hand-written WebAssembly SIMD modules, for the wasm backend's shares
- * (shares.ts): the LSTM's and the GRU's per-step loops (rnn-cells.wat, four float32 cells per
- * instruction), where the file takes its name; and, on the same memory, the col2im of the conv
- * input gradient's matrix-product path (col2im.wat) and the NCHW convolutions of the convs that
- * leave XNNPACK (conv-nchw.wat: the direct conv, its filter gradient, the 1×1 product).
- *
- * The modules work on one memory per thread, which they import: `cellArrays` lays a
- * share's arrays end to end in it (16-byte aligned), and the loops take pointers, which are the
- * views' byte offsets. So a share copies its inputs in once and its outputs out once per call,
- * and every step in between runs on memory the module addresses directly. On the `lstm`
- * benchmark's shape (64 rows, H = 128, 50 steps) the forward loops took 5 ms instead of 29
- * (TypeScript, one cell at a time, lstm-share.ts).
- *
- * Like the rest of parallel/, this file imports nothing a worker thread cannot load.
+ * modules — instantiates the project's hand-written WebAssembly SIMD modules: the LSTM's and the
+ * GRU's per-step loops (rnn-cells.wat, four float32 cells per instruction), the col2im of the
+ * conv input gradient's product path (col2im.wat), and the NCHW convolutions of the convs that
+ * leave XNNPACK (conv-nchw.wat: the direct conv, its filter gradient, the 1×1 product, a
+ * transpose). They run on one memory per thread, which they import: `cellArrays` and friends lay
+ * a share's arrays end to end in it and the functions take their byte offsets, so a share copies
+ * in and out once per call; `heapKernels` instantiates the conv modules on tfjs's own heap.
+ * Nothing here imports a Tensor: worker threads load this file.
  */
-import type { GruCells } from './gru-share.js';
-import type { LstmCells } from './lstm-share.js';
+import type { GruCells } from '../../cpu/gru-loops.js';
+import type { LstmCells } from '../../cpu/lstm-loops.js';
 import { COL2IM_WASM } from './col2im.wasm.js';
 import { CONV_NCHW_WASM } from './conv-nchw.wasm.js';
 import { RNN_CELLS_WASM } from './rnn-cells.wasm.js';
@@ -107,7 +101,7 @@ const moduleOf = (base64: string): object => {
 
 /** A view's address in `memory`, for the modules' pointer arguments; refuses a view of any other buffer. */
 const addressIn = (memory: WasmMemory) => (a: Float32Array): number => {
-  if (a.buffer !== memory.buffer) throw new Error('rnn-simd: an array outside the module memory (taken before it grew?)');
+  if (a.buffer !== memory.buffer) throw new Error('wasm simd modules: an array outside the module memory (taken before it grew?)');
   return a.byteOffset;
 };
 

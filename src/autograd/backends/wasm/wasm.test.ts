@@ -1,7 +1,8 @@
 /**
- * Backend parity: one table of kernel cases runs on every backend and is compared with `cpu`,
- * the reference, at float32 tolerance (rtol 1e-4, atol 1e-5, relative to the output's scale for
- * the long sums of the gradients, whose rounding grows with the number of terms).
+ * The wasm backend beyond the parity table (../parity.test.ts): which path each conv takes (the
+ * SIMD kernels, the layout changes in tfjs's heap), the resident weights, memory discipline
+ * (10,000 calls leave every heap as it was), and the worker threads (every split equal to cpu,
+ * bit-identical run to run, errors surfacing from workers).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,66 +10,19 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { backendKernels, getNumThreads, setNumThreads } from './index.js';
-import {
-  arenaBytes, clearResidentOperands, failNextWorkerShare, getMinFlopsPerShare, setMinFlopsPerShare, shutdownWorkers, workerStats,
-} from './parallel/pool.js';
-import { col2imShares, directConvShares } from './parallel/rnn-simd.js';
-import { heapLayoutChanges, residentStats } from './parallel/shares.js';
-import { cpuKernels } from './cpu/index.js';
-import type { Conv2dAttrs, Kernels } from './types.js';
-import { randn } from '../creation.js';
-import { seededRandom } from '../random.js';
-import { Tensor } from '../tensor.js';
-import { loadTfWasm } from './tfjs-wasm.js';
-
-interface ConvCase {
-  readonly name: string;
-  readonly x: readonly [number, number, number, number];
-  readonly w: readonly [number, number, number, number];
-  readonly stride?: readonly [number, number];
-  readonly pad?: readonly [number, number, number, number]; // top, bottom, left, right
-  readonly dilation?: readonly [number, number];
-  readonly groups?: number;
-}
-
-const CONV_CASES: readonly ConvCase[] = [
-  { name: '3x3 same, odd sizes', x: [2, 3, 7, 5], w: [5, 3, 3, 3], pad: [1, 1, 1, 1] },
-  { name: '1x1', x: [1, 6, 4, 4], w: [10, 6, 1, 1] },
-  { name: '1x1 stride 2 (ResNet downsample)', x: [3, 8, 9, 9], w: [16, 8, 1, 1], stride: [2, 2] },
-  { name: '1x1 stride [3, 2], sizes the strides do not divide', x: [2, 5, 10, 7], w: [6, 5, 1, 1], stride: [3, 2] },
-  { name: '1x1 stride 2 with padding (not subsampled)', x: [1, 4, 5, 6], w: [3, 4, 1, 1], stride: [2, 2], pad: [1, 0, 0, 1] },
-  { name: '7x7 stride 2 pad 3 (ResNet stem)', x: [1, 3, 23, 21], w: [8, 3, 7, 7], stride: [2, 2], pad: [3, 3, 3, 3] },
-  { name: '3x3 stride 2 pad 1', x: [2, 5, 10, 11], w: [7, 5, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] },
-  { name: 'dilation 2', x: [2, 4, 11, 9], w: [6, 4, 3, 3], dilation: [2, 2], pad: [2, 2, 2, 2] },
-  { name: 'dilation 2 and stride 2 (cpu fallback)', x: [1, 2, 12, 12], w: [3, 2, 3, 3], dilation: [2, 2], stride: [2, 2], pad: [1, 1, 1, 1] },
-  { name: 'groups 2', x: [2, 6, 6, 6], w: [4, 3, 3, 3], groups: 2, pad: [1, 1, 1, 1] },
-  { name: 'depthwise (groups = C)', x: [1, 5, 6, 7], w: [5, 1, 3, 3], groups: 5, pad: [1, 1, 1, 1] },
-  { name: 'asymmetric padding', x: [2, 3, 8, 8], w: [4, 3, 4, 2], pad: [1, 2, 0, 1] },
-  { name: 'padding larger than the kernel reach', x: [1, 2, 4, 4], w: [3, 2, 1, 1], pad: [2, 1, 1, 2] },
-  { name: 'stride 3, rows left over', x: [2, 3, 10, 11], w: [4, 3, 3, 2], stride: [3, 3] },
-  { name: 'batch 17, channels not multiples of 4', x: [17, 5, 6, 6], w: [7, 5, 3, 3], pad: [1, 1, 1, 1] },
-  { name: 'batch 1, rectangular stride', x: [1, 3, 9, 12], w: [2, 3, 3, 5], stride: [1, 2], pad: [1, 1, 2, 2] },
-  // the filter gradient's pixel blocks (parallel/shares.ts): rows of one large image, several
-  // blocks of whole images, and a filter with few taps (Q = C·KH·KW ≤ O/2: the patches packed)
-  { name: '3x3 on images larger than a pixel block (row blocks)', x: [2, 2, 50, 47], w: [3, 2, 3, 3], pad: [1, 1, 1, 1] },
-  { name: 'batch 70 of 6x6 images (two blocks of whole images)', x: [70, 2, 6, 6], w: [3, 2, 3, 3], pad: [1, 1, 1, 1] },
-  { name: 'one input channel, 20 output channels (few taps)', x: [3, 1, 9, 8], w: [20, 1, 3, 3], stride: [2, 1], pad: [1, 1, 1, 1] },
-];
-
-const MATMUL_CASES: readonly (readonly [readonly number[], readonly number[]])[] = [
-  [[1, 1], [1, 1]],
-  [[7, 13], [13, 5]],
-  [[64, 65], [65, 63]],
-  [[3, 4, 5], [3, 5, 2]],
-  [[2, 1, 3, 4], [5, 4, 6]],
-  [[4, 6], [2, 6, 3]],
-];
-
-function attrsOf(c: ConvCase): Conv2dAttrs {
-  const [top, bottom, left, right] = c.pad ?? [0, 0, 0, 0];
-  return { stride: c.stride ?? [1, 1], padding: { top, bottom, left, right }, dilation: c.dilation ?? [1, 1], groups: c.groups ?? 1 };
-}
+import { backendKernels, getNumThreads, setBackend, setNumThreads } from '../index.js';
+import { arenaBytes, clearResidentOperands, failNextWorkerShare, shutdownWorkers, workerStats } from './pool.js';
+import { getMinFlopsPerShare, setMinFlopsPerShare } from './threads.js';
+import { col2imShares, directConvShares } from './simd/modules.js';
+import { heapLayoutChanges } from './shares/heap.js';
+import { residentStats } from './shares/resident.js';
+import { cpuKernels } from '../cpu/index.js';
+import type { Conv2dAttrs, Kernels } from '../types.js';
+import { attrsOf, CONV_CASES, MATMUL_CASES, type ConvCase } from '../parity.js';
+import { randn } from '../../creation.js';
+import { seededRandom } from '../../random.js';
+import { Tensor } from '../../tensor.js';
+import { loadTfWasm } from './index.js';
 
 function expectClose(got: Tensor, want: Tensor, rtol = 1e-4, atol = 1e-5): void {
   expect(got.shape).toEqual(want.shape);
@@ -89,61 +43,6 @@ let backends: [string, Kernels][] = [];
 
 beforeAll(async () => {
   backends = [['wasm', await backendKernels('wasm')]];
-});
-
-describe.each(['wasm'])('%s backend against cpu', (name) => {
-  const k = (): Kernels => backends.find(([n]) => n === name)![1];
-
-  test.each(CONV_CASES.map((c) => [c.name, c] as const))('conv2d forward, input and filter gradients: %s', (_, c) => {
-    const random = seededRandom(7);
-    const attrs = attrsOf(c);
-    const x = randn(c.x, { random });
-    const w = randn(c.w, { random });
-    const y = cpuKernels.conv2d(x, w, attrs);
-    expectClose(k().conv2d(x, w, attrs), y);
-    const bias = randn([c.w[0]!], { random });
-    const residual = randn(y.shape, { random });
-    for (const epilogue of [{ bias }, { relu: true }, { bias, relu: true }, { residual }, { bias, residual, relu: true }]) {
-      expectClose(k().conv2d(x, w, attrs, epilogue), cpuKernels.conv2d(x, w, attrs, epilogue));
-    }
-    const dy = randn(y.shape, { random });
-    expectClose(k().conv2dBackpropInput(dy, w, x.shape, attrs), cpuKernels.conv2dBackpropInput(dy, w, x.shape, attrs));
-    expectClose(k().conv2dBackpropFilter(x, dy, w.shape, attrs), cpuKernels.conv2dBackpropFilter(x, dy, w.shape, attrs));
-  });
-
-  test.each(MATMUL_CASES.map(([a, b]) => [`[${a}]·[${b}]`, a, b] as const))('matmul %s', (_, aShape, bShape) => {
-    const random = seededRandom(3);
-    const a = randn(aShape, { random });
-    const b = randn(bShape, { random });
-    expectClose(k().matmul(a, b), cpuKernels.matmul(a, b));
-  });
-
-  test.each([
-    ['3x3 stride 2 pad 1 (ResNet stem)', [2, 5, 11, 12], [3, 3], [2, 2], [1, 1, 1, 1]],
-    ['2x2 stride 2', [1, 3, 8, 7], [2, 2], [2, 2], [0, 0, 0, 0]],
-    ['asymmetric padding, rectangular window', [3, 2, 6, 9], [3, 2], [1, 2], [1, 0, 0, 1]],
-  ] as const)('maxPool2d %s', (_, shape, kernel, stride, [top, bottom, left, right]) => {
-    const attrs = { kernel, stride, dilation: [1, 1] as const, padding: { top, bottom, left, right }, countIncludePad: true };
-    const x = randn(shape, { random: seededRandom(9) });
-    expect(Array.from(k().maxPool2d(x, attrs).storage)).toEqual(Array.from(cpuKernels.maxPool2d(x, attrs).storage));
-    // -∞ inside a window, and a NaN anywhere (XNNPACK drops NaN; the cpu kernel, like PyTorch, propagates it)
-    const special = x.storage.slice();
-    special[0] = -Infinity;
-    special[5] = NaN;
-    const xs = new Tensor(special, shape);
-    expect(Array.from(k().maxPool2d(xs, attrs).storage)).toEqual(Array.from(cpuKernels.maxPool2d(xs, attrs).storage));
-  });
-
-  test('float64 tensors are computed on the cpu, in full precision', () => {
-    const random = seededRandom(5);
-    const a = randn([5, 7], { dtype: 'float64', random });
-    const b = randn([7, 3], { dtype: 'float64', random });
-    expect(Array.from(k().matmul(a, b).storage)).toEqual(Array.from(cpuKernels.matmul(a, b).storage));
-    const x = randn([1, 2, 5, 5], { dtype: 'float64', random });
-    const w = randn([3, 2, 3, 3], { dtype: 'float64', random });
-    const attrs = attrsOf({ name: '', x: [1, 2, 5, 5], w: [3, 2, 3, 3] });
-    expect(k().conv2d(x, w, attrs).dtype).toBe('float64');
-  });
 });
 
 /**
@@ -286,7 +185,7 @@ describe('few input channels: the direct NCHW kernels (conv-nchw.wat)', () => {
         const { attrs, x, w, y, bias, residual } = convOperands(c, random);
         for (const epilogue of [{}, { bias }, { relu: true }, { bias, relu: true }, { residual }, { bias, residual, relu: true }]) {
           const before = directConvShares();
-          expectClose(k.conv2d(x, w, attrs, epilogue), cpuKernels.conv2d(x, w, attrs, epilogue));
+          expectClose(k.fusedConv2d(x, w, attrs, epilogue), cpuKernels.fusedConv2d(x, w, attrs, epilogue));
           expect(directConvShares() - before, c.name).toBe(expected);
         }
         // the filter gradient: the same kernels' `filter`, 4 channels × 3 taps a block (7 taps = 3 + 3 + 1)
@@ -314,7 +213,7 @@ describe('1×1 convs without padding: conv-nchw.wat\'s pointwise product', () =>
       const dy = randn(y.shape, { random });
       const before = directConvShares();
       for (const epilogue of [{}, { bias, relu: true }, { bias, residual, relu: true }]) {
-        expectClose(k.conv2d(x, w, attrs, epilogue), cpuKernels.conv2d(x, w, attrs, epilogue));
+        expectClose(k.fusedConv2d(x, w, attrs, epilogue), cpuKernels.fusedConv2d(x, w, attrs, epilogue));
       }
       expectClose(k.conv2dBackpropInput(dy, w, x.shape, attrs), cpuKernels.conv2dBackpropInput(dy, w, x.shape, attrs));
       expectClose(k.conv2dBackpropFilter(x, dy, w.shape, attrs), cpuKernels.conv2dBackpropFilter(x, dy, w.shape, attrs));
@@ -337,7 +236,7 @@ describe('layout changes in SIMD inside tfjs\'s heap (conv-nchw.wat\'s transpose
     ] as [ConvCase, number][]) {
       const { attrs, x, w, y, bias } = convOperands(c, random);
       const before = heapLayoutChanges();
-      expectClose(k.conv2d(x, w, attrs, { bias, relu: true }), cpuKernels.conv2d(x, w, attrs, { bias, relu: true }));
+      expectClose(k.fusedConv2d(x, w, attrs, { bias, relu: true }), cpuKernels.fusedConv2d(x, w, attrs, { bias, relu: true }));
       const dy = randn(y.shape, { random });
       expectClose(k.conv2dBackpropInput(dy, w, x.shape, attrs), cpuKernels.conv2dBackpropInput(dy, w, x.shape, attrs));
       expect(heapLayoutChanges() - before, c.name).toBe(simdLayouts);
@@ -363,8 +262,8 @@ describe('layout changes in SIMD inside tfjs\'s heap (conv-nchw.wat\'s transpose
 
 describe('the conv2d op on wasm', () => {
   test('gives the same output and gradients as on cpu', async () => {
-    const { conv2d } = await import('../ops/conv.js');
-    const { useKernels } = await import('./index.js');
+    const { conv2d } = await import('../../ops/conv.js');
+    const { useKernels } = await import('../index.js');
     const wasm = backends[0]![1];
     const run = (k: Kernels): Tensor[] => {
       const previous = useKernels(k);
@@ -385,7 +284,7 @@ describe('the conv2d op on wasm', () => {
   });
 });
 
-// ── parallel kernels (worker threads, parallel/pool.ts) ──
+// ── parallel kernels (worker threads, pool.ts) ──
 
 describe('parallel wasm kernels on worker threads', () => {
   const wasm = (): Kernels => backends[0]![1];
@@ -411,9 +310,18 @@ describe('parallel wasm kernels on worker threads', () => {
     { name: 'batch 3, filter larger than x: channel blocks of several images', x: [3, 24, 4, 4], w: [32, 24, 3, 3], pad: [1, 1, 1, 1] },
   ];
 
-  test('setNumThreads rejects what is not a positive integer', () => {
+  test('setNumThreads rejects what is not a positive integer, and more than twice the cores (issue 18: 1,000 started 66 workers)', async () => {
     expect(() => setNumThreads(0)).toThrow(RangeError);
     expect(() => setNumThreads(1.5)).toThrow(RangeError);
+    const limit = 2 * availableParallelism();
+    expect(() => setNumThreads(limit + 1)).toThrow(new RangeError(`setNumThreads: ${limit + 1} threads is more than twice the ${availableParallelism()} cores this process may use (os.availableParallelism()); at most ${limit} (each thread is a tfjs-wasm instance of about 35 MB, and threads beyond the cores only take turns)`));
+    expect(() => setNumThreads(1000)).toThrow(/at most/);
+    await expect(setBackend('wasm', { threads: 1000 })).rejects.toThrow(/at most/);
+    await setBackend('cpu');
+    expect(getNumThreads()).toBe(availableParallelism()); // refused counts change nothing
+    setNumThreads(limit); // the limit itself is accepted
+    expect(getNumThreads()).toBe(limit);
+    setNumThreads(availableParallelism());
   });
 
   test.each([2, 3])('with %i threads every conv and matmul case matches cpu', (threads) => {
@@ -429,8 +337,8 @@ describe('parallel wasm kernels on worker threads', () => {
       const residual = randn(y.shape, { random: seededRandom(9) });
       try {
         expectClose(wasm().conv2d(x, w, attrs), y);
-        expectClose(wasm().conv2d(x, w, attrs, { bias, relu: true }), cpuKernels.conv2d(x, w, attrs, { bias, relu: true }));
-        expectClose(wasm().conv2d(x, w, attrs, { bias, residual, relu: true }), cpuKernels.conv2d(x, w, attrs, { bias, residual, relu: true })); // every split: the residual laid out as each share's output
+        expectClose(wasm().fusedConv2d(x, w, attrs, { bias, relu: true }), cpuKernels.fusedConv2d(x, w, attrs, { bias, relu: true }));
+        expectClose(wasm().fusedConv2d(x, w, attrs, { bias, residual, relu: true }), cpuKernels.fusedConv2d(x, w, attrs, { bias, residual, relu: true })); // every split: the residual laid out as each share's output
         expectClose(wasm().conv2dBackpropInput(dy, w, x.shape, attrs), cpuKernels.conv2dBackpropInput(dy, w, x.shape, attrs));
         expectClose(wasm().conv2dBackpropFilter(x, dy, w.shape, attrs), cpuKernels.conv2dBackpropFilter(x, dy, w.shape, attrs));
       } catch (error) {
@@ -524,6 +432,30 @@ describe('parallel wasm kernels on worker threads', () => {
     expect(arenaBytes()).toBe(before.arena);
   });
 
+  test('a recurrent handle made on one backend is read by the other: wasm\'s row blocks through activations(), cpu\'s canonical layout cut into blocks', () => {
+    setNumThreads(3);
+    const random = seededRandom(12);
+    const [T, N, I, H] = [3, 19, 4, 8]; // 19 rows: uneven blocks on 3 threads
+    const [x, s0, wIh, wHh, bIh, bHh, dS] = [[T, N, I], [N, 2 * H], [4 * H, I], [4 * H, H], [4 * H], [4 * H], [T, N, 2 * H]].map((shape) => randn(shape, { random }));
+    const [h0, gIh, gHh, cIh, cHh, dY] = [[N, H], [3 * H, I], [3 * H, H], [3 * H], [3 * H], [T, N, H]].map((shape) => randn(shape, { random }));
+    const lstm = (forward: Kernels, backward: Kernels): Tensor[] => {
+      const { saved } = forward.lstmForward(x!, s0!, wIh!, wHh!, bIh!, bHh!, false);
+      const g = backward.lstmBackward(saved, x!, s0!, wIh!, wHh!, dS!, false, [true, true, true, true, true]);
+      return [g.dX!, g.dState0!, g.dWIh!, g.dWHh!, g.dBias!];
+    };
+    const gru = (forward: Kernels, backward: Kernels): Tensor[] => {
+      const { saved } = forward.gruForward(x!, h0!, gIh!, gHh!, cIh!, cHh!, true);
+      const g = backward.gruBackward(saved, x!, gIh!, gHh!, dY!, true, [true, true, true, true, true, true]);
+      return [g.dX!, g.dH0!, g.dWIh!, g.dWHh!, g.dBIh!, g.dBHh!];
+    };
+    for (const run of [lstm, gru]) {
+      const want = run(cpuKernels, cpuKernels);
+      for (const [forward, backward] of [[wasm(), cpuKernels], [cpuKernels, wasm()], [wasm(), wasm()]] as const) {
+        run(forward, backward).forEach((t, i) => expectClose(t, want[i]!));
+      }
+    }
+  });
+
   test('an exception inside a worker surfaces as an error of the calling kernel, and the pool recovers', () => {
     setNumThreads(2);
     const random = seededRandom(4);
@@ -545,7 +477,7 @@ describe('parallel wasm kernels on worker threads', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sapling-threads-'));
     try {
       const script = join(dir, 'main.mts');
-      const index = fileURLToPath(new URL('../../index.ts', import.meta.url));
+      const index = fileURLToPath(new URL('../../../index.ts', import.meta.url));
       writeFileSync(script, [
         `import { randn, seededRandom, setBackend, kernels, setNumThreads } from ${JSON.stringify(index)};`,
         `await setBackend('wasm');`,
@@ -554,7 +486,7 @@ describe('parallel wasm kernels on worker threads', () => {
         `const y = kernels().matmul(randn([512, 512], { random }), randn([512, 512], { random }));`,
         `console.log('done', y.shape.join('x'));`,
       ].join('\n'));
-      const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+      const tsx = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.meta.url));
       const started = Date.now();
       const child = spawnSync(tsx, [script], { encoding: 'utf8', timeout: 60_000 });
       expect(child.stderr).toBe('');

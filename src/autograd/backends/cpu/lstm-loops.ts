@@ -1,22 +1,14 @@
 /**
- * lstm-share — the loops of one LSTM layer in one direction over a whole sequence, for a block of
- * the batch rows, on bare arrays. ops/lstm-sequence.ts derives the maths (forward and
- * backpropagation through time); this file holds what runs: the fused per-step loops and the
- * order of the matrix products around them.
- *
- * The rows of a batch are independent through the whole sequence, forward and backward; only the
- * weight gradients sum over them. So a long sequence parallelises as a few big shares — each
- * thread runs all T steps for its block of rows, with no synchronisation per step — and the
- * weight gradients' partial sums are added at the end, in share order (bit-identical from run to
- * run for a given thread count). A share's arrays are its own rows, time-major: [T, Nt, ·].
- *
- * The code is the same on every thread and backend; only the matrix products differ (`Products`:
- * tfjs-wasm inside a share, the cpu kernel on the cpu backend), and on wasm the float32 per-step
- * loops run in WebAssembly SIMD (`LstmCells`, rnn-simd.ts) instead of the TypeScript below. Like
- * shares.ts, this file imports nothing that a worker thread cannot load: no Tensor, no graph.
+ * lstm-loops — the loops of one LSTM layer in one direction over a whole sequence, for a block of
+ * batch rows, on bare arrays: the fused per-step loops and the order of the matrix products
+ * around them (ops/lstm-sequence.ts derives the maths). The cpu backend runs them over every row
+ * (rnn.ts); the wasm backend gives each thread a block of rows for all T steps, since rows never
+ * meet until the weight gradients (wasm/shares/rnn.ts), with its own products (`Products`) and,
+ * in float32, the per-step loops in SIMD (`LstmCells`). A block's arrays are its own rows,
+ * time-major: [T, Nt, ·]. Nothing here imports a Tensor: worker threads load this file.
  */
 import type { DataArray, FloatDType } from '../../dtype.js';
-import { expFloat32 } from '../cpu/exp-float32.js';
+import { expFloat32 } from './exp-float32.js';
 
 /** Matrix products whose right operand is used for many calls (XNNPACK packs it once). */
 export interface Products {
@@ -29,7 +21,7 @@ export interface Products {
 }
 
 /**
- * The fused per-step loops of forwardStep and backwardStep, float32, done elsewhere: rnn-simd.ts
+ * The fused per-step loops of forwardStep and backwardStep, float32, done elsewhere: ../wasm/simd/modules.ts
  * runs them in WebAssembly SIMD on arrays in its own memory. The arguments are the step's views
  * (row 0 of the step), strides in floats; see rnn-cells.wat for what each loop reads and writes.
  */
@@ -51,7 +43,7 @@ export interface LstmCells {
  * first touch. In the benchmark (benchmarks/lstm.bench.ts) a fresh dA and dAᵀ (13 MB) made the
  * backward loop that fills them take 38 ms a step instead of 13. The buffer only grows (to the
  * largest call so far). Every call takes new typed-array views of it, so a kernel that
- * remembered an earlier view by identity (see backends/parallel/shares.ts) cannot mistake it
+ * remembered an earlier view by identity (the wasm backend's resident operands) cannot mistake it
  * for the new contents, and the tensors wrapped around these views live only inside the call
  * that made them.
  */
@@ -302,7 +294,7 @@ function cellsBackwardStep(
 // ── the shares ────────────────────────────────────────────────────────────────────────────
 
 /** The sizes of one share: `N` of the batch's rows, all T steps. */
-export interface LstmShareParams {
+export interface RowsParams {
   readonly T: number;
   readonly N: number;
   readonly I: number;
@@ -315,8 +307,8 @@ export interface LstmShareParams {
  * and b = b_ih + b_hh [4H]; writes the gates [T, N, 4H], τ [T, N, H], H_prev [T, N, H] and
  * S [T, N, 2H] (this share's rows, time-major), all that the backward needs.
  */
-export function lstmForwardShare(
-  mm: Products, p: LstmShareParams,
+export function lstmForwardRows(
+  mm: Products, p: RowsParams,
   v: { readonly x: DataArray; readonly state0: DataArray; readonly wIhT: DataArray; readonly wHhT: DataArray; readonly b: DataArray; readonly gates: DataArray; readonly tanhC: DataArray; readonly hPrev: DataArray; readonly s: DataArray },
   cells?: { readonly loops: LstmCells; readonly r: Float32Array },
 ): void {
@@ -352,7 +344,7 @@ export function lstmForwardShare(
 }
 
 /** Which gradients the backward computes: of x, state0, W_ih, W_hh and the biases. */
-export interface LstmBackwardParams extends LstmShareParams {
+export interface LstmBackwardParams extends RowsParams {
   readonly need: readonly [x: boolean, state0: boolean, wIh: boolean, wHh: boolean, bias: boolean];
 }
 
@@ -361,7 +353,7 @@ export interface LstmBackwardParams extends LstmShareParams {
  * its rows of S). Writes what `need` asks: dX [T, N, I], dState0 [N, 2H], and the share's partial
  * sums of dW_ih [4H, I], dW_hh [4H, H] and db [4H] (the bias gradient, the same for b_ih and b_hh).
  */
-export function lstmBackwardShare(
+export function lstmBackwardRows(
   mm: Products, p: LstmBackwardParams,
   v: {
     readonly x: DataArray; readonly state0: DataArray; readonly wIh: DataArray; readonly wHh: DataArray;

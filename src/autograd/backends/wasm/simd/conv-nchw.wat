@@ -1,5 +1,5 @@
 ;; conv-nchw — convolutions on NCHW planes in WebAssembly's 128-bit SIMD, for the convs that
-;; leave XNNPACK (shares.ts: few input channels, and 1×1 convs without padding):
+;; leave XNNPACK (../plan.ts: few input channels, and 1×1 convs without padding):
 ;;   conv       a direct convolution: 4 output channels × 8 neighbouring output pixels of one row
 ;;              per block, 8 accumulators, so every input vector loaded serves 4 channels and
 ;;              every weight broadcast 8 pixels (also the stride-1 input gradient, on dY);
@@ -9,7 +9,7 @@
 ;;   transpose  NCHW ↔ NHWC around the convs that stay on XNNPACK, and the filter gradient's
 ;;              operands.
 ;; Unlike tfjs's XNNPACK conv (NHWC only) they read and write Sapling's layout as it is, so no
-;; transposes; rnn-simd.ts loads the module on the same memory as the other modules, and a
+;; transposes; modules.ts loads the module on the same memory as the other modules, and a
 ;; second time on tfjs's own memory, where `transpose` runs between tfjs tensors.
 ;;
 ;; The text here is the source: scripts/build-wasm.ts assembles it (with the `wabt` package) into
@@ -425,7 +425,7 @@
 
 
   ;; dst[c·dstStride + r] = src[r·srcStride + c] for r < R, c < C: NCHW ↔ NHWC around the convs
-  ;; that stay on tfjs, and the filter gradient's operands and result (shares.ts). rnn-simd.ts
+  ;; that stay on tfjs, and the filter gradient's operands and result (../shares/). modules.ts
   ;; loads this module a second time on tfjs's own memory, so that these run inside its heap.
   ;; 4 × 4 blocks through registers (four rows loaded, four columns stored, shuffles between), in
   ;; tiles of 16 columns: a tile's 16 destination rows are filled 4 floats at a time by the tile's

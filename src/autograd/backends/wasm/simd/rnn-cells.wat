@@ -1,7 +1,7 @@
 ;; rnn-cells — the per-step loops of the LSTM and the GRU (forward and backward) for float32, four
-;; cells at a time with WebAssembly's 128-bit SIMD. lstm-share.ts and gru-share.ts hold the same
+;; cells at a time with WebAssembly's 128-bit SIMD. cpu/lstm-loops.ts and cpu/gru-loops.ts hold the same
 ;; loops in TypeScript, one cell at a time (the reference, and what the cpu backend and float64
-;; run); the maths is derived in ops/lstm-sequence.ts and ops/gru-sequence.ts. rnn-simd.ts loads
+;; run); the maths is derived in ops/lstm-sequence.ts and ops/gru-sequence.ts. modules.ts loads
 ;; this module and calls it from the wasm backend's shares.
 ;;
 ;; The text here is the source: scripts/build-wasm.ts assembles it (with the `wabt` package) into
@@ -14,7 +14,7 @@
 ;;
 ;; σ(a) is computed as ½ + ½·tanh(a/2), which is the same function, so one approximation serves
 ;; both: Eigen's rational tanh for float (an odd polynomial over an even one, on |x| ≤ 7.9053,
-;; beyond which tanh(x) rounds to ±1 in float32) — the one `tanhFloat32` in lstm-share.ts uses.
+;; beyond which tanh(x) rounds to ±1 in float32) — the one `tanhFloat32` in cpu/lstm-loops.ts uses.
 ;; It needs no exp, only multiplies, adds and one division, all of which SIMD has.
 (module
   (import "env" "memory" (memory 1))
@@ -181,7 +181,7 @@
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $rows))))
 
-  ;; One LSTM backward step over N rows (see backwardLoop in lstm-share.ts for the same loop, one cell at
+  ;; One LSTM backward step over N rows (see backwardLoop in cpu/lstm-loops.ts for the same loop, one cell at
   ;; a time). Reads the step's gates (rows 4H apart), τ (rows H apart), c_{t−1} (rows `cStride`
   ;; apart), dS_t = [dh | dc] (rows 2H apart) and, when `carried` is not 0, the carries dh^→ and dc^→
   ;; (rows H apart). Writes dA_t (rows 4H apart) and its columns into dAᵀ (column n of the step at
@@ -256,7 +256,7 @@
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $rows))))
 
-  ;; ── GRU (gate order r, z, n; see gru-share.ts for the same loops one cell at a time) ──────────
+  ;; ── GRU (gate order r, z, n; see cpu/gru-loops.ts for the same loops one cell at a time) ──────────
 
   ;; One GRU forward step over N rows. Reads the input projection xp (rows 3H apart: [r | z | n]),
   ;; the recurrent product v = h_{t−1}·W_hhᵀ (rows 3H apart), the packed biases b [4H] =

@@ -1,14 +1,14 @@
 /**
- * The SIMD LSTM and GRU loops (rnn-cells.wat, loaded by rnn-simd.ts), one step at a time against
+ * The SIMD LSTM and GRU loops (rnn-cells.wat, loaded by modules.ts), one step at a time against
  * the equations in float64. The op-level comparisons with the cpu backend, over whole sequences
  * and thread splits, are in ops/lstm-sequence.test.ts and ops/gru-sequence.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { assemble, carrier, MODULES } from '../../../../scripts/build-wasm.js';
-import { seededRandom } from '../../random.js';
+import { assemble, carrier, MODULES } from '../../../../../scripts/build-wasm.js';
+import { seededRandom } from '../../../random.js';
 import { RNN_CELLS_WASM } from './rnn-cells.wasm.js';
-import { cellArrays } from './rnn-simd.js';
+import { cellArrays } from './modules.js';
 
 const sigmoid = (a: number): number => 1 / (1 + Math.exp(-a));
 

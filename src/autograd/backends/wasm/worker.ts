@@ -11,7 +11,8 @@
  * never `Tensor` or the op graph: a worker loads a few hundred lines, not the framework.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { clearResidents, residentStats, runShare, type ShareKind, type Tf } from './shares.js';
+import { runShare, type ShareKind, type Tf } from './shares/index.js';
+import { clearResidents, residentStats } from './shares/resident.js';
 import { loadTfWasm } from './tf-load.js';
 
 /** A window of the arena: [offset, length] in float32 elements. */

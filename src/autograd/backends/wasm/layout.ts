@@ -4,12 +4,11 @@
  * Every layout change the wasm kernels need (NCHW ↔ NHWC, [O, C, KH, KW] → [KH, KW, C, O], the
  * batch moved to the channel axis for the filter gradient, …) is a batch of 2-D transposes, so
  * one tiled routine does them all. It takes raw arrays, offsets and strides rather than tensors:
- * the same code runs on the main thread and inside the worker threads, and a worker imports
- * nothing that needs a Tensor: this file, `conv-geometry.ts`, `shares.ts`, the recurrent loops
- * (`lstm-share.ts`, `gru-share.ts`) and two import-free cpu helpers (`exp-float32.ts`, `relu.ts`).
+ * the same code runs on the main thread and inside the worker threads, which load no Tensor
+ * (import-cycles.test.ts checks what a worker loads).
  */
-import type { ConvGeometry } from './conv-geometry.js';
-import type { ConvKernels } from './rnn-simd.js';
+import type { ConvGeometry } from '../../conv-geometry.js';
+import type { ConvKernels } from './simd/modules.js';
 
 const TILE = 32;
 
@@ -309,19 +308,15 @@ export function scratchFloats(): (length: number) => Float32Array {
 }
 
 /**
- * Near-equal contiguous parts of [0, total): `parts` ranges [start, end), the first
- * `total mod parts` one longer than the rest. The split depends only on (total, parts), which is
- * what makes a parallel result reproducible for a given thread count.
+ * How conv-nchw.wat lays out one image of `g`: output rows of OWp pixels (OW rounded up to 8),
+ * and the padded input as Hp rows of `stride` column phases of Wq floats, large enough that every
+ * window of every computed pixel lies inside it and that it holds the image at (pt, pl).
  */
-export function splitRange(total: number, parts: number): [number, number][] {
-  const base = Math.floor(total / parts);
-  const extra = total % parts;
-  const out: [number, number][] = [];
-  let start = 0;
-  for (let i = 0; i < parts; i++) {
-    const end = start + base + (i < extra ? 1 : 0);
-    out.push([start, end]);
-    start = end;
-  }
-  return out;
+export function directLayout(g: ConvGeometry): { OWp: number; Hp: number; Wq: number } {
+  const [sh, sw] = g.stride;
+  const [pt, , pl] = g.pads;
+  const OWp = Math.ceil(g.OW / 8) * 8;
+  const Hp = Math.max((g.OH - 1) * sh + g.KH, pt + g.H);
+  const Wq = Math.max(OWp + Math.floor((g.KW - 1) / sw), Math.floor((pl + g.W - 1) / sw) + 1);
+  return { OWp, Hp, Wq };
 }

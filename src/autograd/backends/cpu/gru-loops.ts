@@ -1,15 +1,15 @@
 /**
- * gru-share — the loops of one GRU layer in one direction over a whole sequence, for a block of
- * the batch rows: lstm-share.ts's design (see there) for the GRU step that ops/gru-sequence.ts
+ * gru-loops — the loops of one GRU layer in one direction over a whole sequence, for a block of
+ * the batch rows: lstm-loops.ts's design (see there) for the GRU step that ops/gru-sequence.ts
  * derives. A share's arrays are its own rows, time-major: [T, Nt, ·]. On wasm the float32 per-step
- * loops run in WebAssembly SIMD (`GruCells`, rnn-simd.ts) instead of the TypeScript below.
+ * loops run in WebAssembly SIMD (`GruCells`, ../wasm/simd/modules.ts) instead of the TypeScript below.
  */
 import type { DataArray, FloatDType } from '../../dtype.js';
-import { expFloat32 } from '../cpu/exp-float32.js';
-import { scratchArrays, tanhFloat32, type LstmShareParams, type Products } from './lstm-share.js';
+import { expFloat32 } from './exp-float32.js';
+import { scratchArrays, tanhFloat32, type RowsParams, type Products } from './lstm-loops.js';
 
 /**
- * The fused per-step loops of the forward and backward below, float32, done elsewhere: rnn-simd.ts
+ * The fused per-step loops of the forward and backward below, float32, done elsewhere: ../wasm/simd/modules.ts
  * runs them in WebAssembly SIMD on arrays in its own memory. The arguments are the step's views
  * (row 0 of the step); see rnn-cells.wat for what each loop reads and writes. The backward's
  * `sums` [4H] are float32 and only added to (the caller zeroes them and accumulates in float64).
@@ -149,8 +149,8 @@ function cellsBackwardStep(seq: Sequence, t: number, loops: GruCells, dY: Float3
  * packed biases b [4H] = [b_ir + b_hr ‖ b_iz + b_hz ‖ b_in ‖ b_hn]; writes the gates [T, N, 3H],
  * ṽ [T, N, H], H_prev [T, N, H] and the output Y [T, N, H] (this share's rows, time-major).
  */
-export function gruForwardShare(
-  mm: Products, p: LstmShareParams,
+export function gruForwardRows(
+  mm: Products, p: RowsParams,
   v: { readonly x: DataArray; readonly h0: DataArray; readonly wIhT: DataArray; readonly wHhT: DataArray; readonly b: DataArray; readonly gates: DataArray; readonly vN: DataArray; readonly hPrev: DataArray; readonly y: DataArray },
   cells?: { readonly loops: GruCells; readonly r: Float32Array },
 ): void {
@@ -193,7 +193,7 @@ export function gruForwardShare(
 }
 
 /** Which gradients the backward computes: of x, h0, W_ih, W_hh, b_ih and b_hh. */
-export interface GruBackwardParams extends LstmShareParams {
+export interface GruBackwardParams extends RowsParams {
   readonly need: readonly [x: boolean, h0: boolean, wIh: boolean, wHh: boolean, bIh: boolean, bHh: boolean];
 }
 
@@ -202,7 +202,7 @@ export interface GruBackwardParams extends LstmShareParams {
  * `need` asks: dX [T, N, I], dH0 [N, H], and the share's partial sums of dW_ih [3H, I],
  * dW_hh [3H, H], db_ih [3H] and db_hh [3H].
  */
-export function gruBackwardShare(
+export function gruBackwardRows(
   mm: Products, p: GruBackwardParams,
   v: {
     readonly x: DataArray; readonly wIh: DataArray; readonly wHh: DataArray;

@@ -1,83 +1,23 @@
 /**
- * pool — worker threads for the wasm kernels, behind a synchronous API.
+ * pool — worker threads for the wasm kernels, behind a synchronous API. A kernel's shares run at
+ * once: share 0 on the calling thread, straight from and into the tensors' storage, the others on
+ * workers with their own tfjs-wasm (`runParallel`). The calling thread copies each worker's
+ * inputs into the *arena* (one SharedArrayBuffer every worker sees), posts it a job, computes its
+ * own share, then blocks in `Atomics.wait` on each worker's control word and reads its reply with
+ * `receiveMessageOnPort` — no promise, no turn of the event loop — and copies the outputs out. So
+ * `conv2d(x, w)` still returns its tensor like any other call.
  *
- * TensorFlow.js runs its WebAssembly backend on one thread in Node. To use every core we start
- * `numThreads − 1` worker threads, each with its own tfjs-wasm instance, and cut each big kernel
- * into `numThreads` shares (see `shares.ts`; how each kernel is cut is in `../tfjs-wasm.ts`).
- *
- * One call, step by step (`runParallel`):
- *   1. The main thread copies each worker's inputs into the *arena*, one SharedArrayBuffer that
- *      every worker has a view of, and posts the worker a job: a share kind, numbers, and where
- *      its inputs and outputs lie in the arena. (The arena only grows; it is sent to a worker
- *      again only when it was reallocated.)
- *   2. The main thread computes share 0 itself, straight from and into the tensors' storage.
- *   3. It then blocks in `Atomics.wait` on each worker's control word until the worker has
- *      stored its job number there, reads the worker's reply with `receiveMessageOnPort` (no
- *      event loop turn needed), and copies the outputs out of the arena.
- * So `conv2d(x, w)` still returns its tensor like any other function call: no promise, no
- * callback, and nothing of the threads shows in the public API except `setNumThreads`.
- *
- * Workers start lazily (on the first call that needs them; the call waits for them to boot),
- * are `unref`'d so they never keep the process alive, and are terminated by `setNumThreads`
- * when the count goes down. A share that throws inside a worker comes back as an ordinary Error
- * from the kernel that was called, after every other share of the call has finished; the worker
- * is then replaced by a fresh one on the next call, so the pool recovers even from a wasm abort.
+ * Workers start on the first call that needs them, are `unref`'d (they never keep the process
+ * alive) and are terminated when the thread count goes down (threads.ts). A share that throws in
+ * a worker comes back as an Error from the kernel called, after every other share has finished;
+ * the worker is replaced by a fresh one on the next call. How each kernel is cut: plan.ts.
  */
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { clearResidents, runShare, type ShareKind, type ShareParams, type ShareViews, type Tf } from './shares.js';
+import { runShare, type ShareKind, type ShareParams, type ShareViews, type Tf } from './shares/index.js';
+import { clearResidents } from './shares/resident.js';
 import { BOOTED, DEAD, type Job, type Ref, type Reply, type WorkerStats } from './worker.js';
-
-// ── the thread count ──────────────────────────────────────────────────────────────────────
-
-let numThreads = availableParallelism();
-
-/**
- * How many threads the wasm kernels may use, the calling thread included (default: the cores
- * this process may run on, `os.availableParallelism()`). Lowering it terminates the workers no
- * longer needed; 1 runs every kernel on the calling thread alone.
- * @example setNumThreads(1)  // single-threaded, as tfjs-wasm itself is in Node
- */
-export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${String(n)}`);
-  numThreads = n;
-  for (let i = n - 1; i < workers.length; i++) workers[i]?.terminate();
-  workers.length = Math.min(workers.length, n - 1);
-  if (n === 1) arena = null;
-}
-
-/** The number of threads the wasm kernels may use (see `setNumThreads`). */
-export function getNumThreads(): number {
-  return numThreads;
-}
-
-/**
- * Below this many floating-point operations per share a kernel runs on fewer threads. A worker
- * round trip (post, wake, reply) costs 0.05–0.4 ms on top of each share's own tfjs overhead.
- * Measured on 2 idle cores, 1 thread vs 2, in ms (two runs): matmul 192² (14 MFLOP) 1.01 vs
- * 1.32 and 0.65 vs 1.27; 256² (34 MFLOP) 1.79 vs 1.61 and 1.65 vs 1.88; 384² (113 MFLOP) 7.3 vs
- * 5.7 and 4.1 vs 2.9; convs of 38 MFLOP 1.84 vs 1.38 and 1.46 vs 1.95, of 75 MFLOP 3.6 vs 3.6 and
- * 2.8 vs 2.3. Break-even lies between 35 and 75 MFLOP, so a kernel splits in two from 64.
- */
-let minFlopsPerShare = 32e6;
-
-/** Sets the per-share work threshold (for tests and benchmarks; 0 splits every kernel). */
-export function setMinFlopsPerShare(flops: number): void {
-  if (!(flops >= 0)) throw new RangeError(`setMinFlopsPerShare: expected a non-negative number, got ${flops}`);
-  minFlopsPerShare = flops;
-}
-
-export function getMinFlopsPerShare(): number {
-  return minFlopsPerShare;
-}
-
-/** How many shares a kernel of `flops` work with at most `maxParts` natural parts should use. */
-export function sharesFor(flops: number, maxParts: number): number {
-  const byWork = minFlopsPerShare > 0 ? Math.floor(flops / minFlopsPerShare) : Infinity;
-  return Math.max(1, Math.min(numThreads, maxParts, byWork));
-}
 
 // ── worker threads ────────────────────────────────────────────────────────────────────────
 
@@ -88,26 +28,29 @@ const JOB_TIMEOUT_MS = 600_000;
 const SPIN_MS = 0.2;
 
 /**
- * The worker's first code, a CommonJS script (`eval: true`), so that it needs no file of its own
- * beside the module it loads. From source (`*.ts`, under tsx or vitest) it loads worker.ts through
+ * The worker's first code (`eval: true`), so that it needs no file of its own beside the module
+ * it loads. It imports only dynamically, so it runs as CommonJS or as a module alike: a worker
+ * inherits the program's `--input-type` (`node --input-type=module -e …`). From source (`*.ts`, under tsx or vitest) it loads worker.ts through
  * tsx's CommonJS hook: Node 20 does not run ESM loader hooks (`--import tsx`) inside workers. From
  * the built `dist/` it imports worker.js natively. If the thread ever exits, it says so in its
  * control word, so a main thread blocked on it wakes up and reports the loss.
  */
 const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-const { control, port, entry, tsx } = workerData;
-const dead = () => { Atomics.store(control, 0, ${DEAD}); Atomics.notify(control, 0); };
-process.on('exit', dead);
-const fatal = (error) => {
+Promise.all([import('node:worker_threads'), import('node:module')]).then(([{ workerData }, { createRequire }]) => {
+  const { control, port, entry, tsx } = workerData;
+  const dead = () => { Atomics.store(control, 0, ${DEAD}); Atomics.notify(control, 0); };
+  process.on('exit', dead);
+  const fatal = (error) => {
+    try {
+      port.postMessage({ seq: ${BOOTED}, error: { name: String(error && error.name), message: String(error && error.message || error), stack: String(error && error.stack) } });
+    } finally { dead(); }
+  };
   try {
-    port.postMessage({ seq: ${BOOTED}, error: { name: String(error && error.name), message: String(error && error.message || error), stack: String(error && error.stack) } });
-  } finally { dead(); }
-};
-try {
-  const loaded = tsx ? Promise.resolve().then(() => { require(tsx).register(); return require(entry); }) : import(entry);
-  loaded.then((m) => m.serve(control, port)).catch(fatal);
-} catch (error) { fatal(error); }
+    const load = tsx ? createRequire(tsx) : null;
+    const loaded = load ? Promise.resolve().then(() => { load(tsx).register(); return load(entry); }) : import(entry);
+    loaded.then((m) => m.serve(control, port)).catch(fatal);
+  } catch (error) { fatal(error); }
+});
 `;
 
 /**
@@ -426,6 +369,13 @@ function askWorkers(kind: 'stats' | 'clear'): WorkerStats[] {
     if (reply.stats === undefined) throw new Error(`workerStats: worker ${live[i]!.index} sent no stats`);
     return reply.stats;
   });
+}
+
+/** Terminates the workers beyond the first `count` (and frees the arena when none is left). */
+export function trimWorkers(count: number): void {
+  for (let i = count; i < workers.length; i++) workers[i]?.terminate();
+  workers.length = Math.min(workers.length, count);
+  if (count === 0) arena = null;
 }
 
 /** Terminates every worker and frees the arena (the next parallel call starts fresh ones). */

@@ -1,10 +1,10 @@
 ;; col2im — the last step of a convolution's input gradient computed as a matrix product, in
 ;; WebAssembly's 128-bit SIMD: every window's column of the product is added back onto the pixels
-;; that window read. shares.ts (`columnsInputGradient`) uses it for convolutions with few input
+;; that window read. shares/conv-input.ts (`columnsInputGradient`) uses it for convolutions with few input
 ;; channels, where it replaces the per-phase convs whose outputs (the input channels) are too
-;; narrow for XNNPACK; rnn-simd.ts loads it on the same memory as rnn-cells.wat.
+;; narrow for XNNPACK; modules.ts loads it on the same memory as rnn-cells.wat.
 ;; And its mirror, im2colTap: the patches of the filter gradient's matrix product, which
-;; rnn-simd.ts runs inside tfjs's heap (the module loaded a second time, on tfjs's memory).
+;; modules.ts runs inside tfjs's heap (the module loaded a second time, on tfjs's memory).
 ;;
 ;; The text here is the source: scripts/build-wasm.ts assembles it (with the `wabt` package) into
 ;; col2im.wasm.ts, and a test checks that the committed bytes are this text's.
@@ -66,11 +66,11 @@
       (br $rows)))
   )
 
-  ;; The rows of one tap (a, b) of im2colT, the filter gradient's patches (layout.ts): for every
+  ;; The rows of one tap (a, b) of im2colT, the filter gradient's patches (../layout.ts): for every
   ;; input channel c < C, image n < images and output row r < rows (the rows i0 + r of a block),
   ;;   dst[c·cStride + (n·rows + r)·OW + j] = x[(n·C + c)·HW + base + r·rowStep + j·sw]
   ;; for the columns j in [jlo, jhi) of the rows r in [rlo, rhi), and 0 elsewhere (the padding).
-  ;; base = (i0·sh + a·dh − pt)·W + b·dw − pl, rowStep = sh·W: the caller (layout.ts's
+  ;; base = (i0·sh + a·dh − pt)·W + b·dw − pl, rowStep = sh·W: the caller (../layout.ts's
   ;; im2colTSimd) works out the ranges, in which every index is inside the plane. Runs of stride 1 are copied 4 floats
   ;; at a time. In TypeScript, a subarray and a copy per row made this 7 ns a float on CIFAR's
   ;; 4 × 4 planes.
