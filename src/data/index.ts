@@ -8,3 +8,4 @@ export {
 } from './fashion-mnist.js';
 export { cleanImdbText, IMDB_SPLIT_SEED, splitImdb, type ImdbSplit, type ImdbSplitOptions, type ImdbSplits, type RawImdbReview } from './imdb-split.js';
 export { loadImdb, readImdbReviews, type ImdbOptions } from './imdb.js';
+export { dayOfYear, loadSeattleWeather, parseSeattleWeather, type SeattleWeather } from './seattle-weather.js';
