@@ -47,7 +47,7 @@ export function heatmap(options: HeatmapOptions): string {
   const top = 40;
   const plotW = cellWidth * columns.length;
   const plotH = cellHeight * rows.length;
-  const width = left + plotW + 90;
+  const width = Math.max(left + plotW + 90, Math.ceil(7.5 * title.length) + 20);
   const height = top + plotH + 64;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
