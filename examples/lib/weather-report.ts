@@ -162,7 +162,7 @@ function attentionChart(r: WeatherReport, lookback: number): string {
   const columns = Array.from({ length: lookback }, (_, j) => (j === lookback - 1 ? 't' : `t−${lookback - 1 - j}`));
   const layered = maps.length > 1;
   return heatmap({
-    title: `Attention of the forecast day's query over the past ${lookback} days, 2015 test days, mean over seeds${layered ? ' (per layer)' : ''}`,
+    title: `Attention of day t's query (the vector the forecast reads) over the past ${lookback} days: 2015, mean over days and seeds${layered ? ', per layer' : ''}`,
     rows: maps.flatMap((_, l) => rows.map((s) => (layered ? `layer ${l + 1} · ${s}` : s))),
     columns, values: maps.flat(), xLabel: 'key day (t = the last observed day; the target is t + 1)', cellWidth: 40, from: 'min',
   });
