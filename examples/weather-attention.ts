@@ -229,8 +229,10 @@ export interface WeatherRun {
   readonly classical: Record<string, number[]>;
   readonly lstm: NeuralResult;
   readonly attention: NeuralResult;
-  /** Attention of the last day's query over the window, per seed and layer: [seed][layer][origin][key day]. */
-  readonly attentionMaps: number[][][][];
+  /** Attention of the last day's query over the window: [seed][layer][head][origin][key day]. */
+  readonly attentionMaps: number[][][][][];
+  /** Precipitation (mm) of each day of each test window: [origin][key day]. */
+  readonly windowPrecipitation: number[][];
 }
 
 const mean = (series: readonly (readonly number[])[]): number[] => series[0]!.map((_, i) => series.reduce((a, f) => a + f[i]!, 0) / series.length);
@@ -241,7 +243,7 @@ export function runWeather(data: SeattleWeather, options: Partial<WeatherOptions
   const n = data.dates.length;
   const origins = Array.from({ length: n - TEST_START }, (_, i) => TEST_START - 1 + i);
   const classical = classicalForecasts(data, TEST_START, origins);
-  const maps: number[][][][] = [];
+  const maps: number[][][][][] = [];
   const neural = (d: NeuralDesign): NeuralResult => {
     const p = prepare(data, d, TEST_START);
     const fitOrigins = p.windows.origins.filter((s) => s + 1 < TEST_START);
@@ -259,17 +261,20 @@ export function runWeather(data: SeattleWeather, options: Partial<WeatherOptions
   };
   const lstm = neural(o.lstm);
   const attention = neural(o.attention);
-  return { origins, targetDates: origins.map((s) => data.dates[s + 1]!), actual: origins.map((s) => data.tempMax[s + 1]!), classical, lstm, attention, attentionMaps: maps };
+  const L = o.attention.lookback;
+  const windowPrecipitation = origins.map((s) => data.precipitation.slice(s - L + 1, s + 1));
+  return { origins, targetDates: origins.map((s) => data.dates[s + 1]!), actual: origins.map((s) => data.tempMax[s + 1]!), classical, lstm, attention, attentionMaps: maps, windowPrecipitation };
 }
 
-/** Per layer: the attention row of the window's last day (the query the forecast reads), [origin][key day]. */
-function lastQueryAttention(model: TransformerForecaster, p: Prepared, origins: readonly number[]): number[][][] {
+/** Per layer and head: the attention row of the window's last day (the query the forecast reads), [origin][key day]. */
+function lastQueryAttention(model: TransformerForecaster, p: Prepared, origins: readonly number[]): number[][][][] {
   model.eval();
   const L = model.lookback;
-  const layers = model.attentionMaps(windowBatch(p.windows, origins.map((s) => p.indexOf.get(s)!)).x); // [B, L, L] each
+  const layers = model.attentionMaps(windowBatch(p.windows, origins.map((s) => p.indexOf.get(s)!)).x, { averageHeads: false }); // [B, H, L, L] each
   return layers.map((w) => {
     const v = w.dataSync();
-    return origins.map((_, b) => Array.from({ length: L }, (_, j) => v[(b * L + (L - 1)) * L + j]!));
+    const H = w.shape[1]!;
+    return Array.from({ length: H }, (_, h) => origins.map((_, b) => Array.from({ length: L }, (_, j) => v[((b * H + h) * L + (L - 1)) * L + j]!)));
   });
 }
 

@@ -37,8 +37,11 @@ export interface WeatherReport {
   readonly dm: DmComparison[];
   readonly seeds: SeedSpread[];
   readonly mcs: { readonly included: string[]; readonly alpha: number; readonly reps: number; readonly block: number };
-  /** [layer][season or 'all'][key day]: attention of the last day's query, averaged over days and seeds. */
+  /** [layer][season or 'all'][key day]: attention of the last day's query, averaged over days, heads and seeds. */
   readonly attentionBySeason: { readonly rows: string[]; readonly maps: number[][][] };
+  /** The first seed's heads over the whole year: [layer][head][key day]. */
+  readonly firstSeedHeads: number[][][];
+  readonly attentionByContent: HeadContent[];
 }
 
 const seasonOf = (date: string): number => [0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 0][Number(date.slice(5, 7)) - 1]!;
@@ -61,25 +64,59 @@ function seedSpread(model: string, r: NeuralResult, actual: readonly number[], r
   };
 }
 
-/** Attention rows averaged by the season of the target day (and over the whole year), per layer. */
-export function attentionBySeason(maps: readonly (readonly (readonly (readonly number[])[])[])[], targetDates: readonly string[]): { rows: string[]; maps: number[][][] } {
-  const rows = [...SEASONS, 'all of 2015'];
-  if (maps.length === 0) return { rows, maps: [] };
-  const layers = maps[0]!.length;
-  const L = maps[0]![0]![0]!.length;
-  const out = Array.from({ length: layers }, (_, layer) => rows.map((_, g) => {
-    const acc = new Array<number>(L).fill(0);
-    let count = 0;
-    for (const seed of maps) {
-      seed[layer]!.forEach((row, i) => {
-        if (g < 4 && seasonOf(targetDates[i]!) !== g) return;
+type Maps = readonly (readonly (readonly (readonly (readonly number[])[])[])[])[]; // [seed][layer][head][origin][key]
+
+/** Mean of the selected rows (origin i kept when keep(i)) over the given seeds and heads of one layer. */
+function meanRow(maps: Maps, layer: number, seeds: readonly number[], heads: readonly number[] | null, keep: (i: number) => boolean): number[] {
+  const L = maps[0]![0]![0]![0]!.length;
+  const acc = new Array<number>(L).fill(0);
+  let count = 0;
+  for (const k of seeds) {
+    const hs = heads ?? maps[k]![layer]!.map((_, h) => h);
+    for (const h of hs) {
+      maps[k]![layer]![h]!.forEach((row, i) => {
+        if (!keep(i)) return;
         row.forEach((v, j) => { acc[j]! += v; });
         count++;
       });
     }
-    return acc.map((v) => v / count);
-  }));
-  return { rows, maps: out };
+  }
+  return acc.map((v) => v / count);
+}
+
+/** Attention rows averaged over seeds, heads and the days of each season of the target (and the whole year), per layer. */
+export function attentionBySeason(maps: Maps, targetDates: readonly string[]): { rows: string[]; maps: number[][][] } {
+  const rows = [...SEASONS, 'all of 2015'];
+  if (maps.length === 0) return { rows, maps: [] };
+  const seeds = maps.map((_, k) => k);
+  return { rows, maps: maps[0]!.map((_, layer) => rows.map((_, g) => meanRow(maps, layer, seeds, null, (i) => g === 4 || seasonOf(targetDates[i]!) === g))) };
+}
+
+export interface HeadContent {
+  readonly seed: number;
+  readonly layer: number;
+  readonly head: number;
+  /** Mean weight × L on key days with and without rain (1 = uniform attention). */
+  readonly wet: number;
+  readonly dry: number;
+  /** Mean over days of the largest weight in the row (uniform: 1 / L). */
+  readonly meanMax: number;
+}
+
+/** What each head attends to by content: rainy against dry key days, and how peaked its rows are. */
+export function attentionByContent(maps: Maps, precipitation: readonly (readonly number[])[]): HeadContent[] {
+  return maps.flatMap((seed, k) => seed.flatMap((layer, l) => layer.map((head, h) => {
+    const L = head[0]!.length;
+    let [wet, nWet, dry, nDry, max] = [0, 0, 0, 0, 0];
+    head.forEach((row, i) => {
+      row.forEach((v, j) => {
+        if (precipitation[i]![j]! > 0) [wet, nWet] = [wet + v, nWet + 1];
+        else [dry, nDry] = [dry + v, nDry + 1];
+      });
+      max += Math.max(...row);
+    });
+    return { seed: k, layer: l, head: h, wet: (L * wet) / nWet, dry: (L * dry) / nDry, meanMax: max / head.length };
+  })));
 }
 
 export function weatherReport(run: WeatherRun, reference: string, mcs = { reps: 1000, block: 10, alpha: 0.1, seed: 2011 }): WeatherReport {
@@ -98,6 +135,8 @@ export function weatherReport(run: WeatherRun, reference: string, mcs = { reps: 
     seeds: [seedSpread('LSTM', run.lstm, actual, ref), seedSpread('attention', run.attention, actual, ref)],
     mcs: { included: set.included.map((i) => set.models[i]!), alpha: mcs.alpha, reps: mcs.reps, block: mcs.block },
     attentionBySeason: attentionBySeason(run.attentionMaps, run.targetDates),
+    firstSeedHeads: run.attentionMaps.length === 0 ? [] : run.attentionMaps[0]!.map((layer, l) => layer.map((_, h) => meanRow(run.attentionMaps, l, [0], [h], () => true))),
+    attentionByContent: attentionByContent(run.attentionMaps, run.windowPrecipitation),
   };
 }
 
@@ -136,6 +175,18 @@ export function markdownWeather(r: WeatherReport, run: WeatherRun): string {
   lines.push('', `Reference: ${r.reference}. DM = Diebold–Mariano (HLN-corrected, squared error) of each model against it at Newey–West lag L; Holm over the ${r.dm.length} comparisons. MSE − reference's < 0: the model is better. ` +
     `${Math.round(100 * (1 - r.mcs.alpha))} % Model Confidence Set (range statistic, ${r.mcs.reps} stationary-bootstrap resamples, mean block ${r.mcs.block} days): ${r.mcs.included.join('; ')}.`);
   for (const s of r.seeds) lines.push(`- ${s.model} per seed RMSE: ${s.perSeedRmse.map((v) => v.toFixed(3)).join(', ')}`);
+  const content = r.attentionByContent;
+  if (content.length > 0) {
+    const heads = Math.max(...content.map((c) => c.head)) + 1;
+    const L = run.attention.design.lookback;
+    lines.push('', `Attention of day t's query by the weather of the key day: mean weight × ${L} on days with rain / without (1 = uniform), and the mean largest weight of a row (uniform: ${(1 / L).toFixed(3)}).`, '',
+      `| seed, layer | ${Array.from({ length: heads }, (_, h) => `head ${h + 1}: wet / dry, max`).join(' | ')} |`, `|---|${'---|'.repeat(heads)}`);
+    const keys = [...new Set(content.map((c) => `${c.seed},${c.layer}`))];
+    for (const key of keys) {
+      const cs = content.filter((c) => `${c.seed},${c.layer}` === key);
+      lines.push(`| ${cs[0]!.seed}, ${cs[0]!.layer + 1} | ${cs.map((c) => `${c.wet.toFixed(2)} / ${c.dry.toFixed(2)}, ${c.meanMax.toFixed(3)}`).join(' | ')} |`);
+    }
+  }
   return lines.join('\n');
 }
 
@@ -161,10 +212,15 @@ function attentionChart(r: WeatherReport, lookback: number): string {
   const { rows, maps } = r.attentionBySeason;
   const columns = Array.from({ length: lookback }, (_, j) => (j === lookback - 1 ? 't' : `t−${lookback - 1 - j}`));
   const layered = maps.length > 1;
+  const layer = (l: number): string => (layered ? `layer ${l + 1} · ` : '');
   return heatmap({
-    title: `Attention of day t's query (the vector the forecast reads) over the past ${lookback} days: 2015, mean over days and seeds${layered ? ', per layer' : ''}`,
-    rows: maps.flatMap((_, l) => rows.map((s) => (layered ? `layer ${l + 1} · ${s}` : s))),
-    columns, values: maps.flat(), xLabel: 'key day (t = the last observed day; the target is t + 1)', cellWidth: 40, from: 'min',
+    title: `Attention of day t's query (the vector the forecast reads) over the past ${lookback} days, 2015`,
+    rows: [
+      ...maps.flatMap((_, l) => rows.map((s) => `${layer(l)}${s}, all heads and seeds`)),
+      ...r.firstSeedHeads.flatMap((heads, l) => heads.map((_, h) => `${layer(l)}seed 0, head ${h + 1}, all of 2015`)),
+    ],
+    columns, values: [...maps.flat(), ...r.firstSeedHeads.flat()], cellWidth: 40, from: 'min',
+    xLabel: 'key day (t = the last observed day; the target is t + 1); rows are means over the test days',
   });
 }
 

@@ -63,6 +63,9 @@ describe('TransformerForecaster', () => {
     const h1 = l1!.forward(m.positions.forward(m.embed.forward(x)));
     const direct = l2!.selfAttn.forward(l2!.norm1.forward(h1), l2!.norm1.forward(h1), l2!.norm1.forward(h1), { needWeights: true }).weights!;
     expectClose(maps[1]!, direct, { atol: 1e-12 });
+    const heads = m.attentionMaps(x, { averageHeads: false });
+    expect(heads[0]!.shape).toEqual([3, 2, 5, 5]);
+    expectClose(heads[0]!.mean(1), maps[0]!, { atol: 1e-12 });
   });
 
   test('learns "tomorrow = the value 3 days ago", and its last query then looks 3 days back', () => {

@@ -10,7 +10,7 @@
  *   + shortcut: Linear(k·F, 1) on the last k days, flattened (k = skipDays; 0 = none)
  * The last day's vector after self-attention has gathered what it needs from the other days, so
  * the attention of query L over keys 1 … L says which past days fed the forecast
- * (`attentionMaps`: every layer's head-averaged weights, [B, L, L] each).
+ * (`attentionMaps`: every layer's weights, [B, L, L] averaged over heads or [B, H, L, L]).
  */
 import type { FloatDType } from '../autograd/dtype.js';
 import { add } from '../autograd/ops/elementwise.js';
@@ -91,17 +91,19 @@ export class TransformerForecaster extends Module<[x: Tensor], Tensor> {
   }
 
   /**
-   * Each layer's self-attention weights, averaged over heads: [B, L, L] per layer, row i = query
-   * day i, column j = key day j (rows sum to 1). Computed without a graph, in the current mode.
+   * Each layer's self-attention weights: [B, L, L] per layer averaged over heads, or [B, H, L, L]
+   * with averageHeads false; row i = query day i, column j = key day j (rows sum to 1).
+   * Computed without a graph, in the current mode.
    */
-  attentionMaps(x: Tensor): Tensor[] {
+  attentionMaps(x: Tensor, options: { readonly averageHeads?: boolean } = {}): Tensor[] {
     this.#check(x);
+    const { averageHeads = true } = options;
     return noGrad(() => {
       let h = this.positions.forward(this.embed.forward(x));
       const maps: Tensor[] = [];
       for (const layer of this.encoder.layers) {
         const q = layer.normFirst ? layer.norm1.forward(h) : h; // what the layer's self_attn sees
-        maps.push(layer.selfAttn.forward(q, q, q, { needWeights: true }).weights!);
+        maps.push(layer.selfAttn.forward(q, q, q, { needWeights: true, averageAttnWeights: averageHeads }).weights!);
         h = layer.forward(h);
       }
       return maps;
