@@ -197,12 +197,12 @@ function forecastChart(run: WeatherRun, reference: string): string {
   const series = [
     { name: 'actual', x: xs, y: run.actual },
     { name: reference.replace('linear ', ''), x: xs, y: run.classical[reference]! },
-    { name: 'LSTM, seed mean', x: xs, y: run.lstm.mean },
-    { name: 'attention, seed mean', x: xs, y: run.attention.mean },
+    { name: 'LSTM, mean', x: xs, y: run.lstm.mean },
+    { name: 'attention, mean', x: xs, y: run.attention.mean },
   ];
   const spring = run.targetDates.map((d, i) => [d, i] as const).filter(([d]) => d >= '2015-03-01' && d <= '2015-04-30').map(([, i]) => i);
   const zoom = series.map((s) => ({ name: s.name, x: spring.map((i) => i + 1), y: spring.map((i) => s.y[i]!) }));
-  const top = lineChart({ title: 'Seattle next-day maximum temperature, 2015 (forecast at the end of the previous day)', xLabel: 'day of 2015', yLabel: '°C', width: 1200, height: 420, series });
+  const top = lineChart({ title: 'Seattle maximum temperature in 2015, forecast the day before (LSTM, attention: mean of the seeds)', xLabel: 'day of 2015', yLabel: '°C', width: 1200, height: 420, series });
   const bottom = lineChart({ title: 'the same, 1 March … 30 April 2015', xLabel: 'day of 2015', yLabel: '°C', width: 1200, height: 360, series: zoom });
   const inner = (svg: string, y: number, h: number): string => svg.replace(/^<svg[^>]*>/, `<svg x="0" y="${y}" width="1200" height="${h}">`);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="780" font-family="sans-serif" font-size="12">\n${inner(top, 0, 420)}\n${inner(bottom, 420, 360)}\n</svg>`;
@@ -219,7 +219,7 @@ function attentionChart(r: WeatherReport, lookback: number): string {
       ...maps.flatMap((_, l) => rows.map((s) => `${layer(l)}${s}, all heads and seeds`)),
       ...r.firstSeedHeads.flatMap((heads, l) => heads.map((_, h) => `${layer(l)}seed 0, head ${h + 1}, all of 2015`)),
     ],
-    columns, values: [...maps.flat(), ...r.firstSeedHeads.flat()], cellWidth: 40, from: 'min',
+    columns, values: [...maps.flat(), ...r.firstSeedHeads.flat()], cellWidth: 40, from: 'min', decimals: 3,
     xLabel: 'key day (t = the last observed day; the target is t + 1); rows are means over the test days',
   });
 }
