@@ -12,8 +12,8 @@
  * temp_max[t + 1] forecast at the end of day t from rows ≤ t. Fitting targets 2012-01-08 … 2014-12-31
  * (rows 7 … 1095; a neural window of L days starts at row L), test targets all of 2015 (rows
  * 1096 … 1460). Neural inputs per day: log(1 + precipitation), temp_max, temp_min, wind and the
- * sin/cos of tomorrow's day of the year (the calendar is known in advance), standardised with the
- * fitting rows' statistics. The design (window, width, layers, epochs, …) was chosen by `--select`:
+ * sin/cos of dayOfYear(t) + 1, tomorrow's day of the year (the calendar is known in advance; at the
+ * turn of a year it is off by under a day), standardised with the fitting rows' statistics. The design (window, width, layers, epochs, …) was chosen by `--select`:
  * fit on 2012-2013, score on 2014, with the 2015 rows removed from the data it receives.
  * Writes runs/weather-attention/{result.json, results.md, forecast-2015.svg, attention-by-season.svg}.
  */
@@ -44,6 +44,7 @@ export interface NeuralDesign {
   readonly lookback: number;
   /** Token width (attention) or hidden size (LSTM). */
   readonly width: number;
+  /** Heads, encoder layers and dropout of the attention model (the LSTM has one layer, no dropout). */
   readonly heads: number;
   readonly layers: number;
   readonly dropout: number;
