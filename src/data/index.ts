@@ -15,3 +15,4 @@ export {
   loadSpamAssassin, normalizeWhitespace, splitMessage, subjectOf, temporalSplit, SPAM_ASSASSIN_GROUPS, SPAM_ASSASSIN_OLDER, SPAM_ASSASSIN_PACKAGE,
   type SpamAssassin, type SpamAssassinGroup, type SpamAssassinOptions,
 } from './spam-assassin.js';
+export { dayOfYear, loadSeattleWeather, parseSeattleWeather, type SeattleWeather } from './seattle-weather.js';
