@@ -25,6 +25,8 @@
  * Loading the returned state into a model or optimizer is then their own `loadStateDict`'s job.
  */
 import { Tensor } from '../autograd/tensor.js';
+import type { OptimizerStateDict } from '../optim/optimizer.js';
+import type { ScheduleStateDict } from '../optim/schedules/lr-schedule.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { bufferSource, type ByteSource } from './byte-source.js';
 import { describeProblems, ProblemList } from './problems.js';
@@ -48,11 +50,17 @@ export interface Checkpoint {
   readonly extra?: object;
 }
 
-/** A loaded checkpoint: the same fields, with the tensors put back where they were. */
+/**
+ * A loaded checkpoint: the same fields, with the tensors put back where they were. `optimizer`
+ * and `scheduler` are typed as what `Optimizer.stateDict()` and a schedule's `stateDict()`
+ * return, so they go straight into `loadStateDict`, which checks them against the optimizer or
+ * schedule before changing anything (a checkpoint may hold any JSON-like object there).
+ * @example optimizer.loadStateDict(loadCheckpoint('ckpt.safetensors').optimizer!)
+ */
 export interface LoadedCheckpoint {
   readonly model: Record<string, Tensor>;
-  readonly optimizer?: unknown;
-  readonly scheduler?: unknown;
+  readonly optimizer?: OptimizerStateDict;
+  readonly scheduler?: ScheduleStateDict;
   readonly epoch: number;
   readonly rng?: unknown;
   readonly extra?: unknown;
