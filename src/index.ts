@@ -1,6 +1,7 @@
 /**
  * Sapling — a deep learning framework written from scratch in TypeScript.
  * The public surface; everything here is re-exported from the folders that define it.
+ * @module sapling
  */
 export * from './autograd/index.js';
 export * as optim from './optim/index.js';

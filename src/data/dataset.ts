@@ -93,6 +93,7 @@ export function randomPermutation(n: number, random: Random): Int32Array {
   return order;
 }
 
+/** Options of `randomSplit`: a seed, or a generator to draw the shuffle from. */
 export interface RandomSplitOptions {
   /** Seed for the shuffle (the usual way to make a split reproducible). */
   readonly seed?: number;

@@ -33,7 +33,9 @@ import { describeProblems, ProblemList } from './problems.js';
 import { encode as encodeSafetensors, readSafetensors, serialize, withFile, type SafetensorsContents } from './safetensors.js';
 import { checkStateDict, type StateDict, type StateDictSpec } from './state-dict.js';
 
+/** The `format` metadata value that marks a safetensors file as a Sapling checkpoint. */
 export const CHECKPOINT_FORMAT = 'sapling.checkpoint';
+/** The checkpoint layout version this Sapling writes and reads. */
 export const CHECKPOINT_VERSION = '1';
 /** How deeply the optimizer, scheduler, rng and extra objects may nest (each part counts from 1). */
 export const MAX_STATE_DEPTH = 1000;
@@ -66,6 +68,7 @@ export interface LoadedCheckpoint {
   readonly extra?: unknown;
 }
 
+/** Options of `loadCheckpoint`: the model's expected names and shapes, to refuse a checkpoint of another model. */
 export interface LoadCheckpointOptions {
   /** Refuse the checkpoint unless its model state has exactly these names and shapes (e.g. `model.stateDict()`). */
   readonly model?: StateDictSpec;

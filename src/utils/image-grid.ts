@@ -14,6 +14,9 @@ import type { Tensor } from '../autograd/tensor.js';
 import { encodePng, type RgbaImage } from './png.js';
 import { escapeXml, svgDocument } from './svg.js';
 
+/**
+ * How `imageGrid` turns values into colours: 'grey' (lo black, hi white), 'grey-inverted' (the reverse), 'diverging' (blue − , white 0, red +).
+ */
 export type Colormap = 'grey' | 'grey-inverted' | 'diverging';
 /** [lo, hi], or 'each' to fit every tile on its own. */
 export type ValueRange = readonly [number, number] | 'each';

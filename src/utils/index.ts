@@ -3,6 +3,7 @@
  * plots (line charts, scatter plots, heatmaps, confusion matrices, image grids), plus a
  * dependency-free PNG encoder. Everything here returns text or bytes and imports no Node
  * built-in, so it runs in a browser too; the caller decides where the output goes.
+ * @module sapling/utils
  */
 export { ProgressBar, type ProgressOptions, type ProgressStream } from './progress-bar.js';
 export { lineChart, chartRow, type ChartOptions, type Series } from './line-chart.js';
