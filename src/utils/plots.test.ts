@@ -14,8 +14,10 @@ describe('ticks', () => {
     expect(niceTicks(3, 3)).toEqual([3]);
   });
 
-  test('log ticks are 1, 2, 5 × 10^k', () => {
+  test('log ticks are 1, 2, 5 × 10^k, thinned to powers of ten over wide ranges', () => {
     expect(logTicks(Math.log10(0.015), Math.log10(0.6)).map((t) => Number((10 ** t).toPrecision(3)))).toEqual([0.02, 0.05, 0.1, 0.2, 0.5]);
+    expect(logTicks(-4.5, 0.5)).toEqual([-4, -3, -2, -1, 0]);
+    expect(logTicks(-12, 0.3)).toEqual([-12, -10, -8, -6, -4, -2, 0]);
   });
 
   test('tick labels: four significant digits, exponents when tiny or huge', () => {

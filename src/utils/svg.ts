@@ -45,13 +45,17 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
 
 /**
  * Ticks at 1, 2 and 5 × 10^k inside [lo, hi], where lo and hi are log10 values; returned as log10
- * values too (falls back to `niceTicks` when fewer than two fit).
+ * values too (falls back to `niceTicks` when fewer than two fit). Over more than two decades only
+ * the powers of ten are ticked, and over more than eight only every second or third of them.
  * @example logTicks(-2, 0).map((t) => 10 ** t)  // ≈ [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1]
  */
 export function logTicks(lo: number, hi: number): number[] {
   const ticks: number[] = [];
+  const decades = hi - lo;
+  const every = Math.max(1, Math.ceil(decades / 8));
   for (let k = Math.floor(lo); k <= Math.ceil(hi); k++) {
-    for (const m of [1, 2, 5]) {
+    if (k % every !== 0) continue;
+    for (const m of decades > 2 ? [1] : [1, 2, 5]) {
       const t = k + Math.log10(m);
       if (t >= lo - 1e-12 && t <= hi + 1e-12) ticks.push(t);
     }
