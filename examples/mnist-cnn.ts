@@ -20,7 +20,7 @@ import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, getBackend, loadM
 import { trainingFlags } from './lib/cli.js';
 import { adamOneCycle, reportTest, splitTrainValidation, trainClassifier } from './lib/train.js';
 
-const flags = trainingFlags('Train a small CNN on MNIST.\n\n  npx tsx examples/mnist-cnn.ts [options]', {
+const flags = trainingFlags('Train a small CNN on MNIST (what `npm start` runs).', 'npx tsx examples/mnist-cnn.ts [options]', {
   epochs: 3, batchSize: 64, lr: 0.004, backend: 'wasm', out: 'runs/mnist-cnn',
 });
 await setBackend(flags.backend);

@@ -14,7 +14,7 @@ import { Flatten, Linear, ReLU, Sequential, getBackend, loadMnist, manualSeed, s
 import { trainingFlags } from './lib/cli.js';
 import { adamOneCycle, reportTest, splitTrainValidation, trainClassifier } from './lib/train.js';
 
-const flags = trainingFlags('Train a 784-256-128-10 MLP on MNIST.\n\n  npx tsx examples/mnist-mlp.ts [options]', {
+const flags = trainingFlags('Train a 784-256-128-10 MLP on MNIST.', 'npx tsx examples/mnist-mlp.ts [options]', {
   epochs: 5, batchSize: 128, lr: 0.003, backend: 'wasm', out: 'runs/mnist-mlp',
 });
 await setBackend(flags.backend);

@@ -13,7 +13,7 @@ import { errors, meanSd } from '../../src/forecast/evaluation.js';
 import { seededRandom } from '../../src/index.js';
 import type { NeuralResult, WeatherRun } from '../weather-attention.js';
 import { heatmap } from './heatmap.js';
-import { lineChart } from './plot.js';
+import { lineChart } from '../../src/utils/index.js';
 
 /** Newey–West lags of the DM tests: 0 (one-step errors), a week, and the automatic bandwidth. */
 export const DM_LAGS: readonly (number | 'auto')[] = [0, 7, 'auto'];

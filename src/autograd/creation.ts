@@ -12,11 +12,13 @@ import { defaultRandom, normal, type Random } from './random.js';
 import { checkShape, fmt, sizeOf, type Shape } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
 
+/** Options of the creation functions: the dtype (default float32) and whether the new tensor requires gradients. */
 export interface CreateOptions {
   readonly dtype?: DType;
   readonly requiresGrad?: boolean;
 }
 
+/** Options of the random creation functions: those of `CreateOptions` and the generator to draw from. */
 export interface RandomOptions extends CreateOptions {
   /** The generator to draw from (default: the global one, see `manualSeed`). */
   readonly random?: Random;
@@ -91,6 +93,10 @@ export function tensor(values: NestedArray | DataArray | readonly number[], shap
   return finish(make(shape, dtype, 'tensor', (data) => setValues(data, flat, 'tensor')), options);
 }
 
+/**
+ * A 0-d tensor holding `value`.
+ * @example scalar(3).shape  // []
+ */
 export const scalar = (value: number, options: CreateOptions = {}): Tensor => tensor(value, [], options);
 
 function filled(shape: Shape, value: number, options: CreateOptions, where: string): Tensor {
@@ -98,13 +104,28 @@ function filled(shape: Shape, value: number, options: CreateOptions, where: stri
   const v = valueFor(value, dtype, where);
   return finish(make(shape, dtype, where, (d) => d.fill(v)), options);
 }
+/**
+ * A tensor of `shape` filled with `value` (PyTorch's `torch.full`).
+ * @example full([2], 7).toArray()  // [7, 7]
+ */
 export const full = (shape: Shape, value: number, options: CreateOptions = {}): Tensor => filled(shape, value, options, 'full');
+/**
+ * A tensor of `shape` filled with zeros.
+ * @example zeros([2, 3]).shape  // [2, 3]
+ */
 export const zeros = (shape: Shape, options: CreateOptions = {}): Tensor => filled(shape, 0, options, 'zeros');
+/**
+ * A tensor of `shape` filled with ones.
+ * @example ones([2]).toArray()  // [1, 1]
+ */
 export const ones = (shape: Shape, options: CreateOptions = {}): Tensor => filled(shape, 1, options, 'ones');
 
 const like = (t: Tensor, options: CreateOptions): CreateOptions => ({ dtype: t.dtype, ...options });
+/** Zeros with the shape and dtype of `t` (options override the dtype). */
 export const zerosLike = (t: Tensor, options: CreateOptions = {}): Tensor => zeros(t.shape, like(t, options));
+/** Ones with the shape and dtype of `t` (options override the dtype). */
 export const onesLike = (t: Tensor, options: CreateOptions = {}): Tensor => ones(t.shape, like(t, options));
+/** `value` everywhere, with the shape and dtype of `t`. */
 export const fullLike = (t: Tensor, value: number, options: CreateOptions = {}): Tensor => full(t.shape, value, like(t, options));
 
 /**
@@ -165,6 +186,9 @@ export function randint(low: number, high: number, shape: Shape, options: Random
   return make(shape, options.dtype ?? 'int32', 'randint', (d) => { for (let i = 0; i < d.length; i++) d[i] = low + Math.floor(random() * (high - low)); });
 }
 
+/** Uniform [0, 1) values with the shape and dtype of `t`. */
 export const randLike = (t: Tensor, options: RandomOptions = {}): Tensor => rand(t.shape, { dtype: t.dtype, ...options });
+/** Standard normal values with the shape and dtype of `t`. */
 export const randnLike = (t: Tensor, options: RandomOptions = {}): Tensor => randn(t.shape, { dtype: t.dtype, ...options });
+/** Random integers in [low, high) with the shape of `t` (int32 unless options say otherwise). */
 export const randintLike = (t: Tensor, low: number, high: number, options: RandomOptions = {}): Tensor => randint(low, high, t.shape, options);

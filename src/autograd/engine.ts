@@ -17,6 +17,9 @@ import { add } from './ops/elementwise.js';
 import { cast, clone } from './ops/cast.js';
 import { onesLike } from './creation.js';
 
+/**
+ * Options of `backward` (and `t.backward()`): keep the graph for a second pass, or record the backward for higher-order gradients.
+ */
 export interface BackwardOptions {
   /** Keep the saved tensors so the graph can be backpropagated again (default: createGraph). */
   readonly retainGraph?: boolean;

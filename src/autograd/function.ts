@@ -18,6 +18,9 @@ import type { Tensor } from './tensor.js';
 /** One gradient per input, or null where the input is not differentiable. */
 export type GradsOf<Inputs extends readonly Tensor[]> = { readonly [K in keyof Inputs]: Tensor | null };
 
+/**
+ * A differentiable op, PyTorch's `autograd.Function`: a name, a forward that computes the output from the inputs, and a hand-written backward that returns one gradient per input (see `defineOp`).
+ */
 export interface OpDef<Inputs extends readonly Tensor[], Attrs = undefined> {
   /** Also the name used in error messages, anomaly reports and benchmark tables. */
   readonly name: string;
@@ -71,6 +74,10 @@ export class AnomalyError extends Error {
 let gradEnabled = true;
 let anomalyMode = false;
 
+/**
+ * Whether ops record the graph now (false inside `noGrad`).
+ * @example noGrad(() => isGradEnabled())  // false
+ */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }

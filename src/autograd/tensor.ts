@@ -25,9 +25,21 @@ export type Scalar = number;
 /** A tensor's array without handing it out (see `storageOf`). */
 let read: (t: Tensor) => DataArray;
 
+/**
+ * An n-dimensional array of one dtype (float32, float64 or int32) that records how it was
+ * computed, PyTorch's `torch.Tensor`. Make one with `tensor()`, `zeros()`, `randn()`, …;
+ * every op is a function (`add(a, b)`) and a method (`a.add(b)`); `backward()` fills the `grad`
+ * of every leaf that requires one. Storage is a plain typed array on the host, freed by the
+ * garbage collector (no `dispose()`); `shape` is frozen.
+ * @example
+ * const w = tensor([1, 2, 3], { requiresGrad: true });
+ * w.mul(w).sum().backward();
+ * w.grad!.toArray()  // [2, 4, 6]
+ */
 export class Tensor {
   /** Sizes of each axis, frozen. */
   readonly shape: readonly number[];
+  /** The element type: 'float32', 'float64' or 'int32'. */
   readonly dtype: DType;
   /** Whether gradients flow to this tensor. Only floating-point tensors may require them. */
   requiresGrad = false;
@@ -95,14 +107,17 @@ export class Tensor {
     return this;
   }
 
+  /** The number of elements (the product of the shape), PyTorch's `numel()`. */
   get size(): number {
     return this.#storage.length;
   }
 
+  /** The number of axes, PyTorch's `dim()`. */
   get ndim(): number {
     return this.shape.length;
   }
 
+  /** Whether the tensor was made by the user rather than by an op (leaves get `grad` after `backward()`). */
   get isLeaf(): boolean {
     return this.creator === null;
   }
@@ -193,68 +208,123 @@ export interface TensorMethods {
   backward(gradient?: Tensor, options?: BackwardOptions): void;
 
   // ── elementwise binary (broadcasting) ──
+  /** this + b, broadcasting (see `add`). */
   add(b: Tensor | Scalar): Tensor;
+  /** this − b, broadcasting. */
   sub(b: Tensor | Scalar): Tensor;
+  /** this · b elementwise, broadcasting. */
   mul(b: Tensor | Scalar): Tensor;
+  /** this / b, broadcasting. */
   div(b: Tensor | Scalar): Tensor;
+  /** this raised to the power b, elementwise, broadcasting. */
   pow(b: Tensor | Scalar): Tensor;
+  /** The larger of this and b, elementwise. */
   maximum(b: Tensor | Scalar): Tensor;
+  /** The smaller of this and b, elementwise. */
   minimum(b: Tensor | Scalar): Tensor;
+  /** this == b as an int32 0/1 mask (not differentiable). */
   eq(b: Tensor | Scalar): Tensor;
+  /** this ≠ b as an int32 0/1 mask. */
   ne(b: Tensor | Scalar): Tensor;
+  /** this < b as an int32 0/1 mask. */
   lt(b: Tensor | Scalar): Tensor;
+  /** this ≤ b as an int32 0/1 mask. */
   le(b: Tensor | Scalar): Tensor;
+  /** this > b as an int32 0/1 mask. */
   gt(b: Tensor | Scalar): Tensor;
+  /** this ≥ b as an int32 0/1 mask. */
   ge(b: Tensor | Scalar): Tensor;
 
   // ── elementwise unary ──
+  /** −this. */
   neg(): Tensor;
+  /** eˣ, elementwise. */
   exp(): Tensor;
+  /** The natural logarithm, elementwise. */
   log(): Tensor;
+  /** The square root, elementwise. */
   sqrt(): Tensor;
+  /** 1 / √x, elementwise. */
   rsqrt(): Tensor;
+  /** |x|, elementwise. */
   abs(): Tensor;
+  /** The sine, elementwise. */
   sin(): Tensor;
+  /** The cosine, elementwise. */
   cos(): Tensor;
+  /** The hyperbolic tangent, elementwise. */
   tanh(): Tensor;
+  /** σ(x) = 1 / (1 + e^−x), elementwise. */
   sigmoid(): Tensor;
+  /** max(x, 0), elementwise. */
   relu(): Tensor;
+  /** x where x > 0, else slope · x (default slope 0.01). */
   leakyRelu(slope?: number): Tensor;
+  /** x where x > 0, else α(eˣ − 1) (default α 1). */
   elu(alpha?: number): Tensor;
+  /** The Gaussian error linear unit, exact ('none', the default) or with the tanh approximation. */
   gelu(approximate?: 'none' | 'tanh'): Tensor;
+  /** log(1 + eˣ), elementwise. */
   softplus(): Tensor;
+  /** The values limited to [min, max] (null: no bound on that side). */
   clamp(min: number | null, max: number | null): Tensor;
 
   // ── reductions ──
+  /** The sum over `axes` (all when omitted); `keepDim` keeps them with size 1. */
   sum(axes?: number | readonly number[], keepDim?: boolean): Tensor;
+  /** The mean over `axes` (all when omitted). */
   mean(axes?: number | readonly number[], keepDim?: boolean): Tensor;
+  /** The largest values over `axes` (all when omitted); `argmax` gives their positions. */
   max(axes?: number | readonly number[], keepDim?: boolean): Tensor;
+  /** The smallest values over `axes` (all when omitted); `argmin` gives their positions. */
   min(axes?: number | readonly number[], keepDim?: boolean): Tensor;
+  /** The variance over `axes`, unbiased unless `options.unbiased` is false (torch.var). */
   var(axes?: number | readonly number[], options?: VarOptions): Tensor;
+  /** The standard deviation over `axes`, unbiased unless `options.unbiased` is false. */
   std(axes?: number | readonly number[], options?: VarOptions): Tensor;
+  /** log Σ eˣ over `axes`, computed without overflow. */
   logSumExp(axes?: number | readonly number[], keepDim?: boolean): Tensor;
+  /** The softmax along `axis` (default the last). */
   softmax(axis?: number): Tensor;
+  /** The log of the softmax along `axis` (default the last), computed stably. */
   logSoftmax(axis?: number): Tensor;
+  /** The index of the largest value along `axis` (of the flattened tensor when omitted), int32. */
   argmax(axis?: number, keepDim?: boolean): Tensor;
+  /** The index of the smallest value along `axis` (of the flattened tensor when omitted), int32. */
   argmin(axis?: number, keepDim?: boolean): Tensor;
 
   // ── shape and indexing ──
+  /** The same values in a new shape (one entry may be −1); shares storage. */
   reshape(shape: Shape): Tensor;
+  /** `reshape` under PyTorch's other name. */
   view(shape: Shape): Tensor;
+  /** Axes startDim … endDim merged into one (default: all of them). */
   flatten(startDim?: number, endDim?: number): Tensor;
+  /** Size-1 axes removed (all of them, or only `axes`). */
   squeeze(axes?: number | readonly number[]): Tensor;
+  /** A size-1 axis inserted at `axis`. */
   unsqueeze(axis: number): Tensor;
+  /** Two axes swapped (default the last two: the matrix transpose). */
   transpose(axis0?: number, axis1?: number): Tensor;
+  /** The axes reordered: axis i of the result is axis perm[i] of this. */
   permute(perm: readonly number[]): Tensor;
+  /** Size-1 axes repeated to `shape` (PyTorch's `expand`; the same as `broadcastTo`). */
   expand(shape: Shape): Tensor;
+  /** This broadcast to `shape`; the gradient sums back over the broadcast axes. */
   broadcastTo(shape: Shape): Tensor;
+  /** Python-style indexing, one entry per leading axis: a number picks an index (dropping the axis), null keeps the axis, { start, stop, step } slices it. */
   slice(ranges: readonly SliceRange[]): Tensor;
+  /** Values picked along `axis` at int32 `index` positions (torch.gather). */
   gather(axis: number, index: Tensor): Tensor;
+  /** The entries at int32 `index` along `axis` (torch.index_select). */
   indexSelect(axis: number, index: Tensor): Tensor;
+  /** Pieces along `axis`: of one size (the last may be smaller) or of the given sizes. */
   split(sizeOrSizes: number | readonly number[], axis?: number): Tensor[];
+  /** `chunks` nearly equal pieces along `axis`. */
   chunk(chunks: number, axis?: number): Tensor[];
 
   // ── linear algebra ──
+  /** The matrix product this · b (batched over leading axes, broadcasting). */
   matmul(b: Tensor): Tensor;
 }
 

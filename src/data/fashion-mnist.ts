@@ -40,12 +40,16 @@ export const FASHION_MNIST_SPLIT_SEED = 20170825;
 
 /** Mean and standard deviation of pixel / 255 over all 70,000 images (computed once from the data). */
 export const FASHION_MNIST_MEAN = 0.286;
+/**
+ * The standard deviation of Fashion-MNIST's pixel values (scaled to [0, 1]), used with FASHION_MNIST_MEAN by `normalize`.
+ */
 export const FASHION_MNIST_STD = 0.353;
 
 const PIXELS = 784;
 const PER_CLASS = 7000;
 const TEST_PER_CLASS = 1000;
 
+/** Options of `loadFashionMnist`: the split (Sapling's fixed one), a limit and standardisation. */
 export interface FashionMnistOptions {
   /** 'train' (60,000 images, the default) or 'test' (10,000), of Sapling's split. */
   readonly split?: 'train' | 'test';

@@ -1,5 +1,5 @@
 /** The data package: datasets, the DataLoader, and loaders for the datasets Sapling ships with. */
-export { checkIndex, randomPermutation, randomSplit, Subset, TensorDataset, type Dataset, type RandomSplitOptions } from './dataset.js';
+export { checkIndex, randomPermutation, randomSplit, Subset, TensorDataset, type Dataset, type RandomSplit, type RandomSplitOptions } from './dataset.js';
 export { DataLoader, defaultCollate, type Collated, type DataLoaderOptions, type DataLoaderState } from './data-loader.js';
 export { loadMnist, MNIST_MEAN, MNIST_STD, type ImageSet, type MnistOptions } from './mnist.js';
 export {

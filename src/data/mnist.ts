@@ -21,8 +21,10 @@ import { packageDir } from './package-dir.js';
 
 /** The training images' mean and standard deviation of pixel / 255 (torchvision's numbers). */
 export const MNIST_MEAN = 0.1307;
+/** The standard deviation of MNIST's training pixels (scaled to [0, 1]), as in PyTorch's examples. */
 export const MNIST_STD = 0.3081;
 
+/** A labelled image set: images [N, 1, 28, 28] float32 and labels [N] int32. */
 export interface ImageSet {
   /** [N, 1, 28, 28] float32. */
   readonly images: Tensor;
@@ -30,6 +32,7 @@ export interface ImageSet {
   readonly labels: Tensor;
 }
 
+/** Options of `loadMnist`: the split, a limit, standardisation and the folder of the idx files. */
 export interface MnistOptions {
   /** 'train' (60,000 images, the default) or 'test' (10,000). */
   readonly split?: 'train' | 'test';

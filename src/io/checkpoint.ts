@@ -25,13 +25,17 @@
  * Loading the returned state into a model or optimizer is then their own `loadStateDict`'s job.
  */
 import { Tensor } from '../autograd/tensor.js';
+import type { OptimizerStateDict } from '../optim/optimizer.js';
+import type { ScheduleStateDict } from '../optim/schedules/lr-schedule.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { bufferSource, type ByteSource } from './byte-source.js';
 import { describeProblems, ProblemList } from './problems.js';
 import { encode as encodeSafetensors, readSafetensors, serialize, withFile, type SafetensorsContents } from './safetensors.js';
 import { checkStateDict, type StateDict, type StateDictSpec } from './state-dict.js';
 
+/** The `format` metadata value that marks a safetensors file as a Sapling checkpoint. */
 export const CHECKPOINT_FORMAT = 'sapling.checkpoint';
+/** The checkpoint layout version this Sapling writes and reads. */
 export const CHECKPOINT_VERSION = '1';
 /** How deeply the optimizer, scheduler, rng and extra objects may nest (each part counts from 1). */
 export const MAX_STATE_DEPTH = 1000;
@@ -48,16 +52,23 @@ export interface Checkpoint {
   readonly extra?: object;
 }
 
-/** A loaded checkpoint: the same fields, with the tensors put back where they were. */
+/**
+ * A loaded checkpoint: the same fields, with the tensors put back where they were. `optimizer`
+ * and `scheduler` are typed as what `Optimizer.stateDict()` and a schedule's `stateDict()`
+ * return, so they go straight into `loadStateDict`, which checks them against the optimizer or
+ * schedule before changing anything (a checkpoint may hold any JSON-like object there).
+ * @example optimizer.loadStateDict(loadCheckpoint('ckpt.safetensors').optimizer!)
+ */
 export interface LoadedCheckpoint {
   readonly model: Record<string, Tensor>;
-  readonly optimizer?: unknown;
-  readonly scheduler?: unknown;
+  readonly optimizer?: OptimizerStateDict;
+  readonly scheduler?: ScheduleStateDict;
   readonly epoch: number;
   readonly rng?: unknown;
   readonly extra?: unknown;
 }
 
+/** Options of `loadCheckpoint`: the model's expected names and shapes, to refuse a checkpoint of another model. */
 export interface LoadCheckpointOptions {
   /** Refuse the checkpoint unless its model state has exactly these names and shapes (e.g. `model.stateDict()`). */
   readonly model?: StateDictSpec;

@@ -24,7 +24,6 @@ import type { AnyModule } from '../layers/module.js';
 import { mnistCnn } from '../models/mnist-cnn.js';
 import { ResNet18 } from '../models/resnet18.js';
 import { Adam } from '../optim/adam.js';
-import type { OptimizerStateDict } from '../optim/optimizer.js';
 import { SGD } from '../optim/sgd.js';
 import { deserializeCheckpoint, serializeCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
 import { loadSafetensors } from './safetensors.js';
@@ -101,7 +100,7 @@ export function resumeInSapling(name: HandoffCaseName, bytes: Uint8Array, steps 
   const ckpt: LoadedCheckpoint = deserializeCheckpoint(bytes);
   const run = freshRun(name);
   noGrad(() => run.model.loadStateDict(ckpt.model));
-  run.optimizer.loadStateDict(ckpt.optimizer as OptimizerStateDict);
+  run.optimizer.loadStateDict(ckpt.optimizer!);
   return train(run, steps);
 }
 

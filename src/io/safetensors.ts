@@ -36,6 +36,7 @@ import { checkStateDict, type StateDict, type StateDictSpec } from './state-dict
 
 /** The dtypes of the format, in the reference's order of increasing alignment (its sort key). */
 export const SAFETENSORS_DTYPES = ['BOOL', 'U8', 'I8', 'F8_E5M2', 'F8_E4M3', 'I16', 'U16', 'F16', 'BF16', 'I32', 'U32', 'F32', 'F64', 'I64', 'U64'] as const;
+/** The dtypes a safetensors file may hold that Sapling reads (F32, F64, I32, and the ones it widens). */
 export type SafetensorsDType = (typeof SAFETENSORS_DTYPES)[number];
 
 const ITEM_BYTES: Record<SafetensorsDType, number> = {
@@ -50,11 +51,13 @@ export const MAX_HEADER_BYTES = 100_000_000;
  * bytes of memory whatever the header holds: its JSON text (dtype, shape, offsets) and its rank.
  */
 export const MAX_ENTRY_BYTES = 16_384;
+/** The most axes a tensor in a safetensors file may have here (a guard against hostile headers). */
 export const MAX_RANK = 64;
 
 /** The string metadata a file may carry in `__metadata__`. */
 export type SafetensorsMetadata = Readonly<Record<string, string>>;
 
+/** What a safetensors file holds: its tensors by name and its string metadata. */
 export interface SafetensorsContents {
   /** The tensors, in the order they are stored in the file (a null-prototype record: any name is safe). */
   readonly tensors: Record<string, Tensor>;
@@ -64,6 +67,7 @@ export interface SafetensorsContents {
   readonly storedDtypes: Record<string, SafetensorsDType>;
 }
 
+/** Options of `loadSafetensors` and `deserialize`: the expected names, shapes and dtypes. */
 export interface LoadOptions {
   /** Refuse the file unless its tensors have exactly these names and shapes (and dtypes, if given). */
   readonly expected?: StateDictSpec;

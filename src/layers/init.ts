@@ -17,13 +17,16 @@ import { defaultRandom, normal as normalDraw, type Random } from '../autograd/ra
 import { fmt, sizeOf } from '../autograd/shape.js';
 import type { Tensor } from '../autograd/tensor.js';
 
+/** The activations `calculateGain` knows, with PyTorch's names. */
 export type Nonlinearity =
   | 'linear' | 'identity' | 'conv1d' | 'conv2d' | 'conv3d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 
+/** Options of the random initialisers: the generator (default: the global one). */
 export interface RandomInitOptions {
   readonly random?: Random;
 }
 
+/** Options of the Kaiming (He) initialisers: the leaky-ReLU slope, fan-in or fan-out, the nonlinearity. */
 export interface KaimingOptions extends RandomInitOptions {
   /** The negative slope of the leaky ReLU that follows (0 for ReLU; default 0). */
   readonly a?: number;
@@ -33,6 +36,7 @@ export interface KaimingOptions extends RandomInitOptions {
   readonly nonlinearity?: Nonlinearity;
 }
 
+/** Options of the Xavier (Glorot) initialisers: the gain. */
 export interface XavierOptions extends RandomInitOptions {
   /** Scale factor (default 1). */
   readonly gain?: number;
@@ -102,7 +106,12 @@ export function constant(t: Tensor, value: number): Tensor {
   return fill(t, () => value, 'init.constant');
 }
 
+/**
+ * Fills `t` with zeros, in place, and returns it.
+ * @example init.zeros(layer.bias!)
+ */
 export const zeros = (t: Tensor): Tensor => constant(t, 0);
+/** Fills `t` with ones, in place, and returns it. */
 export const ones = (t: Tensor): Tensor => constant(t, 1);
 
 function kaimingStd(t: Tensor, options: KaimingOptions, where: string): number {

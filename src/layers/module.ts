@@ -43,11 +43,13 @@ export type AnyModule = Module<never, unknown>;
 /** A state dict: dotted names → tensors, in registration order (a plain object or a Map). */
 export type StateDict = Record<string, Tensor>;
 
+/** Options of `Module.loadStateDict`: `strict` (default true) refuses missing and unexpected keys. */
 export interface LoadStateDictOptions {
   /** Refuse missing and unexpected keys (default true). Shape and dtype mismatches are always refused. */
   readonly strict?: boolean;
 }
 
+/** What `Module.loadStateDict` reports: the keys it did not find and the ones it did not expect (empty when strict). */
 export interface LoadStateDictResult {
   readonly missingKeys: readonly string[];
   readonly unexpectedKeys: readonly string[];
@@ -74,6 +76,7 @@ export class StateDictError extends Error {
   }
 }
 
+/** Options of `Module.summary`: the dtype of the traced zero inputs and whether to print the table. */
 export interface SummaryOptions {
   /** dtype of the zero inputs (default float32; int32 for an Embedding-first model). */
   readonly dtype?: DType;
@@ -83,6 +86,21 @@ export interface SummaryOptions {
 
 const describeValue = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
 
+/**
+ * The base class of every layer and model, PyTorch's `nn.Module`. A subclass registers its
+ * trainable tensors (`this.param`), its saved-but-not-trained state (`this.buffer`) and its
+ * sub-modules (`this.child`) in the constructor and says in `forward` how to compute with them;
+ * from that registry follow `parameters()`, `namedParameters()`, `stateDict()` /
+ * `loadStateDict()` with PyTorch's dotted names, `train()` / `eval()`, `zeroGrad()` and
+ * `summary()`. Run a module with `m.forward(x)` (TypeScript objects are not callable).
+ * @example
+ * class Mlp extends Module {
+ *   readonly fc1 = this.child('fc1', new Linear(4, 8));
+ *   readonly fc2 = this.child('fc2', new Linear(8, 2));
+ *   forward(x: Tensor): Tensor { return this.fc2.forward(this.fc1.forward(x).relu()); }
+ * }
+ * Object.keys(new Mlp().stateDict())  // ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
+ */
 export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = Tensor> {
   /** Whether the module is in training mode (Dropout drops, BatchNorm uses batch statistics). */
   training = true;

@@ -28,6 +28,7 @@ export function useKernels(k: Kernels): Kernels {
 }
 
 const BACKENDS = ['cpu', 'wasm'] as const;
+/** The backends `setBackend` accepts: 'cpu' (plain TypeScript, the reference) and the faster ones. */
 export type AvailableBackend = (typeof BACKENDS)[number];
 
 /** Options of `setBackend`. */

@@ -73,6 +73,9 @@ export interface Pool2dAttrs {
   readonly countIncludePad: boolean;
 }
 
+/**
+ * The primitives every backend implements: elementwise, reductions, movement, matmul, convolutions and pooling. Ops call them through `kernels()`; no op loops over storage itself.
+ */
 export interface CoreKernels {
   readonly name: string;
 

@@ -47,6 +47,9 @@ import { mean, sum } from './reduce.js';
 import { reshape } from './shape.js';
 import { rsqrt } from './unary.js';
 
+/**
+ * Options of `batchNorm` (PyTorch's `F.batch_norm`): training or eval statistics, the running statistics, momentum and eps.
+ */
 export interface BatchNormOptions {
   /** Normalise with the batch statistics (true) or with the running ones (false). */
   readonly training: boolean;

@@ -83,10 +83,30 @@ export function binary(def: OpDef<Pair>, a: TensorLike, b: TensorLike, name: str
 
 /** a + b with broadcasting. @example add(tensor([1, 2]), 1).toArray()  // [2, 3] */
 export const add = (a: TensorLike, b: TensorLike): Tensor => binary(Add, a, b, 'add');
+/**
+ * a − b, elementwise, broadcasting.
+ * @example sub(tensor([3, 4]), 1).toArray()  // [2, 3]
+ */
 export const sub = (a: TensorLike, b: TensorLike): Tensor => binary(Sub, a, b, 'sub');
+/**
+ * a · b, elementwise, broadcasting.
+ * @example mul(tensor([1, 2]), tensor([[1], [10]])).toArray()  // [[1, 2], [10, 20]]
+ */
 export const mul = (a: TensorLike, b: TensorLike): Tensor => binary(Mul, a, b, 'mul');
+/**
+ * a / b, elementwise, broadcasting.
+ * @example div(tensor([1, 2]), 2).toArray()  // [0.5, 1]
+ */
 export const div = (a: TensorLike, b: TensorLike): Tensor => binary(Div, a, b, 'div');
+/**
+ * The larger of a and b, elementwise, broadcasting (the gradient goes to the larger; half to each on a tie).
+ * @example maximum(tensor([1, 5]), 3).toArray()  // [3, 5]
+ */
 export const maximum = (a: TensorLike, b: TensorLike): Tensor => binary(Maximum, a, b, 'maximum');
+/**
+ * The smaller of a and b, elementwise, broadcasting.
+ * @example minimum(tensor([1, 5]), 3).toArray()  // [1, 3]
+ */
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => binary(Minimum, a, b, 'minimum');
 
 /**
@@ -134,10 +154,21 @@ function comparison(op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
 
 /** Elementwise a == b as an int32 0/1 mask (not differentiable). */
 export const eq = (a: TensorLike, b: TensorLike): Tensor => comparison('eq', a, b);
+/** Elementwise a ≠ b as an int32 0/1 mask, broadcasting (not differentiable). */
 export const ne = (a: TensorLike, b: TensorLike): Tensor => comparison('ne', a, b);
+/**
+ * Elementwise a < b as an int32 0/1 mask, broadcasting (not differentiable).
+ * @example lt(tensor([1, 5]), 3).toArray()  // [1, 0]
+ */
 export const lt = (a: TensorLike, b: TensorLike): Tensor => comparison('lt', a, b);
+/** Elementwise a ≤ b as an int32 0/1 mask, broadcasting (not differentiable). */
 export const le = (a: TensorLike, b: TensorLike): Tensor => comparison('le', a, b);
+/**
+ * Elementwise a > b as an int32 0/1 mask, broadcasting (not differentiable).
+ * @example gt(tensor([1, 5]), 3).toArray()  // [0, 1]
+ */
 export const gt = (a: TensorLike, b: TensorLike): Tensor => comparison('gt', a, b);
+/** Elementwise a ≥ b as an int32 0/1 mask, broadcasting (not differentiable). */
 export const ge = (a: TensorLike, b: TensorLike): Tensor => comparison('ge', a, b);
 
 /**

@@ -153,6 +153,10 @@ function reduction<A extends ReduceAttrs>(def: OpDef<readonly [Tensor], A>, op: 
 /** Σ x over `axes` (all by default). @example sum(tensor([[1, 2], [3, 4]]), 0).toArray()  // [4, 6] */
 export const sum = (x: Tensor, axes?: Axes, keepDim = false): Tensor => reduction(Sum, 'sum', x, axes, {}, keepDim);
 
+/**
+ * The mean over `axes` (all when omitted); `keepDim` keeps them with size 1.
+ * @example mean(tensor([[1, 2], [3, 4]]), 1).toArray()  // [1.5, 3.5]
+ */
 export function mean(x: Tensor, axes?: Axes, keepDim = false): Tensor {
   requireFloat(x, 'mean');
   return reduction(Mean, 'mean', x, axes, {}, keepDim);
@@ -164,6 +168,7 @@ export const max = (x: Tensor, axes?: Axes, keepDim = false): Tensor => reductio
 /** The smallest value over `axes` (all by default); the gradient goes to the arg-min, shared on ties. */
 export const min = (x: Tensor, axes?: Axes, keepDim = false): Tensor => reduction(Min, 'min', x, axes, {}, keepDim, true);
 
+/** Options of `variance` and `std`: the unbiased (n − 1) or biased divisor, and keepDim. */
 export interface VarOptions {
   /** Divide by n − 1 (true, the default, as PyTorch) or by n. */
   readonly unbiased?: boolean;
@@ -201,4 +206,8 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined,
 
 /** Index of the largest value along `axis` (of the flattened tensor when omitted), int32. */
 export const argmax = (x: Tensor, axis?: number, keepDim = false): Tensor => argReduce('argmax', x, axis, keepDim);
+/**
+ * The index of the smallest value along `axis` (of the flattened tensor when omitted), int32.
+ * @example argmin(tensor([3, 1, 2])).item()  // 1
+ */
 export const argmin = (x: Tensor, axis?: number, keepDim = false): Tensor => argReduce('argmin', x, axis, keepDim);
