@@ -20,7 +20,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Linear, Module, noGrad, optim, seededRandom, setBackend, type Tensor } from '../src/index.js';
 import { dayOfYear, loadSeattleWeather, type SeattleWeather } from '../src/data/seattle-weather.js';
 import { dayOfYearMeans, seasonalHarmonics, smoothCircular } from '../src/forecast/climatology.js';
@@ -31,6 +30,7 @@ import { mseLoss } from '../src/layers/losses.js';
 import { Lstm } from '../src/layers/lstm.js';
 import { TransformerForecaster } from '../src/models/transformer-forecaster.js';
 import { weatherReport, writeWeatherOutputs } from './lib/weather-report.js';
+import { booleanFlag, choiceFlag, parseCli, stringFlag } from './lib/cli.js';
 
 /** Rows of the split: targets ≥ TEST_START are 2015; 2014 starts at VALID_START. */
 export const TEST_START = 1096;
@@ -370,38 +370,39 @@ export function markdownSelection(r: { linear: Record<string, number>; rows: Sel
 // ── command line ──
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { preset: { type: 'string', default: 'full' }, select: { type: 'boolean', default: false }, out: { type: 'string', default: 'runs/weather-attention' }, help: { type: 'boolean', default: false } },
+  const { values } = parseCli({
+    summary: 'Next-day Seattle maximum temperature in 2015: persistence, climatology, linear AR(7) + season, an LSTM and a small Transformer encoder, with Diebold-Mariano tests.',
+    usage: 'npx tsx examples/weather-attention.ts [options]',
+    flags: {
+      preset: choiceFlag('how much to run', ['smoke', 'quick', 'full'] as const, 'full'),
+      select: booleanFlag('choose the designs instead: fit on 2012-2013, score on 2014 (never 2015)'),
+      out: stringFlag('where result.json, results.md and the plots go', 'runs/weather-attention', 'DIR'),
+    },
   });
-  if (values.help) {
-    console.log('npx tsx examples/weather-attention.ts [--preset smoke|quick|full] [--select] [--out DIR]');
-    return;
-  }
-  const preset = values.preset as Preset;
-  if (!(preset in PRESETS)) throw new RangeError(`weather-attention: --preset must be smoke, quick or full, got '${values.preset}'`);
+  const preset: Preset = values.preset;
   await setBackend('wasm');
   const log = (line: string): void => console.log(line);
   const data = loadSeattleWeather();
   const t0 = performance.now();
-  mkdirSync(values.out!, { recursive: true });
+  mkdirSync(values.out, { recursive: true });
   if (values.select) {
     const seeds = preset === 'full' ? [0, 1, 2] : [0];
     const candidates = preset === 'smoke' ? CANDIDATES.map((c) => ({ name: c.name, design: { ...c.design, epochs: 1 } })) : CANDIDATES;
     log(`design selection: fit on 2012-2013, score on 2014 (${seeds.length} seed${seeds.length > 1 ? 's' : ''} each)`);
     const result = selectDesigns(data, candidates, seeds, log);
     const seconds = (performance.now() - t0) / 1000;
-    writeFileSync(join(values.out!, 'selection.json'), JSON.stringify({ example: 'weather-attention --select', preset, seeds, seconds: Math.round(seconds), ...result }, null, 1));
+    writeFileSync(join(values.out, 'selection.json'), JSON.stringify({ example: 'weather-attention --select', preset, seeds, seconds: Math.round(seconds), ...result }, null, 1));
     const table = markdownSelection(result, seeds.length);
-    writeFileSync(join(values.out!, 'selection.md'), `${table}\n`);
-    log(`\n${table}\n\nwrote ${join(values.out!, 'selection.json')}, selection.md — ${seconds.toFixed(0)} s`);
+    writeFileSync(join(values.out, 'selection.md'), `${table}\n`);
+    log(`\n${table}\n\nwrote ${join(values.out, 'selection.json')}, selection.md — ${seconds.toFixed(0)} s`);
     return;
   }
   const options: WeatherOptions = { ...PRESETS[preset], log };
   const run = runWeather(data, options);
   const report = weatherReport(run, LINEAR);
   const seconds = (performance.now() - t0) / 1000;
-  const text = writeWeatherOutputs(values.out!, run, report, { preset, seconds, seeds: options.seeds });
-  console.log(`\n${text}\nwrote ${join(values.out!, 'result.json')}, results.md, forecast-2015.svg, attention-by-season.svg — ${seconds.toFixed(0)} s in all (preset ${preset})`);
+  const text = writeWeatherOutputs(values.out, run, report, { preset, seconds, seeds: options.seeds });
+  console.log(`\n${text}\nwrote ${join(values.out, 'result.json')}, results.md, forecast-2015.svg, attention-by-season.svg — ${seconds.toFixed(0)} s in all (preset ${preset})`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
+/** The Seattle weather table, one entry per day in file order (columns as arrays). */
 export interface SeattleWeather {
   /** ISO dates 'YYYY-MM-DD', one per row, consecutive. */
   readonly dates: readonly string[];

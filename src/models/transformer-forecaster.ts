@@ -26,6 +26,7 @@ import { Module } from '../layers/module.js';
 import { LearnedPositionalEmbedding, SinusoidalPositionalEncoding } from '../layers/positional.js';
 import { TransformerEncoder, TransformerEncoderLayer } from '../layers/transformer.js';
 
+/** The sizes and choices of a TransformerForecaster: window, features, width, heads, layers, positions, shortcut. */
 export interface TransformerForecasterOptions {
   /** Days per window L. */
   readonly lookback: number;
@@ -46,6 +47,8 @@ export interface TransformerForecasterOptions {
 }
 
 /**
+ * A small pre-norm Transformer encoder over a window of past days that predicts the next value
+ * (see the file header for the shapes).
  * @example new TransformerForecaster({ lookback: 14, features: 6 }).forward(zeros([8, 14, 6])).shape  // [8, 1]
  */
 export class TransformerForecaster extends Module<[x: Tensor], Tensor> {
