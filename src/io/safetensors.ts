@@ -26,7 +26,8 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { endianness } from 'node:os';
 import type { DataArray, DType } from '../autograd/dtype.js';
-import { Tensor } from '../autograd/tensor.js';
+import { own } from '../autograd/storage.js';
+import { storageOf, Tensor } from '../autograd/tensor.js';
 import { WRITE_PIECE_BYTES, writeFileAtomic } from './atomic-write.js';
 import { bufferSource, bytePieces, openFileSource, type ByteSource } from './byte-source.js';
 import { HeaderSyntaxError, scanObject } from './header-scan.js';
@@ -147,7 +148,7 @@ function* chunks(header: Buffer, tensors: readonly Planned[]): Generator<Uint8Ar
   yield length;
   yield header;
   for (const { name, tensor, bytes } of tensors) {
-    const data: DataArray = tensor.storage;
+    const data: DataArray = storageOf(tensor); // read without handing the array out (it stays cacheable)
     if (data.byteLength !== bytes) throw new Error(`safetensors: tensor "${name}" changed size while being written`);
     // In pieces: one Uint8Array cannot view more than 4 GiB, and a Float32Array may hold 16.
     yield* bytePieces(data.buffer, data.byteOffset, data.byteLength, WRITE_PIECE_BYTES);
@@ -338,6 +339,7 @@ function readData(e: Entry, source: ByteSource, dataStart: number, problems: Pro
     problems.push(`"${e.name}" of shape [${e.shape.join(',')}] has ${n} elements, more than this JavaScript engine could allocate (${(error as Error).message}; Node 20 allows at most 2^32 elements per typed array)`);
     return null;
   }
+  own(out); // Sapling's own array: a loaded weight may stay resident in a backend's cache
   if (e.dtype === 'F32' || e.dtype === 'F64' || e.dtype === 'I32') {
     source.readInto(out.buffer, 0, bytes, position);
     return out;
