@@ -9,7 +9,7 @@
  * write by hand, shown in `rowSource` below. Math helpers the expressions need (erf, relu, mask)
  * are passed in as arguments, so the generated code sees no globals but `Math`.
  */
-import { allocate, type DataArray, type DType } from '../../dtype.js';
+import { allocate, setInt32, type DataArray, type DType } from '../../dtype.js';
 import { broadcastShapes, broadcastStrides, stridesOf, type Shape } from '../../shape.js';
 import { storageOf, Tensor } from '../../tensor.js';
 import type { BinaryOp, CompareOp, ParamUnaryOp, UnaryOp } from '../types.js';
@@ -184,9 +184,9 @@ export function where(cond: Tensor, a: Tensor, b: Tensor, dtype: DType): Tensor 
 
 export function cast(x: Tensor, dtype: DType): Tensor {
   const out = allocate(dtype, x.size);
-  if (dtype === 'int32') {
-    const src = storageOf(x);
-    for (let i = 0; i < out.length; i++) out[i] = Math.trunc(src[i]!); // toward zero, as PyTorch
+  if (out instanceof Int32Array) {
+    // Toward zero, as PyTorch; a value int32 cannot hold (and NaN, ±Inf) is refused, never wrapped (dtype.ts).
+    setInt32(out, storageOf(x), "to('int32')");
   } else {
     out.set(storageOf(x));
   }
