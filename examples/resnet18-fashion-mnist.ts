@@ -88,7 +88,7 @@ const { train: all, test } = loadFashionMnistSplits({ normalize: true });
 const rows = (t: Tensor, start: number, stop: number): Tensor => slice(t, [{ start, stop }]);
 const train = { images: rows(all.images, 0, limit), labels: rows(all.labels, 0, limit) };
 const validation = { images: rows(all.images, 60_000 - VALIDATION, 60_000), labels: rows(all.labels, 60_000 - VALIDATION, 60_000) };
-console.log(`Fashion-MNIST: ${limit} training, ${VALIDATION} validation and ${test.labels.size} test images; backend ${getBackend()}; preset ${presetName}`);
+console.log(`Fashion-MNIST: ${limit} training, ${VALIDATION} validation and ${test.labels.numel()} test images; backend ${getBackend()}; preset ${presetName}`);
 
 const model = new ResNet18({ numClasses: 10, inChannels: 1, stem: 'cifar', width });
 console.log(`model: ResNet-18, cifar stem, width ${width}: ${model.numParameters().toLocaleString('en')} parameters`);
@@ -139,7 +139,7 @@ result.testPredictions.forEach((p, i) => confusion[labels[i]!]![p]!++);
 const short = FASHION_MNIST_CLASSES.map((name) => name.slice(0, 7));
 console.log(`\nconfusion matrix (rows: true class, columns: predicted)\n${''.padStart(12)}${short.map((s) => s.padStart(8)).join('')}`);
 confusion.forEach((row, i) => console.log(`${short[i]!.padEnd(12)}${row.map((v) => String(v).padStart(8)).join('')}`));
-console.log(`\ntest accuracy of the best checkpoint: ${(100 * result.testAccuracy).toFixed(2)}% on ${test.labels.size} images (training ${(result.seconds / 60).toFixed(1)} min, preset ${presetName}, width ${width})`);
+console.log(`\ntest accuracy of the best checkpoint: ${(100 * result.testAccuracy).toFixed(2)}% on ${test.labels.numel()} images (training ${(result.seconds / 60).toFixed(1)} min, preset ${presetName}, width ${width})`);
 writeFileSync(join(flags.out, 'result.json'), `${JSON.stringify({
   preset: presetName, width, limit, epochs: flags.epochs, batchSize: flags.batchSize, lr: flags.lr, seed: flags.seed, backend: flags.backend,
   testAccuracy: result.testAccuracy, validationAccuracy: result.validationAccuracy, trainLoss: result.trainLoss, trainingSeconds: result.seconds, confusion,

@@ -95,10 +95,39 @@ export class Tensor {
     return this;
   }
 
-  get size(): number {
+  /**
+   * The number of elements (PyTorch's `numel`).
+   * @example zeros([2, 3]).numel()  // 6
+   */
+  numel(): number {
     return this.#storage.length;
   }
 
+  /**
+   * The shape, or with `dim` the size of that axis (negative counts from the end), as PyTorch's
+   * `size()`; `shape` is the same list as a field.
+   * @example zeros([2, 3]).size()  // [2, 3]
+   * @example zeros([2, 3]).size(-1)  // 3
+   */
+  size(): readonly number[];
+  size(dim: number): number;
+  size(dim?: number): readonly number[] | number {
+    if (dim === undefined) return this.shape;
+    if (!Number.isInteger(dim) || dim < -this.shape.length || dim >= this.shape.length) {
+      throw new RangeError(`size: dim ${dim} is out of range for a tensor of shape ${fmt(this.shape)} (expected ${-this.shape.length}…${this.shape.length - 1})`);
+    }
+    return this.shape[dim < 0 ? dim + this.shape.length : dim]!;
+  }
+
+  /**
+   * The number of axes (PyTorch's `dim()`; also the `ndim` field).
+   * @example zeros([2, 3]).dim()  // 2
+   */
+  dim(): number {
+    return this.shape.length;
+  }
+
+  /** The number of axes, as a field (PyTorch's `ndim`). */
   get ndim(): number {
     return this.shape.length;
   }
@@ -107,9 +136,12 @@ export class Tensor {
     return this.creator === null;
   }
 
-  /** The one value of a single-element tensor. */
+  /**
+   * The one value of a single-element tensor, as a number.
+   * @example tensor([[7]]).item()  // 7
+   */
   item(): number {
-    if (this.size !== 1) throw new RangeError(`item: only a tensor with one element has an item, got shape ${fmt(this.shape)}`);
+    if (this.#storage.length !== 1) throw new RangeError(`item: only a tensor with one element has an item, got shape ${fmt(this.shape)}`);
     return this.#storage[0]!;
   }
 
@@ -123,7 +155,15 @@ export class Tensor {
     return this.dataSync();
   }
 
-  /** The values as nested arrays (a number for a 0-d tensor). */
+  /**
+   * The values as nested arrays (a number for a 0-d tensor), PyTorch's `tolist()`.
+   * @example tensor([[1, 2], [3, 4]]).tolist()  // [[1, 2], [3, 4]]
+   */
+  tolist(): NestedArray {
+    return this.toArray();
+  }
+
+  /** The values as nested arrays (a number for a 0-d tensor); the same as `tolist()`. */
   toArray(): NestedArray {
     const data = this.#storage;
     const strides = stridesOf(this.shape);
@@ -165,7 +205,7 @@ export class Tensor {
    * parameters without building graph. Not differentiable.
    */
   assign(src: Tensor): this {
-    if (src.dtype !== this.dtype || src.size !== this.size || fmt(src.shape) !== fmt(this.shape)) {
+    if (src.dtype !== this.dtype || src.numel() !== this.numel() || fmt(src.shape) !== fmt(this.shape)) {
       throw new RangeError(`assign: cannot assign ${src.dtype}${fmt(src.shape)} to ${this.dtype}${fmt(this.shape)}`);
     }
     // No copy: an optimizer step on a 45 MB model saves a 45 MB copy. The two tensors then share

@@ -209,7 +209,7 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
 
   /** The number of scalar parameters (each shared parameter counted once). */
   numParameters(options: { readonly trainableOnly?: boolean } = {}): number {
-    return this.parameters().reduce((n, p) => n + (options.trainableOnly && !p.requiresGrad ? 0 : p.size), 0);
+    return this.parameters().reduce((n, p) => n + (options.trainableOnly && !p.requiresGrad ? 0 : p.numel()), 0);
   }
 
   // ── modes and gradients ──
@@ -362,7 +362,7 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
       inputShapes: shapes,
       total: this.numParameters(),
       trainable: this.numParameters({ trainableOnly: true }),
-      bytes: params.reduce((n, p) => n + p.size * storageOf(p).BYTES_PER_ELEMENT, 0),
+      bytes: params.reduce((n, p) => n + p.numel() * storageOf(p).BYTES_PER_ELEMENT, 0),
     });
     if (print) console.log(text);
     return text;
@@ -371,7 +371,7 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
   /** The number of scalars in the parameters registered on this module itself. */
   #ownParameterCount(): number {
     let n = 0;
-    for (const p of this.#parameters.values()) n += p.size;
+    for (const p of this.#parameters.values()) n += p.numel();
     return n;
   }
 }

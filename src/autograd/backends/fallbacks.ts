@@ -31,7 +31,7 @@ export function fallbacks(k: CoreKernels): FusedKernels {
   const lastF64 = (x: Tensor): Tensor => k.cast(k.permute(x, channelsLast(x.ndim).last), 'float64');
   /** Σ over every axis but the last (the channels): [C]. */
   const perChannel = (t: Tensor): Tensor => k.reduce('sum', t, Array.from({ length: t.ndim - 1 }, (_, i) => i), false);
-  const countOf = (x: Tensor): number => (x.shape[1] === 0 ? 0 : x.size / x.shape[1]!);
+  const countOf = (x: Tensor): number => (x.shape[1] === 0 ? 0 : x.numel() / x.shape[1]!);
 
   function fusedConv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, { bias = null, residual = null, relu = false }: ConvEpilogue): Tensor {
     let y = k.conv2d(x, w, attrs);

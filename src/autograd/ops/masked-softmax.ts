@@ -99,7 +99,7 @@ function check(x: Tensor, mask: Tensor | null, axis: number, op: string): Masked
  */
 export function maskedSoftmax(x: Tensor, mask: Tensor | null, axis = -1): Tensor {
   const attrs = check(x, mask, axis, 'maskedSoftmax');
-  if (x.size === 0) return mul(x, 1);
+  if (x.numel() === 0) return mul(x, 1);
   return apply(MaskedSoftmax, [x], attrs);
 }
 
@@ -110,6 +110,6 @@ export function maskedSoftmax(x: Tensor, mask: Tensor | null, axis = -1): Tensor
  */
 export function maskedLogSoftmax(x: Tensor, mask: Tensor | null, axis = -1): Tensor {
   const attrs = check(x, mask, axis, 'maskedLogSoftmax');
-  if (x.size === 0) return mul(x, 1);
+  if (x.numel() === 0) return mul(x, 1);
   return apply(MaskedLogSoftmax, [x], attrs);
 }

@@ -325,7 +325,7 @@ describe('properties', () => {
       expectClose(mean(x, axes), mul(sum(x, axes), 1 / n), { rtol: 1e-12, atol: 1e-12 });
       expectClose(variance(x, axes, { unbiased: false }), sub(mean(mul(x, x), axes), mul(mean(x, axes), mean(x, axes))), { rtol: 1e-9, atol: 1e-12 });
       const [hi, mid, lo] = [max(x, axes), mean(x, axes), min(x, axes)];
-      for (let i = 0; i < mid.size; i++) expect(hi.storage[i]! >= mid.storage[i]! - 1e-12 && mid.storage[i]! >= lo.storage[i]! - 1e-12).toBe(true);
+      for (let i = 0; i < mid.numel(); i++) expect(hi.storage[i]! >= mid.storage[i]! - 1e-12 && mid.storage[i]! >= lo.storage[i]! - 1e-12).toBe(true);
       for (const fn of [sum, max, logSumExp]) expect(fn(x, axes, true).toArray()).toEqual(fn(x, axes, false).reshape(fn(x, axes, true).shape).toArray());
     }), { seed: 42, numRuns: 100 });
   });

@@ -193,8 +193,8 @@ export function logSumExp(x: Tensor, axes?: Axes, keepDim = false): Tensor {
 function argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined, keepDim: boolean): Tensor {
   checkTensor(x, op);
   if (axis === undefined) {
-    if (x.size === 0) throw new RangeError(`${op}: cannot reduce an empty tensor ${fmt(x.shape)}`);
-    return kernels().argReduce(op, reshape(x, [x.size]), 0, false);
+    if (x.numel() === 0) throw new RangeError(`${op}: cannot reduce an empty tensor ${fmt(x.shape)}`);
+    return kernels().argReduce(op, reshape(x, [x.numel()]), 0, false);
   }
   return kernels().argReduce(op, x, normalizeAxis(axis, x.ndim, op), keepDim); // throws on an empty axis
 }

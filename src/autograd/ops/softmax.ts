@@ -30,7 +30,7 @@ function empty(ctx: Context, x: Tensor): Tensor {
 const Softmax: OpDef<readonly [Tensor], number> = {
   name: 'Softmax',
   forward(ctx, [x], axis) {
-    if (x.size === 0) return empty(ctx, x);
+    if (x.numel() === 0) return empty(ctx, x);
     const e = exp(sub(x, max(x, axis, true)));
     const y = div(e, sum(e, axis, true));
     ctx.save(y);
@@ -45,7 +45,7 @@ const Softmax: OpDef<readonly [Tensor], number> = {
 const LogSoftmax: OpDef<readonly [Tensor], number> = {
   name: 'LogSoftmax',
   forward(ctx, [x], axis) {
-    if (x.size === 0) return empty(ctx, x);
+    if (x.numel() === 0) return empty(ctx, x);
     const shifted = sub(x, max(x, axis, true)); // ≤ 0, with 0 at the max
     const y = sub(shifted, log(sum(exp(shifted), axis, true)));
     ctx.save(y);
