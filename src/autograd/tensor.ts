@@ -22,6 +22,9 @@ import { adopt, bump, hold, versionOf } from './storage.js';
 export type NestedArray = number | readonly NestedArray[];
 export type Scalar = number;
 
+/** Node's key for a custom `util.inspect` (a registered symbol: no import of node:util needed). */
+export const inspectCustom: unique symbol = Symbol.for('nodejs.util.inspect.custom');
+
 /** A tensor's array without handing it out (see `storageOf`). */
 let read: (t: Tensor) => DataArray;
 
@@ -215,8 +218,23 @@ export class Tensor {
     return this;
   }
 
+  /**
+   * The values, PyTorch's way: `tensor([[1., 2.], [3., 4.]], dtype=float64, gradFn=<Mul>)`,
+   * the middle of each long axis elided with `...` past 1000 elements (format.ts reads only the
+   * entries it prints).
+   */
   toString(): string {
     return formatTensor(this, this.#storage);
+  }
+
+  /**
+   * What Node's `console.log(t)` and `util.inspect(t)` print: `toString()`, the values, not the
+   * object's fields. The key is `Symbol.for('nodejs.util.inspect.custom')`, so the core imports
+   * nothing from Node; browsers ignore it.
+   * @example console.log(tensor([1, 2]))  // prints tensor([1., 2.])
+   */
+  [inspectCustom](): string {
+    return this.toString();
   }
 }
 

@@ -19,7 +19,7 @@ import { noGrad } from '../autograd/function.js';
 import { zeros } from '../autograd/creation.js';
 import type { DType } from '../autograd/dtype.js';
 import { fmt, type Shape } from '../autograd/shape.js';
-import { storageOf, Tensor } from '../autograd/tensor.js';
+import { inspectCustom, storageOf, Tensor } from '../autograd/tensor.js';
 import { formatSummary, type SummaryRow } from './summary.js';
 
 /**
@@ -33,6 +33,14 @@ export class Parameter extends Tensor {
     if (!(value instanceof Tensor)) throw new TypeError(`Parameter: expected a Tensor, got ${value === null ? 'null' : typeof value}`);
     super(storageOf(value), value.shape);
     if (requiresGrad) this.requiresGrad_(true);
+  }
+
+  /**
+   * What `console.log(p)` prints, as PyTorch: `Parameter containing:` above the values.
+   * @example console.log(new Parameter(zeros([2])))  // Parameter containing:\ntensor([0., 0.], requiresGrad=true)
+   */
+  override [inspectCustom](): string {
+    return `Parameter containing:\n${this.toString()}`;
   }
 }
 
