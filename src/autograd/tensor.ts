@@ -88,13 +88,14 @@ export class Tensor {
 
   /**
    * Writes the values in place: runs `write` on the storage, then records the write (a new
-   * version), so every cache sees the change. The documented way to mutate storage; not
-   * differentiable. Tensors sharing this storage (views, `assign`) see the new values too.
+   * version, made by `by`: the name a backward that finds a saved tensor changed reports), so
+   * every cache sees the change. The documented way to mutate storage; not differentiable.
+   * Tensors sharing this storage (views, `assign`) see the new values too.
    * @example zeros([3]).mutate((d) => d.fill(2)).toArray()  // [2, 2, 2]
    */
-  mutate(write: (data: DataArray) => void): this {
+  mutate(write: (data: DataArray) => void, by = 'mutate'): this {
     write(this.#storage);
-    bump(this.#storage);
+    bump(this.#storage, by);
     return this;
   }
 
@@ -214,7 +215,7 @@ export class Tensor {
     // No copy: an optimizer step on a 45 MB model saves a 45 MB copy. The two tensors then share
     // one array (and its version), as views do; the new version tells every cache.
     this.#storage = read(src);
-    bump(this.#storage);
+    bump(this.#storage, 'assign');
     return this;
   }
 

@@ -30,3 +30,4 @@ export { maskedSoftmax, maskedLogSoftmax } from './masked-softmax.js';
 export { repeat } from './repeat.js';
 export { scaledDotProductAttention, attentionWeights, type AttentionOptions } from './attention.js';
 export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './focal-loss.js';
+export { add_, sub_, mul_, div_, clamp_, fill_, zero_, copy_ } from './in-place.js';

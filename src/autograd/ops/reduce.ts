@@ -34,6 +34,8 @@ type Axes = number | readonly number[] | undefined;
 interface ReduceAttrs {
   readonly axes: readonly number[];
   readonly keepDim: boolean;
+  /** x's shape: sum and mean need only this of x, so they save nothing (an in-place write to x leaves their backward valid). */
+  readonly xShape: Shape;
 }
 
 /** The shape of a reduction's output had keepDim been true. */
@@ -44,26 +46,26 @@ const expand = (dY: Tensor, x: Tensor, axes: readonly number[]): Tensor => broad
 
 const countOf = (x: Tensor, axes: readonly number[]): number => sizeOf(axes.map((a) => x.shape[a]!));
 
+/** dY broadcast back to `shape` (the input's). */
+const expandTo = (dY: Tensor, shape: Shape, axes: readonly number[]): Tensor => broadcastTo(reshape(dY, keptShape(shape, axes)), shape);
+
 const Sum: OpDef<readonly [Tensor], ReduceAttrs> = {
   name: 'Sum',
-  forward(ctx, [x], { axes, keepDim }) {
-    ctx.save(x);
+  forward(_ctx, [x], { axes, keepDim }) {
     return kernels().reduce('sum', x, axes, keepDim);
   },
-  backward(ctx, dY, { axes }) {
-    return [expand(dY, ctx.saved[0]!, axes)];
+  backward(_ctx, dY, { axes, xShape }) {
+    return [expandTo(dY, xShape, axes)];
   },
 };
 
 const Mean: OpDef<readonly [Tensor], ReduceAttrs> = {
   name: 'Mean',
-  forward(ctx, [x], { axes, keepDim }) {
-    ctx.save(x);
+  forward(_ctx, [x], { axes, keepDim }) {
     return kernels().binary('div', kernels().reduce('sum', x, axes, keepDim), lift(countOf(x, axes), x, 'mean'), x.dtype);
   },
-  backward(ctx, dY, { axes }) {
-    const x = ctx.saved[0]!;
-    return [div(expand(dY, x, axes), countOf(x, axes))];
+  backward(_ctx, dY, { axes, xShape }) {
+    return [div(expandTo(dY, xShape, axes), sizeOf(axes.map((a) => xShape[a]!)))];
   },
 };
 
@@ -147,7 +149,7 @@ function reduction<A extends ReduceAttrs>(def: OpDef<readonly [Tensor], A>, op: 
   const list = normalizeAxes(axes, x.ndim, op);
   // The max of no elements is undefined; the max of each of no rows is an empty result (as PyTorch).
   if (needsElements && countOf(x, list) === 0) throw new RangeError(`${op}: cannot reduce an empty axis of ${fmt(x.shape)}`);
-  return apply(def, [x], { axes: list, keepDim, ...extra } as unknown as A);
+  return apply(def, [x], { axes: list, keepDim, xShape: x.shape, ...extra } as unknown as A);
 }
 
 /** Σ x over `axes` (all by default). @example sum(tensor([[1, 2], [3, 4]]), 0).toArray()  // [4, 6] */
