@@ -53,8 +53,10 @@ const methods: ThisType<Tensor> & TensorMethods = {
   // ── reductions ──
   sum(axes?: number | readonly number[], keepDim = false): Tensor { return ops.sum(this, axes, keepDim); },
   mean(axes?: number | readonly number[], keepDim = false): Tensor { return ops.mean(this, axes, keepDim); },
-  max(axes?: number | readonly number[], keepDim = false): Tensor { return ops.max(this, axes, keepDim); },
-  min(axes?: number | readonly number[], keepDim = false): Tensor { return ops.min(this, axes, keepDim); },
+  max: function (this: Tensor, dim?: number, keepDim: boolean = false) { return dim === undefined ? ops.max(this) : ops.max(this, dim, keepDim); } as TensorMethods['max'],
+  min: function (this: Tensor, dim?: number, keepDim: boolean = false) { return dim === undefined ? ops.min(this) : ops.min(this, dim, keepDim); } as TensorMethods['min'],
+  amax(axes?: number | readonly number[], keepDim = false): Tensor { return ops.amax(this, axes, keepDim); },
+  amin(axes?: number | readonly number[], keepDim = false): Tensor { return ops.amin(this, axes, keepDim); },
   var(axes?: number | readonly number[], options?: ops.VarOptions): Tensor { return ops.variance(this, axes, options); },
   std(axes?: number | readonly number[], options?: ops.VarOptions): Tensor { return ops.std(this, axes, options); },
   logSumExp(axes?: number | readonly number[], keepDim = false): Tensor { return ops.logSumExp(this, axes, keepDim); },

@@ -13,7 +13,7 @@ import { allocate, dtypeOf, isDataArray, isFloat, type DataArray, type DType } f
 import type { BackwardOptions } from './engine.js';
 import type { Node } from './function.js';
 import type { SliceRange } from './ops/indexing.js';
-import type { VarOptions } from './ops/reduce.js';
+import type { ValuesIndices, VarOptions } from './ops/reduce.js';
 import { checkShape, fmt, sizeOf, stridesOf, type Shape } from './shape.js';
 import { formatTensor } from './format.js';
 import { adopt, bump, hold, versionOf } from './storage.js';
@@ -287,8 +287,16 @@ export interface TensorMethods {
   // ── reductions ──
   sum(axes?: number | readonly number[], keepDim?: boolean): Tensor;
   mean(axes?: number | readonly number[], keepDim?: boolean): Tensor;
-  max(axes?: number | readonly number[], keepDim?: boolean): Tensor;
-  min(axes?: number | readonly number[], keepDim?: boolean): Tensor;
+  /** The largest value of all; with `dim`, `{ values, indices }` along that axis (torch.max). */
+  max(): Tensor;
+  max(dim: number, keepDim?: boolean): ValuesIndices;
+  /** The smallest value of all; with `dim`, `{ values, indices }` along that axis (torch.min). */
+  min(): Tensor;
+  min(dim: number, keepDim?: boolean): ValuesIndices;
+  /** The largest value over `axes` (all by default), ties sharing the gradient (torch.amax). */
+  amax(axes?: number | readonly number[], keepDim?: boolean): Tensor;
+  /** The smallest value over `axes` (all by default), ties sharing the gradient (torch.amin). */
+  amin(axes?: number | readonly number[], keepDim?: boolean): Tensor;
   var(axes?: number | readonly number[], options?: VarOptions): Tensor;
   std(axes?: number | readonly number[], options?: VarOptions): Tensor;
   logSumExp(axes?: number | readonly number[], keepDim?: boolean): Tensor;
