@@ -32,3 +32,5 @@ export { scaledDotProductAttention, attentionWeights, type AttentionOptions } fr
 export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './focal-loss.js';
 export { add_, sub_, mul_, div_, clamp_, fill_, zero_, copy_ } from './in-place.js';
 export { sort, argsort, topk } from './sort.js';
+export { cumsum, cumprod } from './cumulative.js';
+export { flip, roll } from './flip.js';
