@@ -34,3 +34,5 @@ export { add_, sub_, mul_, div_, clamp_, fill_, zero_, copy_ } from './in-place.
 export { sort, argsort, topk } from './sort.js';
 export { cumsum, cumprod } from './cumulative.js';
 export { flip, roll } from './flip.js';
+export { scatter, scatterAdd, bincount } from './scatter.js';
+export { nonzero, unique, type UniqueOptions, type UniqueResult } from './nonzero.js';
