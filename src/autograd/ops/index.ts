@@ -37,3 +37,4 @@ export { flip, roll } from './flip.js';
 export { scatter, scatterAdd, bincount } from './scatter.js';
 export { nonzero, unique, type UniqueOptions, type UniqueResult } from './nonzero.js';
 export { meshgrid } from './meshgrid.js';
+export { norm, vectorNorm, matrixNorm, type MatrixNormOrd } from './norm.js';
