@@ -38,3 +38,6 @@ export { scatter, scatterAdd, bincount } from './scatter.js';
 export { nonzero, unique, type UniqueOptions, type UniqueResult } from './nonzero.js';
 export { meshgrid } from './meshgrid.js';
 export { norm, vectorNorm, matrixNorm, type MatrixNormOrd } from './norm.js';
+export { isclose, allclose, type CloseOptions } from './allclose.js';
+export { multinomial, type MultinomialOptions } from './multinomial.js';
+export { einsum } from './einsum.js';

@@ -2,11 +2,12 @@ import { describe, expect, test } from 'vitest';
 import { randn, tensor, zeros } from '../creation.js';
 import { gradcheck } from '../gradcheck.js';
 import { seededRandom } from '../random.js';
+import type { NestedArray } from '../tensor.js';
 import { matrixNorm, norm, vectorNorm } from './norm.js';
 
 const random = seededRandom(37);
 const leaf = (shape: readonly number[]) => randn(shape, { dtype: 'float64', random, requiresGrad: true });
-const f64 = (values: number[] | number[][], requiresGrad = false) => tensor(values, { dtype: 'float64', requiresGrad });
+const f64 = (values: NestedArray, requiresGrad = false) => tensor(values, { dtype: 'float64', requiresGrad });
 
 describe('vectorNorm (worked out by hand)', () => {
   test('p = 2, 1, 3, ∞, −∞, 0, over all axes or some, keepDim', () => {
