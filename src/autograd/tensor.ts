@@ -14,6 +14,9 @@ import type { BackwardOptions } from './engine.js';
 import type { Node } from './function.js';
 import type { SliceRange } from './ops/indexing.js';
 import type { ValuesIndices, VarOptions } from './ops/reduce.js';
+import type { UniqueOptions, UniqueResult } from './ops/nonzero.js';
+import type { MultinomialOptions } from './ops/multinomial.js';
+import type { CloseOptions } from './ops/allclose.js';
 import { checkShape, fmt, sizeOf, stridesOf, type Shape } from './shape.js';
 import { formatTensor } from './format.js';
 import { adopt, bump, hold, versionOf } from './storage.js';
@@ -323,6 +326,73 @@ export interface TensorMethods {
 
   // ── linear algebra ──
   matmul(b: Tensor): Tensor;
+
+  // ── sorting and running reductions ──
+  /** The values sorted along `dim` (last by default) and their indices (torch.sort, stable). */
+  sort(dim?: number, descending?: boolean): ValuesIndices;
+  /** The indices that sort the values along `dim` (torch.argsort, stable). */
+  argsort(dim?: number, descending?: boolean): Tensor;
+  /** The k largest (or smallest) values along `dim`, sorted, and their indices (torch.topk). */
+  topk(k: number, dim?: number, largest?: boolean): ValuesIndices;
+  /** The running sum along `dim` (torch.cumsum). */
+  cumsum(dim: number): Tensor;
+  /** The running product along `dim` (torch.cumprod). */
+  cumprod(dim: number): Tensor;
+  /** The vector or matrix norm (torch.linalg.norm; see ops/norm.ts). */
+  norm(ord?: number | 'fro' | 'nuc', dim?: number | readonly number[], keepDim?: boolean): Tensor;
+
+  // ── reordering, tiling, masking ──
+  /** The entries in reverse order along `dims` (torch.flip). */
+  flip(dims: number | readonly number[]): Tensor;
+  /** The entries moved `shifts` places along `dims`, wrapping around (torch.roll). */
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor;
+  /** Tiled `repeats[i]` times along axis i (torch's Tensor.repeat). */
+  repeat(repeats: readonly number[]): Tensor;
+  /** Tiled as repeat, fewer reps than axes padded with leading 1s (torch.tile). */
+  tile(reps: readonly number[]): Tensor;
+  /** `value` where `mask` is non-zero, the values elsewhere (torch's masked_fill). */
+  maskedFill(mask: Tensor, value: number): Tensor;
+  /** The lower triangle of the last two axes, zeros above (torch.tril). */
+  tril(diagonal?: number): Tensor;
+  /** The upper triangle of the last two axes, zeros below (torch.triu). */
+  triu(diagonal?: number): Tensor;
+
+  // ── indices: scatter, selection, counting ──
+  /** `src` (or a number) written at the positions `index` gives along `dim` (torch.scatter). */
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor;
+  /** `src` added at the positions `index` gives along `dim` (torch.scatter_add). */
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+  /** The coordinates of the non-zero entries, int32 [count, ndim] (torch.nonzero). */
+  nonzero(): Tensor;
+  /** The sorted distinct values; with options also their inverse and counts (torch.unique). */
+  unique(): Tensor;
+  unique(options: UniqueOptions): UniqueResult;
+  /** How often each value 0 … max occurs in this 1-D int32 tensor (torch.bincount). */
+  bincount(weights?: Tensor | null, minlength?: number): Tensor;
+  /** Category indices drawn in proportion to these weights (torch.multinomial). */
+  multinomial(numSamples: number, options?: MultinomialOptions): Tensor;
+  /** An int32 mask of the elements close to `other`'s (torch.isclose). */
+  isclose(other: Tensor, options?: CloseOptions): Tensor;
+  /** Whether every element is close to `other`'s (torch.allclose). */
+  allclose(other: Tensor, options?: CloseOptions): boolean;
+
+  // ── in place (PyTorch's rules: ops/in-place.ts); each returns this tensor ──
+  /** this += alpha · b. */
+  add_(b: Tensor | Scalar, alpha?: number): this;
+  /** this −= alpha · b. */
+  sub_(b: Tensor | Scalar, alpha?: number): this;
+  /** this ·= b. */
+  mul_(b: Tensor | Scalar): this;
+  /** this /= b. */
+  div_(b: Tensor | Scalar): this;
+  /** Clamped to [min, max] (null: open). */
+  clamp_(min: number | null, max: number | null): this;
+  /** Every element set to `value`. */
+  fill_(value: number): this;
+  /** Every element set to 0. */
+  zero_(): this;
+  /** `src`'s values (broadcast, converted to this dtype). */
+  copy_(src: Tensor): this;
 }
 
 /** A Tensor has the class's members (below) and the fluent methods. */
