@@ -12,6 +12,7 @@ import { add, eq, le, lt, maximum, mul, ne, sub } from './elementwise.js';
 import { checkTensor } from './helpers.js';
 import { amin } from './reduce.js';
 
+/** The tolerances of isclose and allclose (PyTorch's defaults). */
 export interface CloseOptions {
   /** Relative tolerance (default 1e-5, PyTorch's). */
   readonly rtol?: number;

@@ -94,6 +94,7 @@ function operands(a: TensorLike, b: TensorLike, name: string): Pair {
   return [ta, lift(b, ta, name)];
 }
 
+/** Applies a binary op def to two operands (a number takes the other's dtype), recording their shapes for backward. */
 export function binary(def: OpDef<Pair, BinaryShapes>, a: TensorLike, b: TensorLike, name: string): Tensor {
   const [ta, tb] = operands(a, b, name);
   return apply(def, [ta, tb], { aShape: ta.shape, bShape: tb.shape, aDType: ta.dtype, bDType: tb.dtype });

@@ -24,6 +24,7 @@ import { slice } from './indexing.js';
 import { topk } from './sort.js';
 import { log } from './unary.js';
 
+/** How multinomial draws: with or without replacement, and from which generator. */
 export interface MultinomialOptions {
   /** Draw with replacement (default false, as PyTorch). */
   readonly replacement?: boolean;

@@ -50,6 +50,7 @@ export function nonzero(x: Tensor): Tensor {
   return stack(coordinates, 1);
 }
 
+/** What unique returns besides the values (both are computed either way). */
 export interface UniqueOptions {
   /** Also return, for each input element, the index of its value in `values` (default false). */
   readonly returnInverse?: boolean;
@@ -57,7 +58,7 @@ export interface UniqueOptions {
   readonly returnCounts?: boolean;
 }
 
-/** unique's full answer. */
+/** unique's full answer: the values, each element's index into them, and their counts. */
 export interface UniqueResult {
   /** The distinct values, sorted ascending (1-D). */
   readonly values: Tensor;

@@ -12,6 +12,7 @@ import { sizeOf } from '../../shape.js';
 import { storageOf, Tensor } from '../../tensor.js';
 import type { ScanOp } from '../types.js';
 
+/** The running sum or product of x along `axis`, in x's dtype (int32 results checked). */
 export function scan(op: ScanOp, x: Tensor, axis: number): Tensor {
   const data = storageOf(x);
   const outer = sizeOf(x.shape.slice(0, axis));

@@ -17,6 +17,7 @@ function ascending(a: number, b: number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The stable permutation that sorts each line of x along `axis` (NaN largest), as int32 of x's shape. */
 export function argsort(x: Tensor, axis: number, descending: boolean): Tensor {
   const data = storageOf(x);
   const outer = sizeOf(x.shape.slice(0, axis));
