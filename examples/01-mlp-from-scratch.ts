@@ -62,7 +62,7 @@ manualSeed(0);
 const limit = args.limit;
 const train = loadMnist('train', limit);
 const test = loadMnist('t10k', limit);
-console.log(`MNIST: ${train.labels.size} training and ${test.labels.size} test images of 28x28 pixels`);
+console.log(`MNIST: ${train.labels.numel()} training and ${test.labels.numel()} test images of 28x28 pixels`);
 
 const w1 = uniformInit([hidden, 784], 784);
 const b1 = uniformInit([hidden], 784);
@@ -80,7 +80,7 @@ function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
 const random = seededRandom(1);
 for (let epoch = 1; epoch <= epochs; epoch++) {
   // A fresh seeded shuffle of the training set each epoch (Fisher–Yates).
-  const order = Int32Array.from({ length: train.labels.size }, (_, i) => i);
+  const order = Int32Array.from({ length: train.labels.numel() }, (_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];
@@ -100,4 +100,4 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
 }
 
 const correct = noGrad(() => sum(eq(argmax(forward(test.images), 1), test.labels)).item());
-console.log(`test accuracy: ${((100 * correct) / test.labels.size).toFixed(2)}% (${correct}/${test.labels.size})`);
+console.log(`test accuracy: ${((100 * correct) / test.labels.numel()).toFixed(2)}% (${correct}/${test.labels.numel()})`);

@@ -28,7 +28,7 @@ manualSeed(flags.seed);
 
 const { train, validation } = splitTrainValidation(loadMnist({ split: 'train', normalize: true }), flags.limit);
 const test = loadMnist({ split: 'test', normalize: true });
-console.log(`MNIST: ${train.labels.size} training, ${validation.labels.size} validation and ${test.labels.size} test images; backend ${getBackend()}`);
+console.log(`MNIST: ${train.labels.numel()} training, ${validation.labels.numel()} validation and ${test.labels.numel()} test images; backend ${getBackend()}`);
 
 const model = new Sequential(
   new Conv2d(1, 16, 5), new ReLU(), new MaxPool2d(2),
@@ -41,4 +41,4 @@ const result = trainClassifier({
   model, train, validation, test, epochs: flags.epochs, batchSize: flags.batchSize, seed: flags.seed, out: flags.out,
   optimizer: adamOneCycle(model, flags.lr, flags.epochs),
 });
-reportTest(result, test.labels.size);
+reportTest(result, test.labels.numel());

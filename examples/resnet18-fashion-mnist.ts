@@ -82,7 +82,7 @@ const { train: all, test } = loadFashionMnistSplits({ normalize: true });
 const rows = (t: Tensor, start: number, stop: number): Tensor => slice(t, [{ start, stop }]);
 const train = { images: rows(all.images, 0, limit), labels: rows(all.labels, 0, limit) };
 const validation = { images: rows(all.images, 60_000 - VALIDATION, 60_000), labels: rows(all.labels, 60_000 - VALIDATION, 60_000) };
-console.log(`Fashion-MNIST: ${limit} training, ${VALIDATION} validation and ${test.labels.size} test images; backend ${getBackend()}; preset ${flags.preset}`);
+console.log(`Fashion-MNIST: ${limit} training, ${VALIDATION} validation and ${test.labels.numel()} test images; backend ${getBackend()}; preset ${flags.preset}`);
 
 const model = new ResNet18({ numClasses: 10, inChannels: 1, stem: 'cifar', width });
 console.log(`model: ResNet-18, cifar stem, width ${width}: ${model.numParameters().toLocaleString('en')} parameters`);
@@ -135,7 +135,7 @@ console.log(`\nconfusion matrix (rows: true class, columns: predicted)\n${''.pad
 confusion.forEach((row, i) => console.log(`${short[i]!.padEnd(12)}${row.map((v) => String(v).padStart(8)).join('')}`));
 writeFileSync(join(flags.out, 'confusion.svg'), confusionMatrixPlot({ matrix: confusion, classNames: FASHION_MNIST_CLASSES, title: `Fashion-MNIST test set, best checkpoint (${(100 * result.testAccuracy).toFixed(2)}%)` }));
 console.log(`confusion matrix drawn in ${join(flags.out, 'confusion.svg')}`);
-console.log(`\ntest accuracy of the best checkpoint: ${(100 * result.testAccuracy).toFixed(2)}% on ${test.labels.size} images (training ${(result.seconds / 60).toFixed(1)} min, preset ${flags.preset}, width ${width})`);
+console.log(`\ntest accuracy of the best checkpoint: ${(100 * result.testAccuracy).toFixed(2)}% on ${test.labels.numel()} images (training ${(result.seconds / 60).toFixed(1)} min, preset ${flags.preset}, width ${width})`);
 writeFileSync(join(flags.out, 'result.json'), `${JSON.stringify({
   preset: flags.preset, width, limit, epochs: flags.epochs, batchSize: flags.batchSize, lr: flags.lr, seed: flags.seed, backend: flags.backend,
   testAccuracy: result.testAccuracy, validationAccuracy: result.validationAccuracy, trainLoss: result.trainLoss, trainingSeconds: result.seconds, confusion,

@@ -23,7 +23,7 @@ const k = randint(0, 10, [5]);                       // int32 in [0, 10)
 // #endregion
 
 // #region inspect
-console.log(a.shape, a.dtype, a.ndim, a.size);       // [ 2, 2 ] float32 2 4
+console.log(a.shape, a.dtype, a.ndim, a.numel());       // [ 2, 2 ] float32 2 4
 console.log(a.toArray());                            // [ [ 1, 2 ], [ 3, 4 ] ]
 console.log(a.sum().item());                         // 10
 const a64 = a.to('float64');                         // a converted copy

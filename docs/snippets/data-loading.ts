@@ -5,6 +5,6 @@ const [train, val] = randomSplit(new TensorDataset(images, labels), [55000, 5000
 const loader = new DataLoader(train, { batchSize: 64, shuffle: true, seed: 1 });
 for (let epoch = 0; epoch < 3; epoch++) {
   let seen = 0;
-  for (const [x, y] of loader) seen += y.size; // x [64,1,28,28], y [64]
+  for (const [x, y] of loader) seen += y.numel(); // x [64,1,28,28], y [64]
   console.log(`epoch ${epoch}: ${seen} training images in ${loader.length} batches; ${val.length} held out`);
 }

@@ -58,7 +58,7 @@ export function accuracy(model: Module<[Tensor], Tensor>, set: LabelledSet, batc
   const labels = set.labels.storage;
   let correct = 0;
   for (let i = 0; i < predicted.length; i++) if (predicted[i] === labels[i]) correct++;
-  return correct / set.labels.size;
+  return correct / set.labels.numel();
 }
 
 /** The predicted class (argmax of the logits) of each image, in eval mode under noGrad. */

@@ -153,6 +153,19 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   return finish(make([steps], dtype, 'linspace', (d) => { for (let i = 0; i < steps; i++) d[i] = value(i); }), options);
 }
 
+/**
+ * `steps` values from base^start to base^end, evenly spaced in the exponent, both ends included
+ * (torch.logspace; base 10 by default).
+ * @example logspace(0, 2, 3).toArray()  // [1, 10, 100]
+ */
+export function logspace(start: number, end: number, steps: number, base = 10, options: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`logspace: steps must be a non-negative integer, got ${steps}`);
+  const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
+  const dtype = options.dtype ?? 'float32';
+  const value = (i: number): number => valueFor(base ** (i === steps - 1 ? end : start + i * delta), dtype, 'logspace');
+  return finish(make([steps], dtype, 'logspace', (d) => { for (let i = 0; i < steps; i++) d[i] = value(i); }), options);
+}
+
 /** The n × m identity (m defaults to n). */
 export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
   return finish(make([n, m], options.dtype ?? 'float32', 'eye', (d) => { for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1; }), options);

@@ -67,7 +67,7 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: Ba
   }
   let seed: Tensor;
   if (gradient === undefined) {
-    if (root.size !== 1) {
+    if (root.numel() !== 1) {
       throw new RangeError(`backward: a gradient is needed for a non-scalar output of shape ${fmt(root.shape)}; call backward(gradient) or reduce it first (e.g. .sum())`);
     }
     seed = onesLike(root);

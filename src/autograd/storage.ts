@@ -8,6 +8,8 @@
  * that Sapling did not allocate, or one handed out by the `storage` getter — may be written at
  * any moment without a word, so it is *held*: no cache keeps anything derived from it. Both
  * marks belong to the ArrayBuffer, so every view of it and every tensor sharing it agree.
+ * The engine checks the same versions: a tensor saved for backward and written afterwards makes
+ * that backward fail, naming the write (function.ts).
  */
 import type { DataArray } from './dtype.js';
 
@@ -32,9 +34,18 @@ export function hold(a: DataArray): void {
   held.add(a.buffer);
 }
 
-/** Records a write into `a`. */
-export function bump(a: DataArray): void {
+/** Who wrote each array last (`add_`, `assign`, …), for the error of a backward that finds a saved tensor changed. */
+const writers = new WeakMap<ArrayBufferLike, string>();
+
+/** Records a write into `a`, made by `writer` (an op's name, for error messages). */
+export function bump(a: DataArray, writer = 'an in-place write'): void {
   versions.set(a.buffer, ++clock);
+  writers.set(a.buffer, writer);
+}
+
+/** The name of the last write recorded into `a` (undefined: none). */
+export function lastWriterOf(a: DataArray): string | undefined {
+  return writers.get(a.buffer);
 }
 
 /** How many writes into `a` Sapling has seen, as the clock value of the last one (0: none). */

@@ -13,7 +13,10 @@ import { allocate, dtypeOf, isDataArray, isFloat, type DataArray, type DType } f
 import type { BackwardOptions } from './engine.js';
 import type { Node } from './function.js';
 import type { SliceRange } from './ops/indexing.js';
-import type { VarOptions } from './ops/reduce.js';
+import type { ValuesIndices, VarOptions } from './ops/reduce.js';
+import type { UniqueOptions, UniqueResult } from './ops/nonzero.js';
+import type { MultinomialOptions } from './ops/multinomial.js';
+import type { CloseOptions } from './ops/allclose.js';
 import { checkShape, fmt, sizeOf, stridesOf, type Shape } from './shape.js';
 import { formatTensor } from './format.js';
 import { adopt, bump, hold, versionOf } from './storage.js';
@@ -21,6 +24,9 @@ import { adopt, bump, hold, versionOf } from './storage.js';
 /** A nested array of numbers as accepted by `tensor()` and returned by `toArray()`. */
 export type NestedArray = number | readonly NestedArray[];
 export type Scalar = number;
+
+/** Node's key for a custom `util.inspect` (a registered symbol: no import of node:util needed). */
+export const inspectCustom: unique symbol = Symbol.for('nodejs.util.inspect.custom');
 
 /** A tensor's array without handing it out (see `storageOf`). */
 let read: (t: Tensor) => DataArray;
@@ -97,22 +103,50 @@ export class Tensor {
 
   /**
    * Writes the values in place: runs `write` on the storage, then records the write (a new
-   * version), so every cache sees the change. The documented way to mutate storage; not
-   * differentiable. Tensors sharing this storage (views, `assign`) see the new values too.
+   * version, made by `by`: the name a backward that finds a saved tensor changed reports), so
+   * every cache sees the change. The documented way to mutate storage; not differentiable.
+   * Tensors sharing this storage (views, `assign`) see the new values too.
    * @example zeros([3]).mutate((d) => d.fill(2)).toArray()  // [2, 2, 2]
    */
-  mutate(write: (data: DataArray) => void): this {
+  mutate(write: (data: DataArray) => void, by = 'mutate'): this {
     write(this.#storage);
-    bump(this.#storage);
+    bump(this.#storage, by);
     return this;
   }
 
-  /** The number of elements (the product of the shape), PyTorch's `numel()`. */
-  get size(): number {
+  /**
+   * The number of elements (PyTorch's `numel`).
+   * @example zeros([2, 3]).numel()  // 6
+   */
+  numel(): number {
     return this.#storage.length;
   }
 
-  /** The number of axes, PyTorch's `dim()`. */
+  /**
+   * The shape, or with `dim` the size of that axis (negative counts from the end), as PyTorch's
+   * `size()`; `shape` is the same list as a field.
+   * @example zeros([2, 3]).size()  // [2, 3]
+   * @example zeros([2, 3]).size(-1)  // 3
+   */
+  size(): readonly number[];
+  size(dim: number): number;
+  size(dim?: number): readonly number[] | number {
+    if (dim === undefined) return this.shape;
+    if (!Number.isInteger(dim) || dim < -this.shape.length || dim >= this.shape.length) {
+      throw new RangeError(`size: dim ${dim} is out of range for a tensor of shape ${fmt(this.shape)} (expected ${-this.shape.length}…${this.shape.length - 1})`);
+    }
+    return this.shape[dim < 0 ? dim + this.shape.length : dim]!;
+  }
+
+  /**
+   * The number of axes (PyTorch's `dim()`; also the `ndim` field).
+   * @example zeros([2, 3]).dim()  // 2
+   */
+  dim(): number {
+    return this.shape.length;
+  }
+
+  /** The number of axes, as a field (PyTorch's `ndim`). */
   get ndim(): number {
     return this.shape.length;
   }
@@ -122,9 +156,12 @@ export class Tensor {
     return this.creator === null;
   }
 
-  /** The one value of a single-element tensor. */
+  /**
+   * The one value of a single-element tensor, as a number.
+   * @example tensor([[7]]).item()  // 7
+   */
   item(): number {
-    if (this.size !== 1) throw new RangeError(`item: only a tensor with one element has an item, got shape ${fmt(this.shape)}`);
+    if (this.#storage.length !== 1) throw new RangeError(`item: only a tensor with one element has an item, got shape ${fmt(this.shape)}`);
     return this.#storage[0]!;
   }
 
@@ -138,7 +175,15 @@ export class Tensor {
     return this.dataSync();
   }
 
-  /** The values as nested arrays (a number for a 0-d tensor). */
+  /**
+   * The values as nested arrays (a number for a 0-d tensor), PyTorch's `tolist()`.
+   * @example tensor([[1, 2], [3, 4]]).tolist()  // [[1, 2], [3, 4]]
+   */
+  tolist(): NestedArray {
+    return this.toArray();
+  }
+
+  /** The values as nested arrays (a number for a 0-d tensor); the same as `tolist()`. */
   toArray(): NestedArray {
     const data = this.#storage;
     const strides = stridesOf(this.shape);
@@ -180,18 +225,33 @@ export class Tensor {
    * parameters without building graph. Not differentiable.
    */
   assign(src: Tensor): this {
-    if (src.dtype !== this.dtype || src.size !== this.size || fmt(src.shape) !== fmt(this.shape)) {
+    if (src.dtype !== this.dtype || src.numel() !== this.numel() || fmt(src.shape) !== fmt(this.shape)) {
       throw new RangeError(`assign: cannot assign ${src.dtype}${fmt(src.shape)} to ${this.dtype}${fmt(this.shape)}`);
     }
     // No copy: an optimizer step on a 45 MB model saves a 45 MB copy. The two tensors then share
     // one array (and its version), as views do; the new version tells every cache.
     this.#storage = read(src);
-    bump(this.#storage);
+    bump(this.#storage, 'assign');
     return this;
   }
 
+  /**
+   * The values, PyTorch's way: `tensor([[1., 2.], [3., 4.]], dtype=float64, gradFn=<Mul>)`,
+   * the middle of each long axis elided with `...` past 1000 elements (format.ts reads only the
+   * entries it prints).
+   */
   toString(): string {
     return formatTensor(this, this.#storage);
+  }
+
+  /**
+   * What Node's `console.log(t)` and `util.inspect(t)` print: `toString()`, the values, not the
+   * object's fields. The key is `Symbol.for('nodejs.util.inspect.custom')`, so the core imports
+   * nothing from Node; browsers ignore it.
+   * @example console.log(tensor([1, 2]))  // prints tensor([1., 2.])
+   */
+  [inspectCustom](): string {
+    return this.toString();
   }
 }
 
@@ -274,10 +334,16 @@ export interface TensorMethods {
   sum(axes?: number | readonly number[], keepDim?: boolean): Tensor;
   /** The mean over `axes` (all when omitted). */
   mean(axes?: number | readonly number[], keepDim?: boolean): Tensor;
-  /** The largest values over `axes` (all when omitted); `argmax` gives their positions. */
-  max(axes?: number | readonly number[], keepDim?: boolean): Tensor;
-  /** The smallest values over `axes` (all when omitted); `argmin` gives their positions. */
-  min(axes?: number | readonly number[], keepDim?: boolean): Tensor;
+  /** The largest value of all; with `dim`, `{ values, indices }` along that axis (torch.max). */
+  max(): Tensor;
+  max(dim: number, keepDim?: boolean): ValuesIndices;
+  /** The smallest value of all; with `dim`, `{ values, indices }` along that axis (torch.min). */
+  min(): Tensor;
+  min(dim: number, keepDim?: boolean): ValuesIndices;
+  /** The largest value over `axes` (all by default), ties sharing the gradient (torch.amax). */
+  amax(axes?: number | readonly number[], keepDim?: boolean): Tensor;
+  /** The smallest value over `axes` (all by default), ties sharing the gradient (torch.amin). */
+  amin(axes?: number | readonly number[], keepDim?: boolean): Tensor;
   /** The variance over `axes`, unbiased unless `options.unbiased` is false (torch.var). */
   var(axes?: number | readonly number[], options?: VarOptions): Tensor;
   /** The standard deviation over `axes`, unbiased unless `options.unbiased` is false. */
@@ -326,6 +392,73 @@ export interface TensorMethods {
   // ── linear algebra ──
   /** The matrix product this · b (batched over leading axes, broadcasting). */
   matmul(b: Tensor): Tensor;
+
+  // ── sorting and running reductions ──
+  /** The values sorted along `dim` (last by default) and their indices (torch.sort, stable). */
+  sort(dim?: number, descending?: boolean): ValuesIndices;
+  /** The indices that sort the values along `dim` (torch.argsort, stable). */
+  argsort(dim?: number, descending?: boolean): Tensor;
+  /** The k largest (or smallest) values along `dim`, sorted, and their indices (torch.topk). */
+  topk(k: number, dim?: number, largest?: boolean): ValuesIndices;
+  /** The running sum along `dim` (torch.cumsum). */
+  cumsum(dim: number): Tensor;
+  /** The running product along `dim` (torch.cumprod). */
+  cumprod(dim: number): Tensor;
+  /** The vector or matrix norm (torch.linalg.norm; see ops/norm.ts). */
+  norm(ord?: number | 'fro' | 'nuc', dim?: number | readonly number[], keepDim?: boolean): Tensor;
+
+  // ── reordering, tiling, masking ──
+  /** The entries in reverse order along `dims` (torch.flip). */
+  flip(dims: number | readonly number[]): Tensor;
+  /** The entries moved `shifts` places along `dims`, wrapping around (torch.roll). */
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor;
+  /** Tiled `repeats[i]` times along axis i (torch's Tensor.repeat). */
+  repeat(repeats: readonly number[]): Tensor;
+  /** Tiled as repeat, fewer reps than axes padded with leading 1s (torch.tile). */
+  tile(reps: readonly number[]): Tensor;
+  /** `value` where `mask` is non-zero, the values elsewhere (torch's masked_fill). */
+  maskedFill(mask: Tensor, value: number): Tensor;
+  /** The lower triangle of the last two axes, zeros above (torch.tril). */
+  tril(diagonal?: number): Tensor;
+  /** The upper triangle of the last two axes, zeros below (torch.triu). */
+  triu(diagonal?: number): Tensor;
+
+  // ── indices: scatter, selection, counting ──
+  /** `src` (or a number) written at the positions `index` gives along `dim` (torch.scatter). */
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor;
+  /** `src` added at the positions `index` gives along `dim` (torch.scatter_add). */
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+  /** The coordinates of the non-zero entries, int32 [count, ndim] (torch.nonzero). */
+  nonzero(): Tensor;
+  /** The sorted distinct values; with options also their inverse and counts (torch.unique). */
+  unique(): Tensor;
+  unique(options: UniqueOptions): UniqueResult;
+  /** How often each value 0 … max occurs in this 1-D int32 tensor (torch.bincount). */
+  bincount(weights?: Tensor | null, minlength?: number): Tensor;
+  /** Category indices drawn in proportion to these weights (torch.multinomial). */
+  multinomial(numSamples: number, options?: MultinomialOptions): Tensor;
+  /** An int32 mask of the elements close to `other`'s (torch.isclose). */
+  isclose(other: Tensor, options?: CloseOptions): Tensor;
+  /** Whether every element is close to `other`'s (torch.allclose). */
+  allclose(other: Tensor, options?: CloseOptions): boolean;
+
+  // ── in place (PyTorch's rules: ops/in-place.ts); each returns this tensor ──
+  /** this += alpha · b. */
+  add_(b: Tensor | Scalar, alpha?: number): this;
+  /** this −= alpha · b. */
+  sub_(b: Tensor | Scalar, alpha?: number): this;
+  /** this ·= b. */
+  mul_(b: Tensor | Scalar): this;
+  /** this /= b. */
+  div_(b: Tensor | Scalar): this;
+  /** Clamped to [min, max] (null: open). */
+  clamp_(min: number | null, max: number | null): this;
+  /** Every element set to `value`. */
+  fill_(value: number): this;
+  /** Every element set to 0. */
+  zero_(): this;
+  /** `src`'s values (broadcast, converted to this dtype). */
+  copy_(src: Tensor): this;
 }
 
 /** A Tensor has the class's members (below) and the fluent methods. */

@@ -273,7 +273,7 @@ function checkInBounds(contents: SafetensorsContents, file: Uint8Array): void {
     expect(t, name).toBeInstanceOf(Tensor);
     expect(t.shape.every((d) => Number.isSafeInteger(d) && d >= 0), name).toBe(true);
     expect(t.storage.length, name).toBe(sizeOf(t.shape));
-    claimed += t.size * ITEM_BYTES[contents.storedDtypes[name]!]!;
+    claimed += t.numel() * ITEM_BYTES[contents.storedDtypes[name]!]!;
   }
   expect(claimed).toBeLessThanOrEqual(dataBytes);
   // Every entry of the header is a tensor of the result (none dropped, e.g. one named "__proto__").

@@ -112,7 +112,7 @@ function plan(stateDict: StateDict, metadata: SafetensorsMetadata | undefined, w
   for (const [name, tensor] of Object.entries(stateDict)) {
     if (name === '__metadata__') problems.push('"__metadata__" is reserved for the metadata and cannot name a tensor');
     else if (!(tensor instanceof Tensor)) problems.push(`"${name}" is not a Tensor`);
-    else tensors.push({ name, tensor, dtype: STORED_AS[tensor.dtype], bytes: tensor.size * ITEM_BYTES[STORED_AS[tensor.dtype]] });
+    else tensors.push({ name, tensor, dtype: STORED_AS[tensor.dtype], bytes: tensor.numel() * ITEM_BYTES[STORED_AS[tensor.dtype]] });
   }
   if (metadata !== undefined) {
     if (typeof metadata !== 'object' || metadata === null) problems.push('metadata must be a record of string → string');

@@ -79,7 +79,7 @@ export function calculateFans(shape: readonly number[]): { fanIn: number; fanOut
 /** Writes `draw()` into every element of t, in row-major order. */
 function fill(t: Tensor, draw: () => number, where: string): Tensor {
   if (t.dtype === 'int32') throw new TypeError(`${where}: needs a float32 or float64 tensor, got int32 ${fmt(t.shape)}`);
-  const values = new Float64Array(t.size);
+  const values = new Float64Array(t.numel());
   for (let i = 0; i < values.length; i++) values[i] = draw();
   return t.assign(tensor(values, t.shape, { dtype: t.dtype }));
 }
@@ -165,7 +165,7 @@ export function orthogonal(t: Tensor, options: XavierOptions = {}): Tensor {
   if (t.ndim < 2) throw new RangeError(`init.orthogonal: needs a tensor with at least 2 dimensions, got ${fmt(t.shape)}`);
   if (t.dtype === 'int32') throw new TypeError(`init.orthogonal: needs a float32 or float64 tensor, got int32 ${fmt(t.shape)}`);
   const rows = t.shape[0]!;
-  const cols = t.size / Math.max(rows, 1);
+  const cols = t.numel() / Math.max(rows, 1);
   const random = options.random ?? defaultRandom();
   const gain = options.gain ?? 1;
   // Work on the tall orientation: m ≥ n columns to orthonormalise, stored column by column.
@@ -189,7 +189,7 @@ export function orthogonal(t: Tensor, options: XavierOptions = {}): Tensor {
     for (let i = 0; i < m; i++) v[i] = v[i]! / norm;
   }
   // Column j of the tall Q is row j of the wide result, or column j of the tall one.
-  const values = new Float64Array(t.size);
+  const values = new Float64Array(t.numel());
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) values[r * cols + c] = gain * (rows < cols ? q[r]![c]! : q[c]![r]!);
   }

@@ -137,7 +137,7 @@ function pickNegativeLogLikelihood(logp: Tensor, target: Tensor, weight: Tensor 
   const valid = ne(target, ignoreIndex); //                                       int32 0/1 [N, *]
   const safe = where(valid, target, 0); //                                        ignored → class 0 (masked below)
   const picked = squeeze(gather(logp, 1, unsqueeze(safe, 1)), 1); //             logp[i, yᵢ] [N, *]
-  const classWeight = weight ? reshape(indexSelect(weight, 0, reshape(safe, [safe.size])), target.shape) : null;
+  const classWeight = weight ? reshape(indexSelect(weight, 0, reshape(safe, [safe.numel()])), target.shape) : null;
   const weights = classWeight ? mul(classWeight, valid) : valid.to(logp.dtype); // w[yᵢ] or 0
   return { losses: mul(picked, weights).neg(), weights };
 }

@@ -50,7 +50,7 @@ const maxAbs = (t: Tensor): number => {
 const maxDiff = (a: Tensor, b: Tensor): number => {
   expect(a.shape).toEqual(b.shape);
   let m = 0;
-  for (let i = 0; i < a.size; i++) m = Math.max(m, Math.abs(a.storage[i]! - b.storage[i]!));
+  for (let i = 0; i < a.numel(); i++) m = Math.max(m, Math.abs(a.storage[i]! - b.storage[i]!));
   return m;
 };
 

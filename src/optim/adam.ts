@@ -86,7 +86,7 @@ abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
     const shrink = weightDecay !== 0 && this.decoupled ? 1 - lr * weightDecay : 1; // AdamW
     const l2 = weightDecay !== 0 && !this.decoupled ? weightDecay : 0; //            Adam
     const dtype = param.dtype as FloatDType;
-    const n = param.size;
+    const n = param.numel();
     const [theta, g0, m0, v0] = [param.storage, grad.storage, state.expAvg.storage, state.expAvgSq.storage];
     const vmax0 = amsgrad ? (state.maxExpAvgSq ?? zerosLike(param)).storage : null;
     const [next, m, v] = [allocate(dtype, n), allocate(dtype, n), allocate(dtype, n)];

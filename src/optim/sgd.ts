@@ -83,7 +83,7 @@ export class SGD extends Optimizer<SgdOptions, SgdState> {
   protected override update(param: Tensor, grad: Tensor, state: SgdState, group: ParamGroup<SgdOptions>): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     const dtype = param.dtype as FloatDType;
-    const n = param.size;
+    const n = param.numel();
     const [theta, g0] = [param.storage, grad.storage];
     const b0 = state.momentumBuffer?.storage ?? null; // null: the first step, where b = d
     const b = momentum !== 0 ? allocate(dtype, n) : null;
