@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { seededRandom } from '../autograd/random.js';
 import { Tensor } from '../autograd/tensor.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sapling-crash-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -26,8 +26,9 @@ import { ResNet18 } from '../models/resnet18.js';
 import { Adam } from '../optim/adam.js';
 import type { OptimizerStateDict } from '../optim/optimizer.js';
 import { SGD } from '../optim/sgd.js';
-import { deserializeCheckpoint, serializeCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
-import { loadSafetensors } from './safetensors.js';
+import { deserializeCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
+import { serializeCheckpoint } from './checkpoint-file.js';
+import { loadSafetensors } from './safetensors-file.js';
 
 export const STEPS_BEFORE = 3;
 export const STEPS_AFTER = 5;
