@@ -19,7 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
-import { loadMnist } from '../src/index.js';
+import { loadMnist } from '../src/node.js';
 import * as linalg from '../src/linalg/index.js';
 import { lineChart } from './lib/plot.js';
 
