@@ -12,6 +12,7 @@
  * never names a Node module and bundles for browsers.
  */
 import type { SharePool } from './parallel.js';
+import { webWasmHost } from './web-host.js';
 
 /** The tfjs-wasm binaries: a folder URL ending in '/', or one URL per binary. */
 export type WasmPaths = string | { readonly [K in WasmBinaryName]: string };
@@ -56,6 +57,5 @@ export async function defaultHost(): Promise<WasmHost> {
     const module = (await import(/* @vite-ignore */ url)) as { nodeWasmHost: () => WasmHost };
     return module.nodeWasmHost();
   }
-  const { webWasmHost } = await import('./web-host.js');
   return webWasmHost();
 }

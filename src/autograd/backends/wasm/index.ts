@@ -42,9 +42,10 @@ export interface WasmKernelOptions {
 export async function createWasmKernels(options: WasmKernelOptions = {}): Promise<Kernels> {
   const host = await (options.host ?? defaultHost)();
   const wasmPaths = options.wasmPaths ?? host.wasmPaths;
-  const tf = await loadTfWasm({ wasmPaths, ...(host.pool === null ? { threads: options.threads ?? host.cores() } : {}) });
+  const asked = host.pool === null ? options.threads ?? host.cores() : null;
+  const tf = await loadTfWasm({ wasmPaths, ...(asked === null ? {} : { threads: asked }) });
   useSharePool(host.pool);
-  configureThreads(host, tfWasmThreads());
+  configureThreads(host, tfWasmThreads(), asked);
   const run = runner(tf);
   const fusedConv2d = wasmFusedConv2d(run);
   return {

@@ -15,14 +15,17 @@ import { crossOriginIsolated } from './web-host.js';
 
 let host: WasmHost | null = null;
 let numThreads = 1;
-/** In a browser: tfjs's thread count, fixed at load. */
+/** In a browser: tfjs's thread count, fixed at load, and the count asked for then. */
 let fixed: number | null = null;
+let requested: number | null = null;
 
 /** Called once the backend has loaded: the host's pool decides how threads are used. */
-export function configureThreads(loaded: WasmHost, tfThreads: number): void {
+export function configureThreads(loaded: WasmHost, tfThreads: number, asked: number | null): void {
   host = loaded;
-  if (loaded.pool === null) fixed = tfThreads;
-  else numThreads = loaded.cores();
+  if (loaded.pool === null) {
+    fixed = tfThreads;
+    requested = asked;
+  } else numThreads = loaded.cores();
 }
 
 const cores = (): number => host?.cores() ?? 1;
@@ -38,7 +41,7 @@ export const maxThreads = (): number => 2 * cores();
 export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${String(n)}`);
   if (fixed !== null) {
-    if (n === fixed) return;
+    if (n === fixed || n === requested) return; // what the load asked for (tfjs may have given fewer: threading() says why)
     throw new RangeError(`setNumThreads: here the wasm backend's threads are tfjs-wasm's own (${fixed}: ${threading().detail}); they are fixed when it loads, so ask for them in the first setBackend('wasm', { threads })`);
   }
   const limit = maxThreads();
@@ -59,12 +62,15 @@ export function threading(): Threading {
   if (fixed === null) {
     return { threads: numThreads, workers: numThreads > 1 ? 'worker_threads' : 'none', detail: `${numThreads} thread${numThreads > 1 ? 's' : ''}: the calling thread${numThreads > 1 ? ` and ${numThreads - 1} worker thread${numThreads > 2 ? 's' : ''} (Sapling's pool)` : ''}` };
   }
-  if (fixed > 1) return { threads: fixed, workers: 'web-workers', detail: `tfjs-wasm's threaded build on ${fixed} Web Workers (the page is cross-origin isolated)` };
+  if (fixed > 1) return { threads: fixed, workers: 'web-workers', detail: `${fixed} threads: tfjs-wasm's threaded build, the calling thread and ${fixed - 1} Web Worker${fixed > 2 ? 's' : ''} (the page is cross-origin isolated)` };
+  const logical = cores();
   return {
     threads: 1, workers: 'none',
-    detail: crossOriginIsolated()
-      ? 'one thread: tfjs-wasm was asked for one, or this browser lacks WebAssembly threads'
-      : 'one thread: the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp for Web Worker threads)',
+    detail: !crossOriginIsolated()
+      ? 'one thread: the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp for Web Worker threads)'
+      : requested === 1
+        ? 'one thread, as asked (the page is cross-origin isolated: more would run on Web Workers)'
+        : `one thread: tfjs-wasm's threaded build uses at most half of navigator.hardwareConcurrency, which is ${logical} here (the page is cross-origin isolated, so on 4 or more logical cores it runs on Web Workers)`,
   };
 }
 
