@@ -8,7 +8,8 @@
  *   curl -s --data-binary @digit.png -H 'Content-Type: image/png' 'http://127.0.0.1:8080/v1/classify?model=digits'
  *
  * Options: --model NAME=FILE (repeatable; the first is the default model), --host (127.0.0.1),
- * --port (8080; 0 picks a free one), --max-batch (16), --max-wait-ms (2), --max-queue (256),
+ * --port (8080; 0 picks a free one), --max-batch (16), --max-wait-ms (0: a request that finds the model
+ * idle runs at once, and what arrives meanwhile forms the next batch), --max-queue (256),
  * --no-batching (= --max-batch 1), --runtime sapling|onnx (ONNX Runtime runs the exported model),
  * --threads N (the wasm backend's threads), --body-limit BYTES (8 MiB).
  * The first line printed is `listening on http://HOST:PORT`; then one JSON line per request.
@@ -22,7 +23,7 @@ import { DEFAULT_MODELS, loadServedModel, type Runtime, type ServedModel } from 
 const { values } = parseArgs({
   options: {
     model: { type: 'string', multiple: true }, host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '8080' },
-    'max-batch': { type: 'string', default: '16' }, 'max-wait-ms': { type: 'string', default: '2' }, 'max-queue': { type: 'string', default: '256' },
+    'max-batch': { type: 'string', default: '16' }, 'max-wait-ms': { type: 'string', default: '0' }, 'max-queue': { type: 'string', default: '256' },
     'no-batching': { type: 'boolean', default: false }, runtime: { type: 'string', default: 'sapling' }, threads: { type: 'string' },
     'body-limit': { type: 'string', default: String(8 * 1024 * 1024) }, help: { type: 'boolean', default: false },
   },

@@ -2,8 +2,9 @@
  * batcher — micro-batching: requests for one model that arrive close together share one forward
  * pass. A request joins the queue; the queue runs as one batch when it holds `maxBatch` inputs,
  * or `maxWaitMs` after its first input arrived, whichever comes first (`maxBatch` 1 turns
- * batching off: each request runs alone, at once). One batch runs at a time per model; what
- * arrives meanwhile waits for the next. The queue holds at most `maxQueue` inputs: beyond that a
+ * batching off: each request runs alone, at once; `maxWaitMs` 0 runs a request that finds the
+ * model idle at once). One batch runs at a time per model; what arrives meanwhile waits for the
+ * next, so under load batches fill by themselves without any wait. The queue holds at most `maxQueue` inputs: beyond that a
  * request is refused at once (503 overloaded) rather than left to time out.
  *
  *   inputs [C, S, S] × B  →  batch [B, C, S, S]  →  forward  →  softmax rows  →  one per request
