@@ -279,7 +279,8 @@ const ok = await runChecks([
   },
 ]);
 
-console.log(`screenshots: ${shots}`);
+writeFileSync(`${shots}report.json`, JSON.stringify(report, null, 2));
+console.log(`screenshots and report.json: ${shots}`);
 if (process.argv.includes('--readme-shots')) await readmeShots();
 await browser.close();
 await new Promise<void>((resolve, reject) => server.httpServer.close((e) => (e ? reject(e) : resolve())));
