@@ -15,7 +15,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Batcher, type BatchOptions } from './batcher.js';
-import { ERRORS, RequestError, type ErrorCode } from './errors.js';
+import { RequestError, type ErrorCode } from './errors.js';
 import { decodeImage, prepareImage, preparePixels } from './images.js';
 import type { ServedModel } from './models.js';
 
@@ -162,5 +162,3 @@ function pick(query: unknown, field: unknown, fallback: unknown): unknown {
 }
 
 const round = (ms: number): number => Number(ms.toFixed(3));
-
-export { ERRORS };

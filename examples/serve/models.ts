@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { createOnnxSession } from '../../src/io/onnx/run-onnx.js';
 import {
   CheckpointError, exportOnnxBytes, FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_STD, loadCheckpoint, loadSafetensors, MNIST_MEAN, MNIST_STD,
-  mnistCnn, noGrad, ResNet18, Tensor, type StateDict,
+  mnistCnn, noGrad, ResNet18, Tensor, type Module, type StateDict,
 } from '../../src/node.js';
 import type { InputSpec } from './images.js';
 
@@ -56,7 +56,7 @@ function readWeights(path: string, makeWith: string): StateDict {
 export async function loadServedModel(name: string, path: string, options: { runtime?: Runtime; makeWith?: string } = {}): Promise<ServedModel> {
   const runtime = options.runtime ?? 'sapling';
   const weights = readWeights(path, options.makeWith ?? 'the example that trains it');
-  let module: { forward(x: Tensor): Tensor };
+  let module: Module<[Tensor], Tensor>;
   let input: InputSpec;
   let classes: readonly string[];
   let description: string;
@@ -88,7 +88,7 @@ export async function loadServedModel(name: string, path: string, options: { run
   }
   const example = new Tensor(new Float32Array(input.channels * input.size * input.size), [1, input.channels, input.size, input.size]);
   if (runtime === 'onnx') {
-    const session = await createOnnxSession(exportOnnxBytes(module as never, example), { intraOpNumThreads: 1 });
+    const session = await createOnnxSession(exportOnnxBytes(module, example), { intraOpNumThreads: 1 });
     return {
       name, description: `${description}, exported to ONNX, run by ONNX Runtime`, checkpoint: path, input, classes, runtime,
       forward: async (batch) => (await session.run(batch)).logits,
