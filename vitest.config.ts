@@ -3,10 +3,10 @@ import { defineConfig } from 'vitest/config';
 import { exerciseSolutions } from './exercises/lib/solutions-plugin.js';
 
 export default defineConfig({
-  // Snippets written as a user writes them (`import … from 'sapling'`) run against src/, as tsconfig's paths type-check them.
+  // Snippets written as a user writes them (`import … from 'sapling'`) run against src/node.ts (the package's Node entry), as tsconfig's paths type-check them.
   resolve: {
     alias: [
-      { find: /^sapling$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+      { find: /^sapling$/, replacement: fileURLToPath(new URL('./src/node.ts', import.meta.url)) },
       { find: /^sapling\/utils$/, replacement: fileURLToPath(new URL('./src/utils/index.ts', import.meta.url)) },
     ],
   },

@@ -23,7 +23,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import {
   FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_STD, Tensor, loadCheckpoint, noGrad, setBackend, softmax,
-} from '../src/index.js';
+} from '../src/node.js';
 import { ResNet18 } from '../src/models/index.js';
 import { booleanFlag, choiceFlag, helpText, parseCli, stringFlag } from './lib/cli.js';
 

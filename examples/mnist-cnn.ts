@@ -16,7 +16,7 @@
  *
  * Run: `npm start`, or `npx tsx examples/mnist-cnn.ts --help` for the options.
  */
-import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, getBackend, loadMnist, manualSeed, setBackend } from '../src/index.js';
+import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, getBackend, loadMnist, manualSeed, setBackend } from '../src/node.js';
 import { trainingFlags } from './lib/cli.js';
 import { adamOneCycle, reportTest, splitTrainValidation, trainClassifier } from './lib/train.js';
 

@@ -10,7 +10,7 @@
  *
  * Run: `npx tsx examples/mnist-mlp.ts` (`--help` for the options).
  */
-import { Flatten, Linear, ReLU, Sequential, getBackend, loadMnist, manualSeed, setBackend } from '../src/index.js';
+import { Flatten, Linear, ReLU, Sequential, getBackend, loadMnist, manualSeed, setBackend } from '../src/node.js';
 import { trainingFlags } from './lib/cli.js';
 import { adamOneCycle, reportTest, splitTrainValidation, trainClassifier } from './lib/train.js';
 

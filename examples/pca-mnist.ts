@@ -18,7 +18,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { loadMnist } from '../src/index.js';
+import { loadMnist } from '../src/node.js';
 import * as linalg from '../src/linalg/index.js';
 import { imageGrid, lineChart, scatterPlot } from '../src/utils/index.js';
 import { intFlag, parseCli, stringFlag } from './lib/cli.js';

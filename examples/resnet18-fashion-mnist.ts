@@ -33,7 +33,7 @@ import { parseArgs } from 'node:util';
 import {
   FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_STD, Tensor, getBackend, loadFashionMnistSplits, manualSeed, optim,
   seededRandom, setBackend, slice,
-} from '../src/index.js';
+} from '../src/node.js';
 import { fashionMnistSplit, readFashionMnist } from '../src/data/fashion-mnist.js';
 import { ResNet18 } from '../src/models/index.js';
 import { choiceFlag, intFlag, optionalStringFlag, parseCli, trainingFlagSpecs } from './lib/cli.js';

@@ -11,7 +11,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { SeattleWeather } from '../src/data/seattle-weather.js';
-import { loadSeattleWeather } from '../src/data/seattle-weather.js';
+import { loadSeattleWeather } from '../src/data/seattle-weather-file.js';
 import { rmse } from '../src/forecast/evaluation.js';
 import { PRESETS, runWeather, selectDesigns, TEST_START, type WeatherRun } from './weather-attention.js';
 

@@ -14,7 +14,7 @@ import { SyntaxKind } from 'typescript/unstable/ast';
 import { API, SymbolFlags, type Symbol as TsSymbol } from 'typescript/unstable/sync';
 
 const root = dirname(fileURLToPath(import.meta.url));
-const ENTRY_POINTS = { sapling: 'index.ts', 'sapling/utils': 'utils/index.ts' } as const;
+const ENTRY_POINTS = { sapling: 'node.ts', 'sapling/utils': 'utils/index.ts' } as const; // node.ts: index.ts and the Node-only names
 
 interface Findings {
   readonly exported: number;

@@ -1,6 +1,9 @@
 /**
  * Sapling — a deep learning framework written from scratch in TypeScript.
- * The public surface; everything here is re-exported from the folders that define it.
+ * The public surface; everything here is re-exported from the folders that define it. This is
+ * the isomorphic core (the package's `browser` and `default` entry): nothing reachable from it
+ * imports a Node built-in, so it bundles for browsers (src/bundle.test.ts checks). Node's entry,
+ * node.ts, re-exports it and adds the file-system functions (loadMnist, saveCheckpoint, …).
  * @module sapling
  */
 export * from './autograd/index.js';

@@ -14,7 +14,7 @@ import {
   InstanceNorm2d, LayerNorm, Linear, loadSafetensors, Lstm, Mish, MultiheadAttention, PixelShuffle, PixelUnshuffle, ResNet18, Silu, Softplus,
   tensor, TransformerEncoder, TransformerEncoderLayer, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d,
   type AnyModule, type Tensor, type UpsampleOptions,
-} from './index.js';
+} from './node.js';
 
 interface FixtureTensor {
   readonly shape: number[];

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import {
   DataLoader, F, TensorDataset, argmax, loadCheckpoint, noGrad, saveCheckpoint, slice,
   optim, type Module, type Tensor,
-} from '../../src/index.js';
+} from '../../src/node.js';
 import { chartRow } from '../../src/utils/index.js';
 import { ProgressBar } from '../../src/utils/index.js';
 

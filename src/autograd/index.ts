@@ -11,3 +11,4 @@ export { gradcheck, type GradcheckOptions } from './gradcheck.js';
 export { manualSeed, seededRandom, getRngState, setRngState, StatefulRandom, checkRandomState, type Random, type RandomState } from './random.js';
 export { kernels, useKernels, setBackend, getBackend, backendKernels, setNumThreads, getNumThreads, type AvailableBackend, type BackendOptions } from './backends/index.js';
 export type { Kernels, CoreKernels, FusedKernels } from './backends/types.js';
+export { getThreading, type Threading } from './backends/index.js';

@@ -4,7 +4,8 @@
  * total precipitation 4,426.0 mm; consecutive dates with no gap; and the parser's errors.
  */
 import { describe, expect, test } from 'vitest';
-import { dayOfYear, loadSeattleWeather, parseSeattleWeather } from './seattle-weather.js';
+import { dayOfYear, parseSeattleWeather } from './seattle-weather.js';
+import { loadSeattleWeather } from './seattle-weather-file.js';
 
 describe('loadSeattleWeather', () => {
   const w = loadSeattleWeather();

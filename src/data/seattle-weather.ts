@@ -5,12 +5,9 @@
  *
  * The label is synthesised from the numeric columns by vega's build script, so predicting it from
  * the same day's numbers is circular; the honest task is forecasting tomorrow from today.
- * `parseSeattleWeather` works on the text (no file access); `loadSeattleWeather` reads the
- * installed package (Node only). `dayOfYear` is 1 … 366 (366 only on 31 December of a leap year).
+ * `parseSeattleWeather` works on the text (no file access); `loadSeattleWeather`
+ * (seattle-weather-file.ts) reads the installed package (Node only). `dayOfYear` is 1 … 366 (366 only on 31 December of a leap year).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 
 /** The Seattle weather table, one entry per day in file order (columns as arrays). */
 export interface SeattleWeather {
@@ -57,20 +54,4 @@ export function parseSeattleWeather(csv: string): SeattleWeather {
     out.weather.push(f[5]!);
   });
   return out;
-}
-
-/**
- * Reads data/seattle-weather.csv from the installed `vega-datasets` package (Node only).
- * @example loadSeattleWeather().dates.length  // 1461
- */
-export function loadSeattleWeather(): SeattleWeather {
-  // vega-datasets' "exports" hide its package.json, so we find the folder from its entry point (build/index.js).
-  let root: string;
-  try {
-    root = join(dirname(createRequire(import.meta.url).resolve('vega-datasets')), '..');
-  } catch {
-    throw new Error('loadSeattleWeather: the package "vega-datasets" is not installed; run `npm install -D vega-datasets@3.2.1` (it holds data/seattle-weather.csv)');
-  }
-  const file = join(root, 'data', 'seattle-weather.csv');
-  return parseSeattleWeather(readFileSync(file, 'utf8'));
 }

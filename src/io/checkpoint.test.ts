@@ -10,10 +10,10 @@ import { TensorDataset } from '../data/dataset.js';
 import { StatefulRandom } from '../autograd/random.js';
 import { SGD, type OptimizerStateDict } from '../optim/index.js';
 import { StepLR, type ScheduleStateDict } from '../optim/schedules.js';
-import {
-  CheckpointError, deserializeCheckpoint, loadCheckpoint, saveCheckpoint, serializeCheckpoint, type Checkpoint,
-} from './checkpoint.js';
-import { deserialize, serialize } from './safetensors.js';
+import { CheckpointError, deserializeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint, serializeCheckpoint } from './checkpoint-file.js';
+import { deserialize } from './safetensors.js';
+import { serialize } from './safetensors-file.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sapling-checkpoint-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -17,8 +17,10 @@ import { randint, randn, tensor } from '../autograd/creation.js';
 import { seededRandom } from '../autograd/random.js';
 import { sizeOf } from '../autograd/shape.js';
 import { Tensor } from '../autograd/tensor.js';
-import { CheckpointError, deserializeCheckpoint, loadCheckpoint, serializeCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
-import { deserialize, loadSafetensors, SAFETENSORS_DTYPES, SafetensorsError, serialize, type SafetensorsContents } from './safetensors.js';
+import { CheckpointError, deserializeCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, serializeCheckpoint } from './checkpoint-file.js';
+import { deserialize, SAFETENSORS_DTYPES, SafetensorsError, type SafetensorsContents } from './safetensors.js';
+import { loadSafetensors, serialize } from './safetensors-file.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sapling-fuzz-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -25,8 +25,9 @@ import { mnistCnn } from '../models/mnist-cnn.js';
 import { ResNet18 } from '../models/resnet18.js';
 import { Adam } from '../optim/adam.js';
 import { SGD } from '../optim/sgd.js';
-import { deserializeCheckpoint, serializeCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
-import { loadSafetensors } from './safetensors.js';
+import { deserializeCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
+import { serializeCheckpoint } from './checkpoint-file.js';
+import { loadSafetensors } from './safetensors-file.js';
 
 export const STEPS_BEFORE = 3;
 export const STEPS_AFTER = 5;

@@ -15,7 +15,8 @@ import type { DType } from '../autograd/dtype.js';
 import { seededRandom } from '../autograd/random.js';
 import { Tensor } from '../autograd/tensor.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { deserialize, loadSafetensors, SafetensorsError, saveSafetensors, serialize } from './safetensors.js';
+import { deserialize, SafetensorsError } from './safetensors.js';
+import { loadSafetensors, saveSafetensors, serialize } from './safetensors-file.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const tmp = mkdtempSync(join(tmpdir(), 'sapling-safetensors-'));

@@ -31,7 +31,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { F, Tensor, cast, loadSafetensors, setBackend, type StateDict } from '../index.js';
+import { F, Tensor, cast, loadSafetensors, setBackend, type StateDict } from '../node.js';
 import { ResNet18, type ResNet18Options } from './resnet18.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');

@@ -11,7 +11,7 @@ import { cpuKernels as cpu } from '../cpu/index.js';
 import { f32, isF32, type Run } from './common.js';
 import { operandKey } from './operand-key.js';
 import { planMatmul } from './plan.js';
-import { ownShare, workerShare } from './pool.js';
+import { ownShare, workerShare } from './parallel.js';
 import { budget } from './threads.js';
 
 export function wasmMatmul(run: Run): (a: Tensor, b: Tensor) => Tensor {

@@ -12,7 +12,7 @@ import type { GruActivations, GruForward, GruGradients, GruNeed, GruSaved, Kerne
 import { f32, isF32, type Run } from './common.js';
 import { scratchFloats } from './layout.js';
 import { planRows } from './plan.js';
-import { ownShare, workerShare } from './pool.js';
+import { ownShare, workerShare } from './parallel.js';
 import { budget } from './threads.js';
 
 /** This thread's scratch for the row blocks of x and dS (one call uses it at a time). */
