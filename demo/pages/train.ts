@@ -47,7 +47,7 @@ export const page: DemoPage = {
     const evalImages = slice(test.images, [{ start: 0, stop: EVAL_IMAGES }]);
     const evalLabels = slice(test.labels, [{ start: 0, stop: EVAL_IMAGES }]).toArray() as number[];
     const total = EPOCHS * loader.length;
-    status.textContent = `${train.labels.size.toLocaleString('en')} training images, batch ${BATCH}, Adam (lr 0.003), ${EPOCHS} epochs = ${total} steps; backend wasm, ${threading.detail}.`;
+    status.textContent = `${train.labels.numel().toLocaleString('en')} training images, batch ${BATCH}, Adam (lr 0.003), ${EPOCHS} epochs = ${total} steps; backend wasm, ${threading.detail}.`;
     toggle.disabled = false;
     toggle.addEventListener('click', () => {
       paused = !paused;
