@@ -58,8 +58,8 @@ describe('lib/cli', () => {
   });
 });
 
-/** The runnable programs: every .ts file directly in examples/ except the tests. */
-const programs = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+/** The runnable programs: every .ts file directly in examples/ except the tests and type declarations. */
+const programs = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts')).sort();
 
 describe('every example answers --help', () => {
   test('there are examples to check', () => {

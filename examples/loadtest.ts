@@ -20,13 +20,21 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { loadMnist, manualSeed, mnistCnn, ResNet18, saveSafetensors } from '../src/node.js';
+import { booleanFlag, choiceFlag, parseCli } from './lib/cli.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const { values: flags } = parseCli({
+  summary: 'The inference server (examples/serve.ts) under load with autocannon, on 127.0.0.1, bounded in requests and time.',
+  usage: 'npx tsx examples/loadtest.ts [--quick] [--only mnist|resnet224]',
+  flags: {
+    quick: booleanFlag('a tenth of the requests (a smoke run)'),
+    only: choiceFlag('one model only', ['both', 'mnist', 'resnet224'] as const, 'both'),
+  },
+});
+const values = { quick: flags.quick, only: flags.only === 'both' ? undefined : flags.only };
 const scale = values.quick ? 0.1 : 1;
 const count = (n: number): number => Math.max(16, Math.round(n * scale));
 
