@@ -3,7 +3,7 @@
  *
  * Trains a small CNN ([16, 1, 28, 28] → 10 classes) and an LSTM ([32, 24, 8] → 1) with Adam for
  * 2,000 steps each (`--quick`: 200), through Sapling's public API only. After a warm-up (the
- * first 10% of the steps, when caches, JIT and the wasm heap settle) we record the process RSS,
+ * first 10% of the steps, at least 50, when caches, JIT and the wasm heap settle) we record the process RSS,
  * the main thread's wasm heap (tfjs-core's `tf.backend()`, whose `wasm.HEAPU8` is the heap that
  * `tf.memory()` counts its bytes in) and tfjs-core's `memory()`; at the end we record them
  * again. The run fails (exit code 1) if RSS or the wasm heap grew by more than 10%, or if tfjs
@@ -24,7 +24,7 @@ const option = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const steps = Number(option('--steps') ?? (args.includes('--quick') ? 200 : 2000));
-const warmup = Math.max(20, Math.floor(steps / 10));
+const warmup = Math.max(50, Math.floor(steps / 10));
 const LIMIT = 0.1;
 
 interface Sample {
