@@ -7,7 +7,7 @@ import * as core from './index.js';
 import * as node from './node.js';
 
 const NODE_ONLY = [
-  'exportOnnx', 'loadCheckpoint', 'loadFashionMnist', 'loadFashionMnistSplits', 'loadImdb', 'loadMnist', 'loadSafetensors', 'loadSpamAssassin',
+  'exportOnnx', 'loadCheckpoint', 'loadFashionMnist', 'loadFashionMnistSplits', 'loadImdb', 'loadMnist', 'loadSafetensors', 'loadSeattleWeather', 'loadSpamAssassin',
   'readImdbReviews', 'saveCheckpoint', 'saveSafetensors', 'SPAM_ASSASSIN_PACKAGE', 'writeFileAtomic',
 ];
 /** In Node these return Buffers; in the core, Uint8Arrays. */
