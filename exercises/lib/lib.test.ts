@@ -64,8 +64,8 @@ describe('npm run exercise: choosing the tests', () => {
     expect(exerciseTests('7', dir)).toEqual(['07-1-attention-backward.test.ts', '07-2-masks.test.ts', '07-3-multi-head.test.ts']);
   });
 
-  test('chapter 9 names the issue it comes with; other input explains the usage', () => {
-    expect(() => exerciseTests('9', dir)).toThrow(/issue 17/);
+  test('chapter 9 has its three exercises; other input explains the usage', () => {
+    expect(exerciseTests('9', dir)).toEqual(['09-1-measure.test.ts', '09-2-timed-kernels.test.ts', '09-3-conv-loops.test.ts']);
     expect(() => exerciseTests(undefined, dir)).toThrow(/usage: npm run exercise -- <chapter>/);
     expect(() => exerciseTests('three', dir)).toThrow(/expected a chapter number, got "three"/);
     expect(() => exerciseTests('12', dir)).toThrow(/chapter 12 has no exercises/);

@@ -61,6 +61,12 @@ import type * as E_08_2_qr from '../08-2-qr.js';
 import type * as S_08_2_qr from './08-2-qr.js';
 import type * as E_08_3_pca from '../08-3-pca.js';
 import type * as S_08_3_pca from './08-3-pca.js';
+import type * as E_09_1_measure from '../09-1-measure.js';
+import type * as S_09_1_measure from './09-1-measure.js';
+import type * as E_09_2_timed_kernels from '../09-2-timed-kernels.js';
+import type * as S_09_2_timed_kernels from './09-2-timed-kernels.js';
+import type * as E_09_3_conv_loops from '../09-3-conv-loops.js';
+import type * as S_09_3_conv_loops from './09-3-conv-loops.js';
 
 /** Compiles only when every solution module fits the exercise module of the same name. */
 export type SolutionsFitExercises = [
@@ -93,5 +99,8 @@ export type SolutionsFitExercises = [
   Fits<typeof S_08_1_householder, typeof E_08_1_householder>,
   Fits<typeof S_08_2_qr, typeof E_08_2_qr>,
   Fits<typeof S_08_3_pca, typeof E_08_3_pca>,
+  Fits<typeof S_09_1_measure, typeof E_09_1_measure>,
+  Fits<typeof S_09_2_timed_kernels, typeof E_09_2_timed_kernels>,
+  Fits<typeof S_09_3_conv_loops, typeof E_09_3_conv_loops>,
 ];
 type Fits<Solution extends Exercise, Exercise> = [Solution, Exercise];
