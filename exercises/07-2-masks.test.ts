@@ -29,7 +29,7 @@ describe('exercise 7.2 — masks', () => {
   test('maskedAttention with a causal mask equals the fused op with isCausal', () => {
     const [q, k, v] = [input([5, 4]), input([5, 4]), input([5, 2])];
     const keep = causalMask(5);
-    expectClose(maskedAttention(q, k, v, keep), scaledDotProductAttention(q, k, v, { isCausal: true }), { what: 'maskedAttention(q, k, v, causalMask(5))', hint: 'fill −∞ where the mask is 0 (keep.eq(0)), not where it is 1', atol: 1e-12 });
+    expectClose(maskedAttention(q, k, v, keep), scaledDotProductAttention(q, k, v, { isCausal: true }), { what: 'maskedAttention(q, k, v, causalMask(5))', hint: 'if causalMask failed above, fix it first; then fill −∞ where the mask is 0 (keep.eq(0)), not where it is 1', atol: 1e-12 });
   });
 
   test('maskedAttention with a padding mask, values and gradients', () => {

@@ -50,8 +50,8 @@ export const figures = {
   '09-matmul.svg': lineChart({
     title: 'n × n matrix products: GFLOP/s on each backend',
     series: [
-      { name: 'cpu (TypeScript loops)', x: sizes.map(Math.log2), y: gflops.cpu },
-      { name: 'wasm (TensorFlow.js kernels)', x: sizes.map(Math.log2), y: gflops.wasm },
+      { name: 'cpu', x: sizes.map(Math.log2), y: gflops.cpu },
+      { name: 'wasm', x: sizes.map(Math.log2), y: gflops.wasm },
     ],
     xLabel: 'log₂ n',
     yLabel: 'GFLOP/s',
