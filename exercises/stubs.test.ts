@@ -44,9 +44,9 @@ function thrown(call: () => unknown): string | null {
 const load = async (path: string): Promise<Record<string, unknown>> => (await import(pathToFileURL(path).href)) as Record<string, unknown>;
 
 describe('the exercises as handed out', () => {
-  test('26 exercises across chapters 0–6 and 8, each with a test and a solution', () => {
-    expect(exercises).toHaveLength(26);
-    expect([...new Set(exercises.map((f) => f.slice(0, 2)))]).toEqual(['00', '01', '02', '03', '04', '05', '06', '08']);
+  test('32 exercises across chapters 0–9, each with a test and a solution', () => {
+    expect(exercises).toHaveLength(32);
+    expect([...new Set(exercises.map((f) => f.slice(0, 2)))]).toEqual(['00', '01', '02', '03', '04', '05', '06', '07', '08', '09']);
     const files = new Set(readdirSync(here));
     const solutions = new Set(readdirSync(join(here, 'solutions')));
     for (const f of exercises) {

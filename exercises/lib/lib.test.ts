@@ -61,11 +61,11 @@ describe('npm run exercise: choosing the tests', () => {
   test('a chapter number selects that chapter\'s test files', () => {
     expect(exerciseTests('3', dir)).toEqual(['03-1-cross-entropy.test.ts', '03-2-momentum.test.ts', '03-3-warmup-cosine.test.ts', '03-4-train-step.test.ts']);
     expect(exerciseTests('08', dir)).toHaveLength(3);
+    expect(exerciseTests('7', dir)).toEqual(['07-1-attention-backward.test.ts', '07-2-masks.test.ts', '07-3-multi-head.test.ts']);
   });
 
-  test('chapters 7 and 9 name the issues they come with; other input explains the usage', () => {
-    expect(() => exerciseTests('7', dir)).toThrow(/issue 16/);
-    expect(() => exerciseTests('9', dir)).toThrow(/issue 17/);
+  test('chapter 9 has its three exercises; other input explains the usage', () => {
+    expect(exerciseTests('9', dir)).toEqual(['09-1-measure.test.ts', '09-2-timed-kernels.test.ts', '09-3-conv-loops.test.ts']);
     expect(() => exerciseTests(undefined, dir)).toThrow(/usage: npm run exercise -- <chapter>/);
     expect(() => exerciseTests('three', dir)).toThrow(/expected a chapter number, got "three"/);
     expect(() => exerciseTests('12', dir)).toThrow(/chapter 12 has no exercises/);

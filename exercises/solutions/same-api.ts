@@ -49,12 +49,24 @@ import type * as E_06_2_lstm_backward from '../06-2-lstm-backward.js';
 import type * as S_06_2_lstm_backward from './06-2-lstm-backward.js';
 import type * as E_06_3_clip_grad_norm from '../06-3-clip-grad-norm.js';
 import type * as S_06_3_clip_grad_norm from './06-3-clip-grad-norm.js';
+import type * as E_07_1_attention_backward from '../07-1-attention-backward.js';
+import type * as S_07_1_attention_backward from './07-1-attention-backward.js';
+import type * as E_07_2_masks from '../07-2-masks.js';
+import type * as S_07_2_masks from './07-2-masks.js';
+import type * as E_07_3_multi_head from '../07-3-multi-head.js';
+import type * as S_07_3_multi_head from './07-3-multi-head.js';
 import type * as E_08_1_householder from '../08-1-householder.js';
 import type * as S_08_1_householder from './08-1-householder.js';
 import type * as E_08_2_qr from '../08-2-qr.js';
 import type * as S_08_2_qr from './08-2-qr.js';
 import type * as E_08_3_pca from '../08-3-pca.js';
 import type * as S_08_3_pca from './08-3-pca.js';
+import type * as E_09_1_measure from '../09-1-measure.js';
+import type * as S_09_1_measure from './09-1-measure.js';
+import type * as E_09_2_timed_kernels from '../09-2-timed-kernels.js';
+import type * as S_09_2_timed_kernels from './09-2-timed-kernels.js';
+import type * as E_09_3_conv_loops from '../09-3-conv-loops.js';
+import type * as S_09_3_conv_loops from './09-3-conv-loops.js';
 
 /** Compiles only when every solution module fits the exercise module of the same name. */
 export type SolutionsFitExercises = [
@@ -81,8 +93,14 @@ export type SolutionsFitExercises = [
   Fits<typeof S_06_1_rnn, typeof E_06_1_rnn>,
   Fits<typeof S_06_2_lstm_backward, typeof E_06_2_lstm_backward>,
   Fits<typeof S_06_3_clip_grad_norm, typeof E_06_3_clip_grad_norm>,
+  Fits<typeof S_07_1_attention_backward, typeof E_07_1_attention_backward>,
+  Fits<typeof S_07_2_masks, typeof E_07_2_masks>,
+  Fits<typeof S_07_3_multi_head, typeof E_07_3_multi_head>,
   Fits<typeof S_08_1_householder, typeof E_08_1_householder>,
   Fits<typeof S_08_2_qr, typeof E_08_2_qr>,
   Fits<typeof S_08_3_pca, typeof E_08_3_pca>,
+  Fits<typeof S_09_1_measure, typeof E_09_1_measure>,
+  Fits<typeof S_09_2_timed_kernels, typeof E_09_2_timed_kernels>,
+  Fits<typeof S_09_3_conv_loops, typeof E_09_3_conv_loops>,
 ];
 type Fits<Solution extends Exercise, Exercise> = [Solution, Exercise];
