@@ -104,3 +104,13 @@ export function bertConfigFromHuggingFace(json: Readonly<Record<string, unknown>
   checkBertConfig(config);
   return Object.freeze(config);
 }
+
+/**
+ * The config as Hugging Face's config.json fields (the inverse of bertConfigFromHuggingFace).
+ * @example bertConfigToHuggingFace(bertConfig('tiny')).num_hidden_layers  // 2
+ */
+export function bertConfigToHuggingFace(config: BertConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [hf, ours] of Object.entries(HF_FIELDS)) out[hf] = config[ours];
+  return { ...out, position_embedding_type: 'absolute' };
+}
