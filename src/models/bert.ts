@@ -20,7 +20,6 @@ import type { FloatDType } from '../autograd/dtype.js';
 import { noGrad } from '../autograd/function.js';
 import { attentionWeights, scaledDotProductAttention } from '../autograd/ops/attention.js';
 import { add, ne, where } from '../autograd/ops/elementwise.js';
-import { embedding } from '../autograd/ops/embedding.js';
 import { slice } from '../autograd/ops/indexing.js';
 import { matmul } from '../autograd/ops/matmul.js';
 import { reshape } from '../autograd/ops/shape.js';
@@ -112,11 +111,11 @@ export class BertEmbeddings extends Module<[inputIds: Tensor, tokenTypeIds?: Ten
     const maxT = this.positionEmbeddings.numEmbeddings;
     if (inputIds.ndim !== 2 || inputIds.dtype !== 'int32') throw new RangeError(`BertEmbeddings: expected int32 input ids [N, T], got ${inputIds.dtype} ${fmt(inputIds.shape)}`);
     if (T > maxT) throw new RangeError(`BertEmbeddings: ${T} tokens do not fit in maxPositionEmbeddings ${maxT}`);
-    const words = this.wordEmbeddings.forward(inputIds); //                                    [N, T, H]
-    // Without token types every position has type 0: row 0 of the table, broadcast.   [N, T, H] or [1, H]
-    const types = tokenTypeIds ? this.tokenTypeEmbeddings.forward(tokenTypeIds) : slice(this.tokenTypeEmbeddings.weight, [{ stop: 1 }]);
-    // Without position ids the positions are 0 … T−1: the first T rows of the table.  [T, H] (or [N, T, H])
-    const positions = positionIds ? embedding(positionIds, this.positionEmbeddings.weight) : slice(this.positionEmbeddings.weight, [{ stop: T }]);
+    const words = this.wordEmbeddings.forward(inputIds); //                                     [N, T, H]
+    // Without token types every position has type 0: row 0 of the table, broadcast.        [N, T, H] or [1, H]
+    const types = this.tokenTypeEmbeddings.forward(tokenTypeIds ?? zeros([1], { dtype: 'int32' }));
+    // Without position ids the positions are 0 … T−1 (HF's position_ids buffer).             [T, H] or [N, T, H]
+    const positions = this.positionEmbeddings.forward(positionIds ?? arange(0, T, 1, { dtype: 'int32' }));
     return this.dropout.forward(this.layerNorm.forward(add(add(words, types), positions))); //  [N, T, H]
   }
 }
