@@ -10,7 +10,7 @@
  *     attention.output: LayerNorm(x + dropout(dense(·)))                     → [N, T, H]
  *     intermediate: act(dense(·)) → [N, T, I];  output: LayerNorm(a + dropout(dense(·))) → [N, T, H]
  *   pooler: tanh(dense(hidden[:, 0])), the [CLS] position                   → [N, H]
- * bert-base (L 12, H 768, A 12, I 3072, 30,522 words): 109,482,240 parameters, as Hugging Face's.
+ * bert-base (L 12, H 768, A 12, I 3072, 30,522 words): 109,482,240 parameters (bert.test.ts).
  * Init as HF's _init_weights: Linear and Embedding N(0, 0.02²), biases 0, the [PAD] row 0.
  * `embeddings.position_ids` is no state here: HF made it a non-persistent buffer in 4.31
  * (older files carry it; bert-checkpoint.ts drops it). Heads: bert-heads.ts.

@@ -2,3 +2,10 @@
 export {
   BasicBlock, FoldedConvBn, FusedBasicBlock, FusedResNet18, ResNet18, type ResNet18Options, type ResNetStem,
 } from './resnet18.js';
+export { BERT_BASE_CONFIG, BERT_SIZES, bertConfig, bertConfigFromHuggingFace, bertConfigToHuggingFace, checkBertConfig, type BertActivation, type BertConfig, type BertSize } from './bert-config.js';
+export {
+  BertAttention, BertEmbeddings, BertEncoder, BertIntermediate, BertLayer, BertModel, BertPooler, BertResidualOutput, BertSelfAttention,
+  bertActivation, bertKeepMask, bertLinear, type BertBuildOptions, type BertForwardOptions, type BertModelOutput,
+} from './bert.js';
+export { BertForMaskedLM, BertForSequenceClassification, BertLMPredictionHead, BertOnlyMLMHead, BertPredictionHeadTransform, type MaskedLMForwardOptions } from './bert-heads.js';
+export { loadBertWeights, normalizeHuggingFaceBert } from './bert-checkpoint.js';
