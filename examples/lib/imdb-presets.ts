@@ -3,7 +3,7 @@
  *
  *   smoke  proves the whole pipeline in under 3 minutes: 1,000 short reviews, a 32-wide model,
  *          a few MLM steps. Any accuracy (it reached 70% on the 500 test reviews).
- *   quick  the whole split, T = 128, a 2-layer, 64-wide BERT, one epoch per model, 300 MLM steps:
+ *   quick  the whole split, T = 128, a 2-layer, 64-wide BERT, one epoch per model, 200 MLM steps:
  *          budget 60 minutes on the 2-core machine, bar: the best Transformer ≥ 84% test accuracy.
  *   full   the whole split, T = 256, a 4-layer, 128-wide BERT with GELU and dropout, long MLM
  *          pretraining: bar, the pretrained model ≥ the bag of words of the same run. Hours.
@@ -62,7 +62,7 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     model: { numHiddenLayers: 2, hiddenSize: 64, numAttentionHeads: 2, intermediateSize: 256, hiddenAct: 'relu', hiddenDropoutProb: 0, attentionProbsDropoutProb: 0 },
     bow: { epochs: 4, batchSize: 256, lr: 0.02, weightDecay: 0, minDf: 2 },
     scratch: { epochs: 1, batchSize: 32, lr: 2e-3 },
-    mlm: { steps: 300, batchSize: 64, lr: 2e-3, maxLength: 128 },
+    mlm: { steps: 200, batchSize: 64, lr: 2e-3, maxLength: 128 },
     finetune: { epochs: 1, batchSize: 32, lr: 2e-3 },
     evalBatchSize: 256,
     evalsPerEpoch: 2,
@@ -74,7 +74,7 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     model: { numHiddenLayers: 4, hiddenSize: 128, numAttentionHeads: 2, intermediateSize: 512, hiddenAct: 'gelu', hiddenDropoutProb: 0.1, attentionProbsDropoutProb: 0.1 },
     bow: { epochs: 6, batchSize: 256, lr: 0.02, weightDecay: 0, minDf: 2 },
     scratch: { epochs: 3, batchSize: 32, lr: 1e-3 },
-    mlm: { steps: 6000, batchSize: 64, lr: 1e-3, maxLength: 256 },
+    mlm: { steps: 2000, batchSize: 64, lr: 1e-3, maxLength: 256 },
     finetune: { epochs: 3, batchSize: 32, lr: 5e-4 },
     evalBatchSize: 128,
     evalsPerEpoch: 2,
