@@ -7,7 +7,7 @@ token ids in PyTorch 1.13 (one thread by default), and reports what each recipe 
 many tokens each phase processed; Sapling's time for a recipe is then its token counts divided
 by Sapling's measured tokens/s per phase (the example prints them).
 
-    npx tsx examples/imdb-sentiment.ts --export-tokens runs/imdb-tokens   # ids, labels, vocab.txt
+    npx tsx examples/imdb-sentiment.ts --preset quick --export-tokens runs/imdb-tokens   # ids, labels, vocab.txt
     /usr/bin/python3 scripts/bert-recipe-search.py --data runs/imdb-tokens --name tiny-scratch \\
         --hidden 128 --layers 2 --heads 2 --ff 512 --seq 128 --epochs 3
     /usr/bin/python3 scripts/bert-recipe-search.py ... --mlm-steps 2000   # MLM first, then fine-tune
