@@ -63,7 +63,7 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     bow: { epochs: 4, batchSize: 256, lr: 0.02, weightDecay: 0, minDf: 2 },
     scratch: { epochs: 1, batchSize: 32, lr: 2e-3 },
     mlm: { steps: 200, batchSize: 64, lr: 2e-3, maxLength: 128 },
-    finetune: { epochs: 1, batchSize: 32, lr: 2e-3 },
+    finetune: { epochs: 1, batchSize: 32, lr: 1e-3 },
     evalBatchSize: 256,
     evalsPerEpoch: 2,
   },
