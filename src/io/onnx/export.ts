@@ -111,8 +111,8 @@ export function toOnnxModel(model: AnyModule, exampleInput: Tensor | readonly Te
   const twins = compareTraces(first, second);
   const leafTwins = new Map<Tensor, Tensor>();
   for (const [step, twin] of twins) {
-    step.inputs.forEach((t, j) => {
-      if (!first.dependsOnInput(t) && !leafTwins.has(t)) leafTwins.set(t, twin.inputs[j]!);
+    step.reads.forEach((t, j) => {
+      if (!first.dependsOnInput(t) && !leafTwins.has(t) && twin.reads[j] !== undefined) leafTwins.set(t, twin.reads[j]!);
     });
   }
 
@@ -122,6 +122,7 @@ export function toOnnxModel(model: AnyModule, exampleInput: Tensor | readonly Te
     opset, dynamicBatch, names,
     dependsOnInput: first.dependsOnInput,
     consumers: first.consumers,
+    producers: first.producers,
     outputs: first.outputs,
     twin: (node) => (dynamicBatch ? twins.get(node) ?? null : null),
   });

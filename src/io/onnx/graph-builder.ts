@@ -17,12 +17,14 @@ import { fmt } from '../../autograd/shape.js';
 import type { Tensor } from '../../autograd/tensor.js';
 import type { OnnxAttribute, OnnxDType, OnnxNode, OnnxTensor } from './onnx-proto.js';
 
-/** One recorded op of the traced forward pass: the graph Node's name, inputs and attrs, and its output. */
+/** One recorded op of the traced forward pass: the op's name, inputs and attrs, and its output. */
 export interface TracedNode {
   readonly name: string;
   readonly inputs: readonly Tensor[];
   readonly attrs: unknown;
   readonly output: Tensor;
+  /** The inputs, then the tensors in the attrs (an embedding's indices, an attention's keep mask). */
+  readonly reads: readonly Tensor[];
 }
 
 /** An export failure that names the op (and the shapes) that caused it. */
@@ -57,6 +59,8 @@ export interface GraphBuilderSetup {
   readonly dependsOnInput: (t: Tensor) => boolean;
   /** The traced ops that read each tensor. */
   readonly consumers: ReadonlyMap<Tensor, readonly TracedNode[]>;
+  /** The recorded op that made each tensor, constant or not. */
+  readonly producers: ReadonlyMap<Tensor, TracedNode>;
   /** The model's outputs (a converter must not fold away a node whose output is one). */
   readonly outputs: readonly Tensor[];
   /** The same op in the second trace, at another batch size (null when there is none). */
@@ -145,6 +149,11 @@ export class OnnxGraphBuilder {
    */
   twin(node: TracedNode): TracedNode | null {
     return this.#setup.twin(node);
+  }
+
+  /** The recorded op that made `t` (null for inputs, parameters, buffers and tensors made without an op). */
+  producer(t: Tensor): TracedNode | null {
+    return this.#setup.producers.get(t) ?? null;
   }
 
   consumers(t: Tensor): readonly TracedNode[] {
