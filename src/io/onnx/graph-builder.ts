@@ -171,10 +171,23 @@ export class OnnxGraphBuilder {
     if (!this.isConstant(t) || this.#absorbed.has(t)) {
       throw new OnnxExportError(`exportOnnx: internal error: ${this.current} reads a tensor ${fmt(t.shape)} that no converter defined`, this.current);
     }
-    const name = this.constant(t, this.nameOf(t) ?? `${this.current}_const`);
+    const name = this.constant(t, this.#constantName(t, 3) ?? `${this.current}_const`);
     this.#values.set(t, { name, batchAxis: null });
     this.constantsUsed.push({ tensor: t, by: this.current });
     return name;
+  }
+
+  /** A parameter's or buffer's name, or for a constant computed from one, that name and the ops (`fc.weight/Permute`). */
+  #constantName(t: Tensor, depth: number): string | undefined {
+    const own = this.nameOf(t);
+    if (own !== undefined || depth === 0) return own;
+    const step = this.#setup.producers.get(t);
+    if (step === undefined) return undefined;
+    for (const read of step.reads) {
+      const from = this.#constantName(read, depth - 1);
+      if (from !== undefined) return `${from}/${step.name}`;
+    }
+    return undefined;
   }
 
   /** Which axis of `t` is the batch axis (null for constants, or without a dynamic batch). */

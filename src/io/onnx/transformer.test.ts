@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { randint, randn, tensor } from '../../autograd/creation.js';
+import { scaledDotProductAttention } from '../../autograd/ops/attention.js';
 import { manualSeed, type Random } from '../../autograd/random.js';
 import type { Tensor } from '../../autograd/tensor.js';
 import { expectClose } from '../../autograd/test-utils.js';
@@ -17,6 +18,7 @@ import { MultiheadAttention } from '../../layers/attention.js';
 import { Module } from '../../layers/module.js';
 import { squareSubsequentMask, TransformerEncoder, TransformerEncoderLayer } from '../../layers/transformer.js';
 import { bertConfig, bertConfigFromHuggingFace } from '../../models/bert-config.js';
+import { TransformerForecaster } from '../../models/transformer-forecaster.js';
 import { BertForSequenceClassification } from '../../models/bert-heads.js';
 import { loadSafetensors } from '../safetensors.js';
 import { toOnnxModel } from './export.js';
@@ -96,6 +98,23 @@ describe('exportOnnx: attention against ONNX Runtime, batch 1 and 7', () => {
       }
     }
     await expectOnnxParity(new Causal(), { shapes: (n) => [[n, T, 8]] });
+  });
+
+  test('the TransformerForecaster of examples/weather-attention.ts: learned and sinusoidal positions, the linear shortcut', async () => {
+    manualSeed(27);
+    for (const positional of ['learned', 'sinusoidal'] as const) {
+      const model = new TransformerForecaster({ lookback: 14, features: 3, dModel: 16, nhead: 2, numLayers: 2, positional, skipDays: 3 });
+      await expectOnnxParity(model, { shapes: (n) => [[n, 14, 3]] });
+    }
+  });
+
+  test('attention dropout traced outside eval mode is refused, naming the op', () => {
+    class Dropping extends Module {
+      forward(x: Tensor): Tensor {
+        return scaledDotProductAttention(x, x, x, { dropoutP: 0.1 });
+      }
+    }
+    expect(() => toOnnxModel(new Dropping(), randn([1, 2, 4, 8]))).toThrow(/ScaledDotProductAttention: drops attention weights with p = 0.1; export the model in eval mode/);
   });
 });
 
