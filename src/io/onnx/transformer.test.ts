@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { randint, randn, tensor } from '../../autograd/creation.js';
 import { scaledDotProductAttention } from '../../autograd/ops/attention.js';
-import { manualSeed, type Random } from '../../autograd/random.js';
+import { pad } from '../../autograd/ops/indexing.js';
+import { manualSeed, seededRandom, type Random } from '../../autograd/random.js';
 import type { Tensor } from '../../autograd/tensor.js';
 import { expectClose } from '../../autograd/test-utils.js';
 import { MultiheadAttention } from '../../layers/attention.js';
@@ -23,7 +24,7 @@ import { BertForSequenceClassification } from '../../models/bert-heads.js';
 import { loadSafetensors } from '../safetensors.js';
 import { toOnnxModel } from './export.js';
 import { runOnnx } from './run-onnx.js';
-import { expectOnnxParity } from './test-utils.js';
+import { expectOnnxParity, saplingOutputs } from './test-utils.js';
 
 /** [n, T] int32 padding masks in PyTorch's convention (1 = padding): row i keeps its first 1 + (i·3 mod T) positions. */
 function paddingMask(n: number, T: number, keepAll = false): Tensor {
@@ -131,7 +132,7 @@ class BertClassifier extends Module<[Tensor, Tensor, Tensor?], Tensor> {
 }
 
 describe('exportOnnx: the mini-BERT sequence classifier', () => {
-  test('ids and attention mask as inputs: batch 1 and 7 from one file', async () => {
+  test('ids and attention mask as inputs: batch 1 and 7 from one file; a shorter text padded to the traced length', async () => {
     manualSeed(26);
     const config = bertConfig('tiny', { vocabSize: 200, hiddenSize: 32, numAttentionHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 64 });
     const model = new BertClassifier(new BertForSequenceClassification(config, 2));
@@ -145,6 +146,13 @@ describe('exportOnnx: the mini-BERT sequence classifier', () => {
     expect(onnx.graph.inputs.map((i) => [i.name, i.dtype, i.shape])).toEqual([['input_ids', 'int32', ['batch', T]], ['attention_mask', 'int32', ['batch', T]]]);
     expect(onnx.graph.initializers.map((t) => t.name)).toContain('model.bert.embeddings.word_embeddings.weight');
     expect(bytes.byteLength).toBeGreaterThan(model.numParameters() * 4);
+    // The sequence length is fixed at the traced T: a shorter text is padded to T and masked,
+    // which gives the logits Sapling computes on the unpadded text.
+    const short = randint(1, 200, [1, 5], { random: seededRandom(3) });
+    const padded = pad(short, [0, T - 5]);
+    const attend = tensor([...Array(5).fill(1), ...Array(T - 5).fill(0)], [1, T], { dtype: 'int32' });
+    const { logits } = await runOnnx(bytes, [padded, attend]);
+    expectClose(logits, saplingOutputs(model, [short, tensor(Array(5).fill(1), [1, 5], { dtype: 'int32' })])[0]!, { rtol: 1e-4, atol: 1e-5 });
   });
 
   test('with PyTorch\'s weights (fixtures/bert-cls): ONNX Runtime matches PyTorch\'s logits', async () => {
