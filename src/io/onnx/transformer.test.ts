@@ -1,11 +1,11 @@
 /**
  * exportOnnx on attention: MultiheadAttention (fused and with its weights, with and without key
- * padding masks), a 2-layer TransformerEncoder and the mini-BERT sequence classifier (token ids
- * and attention mask as int32 inputs), each run with ONNX Runtime at batch 1 and 7 from one file
- * traced at batch 1 (dynamic batch) and compared with Sapling's eval-mode forward (float32:
- * rtol 1e-4, atol 1e-5). BERT with PyTorch's weights (src/models/fixtures/bert-cls) also matches
- * PyTorch's own logits. Padded rows keep some keys; one test masks every key of a row, which
- * Sapling (and the export) answer with zeros.
+ * padding masks), a 2-layer TransformerEncoder, the weather example's TransformerForecaster and
+ * the mini-BERT (classifier and masked LM; token ids and attention mask as int32 inputs), each run
+ * with ONNX Runtime at batch 1 and 7 from one file traced at batch 1 (dynamic batch) and compared
+ * with Sapling's eval-mode forward (float32: rtol 1e-4, atol 1e-5). BERT with PyTorch's weights
+ * (src/models/fixtures/bert-cls) also matches PyTorch's own logits. Padded rows keep some keys;
+ * one test masks every key of a row, which Sapling (and the export) answer with zeros.
  */
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -20,7 +20,7 @@ import { Module } from '../../layers/module.js';
 import { squareSubsequentMask, TransformerEncoder, TransformerEncoderLayer } from '../../layers/transformer.js';
 import { bertConfig, bertConfigFromHuggingFace } from '../../models/bert-config.js';
 import { TransformerForecaster } from '../../models/transformer-forecaster.js';
-import { BertForSequenceClassification } from '../../models/bert-heads.js';
+import { BertForMaskedLM, BertForSequenceClassification } from '../../models/bert-heads.js';
 import { loadSafetensors } from '../safetensors.js';
 import { toOnnxModel } from './export.js';
 import { runOnnx } from './run-onnx.js';
@@ -153,6 +153,18 @@ describe('exportOnnx: the mini-BERT sequence classifier', () => {
     const attend = tensor([...Array(5).fill(1), ...Array(T - 5).fill(0)], [1, T], { dtype: 'int32' });
     const { logits } = await runOnnx(bytes, [padded, attend]);
     expectClose(logits, saplingOutputs(model, [short, tensor(Array(5).fill(1), [1, 5], { dtype: 'int32' })])[0]!, { rtol: 1e-4, atol: 1e-5 });
+  });
+
+  test('BertForMaskedLM (the decoder tied to the word embeddings): scores over the vocabulary', async () => {
+    manualSeed(28);
+    class MaskedLM extends Module<[Tensor, Tensor], Tensor> {
+      readonly model = this.child('model', new BertForMaskedLM(bertConfig('tiny', { vocabSize: 50, hiddenSize: 16, numAttentionHeads: 2, intermediateSize: 32 })));
+      forward(ids: Tensor, attentionMask: Tensor): Tensor {
+        return this.model.forward(ids, { attentionMask });
+      }
+    }
+    const T = 6;
+    await expectOnnxParity(new MaskedLM(), { inputs: (n, random) => [randint(1, 50, [n, T], { random }), paddingMask(n, T).mul(-1).add(1)] });
   });
 
   test('with PyTorch\'s weights (fixtures/bert-cls): ONNX Runtime matches PyTorch\'s logits', async () => {
