@@ -15,6 +15,7 @@
  * Like PyTorch's `torch.onnx.export`, which also traces, it records one path through the code.
  */
 import { noGrad } from '../../autograd/function.js';
+import { add, mul } from '../../autograd/ops/elementwise.js';
 import { cat, slice } from '../../autograd/ops/indexing.js';
 import { isFloat } from '../../autograd/dtype.js';
 import { fmt } from '../../autograd/shape.js';
@@ -63,7 +64,7 @@ function namesFor(given: readonly string[] | undefined, count: number, base: str
 function variant(x: Tensor, dynamicBatch: boolean): Tensor {
   return noGrad(() => {
     const grown = dynamicBatch ? cat([x, slice(x, [{ start: 0, stop: 1 }])], 0) : x;
-    return isFloat(grown.dtype) ? grown.mul(0.75).add(0.125) : grown.detach();
+    return isFloat(grown.dtype) ? add(mul(grown, 0.75), 0.125) : grown.detach();
   });
 }
 

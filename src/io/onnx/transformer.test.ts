@@ -78,9 +78,11 @@ describe('exportOnnx: attention against ONNX Runtime, batch 1 and 7', () => {
     await expectOnnxParity(new SelfAttention(false), { inputs: allPadded, batches: [2] });
   });
 
-  test('time-first MultiheadAttention [T, N, E] with a static batch', async () => {
+  test('time-first MultiheadAttention [T, N, E] with a static batch; refused with a dynamic one', async () => {
     manualSeed(24);
     await expectOnnxParity(new SelfAttention(false, false), { shapes: (n) => [[T, n, 8]], batches: [3], dynamicBatch: false });
+    // a dynamic batch is axis 0 of the input, here time: refused where the attention meets it
+    expect(() => toOnnxModel(new SelfAttention(false, false), randn([T, 2, 8]))).toThrow(/ScaledDotProductAttention: the batch is axis 2 of \[2,2,5,4\].*use batchFirst: true, or export with dynamicBatch: false/);
   });
 
   test('TransformerEncoder: 2 post-norm layers (ReLU) with a key padding mask; 2 pre-norm layers (GELU) with a causal (float) mask', async () => {

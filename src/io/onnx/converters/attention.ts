@@ -62,7 +62,7 @@ function maskedSoftmaxLike(onnxOp: 'Softmax' | 'LogSoftmax', fill: number): Onnx
 function attentionBatch(g: OnnxGraphBuilder, node: TracedNode, keep: Tensor | null): number | null {
   for (const t of node.inputs.slice(0, 3)) {
     const b = g.batchAxis(t);
-    if (b !== null && b >= t.ndim - 2) throw g.fail(`the batch is axis ${b} of [${t.shape}], one of its last two (sequence, features) axes; it must be a leading axis`);
+    if (b !== null && b >= t.ndim - 2) throw g.fail(`the batch is axis ${b} of [${t.shape}], one of its last two (sequence, features) axes; it must be a leading axis (a dynamic batch is axis 0 of every input: for time-first [T, N, E] inputs use batchFirst: true, or export with dynamicBatch: false)`);
   }
   return batchOfTensors(g, keep ? [...node.inputs, keep] : node.inputs, node.output.ndim);
 }
