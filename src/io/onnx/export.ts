@@ -147,7 +147,7 @@ export function toOnnxModel(model: AnyModule, exampleInput: Tensor | readonly Te
     if (twin !== undefined && !sameValues(tensor, twin)) {
       throw new OnnxExportError(
         `exportOnnx: ${by} reads a constant ${tensor.dtype}${fmt(tensor.shape)} that differs for another input${fmt(twin.shape) !== fmt(tensor.shape) ? ` (shape ${fmt(twin.shape)} there)` : ''}: ` +
-          'it was computed from the input outside the recorded graph (under noGrad, by a comparison) or sized by the batch, and a constant in the graph would be wrong for other inputs',
+          'it was computed from the input outside the recorded ops (a number read with .item() or .toArray()) or sized by the batch, and a constant in the graph would be wrong for other inputs',
         by,
       );
     }

@@ -85,7 +85,7 @@ describe('exportOnnx: attention against ONNX Runtime, batch 1 and 7', () => {
     expect(() => toOnnxModel(new SelfAttention(false, false), randn([T, 2, 8]))).toThrow(/ScaledDotProductAttention: the batch is axis 2 of \[2,2,5,4\].*use batchFirst: true, or export with dynamicBatch: false/);
   });
 
-  test('TransformerEncoder: 2 post-norm layers (ReLU) with a key padding mask; 2 pre-norm layers (GELU) with a causal (float) mask', async () => {
+  test('TransformerEncoder: 2 post-norm layers (ReLU) with a key padding mask; 2 pre-norm layers (GELU) with a causal (float) mask and the padding mask', async () => {
     manualSeed(25);
     class Encoder extends Module<[Tensor, Tensor], Tensor> {
       readonly encoder = this.child('encoder', new TransformerEncoder(new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true }), 2));
@@ -94,13 +94,14 @@ describe('exportOnnx: attention against ONNX Runtime, batch 1 and 7', () => {
       }
     }
     await expectOnnxParity(new Encoder(), { inputs: withMask });
-    class Causal extends Module {
+    class Causal extends Module<[Tensor, Tensor], Tensor> {
       readonly encoder = this.child('encoder', new TransformerEncoder(new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true, activation: 'gelu', normFirst: true }), 2, null));
-      forward(x: Tensor): Tensor {
-        return this.encoder.forward(x, { mask: squareSubsequentMask(x.shape[1]!) });
+      forward(x: Tensor, padding: Tensor): Tensor {
+        // a float causal mask and an int32 padding mask: the layer turns the latter into −∞ (MaskedFill) and adds them
+        return this.encoder.forward(x, { mask: squareSubsequentMask(x.shape[1]!), srcKeyPaddingMask: padding });
       }
     }
-    await expectOnnxParity(new Causal(), { shapes: (n) => [[n, T, 8]] });
+    await expectOnnxParity(new Causal(), { inputs: withMask });
   });
 
   test('the TransformerForecaster of examples/weather-attention.ts: learned and sinusoidal positions, the linear shortcut', async () => {

@@ -4,7 +4,7 @@
  *
  *   Compare eq, lt, le, gt, ge  →  Cast(Equal | Less | LessOrEqual | Greater | GreaterOrEqual, int32)
  *   Compare ne                  →  Cast(Not(Equal), int32)
- *   MaskedFill(x, drop, v)      →  Where(Cast(drop, bool), v, x)
+ *   MaskedFill(x, drop, v)      →  Where(Cast(drop, bool), v, x)   (x a scalar when it is a uniform constant)
  *   Tril, Triu (keep)           →  Where(Cast(keep, bool), x, 0)
  * A comparison reaches the trace through `reportOp` (it is not an `apply`d op: no gradient).
  */
@@ -23,15 +23,30 @@ function fillValue(g: OnnxGraphBuilder, value: number, x: Tensor, h: string): st
   return x.dtype === 'int32' ? g.literal(`${h}/value`, 'int32', [], Int32Array.of(value)) : g.scalar(`${h}/value`, value, x);
 }
 
+/**
+ * x as a scalar when it is a constant of one repeated value and the mask alone has the output's
+ * shape: `maskedFill(zeros(mask.shape), mask, −∞)` (MultiheadAttention turning a padding mask into
+ * a float one) then exports for every batch size, where a zeros tensor sized by the batch would not.
+ */
+function uniformConstant(g: OnnxGraphBuilder, x: Tensor, mask: Tensor, h: string): string | null {
+  if (!g.isConstant(x) || g.nameOf(x) !== undefined || x.numel() === 0 || mask.ndim !== x.ndim || mask.shape.some((d, i) => d !== x.shape[i])) return null;
+  const data = x.storage;
+  const first = data[0]!;
+  for (let i = 1; i < data.length; i++) if (!Object.is(data[i], first)) return null;
+  return fillValue(g, first, x, `${h}/x`);
+}
+
 /** Where(mask, x, 0) or Where(mask, value, x): the op's one tensor input and a mask from its attrs. */
 function maskedWhere(mask: (attrs: unknown) => Tensor, value: (attrs: unknown) => number, fillWhereMasked: boolean): OnnxConverter {
   return (g, node) => {
     const x = node.inputs[0]!;
     const m = mask(node.attrs);
     const h = hint(g, node);
-    const batch = batchOfTensors(g, [x, m], node.output.ndim);
+    const xName = uniformConstant(g, x, m, h);
+    const batch = batchOfTensors(g, xName === null ? [x, m] : [m], node.output.ndim);
     const fill = fillValue(g, value(node.attrs), x, h);
-    const inputs = fillWhereMasked ? [asBool(g, m, h), fill, g.value(x)] : [asBool(g, m, h), g.value(x), fill];
+    const source = xName ?? g.value(x);
+    const inputs = fillWhereMasked ? [asBool(g, m, h), fill, source] : [asBool(g, m, h), source, fill];
     g.define(node.output, g.op('Where', inputs, {}, h), batch);
   };
 }
