@@ -8,6 +8,7 @@
  * `apply` runs forward with recording switched off, then — if any input requires a gradient and
  * recording is on — attaches a `Node` to the output that remembers the inputs and how to call
  * backward. The engine (engine.ts) later walks these nodes in reverse topological order.
+ * `observeOps` shows an exporter every op applied, graph node or not (src/io/onnx/trace.ts).
  *
  * Users define their own ops the same way: write an `OpDef` and call `apply`, or wrap it once
  * with `defineOp` (see the example on `defineOp`).
