@@ -82,6 +82,7 @@ export class BertOnlyMLMHead extends Module {
   }
 }
 
+/** Options of `BertForMaskedLM.forward`: BertModel's, and the flat positions to score (`maskedPositions`). */
 export interface MaskedLMForwardOptions extends BertForwardOptions {
   /** int32 [M]: flat indices n·T + t of the rows to score; the result is then [M, V]. */
   readonly maskedPositions?: Tensor | null;
