@@ -4,18 +4,18 @@
  *
  *   npx tsx benchmarks/onnx.bench.ts [--quick] [--no-write]      (or: npm run bench onnx)
  *
- * Models: the MNIST CNN (1×28×28), ResNet-18 width 8 (3×48×48), the full ResNet-18 (3×224×224;
- * skipped with --quick) and the LSTM forecaster of examples/lstm-vs-arima.ts (44 days × 2
- * features, hidden 16). Sapling runs on its wasm backend in eval mode under noGrad; ONNX Runtime
- * (onnxruntime-node, CPU execution provider, native MLAS kernels) runs the bytes of
- * exportOnnxBytes with as many intra-op threads as Sapling's wasm kernels use. Both are checked
- * to agree (float32 tolerance) before anything is timed, then timed interleaved round by round
- * (lib/interleave.ts), wall time of one call each, ORT's including its input and output copies.
- * On a shared machine read the load figures printed beside the table before trusting a ratio.
+ * Models: MNIST CNN, ResNet-18 width 8 (3×48×48) and full (3×224×224; not with --quick), the LSTM
+ * forecaster of examples/lstm-vs-arima.ts, a 2-layer TransformerEncoder (d 64, 64 tokens, a key
+ * padding mask as second input) and the IMDB example's quick mini-BERT (H 64, 128 tokens; ids and
+ * attention mask as inputs). Sapling: wasm backend, eval, noGrad. ONNX Runtime: onnxruntime-node,
+ * CPU provider, as many intra-op threads as Sapling's wasm kernels. Outputs are checked to agree
+ * (float32 tolerance), then both are timed interleaved round by round (lib/interleave.ts), one
+ * call's wall time each, ORT's with its copies. On a shared machine read the load figures.
  */
-import { getNumThreads, manualSeed, noGrad, randn, setBackend, type Tensor } from '../src/index.js';
-import type { AnyModule } from '../src/layers/module.js';
-import { mnistCnn, ResNet18 } from '../src/models/index.js';
+import { getNumThreads, manualSeed, noGrad, randint, randn, setBackend, tensor, type Tensor } from '../src/index.js';
+import { Module, type AnyModule } from '../src/layers/module.js';
+import { TransformerEncoder, TransformerEncoderLayer } from '../src/layers/transformer.js';
+import { bertConfig, BertForSequenceClassification, mnistCnn, ResNet18 } from '../src/models/index.js';
 import { exportOnnxBytes } from '../src/io/onnx/export.js';
 import { createOnnxSession } from '../src/io/onnx/run-onnx.js';
 import { LstmRegressor } from '../examples/lstm-vs-arima.js';
@@ -31,8 +31,35 @@ const log = (s: string): void => console.error(`[onnx] ${s}`);
 interface Case {
   readonly name: string;
   readonly model: () => AnyModule;
+  /** The shape of the one float input; or `inputs` makes them (token ids and a mask). */
   readonly input: readonly number[];
+  readonly inputs?: () => Tensor[];
   readonly full?: boolean;
+}
+
+/** The Transformer encoder of the weather example's size class, batch first, with a key padding mask as a second input. */
+class PaddedEncoder extends Module<[Tensor, Tensor], Tensor> {
+  readonly encoder = this.child('encoder', new TransformerEncoder(new TransformerEncoderLayer(64, 4, { dimFeedforward: 128, batchFirst: true }), 2));
+  forward(x: Tensor, padding: Tensor): Tensor {
+    return this.encoder.forward(x, { srcKeyPaddingMask: padding });
+  }
+}
+
+/** The IMDB example's quick mini-BERT (2 layers, H 64, 2 heads, I 256; 8,000 words) as a classifier of ids and attention mask. */
+class MiniBert extends Module<[Tensor, Tensor], Tensor> {
+  readonly model = this.child('model', new BertForSequenceClassification(bertConfig('tiny', {
+    vocabSize: 8000, numHiddenLayers: 2, hiddenSize: 64, numAttentionHeads: 2, intermediateSize: 256, maxPositionEmbeddings: 256,
+  }), 2));
+  forward(ids: Tensor, attentionMask: Tensor): Tensor {
+    return this.model.forward(ids, { attentionMask });
+  }
+}
+
+/** One text of `length` tokens padded to T: ids [1, T] and a [1, T] 0/1 mask (1 = real token; `paddingOnes` flips it). */
+function paddedText(T: number, length: number, paddingOnes: boolean): [Tensor, Tensor] {
+  const real = Array.from({ length: T }, (_, t) => (t < length ? 1 : 0));
+  const mask = tensor(real.map((r) => (paddingOnes ? 1 - r : r)), [1, T], { dtype: 'int32' });
+  return [randint(1, 8000, [1, T]).mul(tensor(real, [1, T], { dtype: 'int32' })), mask];
 }
 
 const CASES: readonly Case[] = [
@@ -40,6 +67,8 @@ const CASES: readonly Case[] = [
   { name: 'ResNet-18 width 8', model: () => new ResNet18({ width: 8, numClasses: 10 }), input: [1, 3, 48, 48] },
   { name: 'ResNet-18 (full, 224×224)', model: () => new ResNet18(), input: [1, 3, 224, 224], full: true },
   { name: 'LSTM forecaster', model: () => new LstmRegressor(2, 16, 0), input: [1, 44, 2] },
+  { name: 'TransformerEncoder 2 × d 64 (padding mask)', model: () => new PaddedEncoder(), input: [1, 64, 64], inputs: () => [randn([1, 64, 64]), paddedText(64, 48, true)[1]] },
+  { name: 'mini-BERT classifier (ids + mask)', model: () => new MiniBert(), input: [1, 128], inputs: () => paddedText(128, 100, false) },
 ];
 
 async function main(): Promise<void> {
@@ -55,17 +84,17 @@ async function main(): Promise<void> {
     if (c.full && flags.quick) continue;
     manualSeed(0);
     const model = c.model().eval();
-    const x = randn([...c.input]);
-    const forward = model.forward.bind(model) as unknown as (t: Tensor) => Tensor;
+    const x = c.inputs ? c.inputs() : [randn([...c.input])];
+    const forward = model.forward.bind(model) as unknown as (...t: Tensor[]) => Tensor;
     log(`${c.name}: exporting …`);
     const bytes = exportOnnxBytes(model, x);
     const session = await createOnnxSession(bytes, { intraOpNumThreads: threads });
-    const ours = noGrad(() => forward(x));
+    const ours = noGrad(() => forward(...x));
     const theirs = (await session.run(x)).logits;
     assertClose(c.name, ours.storage, theirs.storage, 1e-4, 1e-4);
     log(`${c.name}: timing …`);
     const { stats, load } = await timeInterleaved({
-      sapling: () => noGrad(() => forward(x)),
+      sapling: () => noGrad(() => forward(...x)),
       onnxruntime: () => session.run(x),
     }, budget);
     await session.close();

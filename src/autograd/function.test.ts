@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { tensor, randn } from './creation.js';
 import { seededRandom } from './random.js';
-import { apply, defineOp, detectAnomaly, enableGrad, noGrad, type OpDef } from './function.js';
+import { apply, defineOp, detectAnomaly, enableGrad, noGrad, observeOps, type OpDef } from './function.js';
 import { gradcheck } from './gradcheck.js';
 import { div, mul, sub } from './ops/elementwise.js';
 import { log, sqrt } from './ops/unary.js';
@@ -91,5 +91,38 @@ describe('detectAnomaly', () => {
 
   test('is off by default: NaN flows through silently', () => {
     expect(Number.isNaN(div(sub(tensor([0]), 0), 0).item())).toBe(true);
+  });
+});
+
+describe('observeOps', () => {
+  test('reports the outermost ops, with or without a gradient, integer ops and comparisons too, and stops afterwards', () => {
+    const seen: string[] = [];
+    const x = tensor([1, -2, 3]);
+    const ids = tensor([0, 2, 1], [3], { dtype: 'int32' });
+    const observe = (name: string, inputs: readonly Tensor[], attrs: unknown, output: Tensor): void => {
+      seen.push(`${name}${typeof attrs === 'string' ? `:${attrs}` : ''} ${inputs.length}→[${output.shape}]`);
+    };
+    const out = observeOps(observe, () => noGrad(() => sum(mul(x, ids.gt(0).to('float32')))));
+    expect(out.item()).toBe(-2 + 3);
+    expect(seen).toEqual(['Compare:gt 2→[3]', 'Cast:float32 1→[3]', 'Mul 2→[3]', 'Sum 1→[]']);
+    seen.length = 0;
+    mul(x, 2);
+    expect(seen).toEqual([]);
+  });
+
+  test('an op whose forward calls other ops is reported once, by its own name', () => {
+    const seen: string[] = [];
+    const square = defineOp<[Tensor]>({
+      name: 'SquareViaMul',
+      forward(ctx, [a]) {
+        ctx.save(a);
+        return mul(a, a);
+      },
+      backward(ctx, dOut) {
+        return [mul(dOut, mul(ctx.saved[0]!, 2))];
+      },
+    });
+    observeOps((name) => seen.push(name), () => square(randn([2], { requiresGrad: true })));
+    expect(seen).toEqual(['SquareViaMul']);
   });
 });

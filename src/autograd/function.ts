@@ -8,6 +8,7 @@
  * `apply` runs forward with recording switched off, then — if any input requires a gradient and
  * recording is on — attaches a `Node` to the output that remembers the inputs and how to call
  * backward. The engine (engine.ts) later walks these nodes in reverse topological order.
+ * `observeOps` shows an exporter every op applied, graph node or not (src/io/onnx/trace.ts).
  *
  * Users define their own ops the same way: write an `OpDef` and call `apply`, or wrap it once
  * with `defineOp` (see the example on `defineOp`).
@@ -131,16 +132,52 @@ function checkSaved(name: string, saved: readonly Tensor[], versions: readonly n
   });
 }
 
+/** Told about one op application: its name, input tensors, attrs and output (see `observeOps`). */
+export type OpObserver = (name: string, inputs: readonly Tensor[], attrs: unknown, output: Tensor) => void;
+
+let observer: OpObserver | null = null;
+let opDepth = 0; // > 0 while an op's forward runs: the ops it calls are its implementation
+
+/**
+ * Runs `fn` and tells `observe` about every op applied in it, whether or not it records a graph
+ * node (integer and `noGrad` ops too) — the outermost ops only, not those an op's forward calls.
+ * This is how an exporter traces a forward pass (src/io/onnx/trace.ts), as torch.jit.trace does.
+ * @example const names: string[] = []; observeOps((name) => names.push(name), () => x.mul(2).exp()); names  // ['Mul', 'Exp']
+ */
+export function observeOps<T>(observe: OpObserver, fn: () => T): T {
+  const previous = [observer, opDepth] as const;
+  [observer, opDepth] = [observe, 0];
+  try {
+    return fn();
+  } finally {
+    [observer, opDepth] = previous;
+  }
+}
+
+/** Tells the observer (if any) about an op computed without `apply`, such as a comparison. */
+export function reportOp(name: string, inputs: readonly Tensor[], attrs: unknown, output: Tensor): void {
+  if (observer !== null && opDepth === 0) observer(name, inputs, attrs, output);
+}
+
 /** Applies `op` to `inputs`, recording a graph node when a gradient will be needed. */
 export function apply<Inputs extends readonly Tensor[], Attrs>(op: OpDef<Inputs, Attrs>, inputs: Inputs, attrs: Attrs): Tensor {
   const recording = gradEnabled;
   const needsInputGrad = inputs.map((t) => recording && t.requiresGrad);
   const ctx = new Context(needsInputGrad);
-  let out = withGrad(false, () => op.forward(ctx, inputs, attrs));
+  opDepth++;
+  let out: Tensor;
+  try {
+    out = withGrad(false, () => op.forward(ctx, inputs, attrs));
+  } finally {
+    opDepth--;
+  }
   if (anomalyMode && !kernels().allFinite(out)) {
     throw new AnomalyError(`detectAnomaly: ${op.name} forward produced NaN or Inf (output shape [${out.shape.join(',')}])`, op.name);
   }
-  if (!needsInputGrad.some(Boolean)) return out;
+  if (!needsInputGrad.some(Boolean)) {
+    reportOp(op.name, inputs, attrs, out);
+    return out;
+  }
   // The output must be a fresh tensor to carry a creator; an op that returned an input (or an
   // already-recorded tensor) gets a new tensor over the same storage.
   if (out.requiresGrad || inputs.includes(out)) out = out.alias();
@@ -162,6 +199,7 @@ export function apply<Inputs extends readonly Tensor[], Attrs>(op: OpDef<Inputs,
     },
   };
   out.creator = node;
+  reportOp(op.name, inputs, attrs, out);
   return out;
 }
 

@@ -10,3 +10,4 @@ export { pairBudgets, SUN_ET_AL_BUDGET, SUN_ET_AL_HEAD, truncateIds, type Trunca
 export { WordPieceTokenizer, type EncodeOptions, type Encoding, type TokenizerOptions } from './tokenizer.js';
 export { countWords, trainWordPiece, trainWordPieceFromCounts, type WordPieceTrainerOptions } from './trainer.js';
 export { bucketBatches, padBatch, paddingStats, type BucketOptions, type PadOptions, type TextBatch } from './batching.js';
+export { maskTokens, type MlmBatch, type MlmMaskingOptions } from './mlm-masking.js';

@@ -12,7 +12,7 @@
  *   y = a / b     dA = dY / b          dB = −dY · a / b²
  *   y = max(a,b)  dA = dY · [a > b] + ½ dY · [a = b]   (ties split the gradient, as PyTorch)
  */
-import { apply, isGradEnabled, type OpDef } from '../function.js';
+import { apply, isGradEnabled, reportOp, type OpDef } from '../function.js';
 import { kernels } from '../backends/index.js';
 import type { BinaryOp, CompareOp } from '../backends/types.js';
 import { isFloat, promote, type DType } from '../dtype.js';
@@ -168,7 +168,9 @@ export function neg(x: Tensor): Tensor {
 
 function comparison(op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb] = operands(a, b, op);
-  return kernels().compare(op, ta, tb); // a step function: no gradient, so no graph node
+  const out = kernels().compare(op, ta, tb); // a step function: no gradient, so no graph node,
+  reportOp('Compare', [ta, tb], op, out); //    but a tracing exporter still sees it
+  return out;
 }
 
 /** Elementwise a == b as an int32 0/1 mask (not differentiable). */

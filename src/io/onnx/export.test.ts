@@ -207,15 +207,21 @@ describe('exportOnnx refuses what it cannot export, naming it', () => {
     expect(() => exportOnnxBytes(new Branchy(), randn([1, 3]))).toThrow(/recorded different ops for another input \(op 0: Relu vs Tanh\)/);
   });
 
-  test('a value computed from the input under noGrad, and a constant sized by the batch', () => {
+  test('a value read out of the input as a number, and a constant sized by the batch; ops under noGrad are traced', async () => {
     class Centred extends Module {
       readonly fc = this.child('fc', new Linear(3, 3));
       forward(x: Tensor): Tensor {
-        const m = noGrad(() => mean(x)); // cut from the graph: would be baked in
-        return this.fc.forward(x).sub(m);
+        return this.fc.forward(x).sub(mean(x).item()); // a JS number: no op leads from x to it
       }
     }
     expect(() => exportOnnxBytes(new Centred(), randn([2, 3]))).toThrow(/Sub reads a constant float32\[\] that differs for another input/);
+    class CentredNoGrad extends Module {
+      readonly fc = this.child('fc', new Linear(3, 3));
+      forward(x: Tensor): Tensor {
+        return this.fc.forward(x).sub(noGrad(() => mean(x, 1, true))); // an op all the same: exported
+      }
+    }
+    await expectOnnxParity(new CentredNoGrad(), { shapes: (n) => [[n, 3]] });
     class Offset extends Module {
       readonly fc = this.child('fc', new Linear(3, 3));
       forward(x: Tensor): Tensor {

@@ -15,6 +15,7 @@
  * Like PyTorch's `torch.onnx.export`, which also traces, it records one path through the code.
  */
 import { noGrad } from '../../autograd/function.js';
+import { add, mul } from '../../autograd/ops/elementwise.js';
 import { cat, slice } from '../../autograd/ops/indexing.js';
 import { isFloat } from '../../autograd/dtype.js';
 import { fmt } from '../../autograd/shape.js';
@@ -63,7 +64,7 @@ function namesFor(given: readonly string[] | undefined, count: number, base: str
 function variant(x: Tensor, dynamicBatch: boolean): Tensor {
   return noGrad(() => {
     const grown = dynamicBatch ? cat([x, slice(x, [{ start: 0, stop: 1 }])], 0) : x;
-    return isFloat(grown.dtype) ? grown.mul(0.75).add(0.125) : grown.detach();
+    return isFloat(grown.dtype) ? add(mul(grown, 0.75), 0.125) : grown.detach();
   });
 }
 
@@ -111,8 +112,8 @@ export function toOnnxModel(model: AnyModule, exampleInput: Tensor | readonly Te
   const twins = compareTraces(first, second);
   const leafTwins = new Map<Tensor, Tensor>();
   for (const [step, twin] of twins) {
-    step.inputs.forEach((t, j) => {
-      if (!first.dependsOnInput(t) && !leafTwins.has(t)) leafTwins.set(t, twin.inputs[j]!);
+    step.reads.forEach((t, j) => {
+      if (!first.dependsOnInput(t) && !leafTwins.has(t) && twin.reads[j] !== undefined) leafTwins.set(t, twin.reads[j]!);
     });
   }
 
@@ -122,6 +123,7 @@ export function toOnnxModel(model: AnyModule, exampleInput: Tensor | readonly Te
     opset, dynamicBatch, names,
     dependsOnInput: first.dependsOnInput,
     consumers: first.consumers,
+    producers: first.producers,
     outputs: first.outputs,
     twin: (node) => (dynamicBatch ? twins.get(node) ?? null : null),
   });
@@ -145,7 +147,7 @@ export function toOnnxModel(model: AnyModule, exampleInput: Tensor | readonly Te
     if (twin !== undefined && !sameValues(tensor, twin)) {
       throw new OnnxExportError(
         `exportOnnx: ${by} reads a constant ${tensor.dtype}${fmt(tensor.shape)} that differs for another input${fmt(twin.shape) !== fmt(tensor.shape) ? ` (shape ${fmt(twin.shape)} there)` : ''}: ` +
-          'it was computed from the input outside the recorded graph (under noGrad, by a comparison) or sized by the batch, and a constant in the graph would be wrong for other inputs',
+          'it was computed from the input outside the recorded ops (a number read with .item() or .toArray()) or sized by the batch, and a constant in the graph would be wrong for other inputs',
         by,
       );
     }

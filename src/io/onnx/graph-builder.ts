@@ -17,12 +17,14 @@ import { fmt } from '../../autograd/shape.js';
 import type { Tensor } from '../../autograd/tensor.js';
 import type { OnnxAttribute, OnnxDType, OnnxNode, OnnxTensor } from './onnx-proto.js';
 
-/** One recorded op of the traced forward pass: the graph Node's name, inputs and attrs, and its output. */
+/** One recorded op of the traced forward pass: the op's name, inputs and attrs, and its output. */
 export interface TracedNode {
   readonly name: string;
   readonly inputs: readonly Tensor[];
   readonly attrs: unknown;
   readonly output: Tensor;
+  /** The inputs, then the tensors in the attrs (an embedding's indices, an attention's keep mask). */
+  readonly reads: readonly Tensor[];
 }
 
 /** An export failure that names the op (and the shapes) that caused it. */
@@ -57,6 +59,8 @@ export interface GraphBuilderSetup {
   readonly dependsOnInput: (t: Tensor) => boolean;
   /** The traced ops that read each tensor. */
   readonly consumers: ReadonlyMap<Tensor, readonly TracedNode[]>;
+  /** The recorded op that made each tensor, constant or not. */
+  readonly producers: ReadonlyMap<Tensor, TracedNode>;
   /** The model's outputs (a converter must not fold away a node whose output is one). */
   readonly outputs: readonly Tensor[];
   /** The same op in the second trace, at another batch size (null when there is none). */
@@ -147,6 +151,11 @@ export class OnnxGraphBuilder {
     return this.#setup.twin(node);
   }
 
+  /** The recorded op that made `t` (null for inputs, parameters, buffers and tensors made without an op). */
+  producer(t: Tensor): TracedNode | null {
+    return this.#setup.producers.get(t) ?? null;
+  }
+
   consumers(t: Tensor): readonly TracedNode[] {
     return this.#setup.consumers.get(t) ?? [];
   }
@@ -162,10 +171,23 @@ export class OnnxGraphBuilder {
     if (!this.isConstant(t) || this.#absorbed.has(t)) {
       throw new OnnxExportError(`exportOnnx: internal error: ${this.current} reads a tensor ${fmt(t.shape)} that no converter defined`, this.current);
     }
-    const name = this.constant(t, this.nameOf(t) ?? `${this.current}_const`);
+    const name = this.constant(t, this.#constantName(t, 3) ?? `${this.current}_const`);
     this.#values.set(t, { name, batchAxis: null });
     this.constantsUsed.push({ tensor: t, by: this.current });
     return name;
+  }
+
+  /** A parameter's or buffer's name, or for a constant computed from one, that name and the ops (`fc.weight/Permute`). */
+  #constantName(t: Tensor, depth: number): string | undefined {
+    const own = this.nameOf(t);
+    if (own !== undefined || depth === 0) return own;
+    const step = this.#setup.producers.get(t);
+    if (step === undefined) return undefined;
+    for (const read of step.reads) {
+      const from = this.#constantName(read, depth - 1);
+      if (from !== undefined) return `${from}/${step.name}`;
+    }
+    return undefined;
   }
 
   /** Which axis of `t` is the batch axis (null for constants, or without a dynamic batch). */

@@ -2,14 +2,17 @@
  * registry — which converter exports which op, by the op's name (`OpDef.name`).
  *
  * The built-in converters live in converters/, one file per op family; each exports a record
- * from op names to converters, listed once below. A new family (attention, a Transformer block)
- * is one more file in converters/ and one more entry in BUILT_IN. An op defined outside Sapling
+ * from op names to converters, listed once below. A new family is one more file
+ * in converters/ and one more entry in BUILT_IN. An op defined outside Sapling
  * (`defineOp`) gets its export with `registerOnnxConverter`.
  */
+import { attentionConverters } from './converters/attention.js';
 import type { OnnxConverter } from './converters/common.js';
 import { convConverters } from './converters/conv.js';
 import { elementwiseConverters } from './converters/elementwise.js';
+import { embeddingConverters } from './converters/embedding.js';
 import { linearConverters } from './converters/linear.js';
+import { maskConverters } from './converters/masks.js';
 import { normalizationConverters } from './converters/normalization.js';
 import { poolConverters } from './converters/pool.js';
 import { recurrentConverters } from './converters/recurrent.js';
@@ -20,6 +23,7 @@ import { unaryConverters } from './converters/unary.js';
 const BUILT_IN: readonly Readonly<Record<string, OnnxConverter>>[] = [
   elementwiseConverters, unaryConverters, linearConverters, convConverters, poolConverters,
   normalizationConverters, reduceConverters, shapeConverters, recurrentConverters,
+  attentionConverters, maskConverters, embeddingConverters,
 ];
 
 const converters = new Map<string, OnnxConverter>(BUILT_IN.flatMap((family) => Object.entries(family)));

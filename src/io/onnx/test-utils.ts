@@ -6,7 +6,7 @@
 import { expect } from 'vitest';
 import { noGrad } from '../../autograd/function.js';
 import { randn } from '../../autograd/creation.js';
-import { seededRandom } from '../../autograd/random.js';
+import { seededRandom, type Random } from '../../autograd/random.js';
 import type { Tensor } from '../../autograd/tensor.js';
 import type { AnyModule } from '../../layers/module.js';
 import { expectClose } from '../../autograd/test-utils.js';
@@ -22,8 +22,10 @@ export function saplingOutputs(model: AnyModule, inputs: readonly Tensor[]): Ten
 }
 
 export interface ParityOptions extends OnnxExportOptions {
-  /** The shape of each input at batch size n (default: one input). */
-  readonly shapes: (n: number) => readonly (readonly number[])[];
+  /** The shape of each input at batch size n, filled with N(0, 1) values. */
+  readonly shapes?: (n: number) => readonly (readonly number[])[];
+  /** Or the inputs themselves at batch size n (token ids, masks), drawn from `random`. */
+  readonly inputs?: (n: number, random: Random) => readonly Tensor[];
   /** Batch sizes to run (default [1, 7]); the first is also the traced one. */
   readonly batches?: readonly number[];
   readonly rtol?: number;
@@ -33,9 +35,10 @@ export interface ParityOptions extends OnnxExportOptions {
 
 /** Exports `model` at the first batch size, runs every batch size with ONNX Runtime and compares. Returns the bytes. */
 export async function expectOnnxParity(model: AnyModule, options: ParityOptions): Promise<Uint8Array> {
-  const { shapes, batches = [1, 7], rtol = 1e-4, atol = 1e-5, seed = 7, ...exportOptions } = options;
+  const { shapes, inputs: make, batches = [1, 7], rtol = 1e-4, atol = 1e-5, seed = 7, ...exportOptions } = options;
   const random = seededRandom(seed);
-  const inputsAt = (n: number) => shapes(n).map((s) => randn([...s], { random }));
+  if (!shapes === !make) throw new TypeError('expectOnnxParity: give shapes or inputs');
+  const inputsAt = (n: number): Tensor[] => (make ? [...make(n, random)] : shapes!(n).map((s) => randn([...s], { random })));
   const bytes = exportOnnxBytes(model, inputsAt(batches[0]!), exportOptions);
   const session = await createOnnxSession(bytes);
   try {

@@ -8,6 +8,7 @@
  * skips an op whose output is already defined.
  */
 import { fmt } from '../../../autograd/shape.js';
+import type { Tensor } from '../../../autograd/tensor.js';
 import type { OnnxGraphBuilder, TracedNode } from '../graph-builder.js';
 
 /** Turns one traced Sapling op into ONNX nodes on the graph builder. */
@@ -36,17 +37,21 @@ export function sameBatch(g: OnnxGraphBuilder, node: TracedNode, name: string, i
  * have a size other than 1 there (it would only fit the traced batch size).
  */
 export function broadcastBatch(g: OnnxGraphBuilder, node: TracedNode): number | null {
-  const rank = node.output.ndim;
+  return batchOfTensors(g, node.inputs, node.output.ndim);
+}
+
+/** broadcastBatch's rule for any tensors that broadcast together to rank `rank` (an op's inputs and the masks in its attrs). */
+export function batchOfTensors(g: OnnxGraphBuilder, tensors: readonly Tensor[], rank: number): number | null {
   let axis: number | null = null;
-  for (const t of node.inputs) {
+  for (const t of tensors) {
     const b = g.batchAxis(t);
     if (b === null) continue;
     const at = b + rank - t.ndim;
-    if (axis !== null && axis !== at) throw g.fail(`inputs ${node.inputs.map((x) => fmt(x.shape)).join(', ')} carry the batch on different axes`);
+    if (axis !== null && axis !== at) throw g.fail(`inputs ${tensors.map((x) => fmt(x.shape)).join(', ')} carry the batch on different axes`);
     axis = at;
   }
   if (axis !== null && g.dynamicBatch) {
-    for (const t of node.inputs) {
+    for (const t of tensors) {
       if (g.batchAxis(t) !== null) continue;
       const local = axis - (rank - t.ndim);
       if (local >= 0 && t.shape[local] !== 1) {

@@ -13,7 +13,7 @@ import { hint, type OnnxConverter } from './common.js';
 
 /** W when `b` is Permute(W, [1, 0]) of a named 2-D parameter, else null. */
 function transposedParameter(g: OnnxGraphBuilder, b: Tensor): Tensor | null {
-  const node = b.creator;
+  const node = g.producer(b);
   if (node === null || node.name !== 'Permute' || b.ndim !== 2) return null;
   const perm = node.attrs as readonly number[];
   const w = node.inputs[0]!;
