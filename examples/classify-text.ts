@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSafetensors, noGrad, setBackend, softmax, text } from '../src/index.js';
+import { loadSafetensors, noGrad, setBackend, softmax, text } from '../src/node.js';
 import { bertConfigFromHuggingFace } from '../src/models/bert-config.js';
 import { BertForSequenceClassification } from '../src/models/bert-heads.js';
 import { choiceFlag, parseCli, stringFlag } from './lib/cli.js';

@@ -21,7 +21,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
-import { getBackend, getNumThreads, loadImdb, loadSafetensors, manualSeed, metrics, noGrad, seededRandom, setBackend, text, type Tensor } from '../src/index.js';
+import { getBackend, getNumThreads, loadImdb, loadSafetensors, manualSeed, metrics, noGrad, seededRandom, setBackend, text, type Tensor } from '../src/node.js';
 import { bertConfig, type BertConfig } from '../src/models/bert-config.js';
 import { BertForMaskedLM, BertForSequenceClassification } from '../src/models/bert-heads.js';
 import { loadBertWeights } from '../src/models/bert-checkpoint.js';

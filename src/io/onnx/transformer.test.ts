@@ -21,7 +21,7 @@ import { squareSubsequentMask, TransformerEncoder, TransformerEncoderLayer } fro
 import { bertConfig, bertConfigFromHuggingFace } from '../../models/bert-config.js';
 import { TransformerForecaster } from '../../models/transformer-forecaster.js';
 import { BertForMaskedLM, BertForSequenceClassification } from '../../models/bert-heads.js';
-import { loadSafetensors } from '../safetensors.js';
+import { loadSafetensors } from '../safetensors-file.js';
 import { toOnnxModel } from './export.js';
 import { runOnnx } from './run-onnx.js';
 import { expectOnnxParity, saplingOutputs } from './test-utils.js';
