@@ -9,7 +9,7 @@ import {
   Conv2d, CrossEntropyLoss, Flatten, getNumThreads, Linear, Lstm, manualSeed, MaxPool2d, MseLoss, optim, randint, randn, ReLU,
   seededRandom, Sequential, setBackend, setNumThreads, type AvailableBackend, type Tensor,
 } from './index.js';
-import { workerStats } from './autograd/backends/parallel/pool.js';
+import { workerStats } from './autograd/backends/wasm/pool.js';
 
 const STEPS = 20;
 

@@ -19,7 +19,8 @@
 import { apply, type OpDef } from '../function.js';
 import { fmt, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { add, gt, mul, pow, sub, where } from './elementwise.js';
+import { add, gt, mul, sub, where } from './elementwise.js';
+import { pow } from './pow.js';
 import { requireFloat } from './helpers.js';
 import { mean, sum } from './reduce.js';
 import { sigmoid, softplus } from './unary.js';
