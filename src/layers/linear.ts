@@ -14,7 +14,7 @@ import { matmul } from '../autograd/ops/matmul.js';
 import { transpose } from '../autograd/ops/shape.js';
 import { defaultRandom, type Random } from '../autograd/random.js';
 import { fmt } from '../autograd/shape.js';
-import { storageOf, type Tensor } from '../autograd/tensor.js';
+import { storageObject, type Tensor } from '../autograd/tensor.js';
 import { cacheVersion } from '../autograd/storage.js';
 import { kaimingUniform, uniform } from './init.js';
 import { Module, type Parameter } from './module.js';
@@ -50,7 +50,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
  */
 const transposed = new WeakMap<object, { readonly version: number; readonly t: Tensor }>();
 function transposedCopy(weight: Tensor): Tensor {
-  const storage = storageOf(weight);
+  const storage = storageObject(weight);
   const version = cacheVersion(storage);
   if (version === null) return noGrad(() => transpose(weight));
   const cached = transposed.get(storage);

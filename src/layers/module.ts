@@ -19,7 +19,7 @@ import { noGrad } from '../autograd/function.js';
 import { zeros } from '../autograd/creation.js';
 import type { DType } from '../autograd/dtype.js';
 import { fmt, type Shape } from '../autograd/shape.js';
-import { storageOf, Tensor } from '../autograd/tensor.js';
+import { storageObject, Tensor } from '../autograd/tensor.js';
 import { formatSummary, type SummaryRow } from './summary.js';
 
 /**
@@ -31,7 +31,7 @@ import { formatSummary, type SummaryRow } from './summary.js';
 export class Parameter extends Tensor {
   constructor(value: Tensor, requiresGrad = true) {
     if (!(value instanceof Tensor)) throw new TypeError(`Parameter: expected a Tensor, got ${value === null ? 'null' : typeof value}`);
-    super(storageOf(value), value.shape);
+    super(storageObject(value), value.shape);
     if (requiresGrad) this.requiresGrad_(true);
   }
 }
@@ -362,7 +362,7 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
       inputShapes: shapes,
       total: this.numParameters(),
       trainable: this.numParameters({ trainableOnly: true }),
-      bytes: params.reduce((n, p) => n + p.size * storageOf(p).BYTES_PER_ELEMENT, 0),
+      bytes: params.reduce((n, p) => n + p.size * (p.dtype === 'float64' ? 8 : 4), 0),
     });
     if (print) console.log(text);
     return text;

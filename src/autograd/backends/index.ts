@@ -27,7 +27,7 @@ export function useKernels(k: Kernels): Kernels {
   return previous;
 }
 
-const BACKENDS = ['cpu', 'wasm'] as const;
+const BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
 export type AvailableBackend = (typeof BACKENDS)[number];
 
 /** Options of `setBackend`. */
@@ -53,6 +53,9 @@ export async function backendKernels(name: AvailableBackend): Promise<Kernels> {
       wasmModule ??= import('./wasm/index.js').then((m) => (wasm = m));
       wasmKernels ??= wasmModule.then((m) => m.createWasmKernels());
       return wasmKernels;
+    case 'webgpu':
+      // a device-resident backend (webgpu/index.ts): its tensors' values stay on the GPU
+      return import('./webgpu/index.js').then((m) => m.createWebgpuKernels());
   }
   throw unknown(name);
 }

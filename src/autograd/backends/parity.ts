@@ -155,10 +155,17 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
   ]),
   compare: cases(COMPARE.map((op) => [op, (k: Kernels) => [k.compare(op, new Tensor(Float32Array.from([1, 2, NaN, 4, 5, 6]), [2, 3]), new Tensor(Float32Array.from([2, 2, 1]), [3]))]])),
   where: cases([['broadcast cond [2, 1], a [2, 3], b [3]', (k, random) => [k.where(ints([0, 1], [2, 1]), rand([2, 3], random), rand([3], random), 'float32')]]]),
-  cast: cases([['float32 → float64, float64 → float32, float32 → int32 (truncation), int32 → float32', (k, random) => {
-    const x = k.binary('mul', rand([2, 5], random), new Tensor(new Float32Array([10]), []), 'float32');
-    return [k.cast(x, 'float64'), k.cast(rand([3], random, 'float64'), 'float32'), k.cast(x, 'int32'), k.cast(ints([-4, 0, 9], [3]), 'float32')];
-  }]]),
+  // A backend without float64 (webgpu) runs the first case and must refuse the second with a TypeError.
+  cast: cases([
+    ['float32 → int32 (truncation), int32 → float32', (k, random) => {
+      const x = k.binary('mul', rand([2, 5], random), new Tensor(new Float32Array([10]), []), 'float32');
+      return [k.cast(x, 'int32'), k.cast(ints([-4, 0, 9], [3]), 'float32')];
+    }],
+    ['float32 → float64, float64 → float32', (k, random) => {
+      const x = k.binary('mul', rand([2, 5], random), new Tensor(new Float32Array([10]), []), 'float32');
+      return [k.cast(x, 'float64'), k.cast(rand([3], random, 'float64'), 'float32')];
+    }],
+  ]),
   allFinite: cases([['finite, NaN, -Inf', (k, random) => [
     k.allFinite(rand([3, 3], random)), k.allFinite(new Tensor(Float32Array.from([1, NaN]), [2])), k.allFinite(new Tensor(Float64Array.from([-Infinity]), [1])),
   ]]]),
@@ -221,18 +228,36 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
   avgPool2dBackward: cases([['3x2 window', (k, random) => [k.avgPool2dBackward(rand(cpuKernels.avgPool2d(rand([2, 3, 7, 6], random), POOL).shape, random), [2, 3, 7, 6], POOL)]]]),
   adaptiveAvgPool2d: cases([['7x6 to 3x4', (k, random) => [k.adaptiveAvgPool2d(rand([2, 3, 7, 6], random), [3, 4])]]]),
   adaptiveAvgPool2dBackward: cases([['3x4 back to 7x6', (k, random) => [k.adaptiveAvgPool2dBackward(rand([2, 3, 3, 4], random), [2, 3, 7, 6])]]]),
-  channelMoments: cases([['[4, 3, 2, 5] float32, [5, 2] float64', (k, random) => {
-    const [a, b] = [k.channelMoments(rand([4, 3, 2, 5], random)), k.channelMoments(rand([5, 2], random, 'float64'))];
-    return [a.mean, a.variance, b.mean, b.variance];
-  }]]),
-  channelSums: cases([['[4, 3, 2, 5]', (k, random) => {
-    const s = k.channelSums(rand([4, 3, 2, 5], random), rand([4, 3, 2, 5], random), rand([3], random, 'float64'));
-    return [s.sum, s.dot];
-  }]]),
-  channelAffine: cases([['one term with a shift, two terms without (float32, float64)', (k, random) => [
-    k.channelAffine([[rand([2, 3, 4], random), rand([3], random, 'float64')]], rand([3], random)),
-    k.channelAffine([[rand([2, 3, 2, 2], random, 'float64'), rand([3], random)], [rand([2, 3, 2, 2], random, 'float64'), rand([3], random, 'float64')]], null),
-  ]]]),
+  channelMoments: cases([
+    ['[4, 3, 2, 5] float32, [5, 2] float64', (k, random) => {
+      const [a, b] = [k.channelMoments(rand([4, 3, 2, 5], random)), k.channelMoments(rand([5, 2], random, 'float64'))];
+      return [a.mean, a.variance, b.mean, b.variance];
+    }],
+    ['[40, 7, 9] float32 (more values per channel than a workgroup), shifted far from 0', (k, random) => {
+      const a = k.channelMoments(k.binary('add', rand([40, 7, 9], random), new Tensor(new Float32Array([100]), []), 'float32'));
+      return [a.mean, a.variance];
+    }],
+  ]),
+  channelSums: cases([
+    ['[4, 3, 2, 5]', (k, random) => {
+      const s = k.channelSums(rand([4, 3, 2, 5], random), rand([4, 3, 2, 5], random), rand([3], random, 'float64'));
+      return [s.sum, s.dot];
+    }],
+    ['[4, 3, 2, 5] with a float32 centre, [2, 70, 9] (more values per channel than a workgroup)', (k, random) => {
+      const [s, t] = [k.channelSums(rand([4, 3, 2, 5], random), rand([4, 3, 2, 5], random), rand([3], random)), k.channelSums(rand([40, 7, 9], random), rand([40, 7, 9], random), rand([7], random))];
+      return [s.sum, s.dot, t.sum, t.dot];
+    }],
+  ]),
+  channelAffine: cases([
+    ['one term with a shift, two terms without (float32, float64)', (k, random) => [
+      k.channelAffine([[rand([2, 3, 4], random), rand([3], random, 'float64')]], rand([3], random)),
+      k.channelAffine([[rand([2, 3, 2, 2], random, 'float64'), rand([3], random)], [rand([2, 3, 2, 2], random, 'float64'), rand([3], random, 'float64')]], null),
+    ]],
+    ['float32 scales: one term with a shift, two terms with one', (k, random) => [
+      k.channelAffine([[rand([2, 3, 4], random), rand([3], random)]], rand([3], random)),
+      k.channelAffine([[rand([2, 3, 2, 2], random), rand([3], random)], [rand([2, 3, 2, 2], random), rand([3], random)]], rand([3], random)),
+    ]],
+  ]),
   lstmForward: rnnCases((k, random, [T, N, I, H, dtype], reverse) => {
     const r = recurrent(random, 4, 2, T, N, I, H, dtype);
     return [k.lstmForward(r.x, r.state0, r.wIh, r.wHh, r.bIh, r.bHh, reverse).out];

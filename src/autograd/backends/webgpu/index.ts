@@ -1,0 +1,119 @@
+/**
+ * webgpu — the device-resident backend: every kernel runs on the GPU and returns a tensor whose
+ * values stay in a GPU buffer (gpu-array.ts), so a training step reads nothing back. Matmul and
+ * convolution run tfjs-backend-webgpu's kernels on our buffers (linalg.ts); the rest are our own
+ * WGSL: elementwise maps and movement through one strided walk (strided.ts, elementwise.ts,
+ * movement.ts), reductions (reduce.ts), pooling (pooling.ts), batch normalisation's channel
+ * passes (channel.ts) and the direct convolutions tfjs lacks (conv-direct.ts). Loaded only by
+ * `setBackend('webgpu')` or `t.to('webgpu')` (a dynamic import in ../index.ts).
+ *
+ * Where values live decides where a kernel runs: host inputs are uploaded for the call; a
+ * kernel whose inputs are all on the host and involve float64 runs on the cpu, exactly (WebGPU
+ * has no float64: gradcheck and the linalg module keep working); float64 meeting a device tensor
+ * is a TypeError naming the conversion. The LSTM/GRU kernels and the conv epilogue are
+ * fallbacks.ts's compositions of these kernels.
+ */
+import { registerDevice } from '../../device.js';
+import { isDataArray, type DType } from '../../dtype.js';
+import { deviceArrayOf, storageOf, Tensor } from '../../tensor.js';
+import { cpuKernels } from '../cpu/index.js';
+import { withFallbacks } from '../fallbacks.js';
+import type { CoreKernels, FusedKernels, Kernels } from '../types.js';
+import { channelAffine, channelMoments, channelSums } from './channel.js';
+import * as elementwise from './elementwise.js';
+import { memoryStats, useGpu } from './gpu.js';
+import { GpuArray } from './gpu-array.js';
+import * as linalg from './linalg.js';
+import * as movement from './movement.js';
+import { openGpu } from './open.js';
+import * as pooling from './pooling.js';
+import * as reduction from './reduce.js';
+
+export { memoryStats };
+
+/** Every tensor among a kernel's arguments (tensors, arrays of them, channel terms). */
+function tensorsIn(args: readonly unknown[], into: Tensor[] = []): Tensor[] {
+  for (const a of args) {
+    if (a instanceof Tensor) into.push(a);
+    else if (Array.isArray(a)) tensorsIn(a, into);
+  }
+  return into;
+}
+
+/** Kernels that take float tensors only on the device. */
+const FLOAT_ONLY = new Set(['conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward', 'adaptiveAvgPool2d', 'adaptiveAvgPool2dBackward', 'channelMoments', 'channelSums', 'channelAffine']);
+
+/** Runs `gpuKernel` unless the call is host-only float64 (then the cpu's `cpuKernel`, exactly). */
+function routed<F extends (...args: never[]) => unknown>(name: string, gpuKernel: F, cpuKernel: F): F {
+  return ((...args: Parameters<F>) => {
+    const tensors = tensorsIn(args);
+    const float64 = tensors.some((t) => t.dtype === 'float64') || (args as unknown[]).includes('float64');
+    const onDevice = tensors.some((t) => deviceArrayOf(t) !== null);
+    if (float64) {
+      if (!onDevice) return cpuKernel(...args);
+      throw new TypeError(`${name}: WebGPU has no float64, and a float64 value meets a tensor on the webgpu device; convert with .to('float32'), or move the tensors to the cpu (await t.to('cpu'))`);
+    }
+    if (FLOAT_ONLY.has(name) && tensors.some((t) => t.dtype === 'int32')) {
+      throw new TypeError(`${name}: the webgpu kernel takes float32 tensors, got int32; convert with .to('float32')`);
+    }
+    return gpuKernel(...args);
+  }) as F;
+}
+
+/** allFinite reads every value: synchronous, so not on the device. */
+function allFinite(x: Tensor): boolean {
+  if (deviceArrayOf(x) !== null) {
+    throw new Error(`allFinite (detectAnomaly): checking a webgpu tensor ${x.dtype}[${x.shape}] for NaN would read it back synchronously, which WebGPU cannot do; run detectAnomaly on the cpu or wasm backend`);
+  }
+  return cpuKernels.allFinite(x);
+}
+
+type GpuKernels = Omit<CoreKernels, 'name' | 'allFinite'> & Pick<FusedKernels, 'channelMoments' | 'channelSums' | 'channelAffine'>;
+
+const GPU: GpuKernels = {
+  ...elementwise,
+  reduce: reduction.reduce,
+  argReduce: reduction.argReduce,
+  permute: movement.permute,
+  broadcastTo: movement.broadcastTo,
+  slice: movement.slice,
+  sliceScatter: movement.sliceScatter,
+  concat: movement.concat,
+  pad: movement.pad,
+  gather: movement.gather,
+  scatterAdd: movement.scatterAdd,
+  indexSelect: movement.indexSelect,
+  indexAdd: movement.indexAdd,
+  oneHot: movement.oneHot,
+  ...linalg,
+  ...pooling,
+  channelMoments,
+  channelSums,
+  channelAffine,
+};
+
+/** The device's copy of a host tensor. */
+function upload(x: Tensor): Tensor {
+  const a = deviceArrayOf(x);
+  if (a !== null) return x;
+  const data = storageOf(x);
+  if (!isDataArray(data) || data instanceof Float64Array) {
+    throw new TypeError(`to('webgpu'): WebGPU has no float64; convert with .to('float32') first (tensor ${x.dtype}[${x.shape}])`);
+  }
+  return new Tensor(GpuArray.upload(data), x.shape);
+}
+
+let created: Promise<Kernels> | null = null;
+
+/** Opens the device (once) and returns the webgpu kernels. */
+export function createWebgpuKernels(): Promise<Kernels> {
+  created ??= (async () => {
+    useGpu(await openGpu());
+    registerDevice({ name: 'webgpu', upload, zeros: (shape, dtype: DType) => movement.filled(shape, 0, dtype) });
+    const kernels = Object.fromEntries(
+      Object.entries(GPU).map(([name, k]) => [name, routed(name, k as (...a: never[]) => unknown, (cpuKernels as unknown as Record<string, (...a: never[]) => unknown>)[name]!)]),
+    ) as unknown as GpuKernels;
+    return withFallbacks({ ...kernels, name: 'webgpu', allFinite });
+  })();
+  return created;
+}
