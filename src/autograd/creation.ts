@@ -5,8 +5,11 @@
  * These functions fill host memory once, at the edge of the system; everything that computes
  * on existing tensors goes through the kernels. Values meant for int32 are converted as PyTorch
  * does (truncated toward zero), and refused when int32 cannot hold them (dtype.ts, `toInt32`);
- * a shape too large to allocate is refused with the op, the shape and the size.
+ * a shape too large to allocate is refused with the op, the shape and the size. With
+ * `device: 'webgpu'` the values are then uploaded (zeros are cleared on the device); the `*Like`
+ * functions make their tensor where the model tensor lives, as PyTorch's do.
  */
+import { deviceBackend, type Device } from './device.js';
 import { allocate, isDType, isFloat, setInt32, toInt32, type DataArray, type DType } from './dtype.js';
 import { defaultRandom, normal, type Random } from './random.js';
 import { checkShape, fmt, sizeOf, type Shape } from './shape.js';
@@ -15,6 +18,8 @@ import { Tensor, type NestedArray } from './tensor.js';
 export interface CreateOptions {
   readonly dtype?: DType;
   readonly requiresGrad?: boolean;
+  /** Where the values live (default the host; 'webgpu' once that backend is loaded). */
+  readonly device?: Device;
 }
 
 export interface RandomOptions extends CreateOptions {
@@ -23,8 +28,9 @@ export interface RandomOptions extends CreateOptions {
 }
 
 function finish(t: Tensor, options: CreateOptions): Tensor {
-  if (options.requiresGrad) t.requiresGrad_(true);
-  return t;
+  const placed = options.device === 'webgpu' ? deviceBackend('create').upload(t) : t;
+  if (options.requiresGrad) placed.requiresGrad_(true);
+  return placed;
 }
 
 function make(shape: Shape, dtype: DType, where: string, fill: (data: DataArray) => void): Tensor {
@@ -96,13 +102,17 @@ export const scalar = (value: number, options: CreateOptions = {}): Tensor => te
 function filled(shape: Shape, value: number, options: CreateOptions, where: string): Tensor {
   const dtype = options.dtype ?? 'float32';
   const v = valueFor(value, dtype, where);
+  if (v === 0 && options.device === 'webgpu') {
+    checkShape(shape, where);
+    return finish(deviceBackend(where).zeros(shape, dtype), { ...options, device: 'cpu' }); // cleared there: nothing to upload
+  }
   return finish(make(shape, dtype, where, (d) => d.fill(v)), options);
 }
 export const full = (shape: Shape, value: number, options: CreateOptions = {}): Tensor => filled(shape, value, options, 'full');
 export const zeros = (shape: Shape, options: CreateOptions = {}): Tensor => filled(shape, 0, options, 'zeros');
 export const ones = (shape: Shape, options: CreateOptions = {}): Tensor => filled(shape, 1, options, 'ones');
 
-const like = (t: Tensor, options: CreateOptions): CreateOptions => ({ dtype: t.dtype, ...options });
+const like = (t: Tensor, options: CreateOptions): CreateOptions => ({ dtype: t.dtype, device: t.device, ...options });
 export const zerosLike = (t: Tensor, options: CreateOptions = {}): Tensor => zeros(t.shape, like(t, options));
 export const onesLike = (t: Tensor, options: CreateOptions = {}): Tensor => ones(t.shape, like(t, options));
 export const fullLike = (t: Tensor, value: number, options: CreateOptions = {}): Tensor => full(t.shape, value, like(t, options));
@@ -165,6 +175,6 @@ export function randint(low: number, high: number, shape: Shape, options: Random
   return make(shape, options.dtype ?? 'int32', 'randint', (d) => { for (let i = 0; i < d.length; i++) d[i] = low + Math.floor(random() * (high - low)); });
 }
 
-export const randLike = (t: Tensor, options: RandomOptions = {}): Tensor => rand(t.shape, { dtype: t.dtype, ...options });
-export const randnLike = (t: Tensor, options: RandomOptions = {}): Tensor => randn(t.shape, { dtype: t.dtype, ...options });
+export const randLike = (t: Tensor, options: RandomOptions = {}): Tensor => rand(t.shape, { dtype: t.dtype, device: t.device, ...options });
+export const randnLike = (t: Tensor, options: RandomOptions = {}): Tensor => randn(t.shape, { dtype: t.dtype, device: t.device, ...options });
 export const randintLike = (t: Tensor, low: number, high: number, options: RandomOptions = {}): Tensor => randint(low, high, t.shape, options);

@@ -11,7 +11,7 @@
  * kernel and op can import it without a cycle. The fluent methods (`a.add(b)`, `y.backward()`,
  * declared below) are attached in one place, tensor-methods.ts, which the package index loads.
  */
-import { deviceBackend, isDeviceArray, releasedError, syncReadError, type DeviceArray, type Device, type Residency } from './device.js';
+import { deviceBackend, isDeviceArray, releasedError, syncReadError, untrack, type DeviceArray, type Device, type Residency } from './device.js';
 import { allocate, dtypeOf, isDataArray, isFloat, type DataArray, type DType } from './dtype.js';
 import type { BackwardOptions } from './engine.js';
 import type { Node } from './function.js';
@@ -370,7 +370,10 @@ export async function relocate(t: Tensor, device: Device): Promise<void> {
   const s = read(t);
   const onDevice = isDeviceArray(s);
   if (device === 'webgpu') {
-    if (!onDevice) replace(t, storageObject(deviceBackend('to(\'webgpu\')').upload(t)));
+    if (onDevice) return;
+    const moved = storageObject(deviceBackend('to(\'webgpu\')').upload(t));
+    untrack(moved as DeviceArray); // a relocated tensor's memory is its own, not an enclosing scope's
+    replace(t, moved);
   } else if (onDevice) {
     replace(t, await t.data());
   }

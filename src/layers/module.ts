@@ -19,7 +19,9 @@ import { noGrad } from '../autograd/function.js';
 import { zeros } from '../autograd/creation.js';
 import type { DType } from '../autograd/dtype.js';
 import { fmt, type Shape } from '../autograd/shape.js';
-import { storageObject, Tensor } from '../autograd/tensor.js';
+import { relocate, storageObject, Tensor } from '../autograd/tensor.js';
+import { backendKernels } from '../autograd/backends/index.js';
+import type { Device } from '../autograd/device.js';
 import { formatSummary, type SummaryRow } from './summary.js';
 
 /**
@@ -228,6 +230,21 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
   /** Clears every parameter's gradient (to null, as PyTorch's default set_to_none). */
   zeroGrad(): void {
     for (const p of this.parameters()) p.grad = null;
+  }
+
+  /**
+   * Moves every parameter, buffer and gradient to `device` ('cpu', 'wasm' or 'webgpu') in place:
+   * the tensors keep their identity, so an optimizer made before still holds them. Async, since
+   * leaving the GPU is a read (and the WebGPU backend loads on first use).
+   * @example await model.to('webgpu'); await setBackend('webgpu')
+   */
+  async to(device: Device): Promise<this> {
+    if (device === 'webgpu') await backendKernels('webgpu');
+    for (const t of [...this.parameters(), ...this.buffers()]) {
+      await relocate(t, device);
+      if (t.grad !== null) await relocate(t.grad, device);
+    }
+    return this;
   }
 
   /** Calls `fn` on every module, parents first (e.g. for custom initialisation); returns this. */

@@ -16,6 +16,7 @@
  */
 import { enableGrad, noGrad } from '../autograd/function.js';
 import { Tensor } from '../autograd/tensor.js';
+import { keep } from '../autograd/memory.js';
 import { zerosLike } from '../autograd/creation.js';
 import { isFloat } from '../autograd/dtype.js';
 import { fmt } from '../autograd/shape.js';
@@ -128,6 +129,8 @@ export abstract class Optimizer<O extends BaseOptions, S extends object> {
             this.state.set(p, state);
           }
           this.update(p, p.grad, state, group);
+          // State lives across steps: no scope() around a training step may free it.
+          for (const value of Object.values(state)) if (value instanceof Tensor) keep(value);
         }
       }
     });

@@ -280,6 +280,32 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
     const some = k.gruBackward(saved, r.x, r.wIh, r.wHh, r.dOut, reverse, [true, false, false, false, true, false]);
     return [g.dX, g.dH0, g.dWIh, g.dWHh, g.dBIh, g.dBHh, some.dX, some.dH0, some.dBIh];
   }),
+  sgdStep: cases([
+    ['plain, first momentum step, momentum with dampening and decay, Nesterov, maximize', (k, random) => {
+      const [p, g, b] = [rand([3, 4], random), rand([3, 4], random), rand([3, 4], random)];
+      const base = { lr: 0.1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false };
+      const steps = [
+        k.sgdStep(p, g, null, base),
+        k.sgdStep(p, g, null, { ...base, momentum: 0.9 }),
+        k.sgdStep(p, g, b, { ...base, momentum: 0.9, dampening: 0.1, weightDecay: 0.01 }),
+        k.sgdStep(p, g, b, { ...base, momentum: 0.8, nesterov: true, maximize: true }),
+      ];
+      return steps.flatMap((s) => [s.param, s.momentumBuffer]);
+    }],
+  ]),
+  adamStep: cases([
+    ['Adam with L2 decay, AdamW with amsgrad, maximize', (k, random) => {
+      const [p, g] = [rand([5, 3], random), rand([5, 3], random)];
+      const [m, v, vmax] = [rand([5, 3], random), k.unary('abs', rand([5, 3], random)), k.unary('abs', rand([5, 3], random))];
+      const base = { beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: 0.01 / (1 - 0.9 ** 3), sqrtBias2: Math.sqrt(1 - 0.999 ** 3), shrink: 1, l2: 0, maximize: false };
+      const steps = [
+        k.adamStep(p, g, m, v, null, { ...base, l2: 0.01 }),
+        k.adamStep(p, g, m, v, vmax, { ...base, shrink: 1 - 0.01 * 0.05 }),
+        k.adamStep(p, g, m, v, null, { ...base, maximize: true }),
+      ];
+      return steps.flatMap((s) => [s.param, s.expAvg, s.expAvgSq, s.maxExpAvgSq]);
+    }],
+  ]),
 };
 
 /** Every case of the table as [kernel, case]. */

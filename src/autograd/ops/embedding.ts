@@ -17,7 +17,6 @@ import { fmt, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { mul, ne } from './elementwise.js';
 import { checkTensor, requireFloat, requireInt } from './helpers.js';
-import { max, min } from './reduce.js';
 import { reshape } from './shape.js';
 
 interface EmbeddingAttrs {
@@ -78,9 +77,11 @@ export function embedding(index: Tensor, weight: Tensor, paddingIdx: number | nu
     }
     padding = paddingIdx < 0 ? paddingIdx + V : paddingIdx;
   }
-  if (index.size > 0) {
-    const lo = min(index).item();
-    const hi = max(index).item();
+  // A device index is not read back to be checked (that would wait for the GPU every step).
+  if (index.size > 0 && index.device === 'cpu') {
+    const values = Array.from(index.dataSync()); // on the host whatever the backend (a webgpu min() would return a device tensor)
+    const lo = values.reduce((m, v) => Math.min(m, v), Infinity);
+    const hi = values.reduce((m, v) => Math.max(m, v), -Infinity);
     if (lo < 0 || hi >= V) {
       throw new RangeError(`${op}: index ${lo < 0 ? lo : hi} is out of range for ${V} embeddings (index ${fmt(index.shape)}, weight ${fmt(weight.shape)})`);
     }

@@ -4,7 +4,8 @@
  * convolution run tfjs-backend-webgpu's kernels on our buffers (linalg.ts); the rest are our own
  * WGSL: elementwise maps and movement through one strided walk (strided.ts, elementwise.ts,
  * movement.ts), reductions (reduce.ts), pooling (pooling.ts), batch normalisation's channel
- * passes (channel.ts) and the direct convolutions tfjs lacks (conv-direct.ts). Loaded only by
+ * passes (channel.ts), the optimizer steps (optim.ts) and the direct convolutions tfjs lacks
+ * (conv-direct.ts). Loaded only by
  * `setBackend('webgpu')` or `t.to('webgpu')` (a dynamic import in ../index.ts).
  *
  * Where values live decides where a kernel runs: host inputs are uploaded for the call; a
@@ -17,6 +18,7 @@ import { registerDevice } from '../../device.js';
 import { isDataArray, type DType } from '../../dtype.js';
 import { deviceArrayOf, storageOf, Tensor } from '../../tensor.js';
 import { cpuKernels } from '../cpu/index.js';
+import { optimizerFallbacks } from '../fallback-optim.js';
 import { withFallbacks } from '../fallbacks.js';
 import type { CoreKernels, FusedKernels, Kernels } from '../types.js';
 import { channelAffine, channelMoments, channelSums } from './channel.js';
@@ -27,6 +29,7 @@ import * as linalg from './linalg.js';
 import * as movement from './movement.js';
 import { openGpu } from './open.js';
 import * as pooling from './pooling.js';
+import * as optim from './optim.js';
 import * as reduction from './reduce.js';
 
 export { memoryStats };
@@ -41,7 +44,7 @@ function tensorsIn(args: readonly unknown[], into: Tensor[] = []): Tensor[] {
 }
 
 /** Kernels that take float tensors only on the device. */
-const FLOAT_ONLY = new Set(['conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward', 'adaptiveAvgPool2d', 'adaptiveAvgPool2dBackward', 'channelMoments', 'channelSums', 'channelAffine']);
+const FLOAT_ONLY = new Set(['sgdStep', 'adamStep', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward', 'adaptiveAvgPool2d', 'adaptiveAvgPool2dBackward', 'channelMoments', 'channelSums', 'channelAffine']);
 
 /** Runs `gpuKernel` unless the call is host-only float64 (then the cpu's `cpuKernel`, exactly). */
 function routed<F extends (...args: never[]) => unknown>(name: string, gpuKernel: F, cpuKernel: F): F {
@@ -68,7 +71,7 @@ function allFinite(x: Tensor): boolean {
   return cpuKernels.allFinite(x);
 }
 
-type GpuKernels = Omit<CoreKernels, 'name' | 'allFinite'> & Pick<FusedKernels, 'channelMoments' | 'channelSums' | 'channelAffine'>;
+type GpuKernels = Omit<CoreKernels, 'name' | 'allFinite'> & Pick<FusedKernels, 'channelMoments' | 'channelSums' | 'channelAffine' | 'sgdStep' | 'adamStep'>;
 
 const GPU: GpuKernels = {
   ...elementwise,
@@ -90,6 +93,11 @@ const GPU: GpuKernels = {
   channelMoments,
   channelSums,
   channelAffine,
+  sgdStep: optim.sgdStep,
+  adamStep: (p, g, m, v, vmax, o) => {
+    if (vmax !== null) throw new Error('adamStep: AMSGrad is composed (createWebgpuKernels)');
+    return optim.adamStep(p, g, m, v, o);
+  },
 };
 
 /** The device's copy of a host tensor. */
@@ -113,7 +121,11 @@ export function createWebgpuKernels(): Promise<Kernels> {
     const kernels = Object.fromEntries(
       Object.entries(GPU).map(([name, k]) => [name, routed(name, k as (...a: never[]) => unknown, (cpuKernels as unknown as Record<string, (...a: never[]) => unknown>)[name]!)]),
     ) as unknown as GpuKernels;
-    return withFallbacks({ ...kernels, name: 'webgpu', allFinite });
+    const all = withFallbacks({ ...kernels, name: 'webgpu', allFinite });
+    // AMSGrad's step binds ten buffers, past the eight per shader WebGPU guarantees: composed there.
+    const composed = optimizerFallbacks(all).adamStep;
+    const fused = all.adamStep;
+    return { ...all, adamStep: (p, g, m, v, vmax, o) => (vmax === null ? fused(p, g, m, v, null, o) : composed(p, g, m, v, vmax, o)) };
   })();
   return created;
 }

@@ -31,6 +31,7 @@ export interface PoolStats {
 }
 
 const keyOf = (size: number, usage: number): string => `${size}:${usage}`;
+const MAP_READ = 0x1; // GPUBufferUsage.MAP_READ
 
 export class BufferPool {
   readonly #device: GPUDevice;
@@ -71,20 +72,26 @@ export class BufferPool {
       buffer.destroy();
       return;
     }
+    if (buffer.usage & MAP_READ) {
+      this.#makeFree(buffer); // a read's staging buffer: its copy ran and it is unmapped, no command holds it
+      return;
+    }
     this.#pending.push(buffer);
     this.#pendingBytes += buffer.size;
   }
 
+  #makeFree(buffer: GPUBuffer): void {
+    const key = keyOf(buffer.size, buffer.usage);
+    const list = this.#free.get(key);
+    if (list === undefined) this.#free.set(key, [buffer]);
+    else list.push(buffer);
+    this.#freeBytes += buffer.size;
+    this.#freeBuffers++;
+  }
+
   /** Called right before each queue submit: every command that read a pending buffer is in it. */
   submitted(): void {
-    for (const buffer of this.#pending) {
-      const key = keyOf(buffer.size, buffer.usage);
-      const list = this.#free.get(key);
-      if (list === undefined) this.#free.set(key, [buffer]);
-      else list.push(buffer);
-      this.#freeBytes += buffer.size;
-      this.#freeBuffers++;
-    }
+    for (const buffer of this.#pending) this.#makeFree(buffer);
     this.#pending = [];
     this.#pendingBytes = 0;
   }
