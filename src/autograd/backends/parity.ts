@@ -217,10 +217,17 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
     special[5] = NaN;
     return [k.maxPool2d(x, POOL), k.maxPool2d(new Tensor(special, x.shape), POOL)];
   }]]),
-  maxPool2dBackward: cases([['3x2 window', (k, random) => {
-    const x = rand([2, 3, 7, 6], random);
-    return [k.maxPool2dBackward(rand(cpuKernels.maxPool2d(x, POOL).shape, random), x, POOL)];
-  }]]),
+  maxPool2dBackward: cases([
+    ['3x2 window', (k, random) => {
+      const x = rand([2, 3, 7, 6], random);
+      return [k.maxPool2dBackward(rand(cpuKernels.maxPool2d(x, POOL).shape, random), x, POOL)];
+    }],
+    ['2x2 stride 2, windows that do not overlap (odd sizes: a row and a column left out)', (k, random) => {
+      const x = rand([2, 3, 7, 9], random);
+      const pool: Pool2dAttrs = { ...POOL, kernel: [2, 2], stride: [2, 2], padding: { top: 0, bottom: 0, left: 0, right: 0 } };
+      return [k.maxPool2dBackward(rand(cpuKernels.maxPool2d(x, pool).shape, random), x, pool)];
+    }],
+  ]),
   avgPool2d: cases([['3x2 window, with and without the padding counted', (k, random) => {
     const x = rand([2, 3, 7, 6], random);
     return [k.avgPool2d(x, POOL), k.avgPool2d(x, { ...POOL, countIncludePad: false })];

@@ -9,7 +9,10 @@
  * C, O] where PyTorch keeps [O, C, KH, KW]: we permute a weight once per *version* (the forward
  * and the input gradient of a step share it) and keep the copy beside the weight's storage; the
  * filter gradient comes back [KH, KW, C, O] and is permuted into place. Where tfjs has no kernel
- * — grouped convolutions, gradients of dilated ones — conv-direct.ts's loops run instead.
+ * — grouped convolutions, gradients of dilated ones — conv-direct.ts's loops run instead, and so
+ * do forward convolutions with one input channel per group (an MNIST stem): tfjs's channels-last
+ * program works along C in tiles and wastes most of them when C = 1 (measured 2.7 s against 0.35 s
+ * for [16, 1, 28, 28] ⊛ [16, 1, 5, 5] on SwiftShader; docs/webgpu.md).
  * Matmul: tfjs broadcasts batch axes only against a batch of one, so other broadcasts are
  * materialised first; an int32 matmul runs in float32 (exact below 2²⁴).
  */
@@ -71,7 +74,7 @@ function nchwResult(run: () => Tensor, temps: readonly Tensor[]): Tensor {
 export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor {
   const g = convGeometry(x.shape, w.shape, attrs, 'conv2d');
   const yShape = [g.N, g.O, g.OH, g.OW];
-  if (attrs.groups !== 1) return conv2dDirect(x, w, yShape, attrs);
+  if (attrs.groups !== 1 || g.C === 1) return conv2dDirect(x, w, yShape, attrs);
   const xt = toNhwc(x);
   return nchwResult(() => runTfjs('Conv2D', { x: { t: xt }, filter: { t: filterOf(w) } }, { strides: [...attrs.stride], pad: explicitPad(attrs), dataFormat: 'NHWC', dilations: [...attrs.dilation] }, nhwcShape(yShape), 'float32'), [xt]);
 }

@@ -8,6 +8,8 @@
  * tap (p, q) that is window ((h + pt − p·dh)/sh, (v + pl − q·dw)/sw) when both are whole and in
  * range — and adds that window's share (max: dy if (h, v) is its arg-max, found again by the same
  * scan as the forward). No two threads write one place, so no atomics and a fixed summation order.
+ * When windows do not overlap (stride ≥ window, the usual 2×2 pool) the max pool's gradient
+ * scatters instead: one thread per window writes its dy at its arg-max, into zeros.
  */
 import { fmt, type Shape } from '../../shape.js';
 import { convOutputSize } from '../../shape.js';
@@ -15,6 +17,7 @@ import { deviceArrayOf, type Tensor } from '../../tensor.js';
 import type { Pool2dAttrs } from '../types.js';
 import { launch, MAIN_1D, PRELUDE, WORKGROUP } from './gpu.js';
 import type { GpuArray } from './gpu-array.js';
+import { filled } from './movement.js';
 import { emptyTensor, Operands } from './strided.js';
 
 /** meta = [n, H, W, OH, OW, KH, KW, sh, sw, pt, pb, pl, pr, dh, dw, countIncludePad] */
@@ -82,6 +85,12 @@ const MAX_BACKWARD = `${io(['x', 'dy'])}${MAX_SCAN}${MAIN_1D}${GEOMETRY}
     }
   }
   out[i] = acc;
+}`;
+
+const MAX_SCATTER = `${io(['x', 'dy'])}${MAX_SCAN}${MAIN_1D}${GEOMETRY}
+  let k = i32(i); let j = k % OW; let ii = (k / OW) % OH; let plane = k / (OW * OH);
+  let at = argmaxOf(plane * H * W, ii, j, H, W, KH, KW, sh, sw, pt, pl, dh, dw);
+  if (at >= 0) { out[at] = dy[i]; }
 }`;
 
 const AVG_FORWARD = `${io(['x'])}${AVG_WINDOW}${MAIN_1D}${GEOMETRY}
@@ -175,7 +184,16 @@ export function maxPool2d(x: Tensor, attrs: Pool2dAttrs): Tensor {
 export function maxPool2dBackward(dy: Tensor, x: Tensor, attrs: Pool2dAttrs): Tensor {
   const { OH, OW, meta } = geometry(x.shape, attrs, 'maxPool2dBackward');
   checkDy(dy, [x.shape[0]!, x.shape[1]!, OH, OW], 'maxPool2dBackward');
-  return run(MAX_BACKWARD, [x, dy], x.shape, meta, 'maxPool2dBackward');
+  const { kernel: [KH, KW], stride: [sh, sw], dilation: [dh, dw] } = attrs;
+  if (sh < KH || sw < KW || dh !== 1 || dw !== 1) return run(MAX_BACKWARD, [x, dy], x.shape, meta, 'maxPool2dBackward');
+  // Windows that do not overlap (the usual 2×2, stride 2): each input element is in one window at
+  // most, so one thread per *window* finds its arg-max once and writes dy there, into zeros.
+  const dx = filled(x.shape, 0, 'float32');
+  if (dy.size === 0) return dx;
+  const ops = new Operands();
+  launch({ source: MAX_SCATTER, meta: [dy.size, ...meta], inputs: [ops.buffer(x, 'maxPool2dBackward'), ops.buffer(dy, 'maxPool2dBackward')], outputs: [(deviceArrayOf(dx) as GpuArray).buffer('maxPool2dBackward')], groups: Math.ceil(dy.size / WORKGROUP) });
+  ops.done();
+  return dx;
 }
 
 export function avgPool2d(x: Tensor, attrs: Pool2dAttrs): Tensor {
