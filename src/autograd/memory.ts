@@ -37,6 +37,22 @@ export async function toDevice(t: Tensor, device: Device): Promise<Tensor> {
   return new Tensor(await t.data(), t.shape);
 }
 
+/**
+ * `value` with every device tensor in it replaced by a host copy: a tensor, or arrays, plain
+ * objects and Maps of them, nested (a state dict, an optimizer's state dict, a checkpoint); other
+ * values are kept as they are. How to save from any backend:
+ * @example saveCheckpoint(path, await toHost({ model: model.stateDict(), optimizer: opt.stateDict(), epoch }))
+ */
+export async function toHost<T>(value: T): Promise<T> {
+  if (value instanceof Tensor) return (await toDevice(value, 'cpu')) as T;
+  if (Array.isArray(value)) return (await Promise.all(value.map((v) => toHost(v)))) as T;
+  if (value instanceof Map) return new Map(await Promise.all([...value].map(async ([k, v]) => [k, await toHost(v)] as const))) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await toHost(v)] as const))) as T;
+  }
+  return value;
+}
+
 /** Device arrays reachable from `value` (a tensor, or arrays and plain objects of them). */
 function collect(value: unknown, into: Set<DeviceArray>, seen = new Set<unknown>()): Set<DeviceArray> {
   if (value === null || typeof value !== 'object' || seen.has(value)) return into;

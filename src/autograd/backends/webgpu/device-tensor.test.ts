@@ -9,7 +9,12 @@ import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ones, randn, tensor, zeros, zerosLike } from '../../creation.js';
-import { keep, scope } from '../../memory.js';
+import { keep, scope, toHost } from '../../memory.js';
+import { deserializeCheckpoint, serializeCheckpoint } from '../../../io/checkpoint.js';
+import { Linear } from '../../../layers/linear.js';
+import { mseLoss } from '../../../layers/losses.js';
+import { Adam } from '../../../optim/adam.js';
+import type { OptimizerStateDict } from '../../../optim/optimizer.js';
 import { Tensor } from '../../tensor.js';
 import { getBackend, setBackend } from '../index.js';
 import { memoryStats } from './gpu.js';
@@ -126,6 +131,32 @@ describe.skipIf(adapter === null)('webgpu device tensors', () => {
     const like = zerosLike(o);
     expect(like.device).toBe('webgpu');
     expect(await like.toArrayAsync()).toEqual([0, 0]);
+  });
+
+  test('a checkpoint saves from the device through toHost(), and loads back into a device model', async () => {
+    const model = new Linear(4, 3);
+    await model.to('webgpu');
+    const opt = new Adam(model.parameters(), { lr: 0.01 });
+    const x = randn([5, 4]);
+    mseLoss(model.forward(x), randn([5, 3])).backward();
+    opt.step();
+    expect(() => serializeCheckpoint({ model: model.stateDict(), epoch: 0 })).toThrow(/lives on webgpu.*await toHost/);
+    const bytes = serializeCheckpoint(await toHost({ model: model.stateDict(), optimizer: opt.stateDict(), epoch: 1 }));
+    const loaded = deserializeCheckpoint(bytes);
+    const copy = new Linear(4, 3);
+    await copy.to('webgpu');
+    copy.loadStateDict(loaded.model);
+    expect(copy.weight.device).toBe('webgpu');
+    expect(await copy.weight.toArrayAsync()).toEqual(await model.weight.toArrayAsync());
+    const opt2 = new Adam(copy.parameters(), { lr: 0.01 });
+    opt2.loadStateDict(loaded.optimizer as OptimizerStateDict);
+    const step = async (m: Linear, o: Adam): Promise<unknown> => {
+      o.zeroGrad();
+      mseLoss(m.forward(x), x.slice([null, { stop: 3 }])).backward();
+      o.step();
+      return m.weight.toArrayAsync();
+    };
+    expect(await step(copy, opt2)).toEqual(await step(model, opt));
   });
 
   test('the pool reuses buffers: a repeated computation creates none after the first', async () => {
