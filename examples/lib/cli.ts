@@ -30,7 +30,7 @@ export function trainingFlags(usage: string, defaults: FlagDefaults, argv: reado
   --epochs N        passes over the training images (default ${defaults.epochs})
   --batch-size N    images per step (default ${defaults.batchSize})
   --lr X            learning rate (default ${defaults.lr})
-  --backend NAME    cpu or wasm (default ${defaults.backend})
+  --backend NAME    cpu, wasm or webgpu (default ${defaults.backend})
   --seed N          seed for initialisation and shuffling (default 0)
   --limit N         train on the first N images only (quick trials)
   --out DIR         where the checkpoint and the plot go (default ${defaults.out})
@@ -63,7 +63,7 @@ export function trainingFlags(usage: string, defaults: FlagDefaults, argv: reado
   const seed = values.seed === undefined ? 0 : Number(values.seed);
   if (!Number.isInteger(seed)) throw new RangeError(`--seed must be an integer, got '${values.seed}'`);
   const backend = values.backend ?? defaults.backend;
-  if (backend !== 'cpu' && backend !== 'wasm') throw new RangeError(`--backend must be cpu or wasm, got '${backend}'`);
+  if (backend !== 'cpu' && backend !== 'wasm' && backend !== 'webgpu') throw new RangeError(`--backend must be cpu, wasm or webgpu, got '${backend}'`);
   return {
     epochs: positiveInt('epochs', values.epochs, defaults.epochs),
     batchSize: positiveInt('batch-size', values['batch-size'], defaults.batchSize),

@@ -58,6 +58,9 @@ export type ParamGroupState = { readonly params: readonly number[] } & { readonl
 /** How one state entry is stored: a tensor shaped like its parameter, a count, or a finite number (NAdam's μ product). */
 export type StateKind = 'tensor' | 'count' | 'scalar';
 
+/** `t` where `param` lives: a host state loaded into an optimizer of device parameters is uploaded (assign into zeros there). */
+const onDeviceOf = (param: Tensor, t: Tensor): Tensor => (t.device === param.device ? t : zerosLike(param).assign(t));
+
 export abstract class Optimizer<O extends BaseOptions, S extends object> {
   /** The options a group gets when it does not set its own. */
   readonly defaults: Readonly<O>;
@@ -240,7 +243,7 @@ export abstract class Optimizer<O extends BaseOptions, S extends object> {
         } else if (value instanceof Tensor && fmt(value.shape) !== fmt(param.shape)) {
           problems.push(`state ${key}.${name}: shape ${fmt(value.shape)} does not match its parameter's ${fmt(param.shape)}`);
         } else {
-          record[name] = value instanceof Tensor ? noGrad(() => (value.dtype === param.dtype ? value.clone() : value.to(param.dtype))) : (value as number);
+          record[name] = value instanceof Tensor ? noGrad(() => onDeviceOf(param, value.dtype === param.dtype ? value.clone() : value.to(param.dtype))) : (value as number);
         }
       }
       const options = newOptions[group];

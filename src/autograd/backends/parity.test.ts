@@ -17,14 +17,14 @@ import { coreOnly, FUSED_KERNELS, withFallbacks } from './fallbacks.js';
 import { backendKernels, useKernels } from './index.js';
 import { parityCases, parityError, PARITY, type ParityOutput } from './parity.js';
 import type { Kernels } from './types.js';
-import { adapter, toHost, webgpuKernels } from './webgpu/test-adapter.js';
+import { adapter, onDevice, toHost, webgpuKernels } from './webgpu/test-adapter.js';
 
 const minimal: Kernels = withFallbacks(coreOnly(cpuKernels, 'minimal'));
 const backends: Record<string, Kernels> = { minimal };
 
 beforeAll(async () => {
   backends.wasm = await backendKernels('wasm');
-  if (adapter !== null) backends.webgpu = await webgpuKernels();
+  if (adapter !== null) backends.webgpu = onDevice(await webgpuKernels()); // the table's host inputs, uploaded
 });
 
 test('the table has a case for every kernel, and the minimal backend implements no fused kernel itself', () => {

@@ -28,8 +28,18 @@ describe.skipIf(adapter === null)('webgpu device tensors', () => {
   });
   afterAll(async () => setBackend(previous as 'cpu'));
 
-  test('an op on host tensors returns a device tensor; synchronous reads throw and name the async call', async () => {
-    const t = tensor([[1, 2], [3, 4]]).mul(2);
+  test('ops on host tensors stay on the host; an op with a device input runs there', async () => {
+    const host = tensor([[1, 2], [3, 4]]).mul(2);
+    expect(host.device).toBe('cpu');
+    expect(host.sum().item()).toBe(20);
+    const dev = (await tensor([1, 2]).to('webgpu')).add(tensor([10, 20]));
+    expect(dev.device).toBe('webgpu');
+    expect(await dev.toArrayAsync()).toEqual([11, 22]);
+    expect(() => dev.to('float64')).toThrow(/no float64/);
+  });
+
+  test('synchronous reads of a device tensor throw and name the async call', async () => {
+    const t = (await tensor([[1, 2], [3, 4]]).to('webgpu')).mul(2);
     expect(t.device).toBe('webgpu');
     expect(() => t.dataSync()).toThrow(/await t\.data\(\)/);
     expect(() => t.toArray()).toThrow(/await t\.toArrayAsync\(\)/);
@@ -61,6 +71,7 @@ describe.skipIf(adapter === null)('webgpu device tensors', () => {
     expect(p.version).toBeGreaterThan(version);
     expect(await p.toArrayAsync()).toEqual([[1, 2], [3, 4]]);
     const q = p.mul(10);
+    expect(q.device).toBe('webgpu');
     p.assign(q);
     expect(await p.toArrayAsync()).toEqual([[10, 20], [30, 40]]);
     q.assign(tensor([[0, 0], [0, 0]]));
@@ -69,7 +80,7 @@ describe.skipIf(adapter === null)('webgpu device tensors', () => {
   });
 
   test('dispose frees the buffer now; any later use names dispose()', async () => {
-    const t = ones([64, 64]).mul(3);
+    const t = ones([64, 64], { device: 'webgpu' }).mul(3);
     const used = memoryStats().usedBytes;
     t.dispose();
     expect(memoryStats().usedBytes).toBe(used - 64 * 64 * 4);
@@ -83,7 +94,7 @@ describe.skipIf(adapter === null)('webgpu device tensors', () => {
     let inner: Tensor | null = null;
     let kept: Tensor | null = null;
     const out = scope(() => {
-      const x = ones([32, 32]);
+      const x = ones([32, 32], { device: 'webgpu' });
       inner = x.mul(2).add(1);
       kept = keep(inner.mul(3));
       return { y: inner.sum(), list: [inner.max()] };
@@ -101,7 +112,7 @@ describe.skipIf(adapter === null)('webgpu device tensors', () => {
 
   test('a nested scope hands what it returns to the enclosing one', async () => {
     const outer = scope(() => {
-      const fromInner = scope(() => ones([4]).mul(2));
+      const fromInner = scope(() => ones([4], { device: 'webgpu' }).mul(2));
       return fromInner.add(1);
     });
     expect(await outer.toArrayAsync()).toEqual([3, 3, 3, 3]);
@@ -111,7 +122,7 @@ describe.skipIf(adapter === null)('webgpu device tensors', () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     const make = (): void => {
-      ones([256, 256]).mul(2); // 256 KiB, dropped at once
+      ones([256, 256], { device: 'webgpu' }).mul(2); // 2 × 256 KiB, dropped at once
     };
     make();
     const used = memoryStats().usedBytes;
@@ -161,7 +172,7 @@ describe.skipIf(adapter === null)('webgpu device tensors', () => {
 
   test('the pool reuses buffers: a repeated computation creates none after the first', async () => {
     const step = async (): Promise<void> => {
-      const total = scope(() => ones([128, 64]).mul(2).add(1).sum());
+      const total = scope(() => ones([128, 64], { device: 'webgpu' }).mul(2).add(1).sum());
       expect(await total.itemAsync()).toBe(3 * 128 * 64);
       total.dispose();
     };

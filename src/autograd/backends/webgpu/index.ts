@@ -8,11 +8,13 @@
  * (conv-direct.ts). Loaded only by
  * `setBackend('webgpu')` or `t.to('webgpu')` (a dynamic import in ../index.ts).
  *
- * Where values live decides where a kernel runs: host inputs are uploaded for the call; a
- * kernel whose inputs are all on the host and involve float64 runs on the cpu, exactly (WebGPU
- * has no float64: gradcheck and the linalg module keep working); float64 meeting a device tensor
- * is a TypeError naming the conversion. The LSTM/GRU kernels and the conv epilogue are
- * fallbacks.ts's compositions of these kernels.
+ * Where values live decides where a kernel runs, as in PyTorch: a kernel whose inputs are all on
+ * the host runs on the cpu and returns a host tensor (data preparation, labels, float64 work such
+ * as gradcheck stay there, and are read synchronously as ever); once one input is on the device
+ * the kernel runs there, uploading its host inputs for the call (usually scalars and labels), and
+ * returns a device tensor. Float64 meeting a device tensor is a TypeError naming the conversion
+ * (WebGPU has no float64). The LSTM/GRU kernels and the conv epilogue are fallbacks.ts's
+ * compositions of these kernels.
  */
 import { registerDevice } from '../../device.js';
 import { isDataArray, type DType } from '../../dtype.js';
@@ -46,14 +48,12 @@ function tensorsIn(args: readonly unknown[], into: Tensor[] = []): Tensor[] {
 /** Kernels that take float tensors only on the device. */
 const FLOAT_ONLY = new Set(['sgdStep', 'adamStep', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward', 'adaptiveAvgPool2d', 'adaptiveAvgPool2dBackward', 'channelMoments', 'channelSums', 'channelAffine']);
 
-/** Runs `gpuKernel` unless the call is host-only float64 (then the cpu's `cpuKernel`, exactly). */
+/** Runs `gpuKernel` when a tensor argument is on the device, else the cpu's `cpuKernel` on the host. */
 function routed<F extends (...args: never[]) => unknown>(name: string, gpuKernel: F, cpuKernel: F): F {
   return ((...args: Parameters<F>) => {
     const tensors = tensorsIn(args);
-    const float64 = tensors.some((t) => t.dtype === 'float64') || (args as unknown[]).includes('float64');
-    const onDevice = tensors.some((t) => deviceArrayOf(t) !== null);
-    if (float64) {
-      if (!onDevice) return cpuKernel(...args);
+    if (!tensors.some((t) => deviceArrayOf(t) !== null)) return cpuKernel(...args);
+    if (tensors.some((t) => t.dtype === 'float64') || (args as unknown[]).includes('float64')) {
       throw new TypeError(`${name}: WebGPU has no float64, and a float64 value meets a tensor on the webgpu device; convert with .to('float32'), or move the tensors to the cpu (await t.to('cpu'))`);
     }
     if (FLOAT_ONLY.has(name) && tensors.some((t) => t.dtype === 'int32')) {
@@ -113,19 +113,25 @@ function upload(x: Tensor): Tensor {
 
 let created: Promise<Kernels> | null = null;
 
+type AnyKernel = (...args: never[]) => unknown;
+
 /** Opens the device (once) and returns the webgpu kernels. */
 export function createWebgpuKernels(): Promise<Kernels> {
   created ??= (async () => {
     useGpu(await openGpu());
     registerDevice({ name: 'webgpu', upload, zeros: (shape, dtype: DType) => movement.filled(shape, 0, dtype) });
-    const kernels = Object.fromEntries(
-      Object.entries(GPU).map(([name, k]) => [name, routed(name, k as (...a: never[]) => unknown, (cpuKernels as unknown as Record<string, (...a: never[]) => unknown>)[name]!)]),
-    ) as unknown as GpuKernels;
-    const all = withFallbacks({ ...kernels, name: 'webgpu', allFinite });
+    const cpu = cpuKernels as unknown as Record<string, AnyKernel>;
+    const own = Object.fromEntries(Object.entries(GPU).map(([name, k]) => [name, routed(name, k as AnyKernel, cpu[name]!)])) as unknown as GpuKernels;
+    const all = withFallbacks({ ...own, name: 'webgpu', allFinite });
     // AMSGrad's step binds ten buffers, past the eight per shader WebGPU guarantees: composed there.
     const composed = optimizerFallbacks(all).adamStep;
     const fused = all.adamStep;
-    return { ...all, adamStep: (p, g, m, v, vmax, o) => (vmax === null ? fused(p, g, m, v, null, o) : composed(p, g, m, v, vmax, o)) };
+    const kernels: Kernels = { ...all, adamStep: (p, g, m, v, vmax, o) => (vmax === null ? fused(p, g, m, v, null, o) : composed(p, g, m, v, vmax, o)) };
+    // The composed kernels (fallbacks.ts) on host inputs: the cpu's own, in one pass, as every other kernel.
+    const onHost = Object.fromEntries(
+      Object.entries(kernels).map(([name, k]) => [name, typeof k !== 'function' || name in GPU || name === 'allFinite' ? k : routed(name, k as AnyKernel, cpu[name]!)]),
+    );
+    return onHost as unknown as Kernels;
   })();
   return created;
 }
