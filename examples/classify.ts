@@ -114,11 +114,11 @@ async function main(): Promise<void> {
     options: { checkpoint: { type: 'string' }, 'no-invert': { type: 'boolean' }, backend: { type: 'string' }, help: { type: 'boolean' } },
   });
   if (values.help || positionals.length === 0) {
-    console.log('Classify pictures of clothing with the Fashion-MNIST ResNet-18.\n\n  npx tsx examples/classify.ts IMAGE.png|jpg ... [--checkpoint FILE] [--no-invert] [--backend cpu|wasm]');
+    console.log('Classify pictures of clothing with the Fashion-MNIST ResNet-18.\n\n  npx tsx examples/classify.ts IMAGE.png|jpg ... [--checkpoint FILE] [--no-invert] [--backend cpu|wasm|webgpu]');
     process.exit(values.help ? 0 : 1);
   }
   const backend = values.backend ?? 'wasm';
-  if (backend !== 'cpu' && backend !== 'wasm') throw new ClassifyError(`--backend must be cpu or wasm, got '${backend}'`);
+  if (backend !== 'cpu' && backend !== 'wasm' && backend !== 'webgpu') throw new ClassifyError(`--backend must be cpu, wasm or webgpu, got '${backend}'`);
   await setBackend(backend);
   const checkpoint = values.checkpoint ?? DEFAULT_CHECKPOINT;
   const model = modelFromCheckpoint(checkpoint);
@@ -126,6 +126,7 @@ async function main(): Promise<void> {
     throw new ClassifyError(`${checkpoint}: a model for ${model.inChannels} channel(s) and ${model.numClasses} classes, not a Fashion-MNIST one (1 channel, 10 classes)`);
   }
   const fused = model.fuseForInference();
+  if (backend === 'webgpu') await fused.to('webgpu'); // the weights live on the GPU; results come back with await
   console.log(`model: ${checkpoint} (ResNet-18, ${model.stem} stem, width ${model.width}); backend ${backend}`);
   noGrad(() => fused.forward(new Tensor(new Float32Array(SIZE * SIZE), [1, 1, SIZE, SIZE]))); // warm-up: first calls compile wasm
   let failures = 0;
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
       }
       const { input, inverted } = prepare(decodeImage(bytes, file), file, !values['no-invert']);
       const started = performance.now();
-      const probs = noGrad(() => softmax(fused.forward(input), 1)).storage;
+      const probs = await noGrad(() => softmax(fused.forward(input), 1)).data();
       const ms = performance.now() - started;
       const top = [...probs].map((p, c) => ({ p, c })).sort((a, b) => b.p - a.p).slice(0, 3);
       console.log(`${file}${inverted ? ' (light background: inverted)' : ''}  forward ${ms.toFixed(1)} ms`);
