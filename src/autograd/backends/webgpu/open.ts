@@ -54,7 +54,8 @@ export async function openGpu(): Promise<Gpu> {
     pool.submitted(); // every command that read a released buffer is in this submit
     submit();
   };
-  if (tf.findBackend('webgpu') !== null || tf.findBackendFactory('webgpu') !== null) tf.removeBackend('webgpu');
+  // tfjs registered a factory of its own, which would open a second device (findBackend would run it).
+  if (tf.findBackendFactory('webgpu') !== null) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => backend, 0);
   const info = adapter.info;
   return { device, tfjs, pool, adapter: `${info.vendor} ${info.architecture || info.device || info.description}`.trim() };
