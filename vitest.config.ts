@@ -1,7 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { exerciseSolutions } from './exercises/lib/solutions-plugin.js';
 
 export default defineConfig({
+  // Snippets written as a user writes them (`import … from 'sapling'`) run against src/node.ts (the package's Node entry), as tsconfig's paths type-check them.
+  resolve: {
+    alias: [
+      { find: /^sapling$/, replacement: fileURLToPath(new URL('./src/node.ts', import.meta.url)) },
+      { find: /^sapling\/utils$/, replacement: fileURLToPath(new URL('./src/utils/index.ts', import.meta.url)) },
+    ],
+  },
   // Exercise tests run against exercises/solutions/ unless SAPLING_EXERCISES=yours (npm run exercise).
   plugins: [exerciseSolutions()],
   test: {

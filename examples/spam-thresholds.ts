@@ -21,9 +21,9 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { loadSpamAssassin } from '../src/data/spam-assassin.js';
 import type { Costs } from '../src/metrics/thresholds.js';
+import { booleanFlag, intFlag, listFlag, numberFlag, optionalListFlag, parseCli } from './lib/cli.js';
 import { SPAM_MODELS } from './spam/models.js';
 import { costCurves, prCurves, relabelPlot, reliabilityPlot } from './spam/plots.js';
 import { labelsToRecover, runStudy, summarize, type MeanSd, type SplitKind, type StudyOptions, type SummaryRow } from './spam/study.js';
@@ -60,36 +60,30 @@ function writeAtomic(path: string, text: string): void {
 }
 
 function main(argv: readonly string[]): void {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      quick: { type: 'boolean', default: false },
-      seeds: { type: 'string' },
-      models: { type: 'string' },
-      losses: { type: 'string' },
-      splits: { type: 'string' },
-      'cost-fp': { type: 'string' },
-      'cost-fn': { type: 'string' },
-      draws: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+  const { values } = parseCli({
+    summary: 'Risk thresholds on imbalanced data under a real shift (SpamAssassin, older mails to newer): models, losses, calibration and threshold policies.',
+    usage: 'npx tsx examples/spam-thresholds.ts [options]',
+    flags: {
+      quick: booleanFlag('one seed, logistic regression, BCE only (the list defaults below shrink to those)'),
+      seeds: optionalListFlag('seeds of the random split (default 0,1,2,3,4)'),
+      models: optionalListFlag(`models (default ${Object.keys(SPAM_MODELS).join(',')})`),
+      losses: optionalListFlag(`losses (default ${LOSS_KINDS.join(',')})`),
+      splits: listFlag('splits', ['random', 'temporal']),
+      costFp: numberFlag('cost of a false positive (a good mail lost)', DEFAULT_COSTS.falsePositive, 0),
+      costFn: numberFlag('cost of a false negative (a spam let through)', DEFAULT_COSTS.falseNegative, 0),
+      draws: intFlag('random draws of k labels per label budget', 20),
+      quiet: booleanFlag('print only the summary lines'),
     },
-  });
-  if (values.help) {
-    console.log(`usage: npx tsx examples/spam-thresholds.ts [--quick] [--seeds 0,1,2,3,4] [--models ${Object.keys(SPAM_MODELS).join(',')}]
-  [--losses ${LOSS_KINDS.join(',')}] [--splits random,temporal] [--cost-fp 5] [--cost-fn 1] [--draws 20] [--quiet]`);
-    return;
-  }
-  const list = (v: string | undefined, fallback: readonly string[]): string[] => (v === undefined ? [...fallback] : v.split(',').map((s) => s.trim()).filter(Boolean));
+  }, argv);
   const quick = values.quick;
   const options: StudyOptions = {
-    splits: list(values.splits, ['random', 'temporal']) as SplitKind[],
-    seeds: list(values.seeds, quick ? ['0'] : ['0', '1', '2', '3', '4']).map(Number),
-    models: list(values.models, quick ? ['logreg'] : Object.keys(SPAM_MODELS)),
-    losses: list(values.losses, quick ? ['bce'] : LOSS_KINDS) as LossKind[],
-    costs: { falsePositive: Number(values['cost-fp'] ?? DEFAULT_COSTS.falsePositive), falseNegative: Number(values['cost-fn'] ?? DEFAULT_COSTS.falseNegative) },
+    splits: values.splits as SplitKind[],
+    seeds: (values.seeds ?? (quick ? ['0'] : ['0', '1', '2', '3', '4'])).map(Number),
+    models: values.models ?? (quick ? ['logreg'] : Object.keys(SPAM_MODELS)),
+    losses: (values.losses ?? (quick ? ['bce'] : LOSS_KINDS)) as LossKind[],
+    costs: { falsePositive: values.costFp, falseNegative: values.costFn },
     labelBudgets: LABEL_BUDGETS,
-    draws: Number(values.draws ?? 20),
+    draws: values.draws,
     log: values.quiet ? (line) => (line.startsWith('    ') ? undefined : console.log(line)) : (line) => console.log(line),
   };
   options.losses.forEach((l) => {

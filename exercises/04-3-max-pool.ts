@@ -3,7 +3,7 @@
  * (docs/course/04-convolutions.md, §4).
  *
  * Forward, for x [N, C, H, W] with H and W even: view every 2 × 2 window as two axes of its own,
- *   x.reshape([N, C, H/2, 2, W/2, 2]).max([3, 5])            → y [N, C, H/2, W/2]
+ *   x.reshape([N, C, H/2, 2, W/2, 2]).amax([3, 5])            → y [N, C, H/2, W/2]
  * Backward: each window's gradient goes to the element that was the maximum.
  *   up(t) = t.reshape([N, C, H/2, 1, W/2, 1]).expand([N, C, H/2, 2, W/2, 2]).reshape([N, C, H, W])
  *   dX = up(dY) ⊙ (x == up(y))                               (the test's inputs have no ties)

@@ -6,8 +6,8 @@
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import {
-  Conv2d, CrossEntropyLoss, Flatten, getNumThreads, Linear, Lstm, manualSeed, MaxPool2d, MseLoss, optim, randint, randn, ReLU,
-  seededRandom, Sequential, setBackend, setNumThreads, type AvailableBackend, type Tensor,
+  Conv2d, CrossEntropyLoss, Flatten, Linear, Lstm, manualSeed, MaxPool2d, MseLoss, optim, randint, randn, ReLU,
+  seededRandom, Sequential, setBackend, type AvailableBackend, type Tensor,
 } from './index.js';
 import { workerStats } from './autograd/backends/wasm/pool.js';
 
@@ -56,16 +56,13 @@ function train(optimizer: { zeroGrad(): void; step(): void }, step: () => Tensor
   return losses;
 }
 
-const defaultThreads = getNumThreads();
 afterAll(async () => {
-  setNumThreads(defaultThreads);
   await setBackend('cpu');
 });
 
 describe.each<[AvailableBackend, number]>([['cpu', 1], ['wasm', 2]])('%s backend, %i thread(s)', (backend, threads) => {
   test('same seed, same thread count: bit-identical losses over 20 steps (CNN and LSTM)', async () => {
-    await setBackend(backend);
-    setNumThreads(threads);
+    await setBackend(backend, backend === 'wasm' ? { threads } : {});
     const lstm = backend === 'wasm' ? () => lstmLosses(64, 128) : () => lstmLosses(16, 32);
     for (const run of [cnnLosses, lstm]) {
       const first = run();

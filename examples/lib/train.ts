@@ -16,9 +16,9 @@ import { join } from 'node:path';
 import {
   DataLoader, F, TensorDataset, argmax, getBackend, loadCheckpoint, noGrad, saveCheckpoint, scope, slice, toHost,
   optim, type Module, type Tensor,
-} from '../../src/index.js';
-import { chartRow } from './plot.js';
-import { ProgressBar } from './progress.js';
+} from '../../src/node.js';
+import { chartRow } from '../../src/utils/index.js';
+import { ProgressBar } from '../../src/utils/index.js';
 
 export interface LabelledSet {
   readonly images: Tensor;
@@ -34,7 +34,7 @@ export interface TrainOptions {
   readonly batchSize: number;
   readonly seed: number;
   /** Builds the optimizer and schedule once the number of steps per epoch is known. */
-  readonly optimizer: (stepsPerEpoch: number) => { optimizer: optim.ScheduledOptimizer; scheduler: optim.LrSchedule | null };
+  readonly optimizer: (stepsPerEpoch: number) => { optimizer: optim.ScheduledOptimizer; scheduler: optim.SteppedScheduler | null };
   /** Folder for best.safetensors and curves.svg. */
   readonly out: string;
   /** Optional: transforms each training batch before the forward pass (data augmentation). */
@@ -62,7 +62,7 @@ export async function accuracy(model: Module<[Tensor], Tensor>, set: LabelledSet
   const labels = set.labels.storage;
   let correct = 0;
   for (let i = 0; i < predicted.length; i++) if (predicted[i] === labels[i]) correct++;
-  return correct / set.labels.size;
+  return correct / set.labels.numel();
 }
 
 /** The predicted class (argmax of the logits) of each image, in eval mode under noGrad. */

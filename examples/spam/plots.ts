@@ -13,7 +13,7 @@ import { reliabilityDiagram } from '../../src/metrics/calibration.js';
 import { applyPlatt, fitPlatt } from '../../src/metrics/calibrators.js';
 import { emPriorShift } from '../../src/metrics/prior-shift.js';
 import { costCurve, costLine, ThresholdSweep, type Costs } from '../../src/metrics/thresholds.js';
-import { chartRow, type ChartOptions, type Series } from '../lib/plot.js';
+import { chartRow, type ChartOptions, type Series } from '../../src/utils/index.js';
 import type { KeptScores, RunRecord, SummaryRow } from './study.js';
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));

@@ -12,7 +12,7 @@ export const maxPool2x2 = defineOp<[Tensor]>({
   forward(ctx, [x]) {
     const [n, c, h, w] = x.shape as [number, number, number, number];
     if (x.ndim !== 4 || h % 2 !== 0 || w % 2 !== 0) throw new RangeError(`maxPool2x2: expected [N, C, H, W] with H and W even, got [${x.shape.join(',')}]`);
-    const y = x.reshape([n, c, h / 2, 2, w / 2, 2]).max([3, 5]); // each window on axes 3 and 5
+    const y = x.reshape([n, c, h / 2, 2, w / 2, 2]).amax([3, 5]); // each window on axes 3 and 5
     ctx.save(x, y);
     return y;
   },

@@ -12,7 +12,7 @@ export function batchNormTrain(x: Tensor, gamma: Tensor, beta: Tensor, state: Ba
   const { runningMean, runningVar, momentum, eps } = state;
   const axes = x.shape.map((_, k) => k).filter((k) => k !== 1); // every axis but the channels
   const channel = x.shape.map((d, k) => (k === 1 ? d : 1)); //     [1, C, 1, …]
-  const m = x.size / x.shape[1]!;
+  const m = x.numel() / x.shape[1]!;
   const mu = x.mean(axes, true);
   const variance = x.sub(mu).pow(2).mean(axes, true); // biased
   const y = x.sub(mu).div(variance.add(eps).sqrt()).mul(gamma.reshape(channel)).add(beta.reshape(channel));

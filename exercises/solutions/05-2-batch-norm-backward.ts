@@ -10,7 +10,7 @@ export interface BatchNormGradients {
 export function batchNormBackward(dY: Tensor, x: Tensor, gamma: Tensor, eps: number): BatchNormGradients {
   const axes = x.shape.map((_, k) => k).filter((k) => k !== 1);
   const channel = x.shape.map((d, k) => (k === 1 ? d : 1));
-  const m = x.size / x.shape[1]!;
+  const m = x.numel() / x.shape[1]!;
   const mu = x.mean(axes, true);
   const s = x.sub(mu).pow(2).mean(axes, true).add(eps).rsqrt(); // 1/√(σ² + ε), [1, C, 1, …]
   const xHat = x.sub(mu).mul(s);

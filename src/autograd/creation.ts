@@ -15,6 +15,7 @@ import { defaultRandom, normal, type Random } from './random.js';
 import { checkShape, fmt, sizeOf, type Shape } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
 
+/** Options of the creation functions: the dtype (default float32) and whether the new tensor requires gradients. */
 export interface CreateOptions {
   readonly dtype?: DType;
   readonly requiresGrad?: boolean;
@@ -22,6 +23,7 @@ export interface CreateOptions {
   readonly device?: Device;
 }
 
+/** Options of the random creation functions: those of `CreateOptions` and the generator to draw from. */
 export interface RandomOptions extends CreateOptions {
   /** The generator to draw from (default: the global one, see `manualSeed`). */
   readonly random?: Random;
@@ -97,6 +99,10 @@ export function tensor(values: NestedArray | DataArray | readonly number[], shap
   return finish(make(shape, dtype, 'tensor', (data) => setValues(data, flat, 'tensor')), options);
 }
 
+/**
+ * A 0-d tensor holding `value`.
+ * @example scalar(3).shape  // []
+ */
 export const scalar = (value: number, options: CreateOptions = {}): Tensor => tensor(value, [], options);
 
 function filled(shape: Shape, value: number, options: CreateOptions, where: string): Tensor {
@@ -108,13 +114,28 @@ function filled(shape: Shape, value: number, options: CreateOptions, where: stri
   }
   return finish(make(shape, dtype, where, (d) => d.fill(v)), options);
 }
+/**
+ * A tensor of `shape` filled with `value` (PyTorch's `torch.full`).
+ * @example full([2], 7).toArray()  // [7, 7]
+ */
 export const full = (shape: Shape, value: number, options: CreateOptions = {}): Tensor => filled(shape, value, options, 'full');
+/**
+ * A tensor of `shape` filled with zeros.
+ * @example zeros([2, 3]).shape  // [2, 3]
+ */
 export const zeros = (shape: Shape, options: CreateOptions = {}): Tensor => filled(shape, 0, options, 'zeros');
+/**
+ * A tensor of `shape` filled with ones.
+ * @example ones([2]).toArray()  // [1, 1]
+ */
 export const ones = (shape: Shape, options: CreateOptions = {}): Tensor => filled(shape, 1, options, 'ones');
 
 const like = (t: Tensor, options: CreateOptions): CreateOptions => ({ dtype: t.dtype, device: t.device, ...options });
+/** Zeros with the shape, dtype and device of `t` (options override them). */
 export const zerosLike = (t: Tensor, options: CreateOptions = {}): Tensor => zeros(t.shape, like(t, options));
+/** Ones with the shape, dtype and device of `t` (options override them). */
 export const onesLike = (t: Tensor, options: CreateOptions = {}): Tensor => ones(t.shape, like(t, options));
+/** `value` everywhere, with the shape, dtype and device of `t`. */
 export const fullLike = (t: Tensor, value: number, options: CreateOptions = {}): Tensor => full(t.shape, value, like(t, options));
 
 /**
@@ -140,6 +161,19 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   const value = (i: number): number => valueFor(i === steps - 1 ? end : start + i * delta, dtype, 'linspace');
   if (steps > 0) value(steps - 1); // monotonic: both ends in range means all are
   return finish(make([steps], dtype, 'linspace', (d) => { for (let i = 0; i < steps; i++) d[i] = value(i); }), options);
+}
+
+/**
+ * `steps` values from base^start to base^end, evenly spaced in the exponent, both ends included
+ * (torch.logspace; base 10 by default).
+ * @example logspace(0, 2, 3).toArray()  // [1, 10, 100]
+ */
+export function logspace(start: number, end: number, steps: number, base = 10, options: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`logspace: steps must be a non-negative integer, got ${steps}`);
+  const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
+  const dtype = options.dtype ?? 'float32';
+  const value = (i: number): number => valueFor(base ** (i === steps - 1 ? end : start + i * delta), dtype, 'logspace');
+  return finish(make([steps], dtype, 'logspace', (d) => { for (let i = 0; i < steps; i++) d[i] = value(i); }), options);
 }
 
 /** The n × m identity (m defaults to n). */
@@ -175,6 +209,9 @@ export function randint(low: number, high: number, shape: Shape, options: Random
   return make(shape, options.dtype ?? 'int32', 'randint', (d) => { for (let i = 0; i < d.length; i++) d[i] = low + Math.floor(random() * (high - low)); });
 }
 
+/** Uniform [0, 1) values with the shape, dtype and device of `t`. */
 export const randLike = (t: Tensor, options: RandomOptions = {}): Tensor => rand(t.shape, { dtype: t.dtype, device: t.device, ...options });
+/** Standard normal values with the shape, dtype and device of `t`. */
 export const randnLike = (t: Tensor, options: RandomOptions = {}): Tensor => randn(t.shape, { dtype: t.dtype, device: t.device, ...options });
+/** Random integers in [low, high) with the shape of `t` (int32 unless options say otherwise). */
 export const randintLike = (t: Tensor, low: number, high: number, options: RandomOptions = {}): Tensor => randint(low, high, t.shape, options);

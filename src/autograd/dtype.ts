@@ -12,11 +12,16 @@
  */
 import { own } from './storage.js';
 
+/**
+ * The element types a tensor can hold: 'float32' (the default), 'float64' (for gradchecks and linear algebra) and 'int32' (labels, indices, masks).
+ */
 export type DType = 'float32' | 'float64' | 'int32';
+/** The floating-point dtypes, the ones that can require gradients. */
 export type FloatDType = 'float32' | 'float64';
 
 /** The typed array that stores a tensor of dtype D. */
 export type ArrayFor<D extends DType> = D extends 'float64' ? Float64Array : D extends 'int32' ? Int32Array : Float32Array;
+/** The typed array behind a tensor: Float32Array, Float64Array or Int32Array. */
 export type DataArray = Float32Array | Float64Array | Int32Array;
 
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];

@@ -1,7 +1,9 @@
 /**
  * format — toString reads only the entries it prints, and an empty tensor prints at once,
- * whatever its other dimensions (PyTorch's `tensor([], size=(2, 0))`).
+ * whatever its other dimensions (PyTorch's `tensor([], size=(2, 0))`); Node's console.log and
+ * util.inspect print the same text through the inspect hook.
  */
+import { inspect } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { arange, tensor, zeros } from './creation.js';
 import { Tensor } from './tensor.js';
@@ -46,5 +48,23 @@ describe('toString', () => {
   test('the style comes from the printed entries, as in PyTorch; non-finite values keep their width', () => {
     expect(tensor([Number.NaN, 1, -Infinity]).toString()).toBe('tensor([ nan,   1., -inf])');
     expect(arange(2000, undefined, 1, { dtype: 'float32' }).toString()).toBe('tensor([   0.,    1.,    2., ..., 1997., 1998., 1999.])');
+  });
+});
+
+describe("Node's inspect hook", () => {
+  test('console.log and util.inspect print the values, reading only the printed entries', () => {
+    const t = tensor([[1, 2.5], [3, 4]], { dtype: 'float64' });
+    expect(inspect(t)).toBe(t.toString());
+    expect(inspect(t)).toBe('tensor([[1.0000, 2.5000],\n        [3.0000, 4.0000]], dtype=float64)');
+    expect(inspect({ weights: tensor([1, 2]) })).toBe('{ weights: tensor([1., 2.]) }');
+    const { data, reads } = counting(1000 * 1000);
+    expect(inspect(new Tensor(data, [1000, 1000])).split('\n')).toHaveLength(7);
+    expect(reads()).toBeLessThanOrEqual(2 * 36);
+  });
+
+  test('the graph shows as PyTorch shows it', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    expect(inspect(x)).toBe('tensor([1., 2.], requiresGrad=true)');
+    expect(inspect(x.mul(2))).toBe('tensor([2., 4.], gradFn=<Mul>)');
   });
 });

@@ -47,13 +47,13 @@ export function formatTensor(t: Tensor, data: DataArray): string {
   if (t.creator) extras.push(`gradFn=<${t.creator.name}>`);
   else if (t.requiresGrad) extras.push('requiresGrad=true');
   const tail = extras.map((e) => `, ${e}`).join('');
-  if (t.size === 0) {
+  if (t.numel() === 0) {
     const size = t.ndim === 1 ? '' : `, size=(${t.shape.join(', ')})`;
     return `tensor([]${size}${tail})`;
   }
 
 
-  const summarise = t.size > SUMMARISE_ABOVE;
+  const summarise = t.numel() > SUMMARISE_ABOVE;
   const strides = stridesOf(t.shape);
   const picksOf = (axis: number): number[] => {
     const n = t.shape[axis]!;

@@ -14,3 +14,4 @@ export { webgpuMemory, type WebgpuMemory } from './backends/index.js';
 export { scope, keep, toHost, toDevice } from './memory.js';
 export type { Device, Residency, DeviceArray } from './device.js';
 export type { Kernels, CoreKernels, FusedKernels } from './backends/types.js';
+export { getThreading, type Threading } from './backends/index.js';

@@ -34,6 +34,18 @@ describe('making int32 tensors', () => {
   });
 });
 
+describe('converting to int32', () => {
+  test("x.to('int32') truncates toward zero and refuses what int32 cannot hold, as tensor() does", () => {
+    expect(tensor([2.9, -2.9, 2147483647.5, -2147483648.5], { dtype: 'float64' }).to('int32').toArray()).toEqual([2, -2, 2147483647, -2147483648]);
+    expect(() => tensor([1, 3e9], { dtype: 'float64' }).to('int32')).toThrow(
+      new RangeError("to('int32'): 3000000000 (element 1) cannot be stored as int32, which holds integers from -2147483648 to 2147483647"),
+    );
+    expect(() => tensor([Number.NaN]).to('int32')).toThrow(/to\('int32'\): NaN \(element 0\) cannot be stored as int32/);
+    expect(() => tensor([-Infinity]).to('int32')).toThrow(/-Infinity \(element 0\)/);
+    expect(() => tensor([2 ** 31], { dtype: 'float64' }).to('int32')).toThrow(/2147483648 \(element 0\)/);
+  });
+});
+
 describe('int32 reductions are exact or refused', () => {
   test('a sum that int32 cannot hold is refused; one that fits is exact, whatever its partial sums', () => {
     expect(() => tensor([2e9, 2e9, 2e9], { dtype: 'int32' }).sum()).toThrow(

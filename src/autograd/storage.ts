@@ -9,6 +9,8 @@
  * any moment without a word, so it is *held*: no cache keeps anything derived from it. Both
  * marks belong to the ArrayBuffer, so every view of it and every tensor sharing it agree. A device
  * array (device.ts) is always Sapling's own, and its marks belong to the array object itself.
+ * The engine checks the same versions: a tensor saved for backward and written afterwards makes
+ * that backward fail, naming the write (function.ts).
  */
 import type { DeviceArray } from './device.js';
 import type { DataArray } from './dtype.js';
@@ -40,9 +42,18 @@ export function hold(a: DataArray): void {
   held.add(a.buffer);
 }
 
-/** Records a write into `a`. */
-export function bump(a: Storage): void {
+/** Who wrote each array last (`add_`, `assign`, …), for the error of a backward that finds a saved tensor changed. */
+const writers = new WeakMap<object, string>();
+
+/** Records a write into `a`, made by `writer` (an op's name, for error messages). */
+export function bump(a: Storage, writer = 'an in-place write'): void {
   versions.set(key(a), ++clock);
+  writers.set(key(a), writer);
+}
+
+/** The name of the last write recorded into `a` (undefined: none). */
+export function lastWriterOf(a: Storage): string | undefined {
+  return writers.get(key(a));
 }
 
 /** How many writes into `a` Sapling has seen, as the clock value of the last one (0: none). */

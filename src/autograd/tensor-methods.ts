@@ -57,8 +57,10 @@ const methods: ThisType<Tensor> & TensorMethods = {
   // ── reductions ──
   sum(axes?: number | readonly number[], keepDim = false): Tensor { return ops.sum(this, axes, keepDim); },
   mean(axes?: number | readonly number[], keepDim = false): Tensor { return ops.mean(this, axes, keepDim); },
-  max(axes?: number | readonly number[], keepDim = false): Tensor { return ops.max(this, axes, keepDim); },
-  min(axes?: number | readonly number[], keepDim = false): Tensor { return ops.min(this, axes, keepDim); },
+  max: function (this: Tensor, dim?: number, keepDim: boolean = false) { return dim === undefined ? ops.max(this) : ops.max(this, dim, keepDim); } as TensorMethods['max'],
+  min: function (this: Tensor, dim?: number, keepDim: boolean = false) { return dim === undefined ? ops.min(this) : ops.min(this, dim, keepDim); } as TensorMethods['min'],
+  amax(axes?: number | readonly number[], keepDim = false): Tensor { return ops.amax(this, axes, keepDim); },
+  amin(axes?: number | readonly number[], keepDim = false): Tensor { return ops.amin(this, axes, keepDim); },
   var(axes?: number | readonly number[], options?: ops.VarOptions): Tensor { return ops.variance(this, axes, options); },
   std(axes?: number | readonly number[], options?: ops.VarOptions): Tensor { return ops.std(this, axes, options); },
   logSumExp(axes?: number | readonly number[], keepDim = false): Tensor { return ops.logSumExp(this, axes, keepDim); },
@@ -85,6 +87,43 @@ const methods: ThisType<Tensor> & TensorMethods = {
 
   // ── linear algebra ──
   matmul(b: Tensor): Tensor { return ops.matmul(this, b); },
+
+  // ── sorting and running reductions ──
+  sort(dim = -1, descending = false): ops.ValuesIndices { return ops.sort(this, dim, descending); },
+  argsort(dim = -1, descending = false): Tensor { return ops.argsort(this, dim, descending); },
+  topk(k: number, dim = -1, largest = true): ops.ValuesIndices { return ops.topk(this, k, dim, largest); },
+  cumsum(dim: number): Tensor { return ops.cumsum(this, dim); },
+  cumprod(dim: number): Tensor { return ops.cumprod(this, dim); },
+  norm(ord?: number | 'fro' | 'nuc', dim?: number | readonly number[], keepDim = false): Tensor { return ops.norm(this, ord, dim, keepDim); },
+
+  // ── reordering, tiling, masking ──
+  flip(dims: number | readonly number[]): Tensor { return ops.flip(this, dims); },
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor { return ops.roll(this, shifts, dims); },
+  repeat(repeats: readonly number[]): Tensor { return ops.repeat(this, repeats); },
+  tile(reps: readonly number[]): Tensor { return ops.tile(this, reps); },
+  maskedFill(mask: Tensor, value: number): Tensor { return ops.maskedFill(this, mask, value); },
+  tril(diagonal = 0): Tensor { return ops.tril(this, diagonal); },
+  triu(diagonal = 0): Tensor { return ops.triu(this, diagonal); },
+
+  // ── indices: scatter, selection, counting ──
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor { return ops.scatter(this, dim, index, src); },
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return ops.scatterAdd(this, dim, index, src); },
+  nonzero(): Tensor { return ops.nonzero(this); },
+  unique: function (this: Tensor, options?: ops.UniqueOptions) { return options === undefined ? ops.unique(this) : ops.unique(this, options); } as TensorMethods['unique'],
+  bincount(weights: Tensor | null = null, minlength = 0): Tensor { return ops.bincount(this, weights, minlength); },
+  multinomial(numSamples: number, options?: ops.MultinomialOptions): Tensor { return ops.multinomial(this, numSamples, options); },
+  isclose(other: Tensor, options?: ops.CloseOptions): Tensor { return ops.isclose(this, other, options); },
+  allclose(other: Tensor, options?: ops.CloseOptions): boolean { return ops.allclose(this, other, options); },
+
+  // ── in place ──
+  add_(b: Tensor | Scalar, alpha = 1) { ops.add_(this, b, alpha); return this; },
+  sub_(b: Tensor | Scalar, alpha = 1) { ops.sub_(this, b, alpha); return this; },
+  mul_(b: Tensor | Scalar) { ops.mul_(this, b); return this; },
+  div_(b: Tensor | Scalar) { ops.div_(this, b); return this; },
+  clamp_(min: number | null, max: number | null) { ops.clamp_(this, min, max); return this; },
+  fill_(value: number) { ops.fill_(this, value); return this; },
+  zero_() { ops.zero_(this); return this; },
+  copy_(src: Tensor) { ops.copy_(this, src); return this; },
 };
 
 // Non-enumerable, like methods written in a class body.

@@ -16,6 +16,9 @@
 const N = 624;
 const M = 397;
 
+/**
+ * NumPy's legacy `RandomState` generator (the Mersenne Twister MT19937), only to reproduce Python's draws (e.g. scikit-learn's splits); Sapling's own randomness is `seededRandom`.
+ */
 export class Mt19937 {
   private readonly state = new Uint32Array(N);
   private position = N;

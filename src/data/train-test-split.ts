@@ -15,6 +15,7 @@
  */
 import { Mt19937 } from './mt19937.js';
 
+/** Options of `trainTestSplit`, scikit-learn's `train_test_split`: test size, seed and stratification. */
 export interface TrainTestSplitOptions {
   /** A fraction in (0, 1) (then ⌈fraction·n⌉ test samples) or a count (default 0.25, as sklearn). */
   readonly testSize?: number;
@@ -24,6 +25,7 @@ export interface TrainTestSplitOptions {
   readonly stratify?: ArrayLike<number>;
 }
 
+/** The indices of the training and test examples. */
 export interface TrainTestIndices {
   readonly train: Int32Array;
   readonly test: Int32Array;

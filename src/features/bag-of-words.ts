@@ -18,6 +18,9 @@ import { Tensor } from '../autograd/tensor.js';
 /** The spam protocol's token pattern (scikit-learn `token_pattern`), applied to lower-cased text. */
 export const DEFAULT_TOKEN_PATTERN = "[a-z0-9$!']{2,30}";
 
+/**
+ * Options of `BagOfWords.fit`: the document-frequency cut-off, the vocabulary size, binary counts, normalisation and the token pattern.
+ */
 export interface BagOfWordsOptions {
   /** Keep tokens present in at least this many training documents (default 2). */
   readonly minDf?: number;
@@ -55,6 +58,9 @@ export function tokenize(text: string, tokenPattern = DEFAULT_TOKEN_PATTERN): st
   return text.toLowerCase().match(new RegExp(tokenPattern, 'g')) ?? [];
 }
 
+/**
+ * A bag-of-words featuriser (scikit-learn's CountVectorizer): fitted on training texts, it turns texts into count or binary vectors over its vocabulary, and saves to JSON.
+ */
 export class BagOfWords {
   readonly vocabulary: readonly string[];
   readonly options: BagOfWordsJson['options'];

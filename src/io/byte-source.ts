@@ -1,12 +1,12 @@
 /**
- * byte-source — where a reader takes its bytes from: a buffer in memory, or a file read at
- * positions (`pread`), so that loading never holds more of a file than the part it decodes.
+ * byte-source — where a reader takes its bytes from: a buffer in memory here, or a file read at
+ * positions (`pread`, file-source.ts, Node only), so that loading never holds more of a file than
+ * the part it decodes. This file uses no Node module: bytes in memory load in browsers too.
  *
  * JavaScript limits one Uint8Array to 2³² bytes and Node one read or write call to 2³¹ − 1, while
  * a Float32Array may span 16 GiB; so every transfer goes in pieces of at most `pieceBytes` (1 GiB
  * by default), each a view into the destination's own memory: nothing is copied twice.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 /** The most bytes one read call is given (Node refuses more than 2³¹ − 1). */
 export const READ_PIECE_BYTES = 2 ** 30;
@@ -41,37 +41,5 @@ export function bufferSource(bytes: Uint8Array): ByteSource {
         from += piece.byteLength;
       }
     },
-  };
-}
-
-/** An open file read at positions; `close()` it when done. */
-export interface FileSource extends ByteSource {
-  close(): void;
-}
-
-/** Opens `path` for positioned reads. A file that shrinks while being read is an error. */
-export function openFileSource(path: string, pieceBytes = READ_PIECE_BYTES): FileSource {
-  const fd = openSync(path, 'r');
-  let length: number;
-  try {
-    length = fstatSync(fd).size;
-  } catch (error) {
-    closeSync(fd);
-    throw error;
-  }
-  return {
-    length,
-    readInto(buffer, byteOffset, byteLength, position) {
-      let at = position;
-      for (const piece of bytePieces(buffer, byteOffset, byteLength, pieceBytes)) {
-        for (let done = 0; done < piece.byteLength; ) {
-          const read = readSync(fd, piece, done, piece.byteLength - done, at + done);
-          if (read === 0) throw new Error(`${path} ended at byte ${at + done} while being read (it was ${length} bytes long): another process changed it`);
-          done += read;
-        }
-        at += piece.byteLength;
-      }
-    },
-    close: () => closeSync(fd),
   };
 }

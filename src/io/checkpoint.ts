@@ -23,15 +23,19 @@
  * names and shapes — and throws one `CheckpointError` listing the problems before returning
  * anything. State nested deeper than MAX_STATE_DEPTH is refused on saving and on loading.
  * Loading the returned state into a model or optimizer is then their own `loadStateDict`'s job.
+ * Bytes only here (browsers too); `saveCheckpoint` and `loadCheckpoint` are in checkpoint-file.ts.
  */
 import { Tensor } from '../autograd/tensor.js';
-import { writeFileAtomic } from './atomic-write.js';
+import type { OptimizerStateDict } from '../optim/optimizer.js';
+import type { ScheduleStateDict } from '../optim/schedules/lr-schedule.js';
 import { bufferSource, type ByteSource } from './byte-source.js';
 import { describeProblems, ProblemList } from './problems.js';
-import { encode as encodeSafetensors, readSafetensors, serialize, withFile, type SafetensorsContents } from './safetensors.js';
+import { readSafetensors, serialize, type SafetensorsContents } from './safetensors.js';
 import { checkStateDict, type StateDict, type StateDictSpec } from './state-dict.js';
 
+/** The `format` metadata value that marks a safetensors file as a Sapling checkpoint. */
 export const CHECKPOINT_FORMAT = 'sapling.checkpoint';
+/** The checkpoint layout version this Sapling writes and reads. */
 export const CHECKPOINT_VERSION = '1';
 /** How deeply the optimizer, scheduler, rng and extra objects may nest (each part counts from 1). */
 export const MAX_STATE_DEPTH = 1000;
@@ -48,16 +52,23 @@ export interface Checkpoint {
   readonly extra?: object;
 }
 
-/** A loaded checkpoint: the same fields, with the tensors put back where they were. */
+/**
+ * A loaded checkpoint: the same fields, with the tensors put back where they were. `optimizer`
+ * and `scheduler` are typed as what `Optimizer.stateDict()` and a schedule's `stateDict()`
+ * return, so they go straight into `loadStateDict`, which checks them against the optimizer or
+ * schedule before changing anything (a checkpoint may hold any JSON-like object there).
+ * @example optimizer.loadStateDict(loadCheckpoint('ckpt.safetensors').optimizer!)
+ */
 export interface LoadedCheckpoint {
   readonly model: Record<string, Tensor>;
-  readonly optimizer?: unknown;
-  readonly scheduler?: unknown;
+  readonly optimizer?: OptimizerStateDict;
+  readonly scheduler?: ScheduleStateDict;
   readonly epoch: number;
   readonly rng?: unknown;
   readonly extra?: unknown;
 }
 
+/** Options of `loadCheckpoint`: the model's expected names and shapes, to refuse a checkpoint of another model. */
 export interface LoadCheckpointOptions {
   /** Refuse the checkpoint unless its model state has exactly these names and shapes (e.g. `model.stateDict()`). */
   readonly model?: StateDictSpec;
@@ -148,7 +159,7 @@ function encode(value: unknown, place: Place, tensors: Map<string, Tensor>, ance
 }
 
 /** The tensors and metadata of a checkpoint, checked; throws a CheckpointError listing the problems. */
-function prepare(checkpoint: Checkpoint, what: string): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+export function prepare(checkpoint: Checkpoint, what: string): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
   const problems = new ProblemList();
   if (typeof checkpoint !== 'object' || checkpoint === null) throw new CheckpointError(what, ['expected { model, epoch, ... }']);
   const { model, epoch } = checkpoint;
@@ -181,21 +192,8 @@ function prepare(checkpoint: Checkpoint, what: string): { tensors: Record<string
   return { tensors: named, metadata: { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, state: JSON.stringify(state) } };
 }
 
-/**
- * Saves model, optimizer and scheduler state, epoch and RNG state to `path`, atomically. The
- * tensors are streamed from their storage: saving needs no memory for the file itself.
- * @example saveCheckpoint('ckpt.safetensors', { model: model.stateDict(), optimizer: opt.stateDict(), epoch: 3 })
- */
-export function saveCheckpoint(path: string, checkpoint: Checkpoint): void {
-  const what = `saveCheckpoint(${path})`;
-  const { tensors, metadata } = prepare(checkpoint, what);
-  // Everything is checked before the first byte is written; writeFileAtomic makes the write
-  // itself all-or-nothing, so a failure while streaming leaves the previous file.
-  writeFileAtomic(path, encodeSafetensors(tensors, metadata, what).chunks());
-}
-
-/** The checkpoint as safetensors bytes (what saveCheckpoint writes), in one Buffer (see `serialize` for its limit). */
-export function serializeCheckpoint(checkpoint: Checkpoint): Buffer {
+/** The checkpoint as safetensors bytes (what saveCheckpoint writes), in one Uint8Array (see `serialize` for its limit). */
+export function serializeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   const { tensors, metadata } = prepare(checkpoint, 'serializeCheckpoint');
   return serialize(tensors, metadata);
 }
@@ -248,7 +246,7 @@ function decode(value: unknown, tensors: ReadonlyMap<string, Tensor>, used: Set<
 }
 
 /** A checkpoint read from `source`, fully validated (see the file header). */
-function readCheckpoint(source: ByteSource, options: LoadCheckpointOptions & { readonly source?: string }): LoadedCheckpoint {
+export function readCheckpoint(source: ByteSource, options: LoadCheckpointOptions & { readonly source?: string }): LoadedCheckpoint {
   const where = options.source ?? 'buffer';
   const what = `loadCheckpoint(${where})`;
   const file: SafetensorsContents = readSafetensors(source, { source: where });
@@ -297,14 +295,4 @@ function readCheckpoint(source: ByteSource, options: LoadCheckpointOptions & { r
 /** A checkpoint from safetensors bytes, fully validated (see the file header). */
 export function deserializeCheckpoint(bytes: Uint8Array, options: LoadCheckpointOptions & { readonly source?: string } = {}): LoadedCheckpoint {
   return readCheckpoint(bufferSource(bytes), options);
-}
-
-/**
- * Loads a checkpoint written by `saveCheckpoint`, refusing it (with every problem listed) if
- * anything is wrong; with `options.model`, also if the model's names or shapes differ. Reads
- * by positioned reads: memory holds the tensors, not the file.
- * @example const ckpt = loadCheckpoint('ckpt.safetensors', { model: model.stateDict() }); model.loadStateDict(ckpt.model)
- */
-export function loadCheckpoint(path: string, options: LoadCheckpointOptions = {}): LoadedCheckpoint {
-  return withFile(path, 'loadCheckpoint', (source) => readCheckpoint(source, { ...options, source: path }));
 }

@@ -12,13 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { seededRandom } from '../autograd/random.js';
 import { Tensor } from '../autograd/tensor.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sapling-crash-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const TRIALS = 12;
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const checkpointModule = fileURLToPath(new URL('./checkpoint.ts', import.meta.url));
+const checkpointModule = fileURLToPath(new URL('./checkpoint-file.ts', import.meta.url));
 const tensorModule = fileURLToPath(new URL('../autograd/tensor.ts', import.meta.url));
 
 /** Saves versions start, start + 1, … to `path` until killed: two 2 MiB tensors filled with ±version, and the epoch. */

@@ -17,8 +17,10 @@ import { randint, randn, tensor } from '../autograd/creation.js';
 import { seededRandom } from '../autograd/random.js';
 import { sizeOf } from '../autograd/shape.js';
 import { Tensor } from '../autograd/tensor.js';
-import { CheckpointError, deserializeCheckpoint, loadCheckpoint, serializeCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
-import { deserialize, loadSafetensors, SAFETENSORS_DTYPES, SafetensorsError, serialize, type SafetensorsContents } from './safetensors.js';
+import { CheckpointError, deserializeCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, serializeCheckpoint } from './checkpoint-file.js';
+import { deserialize, SAFETENSORS_DTYPES, SafetensorsError, type SafetensorsContents } from './safetensors.js';
+import { loadSafetensors, serialize } from './safetensors-file.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sapling-fuzz-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -273,7 +275,7 @@ function checkInBounds(contents: SafetensorsContents, file: Uint8Array): void {
     expect(t, name).toBeInstanceOf(Tensor);
     expect(t.shape.every((d) => Number.isSafeInteger(d) && d >= 0), name).toBe(true);
     expect(t.storage.length, name).toBe(sizeOf(t.shape));
-    claimed += t.size * ITEM_BYTES[contents.storedDtypes[name]!]!;
+    claimed += t.numel() * ITEM_BYTES[contents.storedDtypes[name]!]!;
   }
   expect(claimed).toBeLessThanOrEqual(dataBytes);
   // Every entry of the header is a tensor of the result (none dropped, e.g. one named "__proto__").

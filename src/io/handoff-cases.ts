@@ -24,10 +24,10 @@ import type { AnyModule } from '../layers/module.js';
 import { mnistCnn } from '../models/mnist-cnn.js';
 import { ResNet18 } from '../models/resnet18.js';
 import { Adam } from '../optim/adam.js';
-import type { OptimizerStateDict } from '../optim/optimizer.js';
 import { SGD } from '../optim/sgd.js';
-import { deserializeCheckpoint, serializeCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
-import { loadSafetensors } from './safetensors.js';
+import { deserializeCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
+import { serializeCheckpoint } from './checkpoint-file.js';
+import { loadSafetensors } from './safetensors-file.js';
 
 export const STEPS_BEFORE = 3;
 export const STEPS_AFTER = 5;
@@ -101,7 +101,7 @@ export function resumeInSapling(name: HandoffCaseName, bytes: Uint8Array, steps 
   const ckpt: LoadedCheckpoint = deserializeCheckpoint(bytes);
   const run = freshRun(name);
   noGrad(() => run.model.loadStateDict(ckpt.model));
-  run.optimizer.loadStateDict(ckpt.optimizer as OptimizerStateDict);
+  run.optimizer.loadStateDict(ckpt.optimizer!);
   return train(run, steps);
 }
 

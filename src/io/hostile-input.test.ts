@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { tensor } from '../autograd/creation.js';
 import { Tensor } from '../autograd/tensor.js';
-import { CheckpointError, deserializeCheckpoint, loadCheckpoint, MAX_STATE_DEPTH, saveCheckpoint, serializeCheckpoint } from './checkpoint.js';
+import { CheckpointError, deserializeCheckpoint, MAX_STATE_DEPTH } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint, serializeCheckpoint } from './checkpoint-file.js';
 import { MAX_LISTED_PROBLEMS } from './problems.js';
-import { deserialize, loadSafetensors, MAX_ENTRY_BYTES, MAX_RANK, SafetensorsError, saveSafetensors, serialize } from './safetensors.js';
+import { deserialize, MAX_ENTRY_BYTES, MAX_RANK, SafetensorsError } from './safetensors.js';
+import { loadSafetensors, saveSafetensors, serialize } from './safetensors-file.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sapling-hostile-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -14,10 +14,12 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { randn, tensor } from '../autograd/creation.js';
 import { seededRandom } from '../autograd/random.js';
 import { Tensor } from '../autograd/tensor.js';
-import { bytePieces, openFileSource } from './byte-source.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { bytePieces } from './byte-source.js';
+import { openFileSource } from './file-source.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';
 import { CONVERT_PIECE_BYTES } from './safetensors-decode.js';
-import { deserialize, loadSafetensors, readSafetensors, SafetensorsError, saveSafetensors, serialize } from './safetensors.js';
+import { deserialize, readSafetensors, SafetensorsError } from './safetensors.js';
+import { loadSafetensors, saveSafetensors, serialize } from './safetensors-file.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sapling-large-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -79,7 +81,7 @@ describe('reading and writing in pieces', () => {
 });
 
 describe('peak memory (measured in a child process, 128 MiB files)', () => {
-  const index = fileURLToPath(new URL('./index.ts', import.meta.url));
+  const index = fileURLToPath(new URL('../node.ts', import.meta.url));
   const tensorModule = fileURLToPath(new URL('../autograd/tensor.ts', import.meta.url));
   const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
@@ -137,7 +139,7 @@ describe.runIf(process.env.SAPLING_BIG_FILES === '1')('files over 2 GiB (SAPLING
     const path = join(tmp, 'huge.safetensors');
     saveSafetensors(path, { big, small });
     let back = loadSafetensors(path).tensors;
-    expect(back.big!.size).toBe(n);
+    expect(back.big!.numel()).toBe(n);
     expect([back.big!.storage[4096 * 1000], back.big!.storage[n - 1], back.small!.storage[2]]).toEqual([4096 * 1000, -7, 3]);
     back = {};
     const ckpt = join(tmp, 'huge-ckpt.safetensors');

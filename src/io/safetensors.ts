@@ -22,13 +22,13 @@
  * the other dtypes are converted on reading (safetensors-decode.ts). Both ways stream: writing
  * from each tensor's storage, reading by positioned reads into each tensor's typed array, so
  * what saves also loads past 2 GiB, in memory bounded by the tensors (docs/errors.md).
+ * This file works on bytes and uses no Node module (it loads in browsers); the file-path forms,
+ * `saveSafetensors` and `loadSafetensors`, are in safetensors-file.ts (Node only).
  */
-import { constants as bufferConstants } from 'node:buffer';
-import { endianness } from 'node:os';
 import type { DataArray, DType } from '../autograd/dtype.js';
-import { Tensor } from '../autograd/tensor.js';
-import { WRITE_PIECE_BYTES, writeFileAtomic } from './atomic-write.js';
-import { bufferSource, bytePieces, openFileSource, type ByteSource } from './byte-source.js';
+import { own } from '../autograd/storage.js';
+import { storageOf, Tensor } from '../autograd/tensor.js';
+import { bufferSource, bytePieces, type ByteSource } from './byte-source.js';
 import { HeaderSyntaxError, scanObject } from './header-scan.js';
 import { describeProblems, ProblemList } from './problems.js';
 import { convertInto, CONVERT_PIECE_BYTES, outputFor, type ConvertedDType } from './safetensors-decode.js';
@@ -36,6 +36,7 @@ import { checkStateDict, type StateDict, type StateDictSpec } from './state-dict
 
 /** The dtypes of the format, in the reference's order of increasing alignment (its sort key). */
 export const SAFETENSORS_DTYPES = ['BOOL', 'U8', 'I8', 'F8_E5M2', 'F8_E4M3', 'I16', 'U16', 'F16', 'BF16', 'I32', 'U32', 'F32', 'F64', 'I64', 'U64'] as const;
+/** The dtypes a safetensors file may hold that Sapling reads (F32, F64, I32, and the ones it widens). */
 export type SafetensorsDType = (typeof SAFETENSORS_DTYPES)[number];
 
 const ITEM_BYTES: Record<SafetensorsDType, number> = {
@@ -50,11 +51,13 @@ export const MAX_HEADER_BYTES = 100_000_000;
  * bytes of memory whatever the header holds: its JSON text (dtype, shape, offsets) and its rank.
  */
 export const MAX_ENTRY_BYTES = 16_384;
+/** The most axes a tensor in a safetensors file may have here (a guard against hostile headers). */
 export const MAX_RANK = 64;
 
 /** The string metadata a file may carry in `__metadata__`. */
 export type SafetensorsMetadata = Readonly<Record<string, string>>;
 
+/** What a safetensors file holds: its tensors by name and its string metadata. */
 export interface SafetensorsContents {
   /** The tensors, in the order they are stored in the file (a null-prototype record: any name is safe). */
   readonly tensors: Record<string, Tensor>;
@@ -64,6 +67,7 @@ export interface SafetensorsContents {
   readonly storedDtypes: Record<string, SafetensorsDType>;
 }
 
+/** Options of `loadSafetensors` and `deserialize`: the expected names, shapes and dtypes. */
 export interface LoadOptions {
   /** Refuse the file unless its tensors have exactly these names and shapes (and dtypes, if given). */
   readonly expected?: StateDictSpec;
@@ -85,8 +89,14 @@ export class SafetensorsError extends Error {
   }
 }
 
-function requireLittleEndian(where: string): void {
-  if (endianness() !== 'LE') throw new Error(`${where}: safetensors data is little-endian and this machine is big-endian, which Sapling does not support`);
+/** Whether this machine stores numbers little-endian (typed arrays use the machine's order). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The most bytes one view of a tensor's data holds while it is written (a Uint8Array holds at most 4 GiB). */
+const WRITE_PIECE_BYTES = 2 ** 30;
+
+export function requireLittleEndian(where: string): void {
+  if (!LITTLE_ENDIAN) throw new Error(`${where}: safetensors data is little-endian and this machine is big-endian, which Sapling does not support`);
 }
 
 // ── writing ──
@@ -99,7 +109,7 @@ interface Planned {
 }
 
 /** Checks the inputs, orders the tensors and builds the padded header, as the reference does. */
-function plan(stateDict: StateDict, metadata: SafetensorsMetadata | undefined, where: string): { header: Buffer; tensors: Planned[] } {
+function plan(stateDict: StateDict, metadata: SafetensorsMetadata | undefined, where: string): { header: Uint8Array; tensors: Planned[] } {
   requireLittleEndian(where);
   if (typeof stateDict !== 'object' || stateDict === null) throw new TypeError(`${where}: expected a record of name → Tensor, got ${stateDict === null ? 'null' : typeof stateDict}`);
   const problems: string[] = [];
@@ -108,7 +118,7 @@ function plan(stateDict: StateDict, metadata: SafetensorsMetadata | undefined, w
     if (name === '__metadata__') problems.push('"__metadata__" is reserved for the metadata and cannot name a tensor');
     else if (!(tensor instanceof Tensor)) problems.push(`"${name}" is not a Tensor`);
     else if (tensor.device !== 'cpu') problems.push(`"${name}" lives on ${tensor.device}, which cannot be read synchronously; save host copies: await toHost(…) first`);
-    else tensors.push({ name, tensor, dtype: STORED_AS[tensor.dtype], bytes: tensor.size * ITEM_BYTES[STORED_AS[tensor.dtype]] });
+    else tensors.push({ name, tensor, dtype: STORED_AS[tensor.dtype], bytes: tensor.numel() * ITEM_BYTES[STORED_AS[tensor.dtype]] });
   }
   if (metadata !== undefined) {
     if (typeof metadata !== 'object' || metadata === null) problems.push('metadata must be a record of string → string');
@@ -117,12 +127,12 @@ function plan(stateDict: StateDict, metadata: SafetensorsMetadata | undefined, w
   if (problems.length > 0) throw new TypeError(`${where}: ${problems.join('; ')}`);
 
   const rank = (d: SafetensorsDType) => SAFETENSORS_DTYPES.indexOf(d);
-  tensors.sort((a, b) => rank(b.dtype) - rank(a.dtype) || Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+  tensors.sort((a, b) => rank(b.dtype) - rank(a.dtype) || compareUtf8(a.name, b.name));
   // Built by hand rather than with JSON.stringify(object): JavaScript objects put integer-like
   // keys ("0", "1") first, whatever order they were inserted in.
   const entries: string[] = [];
   if (metadata !== undefined) {
-    const keys = Object.keys(metadata).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const keys = Object.keys(metadata).sort(compareUtf8);
     entries.push(`"__metadata__":{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(metadata[k])}`).join(',')}}`);
   }
   let offset = 0;
@@ -130,21 +140,30 @@ function plan(stateDict: StateDict, metadata: SafetensorsMetadata | undefined, w
     entries.push(`${JSON.stringify(t.name)}:{"dtype":"${t.dtype}","shape":[${t.tensor.shape.join(',')}],"data_offsets":[${offset},${offset + t.bytes}]}`);
     offset += t.bytes;
   }
-  const json = Buffer.from(`{${entries.join(',')}}`, 'utf8');
+  const json = new TextEncoder().encode(`{${entries.join(',')}}`);
   // Pad with spaces so that the data starts 8-byte aligned (8 + N ≡ 0 mod 8).
-  const header = Buffer.alloc(json.length + ((8 - (json.length % 8)) % 8), 0x20);
-  json.copy(header);
+  const header = new Uint8Array(json.length + ((8 - (json.length % 8)) % 8)).fill(0x20);
+  header.set(json);
   return { header, tensors };
 }
 
+/** Orders strings by their UTF-8 bytes, as the reference (Rust's `str` ordering) does. */
+function compareUtf8(a: string, b: string): number {
+  const encoder = new TextEncoder();
+  const x = encoder.encode(a);
+  const y = encoder.encode(b);
+  for (let i = 0; i < x.length && i < y.length; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
+
 /** The file's bytes, chunk by chunk: length, header, then each tensor's data (views, read lazily). */
-function* chunks(header: Buffer, tensors: readonly Planned[]): Generator<Uint8Array> {
-  const length = Buffer.alloc(8);
-  length.writeBigUInt64LE(BigInt(header.length));
+function* chunks(header: Uint8Array, tensors: readonly Planned[]): Generator<Uint8Array> {
+  const length = new Uint8Array(8);
+  new DataView(length.buffer).setBigUint64(0, BigInt(header.length), true);
   yield length;
   yield header;
   for (const { name, tensor, bytes } of tensors) {
-    const data: DataArray = tensor.storage;
+    const data: DataArray = storageOf(tensor); // read without handing the array out (it stays cacheable)
     if (data.byteLength !== bytes) throw new Error(`safetensors: tensor "${name}" changed size while being written`);
     // In pieces: one Uint8Array cannot view more than 4 GiB, and a Float32Array may hold 16.
     yield* bytePieces(data.buffer, data.byteOffset, data.byteLength, WRITE_PIECE_BYTES);
@@ -165,16 +184,17 @@ export function encode(stateDict: StateDict, metadata: SafetensorsMetadata | und
 
 /**
  * The safetensors bytes of a state dict (float32 → F32, float64 → F64, int32 → I32), in one
- * Buffer: at most `buffer.constants.MAX_LENGTH` bytes (4 GiB on Node 20); `saveSafetensors`
- * streams to disk and has no such limit.
+ * Uint8Array: at most the largest array the JavaScript engine allocates; `saveSafetensors`
+ * streams to disk and has no such limit. (Node's entry point returns a Buffer: safetensors-file.ts.)
  * @example serialize({ w: tensor([1, 2]) }).length  // 8 + 56 (header, padded) + 8 (data)
  */
-export function serialize(stateDict: StateDict, metadata?: SafetensorsMetadata): Buffer {
+export function serialize(stateDict: StateDict, metadata?: SafetensorsMetadata): Uint8Array {
   const encoded = encode(stateDict, metadata, 'serialize');
-  if (encoded.byteLength > bufferConstants.MAX_LENGTH) {
-    throw new RangeError(`serialize: the file would be ${encoded.byteLength} bytes, above the largest Buffer this JavaScript engine makes (${bufferConstants.MAX_LENGTH} bytes); saveSafetensors streams to a file instead`);
-  }
-  const out = Buffer.allocUnsafe(encoded.byteLength);
+  return concatInto(encoded, allocateOrExplain(encoded.byteLength, 'serialize', 'array'));
+}
+
+/** Copies every chunk of `encoded` into `out` (of exactly its length) and returns `out`. */
+export function concatInto<T extends Uint8Array>(encoded: EncodedSafetensors, out: T): T {
   let at = 0;
   for (const chunk of encoded.chunks()) {
     out.set(chunk, at);
@@ -183,14 +203,13 @@ export function serialize(stateDict: StateDict, metadata?: SafetensorsMetadata):
   return out;
 }
 
-/**
- * Writes a state dict to `path` as safetensors, atomically (see atomic-write.ts): the file is
- * complete or, if anything fails, untouched. The tensors' data is streamed from their storage,
- * so saving needs no memory beyond the header, whatever the file's size.
- * @example saveSafetensors('model.safetensors', model.stateDict(), { format: 'pt' })
- */
-export function saveSafetensors(path: string, stateDict: StateDict, metadata?: SafetensorsMetadata): void {
-  writeFileAtomic(path, encode(stateDict, metadata, 'saveSafetensors').chunks());
+/** A Uint8Array of `bytes`, or a RangeError saying the file is too large for one array. */
+function allocateOrExplain(bytes: number, where: string, what: string): Uint8Array {
+  try {
+    return new Uint8Array(bytes);
+  } catch (error) {
+    throw new RangeError(`${where}: the file would be ${bytes} bytes, above the largest ${what} this JavaScript engine makes (${(error as Error).message}); saveSafetensors streams to a file instead`);
+  }
 }
 
 // ── reading ──
@@ -288,32 +307,6 @@ export function deserialize(bytes: Uint8Array, options: LoadOptions & { readonly
   return readSafetensors(bufferSource(bytes), options);
 }
 
-/**
- * Reads a safetensors file (see `deserialize`) by positioned reads, so its size is not limited
- * by what one Buffer holds; with `expected`, also refuses a file whose names, shapes or dtypes
- * differ from it.
- * @example loadSafetensors('model.safetensors').tensors['0.weight'].shape  // [3, 4]
- */
-export function loadSafetensors(path: string, options: LoadOptions = {}): SafetensorsContents {
-  requireLittleEndian('loadSafetensors');
-  return withFile(path, 'safetensors', (source) => readSafetensors(source, { ...options, source: path }));
-}
-
-/** Runs `read` on the file at `path`, opened for positioned reads and closed afterwards. */
-export function withFile<T>(path: string, who: string, read: (source: ByteSource) => T): T {
-  let source: ReturnType<typeof openFileSource>;
-  try {
-    source = openFileSource(path);
-  } catch (e) {
-    throw new Error(`${who}: cannot read ${path}: ${(e as Error).message}`);
-  }
-  try {
-    return read(source);
-  } finally {
-    source.close();
-  }
-}
-
 // Empty tensors share one frozen, empty array per dtype: nothing can be written into it, and a
 // header of a million empty entries then costs no million typed arrays.
 const EMPTY = { float32: Object.freeze(new Float32Array(0)), float64: Object.freeze(new Float64Array(0)), int32: Object.freeze(new Int32Array(0)) };
@@ -335,6 +328,7 @@ function readData(e: Entry, source: ByteSource, dataStart: number, problems: Pro
     problems.push(`"${e.name}" of shape [${e.shape.join(',')}] has ${n} elements, more than this JavaScript engine could allocate (${(error as Error).message}; Node 20 allows at most 2^32 elements per typed array)`);
     return null;
   }
+  own(out); // Sapling's own array: a loaded weight may stay resident in a backend's cache
   if (e.dtype === 'F32' || e.dtype === 'F64' || e.dtype === 'I32') {
     source.readInto(out.buffer, 0, bytes, position);
     return out;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { tensor } from '../autograd/creation.js';
-import { loadSafetensors, saveSafetensors } from './safetensors.js';
+import { loadSafetensors, saveSafetensors } from './safetensors-file.js';
 import { isWriterAlive, processStartTime, removeStaleTemporaries, temporaryPathFor } from './temp-files.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sapling-temp-files-'));

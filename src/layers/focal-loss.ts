@@ -14,7 +14,10 @@ import { Module } from './module.js';
 
 export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from '../autograd/ops/focal-loss.js';
 
-/** @example new SigmoidFocalLoss({ gamma: 2, alpha: -1 }).forward(logits, targets)  // a 0-d mean */
+/**
+ * The sigmoid focal loss (Lin et al. 2017) as a module, torchvision's `sigmoid_focal_loss`: binary cross-entropy that down-weights the examples already classified well.
+ * @example new SigmoidFocalLoss({ gamma: 2, alpha: -1 }).forward(logits, targets)  // a 0-d mean
+ */
 export class SigmoidFocalLoss extends Module<[input: Tensor, target: Tensor]> {
   readonly options: SigmoidFocalLossOptions;
 

@@ -3,7 +3,7 @@
  * functional forms) and `init` (weight initialisation).
  */
 export { Module, Parameter, StateDictError, type AnyModule, type StateDict, type LoadStateDictOptions, type LoadStateDictResult, type SummaryOptions } from './module.js';
-export { Sequential, ModuleList, type TensorModule } from './containers.js';
+export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict, type TensorModule } from './containers.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { Conv2d, type Conv2dLayerOptions } from './conv2d.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormLayerOptions } from './batch-norm.js';

@@ -20,6 +20,7 @@ import { cacheVersion } from '../autograd/storage.js';
 import { kaimingUniform, uniform } from './init.js';
 import { Module, type Parameter } from './module.js';
 
+/** Options of `Linear`: the bias and the generator of the initial weights. */
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
   readonly bias?: boolean;

@@ -33,11 +33,15 @@ export interface LstmState {
   readonly c: Tensor;
 }
 
+/** What `Lstm.forward` returns: the output sequence and the final state (h and c of every layer and direction). */
 export interface LstmOutput {
   readonly output: Tensor;
   readonly state: LstmState;
 }
 
+/**
+ * Options of `Lstm` and `Gru`: layers, bias, batch-first layout, dropout between layers, bidirectionality, dtype and the generator.
+ */
 export interface RecurrentOptions {
   /** Stacked layers (default 1). */
   readonly numLayers?: number;
@@ -211,6 +215,7 @@ export class Lstm extends RecurrentBase<[x: Tensor, state?: LstmState | null], L
   }
 }
 
+/** Options of `LstmCell` and `GruCell`: the bias and the generator. */
 export interface CellOptions {
   readonly bias?: boolean;
   readonly dtype?: FloatDType;

@@ -15,6 +15,7 @@
  */
 import { checkLength, isMatrix, toLabels, toMatrix, toVector, type MatrixLike, type VectorLike } from './input.js';
 
+/** Options of `reliabilityDiagram`: the number of bins and their strategy (uniform or quantile). */
 export interface ReliabilityOptions {
   /** Number of bins (default 10). */
   readonly nBins?: number;
@@ -24,6 +25,7 @@ export interface ReliabilityOptions {
   readonly posLabel?: number;
 }
 
+/** A reliability diagram: per bin, its edges, count, mean predicted probability and fraction of positives. */
 export interface ReliabilityDiagram {
   /** The nBins + 1 bin edges; a probability equal to an inner edge falls in the lower bin. */
   readonly edges: number[];

@@ -27,6 +27,7 @@ function checkFinite(values: readonly number[], where: string, name: string): vo
   if (bad >= 0) throw new RangeError(`${where}: ${name} must be finite, got ${values[bad]} at index ${bad}`);
 }
 
+/** A fitted temperature for scaling logits (Guo et al. 2017): T and the Newton iterations used. */
 export interface Temperature {
   /** T > 0; Infinity when the logits carry no information the labels agree with. */
   readonly temperature: number;
@@ -136,6 +137,7 @@ export function applyTemperature(logits: VectorLike | MatrixLike, temperature: n
   });
 }
 
+/** A fitted Platt scaling p = σ(a·s + b) of scores s. */
 export interface Platt {
   /** Slope: p = σ(a·s + b). */
   readonly a: number;

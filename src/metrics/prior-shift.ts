@@ -15,6 +15,7 @@
  */
 import { isMatrix, toMatrix, toVector, type MatrixLike, type VectorLike } from './input.js';
 
+/** Options of `emPriorShift`: the tolerance and the most EM iterations. */
 export interface PriorShiftOptions {
   /** Stop after this many EM steps (default 1000). */
   readonly maxIter?: number;
@@ -22,6 +23,9 @@ export interface PriorShiftOptions {
   readonly tol?: number;
 }
 
+/**
+ * What `emPriorShift` (Saerens et al. 2002) estimated: the new class priors, the adjusted posteriors and the likelihood path.
+ */
 export interface PriorShift {
   /** The estimated new priors π', one per class. */
   readonly priors: number[];

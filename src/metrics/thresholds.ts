@@ -22,6 +22,7 @@ export interface Costs {
   readonly trueNegative?: number;
 }
 
+/** The four counts of a binary classifier at one threshold: TP, FP, TN and FN. */
 export interface ConfusionCounts {
   readonly tp: number;
   readonly fp: number;
@@ -29,6 +30,9 @@ export interface ConfusionCounts {
   readonly fn: number;
 }
 
+/**
+ * A threshold's confusion counts and the metrics that follow: precision, recall, F1, specificity and the expected cost.
+ */
 export interface ThresholdReport extends ConfusionCounts {
   readonly threshold: number;
   /** TP / (TP + FP), 0 when nothing is predicted positive. */
@@ -51,6 +55,7 @@ export interface ThresholdReport extends ConfusionCounts {
   readonly matrix: [[number, number], [number, number]];
 }
 
+/** Options of `ThresholdSweep`: the positive label and the costs of errors. */
 export interface ThresholdOptions {
   /** The label of the positive class (default 1); every other label is negative. */
   readonly posLabel?: number;
@@ -210,6 +215,7 @@ export type ThresholdCriterion =
   | { readonly kind: 'precision'; readonly target: number }
   | { readonly kind: 'recall'; readonly target: number };
 
+/** A threshold a policy chose, with its report and whether the policy's target was met. */
 export interface SelectedThreshold extends ThresholdReport {
   /** False when a target precision cannot be reached (then the most precise point is returned). */
   readonly met: boolean;
@@ -289,6 +295,7 @@ export function bayesThreshold(costs: Costs): number {
   return negativeSide / (negativeSide + positiveSide);
 }
 
+/** Drummond and Holte's cost curve: the normalised expected cost of the best threshold at each probability cost. */
 export interface CostCurve {
   /** PC(+) = p₊·c_FN / (p₊·c_FN + p₋·c_FP), from 0 to 1. */
   readonly probabilityCost: number[];

@@ -2,3 +2,4 @@
 export { BasicBlock, ResNet18, type ResNet18Options, type ResNetStem } from './resnet18.js';
 export { FoldedConvBn, FusedBasicBlock, FusedResNet18 } from './fold-bn.js';
 export { mnistCnn } from './mnist-cnn.js';
+export { TransformerForecaster, type TransformerForecasterOptions } from './transformer-forecaster.js';

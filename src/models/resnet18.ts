@@ -29,6 +29,9 @@ import { Module } from '../layers/module.js';
 import { Relu } from '../layers/activations.js';
 import { FusedResNet18 } from './fold-bn.js';
 
+/**
+ * ResNet-18's first layers: 'imagenet' (7×7 conv, stride 2, and a max-pool, torchvision's) or 'cifar' (one 3×3 conv, for 28–32 px images).
+ */
 export type ResNetStem = 'imagenet' | 'cifar';
 
 /**

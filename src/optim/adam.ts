@@ -21,6 +21,7 @@ import { kernels } from '../autograd/backends/index.js';
 import type { Tensor } from '../autograd/tensor.js';
 import { checkRange, Optimizer, type ParamGroup, type Params, type StateKind } from './optimizer.js';
 
+/** Options of `Adam` and `AdamW`: lr, betas, eps, weight decay, AMSGrad and maximize. */
 export interface AdamOptions {
   /** Learning rate η (default 1e-3). */
   lr: number;

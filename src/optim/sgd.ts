@@ -18,6 +18,7 @@ import { kernels } from '../autograd/backends/index.js';
 import type { Tensor } from '../autograd/tensor.js';
 import { checkRange, Optimizer, type ParamGroup, type Params, type StateKind } from './optimizer.js';
 
+/** Options of `SGD`: lr, momentum, dampening, weight decay, Nesterov and maximize. */
 export interface SgdOptions {
   /** Learning rate η (required). */
   lr: number;

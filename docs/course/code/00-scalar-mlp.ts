@@ -4,7 +4,7 @@
  * Run: npx tsx docs/course/code/00-scalar-mlp.ts
  */
 import { seededRandom } from '../../../src/index.js';
-import { lineChart } from '../../../examples/lib/plot.js';
+import { lineChart } from '../../../src/utils/index.js';
 import { Value } from './00-value.js';
 
 const random = seededRandom(0);

@@ -4,7 +4,7 @@
  * shows only the figure). Run: npx tsx docs/course/code/00-why-tensors.ts
  */
 import { randn, seededRandom } from '../../../src/index.js';
-import { lineChart } from '../../../examples/lib/plot.js';
+import { lineChart } from '../../../src/utils/index.js';
 import { Value } from './00-value.js';
 
 /** Median wall time of `fn` over `repeats` calls, in milliseconds. */

@@ -3,7 +3,7 @@
  * broadcast. Run: npx tsx docs/course/code/01-broadcasting.ts
  */
 import { linspace, tensor } from '../../../src/index.js';
-import { lineChart } from '../../../examples/lib/plot.js';
+import { lineChart } from '../../../src/utils/index.js';
 
 // #region rules
 const x = tensor([[1, 2, 3], [4, 5, 6]]); // [2, 3]

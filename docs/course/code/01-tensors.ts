@@ -6,7 +6,7 @@ import { arange, tensor } from '../../../src/index.js';
 
 // #region create
 const a = tensor([[1, 2, 3], [4, 5, 6]]);
-console.log(`a: shape [${a.shape.join(', ')}], dtype ${a.dtype}, ${a.size} elements`);
+console.log(`a: shape [${a.shape.join(', ')}], dtype ${a.dtype}, ${a.numel()} elements`);
 console.log(a.toString());
 const b = arange(0, 12).reshape([3, 4]); // 0, 1, …, 11 as 3 rows of 4
 console.log(`b = arange(0, 12).reshape([3, 4]): row 2 is ${b.slice([2]).toString()}`);

@@ -4,7 +4,7 @@
  * Run: npx tsx docs/course/code/02-finite-differences.ts
  */
 import { tensor } from '../../../src/index.js';
-import { lineChart } from '../../../examples/lib/plot.js';
+import { lineChart } from '../../../src/utils/index.js';
 
 // #region sweep
 const x0 = 0.5;

@@ -5,7 +5,7 @@
  * Run: npx tsx docs/course/code/03-overfitting.ts
  */
 import { F, Linear, manualSeed, noGrad, optim, Relu, seededRandom, Sequential, type StateDict } from '../../../src/index.js';
-import { lineChart } from '../../../examples/lib/plot.js';
+import { lineChart } from '../../../src/utils/index.js';
 import { makeSpirals } from './03-spirals.js';
 
 // #region setup

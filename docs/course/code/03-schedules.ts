@@ -3,7 +3,7 @@
  * Run: npx tsx docs/course/code/03-schedules.ts
  */
 import { optim, zeros, type Tensor } from '../../../src/index.js';
-import { lineChart } from '../../../examples/lib/plot.js';
+import { lineChart } from '../../../src/utils/index.js';
 
 // #region schedules
 /** The lr a schedule gives at steps 0 … 99 (a schedule sets the lr of step 0 when it is made). */

@@ -4,7 +4,7 @@
  * Run: npx tsx docs/course/code/04-signal.ts
  */
 import { conv2d, randn, seededRandom, tensor } from '../../../src/index.js';
-import { lineChart } from '../../../examples/lib/plot.js';
+import { lineChart } from '../../../src/utils/index.js';
 
 // #region filters
 const length = 120;

@@ -4,7 +4,7 @@
  * Run: npx tsx docs/course/code/05-depth.ts
  */
 import { BatchNorm1d, Linear, manualSeed, Module, randn, seededRandom, type Tensor } from '../../../src/index.js';
-import { lineChart } from '../../../examples/lib/plot.js';
+import { lineChart } from '../../../src/utils/index.js';
 
 // #region stacks
 type Kind = 'plain' | 'batch norm' | 'residual';

@@ -4,7 +4,7 @@
  * trains. Run: npx tsx docs/course/code/06-clipping.ts
  */
 import { F, Linear, manualSeed, optim, seededRandom, tensor, zeros, type Tensor } from '../../../src/index.js';
-import { lineChart } from '../../../examples/lib/plot.js';
+import { lineChart } from '../../../src/utils/index.js';
 
 // #region task
 const [T, N, H] = [16, 16, 16]; // steps, sequences per batch, hidden units

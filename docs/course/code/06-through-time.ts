@@ -4,7 +4,7 @@
  * Chapter 6 (docs/course/06-recurrent-networks.md). Run: npx tsx docs/course/code/06-through-time.ts
  */
 import { cat, lstmCell, rand, randn, seededRandom, zeros, type Tensor } from '../../../src/index.js';
-import { lineChart } from '../../../examples/lib/plot.js';
+import { lineChart } from '../../../src/utils/index.js';
 
 // #region setup
 const [T, N, I, H] = [50, 4, 3, 16];

@@ -3,7 +3,7 @@
  * k largest, measured against the Eckart–Young formula. Run: npx tsx docs/course/code/08-low-rank.ts
  */
 import { linalg, seededRandom } from '../../../src/index.js';
-import { lineChart } from '../../../examples/lib/plot.js';
+import { lineChart } from '../../../src/utils/index.js';
 
 // #region image
 const random = seededRandom(0);

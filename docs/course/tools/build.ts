@@ -1,12 +1,13 @@
 /**
  * build — brings the course pages up to date with their code: rewrites every include block from
  * its file, every output block from what its program prints, and writes the figures the
- * programs export into docs/course/figures/. Run it after editing a chapter program:
+ * programs export into docs/course/figures/, then does the same for the pages in SNIPPET_PAGES
+ * (docs/from-pytorch.md, …). Run it after editing a chapter program or a snippet:
  *   npx tsx docs/course/tools/build.ts
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { COURSE_DIR, includedText, rewrite } from './includes.js';
+import { dirname, join } from 'node:path';
+import { COURSE_DIR, findMarkers, includedText, REPO_ROOT, rewrite, SNIPPET_PAGES } from './includes.js';
 import { programFiles, runProgram, type ProgramRun } from './run-program.js';
 
 const runs = new Map<string, ProgramRun>();
@@ -25,6 +26,19 @@ for (const page of readdirSync(COURSE_DIR).filter((f) => /^\d\d-.*\.md$/.test(f)
     if (!run) throw new Error(`${page}: no program ${m.file}`);
     return run.output;
   }, page);
+  if (after !== before) {
+    writeFileSync(path, after);
+    console.log(`updated ${page}`);
+  }
+}
+// The pages outside the course (docs/from-pytorch.md, READMEs): the same markers, relative to each page.
+for (const page of SNIPPET_PAGES) {
+  const path = join(REPO_ROOT, page);
+  const base = dirname(path);
+  const before = readFileSync(path, 'utf8');
+  const outputs = new Map<string, string>();
+  for (const m of findMarkers(before, page).filter((m) => m.kind === 'output')) outputs.set(m.file, (await runProgram(m.file, base)).output);
+  const after = rewrite(before, (m) => (m.kind === 'include' ? includedText(m.file, m.region, base) : outputs.get(m.file)!), page);
   if (after !== before) {
     writeFileSync(path, after);
     console.log(`updated ${page}`);

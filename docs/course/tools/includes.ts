@@ -8,7 +8,8 @@
  *   <!-- output: code/00-neuron.ts -->            what the program prints (console.log lines)
  * Each marker is followed by a fenced block (```ts for code, ```text for output). Region marker
  * lines never appear on the page. `sync.ts` rewrites the blocks from the files; the course test
- * fails when a page and its files differ, or when a ```ts block has no include marker.
+ * fails when a page and its files differ, or when a ```ts block has no include marker. Pages
+ * outside the course (SNIPPET_PAGES) use the same markers, with paths relative to the page.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -63,9 +64,19 @@ export function unmarkedTsBlocks(page: string): number[] {
   return found;
 }
 
-/** The text a marker shows: a whole file or one region, without region marker lines. */
-export function includedText(file: string, region: string | null): string {
-  const source = readFileSync(join(COURSE_DIR, file), 'utf8').replace(/\n+$/, '');
+/** The repository's root folder. */
+export const REPO_ROOT = join(COURSE_DIR, '..', '..');
+
+/**
+ * Pages outside the course that show code the same way, relative to the repository root; a
+ * marker's file is relative to its page's folder (e.g. from-pytorch/tensors.ts beside
+ * docs/from-pytorch.md). The docs snippet test and build.ts handle them like the chapters.
+ */
+export const SNIPPET_PAGES: readonly string[] = ['docs/from-pytorch.md', 'src/data/README.md'];
+
+/** The text a marker shows: a whole file or one region, without region marker lines; `file` is relative to `base`. */
+export function includedText(file: string, region: string | null, base = COURSE_DIR): string {
+  const source = readFileSync(join(base, file), 'utf8').replace(/\n+$/, '');
   const lines = source.split('\n');
   let selected = lines;
   if (region !== null) {

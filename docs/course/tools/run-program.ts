@@ -21,7 +21,8 @@ export function programFiles(): string[] {
   return readdirSync(join(COURSE_DIR, 'code')).filter((f) => /^\d\d-[\w-]+\.ts$/.test(f)).sort().map((f) => `code/${f}`);
 }
 
-export async function runProgram(file: string): Promise<ProgramRun> {
+/** Runs `file` (relative to `base`, the course folder by default) and collects its output and figures. */
+export async function runProgram(file: string, base = COURSE_DIR): Promise<ProgramRun> {
   const lines: string[] = [];
   const log = console.log;
   console.log = (...args: unknown[]): void => {
@@ -29,7 +30,7 @@ export async function runProgram(file: string): Promise<ProgramRun> {
   };
   let module: { readonly figures?: unknown };
   try {
-    module = (await import(pathToFileURL(join(COURSE_DIR, file)).href)) as { readonly figures?: unknown };
+    module = (await import(pathToFileURL(join(base, file)).href)) as { readonly figures?: unknown };
   } finally {
     console.log = log;
   }

@@ -4,15 +4,16 @@
  *
  * Each fallback computes what its fused kernel does, in more passes: the conv epilogue is a conv,
  * then an add of the bias along the channels and of the residual, then a ReLU; the batch-norm
- * channel passes are float64 casts, products and sums over every axis but the channels; the
- * recurrent layers are fallback-rnn.ts, the optimizer steps fallback-optim.ts. Per-channel vectors [C] broadcast along the last axis
+ * channel passes are float64 casts, products and sums over every axis but the channels; a scan
+ * is log₂(n) shifted adds; the recurrent layers are fallback-rnn.ts, the optimizer steps
+ * fallback-optim.ts. Per-channel vectors [C] broadcast along the last axis
  * only (NumPy's rule), so the channel passes move the channels last (a permute), work, and move
  * them back. The values equal the fused kernels' up to float32 rounding (parity.test.ts).
  */
 import type { Tensor } from '../tensor.js';
 import { optimizerFallbacks } from './fallback-optim.js';
 import { recurrentFallbacks, scalar } from './fallback-rnn.js';
-import type { BackendKernels, ChannelTerm, Conv2dAttrs, ConvEpilogue, CoreKernels, FusedKernels, Kernels } from './types.js';
+import type { BackendKernels, ChannelTerm, Conv2dAttrs, ConvEpilogue, CoreKernels, FusedKernels, Kernels, ScanOp } from './types.js';
 
 /** A backend's kernels completed with a fallback for each fused kernel it does not implement. */
 export function withFallbacks(k: BackendKernels): Kernels {
@@ -32,7 +33,7 @@ export function fallbacks(k: CoreKernels): FusedKernels {
   const lastF64 = (x: Tensor): Tensor => k.cast(k.permute(x, channelsLast(x.ndim).last), 'float64');
   /** Σ over every axis but the last (the channels): [C]. */
   const perChannel = (t: Tensor): Tensor => k.reduce('sum', t, Array.from({ length: t.ndim - 1 }, (_, i) => i), false);
-  const countOf = (x: Tensor): number => (x.shape[1] === 0 ? 0 : x.size / x.shape[1]!);
+  const countOf = (x: Tensor): number => (x.shape[1] === 0 ? 0 : x.numel() / x.shape[1]!);
 
   function fusedConv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, { bias = null, residual = null, relu = false }: ConvEpilogue): Tensor {
     let y = k.conv2d(x, w, attrs);
@@ -69,12 +70,28 @@ export function fallbacks(k: CoreKernels): FusedKernels {
     return k.cast(k.permute(acc!, channelsLast(first.ndim).back), first.dtype); //          rounded once
   }
 
-  return { fusedConv2d, channelMoments, channelSums, channelAffine, ...recurrentFallbacks(k), ...optimizerFallbacks(k) };
+  /**
+   * Hillis and Steele's scan (1986): after the step with shift s, y_i holds x_{i−2s+1} ∘ … ∘ x_i,
+   * so log₂(n) steps of "y_i ∘= y_{i−s}" (the first n − s entries shifted right by s, the gap
+   * filled with the identity) give every prefix: O(n log n) work in core kernels, not a loop.
+   */
+  function scan(op: ScanOp, x: Tensor, axis: number): Tensor {
+    const n = x.shape[axis]!;
+    let y = k.cast(x, x.dtype); // a copy: a kernel never returns its input
+    for (let s = 1; s < n; s *= 2) {
+      const head = k.slice(y, x.shape.map(() => 0), x.shape.map(() => 1), x.shape.map((d, a) => (a === axis ? n - s : d)));
+      const shifted = k.pad(head, x.shape.map((_, a): readonly [number, number] => (a === axis ? [s, 0] : [0, 0])), op === 'sum' ? 0 : 1);
+      y = k.binary(op === 'sum' ? 'add' : 'mul', y, shifted, x.dtype);
+    }
+    return y;
+  }
+
+  return { fusedConv2d, scan, channelMoments, channelSums, channelAffine, ...recurrentFallbacks(k), ...optimizerFallbacks(k) };
 }
 
 /** The names of the fused kernels (the compiler checks the list against FusedKernels). */
 export const FUSED_KERNELS = Object.keys({
-  fusedConv2d: true, channelMoments: true, channelSums: true, channelAffine: true, lstmForward: true, lstmBackward: true, gruForward: true, gruBackward: true,
+  fusedConv2d: true, scan: true, channelMoments: true, channelSums: true, channelAffine: true, lstmForward: true, lstmBackward: true, gruForward: true, gruBackward: true,
   sgdStep: true, adamStep: true,
 } satisfies Record<keyof FusedKernels, true>) as readonly (keyof FusedKernels)[];
 

@@ -29,15 +29,26 @@ export function useKernels(k: Kernels): Kernels {
 }
 
 const BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
+/** The backends `setBackend` accepts: 'cpu' (plain TypeScript, the reference) and the faster ones. */
 export type AvailableBackend = (typeof BACKENDS)[number];
 
 /** Options of `setBackend`. */
 export interface BackendOptions {
   /** wasm only: how many threads its kernels may use, the calling thread included (see `setNumThreads`). */
   readonly threads?: number;
+  /**
+   * wasm only, first load only: where the tfjs-wasm binaries are — a folder URL ending in '/', or
+   * one URL per binary, as a bundler gives them (tfjs-backend-wasm's `setWasmPaths`). Node finds
+   * them in node_modules; a browser page by default looks beside the script that loads tfjs.
+   */
+  readonly wasmPaths?: WasmPaths;
 }
 
 type WasmModule = typeof import('./wasm/index.js');
+type WasmPaths = import('./wasm/index.js').WasmPaths;
+type WasmHostLoader = import('./wasm/index.js').WasmHostLoader;
+/** How the kernels use threads (see `getThreading`). */
+export type Threading = import('./wasm/index.js').Threading;
 let wasmModule: Promise<WasmModule> | null = null;
 type WebgpuModule = typeof import('./webgpu/index.js');
 /** The webgpu module once loaded (for its memory figures). */
@@ -58,17 +69,27 @@ export function webgpuMemory(): WebgpuMemory | null {
 /** The wasm module once its import has resolved (setNumThreads needs it synchronously). */
 let wasm: WasmModule | null = null;
 let wasmKernels: Promise<Kernels> | null = null;
+let wasmHost: WasmHostLoader | null = null;
+
+/**
+ * Installs the platform's host for the wasm backend (src/node.ts installs Node's: worker threads,
+ * binaries from node_modules); without one the backend finds its own when it loads (host.ts).
+ */
+export function useWasmHost(loader: WasmHostLoader): void {
+  if (wasmKernels !== null) throw new Error('useWasmHost: the wasm backend is loaded already; install its host before the first setBackend(\'wasm\')');
+  wasmHost = loader;
+}
 
 const unknown = (name: unknown): RangeError => new RangeError(`setBackend: unknown backend '${String(name)}' (available: ${BACKENDS.join(', ')})`);
 
-/** The kernels of a backend, loading it on first use (the wasm binaries come from node_modules). */
-export async function backendKernels(name: AvailableBackend): Promise<Kernels> {
+/** The kernels of a backend, loading it on first use (with the options of that first call). */
+export async function backendKernels(name: AvailableBackend, options: BackendOptions = {}): Promise<Kernels> {
   switch (name) {
     case 'cpu':
       return cpuKernels;
     case 'wasm':
       wasmModule ??= import('./wasm/index.js').then((m) => (wasm = m));
-      wasmKernels ??= wasmModule.then((m) => m.createWasmKernels());
+      wasmKernels ??= wasmModule.then((m) => m.createWasmKernels({ host: wasmHost, wasmPaths: options.wasmPaths ?? null, ...(options.threads === undefined ? {} : { threads: options.threads }) }));
       return wasmKernels;
     case 'webgpu':
       // a device-resident backend (webgpu/index.ts): its tensors' values stay on the GPU
@@ -89,8 +110,9 @@ export async function setBackend(name: AvailableBackend, options: BackendOptions
   if (options.threads !== undefined && name !== 'wasm') {
     throw new RangeError(`setBackend: threads is an option of the wasm backend; the ${name} kernels run on the calling thread`);
   }
+  if (options.wasmPaths !== undefined && name !== 'wasm') throw new RangeError(`setBackend: wasmPaths is an option of the wasm backend, not of ${name}`);
   const call = ++calls;
-  const k = await backendKernels(name);
+  const k = await backendKernels(name, options);
   if (call !== calls) return; // a later setBackend or useKernels call has been made: it wins
   if (options.threads !== undefined) wasm!.setNumThreads(options.threads);
   active = k;
@@ -119,6 +141,16 @@ export function setNumThreads(n: number): void {
 /** The number of threads the wasm kernels may use (1 until the wasm backend is loaded: the cpu kernels use the calling thread). */
 export function getNumThreads(): number {
   return wasm?.getNumThreads() ?? 1;
+}
+
+/**
+ * How the kernels use threads: Sapling's worker threads (Node), tfjs-wasm's Web Workers (a
+ * cross-origin isolated page), or none, with a sentence saying why — what a page shows its user.
+ * @example await setBackend('wasm'); getThreading().workers  // 'worker_threads' in Node on 2 cores
+ */
+export function getThreading(): Threading {
+  if (active.name !== 'wasm' || wasm === null) return { threads: 1, workers: 'none', detail: `one thread: the ${active.name} kernels run on the calling thread` };
+  return wasm.threading();
 }
 
 export type * from './types.js';

@@ -38,7 +38,7 @@ function operands(c: ConvCase): { x: Tensor; w: Tensor; bias: Tensor; residual: 
   const w = randn(c.w, { random });
   const y = cpuKernels.conv2d(x, w, attrsOf(c));
   const bias = randn([c.w[0]], { random }).mutate((b) => { b[0] = NaN; b[1] = Infinity; b[2] = -Infinity; });
-  const residual = randn(y.shape, { random }).mutate((r) => { r[3] = NaN; r[5] = Infinity; r[7] = -Infinity; r[y.size - 1] = -Infinity; });
+  const residual = randn(y.shape, { random }).mutate((r) => { r[3] = NaN; r[5] = Infinity; r[7] = -Infinity; r[y.numel() - 1] = -Infinity; });
   x.mutate((v) => { v[0] = NaN; }); // a pixel every conv here reads
   return { x, w, bias, residual };
 }

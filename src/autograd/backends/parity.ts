@@ -177,6 +177,22 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
     const x = new Tensor(Float32Array.from([1, 3, 3, 0, -1, -1, 2, 2]), [2, 4]);
     return [k.argReduce('argmax', x, 1, false), k.argReduce('argmin', x, 1, true), k.argReduce('argmax', x, 0, false)];
   }]]),
+  argsort: cases([['every axis of [3, 5, 4] with ties and a NaN, both directions; int32', (k, random) => {
+    const special = Float32Array.from(rand([3, 5, 4], random).storage, Math.round); // rounding makes ties; made on the host (a device backend's result cannot be read synchronously)
+    special[7] = NaN;
+    const withNan = new Tensor(special, [3, 5, 4]);
+    return [0, 1, 2].flatMap((axis) => [k.argsort(withNan, axis, false), k.argsort(withNan, axis, true)])
+      .concat([k.argsort(ints([3, 1, 3, 0, -2, 1], [6]), 0, false), k.argsort(rand([1, 9], random, 'float64'), 1, true)]);
+  }]]),
+  scan: cases([['sum and prod along each axis, float32, float64 and int32; axes of size 1 and 0', (k, random) => {
+    const x = rand([3, 9, 4], random);
+    return [
+      ...[0, 1, 2].flatMap((axis) => [k.scan('sum', x, axis), k.scan('prod', x, axis)]),
+      k.scan('sum', rand([2, 17], random, 'float64'), 1), k.scan('prod', rand([5], random, 'float64'), 0),
+      k.scan('sum', ints([3, -1, 4, 1, -5, 9], [2, 3]), 1), k.scan('prod', ints([3, -1, 4, 1, -5, 9], [2, 3]), 0),
+      k.scan('sum', rand([2, 1, 3], random), 1), k.scan('prod', rand([2, 0, 3], random), 1),
+    ];
+  }]]),
   permute: cases([['[2, 3, 4, 5] by [3, 1, 0, 2], and a 40 × 33 transpose', (k, random) => [k.permute(rand([2, 3, 4, 5], random), [3, 1, 0, 2]), k.permute(rand([40, 33], random), [1, 0])]]]),
   broadcastTo: cases([['[3, 1] to [2, 3, 4]', (k, random) => [k.broadcastTo(rand([3, 1], random), [2, 3, 4])]]]),
   slice: cases([['strided slice of [5, 6, 7]', (k, random) => [k.slice(rand([5, 6, 7], random), [1, 0, 2], [2, 3, 1], [2, 2, 4])]]]),

@@ -38,6 +38,9 @@ export type CompareOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 
+/** Running reductions along one axis: cumsum and cumprod. */
+export type ScanOp = 'sum' | 'prod';
+
 /** Explicit amounts of zero padding on each side of the two spatial axes. */
 export interface Padding2d {
   readonly top: number;
@@ -73,6 +76,9 @@ export interface Pool2dAttrs {
   readonly countIncludePad: boolean;
 }
 
+/**
+ * The primitives every backend implements: elementwise, reductions, movement, matmul, convolutions and pooling. Ops call them through `kernels()`; no op loops over storage itself.
+ */
 export interface CoreKernels {
   readonly name: string;
 
@@ -94,6 +100,14 @@ export interface CoreKernels {
   reduce(op: ReduceOp, x: Tensor, axes: readonly number[], keepDim: boolean): Tensor;
   /** Index of the max/min along one axis, as int32 (first one on ties). */
   argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number, keepDim: boolean): Tensor;
+
+  // ── sorting ──
+  /**
+   * The permutation that sorts x along `axis`, as int32 of x's shape. Stable: equal values keep
+   * their order (descending too). NaN counts as larger than every number, as in PyTorch: last
+   * ascending, first descending.
+   */
+  argsort(x: Tensor, axis: number, descending: boolean): Tensor;
 
   // ── movement ──
   /** out[i…] = x[perm…]: out.shape[j] = x.shape[perm[j]]. */
@@ -147,6 +161,12 @@ export interface CoreKernels {
 export interface FusedKernels {
   /** conv2d and its epilogue in the output pass: y = relu?(conv(x, w) + bias[o] + residual). */
   fusedConv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue: ConvEpilogue): Tensor;
+
+  /**
+   * The running sum or product along `axis` (y_i = x_0 ∘ … ∘ x_i), x's shape and dtype: one pass.
+   * An int32 result int32 cannot hold is refused. The fallback is log₂(n) shifted adds (or products).
+   */
+  scan(op: ScanOp, x: Tensor, axis: number): Tensor;
 
   // ── per-channel passes over x [N, C, *] (batch normalisation; channels on axis 1) ──
   // Statistics are taken over the m = N·∏* values of each channel, accumulated in float64, and

@@ -364,8 +364,8 @@ describe('properties', () => {
       const y = add(a, b);
       sum(y).backward();
       expect(a.grad!.shape).toEqual(shapeA);
-      expect([...a.grad!.storage].every((g) => g === y.size / a.size)).toBe(true);
-      expect([...b.grad!.storage].every((g) => g === y.size / b.size)).toBe(true);
+      expect([...a.grad!.storage].every((g) => g === y.numel() / a.numel())).toBe(true);
+      expect([...b.grad!.storage].every((g) => g === y.numel() / b.numel())).toBe(true);
     }), { seed: 42, numRuns: 100 });
   });
 });

@@ -25,6 +25,9 @@ import { requireFloat } from './helpers.js';
 import { mean, sum } from './reduce.js';
 import { sigmoid, softplus } from './unary.js';
 
+/**
+ * Options of `sigmoidFocalLoss`: the class weight α, the focusing parameter γ and the reduction (torchvision's defaults).
+ */
 export interface SigmoidFocalLossOptions {
   /** The weight of the positive class, in [0, 1]; negative turns weighting off (default 0.25, torchvision's). */
   readonly alpha?: number;

@@ -11,9 +11,9 @@ import { binary, binaryDef, eq, mul, sub, where } from './elementwise.js';
 import type { TensorLike } from './helpers.js';
 import { log } from './unary.js';
 
-const Pow = binaryDef('Pow', 'pow', (dY, a, b, y) => [
-  () => mul(dY, where(eq(b, 0), 0, mul(b, pow(a, sub(b, 1))))),
-  () => mul(dY, where(eq(a, 0), 0, mul(y, log(a)))),
+const Pow = binaryDef('Pow', 'pow', ['a', 'b', 'y'], (dY, { a, b, y }) => [
+  () => mul(dY, where(eq(b!, 0), 0, mul(b!, pow(a!, sub(b!, 1))))),
+  () => mul(dY, where(eq(a!, 0), 0, mul(y!, log(a!)))),
 ]);
 
 /** a^b with broadcasting. @example pow(tensor([2, 3]), 2).toArray()  // [4, 9] */

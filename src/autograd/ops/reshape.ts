@@ -34,10 +34,10 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   if (unknown === 1 && known === 0) {
     throw new RangeError(`reshape: cannot infer the -1 in ${fmt(shape)}: the other sizes multiply to 0 (input ${fmt(x.shape)})`);
   }
-  // x.size / known is fractional when the other sizes do not divide x.size; sizeOf then differs.
-  const resolved = shape.map((d) => (d === -1 ? x.size / known : d));
-  if (!resolved.every(Number.isInteger) || sizeOf(resolved) !== x.size) {
-    throw new RangeError(`reshape: cannot reshape ${fmt(x.shape)} (${x.size} elements) into ${fmt(shape)}`);
+  // x.numel() / known is fractional when the other sizes do not divide x.numel(); sizeOf then differs.
+  const resolved = shape.map((d) => (d === -1 ? x.numel() / known : d));
+  if (!resolved.every(Number.isInteger) || sizeOf(resolved) !== x.numel()) {
+    throw new RangeError(`reshape: cannot reshape ${fmt(x.shape)} (${x.numel()} elements) into ${fmt(shape)}`);
   }
   if (shapesEqual(resolved, x.shape)) return x;
   return apply(Reshape, [x], resolved);

@@ -101,15 +101,46 @@ function float(def: OpDef<One>, op: string) {
 
 /** eˣ elementwise. @example exp(tensor([0])).item()  // 1 */
 export const exp = float(Exp, 'exp');
+/**
+ * The natural logarithm, elementwise.
+ * @example log(tensor([1])).item()  // 0
+ */
 export const log = float(Log, 'log');
+/**
+ * The square root, elementwise.
+ * @example sqrt(tensor([4, 9])).toArray()  // [2, 3]
+ */
 export const sqrt = float(Sqrt, 'sqrt');
+/**
+ * 1 / √x, elementwise.
+ * @example rsqrt(tensor([4])).item()  // 0.5
+ */
 export const rsqrt = float(Rsqrt, 'rsqrt');
+/** The sine, elementwise. */
 export const sin = float(Sin, 'sin');
+/** The cosine, elementwise. */
 export const cos = float(Cos, 'cos');
+/**
+ * The hyperbolic tangent, elementwise.
+ * @example tanh(tensor([0])).item()  // 0
+ */
 export const tanh = float(Tanh, 'tanh');
+/**
+ * σ(x) = 1 / (1 + e^−x), elementwise.
+ * @example sigmoid(tensor([0])).item()  // 0.5
+ */
 export const sigmoid = float(Sigmoid, 'sigmoid');
+/**
+ * max(x, 0), elementwise.
+ * @example relu(tensor([-1, 2])).toArray()  // [0, 2]
+ */
 export const relu = float(Relu, 'relu');
+/** log(1 + eˣ), elementwise, computed without overflow for large x. */
 export const softplus = float(Softplus, 'softplus');
+/**
+ * |x|, elementwise (the gradient at 0 is 0, as PyTorch).
+ * @example abs(tensor([-2, 3])).toArray()  // [2, 3]
+ */
 export const abs = float(Abs, 'abs');
 /** The error function, 2/√π ∫₀ˣ e^(−t²) dt (derivative 2/√π · e^(−x²)). */
 export const erf = float(Erf, 'erf');

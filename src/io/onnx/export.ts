@@ -25,6 +25,7 @@ import { encodeModel, type OnnxModel, type OnnxValueInfo } from './onnx-proto.js
 import { onnxConverter, onnxExportableOps } from './registry.js';
 import { traceModel, type Trace } from './trace.js';
 
+/** Options of `exportOnnx`: the opset, a dynamic batch axis, names and metadata. */
 export interface OnnxExportOptions {
   /** The ONNX operator set (default 17; 13 to 21). LayerNorm needs 17 or later. */
   readonly opset?: number;
@@ -38,8 +39,11 @@ export interface OnnxExportOptions {
   readonly docString?: string;
 }
 
+/** The ONNX opset `exportOnnx` writes unless told otherwise. */
 export const DEFAULT_OPSET = 17;
+/** The oldest ONNX opset `exportOnnx` can write. */
 export const MIN_OPSET = 13;
+/** The newest ONNX opset `exportOnnx` can write. */
 export const MAX_OPSET = 21;
 
 /** The IR version each ONNX release paired with its newest opset (onnx/docs/Versioning.md). */

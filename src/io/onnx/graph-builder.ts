@@ -63,6 +63,9 @@ export interface GraphBuilderSetup {
   readonly twin: (node: TracedNode) => TracedNode | null;
 }
 
+/**
+ * Builds an ONNX graph while an exporter walks the traced ops: names tensors, stores initialisers and emits nodes, for the converters.
+ */
 export class OnnxGraphBuilder {
   readonly opset: number;
   readonly dynamicBatch: boolean;

@@ -21,7 +21,7 @@ import { full } from '../../autograd/creation.js';
 import { mnistCnn } from '../../models/mnist-cnn.js';
 import { ResNet18 } from '../../models/resnet18.js';
 import { LstmRegressor } from '../../../examples/lstm-vs-arima.js';
-import { loadSafetensors } from '../safetensors.js';
+import { loadSafetensors } from '../safetensors-file.js';
 import { exportOnnxBytes } from './export.js';
 import { runOnnx } from './run-onnx.js';
 import { expectOnnxParity } from './test-utils.js';

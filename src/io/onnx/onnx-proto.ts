@@ -39,6 +39,7 @@ export type OnnxAttribute =
   | { readonly kind: 'string'; readonly value: string }
   | { readonly kind: 'tensor'; readonly value: OnnxTensor };
 
+/** One ONNX node: its operator, name, inputs, outputs and attributes. */
 export interface OnnxNode {
   readonly opType: string;
   readonly name: string;
@@ -54,6 +55,7 @@ export interface OnnxValueInfo {
   readonly shape: readonly (number | string)[];
 }
 
+/** An ONNX graph: its nodes, initialisers, inputs and outputs. */
 export interface OnnxGraph {
   readonly name: string;
   readonly nodes: readonly OnnxNode[];
@@ -62,6 +64,7 @@ export interface OnnxGraph {
   readonly outputs: readonly OnnxValueInfo[];
 }
 
+/** An ONNX model: IR version, opset, producer and the graph, as `encodeOnnx` writes it. */
 export interface OnnxModel {
   readonly irVersion: number;
   readonly opset: number;

@@ -127,7 +127,7 @@ export function channelAffine(terms: readonly ChannelTerm[], shift: Tensor | nul
   const xs = terms.map(([x]) => storageOf(x));
   const scales = terms.map(([, scale], k) => channelVector(scale, C, op, `scale ${k}`));
   const shifts = shift ? channelVector(shift, C, op, 'shift') : new Float64Array(C);
-  const out = allocate(x0.dtype, x0.size);
+  const out = allocate(x0.dtype, x0.numel());
   // One and two terms (BatchNorm's forward and its dX) get their own loops; more terms are rare.
   if (xs.length === 1) {
     const x = xs[0]!;

@@ -9,7 +9,7 @@
  * write by hand, shown in `rowSource` below. Math helpers the expressions need (erf, relu, mask)
  * are passed in as arguments, so the generated code sees no globals but `Math`.
  */
-import { allocate, type DataArray, type DType } from '../../dtype.js';
+import { allocate, setInt32, type DataArray, type DType } from '../../dtype.js';
 import { broadcastShapes, broadcastStrides, stridesOf, type Shape } from '../../shape.js';
 import { storageOf, Tensor } from '../../tensor.js';
 import type { BinaryOp, CompareOp, ParamUnaryOp, UnaryOp } from '../types.js';
@@ -134,14 +134,14 @@ const paramUnaryLoops = mapValues(PARAM_UNARY, compileUnary);
 const binaryRows = mapValues(BINARY, compileBinary);
 
 export function unary(op: UnaryOp, x: Tensor): Tensor {
-  const out = allocate(x.dtype, x.size);
+  const out = allocate(x.dtype, x.numel());
   if (op === 'exp' && out instanceof Float32Array) expFloat32(storageOf(x) as Float32Array, out);
   else unaryLoops[op](out, storageOf(x), 0, 0);
   return new Tensor(out, x.shape);
 }
 
 export function unaryParam(op: ParamUnaryOp, x: Tensor): Tensor {
-  const out = allocate(x.dtype, x.size);
+  const out = allocate(x.dtype, x.numel());
   const [p0, p1] = op.kind === 'leakyRelu' ? [op.slope, 0] : op.kind === 'elu' ? [op.alpha, 0] : [op.min, op.max];
   paramUnaryLoops[op.kind](out, storageOf(x), p0, p1);
   return new Tensor(out, x.shape);
@@ -149,7 +149,7 @@ export function unaryParam(op: ParamUnaryOp, x: Tensor): Tensor {
 
 function broadcastBinary(row: BinaryRow, a: Tensor, b: Tensor, dtype: DType, name: string): Tensor {
   const shape = broadcastShapes(a.shape, b.shape, name);
-  const out = allocate(dtype, a.size === 0 || b.size === 0 ? 0 : shape.reduce((p, d) => p * d, 1));
+  const out = allocate(dtype, a.numel() === 0 || b.numel() === 0 ? 0 : shape.reduce((p, d) => p * d, 1));
   if (out.length === 0) return new Tensor(out, shape);
   const plan = coalesce(shape, [stridesOf(shape), broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)]);
   const sa = plan.strides[1]!.at(-1)!;
@@ -183,10 +183,10 @@ export function where(cond: Tensor, a: Tensor, b: Tensor, dtype: DType): Tensor 
 }
 
 export function cast(x: Tensor, dtype: DType): Tensor {
-  const out = allocate(dtype, x.size);
-  if (dtype === 'int32') {
-    const src = storageOf(x);
-    for (let i = 0; i < out.length; i++) out[i] = Math.trunc(src[i]!); // toward zero, as PyTorch
+  const out = allocate(dtype, x.numel());
+  if (out instanceof Int32Array) {
+    // Toward zero, as PyTorch; a value int32 cannot hold (and NaN, ±Inf) is refused, never wrapped (dtype.ts).
+    setInt32(out, storageOf(x), "to('int32')");
   } else {
     out.set(storageOf(x));
   }

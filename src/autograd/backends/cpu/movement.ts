@@ -84,7 +84,7 @@ function copyTiled(plan: Plan, dst: DataArray, dOff: number, src: DataArray, sOf
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
   const inStrides = stridesOf(x.shape);
   const shape = perm.map((p) => x.shape[p]!);
-  const out = allocate(x.dtype, x.size);
+  const out = allocate(x.dtype, x.numel());
   copyStrided(shape, out, 0, stridesOf(shape), storageOf(x), 0, perm.map((p) => inStrides[p]!));
   return new Tensor(out, shape);
 }
@@ -164,7 +164,7 @@ function walkIndex(index: Tensor, other: Shape, axis: number, op: string, f: (i:
 }
 
 export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
-  const out = allocate(x.dtype, index.size);
+  const out = allocate(x.dtype, index.numel());
   const src = storageOf(x);
   walkIndex(index, x.shape, axis, 'gather', (i, j) => (out[i] = src[j]!));
   return new Tensor(out, index.shape);
@@ -184,7 +184,7 @@ function blocks(shape: Shape, axis: number): { outer: number; inner: number } {
 export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
   const { outer, inner } = blocks(x.shape, axis);
   const r = x.shape[axis]!;
-  const k = index.size;
+  const k = index.numel();
   const shape = x.shape.map((d, i) => (i === axis ? k : d));
   const out = allocate(x.dtype, sizeOf(shape));
   const src = storageOf(x);
@@ -202,7 +202,7 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
 export function indexAdd(src: Tensor, axis: number, index: Tensor, shape: Shape): Tensor {
   const { outer, inner } = blocks(shape, axis);
   const r = shape[axis]!;
-  const k = index.size;
+  const k = index.numel();
   const out = allocate(src.dtype, sizeOf(shape));
   const values = storageOf(src);
   const idx = storageOf(index);
@@ -218,7 +218,7 @@ export function indexAdd(src: Tensor, axis: number, index: Tensor, shape: Shape)
 }
 
 export function oneHot(indices: Tensor, numClasses: number, dtype: DType): Tensor {
-  const out = allocate(dtype, indices.size * numClasses);
+  const out = allocate(dtype, indices.numel() * numClasses);
   const idx = storageOf(indices);
   for (let i = 0; i < idx.length; i++) {
     const c = idx[i]!;

@@ -15,7 +15,7 @@ import type { AdamStepOptions, AdamStepResult, SgdStepOptions } from '../types.j
 export function sgdStep(param: Tensor, grad: Tensor, momentumBuffer: Tensor | null, options: SgdStepOptions): { readonly param: Tensor; readonly momentumBuffer: Tensor | null } {
   const { lr, momentum, dampening, weightDecay, nesterov, maximize } = options;
   const dtype = param.dtype as FloatDType;
-  const n = param.size;
+  const n = param.numel();
   const [theta, g0] = [storageOf(param), storageOf(grad)];
   const b0 = momentumBuffer === null ? null : storageOf(momentumBuffer); // null: the first step, where b = d
   const b = momentum !== 0 ? allocate(dtype, n) : null;
@@ -35,7 +35,7 @@ export function sgdStep(param: Tensor, grad: Tensor, momentumBuffer: Tensor | nu
 export function adamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, maxExpAvgSq: Tensor | null, options: AdamStepOptions): AdamStepResult {
   const { beta1, beta2, eps, stepSize, sqrtBias2, shrink, l2, maximize } = options;
   const dtype = param.dtype as FloatDType;
-  const n = param.size;
+  const n = param.numel();
   const [theta, g0, m0, v0] = [storageOf(param), storageOf(grad), storageOf(expAvg), storageOf(expAvgSq)];
   const vmax0 = maxExpAvgSq === null ? null : storageOf(maxExpAvgSq);
   const [next, m, v] = [allocate(dtype, n), allocate(dtype, n), allocate(dtype, n)];

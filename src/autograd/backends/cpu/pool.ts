@@ -114,9 +114,9 @@ export function maxPool2dBackward(dy: Tensor, x: Tensor, attrs: Pool2dAttrs): Te
   const g = geometry(x.shape, attrs, 'maxPool2dBackward');
   checkDy(dy.shape, [x.shape[0]!, x.shape[1]!, g.OH, g.OW], 'maxPool2dBackward');
   const dys = storageOf(dy);
-  const dx = new Float64Array(x.size); // overlapping windows may route several dy to one x
+  const dx = new Float64Array(x.numel()); // overlapping windows may route several dy to one x
   scanMaxPool(storageOf(x), g, attrs, (out, _, at) => { if (at >= 0) dx[at]! += dys[out]!; });
-  const out = allocate(dy.dtype, x.size);
+  const out = allocate(dy.dtype, x.numel());
   out.set(dx);
   return new Tensor(out, x.shape);
 }

@@ -114,7 +114,7 @@ export function reduce(op: ReduceOp, x: Tensor, axes: readonly number[], keepDim
   // innermost run first and keeping dimensions, so each pass is a plain [outer, r, inner] walk:
   // cheaper than permuting the whole tensor first (8.5 → 2 ms for [64,16,28,28] over [0, 2, 3]).
   const runs = adjacentRuns(axes);
-  if (runs.length > 1 && x.size > 0 && x.dtype !== 'int32') { // int32 partial totals could overflow where the whole does not
+  if (runs.length > 1 && x.numel() > 0 && x.dtype !== 'int32') { // int32 partial totals could overflow where the whole does not
     let partial = x;
     for (const run of runs.reverse()) partial = reduce(op, partial, run, true);
     return new Tensor(storageOf(partial), shape);

@@ -4,7 +4,7 @@
  * others go to the cpu kernels, exactly), and the float32 array behind a tensor.
  */
 import { storageOf, type Tensor } from '../../tensor.js';
-import { runParallel, type OwnShare, type WorkerShare } from './pool.js';
+import { runParallel, type OwnShare, type WorkerShare } from './parallel.js';
 import type { Tf } from './shares/index.js';
 
 /** Runs a kernel's shares and returns when all have finished. */

@@ -16,7 +16,7 @@ import { perGroup } from './channels.js';
 import { f32, isF32, type Run } from './common.js';
 import { channelsFirst, scratchFloats } from './layout.js';
 import { planConvFilter, tfjsCanConv } from './plan.js';
-import { ownShare, workerShare } from './pool.js';
+import { ownShare, workerShare } from './parallel.js';
 import { budget } from './threads.js';
 
 /** This thread's scratch for the partial sums (one call uses it at a time). */

@@ -15,7 +15,7 @@ import { channelViews, gatherChannels, perGroup, scatterChannels } from './chann
 import { f32, isF32, type Run } from './common.js';
 import { operandKey } from './operand-key.js';
 import { planConvForward, tfjsCanConv } from './plan.js';
-import { ownShare, workerShare } from './pool.js';
+import { ownShare, workerShare } from './parallel.js';
 import { budget } from './threads.js';
 
 export function wasmFusedConv2d(run: Run): (x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue: ConvEpilogue) => Tensor {

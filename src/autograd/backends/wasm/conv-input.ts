@@ -14,7 +14,7 @@ import { channelViews, perGroup, scatterChannels } from './channels.js';
 import { f32, isF32, type Run } from './common.js';
 import { operandKey } from './operand-key.js';
 import { planConvInput, tfjsCanConv } from './plan.js';
-import { ownShare, workerShare } from './pool.js';
+import { ownShare, workerShare } from './parallel.js';
 import { budget } from './threads.js';
 
 export function wasmConv2dBackpropInput(run: Run): (dy: Tensor, w: Tensor, xShape: Shape, attrs: Conv2dAttrs) => Tensor {

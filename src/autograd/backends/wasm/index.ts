@@ -8,7 +8,8 @@
  * it checks that tfjs can take the call (float32, a conv tfjs accepts; else the cpu kernel runs,
  * exactly), asks plan.ts how to cut it, and runs the shares (shares/, the same code on every
  * thread: pool.ts). Every call copies its inputs into the wasm heap and its result out, and frees
- * every tfjs tensor before it returns, except the resident weights (shares/resident.ts).
+ * every tfjs tensor before it returns, except the resident weights (shares/resident.ts). What the
+ * platform provides — worker threads, where the binaries are — comes from its host (host.ts).
  */
 import { cpuKernels } from '../cpu/index.js';
 import type { Kernels } from '../types.js';
@@ -19,14 +20,33 @@ import { wasmConv2dBackpropInput } from './conv-input.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmMaxPool2d } from './max-pool.js';
 import { wasmRecurrent } from './rnn.js';
-import { loadTfWasm } from './tf-load.js';
+import { defaultHost, type WasmHostLoader, type WasmPaths } from './host.js';
+import { useSharePool } from './parallel.js';
+import { loadTfWasm, tfWasmThreads } from './tf-load.js';
+import { configureThreads } from './threads.js';
 
 export { loadTfWasm };
-export { getNumThreads, setNumThreads } from './threads.js';
+export { getNumThreads, setNumThreads, threading } from './threads.js';
+export type { Threading, WasmHost, WasmHostLoader, WasmPaths } from './host.js';
+
+export interface WasmKernelOptions {
+  /** The platform's host (host.ts); default: Node's in Node, the web one elsewhere. */
+  readonly host?: WasmHostLoader | null;
+  /** Where the tfjs-wasm binaries are, overriding the host's default (a browser's bundler URLs). */
+  readonly wasmPaths?: WasmPaths | null;
+  /** Threads asked for at load: a browser's tfjs Web Workers are fixed then. */
+  readonly threads?: number;
+}
 
 /** The wasm kernels, built once tfjs is loaded. */
-export async function createWasmKernels(): Promise<Kernels> {
-  const run = runner(await loadTfWasm());
+export async function createWasmKernels(options: WasmKernelOptions = {}): Promise<Kernels> {
+  const host = await (options.host ?? defaultHost)();
+  const wasmPaths = options.wasmPaths ?? host.wasmPaths;
+  const asked = host.pool === null ? options.threads ?? host.cores() : null;
+  const tf = await loadTfWasm({ wasmPaths, ...(asked === null ? {} : { threads: asked }) });
+  useSharePool(host.pool);
+  configureThreads(host, tfWasmThreads(), asked);
+  const run = runner(tf);
   const fusedConv2d = wasmFusedConv2d(run);
   return {
     ...cpuKernels,

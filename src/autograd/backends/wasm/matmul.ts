@@ -11,12 +11,12 @@ import { cpuKernels as cpu } from '../cpu/index.js';
 import { f32, isF32, type Run } from './common.js';
 import { operandKey } from './operand-key.js';
 import { planMatmul } from './plan.js';
-import { ownShare, workerShare } from './pool.js';
+import { ownShare, workerShare } from './parallel.js';
 import { budget } from './threads.js';
 
 export function wasmMatmul(run: Run): (a: Tensor, b: Tensor) => Tensor {
   return function matmul(a, b) {
-    if (!isF32(a, b) || a.size === 0 || b.size === 0) return cpu.matmul(a, b);
+    if (!isF32(a, b) || a.numel() === 0 || b.numel() === 0) return cpu.matmul(a, b);
     const batchShape = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), 'matmul');
     const [m, k] = a.shape.slice(-2) as [number, number];
     const n = b.shape[b.ndim - 1]!;
@@ -26,7 +26,7 @@ export function wasmMatmul(run: Run): (a: Tensor, b: Tensor) => Tensor {
     const flat = (t: Tensor, rows: number, cols: number): { tensor: Tensor; data: Float32Array; batch: number } => {
       const own = sizeOf(t.shape.slice(0, -2));
       const full = own === 1 || fmt(t.shape.slice(0, -2)) === fmt(batchShape) ? t : cpu.broadcastTo(t, [...batchShape, rows, cols]);
-      return { tensor: full, data: f32(full), batch: full.size / (rows * cols) };
+      return { tensor: full, data: f32(full), batch: full.numel() / (rows * cols) };
     };
     const A = flat(a, m, k);
     const B = flat(b, k, n);

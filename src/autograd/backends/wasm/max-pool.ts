@@ -10,7 +10,7 @@ import { Tensor } from '../../tensor.js';
 import { cpuKernels as cpu } from '../cpu/index.js';
 import type { Pool2dAttrs } from '../types.js';
 import { f32, isF32, type Run } from './common.js';
-import { ownShare } from './pool.js';
+import { ownShare } from './parallel.js';
 
 function hasNaN(xs: Float32Array): boolean {
   for (let i = 0; i < xs.length; i++) if (xs[i] !== xs[i]) return true;

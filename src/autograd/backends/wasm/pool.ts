@@ -11,11 +11,13 @@
  * alive) and are terminated when the thread count goes down (threads.ts). A share that throws in
  * a worker comes back as an Error from the kernel called, after every other share has finished;
  * the worker is replaced by a fresh one on the next call. How each kernel is cut: plan.ts.
+ * Node only (worker_threads): the Node host (node-host.ts) installs it as parallel.ts's pool.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { runShare, type ShareKind, type ShareParams, type ShareViews, type Tf } from './shares/index.js';
+import type { Output, OwnShare, SharePool, WorkerShare } from './parallel.js';
+import { runShare, type Tf } from './shares/index.js';
 import { clearResidents } from './shares/resident.js';
 import { BOOTED, DEAD, type Job, type Ref, type Reply, type WorkerStats } from './worker.js';
 
@@ -209,40 +211,7 @@ export function arenaBytes(): number {
 
 // ── running a kernel's shares ─────────────────────────────────────────────────────────────
 
-/** An output region of a worker's share: its length in floats. */
-export interface Output {
-  readonly output: number;
-}
-
-/** One share for the calling thread: its views are the tensors' own arrays. */
-export interface OwnShare<K extends ShareKind = ShareKind> {
-  readonly kind: K;
-  readonly params: ShareParams<K>;
-  readonly views: ShareViews<K>;
-}
-
-/** One share for a worker: inputs are copied into the arena, outputs collected from it. */
-export interface WorkerShare<K extends ShareKind = ShareKind> {
-  readonly kind: K;
-  readonly params: ShareParams<K>;
-  readonly views: { readonly [V in keyof ShareViews<K>]: Float32Array | Output };
-  /** Runs on the calling thread once every share has finished, with the arena views. */
-  readonly collect: (views: ShareViews<K>) => void;
-  /** Where `collect` will write: touched while the worker still computes (see `runParallel`). */
-  readonly destination?: Float32Array | readonly Float32Array[];
-}
-
-/** Helpers that let TypeScript check a share's params and views against its kind. */
-export const ownShare = <K extends ShareKind>(share: OwnShare<K>): OwnShare => share as unknown as OwnShare;
-export const workerShare = <K extends ShareKind>(share: WorkerShare<K>): WorkerShare => share as unknown as WorkerShare;
-
 let pendingFailure: string | null = null;
-const sharesRun = new Map<ShareKind, number>();
-
-/** How many shares of `kind` have run, on every thread together, since the process started. */
-export function sharesRunOf(kind: ShareKind): number {
-  return sharesRun.get(kind) ?? 0;
-}
 
 /** Test hook: the next worker share throws `message` inside its worker. */
 export function failNextWorkerShare(message: string): void {
@@ -254,12 +223,7 @@ export function failNextWorkerShare(message: string): void {
  * all have finished and every worker's outputs are collected. Throws the first error, after
  * every share has finished (the arena is never reused while a worker still reads it).
  */
-export function runParallel(tf: Tf, own: OwnShare, others: readonly WorkerShare[]): void {
-  sharesRun.set(own.kind, (sharesRun.get(own.kind) ?? 0) + 1 + others.length);
-  if (others.length === 0) {
-    runShare(tf, own.kind, own.params, own.views);
-    return;
-  }
+function runOnWorkers(tf: Tf, own: OwnShare, others: readonly WorkerShare[]): void {
   const pool = workersFor(others.length);
   // Lay every worker's views out in the arena (an input passed to several workers, such as a
   // filter every image share needs, is copied once), then copy and post worker by worker.
@@ -384,3 +348,8 @@ export function shutdownWorkers(): void {
   workers.length = 0;
   arena = null;
 }
+
+/** The worker threads as parallel.ts's SharePool. */
+export const workerThreadPool: SharePool = { run: runOnWorkers, trim: trimWorkers };
+
+export { sharesRunOf } from './parallel.js';

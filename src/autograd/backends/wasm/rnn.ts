@@ -12,7 +12,7 @@ import type { GruActivations, GruForward, GruGradients, GruNeed, GruSaved, Kerne
 import { f32, isF32, type Run } from './common.js';
 import { scratchFloats } from './layout.js';
 import { planRows } from './plan.js';
-import { ownShare, workerShare } from './pool.js';
+import { ownShare, workerShare } from './parallel.js';
 import { budget } from './threads.js';
 
 /** This thread's scratch for the row blocks of x and dS (one call uses it at a time). */
@@ -126,7 +126,7 @@ export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBack
     const [gates, tanhC, hPrev, s] = [G, H, H, 2 * H].map((width) => allocate('float32', T * N * width)) as [Float32Array, Float32Array, Float32Array, Float32Array];
     const [wIhT, wHhT] = [transposed(wIh), transposed(wHh)];
     const b = sumBiases(bIh, bHh) as Float32Array;
-    const xParts = rowBlocks(f32(x), T, N, I, parts, scratchOf(x.size));
+    const xParts = rowBlocks(f32(x), T, N, I, parts, scratchOf(x.numel()));
     runRowShares('lstmForward', T, parts, (n0, n1) => ({ T, N: n1 - n0, I, H, reverse }),
       (i, n0, n1) => ({ x: xParts[i]!, state0: f32(state0).subarray(n0 * 2 * H, n1 * 2 * H), wIhT, wHhT, b }),
       { gates: [gates, G], tanhC: [tanhC, H], hPrev: [hPrev, H], s: [s, 2 * H] });
@@ -146,9 +146,9 @@ export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBack
     const blocks = own ?? oneBlock(saved.activations(), T, N);
     const { parts } = blocks;
     const [dX, dState0, dWIh, dWHh, dB] = [T * N * I, N * 2 * H, G * I, G * H, G].map((size, i) => allocate('float32', need[i] ? size : 0)) as Float32Array[];
-    const both = scratchOf(x.size + dS.size);
-    const xParts = rowBlocks(f32(x), T, N, I, parts, both.subarray(0, x.size));
-    const dSParts = rowBlocks(f32(dS), T, N, 2 * H, parts, both.subarray(x.size));
+    const both = scratchOf(x.numel() + dS.numel());
+    const xParts = rowBlocks(f32(x), T, N, I, parts, both.subarray(0, x.numel()));
+    const dSParts = rowBlocks(f32(dS), T, N, 2 * H, parts, both.subarray(x.numel()));
     const dXBlocks = parts.length === 1 ? dX! : allocate('float32', dX!.length);
     runRowShares('lstmBackward', T, parts, (n0, n1) => ({ T, N: n1 - n0, I, H, reverse, need }),
       (i, n0, n1) => ({
@@ -172,7 +172,7 @@ export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBack
     const [gates, vN, hPrev, y] = [G, H, H, H].map((width) => allocate('float32', T * N * width)) as [Float32Array, Float32Array, Float32Array, Float32Array];
     const [wIhT, wHhT] = [transposed(wIh), transposed(wHh)];
     const b = packGruBiases(bIh, bHh) as Float32Array;
-    const xParts = rowBlocks(f32(x), T, N, I, parts, scratchOf(x.size));
+    const xParts = rowBlocks(f32(x), T, N, I, parts, scratchOf(x.numel()));
     runRowShares('gruForward', T, parts, (n0, n1) => ({ T, N: n1 - n0, I, H, reverse }),
       (i, n0, n1) => ({ x: xParts[i]!, h0: f32(h0).subarray(n0 * H, n1 * H), wIhT, wHhT, b }),
       { gates: [gates, G], vN: [vN, H], hPrev: [hPrev, H], y: [y, H] });
@@ -192,9 +192,9 @@ export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBack
     const blocks = own ?? oneBlock(saved.activations(), T, N);
     const { parts } = blocks;
     const [dX, dH0, dWIh, dWHh, dBIh, dBHh] = [T * N * I, N * H, G * I, G * H, G, G].map((size, i) => allocate('float32', need[i] ? size : 0)) as Float32Array[];
-    const both = scratchOf(x.size + dY.size);
-    const xParts = rowBlocks(f32(x), T, N, I, parts, both.subarray(0, x.size));
-    const dYParts = rowBlocks(f32(dY), T, N, H, parts, both.subarray(x.size));
+    const both = scratchOf(x.numel() + dY.numel());
+    const xParts = rowBlocks(f32(x), T, N, I, parts, both.subarray(0, x.numel()));
+    const dYParts = rowBlocks(f32(dY), T, N, H, parts, both.subarray(x.numel()));
     const dXBlocks = parts.length === 1 ? dX! : allocate('float32', dX!.length);
     runRowShares('gruBackward', T, parts, (n0, n1) => ({ T, N: n1 - n0, I, H, reverse, need }),
       (i, n0, n1) => ({

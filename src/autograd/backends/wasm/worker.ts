@@ -13,6 +13,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { runShare, type ShareKind, type Tf } from './shares/index.js';
 import { clearResidents, residentStats } from './shares/resident.js';
+import { nodeWasmDirectory } from './node-binaries.js';
 import { loadTfWasm } from './tf-load.js';
 
 /** A window of the arena: [offset, length] in float32 elements. */
@@ -74,7 +75,7 @@ export function tfStats(tf: Tf): WorkerStats {
 
 /** The worker's main loop: called by the bootstrap in `pool.ts` once this module has loaded. */
 export async function serve(control: Int32Array, port: MessagePort): Promise<void> {
-  const tf = await loadTfWasm();
+  const tf = await loadTfWasm({ wasmPaths: nodeWasmDirectory() });
   let arena: SharedArrayBuffer | null = null;
   const signal = (seq: number): void => {
     Atomics.store(control, 0, seq);

@@ -91,13 +91,13 @@ ${MAIN_1D}
 export function channelAffine(terms: readonly ChannelTerm[], shift: Tensor | null): Tensor {
   const [first] = terms[0]!;
   const out = emptyTensor(first.shape, first.dtype);
-  if (out.size === 0) return out;
+  if (out.numel() === 0) return out;
   const ops = new Operands();
   const what = 'channelAffine';
   const inputs = terms.flatMap(([x, scale]) => [ops.buffer(x, what), ops.buffer(scale, what)]);
   if (shift !== null) inputs.push(ops.buffer(shift, what));
   const S = first.shape.slice(2).reduce((p, d) => p * d, 1);
-  launch({ source: AFFINE(terms.length, shift !== null), meta: [out.size, first.shape[1]!, S], inputs, outputs: [bufferOf(out, what)], groups: Math.ceil(out.size / WORKGROUP) });
+  launch({ source: AFFINE(terms.length, shift !== null), meta: [out.numel(), first.shape[1]!, S], inputs, outputs: [bufferOf(out, what)], groups: Math.ceil(out.numel() / WORKGROUP) });
   ops.done();
   return out;
 }

@@ -88,9 +88,9 @@ const FILTER = `${head('x', 'dy')}
 
 function run(source: string, a: Tensor, b: Tensor, shape: Shape, geometry: readonly number[], what: string): Tensor {
   const out = emptyTensor(shape, 'float32');
-  if (out.size === 0) return out;
+  if (out.numel() === 0) return out;
   const ops = new Operands();
-  launch({ source, meta: [out.size, ...geometry], inputs: [ops.buffer(a, what), ops.buffer(b, what)], outputs: [(deviceArrayOf(out) as GpuArray).buffer(what)], groups: Math.ceil(out.size / WORKGROUP) });
+  launch({ source, meta: [out.numel(), ...geometry], inputs: [ops.buffer(a, what), ops.buffer(b, what)], outputs: [(deviceArrayOf(out) as GpuArray).buffer(what)], groups: Math.ceil(out.numel() / WORKGROUP) });
   ops.done();
   return out;
 }

@@ -1,6 +1,6 @@
 /**
  * dawn-node — WebGPU in Node: Dawn, Chrome's WebGPU implementation, prebuilt inside the npm
- * `webgpu` package (`dawn.node`, nothing downloaded). The only Node-only file of the backend: gpu.ts
+ * `webgpu` package (`dawn.node`, nothing downloaded). The only Node-only file of the backend: open.ts
  * imports it dynamically, and only when the runtime has no `navigator.gpu` of its own (a browser
  * has one), so a bundle for the browser never reaches it.
  *

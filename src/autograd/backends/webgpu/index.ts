@@ -3,9 +3,9 @@
  * values stay in a GPU buffer (gpu-array.ts), so a training step reads nothing back. Matmul and
  * convolution run tfjs-backend-webgpu's kernels on our buffers (linalg.ts); the rest are our own
  * WGSL: elementwise maps and movement through one strided walk (strided.ts, elementwise.ts,
- * movement.ts), reductions (reduce.ts), pooling (pooling.ts), batch normalisation's channel
- * passes (channel.ts), the optimizer steps (optim.ts) and the direct convolutions tfjs lacks
- * (conv-direct.ts). Loaded only by
+ * movement.ts), reductions (reduce.ts), argsort and cumsum/cumprod (sort.ts), pooling
+ * (pooling.ts), batch normalisation's channel passes (channel.ts), the optimizer steps (optim.ts)
+ * and the direct convolutions tfjs lacks (conv-direct.ts). Loaded only by
  * `setBackend('webgpu')` or `t.to('webgpu')` (a dynamic import in ../index.ts).
  *
  * Where values live decides where a kernel runs, as in PyTorch: a kernel whose inputs are all on
@@ -33,6 +33,7 @@ import { openGpu } from './open.js';
 import * as pooling from './pooling.js';
 import * as optim from './optim.js';
 import * as reduction from './reduce.js';
+import * as sort from './sort.js';
 
 export { memoryStats };
 
@@ -71,12 +72,14 @@ function allFinite(x: Tensor): boolean {
   return cpuKernels.allFinite(x);
 }
 
-type GpuKernels = Omit<CoreKernels, 'name' | 'allFinite'> & Pick<FusedKernels, 'channelMoments' | 'channelSums' | 'channelAffine' | 'sgdStep' | 'adamStep'>;
+type GpuKernels = Omit<CoreKernels, 'name' | 'allFinite'> & Pick<FusedKernels, 'scan' | 'channelMoments' | 'channelSums' | 'channelAffine' | 'sgdStep' | 'adamStep'>;
 
 const GPU: GpuKernels = {
   ...elementwise,
   reduce: reduction.reduce,
   argReduce: reduction.argReduce,
+  argsort: sort.argsort,
+  scan: sort.scan,
   permute: movement.permute,
   broadcastTo: movement.broadcastTo,
   slice: movement.slice,

@@ -58,10 +58,10 @@ ${MAIN_1D}
 
 /** out[base + Σ coord·outStrides] = x[coord] for every coordinate of x (row-major, contiguous). */
 function copyInto(out: Tensor, x: Tensor, base: number, outStrides: readonly number[], what: string): void {
-  if (x.size === 0) return;
+  if (x.numel() === 0) return;
   const plan = coalesce(x.shape, [stridesOf(x.shape), outStrides]);
   const ops = new Operands();
-  launch({ source: COPY_INTO(wgslOf(x.dtype)), meta: [x.size, plan.shape.length, ...plan.shape, base, ...plan.strides[1]!], inputs: [ops.buffer(x, what)], outputs: [out1(out, what)], groups: Math.ceil(x.size / WORKGROUP) });
+  launch({ source: COPY_INTO(wgslOf(x.dtype)), meta: [x.numel(), plan.shape.length, ...plan.shape, base, ...plan.strides[1]!], inputs: [ops.buffer(x, what)], outputs: [out1(out, what)], groups: Math.ceil(x.numel() / WORKGROUP) });
   ops.done();
 }
 
@@ -131,9 +131,9 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   checkIndexShape(index, x.shape, axis, 'gather');
   checkIndex(index, x.shape[axis]!, 'gather', axis);
   const out = emptyTensor(index.shape, x.dtype);
-  if (out.size === 0) return out;
+  if (out.numel() === 0) return out;
   const ops = new Operands();
-  launch({ source: GATHER(wgslOf(x.dtype)), meta: [out.size, x.ndim, axis, ...index.shape, ...stridesOf(x.shape)], inputs: [ops.buffer(x, 'gather'), ops.buffer(index, 'gather')], outputs: [out1(out, 'gather')], groups: Math.ceil(out.size / WORKGROUP) });
+  launch({ source: GATHER(wgslOf(x.dtype)), meta: [out.numel(), x.ndim, axis, ...index.shape, ...stridesOf(x.shape)], inputs: [ops.buffer(x, 'gather'), ops.buffer(index, 'gather')], outputs: [out1(out, 'gather')], groups: Math.ceil(out.numel() / WORKGROUP) });
   ops.done();
   return out;
 }
@@ -174,9 +174,9 @@ export function scatterAdd(src: Tensor, axis: number, index: Tensor, shape: Shap
   checkIndexShape(index, shape, axis, 'scatterAdd');
   checkIndex(index, shape[axis]!, 'scatterAdd', axis);
   const out = emptyTensor(shape, src.dtype);
-  if (out.size === 0) return out;
+  if (out.numel() === 0) return out;
   const ops = new Operands();
-  launch({ source: SCATTER_ADD(wgslOf(src.dtype)), meta: [out.size, shape.length, axis, ...shape, ...index.shape, ...stridesOf(index.shape)], inputs: [ops.buffer(src, 'scatterAdd'), ops.buffer(index, 'scatterAdd')], outputs: [out1(out, 'scatterAdd')], groups: Math.ceil(out.size / WORKGROUP) });
+  launch({ source: SCATTER_ADD(wgslOf(src.dtype)), meta: [out.numel(), shape.length, axis, ...shape, ...index.shape, ...stridesOf(index.shape)], inputs: [ops.buffer(src, 'scatterAdd'), ops.buffer(index, 'scatterAdd')], outputs: [out1(out, 'scatterAdd')], groups: Math.ceil(out.numel() / WORKGROUP) });
   ops.done();
   return out;
 }
@@ -196,12 +196,12 @@ ${MAIN_1D}
 
 export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
   checkIndex(index, x.shape[axis]!, 'indexSelect', axis);
-  const k = index.size;
+  const k = index.numel();
   const inner = sizeOf(x.shape.slice(axis + 1));
   const out = emptyTensor(x.shape.map((d, i) => (i === axis ? k : d)), x.dtype);
-  if (out.size === 0) return out;
+  if (out.numel() === 0) return out;
   const ops = new Operands();
-  launch({ source: INDEX_SELECT(wgslOf(x.dtype)), meta: [out.size, k, x.shape[axis]!, inner], inputs: [ops.buffer(x, 'indexSelect'), ops.buffer(index, 'indexSelect')], outputs: [out1(out, 'indexSelect')], groups: Math.ceil(out.size / WORKGROUP) });
+  launch({ source: INDEX_SELECT(wgslOf(x.dtype)), meta: [out.numel(), k, x.shape[axis]!, inner], inputs: [ops.buffer(x, 'indexSelect'), ops.buffer(index, 'indexSelect')], outputs: [out1(out, 'indexSelect')], groups: Math.ceil(out.numel() / WORKGROUP) });
   ops.done();
   return out;
 }
@@ -224,9 +224,9 @@ ${MAIN_1D}
 export function indexAdd(src: Tensor, axis: number, index: Tensor, shape: Shape): Tensor {
   checkIndex(index, shape[axis]!, 'indexAdd', axis);
   const out = emptyTensor(shape, src.dtype);
-  if (out.size === 0) return out;
+  if (out.numel() === 0) return out;
   const ops = new Operands();
-  launch({ source: INDEX_ADD(wgslOf(src.dtype)), meta: [out.size, index.size, shape[axis]!, sizeOf(shape.slice(axis + 1))], inputs: [ops.buffer(src, 'indexAdd'), ops.buffer(index, 'indexAdd')], outputs: [out1(out, 'indexAdd')], groups: Math.ceil(out.size / WORKGROUP) });
+  launch({ source: INDEX_ADD(wgslOf(src.dtype)), meta: [out.numel(), index.numel(), shape[axis]!, sizeOf(shape.slice(axis + 1))], inputs: [ops.buffer(src, 'indexAdd'), ops.buffer(index, 'indexAdd')], outputs: [out1(out, 'indexAdd')], groups: Math.ceil(out.numel() / WORKGROUP) });
   ops.done();
   return out;
 }
@@ -248,9 +248,9 @@ ${MAIN_1D}
 
 function oneHotKernel(indices: Tensor, numClasses: number, dtype: DType, shape: number[]): Tensor {
   const out = emptyTensor(shape, dtype);
-  if (out.size === 0) return out;
+  if (out.numel() === 0) return out;
   const ops = new Operands();
-  launch({ source: ONE_HOT(wgslOf(dtype)), meta: [out.size, numClasses], inputs: [ops.buffer(indices, 'oneHot')], outputs: [out1(out, 'oneHot')], groups: Math.ceil(out.size / WORKGROUP) });
+  launch({ source: ONE_HOT(wgslOf(dtype)), meta: [out.numel(), numClasses], inputs: [ops.buffer(indices, 'oneHot')], outputs: [out1(out, 'oneHot')], groups: Math.ceil(out.numel() / WORKGROUP) });
   ops.done();
   return out;
 }

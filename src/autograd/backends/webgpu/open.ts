@@ -2,7 +2,7 @@
  * open — finding a WebGPU adapter and opening the device Sapling and tfjs-backend-webgpu share.
  * In a browser `navigator.gpu` is there already (Chromium needs a GPU, or --enable-unsafe-webgpu
  * for its SwiftShader fallback); in Node we install Dawn first (dawn-node.ts, imported only
- * then). tfjs's `WebGPUBackend` is built on our device with our pool in place of its own, and
+ * then, by a URL made at run time, as the wasm backend's Node host is). tfjs's `WebGPUBackend` is built on our device with our pool in place of its own, and
  * offered to tfjs as its 'webgpu' backend, so raw tfjs code in the same process (the benchmarks)
  * runs on the same adapter.
  */
@@ -22,7 +22,10 @@ async function navigatorGpu(): Promise<GPU> {
   if (navigator?.gpu !== undefined) return navigator.gpu;
   const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
   if (!isNode) throw new Error(NO_ADAPTER);
-  const dawn = await import('./dawn-node.js');
+  // Dawn's loader beside this file (from source, dawn-node.ts; built, dawn-node.js), by a URL made at
+  // run time, which bundlers leave alone: a bundle for browsers never reaches Node's modules.
+  const url = new URL(import.meta.url.endsWith('.ts') ? './dawn-node.ts' : './dawn-node.js', import.meta.url).href;
+  const dawn = (await import(/* @vite-ignore */ url)) as { installDawn(): Promise<GPU> };
   return dawn.installDawn();
 }
 

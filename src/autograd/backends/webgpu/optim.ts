@@ -36,11 +36,11 @@ export function sgdStep(param: Tensor, grad: Tensor, momentumBuffer: Tensor | nu
   const next = emptyTensor(param.shape, 'float32');
   const b = o.momentum !== 0 ? emptyTensor(param.shape, 'float32') : null;
   const buffer = b !== null ? momentumBuffer : null; // without momentum the buffer is never read
-  if (param.size > 0) {
+  if (param.numel() > 0) {
     const ops = new Operands();
     const inputs = [param, grad, ...(buffer !== null ? [buffer] : [])].map((t) => ops.buffer(t, 'sgdStep'));
-    const meta = [param.size, ...[o.lr, o.momentum, o.dampening, o.weightDecay].map(f32Bits), o.nesterov ? 1 : 0, o.maximize ? 1 : 0];
-    launch({ source: SGD(buffer !== null, b !== null), meta, inputs, outputs: [next, ...(b !== null ? [b] : [])].map((t) => out(t, 'sgdStep')), groups: Math.ceil(param.size / WORKGROUP) });
+    const meta = [param.numel(), ...[o.lr, o.momentum, o.dampening, o.weightDecay].map(f32Bits), o.nesterov ? 1 : 0, o.maximize ? 1 : 0];
+    launch({ source: SGD(buffer !== null, b !== null), meta, inputs, outputs: [next, ...(b !== null ? [b] : [])].map((t) => out(t, 'sgdStep')), groups: Math.ceil(param.numel() / WORKGROUP) });
     ops.done();
   }
   return { param: next, momentumBuffer: b };
@@ -65,11 +65,11 @@ ${MAIN_1D}
 /** Adam's step without AMSGrad (which index.ts composes instead): θ', m', v'. */
 export function adamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, o: AdamStepOptions): AdamStepResult {
   const [next, m, v] = [0, 1, 2].map(() => emptyTensor(param.shape, 'float32')) as [Tensor, Tensor, Tensor];
-  if (param.size > 0) {
+  if (param.numel() > 0) {
     const ops = new Operands();
     const inputs = [param, grad, expAvg, expAvgSq].map((t) => ops.buffer(t, 'adamStep'));
-    const meta = [param.size, ...[o.beta1, o.beta2, o.eps, o.stepSize, o.sqrtBias2, o.shrink, o.l2].map(f32Bits), o.maximize ? 1 : 0];
-    launch({ source: ADAM, meta, inputs, outputs: [next, m, v].map((t) => out(t, 'adamStep')), groups: Math.ceil(param.size / WORKGROUP) });
+    const meta = [param.numel(), ...[o.beta1, o.beta2, o.eps, o.stepSize, o.sqrtBias2, o.shrink, o.l2].map(f32Bits), o.maximize ? 1 : 0];
+    launch({ source: ADAM, meta, inputs, outputs: [next, m, v].map((t) => out(t, 'adamStep')), groups: Math.ceil(param.numel() / WORKGROUP) });
     ops.done();
   }
   return { param: next, expAvg: m, expAvgSq: v, maxExpAvgSq: null };

@@ -161,9 +161,9 @@ function geometry(xShape: Shape, attrs: Pool2dAttrs, where: string): { OH: numbe
 
 function run(source: string, inputs: readonly Tensor[], shape: Shape, meta: readonly number[], what: string): Tensor {
   const out = emptyTensor(shape, 'float32');
-  if (out.size === 0) return out;
+  if (out.numel() === 0) return out;
   const ops = new Operands();
-  launch({ source, meta: [out.size, ...meta], inputs: inputs.map((t) => ops.buffer(t, what)), outputs: [(deviceArrayOf(out) as GpuArray).buffer(what)], groups: Math.ceil(out.size / WORKGROUP) });
+  launch({ source, meta: [out.numel(), ...meta], inputs: inputs.map((t) => ops.buffer(t, what)), outputs: [(deviceArrayOf(out) as GpuArray).buffer(what)], groups: Math.ceil(out.numel() / WORKGROUP) });
   ops.done();
   return out;
 }
@@ -189,9 +189,9 @@ export function maxPool2dBackward(dy: Tensor, x: Tensor, attrs: Pool2dAttrs): Te
   // Windows that do not overlap (the usual 2×2, stride 2): each input element is in one window at
   // most, so one thread per *window* finds its arg-max once and writes dy there, into zeros.
   const dx = filled(x.shape, 0, 'float32');
-  if (dy.size === 0) return dx;
+  if (dy.numel() === 0) return dx;
   const ops = new Operands();
-  launch({ source: MAX_SCATTER, meta: [dy.size, ...meta], inputs: [ops.buffer(x, 'maxPool2dBackward'), ops.buffer(dy, 'maxPool2dBackward')], outputs: [(deviceArrayOf(dx) as GpuArray).buffer('maxPool2dBackward')], groups: Math.ceil(dy.size / WORKGROUP) });
+  launch({ source: MAX_SCATTER, meta: [dy.numel(), ...meta], inputs: [ops.buffer(x, 'maxPool2dBackward'), ops.buffer(dy, 'maxPool2dBackward')], outputs: [(deviceArrayOf(dx) as GpuArray).buffer('maxPool2dBackward')], groups: Math.ceil(dy.numel() / WORKGROUP) });
   ops.done();
   return dx;
 }

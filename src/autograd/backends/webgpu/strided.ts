@@ -105,12 +105,12 @@ ${MAIN_1D}
 }
 
 /** Is `t` a host tensor of one element, passed as a number rather than a buffer? */
-const isScalar = (t: Tensor): boolean => t.size === 1 && deviceArrayOf(t) === null;
+const isScalar = (t: Tensor): boolean => t.numel() === 1 && deviceArrayOf(t) === null;
 
 /** Runs one strided map; returns the new device tensor of `shape`. */
 export function stridedMap({ what, expr, compute, shape, operands, dtype, params = [] }: StridedMap): Tensor {
   const out = emptyTensor(shape, dtype);
-  const n = out.size;
+  const n = out.numel();
   if (n === 0) return out;
   const full = [shape.map((_, a) => shape.slice(a + 1).reduce((p, d) => p * d, 1)), ...operands.map((o) => o.strides)];
   const plan = coalesce(shape, full);

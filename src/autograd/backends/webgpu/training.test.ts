@@ -12,7 +12,7 @@ import { randn } from '../../creation.js';
 import { manualSeed, seededRandom } from '../../random.js';
 import type { Tensor } from '../../tensor.js';
 import { loadMnist } from '../../../data/mnist.js';
-import { loadSafetensors } from '../../../io/safetensors.js';
+import { loadSafetensors } from '../../../io/safetensors-file.js';
 import { crossEntropy } from '../../../layers/losses.js';
 import type { AnyModule } from '../../../layers/module.js';
 import { TransformerEncoderLayer } from '../../../layers/transformer.js';

@@ -10,6 +10,7 @@
 import { fmt } from '../../../autograd/shape.js';
 import type { OnnxGraphBuilder, TracedNode } from '../graph-builder.js';
 
+/** Turns one traced Sapling op into ONNX nodes on the graph builder. */
 export type OnnxConverter = (g: OnnxGraphBuilder, node: TracedNode) => void;
 
 /** A readable name for the op's outputs: the module path of its first named input (`layer1.0.conv1`), or the op's name. */

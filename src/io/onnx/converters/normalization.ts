@@ -38,7 +38,7 @@ function runningBuffers(g: OnnxGraphBuilder, gamma: Tensor, mean: Tensor): [Tens
   const prefix = name.slice(0, -'weight'.length);
   const runningMean = g.named(`${prefix}running_mean`);
   const runningVar = g.named(`${prefix}running_var`);
-  if (!runningMean || !runningVar || runningMean.size !== mean.size) return null;
+  if (!runningMean || !runningVar || runningMean.numel() !== mean.numel()) return null;
   const m = runningMean.storage;
   return mean.storage.every((v, i) => v === m[i]) ? [runningMean, runningVar] : null;
 }

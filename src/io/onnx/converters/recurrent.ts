@@ -45,7 +45,7 @@ function reordered(g: OnnxGraphBuilder, t: Tensor, H: number, order: readonly nu
 /** B = [Wb ‖ Rb] [1, 2·G·H], each reordered. */
 function biases(g: OnnxGraphBuilder, bIh: Tensor, bHh: Tensor, H: number, order: readonly number[], suffix: string): string {
   for (const b of [bIh, bHh]) if (!g.isConstant(b)) throw g.fail('its biases depend on the input; ONNX takes them as constants');
-  const size = bIh.size;
+  const size = bIh.numel();
   const out = bIh.dtype === 'float64' ? new Float64Array(2 * size) : new Float32Array(2 * size);
   [bIh, bHh].forEach((b, k) => order.forEach((from, to) => out.set(b.storage.subarray(from * H, (from + 1) * H), k * size + to * H)));
   const name = `${(g.nameOf(bIh) ?? g.current).replace(/bias_ih/, 'bias')}.${suffix}`;

@@ -108,11 +108,14 @@ export const unfilled = (tf: Tf, shape: number[]): TF.Tensor => heapTensor(tf, s
 
 /**
  * conv-nchw.wat's and col2im.wat's functions on this thread's tfjs heap: its WebAssembly.Memory
- * is the emscripten module's `asm.memory`, an internal of tfjs-backend-wasm as `WasmHeapAccess`
- * is (the package is pinned to 4.22.x).
+ * is the emscripten module's `asm.memory` (or `wasmMemory`, shared, in the threaded build), an
+ * internal of tfjs-backend-wasm as `WasmHeapAccess` is (the package is pinned to 4.22.x).
  */
 export function heapKernelsOf(tf: Tf): ConvKernels {
-  const memory = (tf.backend() as unknown as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
+  // The single-threaded builds export their memory (asm.memory); the threaded one imports a shared
+  // memory, which the emscripten module keeps as wasmMemory.
+  const module = (tf.backend() as unknown as { wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown } }).wasm;
+  const memory = module?.asm?.memory ?? module?.wasmMemory;
   const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: abstract new (...args: never[]) => object } }).WebAssembly;
   if (!(memory instanceof Memory)) throw new Error('wasm backend: tfjs-backend-wasm exposes no heap memory (backend.wasm.asm.memory); Sapling needs the 4.22.x it pins');
   return heapKernels(memory as Parameters<typeof heapKernels>[0]);

@@ -13,6 +13,7 @@ import type { LstmCells } from '../../cpu/lstm-loops.js';
 import { COL2IM_WASM } from './col2im.wasm.js';
 import { CONV_NCHW_WASM } from './conv-nchw.wasm.js';
 import { RNN_CELLS_WASM } from './rnn-cells.wasm.js';
+import { withSharedMemoryImport } from './shared-import.js';
 
 interface CellExports {
   lstmForward(N: number, H: number, xp: number, r: number, b: number, cPrev: number, cStride: number, tau: number, s: number, hNext: number): void;
@@ -93,11 +94,19 @@ export interface ConvKernels {
 let instance: { memory: WasmMemory; lstm: LstmCells; gru: GruCells } & ConvKernels | null = null;
 
 const compiled = new Map<string, object>();
-const moduleOf = (base64: string): object => {
-  let module = compiled.get(base64);
-  if (module === undefined) compiled.set(base64, module = new wasm.Module(Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0))));
+/** The compiled module; with `shared`, its memory import declared shared (shared-import.ts). */
+const moduleOf = (base64: string, shared = false): object => {
+  const key = shared ? `shared:${base64}` : base64;
+  let module = compiled.get(key);
+  if (module === undefined) {
+    const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+    compiled.set(key, module = new wasm.Module(shared ? withSharedMemoryImport(bytes) : bytes));
+  }
   return module;
 };
+
+/** Whether `memory` is shared (tfjs-wasm's threaded build in a cross-origin isolated page). */
+const isShared = (memory: WasmMemory): boolean => typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
 
 /** A view's address in `memory`, for the modules' pointer arguments; refuses a view of any other buffer. */
 const addressIn = (memory: WasmMemory) => (a: Float32Array): number => {
@@ -139,7 +148,7 @@ function load(): NonNullable<typeof instance> {
  * that memory, checked to be in it, and pass the module their byte offsets.
  */
 function convKernelsOn(memory: WasmMemory): ConvKernels {
-  const col2imExports = new wasm.Instance(moduleOf(COL2IM_WASM), { env: { memory } }).exports as unknown as {
+  const col2imExports = new wasm.Instance(moduleOf(COL2IM_WASM, isShared(memory)), { env: { memory } }).exports as unknown as {
     col2im(cols: number, OH: number, OW: number, C: number, KH: number, KW: number, sh: number, sw: number, dst: number, Hp: number, Wp: number): void;
     im2colTap(
       x: number, dst: number, C: number, HW: number, images: number, rows: number, OW: number,
@@ -153,7 +162,7 @@ function convKernelsOn(memory: WasmMemory): ConvKernels {
     }
     col2imExports.col2im(at(cols), OH, OW, C, KH, KW, sh, sw, at(dst), Hp, Wp);
   };
-  const convExports = new wasm.Instance(moduleOf(CONV_NCHW_WASM), { env: { memory } }).exports as unknown as {
+  const convExports = new wasm.Instance(moduleOf(CONV_NCHW_WASM, isShared(memory)), { env: { memory } }).exports as unknown as {
     pad(src: number, dst: number, C: number, H: number, W: number, pt: number, pl: number, Hp: number, sw: number, Wq: number): void;
     conv(x: number, w: number, bias: number, y: number, C: number, KH: number, KW: number, O: number, OH: number, OWp: number, Hp: number, sh: number, sw: number, Wq: number, relu: number): void;
     compact(y: number, rows: number, OW: number, OWp: number): void;
