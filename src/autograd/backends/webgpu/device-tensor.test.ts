@@ -79,6 +79,23 @@ describe.skipIf(adapter === null)('webgpu device tensors', () => {
     expect(() => zeros([2, 2]).assign(q)).toThrow(/lives on the cpu.*on webgpu/);
   });
 
+  test('in-place ops write a device tensor\'s own buffer (views see it), and a backward that saved it refuses to run', async () => {
+    const x = await tensor([1, 2, 3]).to('webgpu');
+    const view = x.reshape([3, 1]);
+    x.add_(10).mul_(2);
+    expect(await x.toArrayAsync()).toEqual([22, 24, 26]);
+    expect(await view.toArrayAsync()).toEqual([[22], [24], [26]]);
+    x.fill_(7);
+    expect(await x.toArrayAsync()).toEqual([7, 7, 7]);
+    x.copy_(tensor([4, 5, 6])); // from the host: uploaded into x's buffer
+    expect(x.device).toBe('webgpu');
+    expect(await view.toArrayAsync()).toEqual([[4], [5], [6]]);
+    const w = (await tensor([1, 2, 3]).to('webgpu')).requiresGrad_();
+    const loss = w.mul(x).sum(); // Mul saves x for w's gradient
+    x.mul_(2);
+    expect(() => loss.backward()).toThrow(/mul_/);
+  });
+
   test('dispose frees the buffer now; any later use names dispose()', async () => {
     const t = ones([64, 64], { device: 'webgpu' }).mul(3);
     const used = memoryStats().usedBytes;

@@ -52,6 +52,7 @@ const CASES: readonly Case[] = [
   { name: 'gather and indexSelect', shapes: [[2, 7]], fn: (x) => ops.add(ops.gather(x!, 1, index), ops.indexSelect(x!, 1, index.slice([0]).reshape([5]))) },
   { name: 'embedding', shapes: [[7, 3]], fn: (w) => ops.embedding(index, w!) },
   { name: 'crossEntropy', shapes: [[6, 5]], fn: (x) => crossEntropy(x!, labels) },
+  { name: 'cumsum, cumprod (its exact backward on the device) and sort (argsort, then a gather)', shapes: [[3, 6]], fn: (x) => ops.add(ops.add(ops.cumsum(x!, 1), ops.cumprod(x!, 0)), ops.sort(x!, 1, true).values) },
 ];
 
 /** f's output and input gradients on `backend`, from float64 inputs (cast to float32 on webgpu). */
