@@ -17,7 +17,10 @@ import { Tensor, type Scalar, type TensorMethods } from './tensor.js';
 const methods: ThisType<Tensor> & TensorMethods = {
   clone(): Tensor { return ops.clone(this); },
   to: function (this: Tensor, to: DType | Device): Tensor | Promise<Tensor> {
-    return isDType(to) ? ops.cast(this, to) : toDevice(this, to);
+    if (isDType(to)) return ops.cast(this, to);
+    // Neither: a synchronous error, as a bad dtype always was (not a rejected promise).
+    if (to !== 'cpu' && to !== 'wasm' && to !== 'webgpu') throw new TypeError(`to: unknown dtype '${String(to)}' (use float32, float64 or int32) or device (cpu, wasm or webgpu)`);
+    return toDevice(this, to);
   } as TensorMethods['to'],
   backward(gradient?: Tensor, options: BackwardOptions = {}): void { backward(this, gradient, options); },
 
