@@ -17,5 +17,7 @@ export default defineConfig({
     testTimeout: 60_000,
     // Tensor's fluent methods are attached by this module (the package index imports it too).
     setupFiles: ['src/autograd/tensor-methods.ts'],
+    // Probes for a WebGPU adapter once; the WebGPU suites skip without one (and say how to enable them).
+    globalSetup: ['src/autograd/backends/webgpu/test-setup.ts'],
   },
 });

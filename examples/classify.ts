@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     flags: {
       checkpoint: stringFlag('the trained model', DEFAULT_CHECKPOINT, 'FILE'),
       noInvert: booleanFlag('never invert a light-background picture'),
-      backend: choiceFlag('where the kernels run', ['cpu', 'wasm'] as const, 'wasm'),
+      backend: choiceFlag('where the kernels run', ['cpu', 'wasm', 'webgpu'] as const, 'wasm'),
     },
   };
   const { values, positionals } = parseCli(spec);
@@ -131,6 +131,7 @@ async function main(): Promise<void> {
     throw new ClassifyError(`${checkpoint}: a model for ${model.inChannels} channel(s) and ${model.numClasses} classes, not a Fashion-MNIST one (1 channel, 10 classes)`);
   }
   const fused = model.fuseForInference();
+  if (backend === 'webgpu') await fused.to('webgpu'); // the weights live on the GPU; results come back with await
   console.log(`model: ${checkpoint} (ResNet-18, ${model.stem} stem, width ${model.width}); backend ${backend}`);
   noGrad(() => fused.forward(new Tensor(new Float32Array(SIZE * SIZE), [1, 1, SIZE, SIZE]))); // warm-up: first calls compile wasm
   let failures = 0;
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
       }
       const { input, inverted } = prepare(decodeImage(bytes, file), file, !values.noInvert);
       const started = performance.now();
-      const probs = noGrad(() => softmax(fused.forward(input), 1)).storage;
+      const probs = await noGrad(() => softmax(fused.forward(input), 1)).data();
       const ms = performance.now() - started;
       const top = [...probs].map((p, c) => ({ p, c })).sort((a, b) => b.p - a.p).slice(0, 3);
       console.log(`${file}${inverted ? ' (light background: inverted)' : ''}  forward ${ms.toFixed(1)} ms`);

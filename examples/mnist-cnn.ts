@@ -37,7 +37,7 @@ const model = new Sequential(
 );
 console.log(`model: ${model.numParameters().toLocaleString('en')} parameters`);
 
-const result = trainClassifier({
+const result = await trainClassifier({
   model, train, validation, test, epochs: flags.epochs, batchSize: flags.batchSize, seed: flags.seed, out: flags.out,
   optimizer: adamOneCycle(model, flags.lr, flags.epochs),
 });

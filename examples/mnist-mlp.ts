@@ -27,7 +27,7 @@ console.log(`MNIST: ${train.labels.numel()} training, ${validation.labels.numel(
 const model = new Sequential(new Flatten(), new Linear(784, 256), new ReLU(), new Linear(256, 128), new ReLU(), new Linear(128, 10));
 console.log(`model: ${model.numParameters().toLocaleString('en')} parameters`);
 
-const result = trainClassifier({
+const result = await trainClassifier({
   model, train, validation, test, epochs: flags.epochs, batchSize: flags.batchSize, seed: flags.seed, out: flags.out,
   optimizer: adamOneCycle(model, flags.lr, flags.epochs),
 });

@@ -115,7 +115,7 @@ function augment(images: Tensor): Tensor {
   return new Tensor(dst, images.shape);
 }
 
-const result = trainClassifier({
+const result = await trainClassifier({
   model, train, validation, test, epochs: flags.epochs, batchSize: flags.batchSize, seed: flags.seed, out: flags.out, augment,
   evalBatchSize: 500,
   optimizer: (stepsPerEpoch) => {

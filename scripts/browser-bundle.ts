@@ -97,6 +97,6 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
   const lazy = bundle.files.filter((f) => !f.eager);
   console.log(`esbuild, platform browser, ESM, minified, split at dynamic imports (gzip -9):`);
   console.log(`  core (import 'sapling', cpu backend): ${kb(sum(core, 'bytes'))}, ${kb(sum(core, 'gzipBytes'))} gzipped, in ${core.length} files`);
-  console.log(`  wasm backend, loaded by setBackend('wasm') (Sapling's kernels, tfjs-core, tfjs-backend-wasm JS): ${kb(sum(lazy, 'bytes'))}, ${kb(sum(lazy, 'gzipBytes'))} gzipped`);
+  console.log(`  the backends, loaded by setBackend('wasm') or setBackend('webgpu') (Sapling's kernels, tfjs-core, tfjs-backend-wasm and -webgpu JS): ${kb(sum(lazy, 'bytes'))}, ${kb(sum(lazy, 'gzipBytes'))} gzipped`);
   for (const b of bundle.binaries) console.log(`  ${b.name}: ${kb(b.bytes)}, ${kb(b.gzipBytes)} gzipped (one of the three is fetched)`);
 }

@@ -117,6 +117,7 @@ test('one-way imports: cpu and the package index never load the wasm backend, an
   const backends = 'autograd/backends/';
   expect(reach(join(root, backends, 'cpu', 'index.ts')).filter((f) => f.startsWith(backends + 'wasm/'))).toEqual([]);
   expect(reach(join(root, 'index.ts')).filter((f) => f.startsWith(backends + 'wasm/'))).toEqual([]); // the package loads wasm/ only by a dynamic import
+  expect(reach(join(root, 'index.ts')).filter((f) => f.startsWith(backends + 'webgpu/'))).toEqual([]); // nor webgpu/
   const worker = reach(join(root, backends, 'wasm', 'worker.ts'));
   expect(worker).toContain(backends + 'wasm/shares/index.ts');
   expect(worker.filter((f) => /^autograd\/(tensor|function|engine)\.ts$|^autograd\/ops\//.test(f))).toEqual([]);

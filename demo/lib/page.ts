@@ -22,6 +22,23 @@ export interface DemoProbe {
   train?: { readonly steps: number; readonly losses: readonly number[]; readonly accuracy: readonly number[]; readonly running: boolean; readonly stepsPerSecond: number };
   draw?: { readonly ready: boolean; readonly readyMs: number; readonly firstPredictionMs: number | null; readonly model: string };
   svd?: { readonly ready: boolean; readonly rank: number; readonly psnr: number; readonly ratio: number };
+  webgpu?: WebgpuProbe;
+}
+
+/** What the WebGPU page reports: whether an adapter was found, the kernel check, the training on the device. */
+export interface WebgpuProbe {
+  state: 'probing' | 'no-adapter' | 'running' | 'done' | 'failed';
+  backend: 'wasm' | 'webgpu';
+  adapter: string | null;
+  /** The largest |GPU − cpu| of a [128, 96] · [96, 64] matmul. */
+  matmulMaxError: number;
+  losses: number[];
+  /** Reads back to the host while the steps were being recorded (the loss reads come after). */
+  readsDuringSteps: number;
+  msPerStep: number;
+  /** On 500 test images after the steps. */
+  accuracy: number;
+  error: string;
 }
 
 declare global {

@@ -16,6 +16,9 @@
  *     the canvas (each pixel a 10 × 10 square), are read right at least 9 times
  *   - SVD: the page's PSNR at ranks 5, 20 and 80 equals Node's, computed by the same code on the
  *     same pixels (to 1e-9 dB)
+ *   - WebGPU: without an adapter the page says so and stays on wasm; in a second Chromium started
+ *     with --enable-unsafe-webgpu (SwiftShader's adapter, on the CPU) a matmul on the GPU matches
+ *     the cpu's and an MLP trains 60 steps on the device with no read during a step
  * Screenshots go to runs/browser/ (with --readme-shots, half-size copies to docs/images/).
  * Chromium: /usr/bin/chromium, or $CHROMIUM.
  */
@@ -48,10 +51,8 @@ console.log(`serving ${origin}; Chromium ${executablePath}`);
 
 // The flags that let Chromium run headless as root on a machine without network (see
 // /work/.library/env/machines/node.md): no sandbox, no GPU, no background connections.
-const browser = await chromium.launch({
-  executablePath, headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
 const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
 const problems: string[] = [];
 const foreign: string[] = [];
@@ -268,6 +269,44 @@ const ok = await runChecks([
       }
       report.svd = rows;
       return rows.join('; ');
+    },
+  },
+  {
+    name: 'WebGPU page without an adapter (Chromium without --enable-unsafe-webgpu): it says so and the pages stay on wasm',
+    async run() {
+      await open('webgpu', () => window.saplingDemo.webgpu?.state !== undefined && window.saplingDemo.webgpu.state !== 'probing');
+      const { state, backend } = (await probe(page)).webgpu!;
+      const text = await page.evaluate(() => document.getElementById('webgpu-status')!.textContent!);
+      assert(state === 'no-adapter' && backend === 'wasm', `state ${state}, backend ${backend}: ${text}`);
+      assert(text.includes('wasm backend'), `the page says: ${text}`);
+      return text;
+    },
+  },
+  {
+    name: 'WebGPU page on headless Chromium\'s software adapter (--enable-unsafe-webgpu): a matmul as on the cpu, an MLP trained on the GPU with no read during a step',
+    async run() {
+      // A browser of its own: the flag gives every page an adapter (SwiftShader, on the CPU).
+      const gpuBrowser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] });
+      try {
+        const gpuPage = await (await gpuBrowser.newContext()).newPage();
+        watch(gpuPage);
+        await gpuPage.goto(`${origin}/#/webgpu`);
+        await gpuPage.waitForFunction(() => ['done', 'failed', 'no-adapter'].includes(window.saplingDemo.webgpu?.state ?? ''), undefined, { timeout: 600_000, polling: 500 });
+        const r = (await probe(gpuPage)).webgpu!;
+        await gpuPage.screenshot({ path: `${shots}webgpu.png` });
+        assert(r.state === 'done', `state ${r.state}${r.error ? `: ${r.error}` : ''}`);
+        assert(r.backend === 'webgpu' && r.adapter !== null, `backend ${r.backend}, adapter ${String(r.adapter)}`);
+        assert(r.matmulMaxError < 1e-3, `matmul on the GPU differs from the cpu by ${r.matmulMaxError}`);
+        assert(r.readsDuringSteps === 0, `${r.readsDuringSteps} reads back to the host during the training steps`);
+        const mean = (a: readonly number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
+        const [first, later] = [mean(r.losses.slice(0, 10)), mean(r.losses.slice(-10))];
+        assert(r.losses.length === 60 && later < first / 2, `${r.losses.length} losses; steps 1–10 ${first.toFixed(3)}, the last 10 ${later.toFixed(3)}: not halved`);
+        assert(r.accuracy > 0.7, `test accuracy ${r.accuracy}`);
+        report.webgpu = r;
+        return `adapter ${r.adapter}; matmul max |GPU − cpu| ${r.matmulMaxError.toExponential(1)}; loss ${first.toFixed(3)} → ${later.toFixed(3)} in 60 steps, ${r.msPerStep.toFixed(0)} ms a step, 0 reads during the steps; ${(100 * r.accuracy).toFixed(1)}% on 500 test images`;
+      } finally {
+        await gpuBrowser.close();
+      }
     },
   },
   {

@@ -181,7 +181,7 @@ export function trainingFlagSpecs(defaults: FlagDefaults) {
     epochs: intFlag('passes over the training images', defaults.epochs),
     batchSize: intFlag('images per step', defaults.batchSize),
     lr: numberFlag('peak learning rate', defaults.lr, Number.MIN_VALUE),
-    backend: choiceFlag('where the kernels run', ['cpu', 'wasm'] as const, defaults.backend === 'cpu' ? 'cpu' : 'wasm'),
+    backend: choiceFlag('where the kernels run', ['cpu', 'wasm', 'webgpu'] as const, defaults.backend),
     seed: intFlag('seed for initialisation and shuffling', 0, -Infinity),
     limit: optionalIntFlag('train on the first N images only (quick trials)'),
     out: stringFlag('where the checkpoint and the plots go', defaults.out, 'DIR'),

@@ -6,11 +6,15 @@
  *   for each epoch:  for each batch:  loss = F.crossEntropy(model(x), y)
  *                                     zeroGrad → backward → optimizer.step → scheduler.step
  *                    validation accuracy; save the checkpoint if it is the best so far
+ *
+ * Async, so that it runs on every backend: on webgpu the model moves to the device and values
+ * come back with `await` — the losses ten steps at a time (one wait for ten steps), each step
+ * inside `scope()` so its temporaries are freed when it ends (docs/webgpu.md).
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  DataLoader, F, TensorDataset, argmax, loadCheckpoint, noGrad, saveCheckpoint, slice,
+  DataLoader, F, TensorDataset, argmax, getBackend, loadCheckpoint, noGrad, saveCheckpoint, scope, slice, toHost,
   optim, type Module, type Tensor,
 } from '../../src/node.js';
 import { chartRow } from '../../src/utils/index.js';
@@ -53,8 +57,8 @@ export interface TrainResult {
 const rows = (t: Tensor, start: number, stop: number): Tensor => slice(t, [{ start, stop }]);
 
 /** Accuracy on a labelled set in eval mode, `batchSize` (default 1,000) images at a time. */
-export function accuracy(model: Module<[Tensor], Tensor>, set: LabelledSet, batchSize = 1000): number {
-  const predicted = predict(model, set.images, batchSize);
+export async function accuracy(model: Module<[Tensor], Tensor>, set: LabelledSet, batchSize = 1000): Promise<number> {
+  const predicted = await predict(model, set.images, batchSize);
   const labels = set.labels.storage;
   let correct = 0;
   for (let i = 0; i < predicted.length; i++) if (predicted[i] === labels[i]) correct++;
@@ -62,24 +66,25 @@ export function accuracy(model: Module<[Tensor], Tensor>, set: LabelledSet, batc
 }
 
 /** The predicted class (argmax of the logits) of each image, in eval mode under noGrad. */
-export function predict(model: Module<[Tensor], Tensor>, images: Tensor, batchSize = 1000): Int32Array {
+export async function predict(model: Module<[Tensor], Tensor>, images: Tensor, batchSize = 1000): Promise<Int32Array> {
   const wasTraining = model.training;
   model.eval();
   const n = images.shape[0] ?? 0;
   const out = new Int32Array(n);
-  noGrad(() => {
-    for (let start = 0; start < n; start += batchSize) {
-      const stop = Math.min(start + batchSize, n);
-      out.set(argmax(model.forward(rows(images, start, stop)), 1).storage, start);
-    }
-  });
+  for (let start = 0; start < n; start += batchSize) {
+    const stop = Math.min(start + batchSize, n);
+    const classes = scope(() => noGrad(() => argmax(model.forward(rows(images, start, stop)), 1)));
+    out.set(await classes.data(), start);
+    classes.dispose();
+  }
   if (wasTraining) model.train();
   return out;
 }
 
 /** Trains, validates, checkpoints and plots; returns the curves and the test accuracy. */
-export function trainClassifier(options: TrainOptions): TrainResult {
+export async function trainClassifier(options: TrainOptions): Promise<TrainResult> {
   const { model, epochs, batchSize, seed, out } = options;
+  if (getBackend() === 'webgpu') await model.to('webgpu'); // parameters live on the device from now on
   const loader = new DataLoader(new TensorDataset(options.train.images, options.train.labels), { batchSize, shuffle: true, seed });
   const { optimizer, scheduler } = options.optimizer(loader.length);
   mkdirSync(out, { recursive: true });
@@ -97,33 +102,45 @@ export function trainClassifier(options: TrainOptions): TrainResult {
     const bar = new ProgressBar(loader.length, { label: `epoch ${epoch}/${epochs} `, samplesPerStep: batchSize });
     let total = 0;
     let step = 0;
-    for (const [images, labels] of loader) {
-      const input = options.augment ? options.augment(images as Tensor) : (images as Tensor);
-      const loss = F.crossEntropy(model.forward(input), labels as Tensor);
-      optimizer.zeroGrad();
-      loss.backward();
-      optimizer.step();
-      scheduler?.step();
-      const value = loss.item();
-      running = step === 0 && epoch === 1 ? value : 0.95 * running + 0.05 * value;
-      total += value;
-      bar.update(++step, `loss ${running.toFixed(4)}`);
-      if (step % Math.max(1, Math.floor(loader.length / 20)) === 0) {
-        lossCurve.x.push(epoch - 1 + step / loader.length);
-        lossCurve.y.push(running);
+    let pending: Tensor[] = []; // losses not read yet: read ten at a time, one wait for all
+    const readLosses = async (): Promise<void> => {
+      const values = await Promise.all(pending.map((l) => l.itemAsync()));
+      for (const l of pending) l.dispose();
+      pending = [];
+      for (const value of values) {
+        running = step === 0 && epoch === 1 ? value : 0.95 * running + 0.05 * value;
+        total += value;
+        bar.update(++step, `loss ${running.toFixed(4)}`);
+        if (step % Math.max(1, Math.floor(loader.length / 20)) === 0) {
+          lossCurve.x.push(epoch - 1 + step / loader.length);
+          lossCurve.y.push(running);
+        }
       }
+    };
+    for (const [images, labels] of loader) {
+      pending.push(scope(() => {
+        const input = options.augment ? options.augment(images as Tensor) : (images as Tensor);
+        const loss = F.crossEntropy(model.forward(input), labels as Tensor);
+        optimizer.zeroGrad();
+        loss.backward();
+        optimizer.step();
+        scheduler?.step();
+        return loss;
+      }));
+      if (pending.length === 10) await readLosses();
     }
-    const valAcc = accuracy(model, options.validation, options.evalBatchSize);
+    await readLosses();
+    const valAcc = await accuracy(model, options.validation, options.evalBatchSize);
     trainLoss.push(total / step);
     validationAccuracy.push(valAcc);
     let note = '';
     if (valAcc > best) {
       best = valAcc;
-      saveCheckpoint(checkpoint, {
+      saveCheckpoint(checkpoint, await toHost({ // host copies: a device tensor cannot be read synchronously
         model: model.stateDict(), optimizer: optimizer.stateDict(), epoch,
         ...(scheduler ? { scheduler: scheduler.stateDict() } : {}),
         extra: { validationAccuracy: valAcc },
-      });
+      }));
       note = `  (best so far, saved to ${checkpoint})`;
     }
     console.log(`epoch ${epoch}: mean training loss ${(total / step).toFixed(4)}, validation accuracy ${(100 * valAcc).toFixed(2)}%${note}`);
@@ -142,7 +159,7 @@ export function trainClassifier(options: TrainOptions): TrainResult {
   console.log(`curves: ${plot}`);
 
   model.loadStateDict(loadCheckpoint(checkpoint).model);
-  const testPredictions = predict(model, options.test.images, options.evalBatchSize);
+  const testPredictions = await predict(model, options.test.images, options.evalBatchSize);
   const testLabels = options.test.labels.storage;
   let correct = 0;
   for (let i = 0; i < testPredictions.length; i++) if (testPredictions[i] === testLabels[i]) correct++;

@@ -5,8 +5,11 @@
  * These functions fill host memory once, at the edge of the system; everything that computes
  * on existing tensors goes through the kernels. Values meant for int32 are converted as PyTorch
  * does (truncated toward zero), and refused when int32 cannot hold them (dtype.ts, `toInt32`);
- * a shape too large to allocate is refused with the op, the shape and the size.
+ * a shape too large to allocate is refused with the op, the shape and the size. With
+ * `device: 'webgpu'` the values are then uploaded (zeros are cleared on the device); the `*Like`
+ * functions make their tensor where the model tensor lives, as PyTorch's do.
  */
+import { deviceBackend, type Device } from './device.js';
 import { allocate, isDType, isFloat, setInt32, toInt32, type DataArray, type DType } from './dtype.js';
 import { defaultRandom, normal, type Random } from './random.js';
 import { checkShape, fmt, sizeOf, type Shape } from './shape.js';
@@ -16,6 +19,8 @@ import { Tensor, type NestedArray } from './tensor.js';
 export interface CreateOptions {
   readonly dtype?: DType;
   readonly requiresGrad?: boolean;
+  /** Where the values live (default the host; 'webgpu' once that backend is loaded). */
+  readonly device?: Device;
 }
 
 /** Options of the random creation functions: those of `CreateOptions` and the generator to draw from. */
@@ -25,8 +30,9 @@ export interface RandomOptions extends CreateOptions {
 }
 
 function finish(t: Tensor, options: CreateOptions): Tensor {
-  if (options.requiresGrad) t.requiresGrad_(true);
-  return t;
+  const placed = options.device === 'webgpu' ? deviceBackend('create').upload(t) : t;
+  if (options.requiresGrad) placed.requiresGrad_(true);
+  return placed;
 }
 
 function make(shape: Shape, dtype: DType, where: string, fill: (data: DataArray) => void): Tensor {
@@ -102,6 +108,10 @@ export const scalar = (value: number, options: CreateOptions = {}): Tensor => te
 function filled(shape: Shape, value: number, options: CreateOptions, where: string): Tensor {
   const dtype = options.dtype ?? 'float32';
   const v = valueFor(value, dtype, where);
+  if (v === 0 && options.device === 'webgpu') {
+    checkShape(shape, where);
+    return finish(deviceBackend(where).zeros(shape, dtype), { ...options, device: 'cpu' }); // cleared there: nothing to upload
+  }
   return finish(make(shape, dtype, where, (d) => d.fill(v)), options);
 }
 /**
@@ -120,12 +130,12 @@ export const zeros = (shape: Shape, options: CreateOptions = {}): Tensor => fill
  */
 export const ones = (shape: Shape, options: CreateOptions = {}): Tensor => filled(shape, 1, options, 'ones');
 
-const like = (t: Tensor, options: CreateOptions): CreateOptions => ({ dtype: t.dtype, ...options });
-/** Zeros with the shape and dtype of `t` (options override the dtype). */
+const like = (t: Tensor, options: CreateOptions): CreateOptions => ({ dtype: t.dtype, device: t.device, ...options });
+/** Zeros with the shape, dtype and device of `t` (options override them). */
 export const zerosLike = (t: Tensor, options: CreateOptions = {}): Tensor => zeros(t.shape, like(t, options));
-/** Ones with the shape and dtype of `t` (options override the dtype). */
+/** Ones with the shape, dtype and device of `t` (options override them). */
 export const onesLike = (t: Tensor, options: CreateOptions = {}): Tensor => ones(t.shape, like(t, options));
-/** `value` everywhere, with the shape and dtype of `t`. */
+/** `value` everywhere, with the shape, dtype and device of `t`. */
 export const fullLike = (t: Tensor, value: number, options: CreateOptions = {}): Tensor => full(t.shape, value, like(t, options));
 
 /**
@@ -199,9 +209,9 @@ export function randint(low: number, high: number, shape: Shape, options: Random
   return make(shape, options.dtype ?? 'int32', 'randint', (d) => { for (let i = 0; i < d.length; i++) d[i] = low + Math.floor(random() * (high - low)); });
 }
 
-/** Uniform [0, 1) values with the shape and dtype of `t`. */
-export const randLike = (t: Tensor, options: RandomOptions = {}): Tensor => rand(t.shape, { dtype: t.dtype, ...options });
-/** Standard normal values with the shape and dtype of `t`. */
-export const randnLike = (t: Tensor, options: RandomOptions = {}): Tensor => randn(t.shape, { dtype: t.dtype, ...options });
+/** Uniform [0, 1) values with the shape, dtype and device of `t`. */
+export const randLike = (t: Tensor, options: RandomOptions = {}): Tensor => rand(t.shape, { dtype: t.dtype, device: t.device, ...options });
+/** Standard normal values with the shape, dtype and device of `t`. */
+export const randnLike = (t: Tensor, options: RandomOptions = {}): Tensor => randn(t.shape, { dtype: t.dtype, device: t.device, ...options });
 /** Random integers in [low, high) with the shape of `t` (int32 unless options say otherwise). */
 export const randintLike = (t: Tensor, low: number, high: number, options: RandomOptions = {}): Tensor => randint(low, high, t.shape, options);

@@ -16,7 +16,7 @@
 import { kernels } from './backends/index.js';
 import { fmt } from './shape.js';
 import { lastWriterOf } from './storage.js';
-import { storageOf, type Tensor } from './tensor.js';
+import { storageObject, type Tensor } from './tensor.js';
 
 /** One gradient per input, or null where the input is not differentiable. */
 export type GradsOf<Inputs extends readonly Tensor[]> = { readonly [K in keyof Inputs]: Tensor | null };
@@ -124,7 +124,7 @@ export function isAnomalyEnabled(): boolean {
 function checkSaved(name: string, saved: readonly Tensor[], versions: readonly number[]): void {
   saved.forEach((t, i) => {
     if (t.version === versions[i]) return;
-    const by = lastWriterOf(storageOf(t)) ?? 'an in-place write';
+    const by = lastWriterOf(storageObject(t)) ?? 'an in-place write';
     throw new Error(
       `backward: ${name} saved a ${t.dtype} tensor of shape ${fmt(t.shape)} for its backward, and ${by} modified it in place afterwards ` +
       `(version ${versions[i]} → ${t.version}), so its gradient would be wrong; write into a clone() instead, or after backward()`,

@@ -10,5 +10,8 @@ export { backward, type BackwardOptions } from './engine.js';
 export { gradcheck, type GradcheckOptions } from './gradcheck.js';
 export { manualSeed, seededRandom, getRngState, setRngState, StatefulRandom, checkRandomState, type Random, type RandomState } from './random.js';
 export { kernels, useKernels, setBackend, getBackend, backendKernels, setNumThreads, getNumThreads, type AvailableBackend, type BackendOptions } from './backends/index.js';
+export { webgpuMemory, type WebgpuMemory } from './backends/index.js';
+export { scope, keep, toHost, toDevice } from './memory.js';
+export type { Device, Residency, DeviceArray } from './device.js';
 export type { Kernels, CoreKernels, FusedKernels } from './backends/types.js';
 export { getThreading, type Threading } from './backends/index.js';

@@ -7,15 +7,23 @@
  * and `mutate`, which bump its version. An array a caller holds — one passed to `new Tensor`
  * that Sapling did not allocate, or one handed out by the `storage` getter — may be written at
  * any moment without a word, so it is *held*: no cache keeps anything derived from it. Both
- * marks belong to the ArrayBuffer, so every view of it and every tensor sharing it agree.
+ * marks belong to the ArrayBuffer, so every view of it and every tensor sharing it agree. A device
+ * array (device.ts) is always Sapling's own, and its marks belong to the array object itself.
  * The engine checks the same versions: a tensor saved for backward and written afterwards makes
  * that backward fail, naming the write (function.ts).
  */
+import type { DeviceArray } from './device.js';
 import type { DataArray } from './dtype.js';
 
+/** A tensor's storage: a host typed array or a device array. */
+export type Storage = DataArray | DeviceArray;
+
+/** What the marks belong to: the ArrayBuffer under a typed array, or the device array. */
+const key = (a: Storage): object => (ArrayBuffer.isView(a) ? a.buffer : a);
+
 const owned = new WeakSet<ArrayBufferLike>();
-const held = new WeakSet<ArrayBufferLike>();
-const versions = new WeakMap<ArrayBufferLike, number>();
+const held = new WeakSet<object>();
+const versions = new WeakMap<object, number>();
 /** One clock for every array, so that a version number is never issued twice. */
 let clock = 0;
 
@@ -35,25 +43,25 @@ export function hold(a: DataArray): void {
 }
 
 /** Who wrote each array last (`add_`, `assign`, …), for the error of a backward that finds a saved tensor changed. */
-const writers = new WeakMap<ArrayBufferLike, string>();
+const writers = new WeakMap<object, string>();
 
 /** Records a write into `a`, made by `writer` (an op's name, for error messages). */
-export function bump(a: DataArray, writer = 'an in-place write'): void {
-  versions.set(a.buffer, ++clock);
-  writers.set(a.buffer, writer);
+export function bump(a: Storage, writer = 'an in-place write'): void {
+  versions.set(key(a), ++clock);
+  writers.set(key(a), writer);
 }
 
 /** The name of the last write recorded into `a` (undefined: none). */
-export function lastWriterOf(a: DataArray): string | undefined {
-  return writers.get(a.buffer);
+export function lastWriterOf(a: Storage): string | undefined {
+  return writers.get(key(a));
 }
 
 /** How many writes into `a` Sapling has seen, as the clock value of the last one (0: none). */
-export function versionOf(a: DataArray): number {
-  return versions.get(a.buffer) ?? 0;
+export function versionOf(a: Storage): number {
+  return versions.get(key(a)) ?? 0;
 }
 
 /** The version under which a cache may keep what it derived from `a`, or null when `a` is held (its values may change unseen). */
-export function cacheVersion(a: DataArray): number | null {
-  return held.has(a.buffer) ? null : versionOf(a);
+export function cacheVersion(a: Storage): number | null {
+  return held.has(key(a)) ? null : versionOf(a);
 }

@@ -5,16 +5,23 @@
  * imports run one way (tensor.ts ← ops, engine ← this file). The package index imports this file
  * for its effect, so `import … from 'sapling'` always has them (tests: vitest.config.ts).
  */
-import type { DType } from './dtype.js';
+import type { Device } from './device.js';
+import { isDType, type DType } from './dtype.js';
 import { backward, type BackwardOptions } from './engine.js';
 import * as ops from './ops/index.js';
+import { toDevice } from './memory.js';
 import type { Shape } from './shape.js';
 import { Tensor, type Scalar, type TensorMethods } from './tensor.js';
 
 /** Every method, with `this` typed: the compiler checks each against the interface in tensor.ts. */
 const methods: ThisType<Tensor> & TensorMethods = {
   clone(): Tensor { return ops.clone(this); },
-  to(dtype: DType): Tensor { return ops.cast(this, dtype); },
+  to: function (this: Tensor, to: DType | Device): Tensor | Promise<Tensor> {
+    if (isDType(to)) return ops.cast(this, to);
+    // Neither: a synchronous error, as a bad dtype always was (not a rejected promise).
+    if (to !== 'cpu' && to !== 'wasm' && to !== 'webgpu') throw new TypeError(`to: unknown dtype '${String(to)}' (use float32, float64 or int32) or device (cpu, wasm or webgpu)`);
+    return toDevice(this, to);
+  } as TensorMethods['to'],
   backward(gradient?: Tensor, options: BackwardOptions = {}): void { backward(this, gradient, options); },
 
   // ── elementwise binary (broadcasting) ──

@@ -4,11 +4,14 @@
  * it (null for leaves: tensors the user created).
  *
  * Storage is a plain typed array on the host, owned by the tensor and freed by the garbage
- * collector: there is no dispose(). Kernels read it through `storageOf`; op files never do.
+ * collector; or, on the WebGPU backend, a device array (device.ts) whose values only that
+ * backend's kernels read: synchronous reads of it throw and name the async call (`await
+ * t.data()`). Kernels read storage through `storageOf`; op files never do.
  * This file is the storage-only core: it imports neither the ops nor the engine, so every
  * kernel and op can import it without a cycle. The fluent methods (`a.add(b)`, `y.backward()`,
  * declared below) are attached in one place, tensor-methods.ts, which the package index loads.
  */
+import { deviceBackend, isDeviceArray, releasedError, syncReadError, untrack, type DeviceArray, type Device, type Residency } from './device.js';
 import { allocate, dtypeOf, isDataArray, isFloat, type DataArray, type DType } from './dtype.js';
 import type { BackwardOptions } from './engine.js';
 import type { Node } from './function.js';
@@ -19,7 +22,7 @@ import type { MultinomialOptions } from './ops/multinomial.js';
 import type { CloseOptions } from './ops/allclose.js';
 import { checkShape, fmt, sizeOf, stridesOf, type Shape } from './shape.js';
 import { formatTensor } from './format.js';
-import { adopt, bump, hold, versionOf } from './storage.js';
+import { adopt, bump, hold, versionOf, type Storage } from './storage.js';
 
 /** A nested array of numbers as accepted by `tensor()` and returned by `toArray()`. */
 export type NestedArray = number | readonly NestedArray[];
@@ -28,15 +31,17 @@ export type Scalar = number;
 /** Node's key for a custom `util.inspect` (a registered symbol: no import of node:util needed). */
 export const inspectCustom: unique symbol = Symbol.for('nodejs.util.inspect.custom');
 
-/** A tensor's array without handing it out (see `storageOf`). */
-let read: (t: Tensor) => DataArray;
+/** A tensor's storage without handing it out (see `storageOf`), and replacing it (`relocate`). */
+let read: (t: Tensor) => Storage;
+let replace: (t: Tensor, s: Storage) => void;
 
 /**
  * An n-dimensional array of one dtype (float32, float64 or int32) that records how it was
  * computed, PyTorch's `torch.Tensor`. Make one with `tensor()`, `zeros()`, `randn()`, …;
  * every op is a function (`add(a, b)`) and a method (`a.add(b)`); `backward()` fills the `grad`
  * of every leaf that requires one. Storage is a plain typed array on the host, freed by the
- * garbage collector (no `dispose()`); `shape` is frozen.
+ * garbage collector, or a GPU buffer on the webgpu backend (`device`: read it with `await
+ * t.data()`, free it early with `dispose()` or `scope()`); `shape` is frozen.
  * @example
  * const w = tensor([1, 2, 3], { requiresGrad: true });
  * w.mul(w).sum().backward();
@@ -55,19 +60,31 @@ export class Tensor {
   creator: Node | null = null;
   /** Whether a non-leaf keeps its gradient in `grad` (see `retainGrad`). */
   retainsGrad = false;
-  #storage: DataArray;
+  #storage: Storage;
 
   static {
     read = (t) => t.#storage;
+    replace = (t, s) => {
+      t.#storage = s;
+      bump(s);
+    };
   }
 
   /**
    * Wraps `data` (not copied) as a tensor of `shape`; the dtype follows the typed array. The
-   * caller may go on writing `data`, so nothing derived from it is cached (storage.ts).
+   * caller may go on writing `data`, so nothing derived from it is cached (storage.ts). A device
+   * backend passes a `DeviceArray` instead.
    * @example new Tensor(new Float32Array([1, 2, 3, 4]), [2, 2]).shape  // [2, 2]
    */
-  constructor(data: DataArray, shape: Shape) {
+  constructor(data: DataArray | DeviceArray, shape: Shape) {
     checkShape(shape, 'Tensor');
+    if (isDeviceArray(data)) {
+      if (data.length !== sizeOf(shape)) throw new RangeError(`Tensor: ${data.length} device values cannot fill shape ${fmt(shape)} (needs ${sizeOf(shape)})`);
+      this.#storage = data;
+      this.shape = Object.freeze([...shape]);
+      this.dtype = data.dtype;
+      return;
+    }
     if (!isDataArray(data)) {
       const got = ArrayBuffer.isView(data) ? (data as object).constructor.name : data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data;
       throw new TypeError(`Tensor: storage must be a Float32Array, Float64Array or Int32Array, got ${got} (use tensor() to convert)`);
@@ -88,8 +105,21 @@ export class Tensor {
    * costs some speed on the wasm backend. To change values in place, use `mutate`.
    */
   get storage(): DataArray {
-    hold(this.#storage);
-    return this.#storage;
+    const s = this.#host('storage', 'await t.data() (a copy)');
+    hold(s);
+    return s;
+  }
+
+  /** Where the values live: 'cpu' (host memory, read by the cpu and wasm kernels) or 'webgpu'. */
+  get device(): Residency {
+    return isDeviceArray(this.#storage) ? this.#storage.device : 'cpu';
+  }
+
+  /** The host array, or the error a synchronous read of a device tensor throws. */
+  #host(what: string, instead: string): DataArray {
+    const s = this.#storage;
+    if (isDeviceArray(s)) throw s.released === null ? syncReadError(what, instead) : releasedError(what, s.released);
+    return s;
   }
 
   /**
@@ -109,7 +139,7 @@ export class Tensor {
    * @example zeros([3]).mutate((d) => d.fill(2)).toArray()  // [2, 2, 2]
    */
   mutate(write: (data: DataArray) => void, by = 'mutate'): this {
-    write(this.#storage);
+    write(this.#host('mutate', 'assign(src) to write a device tensor'));
     bump(this.#storage, by);
     return this;
   }
@@ -161,18 +191,35 @@ export class Tensor {
    * @example tensor([[7]]).item()  // 7
    */
   item(): number {
-    if (this.#storage.length !== 1) throw new RangeError(`item: only a tensor with one element has an item, got shape ${fmt(this.shape)}`);
-    return this.#storage[0]!;
+    if (this.numel() !== 1) throw new RangeError(`item: only a tensor with one element has an item, got shape ${fmt(this.shape)}`);
+    return this.#host('item()', 'await t.itemAsync()')[0]!;
   }
 
-  /** A copy of the values as a flat typed array (synchronous: storage is on the host). */
+  /** A copy of the values as a flat typed array (synchronous: a device tensor throws, naming `await t.data()`). */
   dataSync(): DataArray {
-    return this.#storage.slice();
+    return this.#host('dataSync()', 'await t.data()').slice();
   }
 
-  /** A copy of the values; async so that code written today also runs on device-resident backends. */
+  /** A copy of the values, from any device: the one read that works everywhere. */
   async data(): Promise<DataArray> {
-    return this.dataSync();
+    const s = this.#storage;
+    if (!isDeviceArray(s)) return s.slice();
+    if (s.released !== null) throw releasedError('data()', s.released);
+    return s.read();
+  }
+
+  /**
+   * The one value of a single-element tensor, from any device.
+   * @example await scalar(3).itemAsync()  // 3
+   */
+  async itemAsync(): Promise<number> {
+    if (this.numel() !== 1) throw new RangeError(`itemAsync: only a tensor with one element has an item, got shape ${fmt(this.shape)}`);
+    return (await this.data())[0]!;
+  }
+
+  /** The values as nested arrays, from any device. */
+  async toArrayAsync(): Promise<NestedArray> {
+    return nest(await this.data(), this.shape);
   }
 
   /**
@@ -185,13 +232,16 @@ export class Tensor {
 
   /** The values as nested arrays (a number for a 0-d tensor); the same as `tolist()`. */
   toArray(): NestedArray {
-    const data = this.#storage;
-    const strides = stridesOf(this.shape);
-    const build = (axis: number, offset: number): NestedArray => {
-      if (axis === this.shape.length) return data[offset]!;
-      return Array.from({ length: this.shape[axis]! }, (_, i) => build(axis + 1, offset + i * strides[axis]!));
-    };
-    return build(0, 0);
+    return nest(this.#host('toArray()', 'await t.toArrayAsync()'), this.shape);
+  }
+
+  /**
+   * Frees a device tensor's memory now rather than when the garbage collector finds it (and
+   * with it every view sharing the storage, e.g. reshapes); any later use throws. Host tensors
+   * are left to the garbage collector: this does nothing to them. See also `scope()`.
+   */
+  dispose(): void {
+    if (isDeviceArray(this.#storage)) this.#storage.release('dispose()');
   }
 
   /** A new tensor over the same storage and shape, with no graph history. */
@@ -222,16 +272,29 @@ export class Tensor {
 
   /**
    * Replaces the values with `src`'s (same shape and dtype), in place: how optimizers update
-   * parameters without building graph. Not differentiable.
+   * parameters without building graph. Not differentiable. The tensor stays where it is: a
+   * device tensor gets src's values copied into its own memory (uploaded from a host src), so a
+   * parameter keeps one buffer for life; a host tensor cannot take a device tensor's values
+   * synchronously, and throws.
    */
   assign(src: Tensor): this {
     if (src.dtype !== this.dtype || src.numel() !== this.numel() || fmt(src.shape) !== fmt(this.shape)) {
       throw new RangeError(`assign: cannot assign ${src.dtype}${fmt(src.shape)} to ${this.dtype}${fmt(this.shape)}`);
     }
+    const [to, from] = [this.#storage, read(src)];
+    if (isDeviceArray(to)) {
+      if (to.released !== null) throw releasedError('assign', to.released);
+      if (to !== from) to.write(from);
+      bump(to, 'assign');
+      return this;
+    }
+    if (isDeviceArray(from)) {
+      throw new Error(`assign: this tensor lives on the cpu and ${fmt(src.shape)} src on webgpu; move one first (await src.to('cpu'), or await t.to('webgpu') / model.to('webgpu'))`);
+    }
     // No copy: an optimizer step on a 45 MB model saves a 45 MB copy. The two tensors then share
     // one array (and its version), as views do; the new version tells every cache.
-    this.#storage = read(src);
-    bump(this.#storage, 'assign');
+    this.#storage = from;
+    bump(from, 'assign');
     return this;
   }
 
@@ -241,7 +304,7 @@ export class Tensor {
    * entries it prints).
    */
   toString(): string {
-    return formatTensor(this, this.#storage);
+    return formatTensor(this, this.#host('toString()', '(await t.to(\'cpu\')).toString()'));
   }
 
   /**
@@ -264,6 +327,8 @@ export interface TensorMethods {
   clone(): Tensor;
   /** Converts to `dtype` (differentiable between float dtypes). */
   to(dtype: DType): Tensor;
+  /** The values on `device` ('cpu', 'wasm' or 'webgpu'): this tensor if already there, else a copy (memory.ts). */
+  to(device: Device): Promise<Tensor>;
   /** Backpropagates from this tensor; see engine.ts. */
   backward(gradient?: Tensor, options?: BackwardOptions): void;
 
@@ -461,14 +526,62 @@ export interface TensorMethods {
   copy_(src: Tensor): this;
 }
 
+/** The values of `data` as nested arrays of `shape` (a number for a 0-d tensor). */
+function nest(data: DataArray, shape: readonly number[]): NestedArray {
+  const strides = stridesOf(shape);
+  const build = (axis: number, offset: number): NestedArray => {
+    if (axis === shape.length) return data[offset]!;
+    return Array.from({ length: shape[axis]! }, (_, i) => build(axis + 1, offset + i * strides[axis]!));
+  };
+  return build(0, 0);
+}
+
 /** A Tensor has the class's members (below) and the fluent methods. */
 export interface Tensor extends TensorMethods {}
 
 /**
  * A tensor's array for reading, without handing it out: for kernels (which never write their
- * inputs) and other code inside Sapling that only reads, so that caches keep working.
+ * inputs) and other code inside Sapling that only reads, so that caches keep working. A device
+ * tensor has no host array: a host kernel given one throws, naming the async way out.
  */
-export const storageOf = (t: Tensor): DataArray => read(t);
+export function storageOf(t: Tensor): DataArray {
+  const s = read(t);
+  if (isDeviceArray(s)) {
+    throw s.released === null
+      ? new Error(`a ${t.dtype}${fmt(t.shape)} tensor on webgpu reached a kernel that reads host memory (the active backend is not webgpu, or the kernel has no webgpu version); move it with await t.to('cpu'), or run with await setBackend('webgpu')`)
+      : releasedError('a kernel', s.released);
+  }
+  return s;
+}
+
+/** A tensor's storage, host or device: for sharing it (views) and keying caches on it. */
+export const storageObject = (t: Tensor): Storage => read(t);
+
+/** The device array of a device tensor, or null for a host tensor. */
+export function deviceArrayOf(t: Tensor): DeviceArray | null {
+  const s = read(t);
+  return isDeviceArray(s) ? s : null;
+}
+
+/** A new tensor over `t`'s storage (host or device) with another shape of the same size: a view. */
+export const viewOf = (t: Tensor, shape: Shape): Tensor => new Tensor(read(t), shape);
+
+/**
+ * Moves `t`'s storage to `device` in place (same tensor, new memory: how `Module.to` moves
+ * parameters while optimizers keep their references). Async: leaving the GPU is a read.
+ */
+export async function relocate(t: Tensor, device: Device): Promise<void> {
+  const s = read(t);
+  const onDevice = isDeviceArray(s);
+  if (device === 'webgpu') {
+    if (onDevice) return;
+    const moved = storageObject(deviceBackend('to(\'webgpu\')').upload(t));
+    untrack(moved as DeviceArray); // a relocated tensor's memory is its own, not an enclosing scope's
+    replace(t, moved);
+  } else if (onDevice) {
+    replace(t, await t.data());
+  }
+}
 
 /** A zero-filled tensor; used by the engine and ops that need a fresh buffer. */
 export function emptyLike(shape: Shape, dtype: DType): Tensor {

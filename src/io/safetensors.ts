@@ -117,6 +117,7 @@ function plan(stateDict: StateDict, metadata: SafetensorsMetadata | undefined, w
   for (const [name, tensor] of Object.entries(stateDict)) {
     if (name === '__metadata__') problems.push('"__metadata__" is reserved for the metadata and cannot name a tensor');
     else if (!(tensor instanceof Tensor)) problems.push(`"${name}" is not a Tensor`);
+    else if (tensor.device !== 'cpu') problems.push(`"${name}" lives on ${tensor.device}, which cannot be read synchronously; save host copies: await toHost(…) first`);
     else tensors.push({ name, tensor, dtype: STORED_AS[tensor.dtype], bytes: tensor.numel() * ITEM_BYTES[STORED_AS[tensor.dtype]] });
   }
   if (metadata !== undefined) {

@@ -14,7 +14,8 @@ import { matmul } from '../autograd/ops/matmul.js';
 import { transpose } from '../autograd/ops/shape.js';
 import { defaultRandom, type Random } from '../autograd/random.js';
 import { fmt } from '../autograd/shape.js';
-import { storageOf, type Tensor } from '../autograd/tensor.js';
+import { keep } from '../autograd/memory.js';
+import { storageObject, type Tensor } from '../autograd/tensor.js';
 import { cacheVersion } from '../autograd/storage.js';
 import { kaimingUniform, uniform } from './init.js';
 import { Module, type Parameter } from './module.js';
@@ -51,14 +52,14 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
  */
 const transposed = new WeakMap<object, { readonly version: number; readonly t: Tensor }>();
 function transposedCopy(weight: Tensor): Tensor {
-  const storage = storageOf(weight);
+  const storage = storageObject(weight);
   const version = cacheVersion(storage);
   if (version === null) return noGrad(() => transpose(weight));
   const cached = transposed.get(storage);
   const t = cached?.t;
   // (a reshape shares storage: a view of another shape or dtype must not find this one's Wᵀ)
   if (t !== undefined && cached!.version === version && t.dtype === weight.dtype && t.ndim === 2 && t.shape[0] === weight.shape[1] && t.shape[1] === weight.shape[0]) return t;
-  const fresh = noGrad(() => transpose(weight));
+  const fresh = keep(noGrad(() => transpose(weight))); // a cache outlives any scope() it was made in
   transposed.set(storage, { version, t: fresh });
   return fresh;
 }

@@ -94,6 +94,7 @@ function checkClassTarget(loss: string, input: Tensor, target: Tensor, ignoreInd
     throw new RangeError(`${loss}: target ${fmt(target.shape)} does not match input ${fmt(input.shape)}; class indices must be ${fmt(expected)}`);
   }
   const C = input.shape[1]!;
+  if (target.device !== 'cpu') return; // device labels are not read back to be checked (a wait per step)
   const labels = target.dataSync();
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i]!;

@@ -22,7 +22,9 @@ import { noGrad } from '../autograd/function.js';
 import { zeros } from '../autograd/creation.js';
 import type { DType } from '../autograd/dtype.js';
 import { fmt, type Shape } from '../autograd/shape.js';
-import { inspectCustom, storageOf, Tensor } from '../autograd/tensor.js';
+import { inspectCustom, relocate, storageObject, Tensor } from '../autograd/tensor.js';
+import { backendKernels } from '../autograd/backends/index.js';
+import type { Device } from '../autograd/device.js';
 import { formatSummary, type SummaryRow } from './summary.js';
 
 /**
@@ -34,7 +36,7 @@ import { formatSummary, type SummaryRow } from './summary.js';
 export class Parameter extends Tensor {
   constructor(value: Tensor, requiresGrad = true) {
     if (!(value instanceof Tensor)) throw new TypeError(`Parameter: expected a Tensor, got ${value === null ? 'null' : typeof value}`);
-    super(storageOf(value), value.shape);
+    super(storageObject(value), value.shape);
     if (requiresGrad) this.requiresGrad_(true);
   }
 
@@ -372,6 +374,21 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
     for (const p of this.parameters()) p.grad = null;
   }
 
+  /**
+   * Moves every parameter, buffer and gradient to `device` ('cpu', 'wasm' or 'webgpu') in place:
+   * the tensors keep their identity, so an optimizer made before still holds them. Async, since
+   * leaving the GPU is a read (and the WebGPU backend loads on first use).
+   * @example await model.to('webgpu'); await setBackend('webgpu')
+   */
+  async to(device: Device): Promise<this> {
+    if (device === 'webgpu') await backendKernels('webgpu');
+    for (const t of [...this.parameters(), ...this.buffers()]) {
+      await relocate(t, device);
+      if (t.grad !== null) await relocate(t.grad, device);
+    }
+    return this;
+  }
+
   /** Calls `fn` on every module, parents first (e.g. for custom initialisation); returns this. */
   apply(fn: (module: AnyModule) => void): this {
     for (const m of this.modules()) fn(m);
@@ -497,7 +514,7 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
       inputShapes: shapes,
       total: this.numParameters(),
       trainable: this.numParameters({ trainableOnly: true }),
-      bytes: params.reduce((n, p) => n + p.numel() * storageOf(p).BYTES_PER_ELEMENT, 0),
+      bytes: params.reduce((n, p) => n + p.numel() * (p.dtype === 'float64' ? 8 : 4), 0),
     });
     if (print) console.log(text);
     return text;

@@ -17,8 +17,8 @@
  * root. (The paper's m̂ / (√v̂ + ε) is the same expression.)
  */
 import { zerosLike } from '../autograd/creation.js';
-import { allocate, type FloatDType } from '../autograd/dtype.js';
-import { Tensor } from '../autograd/tensor.js';
+import { kernels } from '../autograd/backends/index.js';
+import type { Tensor } from '../autograd/tensor.js';
 import { checkRange, Optimizer, type ParamGroup, type Params, type StateKind } from './optimizer.js';
 
 /** Options of `Adam` and `AdamW`: lr, betas, eps, weight decay, AMSGrad and maximize. */
@@ -72,11 +72,10 @@ abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
   }
 
   /**
-   * One fused pass over the elements: the formulas in the header, element by element, writing
-   * new m, v (v̂max) and θ arrays — three allocations instead of the dozen a chain of tensor
-   * ops makes (on a large model, fresh memory costs more than the arithmetic). Each stored
-   * value is read back, so later formulas see it rounded to the parameter's dtype, as a chain
-   * of float32 ops (and PyTorch) would.
+   * One fused kernel (`adamStep`: a loop on the cpu, one GPU pass on webgpu) makes θ', m', v'
+   * (and v̂max'), which we copy in with `assign`, so a device parameter and its moments keep their
+   * memory. Each stored value is read back, so later formulas see it rounded to the parameter's
+   * dtype, as a chain of float32 ops (and PyTorch) would.
    */
   protected override update(param: Tensor, grad: Tensor, state: AdamState, group: ParamGroup<AdamOptions>): void {
     const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad, maximize } = group;
@@ -85,25 +84,13 @@ abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
     const sqrtBias2 = Math.sqrt(1 - beta2 ** state.step);
     const shrink = weightDecay !== 0 && this.decoupled ? 1 - lr * weightDecay : 1; // AdamW
     const l2 = weightDecay !== 0 && !this.decoupled ? weightDecay : 0; //            Adam
-    const dtype = param.dtype as FloatDType;
-    const n = param.numel();
-    const [theta, g0, m0, v0] = [param.storage, grad.storage, state.expAvg.storage, state.expAvgSq.storage];
-    const vmax0 = amsgrad ? (state.maxExpAvgSq ?? zerosLike(param)).storage : null;
-    const [next, m, v] = [allocate(dtype, n), allocate(dtype, n), allocate(dtype, n)];
-    const vmax = vmax0 === null ? null : allocate(dtype, n);
-    for (let i = 0; i < n; i++) {
-      let g = maximize ? -g0[i]! : g0[i]!;
-      if (l2 !== 0) g += l2 * theta[i]!;
-      m[i] = beta1 * m0[i]! + (1 - beta1) * g;
-      v[i] = beta2 * v0[i]! + (1 - beta2) * g * g;
-      let vi = v[i]!;
-      if (vmax !== null) vi = vmax[i] = Math.max(vmax0![i]!, vi);
-      next[i] = theta[i]! * shrink - stepSize * (m[i]! / (Math.sqrt(vi) / sqrtBias2 + eps));
-    }
-    state.expAvg = new Tensor(m, param.shape);
-    state.expAvgSq = new Tensor(v, param.shape);
-    if (vmax !== null) state.maxExpAvgSq = new Tensor(vmax, param.shape);
-    param.assign(new Tensor(next, param.shape));
+    // amsgrad switched on by a schedule after the first step: the maximum starts at zero then
+    if (amsgrad) state.maxExpAvgSq ??= zerosLike(param);
+    const step = kernels().adamStep(param, grad, state.expAvg, state.expAvgSq, amsgrad ? state.maxExpAvgSq! : null, { beta1, beta2, eps, stepSize, sqrtBias2, shrink, l2, maximize });
+    state.expAvg.assign(step.expAvg);
+    state.expAvgSq.assign(step.expAvgSq);
+    if (step.maxExpAvgSq !== null) state.maxExpAvgSq!.assign(step.maxExpAvgSq);
+    param.assign(step.param);
   }
 }
 

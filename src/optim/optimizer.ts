@@ -16,6 +16,7 @@
  */
 import { enableGrad, noGrad } from '../autograd/function.js';
 import { Tensor } from '../autograd/tensor.js';
+import { keep } from '../autograd/memory.js';
 import { zerosLike } from '../autograd/creation.js';
 import { isFloat } from '../autograd/dtype.js';
 import { fmt } from '../autograd/shape.js';
@@ -56,6 +57,9 @@ export type ParamGroupState = { readonly params: readonly number[] } & { readonl
 
 /** How one state entry is stored: a tensor shaped like its parameter, a count, or a finite number (NAdam's μ product). */
 export type StateKind = 'tensor' | 'count' | 'scalar';
+
+/** `t` where `param` lives: a host state loaded into an optimizer of device parameters is uploaded (assign into zeros there). */
+const onDeviceOf = (param: Tensor, t: Tensor): Tensor => (t.device === param.device ? t : zerosLike(param).assign(t));
 
 /**
  * The base class of every optimizer, PyTorch's `torch.optim.Optimizer`: parameter groups that
@@ -138,6 +142,8 @@ export abstract class Optimizer<O extends BaseOptions, S extends object> {
             this.state.set(p, state);
           }
           this.update(p, p.grad, state, group);
+          // State lives across steps: no scope() around a training step may free it.
+          for (const value of Object.values(state)) if (value instanceof Tensor) keep(value);
         }
       }
     });
@@ -247,7 +253,7 @@ export abstract class Optimizer<O extends BaseOptions, S extends object> {
         } else if (value instanceof Tensor && fmt(value.shape) !== fmt(param.shape)) {
           problems.push(`state ${key}.${name}: shape ${fmt(value.shape)} does not match its parameter's ${fmt(param.shape)}`);
         } else {
-          record[name] = value instanceof Tensor ? noGrad(() => (value.dtype === param.dtype ? value.clone() : value.to(param.dtype))) : (value as number);
+          record[name] = value instanceof Tensor ? noGrad(() => onDeviceOf(param, value.dtype === param.dtype ? value.clone() : value.to(param.dtype))) : (value as number);
         }
       }
       const options = newOptions[group];

@@ -14,8 +14,8 @@
  * Sutskever et al. 2013 write momentum as v ← μv − ηg; PyTorch (and we) keep η outside the
  * buffer, so changing the learning rate mid-run does not rescale the velocity already built up.
  */
-import { allocate, type FloatDType } from '../autograd/dtype.js';
-import { Tensor } from '../autograd/tensor.js';
+import { kernels } from '../autograd/backends/index.js';
+import type { Tensor } from '../autograd/tensor.js';
 import { checkRange, Optimizer, type ParamGroup, type Params, type StateKind } from './optimizer.js';
 
 /** Options of `SGD`: lr, momentum, dampening, weight decay, Nesterov and maximize. */
@@ -76,28 +76,18 @@ export class SGD extends Optimizer<SgdOptions, SgdState> {
   }
 
   /**
-   * One fused pass over the elements (d, the momentum buffer b and θ as in the header): two new
-   * arrays, b and θ, instead of the five a chain of tensor ops allocates. Stored values are read
-   * back, so each formula sees them rounded to the parameter's dtype, as PyTorch's would.
+   * One fused kernel (`sgdStep`: a loop on the cpu, one GPU pass on webgpu) makes θ' and the new
+   * buffer b; we copy them in with `assign`, so a device parameter keeps its memory. Stored
+   * values are read back, so each formula sees them rounded to the parameter's dtype, as
+   * PyTorch's would.
    */
   protected override update(param: Tensor, grad: Tensor, state: SgdState, group: ParamGroup<SgdOptions>): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
-    const dtype = param.dtype as FloatDType;
-    const n = param.numel();
-    const [theta, g0] = [param.storage, grad.storage];
-    const b0 = state.momentumBuffer?.storage ?? null; // null: the first step, where b = d
-    const b = momentum !== 0 ? allocate(dtype, n) : null;
-    const next = allocate(dtype, n);
-    for (let i = 0; i < n; i++) {
-      let d = maximize ? -g0[i]! : g0[i]!;
-      if (weightDecay !== 0) d += weightDecay * theta[i]!;
-      if (b !== null) {
-        b[i] = b0 === null ? d : momentum * b0[i]! + (1 - dampening) * d;
-        d = nesterov ? d + momentum * b[i]! : b[i]!;
-      }
-      next[i] = theta[i]! - lr * d;
+    const step = kernels().sgdStep(param, grad, state.momentumBuffer ?? null, { lr, momentum, dampening, weightDecay, nesterov, maximize });
+    if (step.momentumBuffer !== null) {
+      if (state.momentumBuffer === undefined) state.momentumBuffer = step.momentumBuffer; // the first step: b = d
+      else state.momentumBuffer.assign(step.momentumBuffer);
     }
-    if (b !== null) state.momentumBuffer = new Tensor(b, param.shape);
-    param.assign(new Tensor(next, param.shape));
+    param.assign(step.param);
   }
 }

@@ -5,11 +5,13 @@
  * Each fallback computes what its fused kernel does, in more passes: the conv epilogue is a conv,
  * then an add of the bias along the channels and of the residual, then a ReLU; the batch-norm
  * channel passes are float64 casts, products and sums over every axis but the channels; a scan
- * is log₂(n) shifted adds; the recurrent layers are fallback-rnn.ts. Per-channel vectors [C] broadcast along the last axis
+ * is log₂(n) shifted adds; the recurrent layers are fallback-rnn.ts, the optimizer steps
+ * fallback-optim.ts. Per-channel vectors [C] broadcast along the last axis
  * only (NumPy's rule), so the channel passes move the channels last (a permute), work, and move
  * them back. The values equal the fused kernels' up to float32 rounding (parity.test.ts).
  */
 import type { Tensor } from '../tensor.js';
+import { optimizerFallbacks } from './fallback-optim.js';
 import { recurrentFallbacks, scalar } from './fallback-rnn.js';
 import type { BackendKernels, ChannelTerm, Conv2dAttrs, ConvEpilogue, CoreKernels, FusedKernels, Kernels, ScanOp } from './types.js';
 
@@ -84,12 +86,13 @@ export function fallbacks(k: CoreKernels): FusedKernels {
     return y;
   }
 
-  return { fusedConv2d, scan, channelMoments, channelSums, channelAffine, ...recurrentFallbacks(k) };
+  return { fusedConv2d, scan, channelMoments, channelSums, channelAffine, ...recurrentFallbacks(k), ...optimizerFallbacks(k) };
 }
 
 /** The names of the fused kernels (the compiler checks the list against FusedKernels). */
 export const FUSED_KERNELS = Object.keys({
   fusedConv2d: true, scan: true, channelMoments: true, channelSums: true, channelAffine: true, lstmForward: true, lstmBackward: true, gruForward: true, gruBackward: true,
+  sgdStep: true, adamStep: true,
 } satisfies Record<keyof FusedKernels, true>) as readonly (keyof FusedKernels)[];
 
 /** `k`'s core kernels alone, renamed `name`: a backend that implements no fused kernel. */

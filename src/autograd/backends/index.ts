@@ -1,9 +1,10 @@
 /**
  * The active backend. Ops call `kernels()` for every element loop; `setBackend('wasm')` (async,
- * once) swaps in the WebAssembly kernels, `useKernels(k)` any `Kernels` object (tests use it to
- * run one case on each backend). The default is `cpu`, which needs no setup. The wasm backend is
- * a dynamic import: nothing of it (tfjs, worker_threads, the SIMD modules) loads until it is
- * asked for, so `import 'sapling'` on cpu stays small and loads no Node-only module.
+ * once) swaps in the WebAssembly kernels, `setBackend('webgpu')` the device-resident GPU ones,
+ * `useKernels(k)` any `Kernels` object (tests use it to run one case on each backend). The
+ * default is `cpu`, which needs no setup. The wasm and webgpu backends are dynamic imports:
+ * nothing of them (tfjs, worker_threads, the SIMD modules, Dawn) loads until one is asked for,
+ * so `import 'sapling'` on cpu stays small and loads no Node-only module.
  * Overlapping calls follow one rule: the last call wins (see `setBackend`).
  */
 import { cpuKernels } from './cpu/index.js';
@@ -27,7 +28,7 @@ export function useKernels(k: Kernels): Kernels {
   return previous;
 }
 
-const BACKENDS = ['cpu', 'wasm'] as const;
+const BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
 /** The backends `setBackend` accepts: 'cpu' (plain TypeScript, the reference) and the faster ones. */
 export type AvailableBackend = (typeof BACKENDS)[number];
 
@@ -49,6 +50,22 @@ type WasmHostLoader = import('./wasm/index.js').WasmHostLoader;
 /** How the kernels use threads (see `getThreading`). */
 export type Threading = import('./wasm/index.js').Threading;
 let wasmModule: Promise<WasmModule> | null = null;
+type WebgpuModule = typeof import('./webgpu/index.js');
+/** The webgpu module once loaded (for its memory figures). */
+let webgpu: WebgpuModule | null = null;
+
+/** The WebGPU backend's device memory — its buffer pool's bytes — and its host round trips so far. */
+export type WebgpuMemory = ReturnType<WebgpuModule['memoryStats']>;
+
+/**
+ * The buffer pool's bytes (used, free, allocated) and the counts of reads back to the host,
+ * uploads and dispatches, once the webgpu backend is loaded (null before).
+ * @example await setBackend('webgpu'); webgpuMemory()!.reads  // 0
+ */
+export function webgpuMemory(): WebgpuMemory | null {
+  return webgpu?.memoryStats() ?? null;
+}
+
 /** The wasm module once its import has resolved (setNumThreads needs it synchronously). */
 let wasm: WasmModule | null = null;
 let wasmKernels: Promise<Kernels> | null = null;
@@ -74,6 +91,9 @@ export async function backendKernels(name: AvailableBackend, options: BackendOpt
       wasmModule ??= import('./wasm/index.js').then((m) => (wasm = m));
       wasmKernels ??= wasmModule.then((m) => m.createWasmKernels({ host: wasmHost, wasmPaths: options.wasmPaths ?? null, ...(options.threads === undefined ? {} : { threads: options.threads }) }));
       return wasmKernels;
+    case 'webgpu':
+      // a device-resident backend (webgpu/index.ts): its tensors' values stay on the GPU
+      return import('./webgpu/index.js').then((m) => (webgpu = m).createWebgpuKernels());
   }
   throw unknown(name);
 }

@@ -1,8 +1,9 @@
 /**
  * The parity table (parity.ts) on every backend besides cpu, compared with cpu: the wasm backend,
- * and a backend made of cpu's core kernels only, whose fused kernels are therefore all
- * fallbacks.ts's compositions — the proof that a backend implementing `CoreKernels` alone
- * computes every kernel, as the recipe in README.md says.
+ * the webgpu backend (when an adapter exists: webgpu/test-setup.ts), and a backend made of cpu's
+ * core kernels only, whose fused kernels are therefore all fallbacks.ts's compositions — the
+ * proof that a backend implementing `CoreKernels` alone computes every kernel, as the recipe in
+ * README.md says. A device-resident backend's outputs are read back (awaited) before comparing.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import { randn } from '../creation.js';
@@ -10,18 +11,20 @@ import { gruSequence } from '../ops/gru-sequence.js';
 import { lstmSequence } from '../ops/lstm-sequence.js';
 import { fusedConv2d } from '../ops/conv.js';
 import { seededRandom } from '../random.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { cpuKernels } from './cpu/index.js';
 import { coreOnly, FUSED_KERNELS, withFallbacks } from './fallbacks.js';
 import { backendKernels, useKernels } from './index.js';
-import { parityCases, parityError, PARITY } from './parity.js';
+import { parityCases, parityError, PARITY, type ParityOutput } from './parity.js';
 import type { Kernels } from './types.js';
+import { adapter, onDevice, toHost, webgpuKernels } from './webgpu/test-adapter.js';
 
 const minimal: Kernels = withFallbacks(coreOnly(cpuKernels, 'minimal'));
 const backends: Record<string, Kernels> = { minimal };
 
 beforeAll(async () => {
   backends.wasm = await backendKernels('wasm');
+  if (adapter !== null) backends.webgpu = onDevice(await webgpuKernels()); // the table's host inputs, uploaded
 });
 
 test('the table has a case for every kernel, and the minimal backend implements no fused kernel itself', () => {
@@ -34,13 +37,24 @@ test('the table has a case for every kernel, and the minimal backend implements 
   }
 });
 
-describe.each(['wasm', 'minimal'])('%s backend against cpu', (name) => {
-  test.each(parityCases().map(([kernel, c]) => [`${kernel}: ${c.name}`, c] as const))('%s', (_, c) => {
+describe.each(['wasm', 'minimal', 'webgpu'])('%s backend against cpu', (name) => {
+  test.skipIf(name === 'webgpu' && adapter === null).each(parityCases().map(([kernel, c]) => [`${kernel}: ${c.name}`, c] as const))('%s', async (_, c) => {
     const want = c.run(cpuKernels);
-    const got = c.run(backends[name]!);
+    let outputs: readonly ParityOutput[];
+    try {
+      outputs = c.run(backends[name]!);
+    } catch (error) {
+      // A backend without float64 refuses a float64 value meeting a device tensor, by name.
+      if (name === 'webgpu' && c.name.includes('float64') && error instanceof TypeError && /no float64/.test(error.message)) return;
+      throw error;
+    }
+    const got = await toHost(outputs);
     expect(got.length).toBe(want.length);
     got.forEach((g, i) => {
-      const { ratio, detail } = parityError(g, want[i]!);
+      // On webgpu the channel statistics are float32 (no float64 there): compare them in float32.
+      const w = want[i]!;
+      const expected = name === 'webgpu' && w instanceof Tensor && g instanceof Tensor && w.dtype === 'float64' && g.dtype === 'float32' ? cpuKernels.cast(w, 'float32') : w;
+      const { ratio, detail } = parityError(g, expected);
       expect(ratio, `output ${i}: ${detail}`).toBeLessThanOrEqual(1);
     });
   });

@@ -171,7 +171,9 @@ export interface FusedKernels {
   // ── per-channel passes over x [N, C, *] (batch normalisation; channels on axis 1) ──
   // Statistics are taken over the m = N·∏* values of each channel, accumulated in float64, and
   // returned as float64 [C] vectors whatever x's dtype (they are C numbers, and the per-channel
-  // coefficients derived from them are where rounding would cost the most digits).
+  // coefficients derived from them are where rounding would cost the most digits). A backend
+  // without float64 (webgpu, for device tensors) returns float32 [C]: ops/helpers.ts's
+  // `accumulateDtype(x)` says which, so an op can make its other [C] vectors match.
   /** μ[c] = Σ x / m, then the biased σ²[c] = Σ (x − μ[c])² / m: two passes, never E[x²] − μ². */
   channelMoments(x: Tensor): { readonly mean: Tensor; readonly variance: Tensor };
   /** Σ a and Σ a·(b − centre[c]) per channel, in one pass over a and b (same shape; centre [C]). */
@@ -200,6 +202,45 @@ export interface FusedKernels {
   gruForward(x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor, bHh: Tensor, reverse: boolean): GruForward;
   /** The gradients `need` asks for (of x, h0, W_ih, W_hh, b_ih, b_hh), from dY [T, N, H]; null for the others. */
   gruBackward(saved: GruSaved, x: Tensor, wIh: Tensor, wHh: Tensor, dY: Tensor, reverse: boolean, need: GruNeed): GruGradients;
+
+  // ── optimizer steps (src/optim: sgd.ts and adam.ts derive them); new tensors, inputs untouched ──
+  /** One SGD step for one parameter θ with gradient g and momentum buffer b (null at the first step): θ' and b'. */
+  sgdStep(param: Tensor, grad: Tensor, momentumBuffer: Tensor | null, options: SgdStepOptions): { readonly param: Tensor; readonly momentumBuffer: Tensor | null };
+  /** One Adam/AdamW step for θ with gradient g and moments m, v (and v̂max with amsgrad): θ', m', v', v̂max'. */
+  adamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, maxExpAvgSq: Tensor | null, options: AdamStepOptions): AdamStepResult;
+}
+
+/** sgdStep's hyper-parameters (PyTorch's names; sgd.ts). */
+export interface SgdStepOptions {
+  readonly lr: number;
+  readonly momentum: number;
+  readonly dampening: number;
+  readonly weightDecay: number;
+  readonly nesterov: boolean;
+  readonly maximize: boolean;
+}
+
+/** adamStep's numbers for this step, with the bias corrections already folded in (adam.ts). */
+export interface AdamStepOptions {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  /** η / (1 − β₁ᵗ) */
+  readonly stepSize: number;
+  /** √(1 − β₂ᵗ) */
+  readonly sqrtBias2: number;
+  /** 1 − ηλ for AdamW's decoupled decay, else 1. */
+  readonly shrink: number;
+  /** λ for Adam's L2 decay (added to the gradient), else 0. */
+  readonly l2: number;
+  readonly maximize: boolean;
+}
+
+export interface AdamStepResult {
+  readonly param: Tensor;
+  readonly expAvg: Tensor;
+  readonly expAvgSq: Tensor;
+  readonly maxExpAvgSq: Tensor | null;
 }
 
 /** What ops call: the core kernels and every fused one (a backend's own, or its fallback). */

@@ -42,7 +42,7 @@ import { fmt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { ones, zeros } from '../creation.js';
 import { add, mul, sub } from './elementwise.js';
-import { requireFloat } from './helpers.js';
+import { accumulateDtype, requireFloat } from './helpers.js';
 import { mean, sum } from './reduce.js';
 import { reshape } from './shape.js';
 import { rsqrt } from './unary.js';
@@ -70,7 +70,7 @@ interface BatchNormAttrs {
   readonly axes: readonly number[];
   /** [1, C, 1, …]: how a per-channel [C] vector broadcasts against x. */
   readonly channelShape: readonly number[];
-  /** μ and s = 1/√(σ² + ε), both float64 [C] whatever x's dtype. */
+  /** μ and s = 1/√(σ² + ε), both float64 [C] whatever x's dtype (float32 on the webgpu device: `accumulateDtype`). */
   readonly mean: Tensor;
   readonly invStd: Tensor;
   readonly eps: number;
@@ -117,8 +117,8 @@ const BatchNorm: OpDef<readonly [Tensor, Tensor, Tensor], BatchNormAttrs> = {
   name: 'BatchNorm',
   forward(ctx, [x, weight, bias], { mean: mu, invStd: s }) {
     ctx.save(x, weight);
-    const a = mul(weight.to('float64'), s); //                                      γ·s         [C]
-    const b = sub(bias.to('float64'), mul(mu, a)); //                               β − μ·γ·s   [C]
+    const a = mul(weight.to(s.dtype), s); //                                        γ·s         [C]
+    const b = sub(bias.to(s.dtype), mul(mu, a)); //                                 β − μ·γ·s   [C]
     return kernels().channelAffine([[x, a]], b); //                                 [N, C, *]
   },
   backward(ctx, dY, attrs) {
@@ -127,7 +127,7 @@ const BatchNorm: OpDef<readonly [Tensor, Tensor, Tensor], BatchNormAttrs> = {
     if (isGradEnabled()) return backwardWithGraph(ctx, dY, x, weight, attrs);
     const { statistics, mean: mu, invStd: s } = attrs;
     const [needsX, needsWeight, needsBias] = ctx.needsInputGrad;
-    const gs = mul(weight.to('float64'), s); //                                      A = γ s         [C]
+    const gs = mul(weight.to(s.dtype), s); //                                        A = γ s         [C]
     if (statistics === 'running' && !needsWeight && !needsBias) {
       // A frozen layer in eval mode: dX = γ s · dY needs neither sum.
       return [needsX ? kernels().channelAffine([[dY, gs]], null) : null, null, null];
@@ -180,11 +180,11 @@ export function batchNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null,
   const attrs = noGrad((): BatchNormAttrs => {
     if (!training) {
       if (!runningMean || !runningVar) throw new TypeError(`${op}: eval mode (training: false) needs runningMean and runningVar`);
-      const invStd = rsqrt(add(runningVar.to('float64'), eps));
-      return { statistics: 'running', axes, channelShape, mean: runningMean.to('float64'), invStd, eps };
+      const invStd = rsqrt(add(runningVar.to(accumulateDtype(x)), eps));
+      return { statistics: 'running', axes, channelShape, mean: runningMean.to(accumulateDtype(x)), invStd, eps };
     }
     if (m <= 1) throw new RangeError(`${op}: expected more than 1 value per channel when training, got input ${fmt(x.shape)}`);
-    const moments = kernels().channelMoments(x); //                                   μ, biased σ²: float64 [C]
+    const moments = kernels().channelMoments(x); //                                   μ, biased σ²: float64 [C] (webgpu: float32)
     if (runningMean && runningVar) {
       const mu = moments.mean.to(x.dtype);
       const variance = moments.variance.to(x.dtype);

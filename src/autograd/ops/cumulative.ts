@@ -47,7 +47,8 @@ const CumProd: OpDef<readonly [Tensor], number> = {
   },
   backward(ctx, dY, axis) {
     const [x, y] = ctx.saved as [Tensor, Tensor];
-    const hasZero = sum(eq(x, 0)).item() > 0;
+    // Looking for a zero reads x; a device tensor is not read back mid-backward: the exact form there.
+    const hasZero = x.device !== 'cpu' || sum(eq(x, 0)).item() > 0;
     if (!hasZero) return [div(reverseCumsum(mul(dY, y), axis), x)];
     // The O(n²) form, with the axis moved last: x [..., n] → P [..., n(j), n(i)].
     const last = transpose(x, axis, -1);

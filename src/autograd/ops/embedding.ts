@@ -78,7 +78,9 @@ export function embedding(index: Tensor, weight: Tensor, paddingIdx: number | nu
     }
     padding = paddingIdx < 0 ? paddingIdx + V : paddingIdx;
   }
-  if (index.numel() > 0) {
+  // A device index is not read back to be checked (that would wait for the GPU every step); a
+  // host index's min and max run on the host whatever the backend (kernels run where their inputs are).
+  if (index.numel() > 0 && index.device === 'cpu') {
     const lo = min(index).item();
     const hi = max(index).item();
     if (lo < 0 || hi >= V) {

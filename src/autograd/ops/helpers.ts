@@ -1,7 +1,7 @@
 /**
  * helpers — argument checks and scalar lifting shared by the op files.
  */
-import { isFloat, type DType } from '../dtype.js';
+import { isFloat, type DType, type FloatDType } from '../dtype.js';
 import { Tensor } from '../tensor.js';
 import { fmt } from '../shape.js';
 
@@ -32,3 +32,10 @@ export function requireInt(x: Tensor, op: string, name = 'index'): void {
   checkTensor(x, op, name);
   if (x.dtype !== 'int32') throw new TypeError(`${op}: ${name} must be int32, got ${x.dtype} ${fmt(x.shape)}`);
 }
+
+/**
+ * The dtype an op accumulates `x`'s statistics in: float64, except for a tensor on the webgpu
+ * device, where WebGPU has no float64 and they stay float32 (batch-norm.ts; the channel kernels'
+ * contract in ../backends/types.ts).
+ */
+export const accumulateDtype = (x: Tensor): FloatDType => (x.device === 'webgpu' ? 'float32' : 'float64');

@@ -18,7 +18,10 @@ import { kernels } from '../backends/index.js';
 import { isGradEnabled, noGrad } from '../function.js';
 import { toInt32 } from '../dtype.js';
 import { broadcastShapes, fmt, shapesEqual } from '../shape.js';
-import { storageOf, Tensor } from '../tensor.js';
+import { deviceArrayOf, storageObject, storageOf, Tensor } from '../tensor.js';
+import { releasedError } from '../device.js';
+import { bump } from '../storage.js';
+import { full } from '../creation.js';
 import { add, div, mul, sub } from './elementwise.js';
 import { checkTensor, type TensorLike } from './helpers.js';
 import { broadcastTo } from './broadcast.js';
@@ -43,7 +46,14 @@ function checkWritable(x: Tensor, op: string, operands: readonly unknown[]): voi
 
 /** Writes `values` (x's shape and dtype) into x's storage as one recorded write. */
 function write(x: Tensor, values: Tensor, op: string): Tensor {
-  return x.mutate((data) => data.set(storageOf(values)), op);
+  const device = deviceArrayOf(x);
+  if (device === null) return x.mutate((data) => data.set(storageOf(values)), op);
+  // A device tensor keeps its buffer: the values are copied into it on the device (uploaded from
+  // a host tensor), after every command recorded before.
+  if (device.released !== null) throw releasedError(op, device.released);
+  device.write(storageObject(values));
+  bump(device, op);
+  return x;
 }
 
 /** Writes the result of an out-of-place op into x, refusing a result that does not fit. */
@@ -105,6 +115,7 @@ export function fill_(x: Tensor, value: number): Tensor {
   checkWritable(x, 'fill_', []);
   if (typeof value !== 'number') throw new TypeError(`fill_: value must be a number, got ${value === null ? 'null' : typeof value}`);
   const v = x.dtype === 'int32' ? toInt32(value, 'fill_') : value;
+  if (x.device !== 'cpu') return write(x, full(x.shape, v, { dtype: x.dtype, device: x.device }), 'fill_');
   return x.mutate((data) => data.fill(v), 'fill_');
 }
 

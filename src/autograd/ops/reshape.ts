@@ -4,7 +4,7 @@
  */
 import { apply, type OpDef } from '../function.js';
 import { fmt, shapesEqual, sizeOf, type Shape } from '../shape.js';
-import { storageOf, Tensor } from '../tensor.js';
+import { viewOf, type Tensor } from '../tensor.js';
 import { checkTensor } from './helpers.js';
 
 const Reshape: OpDef<readonly [Tensor], Shape> = {
@@ -12,7 +12,7 @@ const Reshape: OpDef<readonly [Tensor], Shape> = {
   forward(ctx, [x], shape) {
     ctx.save(x);
     // Metadata only: the new tensor shares x's storage, as a PyTorch view does.
-    return new Tensor(storageOf(x), shape);
+    return viewOf(x, shape);
   },
   backward(ctx, dY) {
     return [reshape(dY, ctx.saved[0]!.shape)];

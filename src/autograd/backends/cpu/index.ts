@@ -18,6 +18,7 @@ import {
 } from './pool.js';
 import { channelAffine, channelMoments, channelSums } from './batch-norm.js';
 import { gruBackward, gruForward, lstmBackward, lstmForward } from './rnn.js';
+import { adamStep, sgdStep } from './optim.js';
 
 export const cpuKernels: Kernels = {
   name: 'cpu',
@@ -30,4 +31,5 @@ export const cpuKernels: Kernels = {
   maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d, adaptiveAvgPool2dBackward,
   channelMoments, channelSums, channelAffine,
   lstmForward, lstmBackward, gruForward, gruBackward,
+  sgdStep, adamStep,
 };

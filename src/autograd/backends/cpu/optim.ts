@@ -1,0 +1,54 @@
+/**
+ * optim — the optimizer steps' element loops on the cpu (the formulas are derived in
+ * src/optim/sgd.ts and adam.ts, where these loops lived before they moved behind the kernel
+ * seam, so a device backend can run them where the parameters are).
+ *
+ * One fused pass over the elements each: new arrays for θ and the state instead of the dozen a
+ * chain of tensor ops allocates (on a large model, fresh memory costs more than the arithmetic).
+ * Each stored value is read back, so later formulas see it rounded to the parameter's dtype, as
+ * a chain of float32 ops (and PyTorch) would.
+ */
+import { allocate, type FloatDType } from '../../dtype.js';
+import { storageOf, Tensor } from '../../tensor.js';
+import type { AdamStepOptions, AdamStepResult, SgdStepOptions } from '../types.js';
+
+export function sgdStep(param: Tensor, grad: Tensor, momentumBuffer: Tensor | null, options: SgdStepOptions): { readonly param: Tensor; readonly momentumBuffer: Tensor | null } {
+  const { lr, momentum, dampening, weightDecay, nesterov, maximize } = options;
+  const dtype = param.dtype as FloatDType;
+  const n = param.numel();
+  const [theta, g0] = [storageOf(param), storageOf(grad)];
+  const b0 = momentumBuffer === null ? null : storageOf(momentumBuffer); // null: the first step, where b = d
+  const b = momentum !== 0 ? allocate(dtype, n) : null;
+  const next = allocate(dtype, n);
+  for (let i = 0; i < n; i++) {
+    let d = maximize ? -g0[i]! : g0[i]!;
+    if (weightDecay !== 0) d += weightDecay * theta[i]!;
+    if (b !== null) {
+      b[i] = b0 === null ? d : momentum * b0[i]! + (1 - dampening) * d;
+      d = nesterov ? d + momentum * b[i]! : b[i]!;
+    }
+    next[i] = theta[i]! - lr * d;
+  }
+  return { param: new Tensor(next, param.shape), momentumBuffer: b === null ? null : new Tensor(b, param.shape) };
+}
+
+export function adamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, maxExpAvgSq: Tensor | null, options: AdamStepOptions): AdamStepResult {
+  const { beta1, beta2, eps, stepSize, sqrtBias2, shrink, l2, maximize } = options;
+  const dtype = param.dtype as FloatDType;
+  const n = param.numel();
+  const [theta, g0, m0, v0] = [storageOf(param), storageOf(grad), storageOf(expAvg), storageOf(expAvgSq)];
+  const vmax0 = maxExpAvgSq === null ? null : storageOf(maxExpAvgSq);
+  const [next, m, v] = [allocate(dtype, n), allocate(dtype, n), allocate(dtype, n)];
+  const vmax = vmax0 === null ? null : allocate(dtype, n);
+  for (let i = 0; i < n; i++) {
+    let g = maximize ? -g0[i]! : g0[i]!;
+    if (l2 !== 0) g += l2 * theta[i]!;
+    m[i] = beta1 * m0[i]! + (1 - beta1) * g;
+    v[i] = beta2 * v0[i]! + (1 - beta2) * g * g;
+    let vi = v[i]!;
+    if (vmax !== null) vi = vmax[i] = Math.max(vmax0![i]!, vi);
+    next[i] = theta[i]! * shrink - stepSize * (m[i]! / (Math.sqrt(vi) / sqrtBias2 + eps));
+  }
+  const t = (a: typeof next) => new Tensor(a, param.shape);
+  return { param: t(next), expAvg: t(m), expAvgSq: t(v), maxExpAvgSq: vmax === null ? null : t(vmax) };
+}

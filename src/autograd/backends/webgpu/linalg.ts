@@ -1,0 +1,98 @@
+/**
+ * linalg — matmul and convolution with its two gradients, through tfjs-backend-webgpu's kernels
+ * (BatchMatMul, Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter) on our buffers (tfjs-bridge.ts).
+ *
+ * Layout. tfjs's convolutions are tuned for channels-last (NHWC) activations, and its
+ * channels-first matmul program fails an assertion on some shapes, so we hand it NHWC: each call
+ * permutes its activations in and its result out (DESIGN.md: a backend may use a channels-last
+ * layout inside; the transposes are part of its measured cost). Filters tfjs wants as [KH, KW,
+ * C, O] where PyTorch keeps [O, C, KH, KW]: we permute a weight once per *version* (the forward
+ * and the input gradient of a step share it) and keep the copy beside the weight's storage; the
+ * filter gradient comes back [KH, KW, C, O] and is permuted into place. Where tfjs has no kernel
+ * — grouped convolutions, gradients of dilated ones — conv-direct.ts's loops run instead, and so
+ * do forward convolutions with one input channel per group (an MNIST stem): tfjs's channels-last
+ * program works along C in tiles and wastes most of them when C = 1 (measured 2.7 s against 0.35 s
+ * for [16, 1, 28, 28] ⊛ [16, 1, 5, 5] on SwiftShader; docs/webgpu.md).
+ * Matmul: tfjs broadcasts batch axes only against a batch of one, so other broadcasts are
+ * materialised first; an int32 matmul runs in float32 (exact below 2²⁴).
+ */
+import { untrack } from '../../device.js';
+import { convGeometry } from '../../conv-geometry.js';
+import { broadcastShapes, sizeOf, type Shape } from '../../shape.js';
+import { deviceArrayOf, storageObject, type Tensor } from '../../tensor.js';
+import { cacheVersion } from '../../storage.js';
+import type { Conv2dAttrs } from '../types.js';
+import { cast } from './elementwise.js';
+import { conv2dDirect, conv2dFilterDirect, conv2dInputDirect } from './conv-direct.js';
+import { broadcastTo, permute } from './movement.js';
+import { runTfjs } from './tfjs-bridge.js';
+
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.dtype === 'int32' && b.dtype === 'int32') return cast(matmul(cast(a, 'float32'), cast(b, 'float32')), 'int32');
+  const [m, k, n] = [a.shape.at(-2)!, a.shape.at(-1)!, b.shape.at(-1)!];
+  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), 'matmul');
+  const count = sizeOf(batch);
+  // tfjs flattens each side's batch axes: they must match, or one side must have a batch of one
+  const fit = (t: Tensor, rows: number, cols: number): Tensor => {
+    const own = sizeOf(t.shape.slice(0, -2));
+    return own === count || own === 1 ? t : broadcastTo(t, [...batch, rows, cols]);
+  };
+  const [a3, b3] = [fit(a, m, k), fit(b, k, n)];
+  const shape3 = (t: Tensor, rows: number, cols: number) => [sizeOf(t.shape.slice(0, -2)), rows, cols];
+  return runTfjs('BatchMatMul', { a: { t: a3, shape: shape3(a3, m, k) }, b: { t: b3, shape: shape3(b3, k, n) } }, { transposeA: false, transposeB: false }, [...batch, m, n], 'float32');
+}
+
+/** Weights as [KH, KW, C, O], kept per weight storage and version (a weight changes once per step). */
+const hwio = new WeakMap<object, { readonly version: number; readonly t: Tensor }>();
+
+function filterOf(w: Tensor): Tensor {
+  const key = storageObject(w);
+  const version = cacheVersion(key);
+  const cached = hwio.get(key);
+  if (version !== null && cached !== undefined && cached.version === version && cached.t.shape.join() === [w.shape[2], w.shape[3], w.shape[1], w.shape[0]].join()) return cached.t;
+  const t = permute(w, [2, 3, 1, 0]);
+  if (version !== null) {
+    untrack(deviceArrayOf(t)!); // the cache owns it, for as long as the weight's storage lives
+    hwio.set(key, { version, t });
+  }
+  return t;
+}
+
+/** tfjs's explicit padding in NHWC order. */
+const explicitPad = ({ padding: p }: Conv2dAttrs): number[][] => [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]];
+const toNhwc = (t: Tensor): Tensor => permute(t, [0, 2, 3, 1]);
+const nhwcShape = (s: Shape): number[] => [s[0]!, s[2]!, s[3]!, s[1]!];
+
+/** Runs a tfjs kernel whose result is NHWC and returns it NCHW, freeing the NHWC temporaries. */
+function nchwResult(run: () => Tensor, temps: readonly Tensor[]): Tensor {
+  const nhwc = run();
+  const out = permute(nhwc, [0, 3, 1, 2]);
+  for (const t of [nhwc, ...temps]) t.dispose();
+  return out;
+}
+
+export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor {
+  const g = convGeometry(x.shape, w.shape, attrs, 'conv2d');
+  const yShape = [g.N, g.O, g.OH, g.OW];
+  if (attrs.groups !== 1 || g.C === 1) return conv2dDirect(x, w, yShape, attrs);
+  const xt = toNhwc(x);
+  return nchwResult(() => runTfjs('Conv2D', { x: { t: xt }, filter: { t: filterOf(w) } }, { strides: [...attrs.stride], pad: explicitPad(attrs), dataFormat: 'NHWC', dilations: [...attrs.dilation] }, nhwcShape(yShape), 'float32'), [xt]);
+}
+
+const dilated = (attrs: Conv2dAttrs): boolean => attrs.dilation[0] !== 1 || attrs.dilation[1] !== 1;
+
+export function conv2dBackpropInput(dy: Tensor, w: Tensor, xShape: Shape, attrs: Conv2dAttrs): Tensor {
+  if (attrs.groups !== 1 || dilated(attrs)) return conv2dInputDirect(dy, w, xShape, attrs);
+  const dyt = toNhwc(dy);
+  return nchwResult(() => runTfjs('Conv2DBackpropInput', { dy: { t: dyt }, filter: { t: filterOf(w) } }, { inputShape: nhwcShape(xShape), strides: [...attrs.stride], pad: explicitPad(attrs), dataFormat: 'NHWC' }, nhwcShape(xShape), 'float32'), [dyt]);
+}
+
+export function conv2dBackpropFilter(x: Tensor, dy: Tensor, wShape: Shape, attrs: Conv2dAttrs): Tensor {
+  if (attrs.groups !== 1 || dilated(attrs)) return conv2dFilterDirect(x, dy, wShape, attrs);
+  const [O, C, KH, KW] = wShape as readonly [number, number, number, number];
+  const [xt, dyt] = [toNhwc(x), toNhwc(dy)];
+  const dwHwio = runTfjs('Conv2DBackpropFilter', { x: { t: xt }, dy: { t: dyt } }, { strides: [...attrs.stride], pad: explicitPad(attrs), dataFormat: 'NHWC', filterShape: [KH, KW, C, O] }, [KH, KW, C, O], 'float32');
+  const dw = permute(dwHwio, [3, 2, 0, 1]);
+  for (const t of [dwHwio, xt, dyt]) t.dispose();
+  return dw;
+}
