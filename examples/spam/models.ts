@@ -2,12 +2,11 @@
  * The models of the spam-thresholds example. Each is one entry of SPAM_MODELS: given the fit
  * and validation mails (text and label) it trains and returns a function from mail texts to
  * logits (the log-odds of spam). Everything downstream — calibration, thresholds, shift
- * handling — sees only those logits, so a new model is one more entry here (the small text
- * Transformer joins when Sapling's Transformer layers land, with a WordPiece tokenizer from
- * src/text in place of the bag of words).
+ * handling — sees only those logits, so a new model is one more entry here.
  *
- *   logreg  bag of words → one logit: logistic regression, the baseline's model
- *   mlp     bag of words → 32 ReLU units → one logit
+ *   logreg       bag of words → one logit: logistic regression, the baseline's model
+ *   mlp          bag of words → 32 ReLU units → one logit
+ *   transformer  WordPiece pieces → 1-layer Transformer encoder → mean pooling → one logit (transformer.ts)
  * Both read the binary, L2-normalised bag of words of src/features (vocabulary: the tokens in
  * at least 2 fit mails). x·W for the sparse x is computed as a lookup of the rows of the words
  * present, weighted and summed: the product of a Linear(V, D) on the dense row, at the cost of
@@ -17,6 +16,7 @@ import { add, embedding, Linear, Module, mul, noGrad, relu, reshape, seededRando
 import { BagOfWords, sparseToPadded, type SparseRows } from '../../src/features/bag-of-words.js';
 import { uniform } from '../../src/layers/init.js';
 import { lengthSortedBatches, trainBinary, type LossKind } from './train-binary.js';
+import { transformerModel } from './transformer.js';
 
 export interface LabelledTexts {
   readonly texts: readonly string[];
@@ -49,6 +49,8 @@ export interface TrainedModel {
 
 export interface SpamModel {
   readonly description: string;
+  /** The losses it is trained with when the command line names none (default: every loss). */
+  readonly losses?: readonly LossKind[];
   train(data: TrainingData, options: ModelTrainOptions): TrainedModel;
 }
 
@@ -164,4 +166,5 @@ function bagOfWordsModel(description: string, settings: BagOfWordsSettings): Spa
 export const SPAM_MODELS: Readonly<Record<string, SpamModel>> = {
   logreg: bagOfWordsModel('logistic regression on the binary L2-normalised bag of words', { hidden: null, lr: 0.05, batchSize: 64, maxEpochs: 60, patience: 4 }),
   mlp: bagOfWordsModel('bag of words → 32 ReLU → 1', { hidden: 32, lr: 0.004, batchSize: 128, maxEpochs: 30, patience: 3 }),
+  transformer: transformerModel('WordPiece (4,000 pieces of the fit mails, first 64) → 1-layer Transformer encoder, d 32 → mean pooling → 1'),
 };

@@ -34,6 +34,8 @@ export interface StudyOptions {
   /** Keys of SPAM_MODELS. */
   readonly models: readonly string[];
   readonly losses: readonly LossKind[];
+  /** The losses of one model, when they differ from `losses` (the models' own defaults). */
+  readonly lossesOf?: (model: string) => readonly LossKind[];
   readonly costs: Costs;
   /** Test-period labels for the re-thresholding policies (temporal split only). */
   readonly labelBudgets: readonly number[];
@@ -96,7 +98,7 @@ export function runStudy(data: SpamData, options: StudyOptions): StudyResult {
       for (const model of options.models) {
         const spec = SPAM_MODELS[model];
         if (!spec) throw new RangeError(`spam-thresholds: unknown model '${model}' (known: ${Object.keys(SPAM_MODELS).join(', ')})`);
-        for (const loss of options.losses) {
+        for (const loss of options.lossesOf?.(model) ?? options.losses) {
           log(`${split} split, seed ${seed}: ${model} with ${loss} loss (fit ${fit.texts.length}, validation ${validation.texts.length}, test ${testSet.texts.length})`);
           const trained = spec.train({ fit, validation, cache }, { loss, seed, log, ...(options.maxEpochs === undefined ? {} : { maxEpochs: options.maxEpochs }) });
           const scoredValidation: Scored = { logits: trained.logits(validation.texts), labels: validation.labels };
