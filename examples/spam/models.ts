@@ -96,7 +96,8 @@ export class BagOfWordsNet extends Module<[Tensor, Tensor], Tensor> {
   }
 }
 
-interface BagOfWordsSettings {
+/** A bag-of-words model's width (null: no hidden layer) and training settings. */
+export interface BagOfWordsSettings {
   readonly hidden: number | null;
   readonly lr: number;
   readonly batchSize: number;
@@ -119,33 +120,40 @@ function rowLengths(rows: SparseRows): Int32Array {
   return Int32Array.from({ length: rows.rows }, (_, r) => rows.indptr[r + 1]! - rows.indptr[r]!);
 }
 
+/** A bag-of-words net trained on the fit mails (early stopping on the validation slice), with its vocabulary. */
+export function trainBagOfWords(data: TrainingData, settings: BagOfWordsSettings, options: ModelTrainOptions): { bow: BagOfWords; net: BagOfWordsNet; bestEpoch: number; seconds: number } {
+  const { bow, fit, validation } = features(data);
+  const net = new BagOfWordsNet(bow.vocabulary.length, settings.hidden, options.seed);
+  const result = trainBinary({
+    model: net,
+    batch: (set, ids) => padded(set === 'fit' ? fit : validation, ids),
+    fitLabels: data.fit.labels,
+    validationLabels: data.validation.labels,
+    loss: options.loss,
+    lr: settings.lr,
+    batchSize: settings.batchSize,
+    maxEpochs: Math.min(settings.maxEpochs, options.maxEpochs ?? Infinity),
+    patience: settings.patience,
+    seed: options.seed,
+    lengths: { fit: rowLengths(fit), validation: rowLengths(validation) },
+    log: options.log,
+  });
+  return { bow, net, bestEpoch: result.bestEpoch, seconds: result.seconds };
+}
+
+function padded(rows: SparseRows, ids: readonly number[]): [Tensor, Tensor] {
+  const { index, weight } = sparseToPadded(rows, ids);
+  return [index, weight];
+}
+
 function bagOfWordsModel(description: string, settings: BagOfWordsSettings): SpamModel {
   return {
     description,
     train(data, options) {
-      const { bow, fit, validation } = features(data);
-      const net = new BagOfWordsNet(bow.vocabulary.length, settings.hidden, options.seed);
-      const padded = (rows: SparseRows, ids: readonly number[]): [Tensor, Tensor] => {
-        const { index, weight } = sparseToPadded(rows, ids);
-        return [index, weight];
-      };
-      const result = trainBinary({
-        model: net,
-        batch: (set, ids) => padded(set === 'fit' ? fit : validation, ids),
-        fitLabels: data.fit.labels,
-        validationLabels: data.validation.labels,
-        loss: options.loss,
-        lr: settings.lr,
-        batchSize: settings.batchSize,
-        maxEpochs: Math.min(settings.maxEpochs, options.maxEpochs ?? Infinity),
-        patience: settings.patience,
-        seed: options.seed,
-        lengths: { fit: rowLengths(fit), validation: rowLengths(validation) },
-        log: options.log,
-      });
+      const { bow, net, bestEpoch, seconds } = trainBagOfWords(data, settings, options);
       return {
-        bestEpoch: result.bestEpoch,
-        seconds: result.seconds,
+        bestEpoch,
+        seconds,
         logits(texts) {
           const rows = bow.transform(texts);
           const out = new Float64Array(texts.length);
@@ -162,9 +170,12 @@ function bagOfWordsModel(description: string, settings: BagOfWordsSettings): Spa
   };
 }
 
+/** The logistic regression's settings (the baseline's model; also the demo's and the server's spam filter). */
+export const LOGREG_SETTINGS: BagOfWordsSettings = { hidden: null, lr: 0.05, batchSize: 64, maxEpochs: 60, patience: 4 };
+
 /** Every model of the study, by name; add an entry to add a model. */
 export const SPAM_MODELS: Readonly<Record<string, SpamModel>> = {
-  logreg: bagOfWordsModel('logistic regression on the binary L2-normalised bag of words', { hidden: null, lr: 0.05, batchSize: 64, maxEpochs: 60, patience: 4 }),
+  logreg: bagOfWordsModel('logistic regression on the binary L2-normalised bag of words', LOGREG_SETTINGS),
   mlp: bagOfWordsModel('bag of words → 32 ReLU → 1', { hidden: 32, lr: 0.004, batchSize: 128, maxEpochs: 30, patience: 3 }),
   transformer: transformerModel('WordPiece (4,000 pieces of the fit mails, first 64) → 1-layer Transformer encoder, d 32 → mean pooling → 1'),
 };
