@@ -5,7 +5,7 @@
  * What you will see: for each split (random, temporal), model and loss, a table of every
  * thresholding policy — F1, balanced accuracy, PR-AUC, ECE and the expected cost per mail at
  * the threshold it chose — as mean ± sd over the seeds, then how many labels of the newer
- * period re-thresholding needs. It writes runs/spam-thresholds/result.json and four SVG plots
+ * period re-thresholding needs. It writes runs/spam-thresholds/result.json (--out) and four SVG plots
  * (pr-curves, cost-curves, relabel, reliability).
  *
  *   npx tsx examples/spam-thresholds.ts            # logreg + mlp with 3 losses, the Transformer with BCE; 5 seeds (hours on a busy 2-core CPU)
@@ -25,13 +25,12 @@ import { pathToFileURL } from 'node:url';
 import { loadSpamAssassin } from '../src/data/spam-assassin.js';
 import { setBackend } from '../src/index.js';
 import type { Costs } from '../src/metrics/thresholds.js';
-import { booleanFlag, choiceFlag, intFlag, listFlag, numberFlag, optionalListFlag, parseCli } from './lib/cli.js';
+import { booleanFlag, choiceFlag, intFlag, listFlag, numberFlag, optionalListFlag, parseCli, stringFlag } from './lib/cli.js';
 import { SPAM_MODELS } from './spam/models.js';
 import { costCurves, prCurves, relabelPlot, reliabilityPlot } from './spam/plots.js';
 import { labelsToRecover, runStudy, summarize, type MeanSd, type SplitKind, type StudyOptions, type SummaryRow } from './spam/study.js';
 import { LOSS_KINDS, type LossKind } from './spam/train-binary.js';
 
-const OUT = join('runs', 'spam-thresholds');
 export const DEFAULT_COSTS: Costs = { falsePositive: 5, falseNegative: 1 };
 export const LABEL_BUDGETS = [10, 20, 50, 100, 200, 500];
 /** Report the labels needed to close these fractions of the fixed-to-oracle F1 gap. */
@@ -75,6 +74,7 @@ async function main(argv: readonly string[]): Promise<void> {
       costFn: numberFlag('cost of a false negative (a spam let through)', DEFAULT_COSTS.falseNegative, 0),
       draws: intFlag('random draws of k labels per label budget', 20),
       quiet: booleanFlag('print only the summary lines'),
+      out: stringFlag('folder for result.json and the plots', join('runs', 'spam-thresholds'), 'DIR'),
       backend: choiceFlag('kernels (wasm: about twice as fast for the Transformer; the tables were measured on cpu unless they say otherwise)', ['cpu', 'wasm'] as const, 'cpu'),
     },
   }, argv);
@@ -109,20 +109,21 @@ async function main(argv: readonly string[]): Promise<void> {
     });
   }
   const minutes = (performance.now() - started) / 60_000;
-  mkdirSync(OUT, { recursive: true });
+  const out = values.out;
+  mkdirSync(out, { recursive: true });
   const result = {
     example: 'examples/spam-thresholds.ts', argv, minutes, options: { ...options, log: undefined },
     protocol: 'SpamAssassin canonical deduplicated set, Subject + body; random: sklearn train_test_split(test_size=0.2, stratify=y, random_state=seed); temporal: older collections -> newer; validation = stratified 20% of the training side',
     backend: values.backend, summary, labelsToRecover: recovery, runs,
   };
-  writeAtomic(join(OUT, 'result.json'), JSON.stringify(result, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1));
-  writeAtomic(join(OUT, 'pr-curves.svg'), prCurves(kept));
+  writeAtomic(join(out, 'result.json'), JSON.stringify(result, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1));
+  writeAtomic(join(out, 'pr-curves.svg'), prCurves(kept));
   if (options.splits.includes('temporal')) {
-    writeAtomic(join(OUT, 'cost-curves.svg'), costCurves(kept, runs, options.costs));
-    writeAtomic(join(OUT, 'relabel.svg'), relabelPlot(summary));
-    writeAtomic(join(OUT, 'reliability.svg'), reliabilityPlot(kept));
+    writeAtomic(join(out, 'cost-curves.svg'), costCurves(kept, runs, options.costs));
+    writeAtomic(join(out, 'relabel.svg'), relabelPlot(summary));
+    writeAtomic(join(out, 'reliability.svg'), reliabilityPlot(kept));
   }
-  console.log(`\nwrote ${OUT}/result.json and the plots (${minutes.toFixed(1)} min)`);
+  console.log(`\nwrote ${out}/result.json and the plots (${minutes.toFixed(1)} min)`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main(process.argv.slice(2));

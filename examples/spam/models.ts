@@ -177,5 +177,5 @@ export const LOGREG_SETTINGS: BagOfWordsSettings = { hidden: null, lr: 0.05, bat
 export const SPAM_MODELS: Readonly<Record<string, SpamModel>> = {
   logreg: bagOfWordsModel('logistic regression on the binary L2-normalised bag of words', LOGREG_SETTINGS),
   mlp: bagOfWordsModel('bag of words → 32 ReLU → 1', { hidden: 32, lr: 0.004, batchSize: 128, maxEpochs: 30, patience: 3 }),
-  transformer: transformerModel('WordPiece (4,000 pieces of the fit mails, first 64) → 1-layer Transformer encoder, d 32 → mean pooling → 1'),
+  transformer: transformerModel('WordPiece (4,000 pieces of the fit mails, first 48) → 1-layer Transformer encoder, d 32 → mean pooling → 1'),
 };

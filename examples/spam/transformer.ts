@@ -2,7 +2,7 @@
  * The small text Transformer of the spam-thresholds example: WordPiece pieces of the mail → a
  * 1-layer pre-norm Transformer encoder → the mean of its token vectors → one logit.
  *
- *   ids      [CLS] pieces… [SEP], the first 64 (head truncation), padded    [N, T] int32
+ *   ids      [CLS] pieces… [SEP], the first 48 (head truncation), padded    [N, T] int32
  *   embed    Embedding(V, 32) + the sinusoid table                          → [N, T, 32]
  *   encoder  1 pre-norm TransformerEncoderLayer (2 heads, feed-forward 64), final LayerNorm,
  *            padding masked out of the attention (srcKeyPaddingMask)        → [N, T, 32]
@@ -11,9 +11,10 @@
  * The WordPiece vocabulary (4,000 pieces) is trained on the fit mails only — the training side
  * of the split without its validation slice, as the bag of words is — so no test or validation
  * mail shapes the pieces. Trained by trainBinary like the other models (Adam 3e-3, batch 64,
- * batches bucketed by length, early stopping on the validation loss). Kept this small — 64
- * pieces, one layer, width 32, at most 6 epochs — so that its 10 runs of the default preset fit
- * in about an hour on a busy 2-core CPU; by default it is trained with the BCE loss only.
+ * batches bucketed by length, early stopping on the validation loss). Kept this small — 48
+ * pieces (the Subject and the first ~30 words), one layer, width 32, at most 3 epochs — because
+ * an epoch of even this one took minutes on the busy shared 2-core CPU; by default it is trained
+ * with the BCE loss only.
  */
 import { Embedding, LayerNorm, Linear, Module, mul, noGrad, reshape, seededRandom, sum, Tensor, text, TransformerEncoder, TransformerEncoderLayer, unsqueeze } from '../../src/index.js';
 import { SinusoidalPositionalEncoding } from '../../src/layers/positional.js';
@@ -36,8 +37,8 @@ export interface TransformerSettings {
 }
 
 export const TRANSFORMER_SETTINGS: TransformerSettings = {
-  vocabSize: 4000, maxLength: 64, dModel: 32, nhead: 2, numLayers: 1, dimFeedforward: 64, dropout: 0.1,
-  lr: 3e-3, batchSize: 64, maxEpochs: 6, patience: 1,
+  vocabSize: 4000, maxLength: 48, dModel: 32, nhead: 2, numLayers: 1, dimFeedforward: 64, dropout: 0.1,
+  lr: 3e-3, batchSize: 64, maxEpochs: 3, patience: 1,
 };
 
 /** Token ids and padding → one logit per mail (see the file header). */
