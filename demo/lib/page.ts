@@ -22,6 +22,11 @@ export interface DemoProbe {
   train?: { readonly steps: number; readonly losses: readonly number[]; readonly accuracy: readonly number[]; readonly running: boolean; readonly stepsPerSecond: number };
   draw?: { readonly ready: boolean; readonly readyMs: number; readonly firstPredictionMs: number | null; readonly model: string };
   svd?: { readonly ready: boolean; readonly rank: number; readonly psnr: number; readonly ratio: number };
+  spam?: {
+    readonly ready: boolean; readonly split: string; readonly threshold: number; readonly probability: number; readonly spam: boolean;
+    readonly tp: number; readonly fp: number; readonly tn: number; readonly fn: number;
+    readonly precision: number; readonly recall: number; readonly f1: number; readonly expectedCost: number;
+  };
 }
 
 declare global {
