@@ -4,17 +4,13 @@
  *
  *   ids      [CLS] pieces… [SEP], the first 48 (head truncation), padded    [N, T] int32
  *   embed    Embedding(V, 32) + the sinusoid table                          → [N, T, 32]
- *   encoder  1 pre-norm TransformerEncoderLayer (2 heads, feed-forward 64), final LayerNorm,
- *            padding masked out of the attention (srcKeyPaddingMask)        → [N, T, 32]
- *   pool     the mean over the real tokens: Σ_t h[n, t] · w[n, t], w = 1/len on real tokens, 0 on padding → [N, 32]
+ *   encoder  1 pre-norm layer (2 heads, feed-forward 64), final LayerNorm, padding masked → [N, T, 32]
+ *   pool     Σ_t h[n, t] · w[n, t], w = 1/len on real tokens, 0 on padding   → [N, 32]
  *   head     Linear(32, 1)                                                  → [N]
- * The WordPiece vocabulary (4,000 pieces) is trained on the fit mails only — the training side
- * of the split without its validation slice, as the bag of words is — so no test or validation
- * mail shapes the pieces. Trained by trainBinary like the other models (Adam 3e-3, batch 64,
- * batches bucketed by length, early stopping on the validation loss). Kept this small — 48
- * pieces (the Subject and the first ~30 words), one layer, width 32, at most 3 epochs — because
- * an epoch of even this one took minutes on the busy shared 2-core CPU; by default it is trained
- * with the BCE loss only.
+ * The vocabulary (4,000 pieces) is trained on the fit mails only, as the bag of words is. Trained
+ * by trainBinary (Adam 3e-3, batch 64, bucketed, early stopping), with BCE by default. Kept this
+ * small — 48 pieces (Subject and first ~30 words), one layer, width 32, at most 3 epochs — because
+ * an epoch took minutes on the busy shared 2-core CPU.
  */
 import { Embedding, LayerNorm, Linear, Module, mul, noGrad, reshape, seededRandom, sum, Tensor, text, TransformerEncoder, TransformerEncoderLayer, unsqueeze } from '../../src/index.js';
 import { SinusoidalPositionalEncoding } from '../../src/layers/positional.js';
