@@ -6,8 +6,11 @@
  *                                        Fashion-MNIST ResNet-18 (examples/resnet18-fashion-mnist.ts)
  *   npx tsx examples/serve.ts --model digits=runs/mnist-cnn/best.safetensors --port 8080
  *   curl -s --data-binary @digit.png -H 'Content-Type: image/png' 'http://127.0.0.1:8080/v1/classify?model=digits'
+ *   npx tsx examples/serve.ts --spam demo/.generated/spam/random.filter.json    # the spam filter alone
+ *   curl -s -H 'Content-Type: application/json' -d '{"text": "Subject: WIN $$$\n\nClick now", "threshold": 0.8}' http://127.0.0.1:8080/v1/spam
  *
- * Options (--help lists them): --model NAME=FILE,… (the first is the default model), --host (127.0.0.1),
+ * Options (--help lists them): --model NAME=FILE,… (the first is the default model), --spam FILE (a spam
+ * filter for POST /v1/spam; given alone, no image model is loaded), --host (127.0.0.1),
  * --port (8080; 0 picks a free one), --max-batch (16), --max-wait-ms (0: a request that finds the model
  * idle runs at once, and what arrives meanwhile forms the next batch), --max-queue (256),
  * --no-batching (= --max-batch 1), --runtime sapling|onnx (ONNX Runtime runs the exported model),
@@ -17,14 +20,16 @@
  */
 import { getThreading, setBackend } from '../src/node.js';
 import { buildServer } from './serve/app.js';
-import { booleanFlag, choiceFlag, intFlag, numberFlag, optionalIntFlag, optionalListFlag, parseCli, stringFlag } from './lib/cli.js';
+import { booleanFlag, choiceFlag, intFlag, numberFlag, optionalIntFlag, optionalListFlag, optionalStringFlag, parseCli, stringFlag } from './lib/cli.js';
 import { DEFAULT_MODELS, loadServedModel, type ServedModel } from './serve/models.js';
+import { loadSpamFilter } from './serve/spam.js';
 
 const { values } = parseCli({
-  summary: 'An HTTP inference server for the classifiers the examples train (POST /v1/classify, GET /healthz).',
-  usage: 'npx tsx examples/serve.ts [--model NAME=FILE[,NAME=FILE…]] [options]',
+  summary: 'An HTTP inference server for the classifiers the examples train (POST /v1/classify, POST /v1/spam, GET /healthz).',
+  usage: 'npx tsx examples/serve.ts [--model NAME=FILE[,NAME=FILE…]] [--spam FILE] [options]',
   flags: {
-    model: optionalListFlag('models to serve as NAME=FILE (the first is the default); both default checkpoints when absent'),
+    model: optionalListFlag('models to serve as NAME=FILE (the first is the default); both default checkpoints when absent and no --spam'),
+    spam: optionalStringFlag('a spam filter (JSON) for POST /v1/spam', 'FILE'),
     host: stringFlag('address to listen on', '127.0.0.1', 'HOST'),
     port: intFlag('port (0 picks a free one)', 8080, 0),
     maxBatch: intFlag('requests per micro-batch', 16),
@@ -44,17 +49,18 @@ async function main(): Promise<void> {
     const at = spec.indexOf('=');
     if (at <= 0) throw new RangeError(`--model must be NAME=FILE, got '${spec}'`);
     return { name: spec.slice(0, at), path: spec.slice(at + 1), makeWith: 'the example that trains it' };
-  }) ?? Object.entries(DEFAULT_MODELS).map(([name, d]) => ({ name, path: d.checkpoint, makeWith: d.command }));
+  }) ?? (values.spam !== undefined ? [] : Object.entries(DEFAULT_MODELS).map(([name, d]) => ({ name, path: d.checkpoint, makeWith: d.command })));
   const models: ServedModel[] = [];
   for (const s of specs) models.push(await loadServedModel(s.name, s.path, { runtime, makeWith: s.makeWith }));
   const maxBatch = values.noBatching ? 1 : values.maxBatch;
+  const spam = values.spam === undefined ? null : loadSpamFilter(values.spam);
   const served = buildServer({
-    models, bodyLimit: values.bodyLimit,
+    models, spam, bodyLimit: values.bodyLimit,
     batch: { maxBatch, maxWaitMs: values.maxWaitMs, maxQueue: values.maxQueue },
   });
   const address = await served.app.listen({ host: values.host, port: values.port });
   console.log(`listening on ${address}`);
-  console.error(`models: ${models.map((m) => `${m.name} = ${m.description} (${m.checkpoint})`).join('; ')}`);
+  console.error(`models: ${models.map((m) => `${m.name} = ${m.description} (${m.checkpoint})`).join('; ') || 'none'}${spam ? `; spam filter ${values.spam} (${String(spam.recipe.split)} split)` : ''}`);
   console.error(`batching: ${maxBatch === 1 ? 'off' : `up to ${maxBatch} per batch, ${values.maxWaitMs} ms wait`}; runtime ${runtime}; wasm backend, ${getThreading().detail}`);
   let stopping = false;
   const stop = (signal: string): void => {

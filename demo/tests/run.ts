@@ -19,6 +19,11 @@
  *   - WebGPU: without an adapter the page says so and stays on wasm; in a second Chromium started
  *     with --enable-unsafe-webgpu (SwiftShader's adapter, on the CPU) a matmul on the GPU matches
  *     the cpu's and an MLP trains 60 steps on the device with no read during a step
+ *   - Spam, on both splits: a picked test mail's probability equals Node's (the same SpamFilter on
+ *     the same file) and the test set's; the confusion matrix and expected cost at thresholds
+ *     0.2, 0.5, 0.9 and at the costs' Bayes threshold equal Node's thresholdReport; a typed mail's
+ *     probability equals Node's
+ * `--only=NAME` runs the checks whose name starts with NAME (e.g. --only=Spam), and the last one.
  * Screenshots go to runs/browser/ (with --readme-shots, half-size copies to docs/images/).
  * Chromium: /usr/bin/chromium, or $CHROMIUM.
  */
@@ -26,10 +31,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
-import { loadMnist } from '../../src/node.js';
+import { loadMnist, metrics } from '../../src/node.js';
+import { SpamFilter, type SpamFilterJson } from '../../examples/spam/filter.js';
 import { compressionRatio, decompose, psnr, reconstruct, type Photo } from '../lib/svd-compress.js';
 import type { DemoProbe } from '../lib/page.js';
-import { assert, runChecks } from './harness.js';
+import { assert, runChecks, type Check } from './harness.js';
 
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 if (!existsSync(executablePath)) {
@@ -126,7 +132,8 @@ async function readmeShots(): Promise<void> {
   }
   console.log(`README screenshots: ${out}demo-{home,train,draw,svd}.png`);
 }
-const ok = await runChecks([
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const checks: Check[] = [
   {
     name: 'home page loads; the page is cross-origin isolated, tfjs-wasm\'s threaded build loads and the header says how many threads',
     async run() {
@@ -310,13 +317,61 @@ const ok = await runChecks([
     },
   },
   {
+    name: 'Spam: a picked mail\'s probability and the test set\'s confusion matrix and expected cost, at four thresholds on both splits, equal Node\'s',
+    async run() {
+      await open('spam', () => window.saplingDemo.spam?.ready === true);
+      const rows: string[] = [];
+      for (const split of ['random', 'temporal'] as const) {
+        await page.selectOption('#spam-split', split);
+        await page.waitForFunction((s) => window.saplingDemo.spam!.split === s, split, { timeout: 60_000 });
+        const filter = SpamFilter.fromJSON(JSON.parse(readFileSync(`${demo}.generated/spam/${split}.filter.json`, 'utf8')) as SpamFilterJson);
+        const test = JSON.parse(readFileSync(`${demo}.generated/spam/${split}.test.json`, 'utf8')) as { labels: number[]; probabilities: number[]; examples: { index: number; message: string }[] };
+        await page.selectOption('#spam-example', '0');
+        const picked = (await probe(page)).spam!;
+        const expected = filter.decide(test.examples[0]!.message, picked.threshold).probability;
+        assert(picked.probability === expected && expected === test.probabilities[test.examples[0]!.index], `${split}: the page's p ${picked.probability}, Node's ${expected}, the test set's ${test.probabilities[test.examples[0]!.index]}`);
+        const costs = { falsePositive: 5, falseNegative: 1 };
+        for (const t of [0.2, 0.5, 0.9, 'costs'] as const) {
+          if (t === 'costs') {
+            await page.fill('#spam-cost-fp', '5');
+            await page.fill('#spam-cost-fn', '1');
+            await page.click('#spam-from-costs');
+          } else {
+            await page.evaluate((value) => {
+              const slider = document.getElementById('spam-threshold') as HTMLInputElement;
+              slider.value = String(value);
+              slider.dispatchEvent(new Event('input'));
+            }, t);
+          }
+          const inPage = (await probe(page)).spam!;
+          const threshold = t === 'costs' ? metrics.bayesThreshold(costs) : t;
+          assert(Math.abs(inPage.threshold - threshold) < 1e-12, `${split}: the page's threshold ${inPage.threshold}, expected ${threshold}`);
+          const r = metrics.thresholdReport(test.labels, test.probabilities, inPage.threshold, { costs });
+          const same = inPage.tp === r.tp && inPage.fp === r.fp && inPage.tn === r.tn && inPage.fn === r.fn && Math.abs(inPage.expectedCost - r.expectedCost) < 1e-12;
+          assert(same, `${split} at ${threshold}: the page's TP/FP/TN/FN ${inPage.tp}/${inPage.fp}/${inPage.tn}/${inPage.fn}, Node's ${r.tp}/${r.fp}/${r.tn}/${r.fn}`);
+          assert(inPage.spam === inPage.probability >= inPage.threshold, `${split} at ${threshold}: the decision ${String(inPage.spam)} for p ${inPage.probability}`);
+          rows.push(`${split} t=${threshold.toFixed(3)}: F1 ${r.f1.toFixed(4)}, cost ${r.expectedCost.toFixed(4)}/mail`);
+        }
+        if (split === 'random') await shot('spam');
+      }
+      const typed = 'Subject: Your account\n\nDear friend, claim your FREE prize now! Click here to unsubscribe.';
+      await page.fill('#spam-mail', typed);
+      const filter = SpamFilter.fromJSON(JSON.parse(readFileSync(`${demo}.generated/spam/temporal.filter.json`, 'utf8')) as SpamFilterJson);
+      const p = (await probe(page)).spam!.probability;
+      assert(p === filter.decide(typed, 0.5).probability, `a typed mail: the page's p ${p}, Node's ${filter.decide(typed, 0.5).probability}`);
+      report.spam = rows;
+      return `${rows.join('; ')}; a typed prize mail p = ${p.toFixed(4)}`;
+    },
+  },
+  {
     name: 'no console error or uncaught exception on any page, and no request outside the page\'s origin',
     async run() {
       assert(problems.length === 0, problems.join(' | '));
       assert(foreign.length === 0, `requests outside ${origin}: ${foreign.join(', ')}`);
     },
   },
-]);
+];
+const ok = await runChecks(only === undefined ? checks : checks.filter((c, i) => c.name.startsWith(only) || i === checks.length - 1));
 
 writeFileSync(`${shots}report.json`, JSON.stringify(report, null, 2));
 console.log(`screenshots and report.json: ${shots}`);

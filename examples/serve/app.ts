@@ -8,7 +8,8 @@
  *        application/octet-stream), or JSON {"pixels": [[…]], "model"?, "top_k"?}
  *        → 200 {model, top_k: [{class, label, probability}], probabilities, batch_size,
  *               model_ms, queue_ms, total_ms}
- *   GET  /healthz   → 200 {status: "ok", models, rss_bytes, uptime_s}
+ *   POST /v1/spam   JSON {"text", "threshold"? | "costs"?} → 200 {probability, threshold, decision, …} (spam.ts)
+ *   GET  /healthz   → 200 {status: "ok", models, spam, rss_bytes, uptime_s}
  *
  * Every failure is JSON {"error": {"code", "message"}} with the status of errors.ts's table; one
  * JSON log line is written per request (method, url, status, ms, model, batch size, error code).
@@ -18,10 +19,14 @@ import { Batcher, type BatchOptions } from './batcher.js';
 import { RequestError, type ErrorCode } from './errors.js';
 import { decodeImage, prepareImage, preparePixels } from './images.js';
 import type { ServedModel } from './models.js';
+import { answerSpam } from './spam.js';
+import type { SpamFilter } from '../spam/filter.js';
 
 export interface ServerOptions {
   readonly models: readonly ServedModel[];
   readonly batch: BatchOptions;
+  /** The spam filter of POST /v1/spam (default none: that route answers 404 unknown_model). */
+  readonly spam?: SpamFilter | null;
   /** The largest body accepted, in bytes (default 8 MiB). */
   readonly bodyLimit?: number;
   /** Where the per-request log lines go (default stdout); null: nowhere. */
@@ -52,7 +57,8 @@ export function buildServer(options: ServerOptions): Served {
   const log = options.log === undefined ? (line: string) => process.stdout.write(`${line}\n`) : options.log;
   const app = Fastify({ logger: false, bodyLimit, return503OnClosing: false, forceCloseConnections: 'idle' });
   const batchers = new Map(options.models.map((m) => [m.name, new Batcher(m, options.batch)]));
-  const defaultModel = options.models[0]!.name;
+  const defaultModel = options.models[0]?.name ?? '';
+  const spam = options.spam ?? null;
   let closing = false;
 
   // Images arrive as raw bytes; JSON keeps Fastify's own parser (its errors are mapped below);
@@ -94,11 +100,12 @@ export function buildServer(options: ServerOptions): Served {
         return fail(request, reply, new RequestError('internal', `${error.name}: ${error.message}`));
     }
   });
-  app.setNotFoundHandler((request, reply) => fail(request, reply, new RequestError('not_found', `no route ${request.method} ${request.url.split('?')[0]}; the routes are POST /v1/classify and GET /healthz`)));
+  app.setNotFoundHandler((request, reply) => fail(request, reply, new RequestError('not_found', `no route ${request.method} ${request.url.split('?')[0]}; the routes are POST /v1/classify, POST /v1/spam and GET /healthz`)));
 
   app.get('/healthz', async () => ({
     status: closing ? 'shutting_down' : 'ok',
     models: options.models.map((m) => ({ name: m.name, description: m.description, checkpoint: m.checkpoint, runtime: m.runtime, input: [m.input.channels, m.input.size, m.input.size], classes: m.classes.length })),
+    spam: spam === null ? null : spam.recipe,
     batch: options.batch,
     rss_bytes: process.memoryUsage().rss,
     uptime_s: Number(process.uptime().toFixed(1)),
@@ -107,6 +114,19 @@ export function buildServer(options: ServerOptions): Served {
   app.route({
     method: ['GET', 'PUT', 'DELETE', 'PATCH'], url: '/v1/classify',
     handler: (request, reply) => fail(request, reply, new RequestError('method_not_allowed', `${request.method} is not allowed on /v1/classify; POST an image or JSON pixels`)),
+  });
+
+  app.route({
+    method: ['GET', 'PUT', 'DELETE', 'PATCH'], url: '/v1/spam',
+    handler: (request, reply) => fail(request, reply, new RequestError('method_not_allowed', `${request.method} is not allowed on /v1/spam; POST JSON {"text": …}`)),
+  });
+
+  app.post('/v1/spam', async (request, reply) => {
+    const started = performance.now();
+    if (closing) throw new RequestError('shutting_down', 'the server is shutting down');
+    note(request).model = 'spam';
+    const answer = answerSpam(spam, request.query as Record<string, unknown>, request.body);
+    return reply.send({ ...answer, total_ms: round(performance.now() - started) });
   });
 
   app.post('/v1/classify', async (request, reply) => {

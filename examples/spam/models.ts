@@ -2,12 +2,11 @@
  * The models of the spam-thresholds example. Each is one entry of SPAM_MODELS: given the fit
  * and validation mails (text and label) it trains and returns a function from mail texts to
  * logits (the log-odds of spam). Everything downstream — calibration, thresholds, shift
- * handling — sees only those logits, so a new model is one more entry here (the small text
- * Transformer joins when Sapling's Transformer layers land, with a WordPiece tokenizer from
- * src/text in place of the bag of words).
+ * handling — sees only those logits, so a new model is one more entry here.
  *
- *   logreg  bag of words → one logit: logistic regression, the baseline's model
- *   mlp     bag of words → 32 ReLU units → one logit
+ *   logreg       bag of words → one logit: logistic regression, the baseline's model
+ *   mlp          bag of words → 32 ReLU units → one logit
+ *   transformer  WordPiece pieces → 1-layer Transformer encoder → mean pooling → one logit (transformer.ts)
  * Both read the binary, L2-normalised bag of words of src/features (vocabulary: the tokens in
  * at least 2 fit mails). x·W for the sparse x is computed as a lookup of the rows of the words
  * present, weighted and summed: the product of a Linear(V, D) on the dense row, at the cost of
@@ -17,6 +16,7 @@ import { add, embedding, Linear, Module, mul, noGrad, relu, reshape, seededRando
 import { BagOfWords, sparseToPadded, type SparseRows } from '../../src/features/bag-of-words.js';
 import { uniform } from '../../src/layers/init.js';
 import { lengthSortedBatches, trainBinary, type LossKind } from './train-binary.js';
+import { transformerModel } from './transformer.js';
 
 export interface LabelledTexts {
   readonly texts: readonly string[];
@@ -49,6 +49,8 @@ export interface TrainedModel {
 
 export interface SpamModel {
   readonly description: string;
+  /** The losses it is trained with when the command line names none (default: every loss). */
+  readonly losses?: readonly LossKind[];
   train(data: TrainingData, options: ModelTrainOptions): TrainedModel;
 }
 
@@ -94,7 +96,8 @@ export class BagOfWordsNet extends Module<[Tensor, Tensor], Tensor> {
   }
 }
 
-interface BagOfWordsSettings {
+/** A bag-of-words model's width (null: no hidden layer) and training settings. */
+export interface BagOfWordsSettings {
   readonly hidden: number | null;
   readonly lr: number;
   readonly batchSize: number;
@@ -117,33 +120,40 @@ function rowLengths(rows: SparseRows): Int32Array {
   return Int32Array.from({ length: rows.rows }, (_, r) => rows.indptr[r + 1]! - rows.indptr[r]!);
 }
 
+/** A bag-of-words net trained on the fit mails (early stopping on the validation slice), with its vocabulary. */
+export function trainBagOfWords(data: TrainingData, settings: BagOfWordsSettings, options: ModelTrainOptions): { bow: BagOfWords; net: BagOfWordsNet; bestEpoch: number; seconds: number } {
+  const { bow, fit, validation } = features(data);
+  const net = new BagOfWordsNet(bow.vocabulary.length, settings.hidden, options.seed);
+  const result = trainBinary({
+    model: net,
+    batch: (set, ids) => padded(set === 'fit' ? fit : validation, ids),
+    fitLabels: data.fit.labels,
+    validationLabels: data.validation.labels,
+    loss: options.loss,
+    lr: settings.lr,
+    batchSize: settings.batchSize,
+    maxEpochs: Math.min(settings.maxEpochs, options.maxEpochs ?? Infinity),
+    patience: settings.patience,
+    seed: options.seed,
+    lengths: { fit: rowLengths(fit), validation: rowLengths(validation) },
+    log: options.log,
+  });
+  return { bow, net, bestEpoch: result.bestEpoch, seconds: result.seconds };
+}
+
+function padded(rows: SparseRows, ids: readonly number[]): [Tensor, Tensor] {
+  const { index, weight } = sparseToPadded(rows, ids);
+  return [index, weight];
+}
+
 function bagOfWordsModel(description: string, settings: BagOfWordsSettings): SpamModel {
   return {
     description,
     train(data, options) {
-      const { bow, fit, validation } = features(data);
-      const net = new BagOfWordsNet(bow.vocabulary.length, settings.hidden, options.seed);
-      const padded = (rows: SparseRows, ids: readonly number[]): [Tensor, Tensor] => {
-        const { index, weight } = sparseToPadded(rows, ids);
-        return [index, weight];
-      };
-      const result = trainBinary({
-        model: net,
-        batch: (set, ids) => padded(set === 'fit' ? fit : validation, ids),
-        fitLabels: data.fit.labels,
-        validationLabels: data.validation.labels,
-        loss: options.loss,
-        lr: settings.lr,
-        batchSize: settings.batchSize,
-        maxEpochs: Math.min(settings.maxEpochs, options.maxEpochs ?? Infinity),
-        patience: settings.patience,
-        seed: options.seed,
-        lengths: { fit: rowLengths(fit), validation: rowLengths(validation) },
-        log: options.log,
-      });
+      const { bow, net, bestEpoch, seconds } = trainBagOfWords(data, settings, options);
       return {
-        bestEpoch: result.bestEpoch,
-        seconds: result.seconds,
+        bestEpoch,
+        seconds,
         logits(texts) {
           const rows = bow.transform(texts);
           const out = new Float64Array(texts.length);
@@ -160,8 +170,12 @@ function bagOfWordsModel(description: string, settings: BagOfWordsSettings): Spa
   };
 }
 
+/** The logistic regression's settings (the baseline's model; also the demo's and the server's spam filter). */
+export const LOGREG_SETTINGS: BagOfWordsSettings = { hidden: null, lr: 0.05, batchSize: 64, maxEpochs: 60, patience: 4 };
+
 /** Every model of the study, by name; add an entry to add a model. */
 export const SPAM_MODELS: Readonly<Record<string, SpamModel>> = {
-  logreg: bagOfWordsModel('logistic regression on the binary L2-normalised bag of words', { hidden: null, lr: 0.05, batchSize: 64, maxEpochs: 60, patience: 4 }),
+  logreg: bagOfWordsModel('logistic regression on the binary L2-normalised bag of words', LOGREG_SETTINGS),
   mlp: bagOfWordsModel('bag of words → 32 ReLU → 1', { hidden: 32, lr: 0.004, batchSize: 128, maxEpochs: 30, patience: 3 }),
+  transformer: transformerModel('WordPiece (4,000 pieces of the fit mails, first 48) → 1-layer Transformer encoder, d 32 → mean pooling → 1'),
 };

@@ -34,6 +34,8 @@ export interface StudyOptions {
   /** Keys of SPAM_MODELS. */
   readonly models: readonly string[];
   readonly losses: readonly LossKind[];
+  /** The losses of one model, when they differ from `losses` (the models' own defaults). */
+  readonly lossesOf?: (model: string) => readonly LossKind[];
   readonly costs: Costs;
   /** Test-period labels for the re-thresholding policies (temporal split only). */
   readonly labelBudgets: readonly number[];
@@ -80,23 +82,26 @@ export function splitIndices(data: SpamData, split: SplitKind, seed: number): { 
   return split === 'random' ? trainTestSplit(data.texts.length, { testSize: 0.2, seed, stratify: data.labels }) : temporalSplit(data.groups);
 }
 
+/** The fit mails, the validation slice (a stratified 20% of the training side) and the test mails of one split and seed. */
+export function splitMails(data: SpamData, split: SplitKind, seed: number): { fit: LabelledTexts; validation: LabelledTexts; test: LabelledTexts } {
+  const { train, test } = splitIndices(data, split, seed);
+  const trainLabels = Int32Array.from(train, (i) => data.labels[i]!);
+  const inner = trainTestSplit(train.length, { testSize: 0.2, seed, stratify: trainLabels });
+  return { fit: subset(data, Array.from(inner.train, (k) => train[k]!)), validation: subset(data, Array.from(inner.test, (k) => train[k]!)), test: subset(data, test) };
+}
+
 export function runStudy(data: SpamData, options: StudyOptions): StudyResult {
   const { log } = options;
   const runs: RunRecord[] = [];
   const kept: KeptScores[] = [];
   for (const split of options.splits) {
     for (const seed of options.seeds) {
-      const { train, test } = splitIndices(data, split, seed);
-      const trainLabels = Int32Array.from(train, (i) => data.labels[i]!);
-      const inner = trainTestSplit(train.length, { testSize: 0.2, seed, stratify: trainLabels });
-      const fit = subset(data, Array.from(inner.train, (k) => train[k]!));
-      const validation = subset(data, Array.from(inner.test, (k) => train[k]!));
-      const testSet = subset(data, test);
+      const { fit, validation, test: testSet } = splitMails(data, split, seed);
       const cache = new Map<string, unknown>();
       for (const model of options.models) {
         const spec = SPAM_MODELS[model];
         if (!spec) throw new RangeError(`spam-thresholds: unknown model '${model}' (known: ${Object.keys(SPAM_MODELS).join(', ')})`);
-        for (const loss of options.losses) {
+        for (const loss of options.lossesOf?.(model) ?? options.losses) {
           log(`${split} split, seed ${seed}: ${model} with ${loss} loss (fit ${fit.texts.length}, validation ${validation.texts.length}, test ${testSet.texts.length})`);
           const trained = spec.train({ fit, validation, cache }, { loss, seed, log, ...(options.maxEpochs === undefined ? {} : { maxEpochs: options.maxEpochs }) });
           const scoredValidation: Scored = { logits: trained.logits(validation.texts), labels: validation.labels };

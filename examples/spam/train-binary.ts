@@ -112,7 +112,7 @@ export function trainBinary<Batch extends readonly Tensor[]>(options: BinaryTrai
       bestEpoch = epoch;
       bestState = model.stateDict(); //                                           detached copies
     }
-    log(`    epoch ${epoch}: validation ${loss} loss ${value.toFixed(4)}${epoch === bestEpoch ? ' (best)' : ''}`);
+    log(`    epoch ${epoch}: validation ${loss} loss ${value.toFixed(4)}${epoch === bestEpoch ? ' (best)' : ''} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
     if (epoch - bestEpoch >= patience) break;
   }
   model.loadStateDict(bestState);
