@@ -11,7 +11,7 @@
  */
 import type { Tensor } from '../tensor.js';
 import { recurrentFallbacks, scalar } from './fallback-rnn.js';
-import type { BackendKernels, ChannelTerm, Conv2dAttrs, ConvEpilogue, CoreKernels, FusedKernels, Kernels, ScanOp } from './types.js';
+import type { BackendKernels, ChannelTerm, Conv2dAttrs, ConvEpilogue, CoreKernels, FusedKernels, Kernels, MatmulTranspose, ScanOp } from './types.js';
 
 /** A backend's kernels completed with a fallback for each fused kernel it does not implement. */
 export function withFallbacks(k: BackendKernels): Kernels {
@@ -84,12 +84,16 @@ export function fallbacks(k: CoreKernels): FusedKernels {
     return y;
   }
 
-  return { fusedConv2d, scan, channelMoments, channelSums, channelAffine, ...recurrentFallbacks(k) };
+  function matmulTransposed(a: Tensor, b: Tensor, { transposeA, transposeB }: MatmulTranspose): Tensor {
+    return k.matmul(transposeA ? k.permute(a, [1, 0]) : a, transposeB ? k.permute(b, [1, 0]) : b);
+  }
+
+  return { fusedConv2d, matmulTransposed, scan, channelMoments, channelSums, channelAffine, ...recurrentFallbacks(k) };
 }
 
 /** The names of the fused kernels (the compiler checks the list against FusedKernels). */
 export const FUSED_KERNELS = Object.keys({
-  fusedConv2d: true, scan: true, channelMoments: true, channelSums: true, channelAffine: true, lstmForward: true, lstmBackward: true, gruForward: true, gruBackward: true,
+  fusedConv2d: true, matmulTransposed: true, scan: true, channelMoments: true, channelSums: true, channelAffine: true, lstmForward: true, lstmBackward: true, gruForward: true, gruBackward: true,
 } satisfies Record<keyof FusedKernels, true>) as readonly (keyof FusedKernels)[];
 
 /** `k`'s core kernels alone, renamed `name`: a backend that implements no fused kernel. */
