@@ -176,6 +176,13 @@ export interface FusedKernels {
   matmulTransposed(a: Tensor, b: Tensor, t: MatmulTranspose): Tensor;
 
   /**
+   * maxPool2d and the index h·W + w, within its (n, c) plane, of each window's arg-max (the first
+   * on ties; the last NaN where a NaN wins), int32 of the output's shape: PyTorch's
+   * max_pool2d_with_indices, so that the backward scatters dy without searching x again.
+   */
+  maxPool2dWithIndices(x: Tensor, attrs: Pool2dAttrs): { readonly out: Tensor; readonly indices: Tensor };
+
+  /**
    * The running sum or product along `axis` (y_i = x_0 ∘ … ∘ x_i), x's shape and dtype: one pass.
    * An int32 result int32 cannot hold is refused. The fallback is log₂(n) shifted adds (or products).
    */

@@ -14,7 +14,7 @@ import { broadcastTo, concat, gather, indexAdd, indexSelect, oneHot, pad, permut
 import { matmul, matmulTransposed } from './matmul.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, fusedConv2d } from './conv.js';
 import {
-  adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward,
+  adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward, maxPool2dWithIndices,
 } from './pool.js';
 import { channelAffine, channelMoments, channelSums } from './batch-norm.js';
 import { gruBackward, gruForward, lstmBackward, lstmForward } from './rnn.js';
@@ -27,7 +27,7 @@ export const cpuKernels: Kernels = {
   permute, broadcastTo, slice, sliceScatter, concat, pad, gather, scatterAdd, indexSelect, indexAdd, oneHot,
   matmul, matmulTransposed,
   conv2d, conv2dBackpropInput, conv2dBackpropFilter, fusedConv2d,
-  maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d, adaptiveAvgPool2dBackward,
+  maxPool2d, maxPool2dBackward, maxPool2dWithIndices, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d, adaptiveAvgPool2dBackward,
   channelMoments, channelSums, channelAffine,
   lstmForward, lstmBackward, gruForward, gruBackward,
 };

@@ -207,6 +207,20 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
 export function scatterAdd(src: Tensor, axis: number, index: Tensor, shape: Shape): Tensor {
   const out = allocate(src.dtype, sizeOf(shape));
   const values = storageOf(src);
+  if (index.ndim === 2 && shape.length === 2 && axis === 1 && index.shape[0]! <= shape[0]!) {
+    // rows of [R, K] indices into rows of [R', M] (max-pool's backward): no odometer, no callback
+    const [rows, k] = index.shape as [number, number];
+    const m = shape[1]!;
+    const idx = storageOf(index);
+    for (let r = 0; r < rows; r++) {
+      for (let i = r * k; i < (r + 1) * k; i++) {
+        const v = idx[i]!;
+        checkIndex(v, m, 'scatterAdd', axis);
+        out[r * m + v]! += values[i]!;
+      }
+    }
+    return new Tensor(out, shape);
+  }
   walkIndex(index, shape, axis, 'scatterAdd', (i, j) => (out[j]! += values[i]!));
   return new Tensor(out, shape);
 }
