@@ -33,4 +33,6 @@ for (const suite of suites) {
     failed++;
   }
 }
+// Issue 23's targets, judged from the result files the suites just wrote (summary.ts).
+spawnSync(process.execPath, ['--import', 'tsx', join(here, 'summary.ts')], { stdio: 'inherit' });
 process.exit(failed > 0 ? 1 : 0);

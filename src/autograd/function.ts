@@ -182,25 +182,45 @@ export function apply<Inputs extends readonly Tensor[], Attrs>(op: OpDef<Inputs,
   // already-recorded tensor) gets a new tensor over the same storage.
   if (out.requiresGrad || inputs.includes(out)) out = out.alias();
   out.requiresGrad = true;
-  const versions = ctx.saved.map((t) => t.version);
-  const node: Node = {
-    name: op.name,
-    inputs,
-    attrs,
-    backward: (dOut) => {
-      checkSaved(op.name, ctx.saved, versions);
-      return op.backward(ctx, dOut, attrs) as readonly (Tensor | null)[];
-    },
-    released: false,
-    release() {
-      ctx.saved = [];
-      ctx.handle = null;
-      this.released = true;
-    },
-  };
-  out.creator = node;
+  out.creator = new RecordedNode(op, inputs, attrs, ctx, ctx.saved.map((t) => t.version));
   reportOp(op.name, inputs, attrs, out);
   return out;
+}
+
+/**
+ * The node `apply` records. A class rather than an object literal with closures: every op of a
+ * recorded graph makes one, and the literal's two closures were a measurable part of a small
+ * op's cost (benchmarks/dispatch.bench.ts).
+ */
+class RecordedNode<Inputs extends readonly Tensor[], Attrs> implements Node {
+  readonly name: string;
+  readonly inputs: Inputs;
+  readonly attrs: Attrs;
+  released = false;
+  readonly #op: OpDef<Inputs, Attrs>;
+  readonly #ctx: Context;
+  /** The saved tensors' versions when forward saved them. */
+  readonly #versions: readonly number[];
+
+  constructor(op: OpDef<Inputs, Attrs>, inputs: Inputs, attrs: Attrs, ctx: Context, versions: readonly number[]) {
+    this.name = op.name;
+    this.inputs = inputs;
+    this.attrs = attrs;
+    this.#op = op;
+    this.#ctx = ctx;
+    this.#versions = versions;
+  }
+
+  backward(dOut: Tensor): readonly (Tensor | null)[] {
+    checkSaved(this.name, this.#ctx.saved, this.#versions);
+    return this.#op.backward(this.#ctx, dOut, this.attrs) as readonly (Tensor | null)[];
+  }
+
+  release(): void {
+    this.#ctx.saved = [];
+    this.#ctx.handle = null;
+    this.released = true;
+  }
 }
 
 /**

@@ -21,7 +21,15 @@ export type Storage = DataArray | DeviceArray;
 /** What the marks belong to: the ArrayBuffer under a typed array, or the device array. */
 const key = (a: Storage): object => (ArrayBuffer.isView(a) ? a.buffer : a);
 
-const owned = new WeakSet<ArrayBufferLike>();
+/**
+ * Sapling's mark on the ArrayBuffer of an array it allocated: a symbol-keyed property rather than
+ * a WeakSet entry, because every tensor an op makes is allocated here, and a WeakSet entry cost
+ * about 2 µs an allocation (the collector's work on weak entries) — most of what a small op
+ * costs (ops/dispatch benchmark). The mark sits on the buffer, not on the typed array, so the
+ * arrays the kernels index keep V8's plain typed-array shapes.
+ */
+const OWNED = Symbol('sapling.owned');
+type Markable = ArrayBufferLike & { [OWNED]?: true };
 const held = new WeakSet<object>();
 const versions = new WeakMap<object, number>();
 /** One clock for every array, so that a version number is never issued twice. */
@@ -29,12 +37,12 @@ let clock = 0;
 
 /** Marks `a` as Sapling's own (allocate calls this). */
 export function own(a: DataArray): void {
-  owned.add(a.buffer);
+  (a.buffer as Markable)[OWNED] = true;
 }
 
 /** A tensor wraps `a`: unless Sapling allocated it, the caller still holds it. */
 export function adopt(a: DataArray): void {
-  if (!owned.has(a.buffer)) held.add(a.buffer);
+  if ((a.buffer as Markable)[OWNED] !== true) held.add(a.buffer);
 }
 
 /** `a` has been handed out (the public `storage` getter): from now on it may change without notice. */

@@ -11,9 +11,10 @@ import type { FloatDType } from '../autograd/dtype.js';
 import { isGradEnabled, noGrad } from '../autograd/function.js';
 import { add } from '../autograd/ops/elementwise.js';
 import { matmul } from '../autograd/ops/matmul.js';
-import { transpose } from '../autograd/ops/shape.js';
+import { matmulTransposed } from '../autograd/ops/matmul-transposed.js';
+import { reshape, transpose } from '../autograd/ops/shape.js';
 import { defaultRandom, type Random } from '../autograd/random.js';
-import { fmt } from '../autograd/shape.js';
+import { fmt, sizeOf } from '../autograd/shape.js';
 import { keep } from '../autograd/memory.js';
 import { storageObject, type Tensor } from '../autograd/tensor.js';
 import { cacheVersion } from '../autograd/storage.js';
@@ -40,8 +41,20 @@ export function requireSize(layer: string, name: string, n: number, min = 1): vo
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   const recording = isGradEnabled() && (x.requiresGrad || weight.requiresGrad || (bias?.requiresGrad ?? false));
-  const y = matmul(x, recording ? transpose(weight) : transposedCopy(weight)); // [*, in] · [in, out] → [*, out]
+  const y = recording ? timesWeightT(x, weight) : matmul(x, transposedCopy(weight)); // [*, in] · [in, out] → [*, out]
   return bias ? add(y, bias) : y; //         b [out] broadcast over the leading axes
+}
+
+/**
+ * x · Wᵀ while recording: one product that reads W [out, in] transposed in place, whose backward
+ * is dx = dY · W and dW = dYᵀ · x (ops/matmul-transposed.ts). Through matmul(x, transpose(W))
+ * every step would transpose W forward, transpose it back for dx, and transpose x and dWᵀ for dW.
+ */
+function timesWeightT(x: Tensor, weight: Tensor): Tensor {
+  if (x.ndim === 0 || weight.ndim !== 2) return matmul(x, transpose(weight)); // (matmul names the mistake)
+  const rows = x.shape.slice(0, -1); //                                          x [*, in] read as [(∏*), in]
+  const y = matmulTransposed(x.ndim === 2 ? x : reshape(x, [sizeOf(rows), x.shape[x.ndim - 1]!]), weight, { transposeA: false, transposeB: true });
+  return x.ndim === 2 ? y : reshape(y, [...rows, weight.shape[0]!]);
 }
 
 /**

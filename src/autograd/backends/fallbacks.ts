@@ -10,10 +10,10 @@
  * only (NumPy's rule), so the channel passes move the channels last (a permute), work, and move
  * them back. The values equal the fused kernels' up to float32 rounding (parity.test.ts).
  */
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { optimizerFallbacks } from './fallback-optim.js';
 import { recurrentFallbacks, scalar } from './fallback-rnn.js';
-import type { BackendKernels, ChannelTerm, Conv2dAttrs, ConvEpilogue, CoreKernels, FusedKernels, Kernels, ScanOp } from './types.js';
+import type { BackendKernels, ChannelTerm, Conv2dAttrs, ConvEpilogue, CoreKernels, FusedKernels, Kernels, MatmulTranspose, Pool2dAttrs, ScanOp } from './types.js';
 
 /** A backend's kernels completed with a fallback for each fused kernel it does not implement. */
 export function withFallbacks(k: BackendKernels): Kernels {
@@ -86,12 +86,48 @@ export function fallbacks(k: CoreKernels): FusedKernels {
     return y;
   }
 
-  return { fusedConv2d, scan, channelMoments, channelSums, channelAffine, ...recurrentFallbacks(k), ...optimizerFallbacks(k) };
+  function matmulTransposed(a: Tensor, b: Tensor, { transposeA, transposeB }: MatmulTranspose): Tensor {
+    return k.matmul(transposeA ? k.permute(a, [1, 0]) : a, transposeB ? k.permute(b, [1, 0]) : b);
+  }
+
+  /**
+   * The window maxima from maxPool2d, then each window's arg-max found tap by tap: tap (a, b) of
+   * every window is one strided slice of the padded x, and where it equals the maximum (first
+   * tap wins) or is a NaN (last NaN wins, as the scan's `v > best || v ≠ v` keeps) its position
+   * h·W + w is taken. Positions outside the input (padding) never count.
+   */
+  function maxPool2dWithIndices(x: Tensor, attrs: Pool2dAttrs): { readonly out: Tensor; readonly indices: Tensor } {
+    const out = k.maxPool2d(x, attrs);
+    const [N, C, H, W] = x.shape as [number, number, number, number];
+    const [OH, OW] = [out.shape[2]!, out.shape[3]!];
+    const { kernel: [KH, KW], stride: [sh, sw], dilation: [dh, dw], padding: p } = attrs;
+    const padded = k.pad(x, [[0, 0], [0, 0], [p.top, p.bottom], [p.left, p.right]], 0); // padded taps are masked out below
+    const ints = (values: readonly number[], shape: readonly number[]): Tensor => new Tensor(Int32Array.from(values), shape);
+    const none = ints([-1], []);
+    const isNan = (t: Tensor): Tensor => k.compare('ne', t, t);
+    let first = none;
+    let lastNan = none;
+    for (let a = 0; a < KH; a++) {
+      const rows = Array.from({ length: OH }, (_, i) => i * sh - p.top + a * dh); //            [OH, 1]
+      for (let b = 0; b < KW; b++) {
+        const cols = Array.from({ length: OW }, (_, j) => j * sw - p.left + b * dw); //          [1, OW]
+        const position = k.binary('add', ints(rows.map((r) => r * W), [OH, 1]), ints(cols, [1, OW]), 'int32');
+        const inside = k.binary('mul', ints(rows.map((r) => +(r >= 0 && r < H)), [OH, 1]), ints(cols.map((c) => +(c >= 0 && c < W)), [1, OW]), 'int32');
+        const tap = k.slice(padded, [0, 0, a * dh, b * dw], [1, 1, sh, sw], [N, C, OH, OW]);
+        const hit = k.binary('mul', k.binary('mul', k.compare('eq', tap, out), inside, 'int32'), k.compare('eq', first, none), 'int32');
+        first = k.where(hit, position, first, 'int32');
+        lastNan = k.where(k.binary('mul', isNan(tap), inside, 'int32'), position, lastNan, 'int32');
+      }
+    }
+    return { out, indices: k.where(isNan(out), lastNan, first, 'int32') };
+  }
+
+  return { fusedConv2d, matmulTransposed, maxPool2dWithIndices, scan, channelMoments, channelSums, channelAffine, ...recurrentFallbacks(k), ...optimizerFallbacks(k) };
 }
 
 /** The names of the fused kernels (the compiler checks the list against FusedKernels). */
 export const FUSED_KERNELS = Object.keys({
-  fusedConv2d: true, scan: true, channelMoments: true, channelSums: true, channelAffine: true, lstmForward: true, lstmBackward: true, gruForward: true, gruBackward: true,
+  fusedConv2d: true, matmulTransposed: true, maxPool2dWithIndices: true, scan: true, channelMoments: true, channelSums: true, channelAffine: true, lstmForward: true, lstmBackward: true, gruForward: true, gruBackward: true,
   sgdStep: true, adamStep: true,
 } satisfies Record<keyof FusedKernels, true>) as readonly (keyof FusedKernels)[];
 

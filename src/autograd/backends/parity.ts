@@ -208,6 +208,12 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
     ...MATMUL_CASES.map(([a, b]) => [`[${a}]·[${b}]`, (k: Kernels, random: Random) => [k.matmul(rand(a, random), rand(b, random))]] as [string, (k: Kernels, random: Random) => readonly ParityOutput[]]),
     ['float64', (k, random) => [k.matmul(rand([5, 7], random, 'float64'), rand([7, 3], random, 'float64'))]],
   ]),
+  matmulTransposed: cases([
+    ...([[1, 1, 1], [7, 13, 5], [64, 65, 63], [33, 128, 40]] as const).map(([m, k, n]) => [`[${m}, ${k}]·[${k}, ${n}], each operand plain and transposed`, (kk: Kernels, random: Random) =>
+      ([[false, false], [false, true], [true, false], [true, true]] as const).map(([transposeA, transposeB]) =>
+        kk.matmulTransposed(rand(transposeA ? [k, m] : [m, k], random), rand(transposeB ? [n, k] : [k, n], random), { transposeA, transposeB }))] as [string, (k: Kernels, random: Random) => readonly ParityOutput[]]),
+    ['float64', (k, random) => [k.matmulTransposed(rand([5, 7], random, 'float64'), rand([3, 7], random, 'float64'), { transposeA: false, transposeB: true }), k.matmulTransposed(rand([7, 5], random, 'float64'), rand([7, 3], random, 'float64'), { transposeA: true, transposeB: false })]],
+  ]),
   conv2d: cases(CONV_CASES.map((c) => [c.name, (k: Kernels, random: Random) => [k.conv2d(rand(c.x, random), rand(c.w, random), attrsOf(c))]])),
   conv2dBackpropInput: cases(CONV_CASES.map((c) => [c.name, (k: Kernels, random: Random) => {
     const w = rand(c.w, random);
@@ -232,6 +238,21 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
     const special = x.storage.slice();
     special[5] = NaN;
     return [k.maxPool2d(x, POOL), k.maxPool2d(new Tensor(special, x.shape), POOL)];
+  }]]),
+  maxPool2dWithIndices: cases([['3x2 window, stride [2, 1], padding; a NaN, two NaNs in one window, ties, a window of −∞; 2x2 stride 2; dilation 2', (k, random) => {
+    const x = rand([2, 3, 7, 6], random);
+    const special = x.storage.slice();
+    special[5] = NaN;
+    special[8] = special[15] = NaN; // (1, 2) and (2, 3) of plane 0: both in the 3x2 window (1, 2)
+    special[60] = special[61] = special[66] = 3; // a tie (plane 1): the first wins
+    special[98] = special[99] = special[104] = special[105] = -Infinity; // rows 2–3, cols 2–3 of plane 2: one 2x2 window
+    const results = [
+      k.maxPool2dWithIndices(new Tensor(special, x.shape), POOL),
+      k.maxPool2dWithIndices(x, { ...POOL, kernel: [2, 2], stride: [2, 2], padding: { top: 0, bottom: 0, left: 0, right: 0 } }),
+      k.maxPool2dWithIndices(new Tensor(special, x.shape), { ...POOL, kernel: [2, 2], stride: [2, 2], padding: { top: 0, bottom: 0, left: 0, right: 0 } }),
+      k.maxPool2dWithIndices(x, { ...POOL, dilation: [2, 2], padding: { top: 1, bottom: 1, left: 1, right: 1 } }),
+    ];
+    return results.flatMap((r) => [r.out, r.indices]);
   }]]),
   maxPool2dBackward: cases([
     ['3x2 window', (k, random) => {

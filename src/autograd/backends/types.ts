@@ -67,6 +67,12 @@ export interface ConvEpilogue {
   readonly relu?: boolean;
 }
 
+/** Which operands of a 2-D product are read transposed: C = op(A) · op(B) (`matmulTransposed`). */
+export interface MatmulTranspose {
+  readonly transposeA: boolean;
+  readonly transposeB: boolean;
+}
+
 export interface Pool2dAttrs {
   readonly kernel: readonly [number, number];
   readonly stride: readonly [number, number];
@@ -161,6 +167,20 @@ export interface CoreKernels {
 export interface FusedKernels {
   /** conv2d and its epilogue in the output pass: y = relu?(conv(x, w) + bias[o] + residual). */
   fusedConv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue: ConvEpilogue): Tensor;
+
+  /**
+   * C = op(A) · op(B) for 2-D A and B, op a transpose where `t` asks for it (A [k, m] read as
+   * [m, k], B [n, k] read as [k, n]), without the caller materialising the transpose: Linear's
+   * x · Wᵀ and its gradients. The fallback is a permute, then matmul.
+   */
+  matmulTransposed(a: Tensor, b: Tensor, t: MatmulTranspose): Tensor;
+
+  /**
+   * maxPool2d and the index h·W + w, within its (n, c) plane, of each window's arg-max (the first
+   * on ties; the last NaN where a NaN wins), int32 of the output's shape: PyTorch's
+   * max_pool2d_with_indices, so that the backward scatters dy without searching x again.
+   */
+  maxPool2dWithIndices(x: Tensor, attrs: Pool2dAttrs): { readonly out: Tensor; readonly indices: Tensor };
 
   /**
    * The running sum or product along `axis` (y_i = x_0 ∘ … ∘ x_i), x's shape and dtype: one pass.

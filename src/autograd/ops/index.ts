@@ -41,3 +41,4 @@ export { norm, vectorNorm, matrixNorm, type MatrixNormOrd } from './norm.js';
 export { isclose, allclose, type CloseOptions } from './allclose.js';
 export { multinomial, type MultinomialOptions } from './multinomial.js';
 export { einsum } from './einsum.js';
+export { matmulTransposed } from './matmul-transposed.js';

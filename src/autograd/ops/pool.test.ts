@@ -1,6 +1,6 @@
 import { describe, test, expect } from 'vitest';
 import { arange, randn, tensor, zeros } from '../creation.js';
-import { enableGrad } from '../function.js';
+import { enableGrad, noGrad } from '../function.js';
 import { gradcheck } from '../gradcheck.js';
 import { seededRandom, type Random } from '../random.js';
 import type { Shape } from '../shape.js';
@@ -68,11 +68,27 @@ describe('maxPool2d', () => {
     });
   }
 
-  test('double backward throws a clear error', () => {
-    const x = leaf([1, 1, 4, 4], seededRandom(2));
-    const dy = leaf([1, 1, 2, 2], seededRandom(3));
-    maxPool2d(x, 2).backward(dy, { createGraph: true });
-    expect(() => x.grad!.sum().backward()).toThrow(/maxPool2d: double backward is not supported/);
+  test('double backward (MaxPool2dBackward, a scatter-add at the saved arg-max) passes gradcheck in dY', () => {
+    for (const [shape, kernel, options] of [[[2, 2, 5, 4], 2, {}], [[1, 2, 7, 7], 3, { stride: 2, padding: 1 }]] as const) {
+      const x = randn(shape, { dtype: 'float64', random: seededRandom(2) }); // fixed: the arg-max must not move
+      const dx = (dy: Tensor): Tensor => enableGrad(() => {
+        const xi = x.detach().requiresGrad_();
+        maxPool2d(xi, kernel, options).backward(dy, { createGraph: true });
+        return xi.grad!;
+      });
+      gradcheck(dx, [leaf(maxPool2d(x, kernel, options).shape, seededRandom(3))]);
+    }
+  });
+
+  test('the backward reads the arg-max saved by the forward, not x again', () => {
+    // x = 0 … 15 as a 4x4 plane; kernel 2 picks 5, 7, 13, 15. The engine refuses a backward
+    // whose saved tensors were written after the forward; max pooling saves its indices alone, so
+    // negating x afterwards is allowed and the gradient still goes where the maxima were.
+    const x = counting(4, 4).requiresGrad_();
+    const y = maxPool2d(x, 2);
+    noGrad(() => x.mul_(-1));
+    y.sum().backward();
+    expect(x.grad!.toArray()).toEqual([[[[0, 0, 0, 0], [0, 1, 0, 1], [0, 0, 0, 0], [0, 1, 0, 1]]]]);
   });
 
   test('validation names the op and shapes', () => {

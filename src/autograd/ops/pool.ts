@@ -10,14 +10,14 @@
  * element per window, chosen by x) or linear (average: a fixed weighted sum per window), so
  *   dX = Aᵀ dY:  max routes each dY to its window's arg-max (ties to the first element);
  *                average adds dY / divisor to every element its window averaged.
- * These are kernels wrapped as the ops 'MaxPool2dBackward', 'AvgPool2dBackward' and
- * 'AdaptiveAvgPool2dBackward'.
+ * Max pooling's forward keeps the arg-max of each window (h·W + w within its plane, PyTorch's
+ * max_pool2d_with_indices), so its backward is a scatter-add of dY at those indices, the adjoint
+ * of gathering x there, with no second search of x. The backwards are the ops
+ * 'MaxPool2dBackward', 'AvgPool2dBackward' and 'AdaptiveAvgPool2dBackward'.
  *
- * Double backward. Average pooling is linear, so its backward dX = Aᵀ dY is linear in dY with
- * transpose A: the gradient of the backward op is the forward pool of the incoming gradient.
- * For max pooling it would be a gather at the arg-max positions, which no kernel exposes, so
- * 'MaxPool2dBackward' throws a clear error when differentiated (its gradient with respect to x
- * is zero almost everywhere; the one with respect to dY is what is missing).
+ * Double backward. Each backward is linear in dY. Average pooling's is Aᵀ, so its gradient is
+ * the forward pool A of the incoming gradient; max pooling's is a scatter-add at fixed indices,
+ * so its gradient is the gather at those indices (with respect to x it is zero almost everywhere).
  */
 import { apply, type OpDef } from '../function.js';
 import { kernels } from '../backends/index.js';
@@ -26,6 +26,8 @@ import { fmt, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { convOutputSize, toPair, type Pair } from './conv.js';
 import { checkTensor, requireFloat } from './helpers.js';
+import { gather } from './indexing.js';
+import { reshape } from './reshape.js';
 
 /** Options of `maxPool2d`: stride, padding and dilation. */
 export interface MaxPool2dOptions {
@@ -79,22 +81,32 @@ function resolvePool(op: string, x: Tensor, kernelSize: Pair, options: MaxPool2d
 const MaxPool2d: OpDef<readonly [Tensor], Pool2dAttrs> = {
   name: 'MaxPool2d',
   forward(ctx, [x], attrs) {
-    ctx.save(x); // the backward finds each window's arg-max again from x
-    return kernels().maxPool2d(x, attrs);
+    if (!ctx.needsInputGrad[0]) return kernels().maxPool2d(x, attrs);
+    const { out, indices } = kernels().maxPool2dWithIndices(x, attrs);
+    ctx.save(indices); //    each window's arg-max, h·W + w within its plane: all the backward reads
+    ctx.handle = x.shape; // (and where to scatter)
+    return out;
   },
-  backward(ctx, dY, attrs) {
-    const [x] = ctx.saved as [Tensor];
-    return [apply(MaxPool2dBackward, [dY, x], attrs)]; // [N, C, H, W]
+  backward(ctx, dY) {
+    const [indices] = ctx.saved as [Tensor];
+    return [apply(MaxPool2dBackward, [dY, indices], { xShape: ctx.handle as Shape })]; // [N, C, H, W]
   },
 };
 
-const MaxPool2dBackward: OpDef<readonly [Tensor, Tensor], Pool2dAttrs> = {
+/** dX = dY added at each window's arg-max: per (n, c) plane, a scatter-add of [OH·OW] values into [H·W]. */
+const MaxPool2dBackward: OpDef<readonly [Tensor, Tensor], { readonly xShape: Shape }> = {
   name: 'MaxPool2dBackward',
-  forward(_ctx, [dY, x], attrs) {
-    return kernels().maxPool2dBackward(dY, x, attrs);
+  forward(ctx, [dY, indices], { xShape }) {
+    ctx.save(indices);
+    const [N, C, H, W] = xShape as [number, number, number, number];
+    const planes = (t: Tensor): Tensor => reshape(t, [N * C, t.numel() / (N * C)]); //   [N·C, OH·OW]
+    return reshape(kernels().scatterAdd(planes(dY), 1, planes(indices), [N * C, H * W]), xShape);
   },
-  backward() {
-    throw new Error('maxPool2d: double backward is not supported (the backward of MaxPool2dBackward would need the arg-max indices)');
+  backward(ctx, ddX) {
+    const [indices] = ctx.saved as [Tensor];
+    const [N, C] = indices.shape as [number, number];
+    const planes = (t: Tensor): Tensor => reshape(t, [N * C, t.numel() / (N * C)]);
+    return [reshape(gather(planes(ddX), 1, planes(indices)), indices.shape), null]; // [N, C, OH, OW]
   },
 };
 

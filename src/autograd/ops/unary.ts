@@ -5,11 +5,12 @@
  * derivative, elementwise. Where f′ is neatest in terms of the output we save y instead of x:
  *   exp      f′ = y                   sigmoid  f′ = y (1 − y)
  *   tanh     f′ = 1 − y²              sqrt     f′ = 1 / (2y)
- *   rsqrt    f′ = −½ x^(−3/2) = −½ y³
+ *   rsqrt    f′ = −½ x^(−3/2) = −½ y³  relu     f′ = [x > 0] = [y > 0] (PyTorch's choice too:
+ *            the layer before may then drop its output, and y is usually kept anyway by the next op)
  * and otherwise x:
  *   log      f′ = 1/x                 abs      f′ = sign(x)
  *   sin      f′ = cos x               cos      f′ = −sin x
- *   relu     f′ = [x > 0]             leakyRelu f′ = [x > 0] + slope · [x ≤ 0]
+ *   leakyRelu f′ = [x > 0] + slope · [x ≤ 0]
  *   elu      f′ = 1 if x > 0 else y + α        softplus  f′ = sigmoid(x)
  *   clamp    f′ = [min ≤ x ≤ max]      erf      f′ = 2/√π · e^(−x²)
  *   gelu     y = x Φ(x)               f′ = Φ(x) + x φ(x)   (Φ, φ: standard normal cdf, pdf)
@@ -54,7 +55,7 @@ const Sin = unaryDef('Sin', 'x', k('sin'), (dY, x) => mul(dY, cos(x)));
 const Cos = unaryDef('Cos', 'x', k('cos'), (dY, x) => neg(mul(dY, sin(x))));
 const Tanh = unaryDef('Tanh', 'y', k('tanh'), (dY, y) => mul(dY, sub(1, mul(y, y))));
 const Sigmoid = unaryDef('Sigmoid', 'y', k('sigmoid'), (dY, y) => mul(dY, mul(y, sub(1, y))));
-const Relu = unaryDef('Relu', 'x', k('relu'), (dY, x) => reluBackward(dY, x));
+const Relu = unaryDef('Relu', 'y', k('relu'), (dY, y) => reluBackward(dY, y));
 
 export { reluBackward } from './elementwise.js';
 const Erf = unaryDef('Erf', 'x', k('erf'), (dY, x) => mul(dY, mul(exp(mul(mul(x, x), -1)), 2 / Math.sqrt(Math.PI))));

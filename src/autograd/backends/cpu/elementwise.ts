@@ -10,7 +10,7 @@
  * are passed in as arguments, so the generated code sees no globals but `Math`.
  */
 import { allocate, setInt32, type DataArray, type DType } from '../../dtype.js';
-import { broadcastShapes, broadcastStrides, stridesOf, type Shape } from '../../shape.js';
+import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf, stridesOf, type Shape } from '../../shape.js';
 import { storageOf, Tensor } from '../../tensor.js';
 import type { BinaryOp, CompareOp, ParamUnaryOp, UnaryOp } from '../types.js';
 import { coalesce, forEachRow } from './iterate.js';
@@ -148,6 +148,15 @@ export function unaryParam(op: ParamUnaryOp, x: Tensor): Tensor {
 }
 
 function broadcastBinary(row: BinaryRow, a: Tensor, b: Tensor, dtype: DType, name: string): Tensor {
+  // Equal shapes, or one side a single value that adds no axes: one row, no index plan (most
+  // calls of a training step; the plan cost more than the arithmetic on small tensors).
+  const single = (t: Tensor, other: Tensor): boolean => t.numel() === 1 && t.ndim <= other.ndim;
+  if (shapesEqual(a.shape, b.shape) || single(b, a) || single(a, b)) {
+    const shape = single(a, b) && !shapesEqual(a.shape, b.shape) ? b.shape : a.shape;
+    const out = allocate(dtype, a.numel() === 0 || b.numel() === 0 ? 0 : sizeOf(shape));
+    if (out.length > 0) row(out, 0, storageOf(a), 0, a.numel() === 1 ? 0 : 1, storageOf(b), 0, b.numel() === 1 ? 0 : 1, out.length);
+    return new Tensor(out, shape);
+  }
   const shape = broadcastShapes(a.shape, b.shape, name);
   const out = allocate(dtype, a.numel() === 0 || b.numel() === 0 ? 0 : shape.reduce((p, d) => p * d, 1));
   if (out.length === 0) return new Tensor(out, shape);

@@ -11,10 +11,10 @@ import { argReduce, reduce } from './reduce.js';
 import { argsort } from './sort.js';
 import { scan } from './scan.js';
 import { broadcastTo, concat, gather, indexAdd, indexSelect, oneHot, pad, permute, scatterAdd, slice, sliceScatter } from './movement.js';
-import { matmul } from './matmul.js';
+import { matmul, matmulTransposed } from './matmul.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, fusedConv2d } from './conv.js';
 import {
-  adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward,
+  adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward, maxPool2dWithIndices,
 } from './pool.js';
 import { channelAffine, channelMoments, channelSums } from './batch-norm.js';
 import { gruBackward, gruForward, lstmBackward, lstmForward } from './rnn.js';
@@ -26,9 +26,9 @@ export const cpuKernels: Kernels = {
   reduce, argReduce,
   argsort, scan,
   permute, broadcastTo, slice, sliceScatter, concat, pad, gather, scatterAdd, indexSelect, indexAdd, oneHot,
-  matmul,
+  matmul, matmulTransposed,
   conv2d, conv2dBackpropInput, conv2dBackpropFilter, fusedConv2d,
-  maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d, adaptiveAvgPool2dBackward,
+  maxPool2d, maxPool2dBackward, maxPool2dWithIndices, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d, adaptiveAvgPool2dBackward,
   channelMoments, channelSums, channelAffine,
   lstmForward, lstmBackward, gruForward, gruBackward,
   sgdStep, adamStep,

@@ -9,6 +9,7 @@
 import { allocate } from '../../dtype.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../../shape.js';
 import { storageOf, Tensor } from '../../tensor.js';
+import type { MatmulTranspose } from '../types.js';
 import { coalesce, forEachRow } from './iterate.js';
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -51,4 +52,57 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     });
   }
   return new Tensor(out, [...batch, m, n]);
+}
+
+/**
+ * C = op(A) · op(B) for 2-D operands, op a transpose where `transposeA` / `transposeB` ask for
+ * it: A is [m, k] or, transposed, [k, m]; B is [k, n] or [n, k]. Each case walks its operands
+ * in the order that keeps the innermost loop contiguous, so no transposed copy is made:
+ *   A · Bᵀ   C_ij = Σ_p A_ip · B_jp, a dot product of two rows (Linear's forward x · Wᵀ);
+ *   Aᵀ · B   row i of C accumulates A_pi · (row p of B), as the plain product does (its dW);
+ *   Aᵀ · Bᵀ  the dot product of a column of A with a row of B.
+ * Sums run in float64 and round once, as in `matmul`.
+ */
+export function matmulTransposed(a: Tensor, b: Tensor, { transposeA, transposeB }: MatmulTranspose): Tensor {
+  if (!transposeA && !transposeB) return matmul(a, b);
+  const [m, k] = transposeA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
+  const n = transposeB ? b.shape[0]! : b.shape[1]!;
+  const out = allocate(a.dtype, m * n);
+  const av = storageOf(a);
+  const bv = storageOf(b);
+  if (!transposeA) {
+    // A · Bᵀ: row i of A against row j of B
+    for (let i = 0; i < m; i++) {
+      const ai = i * k;
+      for (let j = 0; j < n; j++) {
+        const bj = j * k;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += av[ai + p]! * bv[bj + p]!;
+        out[i * n + j] = s;
+      }
+    }
+  } else if (!transposeB) {
+    // Aᵀ · B: A_pi sits at p·m + i
+    const row = new Float64Array(n);
+    for (let i = 0; i < m; i++) {
+      row.fill(0);
+      for (let p = 0; p < k; p++) {
+        const api = av[p * m + i]!;
+        const bp = p * n;
+        for (let j = 0; j < n; j++) row[j]! += api * bv[bp + j]!;
+      }
+      out.set(row, i * n);
+    }
+  } else {
+    // Aᵀ · Bᵀ: column i of A against row j of B
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        const bj = j * k;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += av[p * m + i]! * bv[bj + p]!;
+        out[i * n + j] = s;
+      }
+    }
+  }
+  return new Tensor(out, [m, n]);
 }

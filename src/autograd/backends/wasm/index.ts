@@ -17,7 +17,7 @@ import { runner } from './common.js';
 import { wasmConv2dBackpropFilter } from './conv-filter.js';
 import { wasmFusedConv2d } from './conv-forward.js';
 import { wasmConv2dBackpropInput } from './conv-input.js';
-import { wasmMatmul } from './matmul.js';
+import { wasmMatmul, wasmMatmulTransposed } from './matmul.js';
 import { wasmMaxPool2d } from './max-pool.js';
 import { wasmRecurrent } from './rnn.js';
 import { defaultHost, type WasmHostLoader, type WasmPaths } from './host.js';
@@ -48,10 +48,12 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
   configureThreads(host, tfWasmThreads(), asked);
   const run = runner(tf);
   const fusedConv2d = wasmFusedConv2d(run);
+  const matmul = wasmMatmul(run);
   return {
     ...cpuKernels,
     name: 'wasm',
-    matmul: wasmMatmul(run),
+    matmul,
+    matmulTransposed: wasmMatmulTransposed(matmul),
     conv2d: (x, w, attrs) => fusedConv2d(x, w, attrs, {}),
     fusedConv2d,
     conv2dBackpropInput: wasmConv2dBackpropInput(run),

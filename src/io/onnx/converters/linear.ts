@@ -5,8 +5,11 @@
  * the product's only reader is that Add with a constant [out] bias, we write what PyTorch's
  * exporter writes: Gemm(x, W, b, transB = 1), with W under its state-dict name and its [out, in]
  * layout. Every other product is an ONNX MatMul (NumPy's rules, like Sapling's batched matmul),
- * its constant operands folded into initializers.
+ * its constant operands folded into initializers. A Linear recorded while training computes x·Wᵀ
+ * as one MatMulTransposed (ops/matmul-transposed.ts): that is a Gemm with transA / transB, and
+ * takes a constant bias Add in the same way.
  */
+import type { MatmulTranspose } from '../../../autograd/backends/types.js';
 import type { Tensor } from '../../../autograd/tensor.js';
 import { int, type OnnxGraphBuilder, type TracedNode } from '../graph-builder.js';
 import { hint, type OnnxConverter } from './common.js';
@@ -60,4 +63,19 @@ const matmul: OnnxConverter = (g, node) => {
   g.define(y, g.op('MatMul', [g.value(a), g.value(b)], {}, h), productBatch(g, a, b, y.ndim));
 };
 
-export const linearConverters: Readonly<Record<string, OnnxConverter>> = { MatMul: matmul };
+/** op(A)·op(B) for matrices: one Gemm, with a constant [n] bias Add folded in as its C. */
+const matmulTransposed: OnnxConverter = (g, node) => {
+  const [a, b] = node.inputs as [Tensor, Tensor];
+  const { transposeA, transposeB } = node.attrs as MatmulTranspose;
+  const y = node.output;
+  const [ba, bb] = [g.batchAxis(a), g.batchAxis(b)];
+  if (ba === (transposeA ? 0 : 1) || bb === (transposeB ? 1 : 0)) throw g.fail(`the batch axis is the contracted axis of [${a.shape}]·[${b.shape}]`);
+  if (ba !== null && bb !== null) throw g.fail(`[${a.shape}] and [${b.shape}] both carry the batch`);
+  const bias = biasAdd(g, y);
+  const inputs = [g.value(a), g.value(b), ...(bias ? [g.value(bias.bias)] : [])];
+  const out = g.op('Gemm', inputs, { transA: int(transposeA ? 1 : 0), transB: int(transposeB ? 1 : 0) }, hint(g, node).replace(/\/MatMulTransposed$/, '/Gemm'));
+  if (bias) g.absorb(y);
+  g.define(bias ? bias.add.output : y, out, ba !== null ? 0 : bb !== null ? 1 : null); // rows come from A, columns from B
+};
+
+export const linearConverters: Readonly<Record<string, OnnxConverter>> = { MatMul: matmul, MatMulTransposed: matmulTransposed };
