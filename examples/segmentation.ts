@@ -22,14 +22,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
 import {
-  DataLoader, F, TensorDataset, argmax, getBackend, loadCheckpoint, loadMnist, manualSeed, noGrad, optim, saveCheckpoint, setBackend, slice, tensor,
-  type Tensor,
+  DIGIT_SCENE_CLASSES, DIGIT_SCENE_PALETTE, DataLoader, DigitScenes, F, TensorDataset, UNet, argmax, colorizeMask, getBackend, loadCheckpoint,
+  loadMnist, manualSeed, metrics, noGrad, optim, saveCheckpoint, setBackend, slice, tensor, type Tensor, type UNetUpsampling,
 } from '../src/index.js';
-import { DIGIT_SCENE_CLASSES, DigitScenes } from '../src/data/digit-scenes.js';
-import { diceCrossEntropyLoss, diceLoss } from '../src/layers/segmentation-losses.js';
-import { SegmentationMetrics, type SegmentationScores } from '../src/metrics/segmentation.js';
-import { DIGIT_SCENE_PALETTE, colorizeMask } from '../src/models/segment.js';
-import { UNet, type UNetUpsampling } from '../src/models/unet.js';
 import { chartRow } from './lib/plot.js';
 import { ProgressBar } from './lib/progress.js';
 
@@ -152,8 +147,8 @@ const weight = classWeights(firstEpoch.masks);
 console.log(`class weights (background, 0…9): ${Array.from(weight.storage, (w) => w.toFixed(2)).join(' ')}`);
 const lossOf = (logits: Tensor, masks: Tensor): Tensor => {
   if (lossName === 'ce') return F.crossEntropy(logits, masks, { weight });
-  if (lossName === 'dice') return diceLoss(logits, masks);
-  return diceCrossEntropyLoss(logits, masks, { classWeight: weight });
+  if (lossName === 'dice') return F.diceLoss(logits, masks);
+  return F.diceCrossEntropyLoss(logits, masks, { classWeight: weight });
 };
 
 const stepsPerEpoch = Math.ceil(scenesPerEpoch / batchSize);
@@ -161,21 +156,21 @@ const optimizer = new optim.Adam(model.parameters(), { lr });
 const scheduler = new optim.OneCycleLR(optimizer, { maxLr: lr, totalSteps: epochs * stepsPerEpoch });
 
 /** Predicted masks [n, H, W] of a set, EVAL_BATCH scenes at a time, scored into a confusion matrix. */
-function evaluate(set: { images: Tensor; masks: Tensor }): { scores: SegmentationScores; predictions: Tensor[] } {
+function evaluate(set: { images: Tensor; masks: Tensor }): { scores: metrics.SegmentationScores; predictions: Tensor[] } {
   model.eval();
-  const metrics = new SegmentationMetrics(NUM_CLASSES);
+  const meter = new metrics.SegmentationMetrics(NUM_CLASSES);
   const predictions: Tensor[] = [];
   const n = set.images.shape[0]!;
   noGrad(() => {
     for (let start = 0; start < n; start += EVAL_BATCH) {
       const stop = Math.min(n, start + EVAL_BATCH);
       const predicted = argmax(model.forward(slice(set.images, [{ start, stop }])), 1); // [b, H, W] int32
-      metrics.update(slice(set.masks, [{ start, stop }]), predicted);
+      meter.update(slice(set.masks, [{ start, stop }]), predicted);
       predictions.push(predicted);
     }
   });
   model.train();
-  return { scores: metrics.compute(), predictions };
+  return { scores: meter.compute(), predictions };
 }
 
 mkdirSync(out, { recursive: true });

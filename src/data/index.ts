@@ -6,3 +6,4 @@ export {
   FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_SPLIT_SEED, FASHION_MNIST_STD, loadFashionMnist, loadFashionMnistSplits,
   type FashionMnistOptions,
 } from './fashion-mnist.js';
+export { DIGIT_SCENE_CLASSES, DigitScenes, type DigitScenesOptions, type SceneArrays } from './digit-scenes.js';

@@ -33,3 +33,4 @@ export { interpolate, type InterpolateMode, type InterpolateOptions } from '../a
 export { groupNorm, instanceNorm, type InstanceNormOptions } from '../autograd/ops/group-norm.js';
 export { pixelShuffle, pixelUnshuffle } from '../autograd/ops/pixel-shuffle.js';
 export { bilinear } from '../autograd/ops/bilinear.js';
+export { diceLoss, diceCrossEntropyLoss, type DiceLossOptions, type DiceCrossEntropyOptions } from './segmentation-losses.js';

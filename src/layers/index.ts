@@ -32,3 +32,4 @@ export { PixelShuffle, PixelUnshuffle } from './pixel-shuffle.js';
 export { Bilinear, type BilinearOptions } from './bilinear.js';
 export { Elu, Silu, Mish, Hardswish, Hardsigmoid, Softplus } from './activations.js';
 export { Elu as ELU, Silu as SiLU } from './activations.js';
+export { DiceLoss, DiceCrossEntropyLoss, type DiceLossOptions, type DiceCrossEntropyOptions } from './segmentation-losses.js';

@@ -27,3 +27,15 @@ export {
   type RankingOptions,
 } from './ranking.js';
 export { mse, rmse, mae, mape, r2, type RegressionOptions } from './regression.js';
+export {
+  SegmentationMetrics,
+  scoresFromConfusion,
+  segmentationConfusionMatrix,
+  iou,
+  meanIou,
+  diceScore,
+  pixelAccuracy,
+  type LabelMap,
+  type SegmentationOptions,
+  type SegmentationScores,
+} from './segmentation.js';

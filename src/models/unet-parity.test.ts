@@ -18,7 +18,11 @@ import { UNet, type UNetOptions } from './unet.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
-const maxAbs = (t: Tensor): number => t.storage.reduce((m: number, v: number) => Math.max(m, Math.abs(v)), 0);
+const maxAbs = (t: Tensor): number => {
+  let m = 0;
+  for (const v of t.storage) m = Math.max(m, Math.abs(v));
+  return m;
+};
 function relativeError(actual: Tensor, expected: Tensor): number {
   expect(actual.shape).toEqual(expected.shape);
   let m = 0;

@@ -24,3 +24,4 @@ export { groupNorm, instanceNorm, type InstanceNormOptions } from './group-norm.
 export { silu, mish, hardswish, hardsigmoid } from './activations.js';
 export { pixelShuffle, pixelUnshuffle } from './pixel-shuffle.js';
 export { bilinear } from './bilinear.js';
+export { softDice } from './soft-dice.js';
