@@ -155,6 +155,13 @@ const stepsPerEpoch = Math.ceil(scenesPerEpoch / batchSize);
 const optimizer = new optim.Adam(model.parameters(), { lr });
 const scheduler = new optim.OneCycleLR(optimizer, { maxLr: lr, totalSteps: epochs * stepsPerEpoch });
 
+function cpuMinutes(): number {
+  const { user, system } = process.cpuUsage(cpuStarted);
+  return (user + system) / 60e6;
+}
+/** Wall-clock and CPU minutes since training began (on a shared machine the two differ). */
+const elapsed = (): string => `${((performance.now() - started) / 60_000).toFixed(1)} min (CPU ${cpuMinutes().toFixed(1)} min)`;
+
 /** Predicted masks [n, H, W] of a set, EVAL_BATCH scenes at a time, scored into a confusion matrix. */
 function evaluate(set: { images: Tensor; masks: Tensor }): { scores: metrics.SegmentationScores; predictions: Tensor[] } {
   model.eval();
@@ -180,6 +187,7 @@ const validationMiou: number[] = [];
 let best = -1;
 let running = 0;
 const started = performance.now();
+const cpuStarted = process.cpuUsage(); // CPU time of every thread of this process (the kernels' workers too)
 model.train();
 for (let epoch = 1; epoch <= epochs; epoch++) {
   const scenes = epoch === 1 ? firstEpoch : trainStream.batch((epoch - 1) * scenesPerEpoch, epoch * scenesPerEpoch);
@@ -211,10 +219,10 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     });
     note = `  (best so far, saved to ${checkpoint})`;
   }
-  const minutes = (performance.now() - started) / 60_000;
-  console.log(`epoch ${epoch}: validation mIoU ${scores.meanIou.toFixed(4)}, pixel accuracy ${(100 * scores.pixelAccuracy).toFixed(2)}%, ${minutes.toFixed(1)} min${note}`);
+  console.log(`epoch ${epoch}: validation mIoU ${scores.meanIou.toFixed(4)}, pixel accuracy ${(100 * scores.pixelAccuracy).toFixed(2)}%, ${elapsed()}${note}`);
 }
 const trainingMinutes = (performance.now() - started) / 60_000;
+const trainingCpuMinutes = cpuMinutes();
 
 const plot = join(out, 'curves.svg');
 writeFileSync(`${plot}.tmp`, chartRow([
@@ -229,10 +237,10 @@ console.log(`\nbest checkpoint on ${TEST_SCENES} test scenes (test digits only):
 console.log(`class      ${DIGIT_SCENE_CLASSES.map((c) => c.slice(0, 4).padStart(6)).join('')}`);
 console.log(`IoU        ${test.iou.map((v) => v.toFixed(3).padStart(6)).join('')}`);
 console.log(`Dice       ${test.dice.map((v) => v.toFixed(3).padStart(6)).join('')}`);
-console.log(`mIoU ${test.meanIou.toFixed(4)}, mean Dice ${test.meanDice.toFixed(4)}, pixel accuracy ${(100 * test.pixelAccuracy).toFixed(2)}% (training ${trainingMinutes.toFixed(1)} min, preset ${presetName})`);
+console.log(`mIoU ${test.meanIou.toFixed(4)}, mean Dice ${test.meanDice.toFixed(4)}, pixel accuracy ${(100 * test.pixelAccuracy).toFixed(2)}% (training ${trainingMinutes.toFixed(1)} min, CPU ${trainingCpuMinutes.toFixed(1)} min, preset ${presetName})`);
 writeFileSync(join(out, 'result.json'), `${JSON.stringify({
   preset: presetName, width, depth, upsampling, loss: lossName, scenesPerEpoch, epochs, batchSize, lr, clutter, seed, backend,
-  parameters: model.numParameters(), trainingMinutes, validationMiou, testScenes: TEST_SCENES,
+  parameters: model.numParameters(), trainingMinutes, trainingCpuMinutes, validationMiou, testScenes: TEST_SCENES,
   classes: DIGIT_SCENE_CLASSES, iou: test.iou, meanIou: test.meanIou, dice: test.dice, meanDice: test.meanDice,
   pixelAccuracy: test.pixelAccuracy, confusion: test.confusion,
 }, null, 2)}\n`);

@@ -82,7 +82,7 @@ def main():
         return F.cross_entropy(logits, y, weight=weight) + dice_loss(logits, y)
 
     best, best_state, curve = -1.0, None, []
-    started = time.time()
+    started, cpu_started = time.time(), time.process_time()  # process_time: every thread's CPU time
     model.train()
     for epoch in range(epochs):
         x, y = train_x[epoch * per_epoch:(epoch + 1) * per_epoch], train_y[epoch * per_epoch:(epoch + 1) * per_epoch]
@@ -100,17 +100,18 @@ def main():
         curve.append(val["meanIou"])
         if val["meanIou"] > best:
             best, best_state = val["meanIou"], copy.deepcopy(model.state_dict())
-        print(f"epoch {epoch + 1}: mean loss {total / (step + 1):.4f}, validation mIoU {val['meanIou']:.4f}, {(time.time() - started) / 60:.1f} min", flush=True)
-    minutes = (time.time() - started) / 60
+        print(f"epoch {epoch + 1}: mean loss {total / (step + 1):.4f}, validation mIoU {val['meanIou']:.4f}, {(time.time() - started) / 60:.1f} min "
+              f"(CPU {(time.process_time() - cpu_started) / 60:.1f} min)", flush=True)
+    minutes, cpu_minutes = (time.time() - started) / 60, (time.process_time() - cpu_started) / 60
     model.load_state_dict(best_state)
     test = scores(model, test_x, test_y, classes)
     print(f"best checkpoint on {spec['test']} test scenes: mIoU {test['meanIou']:.4f}, pixel accuracy {100 * test['pixelAccuracy']:.2f}% "
-          f"(training {minutes:.1f} min)")
+          f"(training {minutes:.1f} min, CPU {cpu_minutes:.1f} min)")
     print("IoU per class: " + " ".join(f"{v:.3f}" for v in test["iou"]))
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "result.json"), "w") as f:
         json.dump({"framework": f"PyTorch {torch.__version__}", "threads": args.threads, **{k: spec[k] for k in ("preset", "width", "depth", "upsampling", "loss", "scenesPerEpoch", "epochs", "batchSize", "lr")},
-                   "trainingMinutes": minutes, "validationMiou": curve, **test}, f, indent=2)
+                   "trainingMinutes": minutes, "trainingCpuMinutes": cpu_minutes, "validationMiou": curve, **test}, f, indent=2)
 
 
 if __name__ == "__main__":

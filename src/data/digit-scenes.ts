@@ -1,20 +1,16 @@
 /**
  * Digit scenes — a segmentation data set made from real MNIST digits, generated on the fly.
  *
- * Scene i of a set is a 64×64 grey image holding 1–3 MNIST digits, each scaled by s ~ U(0.8, 1.5)
- * (bilinear resampling to round(28·s) px) and placed wholly inside the canvas; digits may overlap.
- * Digits are painted in order as white ink with their intensity a as coverage,
- * v ← a + (1 − a)·v, so a later digit hides an earlier one. The label map [64, 64] holds
- * 0 for background and 1 + class for a digit's stroke pixels, those where the digit's resampled
- * intensity a ≥ `strokeThreshold` (0.5): the later digit's strokes win an overlap, as in the image.
- * Optional clutter (short straight strokes of intensity 0.3–1, painted first) stays background.
- * The image is quantised to 8 bits (v = round(255·v)/255), so it is exactly a grey PNG.
- *
- * Each scene depends only on (seed, i): a generator seeded from both picks the digits (from the
- * chosen MNIST split, and within it from `digitRange`), scales, positions and clutter, so any
- * scene can be made alone, in any order. Training scenes use MNIST's official training digits,
- * test scenes its test digits: no digit image is shared. Nothing is stored or downloaded.
- */
+ * Scene i is a 64×64 grey image of 1–3 MNIST digits, each scaled by s ~ U(0.8, 1.5) (bilinear
+ * resampling to round(28·s) px) and placed wholly inside the canvas; digits may overlap. They are
+ * painted in order as white ink with their intensity a as coverage, v ← a + (1 − a)·v, so a later
+ * digit hides an earlier one. The label map [64, 64] holds 0 for background and 1 + class where a
+ * digit's resampled intensity a ≥ `strokeThreshold` (0.5): a later digit's strokes win an overlap,
+ * as in the image. Optional clutter (short strokes, painted first) stays background. Pixels are
+ * quantised to 8 bits (round(255·v)/255), so a scene is exactly a grey PNG.
+ * Scene i depends only on (seed, split, i): any scene can be made alone, in any order. Training
+ * scenes use only MNIST's official training digits (narrowed by `digitRange`), test scenes only
+ * its test digits. Nothing is stored or downloaded. */
 import { seededRandom, type Random } from '../autograd/random.js';
 import { Tensor } from '../autograd/tensor.js';
 import { checkIndex, type Dataset } from './dataset.js';
