@@ -117,19 +117,6 @@ const trainStream = new DigitScenes({ count: scenesPerEpoch * epochs, split: 'tr
 const validationSet = new DigitScenes({ count: preset.validation, split: 'train', seed: seed + 1, digitRange: VALIDATION_DIGITS, clutter, mnist: trainDigits }).batch();
 const testSet = new DigitScenes({ count: TEST_SCENES, split: 'test', seed: 2015, clutter, mnist: testDigits }).batch();
 
-const exportDir = str('export-scenes');
-if (exportDir !== undefined) {
-  exportScenes(exportDir);
-  process.exit(0);
-}
-
-await setBackend(backend);
-manualSeed(seed);
-console.log(`digit scenes: ${scenesPerEpoch} fresh training scenes per epoch × ${epochs} epochs, ${preset.validation} validation and ${TEST_SCENES} test scenes; backend ${getBackend()}; preset ${presetName}`);
-
-const model = new UNet({ inChannels: 1, numClasses: NUM_CLASSES, depth, width, upsampling });
-console.log(`model: U-Net, depth ${depth}, width ${width}, ${upsampling} up-sampling: ${model.numParameters().toLocaleString('en')} parameters`);
-
 /**
  * Class weights for cross-entropy: w_c = √(median frequency / frequency_c), from the first epoch's
  * pixels (median-frequency balancing, softened by the square root so the background keeps a say).
@@ -144,7 +131,20 @@ function classWeights(masks: Tensor): Tensor {
 
 const firstEpoch = trainStream.batch(0, scenesPerEpoch);
 const weight = classWeights(firstEpoch.masks);
+const exportDir = str('export-scenes');
+if (exportDir !== undefined) {
+  exportScenes(exportDir);
+  process.exit(0);
+}
+
+await setBackend(backend);
+manualSeed(seed);
+console.log(`digit scenes: ${scenesPerEpoch} fresh training scenes per epoch × ${epochs} epochs, ${preset.validation} validation and ${TEST_SCENES} test scenes; backend ${getBackend()}; preset ${presetName}`);
+
+const model = new UNet({ inChannels: 1, numClasses: NUM_CLASSES, depth, width, upsampling });
+console.log(`model: U-Net, depth ${depth}, width ${width}, ${upsampling} up-sampling: ${model.numParameters().toLocaleString('en')} parameters`);
 console.log(`class weights (background, 0…9): ${Array.from(weight.storage, (w) => w.toFixed(2)).join(' ')}`);
+
 const lossOf = (logits: Tensor, masks: Tensor): Tensor => {
   if (lossName === 'ce') return F.crossEntropy(logits, masks, { weight });
   if (lossName === 'dice') return F.diceLoss(logits, masks);
@@ -300,11 +300,8 @@ function exportScenes(dir: string): void {
   write('test', testSet);
   writeFileSync(join(dir, 'scenes.json'), `${JSON.stringify({
     preset: presetName, size: 64, classes: DIGIT_SCENE_CLASSES, scenesPerEpoch, epochs, validation: preset.validation, test: TEST_SCENES,
-    width, depth, upsampling, loss: lossName, batchSize, lr, clutter, seed, classWeights: Array.from(weight0()),
+    width, depth, upsampling, loss: lossName, batchSize, lr, clutter, seed, classWeights: Array.from(weight.storage),
   }, null, 2)}\n`);
   console.log(`wrote ${epochs} × ${scenesPerEpoch} training, ${preset.validation} validation and ${TEST_SCENES} test scenes to ${dir}`);
 }
 
-function weight0(): Float32Array {
-  return classWeights(trainStream.batch(0, scenesPerEpoch).masks).storage as Float32Array;
-}

@@ -56,13 +56,23 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="runs/segmentation-torch")
+    # Optional departures from the exported recipe, for trying variants on the same scenes.
+    for name, kind in (("width", int), ("depth", int), ("batch-size", int), ("lr", float), ("loss", str), ("epochs", int), ("scenes-per-epoch", int)):
+        parser.add_argument(f"--{name}", type=kind, help=f"override scenes.json's {name} (default: the example's)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     with open(os.path.join(args.scenes, "scenes.json")) as f:
         spec = json.load(f)
+    exported = spec["scenesPerEpoch"] * spec["epochs"]
+    for key, value in (("width", args.width), ("depth", args.depth), ("batchSize", args.batch_size), ("lr", args.lr), ("loss", args.loss),
+                       ("epochs", args.epochs), ("scenesPerEpoch", args.scenes_per_epoch)):
+        if value is not None:
+            spec[key] = value
     size, classes, per_epoch, epochs, batch = spec["size"], len(spec["classes"]), spec["scenesPerEpoch"], spec["epochs"], spec["batchSize"]
-    train_x, train_y = load(args.scenes, "train", per_epoch * epochs, size)
+    if per_epoch * epochs > exported:
+        raise SystemExit(f"{epochs} epochs of {per_epoch} scenes need {per_epoch * epochs} scenes; {args.scenes} holds {exported}")
+    train_x, train_y = load(args.scenes, "train", exported, size)
     val_x, val_y = load(args.scenes, "validation", spec["validation"], size)
     test_x, test_y = load(args.scenes, "test", spec["test"], size)
     weight = torch.tensor(spec["classWeights"], dtype=torch.float32)
