@@ -12,9 +12,14 @@
  *
  *   x [B, 1, 64, 64] → UNet(depth, width) → logits [B, 11, 64, 64] → argmax → mask [B, 64, 64]
  *
- * Presets (`--preset`; every other flag overrides a preset's value): see PRESETS below and the
- * measured results in docs/segmentation.md. `--export-scenes DIR` writes the exact scenes of a
- * preset (every epoch's, validation and test) for scripts/segmentation-torch.py, and exits.
+ * Presets (`--preset`; every other flag overrides a preset's value):
+ *   smoke  width 4, 2 × 96 scenes: checks the whole pipeline in under a minute; its scores mean nothing
+ *   quick  width 16, depth 3 (482,619 parameters), 4 epochs × 8,000 fresh scenes, batch 8, Adam with
+ *          a one-cycle lr peaking at 2e-3, loss: class-weighted cross-entropy + soft Dice
+ *   full   the same for 16 epochs (128,000 scenes), validated on 1,000 scenes
+ * Measured results (mIoU, wall and CPU minutes, the PyTorch twin) are in docs/segmentation.md.
+ * `--export-scenes DIR` writes the exact scenes of a preset (every epoch's, validation and test)
+ * and its recipe for scripts/segmentation-torch.py, and exits.
  * Run: `npx tsx examples/segmentation.ts --preset quick`; `--help` for the options.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -40,9 +45,9 @@ interface Preset {
   readonly validation: number; //   validation scenes
 }
 const PRESETS: Readonly<Record<'smoke' | 'quick' | 'full', Preset>> = {
-  smoke: { width: 4, depth: 3, scenes: 96, epochs: 2, batchSize: 16, lr: 3e-3, loss: 'ce+dice', validation: 32 },
-  quick: { width: 8, depth: 3, scenes: 6000, epochs: 4, batchSize: 32, lr: 3e-3, loss: 'ce+dice', validation: 300 },
-  full: { width: 16, depth: 3, scenes: 8000, epochs: 16, batchSize: 32, lr: 2e-3, loss: 'ce+dice', validation: 1000 },
+  smoke: { width: 4, depth: 3, scenes: 96, epochs: 2, batchSize: 8, lr: 2e-3, loss: 'ce+dice', validation: 32 },
+  quick: { width: 16, depth: 3, scenes: 8000, epochs: 4, batchSize: 8, lr: 2e-3, loss: 'ce+dice', validation: 300 },
+  full: { width: 16, depth: 3, scenes: 8000, epochs: 16, batchSize: 8, lr: 2e-3, loss: 'ce+dice', validation: 1000 },
 };
 const TEST_SCENES = 1000;
 const NUM_CLASSES = DIGIT_SCENE_CLASSES.length; // 11
