@@ -1,48 +1,43 @@
 /**
- * LSTM versus ARIMA (and HAR, GARCH) on the S&P 500, walk-forward, honestly.
+ * LSTM versus ARIMA (and HAR, GARCH) on the S&P 500, walk-forward, honestly — and hardened.
  *
- * What you will see: two results tables, one per target, each for the whole test period and for
- * the targets before 2020-02-20 (the COVID crash dominates the rest), then a plot
- * (runs/lstm-vs-arima/volatility.svg) of actual vs forecast 5-day volatility.
+ * What you will see: for each target (next-day return; forward 5-day realised volatility) and each
+ * period (the whole test, 2016-2020, and the targets before 2020-02-20, before the COVID crash): a
+ * table of every model's RMSE, MAE, bias, Diebold–Mariano p-values and Model Confidence Set
+ * p-value, then the LSTM against every other model at several Newey–West lags with Holm's
+ * correction; a plot (runs/lstm-vs-arima/volatility.svg); and runs/lstm-vs-arima/result.json.
  *
- *   npx tsx examples/lstm-vs-arima.ts            # 5 seeds (minutes on a shared 2-core CPU)
- *   npx tsx examples/lstm-vs-arima.ts --quick    # 1 seed, fewer epochs: a smoke run
+ *   npx tsx examples/lstm-vs-arima.ts                  # --preset full: 5 seeds (minutes on 2 cores)
+ *   npx tsx examples/lstm-vs-arima.ts --preset quick   # 1 seed, 5 epochs (also: --quick)
+ *   npx tsx examples/lstm-vs-arima.ts --preset smoke   # a tiny LSTM, ARIMA orders ≤ 1: seconds
  *
- * Data: vega-datasets data/sp500-2000.csv, daily closes 2000-01-03 … 2020-04-17 (n rows).
- * Split: rows 0 … n_tr − 1 train (n_tr = ⌊0.8 n⌋), the rest test; the LSTM's validation part is
- * the last 20 % of the training origins (after an embargo of one horizon). Returns r_t =
- * 100 · ln(close_t / close_{t−1}).
- * Targets, forecast from origin s with rows ≤ s only:
- *   (1) next-day return r_{s+1};
- *   (2) forward 5-day realised volatility RV5f_s = √(r²_{s+1} + … + r²_{s+5}) (×100 through r).
- * Forecasters: naive (0 for returns; the trailing RV5_s = √(r²_{s−4} + … + r²_s) for volatility);
- * ARIMA with d from ADF + KPSS and (p, q) ≤ 3 and the trend by AIC, all on the training rows,
- * then parameters fixed and the Kalman state updated every day; HAR (OLS on training origins), and
- * for volatility LHAR (HAR plus the negative parts of past returns: the leverage effect);
- * GARCH(1,1) (ML on training returns; its constant mean for returns, its 5-day variance path
- * scaled by one k fitted on training targets for volatility); and an LSTM (inputs r_t and |r_t|
- * over the last 44 days, standardised with training statistics; hyper-parameters fixed before
- * looking at any test number; early stopping on the validation part), trained with 5 seeds.
- * Scores: RMSE, MAE, ratio to naive, and Diebold–Mariano p-values (HLN-corrected, Newey–West
- * lag h − 1) against ARIMA and against HAR.
+ * Data and split: vega-datasets sp500-2000.csv, daily closes 2000-01-03 … 2020-04-17 (n rows);
+ * rows 0 … n_tr − 1 train (n_tr = ⌊0.8 n⌋), the rest test; r_t = 100 · ln(close_t / close_{t−1}).
+ * Targets from origin s, with rows ≤ s only: r_{s+1}, and RV5f_s = √(r²_{s+1} + … + r²_{s+5}).
+ * Forecasters: naive; ARIMA (d by ADF + KPSS, (p, q) ≤ 3 and trend by AIC on training rows, then
+ * fixed parameters and a daily Kalman update); HAR and LHAR (HAR + negative returns: the leverage
+ * effect) fitted once on the training origins, and re-fitted every day on an expanding window and
+ * on a rolling window of the last 1,000 known pairs; GARCH(1,1); and an LSTM (inputs r_t and |r_t|
+ * over 44 days, standardised with training statistics; early stopping on the last 20 % of the
+ * training origins) trained with several seeds.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Linear, Module, noGrad, optim, seededRandom, type Tensor } from '../src/index.js';
 import { mseLoss } from '../src/layers/losses.js';
 import { Lstm } from '../src/layers/lstm.js';
 import { forecastArima, selectArima, type ArimaModel } from '../src/forecast/arima.js';
-import { dieboldMariano } from '../src/forecast/diebold-mariano.js';
-import { errors, mae, meanSd, rmse } from '../src/forecast/evaluation.js';
+import { meanSd } from '../src/forecast/evaluation.js';
 import { fitGarch, forecastGarchVolatility } from '../src/forecast/garch.js';
-import { fitHar, forecastHar } from '../src/forecast/har.js';
+import { fitHar, forecastHar, forecastHarRefit } from '../src/forecast/har.js';
 import { ols } from '../src/forecast/ols.js';
 import { chooseDifferencing } from '../src/forecast/stationarity.js';
 import { makeWindows, StandardScaler, windowBatch, type Windows } from '../src/forecast/windows.js';
-import { lineChart } from './lib/plot.js';
+import { lineChart } from '../src/utils/index.js';
+import { booleanFlag, choiceFlag, optionalIntFlag, parseCli, stringFlag } from './lib/cli.js';
+import { markdownStudy, p3, studyReport, type StudyReport } from './lib/study-report.js';
 
 export interface Sp500 {
   readonly dates: readonly string[];
@@ -76,10 +71,21 @@ export interface StudyOptions {
   readonly maxOrder: number;
   /** Use every k-th training window (1 in the study; larger only to make tests fast). */
   readonly trainStride: number;
+  /** Pairs in the rolling window of the re-fitted HAR / LHAR (1,000 in the study). */
+  readonly rollingWindow: number;
   readonly log: (line: string) => void;
 }
 
-export const STUDY_DEFAULTS: StudyOptions = { seeds: [0, 1, 2, 3, 4], epochs: 30, hidden: 16, lookback: 44, maxOrder: 3, trainStride: 1, log: () => {} };
+export const STUDY_DEFAULTS: StudyOptions = { seeds: [0, 1, 2, 3, 4], epochs: 30, hidden: 16, lookback: 44, maxOrder: 3, trainStride: 1, rollingWindow: 1000, log: () => {} };
+
+export type Preset = 'smoke' | 'quick' | 'full';
+
+/** The study's settings per preset: full is the study; quick one seed; smoke a seconds-long check of the pipeline. */
+export const PRESETS: Readonly<Record<Preset, Partial<StudyOptions>>> = {
+  full: {},
+  quick: { seeds: [0], epochs: 5 },
+  smoke: { seeds: [0], epochs: 1, hidden: 4, lookback: 10, maxOrder: 1, trainStride: 25 },
+};
 
 export interface TargetResult {
   readonly name: string;
@@ -88,8 +94,10 @@ export interface TargetResult {
   readonly origins: readonly number[];
   readonly targetDates: readonly string[];
   readonly actual: readonly number[];
-  /** Forecasts per model (naive, ARIMA, HAR, GARCH, LSTM ensemble). */
+  /** Forecasts per model (naive, ARIMA, HAR, …, and 'LSTM': the mean of the seeds' forecasts). */
   readonly forecasts: Readonly<Record<string, readonly number[]>>;
+  /** The names of the ARIMA and the once-fitted HAR rows, the two references of the DM columns. */
+  readonly references: { readonly arima: string; readonly har: string };
   /** One forecast series per LSTM seed. */
   readonly lstmSeeds: readonly (readonly number[])[];
   readonly arima: ArimaModel;
@@ -97,7 +105,7 @@ export interface TargetResult {
 }
 
 /** A last-hidden-state LSTM regressor: [B, L, F] → LSTM → h_L → Linear → [B, 1]. */
-class LstmRegressor extends Module {
+export class LstmRegressor extends Module {
   readonly lstm: Lstm;
   readonly head: Linear;
 
@@ -164,7 +172,7 @@ function trainLstm(w: Windows, trainIdx: readonly number[], validIdx: readonly n
 /** Runs every forecaster on one target. `target(s)` is the value forecast from origin s. */
 function runTarget(
   name: string, data: Sp500, r: readonly number[], horizon: number, target: (s: number) => number,
-  classical: (trainOrigins: number[], testOrigins: number[]) => { forecasts: Record<string, number[]>; arima: ArimaModel; notes: string[] },
+  classical: (trainOrigins: number[], testOrigins: number[]) => { forecasts: Record<string, number[]>; arima: ArimaModel; har: string; notes: string[] },
   o: StudyOptions,
 ): TargetResult {
   const n = data.close.length;
@@ -174,7 +182,7 @@ function runTarget(
   const trainOrigins: number[] = [];
   for (let s = 22; s + horizon <= nTr - 1; s++) trainOrigins.push(s); // targets inside the training rows
   const actual = testOrigins.map(target);
-  const { forecasts, arima, notes } = classical(trainOrigins, testOrigins);
+  const { forecasts, arima, har, notes } = classical(trainOrigins, testOrigins);
 
   // LSTM: features r_t, |r_t| standardised with training rows 1 … n_tr − 1 only.
   const raw = r.map((v, t) => (t === 0 ? [0, 0] : [v, Math.abs(v)]));
@@ -201,7 +209,7 @@ function runTarget(
   forecasts.LSTM = testOrigins.map((_, i) => lstmSeeds.reduce((s, f) => s + f[i]!, 0) / lstmSeeds.length);
   notes.push(`LSTM: ${trainIdx.length} training / ${validIdx.length} validation windows of ${o.lookback} days, hidden ${o.hidden}`);
   const targetDates = testOrigins.map((s) => data.dates[s + horizon]!);
-  return { name, horizon, origins: testOrigins, targetDates, actual, forecasts, lstmSeeds, arima, notes };
+  return { name, horizon, origins: testOrigins, targetDates, actual, forecasts, lstmSeeds, arima, notes, references: { arima: `${describeArima(arima)} (AIC)`, har } };
 }
 
 const describeArima = (m: ArimaModel): string => `ARIMA(${m.order.p},${m.order.d},${m.order.q})${m.trend === 'mean' ? (m.order.d === 0 ? '+c' : '+drift') : ''}`;
@@ -242,6 +250,7 @@ export function runStudy(data: Sp500, options: Partial<StudyOptions> = {}): { re
         'GARCH(1,1) mean': testOrigins.map(() => garch.mean),
       },
       arima,
+      har: 'HAR',
       notes: [`GARCH(1,1) on training returns: ω = ${garch.omega.toFixed(4)}, α = ${garch.alpha.toFixed(4)}, β = ${garch.beta.toFixed(4)}, mean ${garch.mean.toFixed(4)}`],
     };
   }, o);
@@ -255,6 +264,11 @@ export function runStudy(data: Sp500, options: Partial<StudyOptions> = {}): { re
     // Added after the first full run showed the LSTM beating HAR: LHAR gives HAR the sign of
     // past returns, the one input the LSTM has that HAR and GARCH(1,1) lack.
     const lhar = fitHar(r, trainOrigins, trainOrigins.map((s) => rv[s + 5]!), true);
+    // Re-fitted every day on the pairs whose 5-day targets are known by the origin (u + 5 ≤ s),
+    // from the first training origin on (expanding) or the last `rollingWindow` of them.
+    const refit = (window: 'expanding' | number, leverage: boolean) =>
+      forecastHarRefit(r, (u) => rv[u + 5]!, testOrigins, { horizon: 5, window, leverage, firstOrigin: trainOrigins[0]! });
+    const w = o.rollingWindow;
     const returnsOnly = r.slice(1);
     const garch = fitGarch(returnsOnly.slice(0, nTr - 1));
     const garchAt = (origins: number[]) => forecastGarchVolatility(garch, returnsOnly.slice(0, origins[origins.length - 1]!), origins.map((s) => s - 1), 5);
@@ -265,12 +279,17 @@ export function runStudy(data: Sp500, options: Partial<StudyOptions> = {}): { re
       forecasts: {
         'naive (trailing RV5)': testOrigins.map((s) => rv[s]!),
         [`${describeArima(arima)} (AIC)`]: arimaF,
-        HAR: forecastHar(har, r, testOrigins),
-        'LHAR (HAR + leverage)': forecastHar(lhar, r, testOrigins),
+        'HAR, fitted once': forecastHar(har, r, testOrigins),
+        'HAR, expanding': refit('expanding', false),
+        [`HAR, rolling ${w}`]: refit(w, false),
+        'LHAR, fitted once': forecastHar(lhar, r, testOrigins),
+        'LHAR, expanding': refit('expanding', true),
+        [`LHAR, rolling ${w}`]: refit(w, true),
         'GARCH(1,1) analytic': garchAt(testOrigins),
         'GARCH(1,1) × k': garchAt(testOrigins).map((f) => k * f),
       },
       arima,
+      har: 'HAR, fitted once',
       notes: [
         `HAR β = [${har.beta.map((b) => b.toFixed(4)).join(', ')}]; LHAR β = [${lhar.beta.map((b) => b.toFixed(4)).join(', ')}]`,
         `GARCH(1,1) on training returns: ω = ${garch.omega.toFixed(4)}, α = ${garch.alpha.toFixed(4)}, β = ${garch.beta.toFixed(4)}; k = ${k.toFixed(4)} (fitted on training targets)`,
@@ -282,122 +301,100 @@ export function runStudy(data: Sp500, options: Partial<StudyOptions> = {}): { re
 
 // ── reporting ──
 
-export interface Row {
-  readonly model: string;
-  readonly rmse: string;
-  readonly mae: string;
-  readonly ratio: string;
-  readonly dmArima: string;
-  readonly dmHar: string;
+export const CUTOFF = '2020-02-20';
+
+/** The volatility forecasts as result.json stores them (what examples/vol-target-backtest.ts reads). */
+export interface VolatilityForecastsJson {
+  readonly origins: readonly number[];
+  /** Date of each origin s (the close at which the forecast is made). */
+  readonly originDates: readonly string[];
+  readonly targetDates: readonly string[];
+  readonly actual: readonly number[];
+  /** Forecasts of RV5f ×100 per model; 'LSTM' is the mean of the seeds'. */
+  readonly models: Readonly<Record<string, readonly number[]>>;
+  readonly lstmSeeds: readonly (readonly number[])[];
 }
 
-const p3 = (p: number): string => (Number.isNaN(p) ? '–' : p < 0.001 ? '<0.001' : p.toFixed(3));
+export function volatilityForecastsJson(data: Sp500, v: TargetResult): VolatilityForecastsJson {
+  return { origins: v.origins, originDates: v.origins.map((s) => data.dates[s]!), targetDates: v.targetDates, actual: v.actual, models: v.forecasts, lstmSeeds: v.lstmSeeds };
+}
 
-/** Table rows for the targets with `keep(i)`; LSTM as mean ± sd over seeds, and its seed-mean forecast. */
-export function tableRows(t: TargetResult, keep: (i: number) => boolean): { rows: Row[]; count: number; raw: Record<string, number> } {
-  const idx = t.actual.map((_, i) => i).filter(keep);
-  const pick = (xs: readonly number[]) => idx.map((i) => xs[i]!);
-  const actual = pick(t.actual);
-  const names = Object.keys(t.forecasts);
-  const naiveName = names[0]!;
-  const arimaName = names.find((m) => m.includes('(AIC)'))!;
-  const naiveRmse = rmse(actual, pick(t.forecasts[naiveName]!));
-  const eArima = errors(actual, pick(t.forecasts[arimaName]!));
-  const eHar = errors(actual, pick(t.forecasts.HAR!));
-  const dm = (e: number[], ref: number[], same: boolean) => (same ? '–' : p3(dieboldMariano(e, ref, { horizon: t.horizon }).pValue));
-  const raw: Record<string, number> = {};
-  const rows: Row[] = names.filter((m) => m !== 'LSTM').map((m) => {
-    const f = pick(t.forecasts[m]!);
-    const e = errors(actual, f);
-    raw[m] = rmse(actual, f);
-    return { model: m, rmse: rmse(actual, f).toFixed(4), mae: mae(actual, f).toFixed(4), ratio: (rmse(actual, f) / naiveRmse).toFixed(3), dmArima: dm(e, eArima, m === arimaName), dmHar: dm(e, eHar, m === 'HAR') };
+/** One line per period: the LSTM against the classical model with the lowest RMSE. */
+function verdict(r: StudyReport): string[] {
+  return r.periods.map((p) => {
+    const best = p.rows.filter((x) => x.model !== 'LSTM').reduce((a, b) => (b.rmse < a.rmse ? b : a));
+    const lstm = p.rows.find((x) => x.model === 'LSTM')!;
+    const f = p.family.find((x) => x.model === best.model)!;
+    const ps = f.byLag.map((b) => `${b.lags === 'auto' ? `auto (L=${b.usedLags})` : `L=${b.lags}`}: p ${p3(b.pValue)}, Holm ${p3(b.holm)}`).join('; ');
+    const inSet = (m: string) => (p.mcs.included.includes(m) ? 'yes' : 'no');
+    return `- ${r.target}, ${p.label}: best classical row ${best.model} (RMSE ${best.rmse.toFixed(4)}); LSTM seed mean ${lstm.rmse.toFixed(4)} ` +
+      `(${lstm.rmse < best.rmse ? '−' : '+'}${Math.abs(100 * (lstm.rmse / best.rmse - 1)).toFixed(1)} %), seeds ${p.seeds.rmse.mean.toFixed(4)} ± ${p.seeds.rmse.sd.toFixed(4)}. DM ${ps}. ` +
+      `In the ${Math.round(100 * (1 - p.mcs.alpha))} % MCS: ${best.model} ${inSet(best.model)}, LSTM ${inSet('LSTM')}.`;
   });
-  const seedR = t.lstmSeeds.map((f) => rmse(actual, pick(f)));
-  const seedM = t.lstmSeeds.map((f) => mae(actual, pick(f)));
-  const pA = t.lstmSeeds.map((f) => dieboldMariano(errors(actual, pick(f)), eArima, { horizon: t.horizon }).pValue).sort((a, b) => a - b);
-  const pH = t.lstmSeeds.map((f) => dieboldMariano(errors(actual, pick(f)), eHar, { horizon: t.horizon }).pValue).sort((a, b) => a - b);
-  const r = meanSd(seedR);
-  const m = meanSd(seedM);
-  raw['LSTM mean over seeds'] = r.mean;
-  raw['LSTM sd over seeds'] = r.sd;
-  const range = (ps: number[]) => (ps.length > 1 ? `${p3(ps[0]!)}–${p3(ps[ps.length - 1]!)}` : p3(ps[0]!));
-  rows.push({ model: `LSTM, ${seedR.length} seeds (mean ± sd; DM p range)`, rmse: `${r.mean.toFixed(4)} ± ${r.sd.toFixed(4)}`, mae: `${m.mean.toFixed(4)} ± ${m.sd.toFixed(4)}`, ratio: (r.mean / naiveRmse).toFixed(3), dmArima: range(pA), dmHar: range(pH) });
-  const ens = pick(t.forecasts.LSTM!);
-  const eEns = errors(actual, ens);
-  raw['LSTM seed-mean forecast'] = rmse(actual, ens);
-  rows.push({ model: 'LSTM, mean of the seeds\' forecasts', rmse: rmse(actual, ens).toFixed(4), mae: mae(actual, ens).toFixed(4), ratio: (rmse(actual, ens) / naiveRmse).toFixed(3), dmArima: dm(eEns, eArima, false), dmHar: dm(eEns, eHar, false) });
-  return { rows, count: idx.length, raw };
-}
-
-function markdown(rows: readonly Row[]): string {
-  const header = '| model | RMSE | MAE | ratio to naive | DM p vs ARIMA | DM p vs HAR |\n|---|---|---|---|---|---|';
-  return [header, ...rows.map((r) => `| ${r.model} | ${r.rmse} | ${r.mae} | ${r.ratio} | ${r.dmArima} | ${r.dmHar} |`)].join('\n');
 }
 
 function main(): void {
-  const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, seeds: { type: 'string' }, epochs: { type: 'string' }, out: { type: 'string', default: 'runs/lstm-vs-arima' }, help: { type: 'boolean', default: false } },
+  const { values } = parseCli({
+    summary: 'An LSTM against ARIMA, HAR and GARCH on S&P 500 returns and volatility, with Diebold-Mariano tests and the Model Confidence Set.',
+    usage: 'npx tsx examples/lstm-vs-arima.ts [options]',
+    flags: {
+      preset: choiceFlag('how much to run (full: about 10 minutes)', ['smoke', 'quick', 'full'] as const, 'full'),
+      quick: booleanFlag('the same as --preset quick'),
+      seeds: optionalIntFlag("LSTM seeds (default: the preset's)"),
+      epochs: optionalIntFlag("LSTM epochs (default: the preset's)"),
+      out: stringFlag('where result.json, results.md and the plot go', 'runs/lstm-vs-arima', 'DIR'),
+    },
   });
-  if (values.help) {
-    console.log('npx tsx examples/lstm-vs-arima.ts [--quick] [--seeds N] [--epochs N] [--out DIR]');
-    return;
-  }
-  const seedCount = values.seeds ? Number(values.seeds) : values.quick ? 1 : 5;
+  const preset: Preset = values.quick ? 'quick' : values.preset;
+  const { seeds: seedCount, epochs } = values;
   const options: Partial<StudyOptions> = {
-    seeds: Array.from({ length: seedCount }, (_, i) => i),
-    epochs: values.epochs ? Number(values.epochs) : values.quick ? 5 : STUDY_DEFAULTS.epochs,
+    ...PRESETS[preset],
+    ...(seedCount ? { seeds: Array.from({ length: seedCount }, (_, i) => i) } : {}),
+    ...(epochs ? { epochs } : {}),
     log: (line) => console.log(line),
   };
   const t0 = performance.now();
   const data = loadSp500();
   const study = runStudy(data, options);
-  const cutoff = '2020-02-20';
-  const report: string[] = [];
-  const json: Record<string, unknown> = { options: { ...STUDY_DEFAULTS, ...options, log: undefined } };
-  for (const t of [study.returns, study.volatility]) {
-    const full = tableRows(t, () => true);
-    const pre = tableRows(t, (i) => t.targetDates[i]! < cutoff);
-    const title = t.name === 'return' ? 'Next-day log return ×100' : 'Forward 5-day realised volatility ×100';
-    report.push(`\n### ${title} — whole test period (${full.count} targets, ${t.targetDates[0]} … ${t.targetDates[t.targetDates.length - 1]})\n\n${markdown(full.rows)}`);
-    report.push(`\n### ${title} — targets before ${cutoff} (${pre.count})\n\n${markdown(pre.rows)}`);
-    report.push(...t.notes.map((s) => `- ${s}`));
-    json[t.name] = { full: full.raw, preCrash: pre.raw, count: { full: full.count, preCrash: pre.count }, arima: t.arima, notes: t.notes };
-  }
+  const reportOptions = { mcsReps: preset === 'smoke' ? 200 : 1000, mcsBlock: 22, mcsSeed: 2011, alpha: 0.1 };
+  const reports = [study.returns, study.volatility].map((t) => studyReport(t, [
+    { label: 'whole test period', keep: () => true },
+    { label: `targets before ${CUTOFF}`, keep: (i) => t.targetDates[i]! < CUTOFF },
+  ], reportOptions));
+  const [retReport, volReport] = reports as [StudyReport, StudyReport];
+  const text = [
+    markdownStudy(volReport, 'Forward 5-day realised volatility ×100'), '', ...study.volatility.notes.map((n) => `- ${n}`), '',
+    markdownStudy(retReport, 'Next-day log return ×100 (the negative control)'), '', ...study.returns.notes.map((n) => `- ${n}`), '',
+    '### The LSTM against the best classical row', '', ...verdict(volReport), ...verdict(retReport),
+  ].join('\n');
+  console.log(`\n${text}`);
+  const seconds = (performance.now() - t0) / 1000;
+  mkdirSync(values.out, { recursive: true });
   const v = study.volatility;
-  const pre = tableRows(v, (i) => v.targetDates[i]! < cutoff).raw;
-  const arimaName = Object.keys(v.forecasts).find((m) => m.includes('(AIC)'))!;
-  const lstm = pre['LSTM mean over seeds']!;
-  const gainArima = 1 - lstm / pre[arimaName]!;
-  const toHar = lstm / pre.HAR! - 1;
-  // LHAR is the strongest classical row; the LSTM against it, with the same test.
-  for (const [label, keep] of [['whole test', () => true], [`before ${cutoff}`, (i: number) => v.targetDates[i]! < cutoff]] as const) {
-    const idx = v.actual.map((_, i) => i).filter(keep);
-    const actual = idx.map((i) => v.actual[i]!);
-    const eL = errors(actual, idx.map((i) => v.forecasts['LHAR (HAR + leverage)']![i]!));
-    const seedP = v.lstmSeeds.map((f) => dieboldMariano(errors(actual, idx.map((i) => f[i]!)), eL, { horizon: 5 }).pValue).sort((a, b) => a - b);
-    const ens = dieboldMariano(errors(actual, idx.map((i) => v.forecasts.LSTM![i]!)), eL, { horizon: 5 });
-    report.push(`- LSTM vs LHAR (${label}): DM p per seed ${seedP.map(p3).join(', ')}; seed-mean forecast DM statistic ${ens.statistic.toFixed(2)}, p ${p3(ens.pValue)}`);
-  }
-  json.forecasts = { origins: v.origins, targetDates: v.targetDates, actual: v.actual, ...v.forecasts, lstmSeeds: v.lstmSeeds };
-  report.push(`\nBar (volatility, pre-crash): the LSTM must beat the AIC-chosen ARIMA by ≥ 5 % RMSE. Measured: ${(100 * gainArima).toFixed(1)} % ` +
-    `(${gainArima >= 0.05 ? 'met' : 'NOT met'}); distance to HAR: ${toHar >= 0 ? '+' : ''}${(100 * toHar).toFixed(1)} % RMSE (${toHar >= 0 ? 'worse' : 'better'} than HAR).`);
-  console.log(report.join('\n'));
-  mkdirSync(values.out!, { recursive: true });
   const xs = v.origins.map((_, i) => i);
+  const rolling = `LHAR, rolling ${options.rollingWindow ?? STUDY_DEFAULTS.rollingWindow}`;
   const svg = lineChart({
     title: 'S&P 500 forward 5-day realised volatility ×100, test period (walk-forward)',
     xLabel: `test origin (${v.targetDates[0]} … ${v.targetDates[v.targetDates.length - 1]})`, yLabel: 'RV5 ×100', width: 960, height: 440,
     series: [
       { name: 'actual', x: xs, y: v.actual },
-      { name: arimaName.replace(' (AIC)', ''), x: xs, y: v.forecasts[arimaName]! },
-      { name: 'HAR', x: xs, y: v.forecasts.HAR! },
+      { name: v.references.arima.replace(' (AIC)', ''), x: xs, y: v.forecasts[v.references.arima]! },
+      { name: 'HAR, fitted once', x: xs, y: v.forecasts[v.references.har]! },
+      { name: rolling, x: xs, y: v.forecasts[rolling]! },
       { name: 'LSTM (seed mean)', x: xs, y: v.forecasts.LSTM! },
     ],
   });
-  writeFileSync(join(values.out!, 'volatility.svg'), svg);
-  writeFileSync(join(values.out!, 'results.json'), JSON.stringify(json, null, 2));
-  writeFileSync(join(values.out!, 'results.md'), report.join('\n') + '\n');
-  console.log(`\nwrote ${join(values.out!, 'volatility.svg')}, results.json, results.md — ${((performance.now() - t0) / 1000).toFixed(0)} s in all`);
+  writeFileSync(join(values.out, 'volatility.svg'), svg);
+  const { log: _log, ...settings } = { ...STUDY_DEFAULTS, ...options };
+  const json = {
+    example: 'lstm-vs-arima', preset, settings, report: reportOptions, seconds: Math.round(seconds),
+    volatility: { ...volReport, arima: v.arima, notes: v.notes },
+    returns: { ...retReport, arima: study.returns.arima, notes: study.returns.notes },
+    forecasts: volatilityForecastsJson(data, v),
+  };
+  writeFileSync(join(values.out, 'result.json'), JSON.stringify(json, null, 1));
+  writeFileSync(join(values.out, 'results.md'), text + '\n');
+  console.log(`\nwrote ${join(values.out, 'result.json')}, results.md, volatility.svg — ${seconds.toFixed(0)} s in all (preset ${preset})`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -24,14 +24,13 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
 import {
   DIGIT_SCENE_CLASSES, DIGIT_SCENE_PALETTE, DataLoader, DigitScenes, F, TensorDataset, UNet, argmax, colorizeMask, getBackend, loadCheckpoint,
-  loadMnist, manualSeed, metrics, noGrad, optim, saveCheckpoint, setBackend, slice, tensor, type Tensor, type UNetUpsampling,
-} from '../src/index.js';
-import { chartRow } from './lib/plot.js';
-import { ProgressBar } from './lib/progress.js';
+  loadMnist, manualSeed, metrics, noGrad, optim, saveCheckpoint, setBackend, slice, tensor, type Tensor,
+} from '../src/node.js';
+import { ProgressBar, chartRow } from '../src/utils/index.js';
+import { choiceFlag, intFlag, optionalIntFlag, optionalStringFlag, parseCli } from './lib/cli.js';
 
 type LossName = 'ce' | 'dice' | 'ce+dice';
 interface Preset {
@@ -55,65 +54,38 @@ const TRAIN_DIGITS: readonly [number, number] = [0, 55_000];
 const VALIDATION_DIGITS: readonly [number, number] = [55_000, 60_000];
 const EVAL_BATCH = 100;
 
-const help = `Train a U-Net on scenes of MNIST digits (semantic segmentation, 11 classes).
-
-  npx tsx examples/segmentation.ts [--preset smoke|quick|full] [options]
-
-  --preset NAME       smoke (seconds), quick (the default) or full
-  --width N           U-Net channels at full resolution
-  --depth N           number of 2× down-samplings
-  --upsampling MODE   transpose (default) or bilinear
-  --loss NAME         ce, dice or ce+dice (cross-entropy with class weights + soft Dice)
-  --scenes N          fresh training scenes per epoch
-  --epochs N          passes (each over new scenes)
-  --batch-size N      scenes per step
-  --lr X              peak learning rate of the one-cycle schedule (Adam)
-  --clutter N         clutter strokes per scene (default 0)
-  --backend NAME      cpu or wasm (default wasm)
-  --seed N            seed for the scenes, the initial weights and the shuffling (default 0)
-  --out DIR           where the checkpoint, curves, result.json and grid.png go
-  --export-scenes DIR write the preset's scenes for scripts/segmentation-torch.py and exit
-  --help              this text`;
-
-const STRING_FLAGS = ['preset', 'width', 'depth', 'upsampling', 'loss', 'scenes', 'epochs', 'batch-size', 'lr', 'clutter', 'backend', 'seed', 'out', 'export-scenes'] as const;
-const { values } = parseArgs({
-  args: process.argv.slice(2),
-  options: { ...Object.fromEntries(STRING_FLAGS.map((name) => [name, { type: 'string' as const }])), help: { type: 'boolean' as const } },
+const { values } = parseCli({
+  summary: 'Train a U-Net on scenes of MNIST digits (semantic segmentation, 11 classes). A flag given overrides the preset\'s value.',
+  usage: 'npx tsx examples/segmentation.ts [--preset smoke|quick|full] [options]',
+  flags: {
+    preset: choiceFlag('smoke (seconds), quick or full', ['smoke', 'quick', 'full'] as const, 'quick'),
+    width: optionalIntFlag('U-Net channels at full resolution (preset: 16; smoke 4)'),
+    depth: optionalIntFlag('number of 2× down-samplings (preset: 3)'),
+    upsampling: choiceFlag('up-sampling', ['transpose', 'bilinear'] as const, 'transpose'),
+    loss: choiceFlag('cross-entropy with class weights, soft Dice, or their sum', ['ce', 'dice', 'ce+dice'] as const, 'ce+dice'),
+    scenes: optionalIntFlag('fresh training scenes per epoch (preset: 8,000)'),
+    epochs: optionalIntFlag('passes, each over new scenes (preset: quick 4, full 16)'),
+    batchSize: optionalIntFlag('scenes per step (preset: 8)'),
+    lr: optionalStringFlag('peak learning rate of the one-cycle schedule, Adam (preset: 2e-3)', 'X'),
+    clutter: intFlag('clutter strokes per scene', 0, 0),
+    backend: choiceFlag('where the kernels run', ['cpu', 'wasm'] as const, 'wasm'),
+    seed: intFlag('seed for the scenes, the initial weights and the shuffling', 0, 0),
+    out: optionalStringFlag('where the checkpoint, curves, result.json and grid.png go (default runs/segmentation[-preset])', 'DIR'),
+    exportScenes: optionalStringFlag('write the preset\'s scenes for scripts/segmentation-torch.py and exit', 'DIR'),
+  },
 });
-if (values.help) {
-  console.log(help);
-  process.exit(0);
-}
-const str = (name: (typeof STRING_FLAGS)[number]): string | undefined => {
-  const v = (values as Record<string, string | boolean | undefined>)[name];
-  return typeof v === 'string' ? v : undefined;
-};
-const presetName = str('preset') ?? 'quick';
-if (presetName !== 'smoke' && presetName !== 'quick' && presetName !== 'full') throw new RangeError(`--preset must be smoke, quick or full, got '${presetName}'`);
+const presetName = values.preset;
 const preset = PRESETS[presetName];
-const int = (name: (typeof STRING_FLAGS)[number], fallback: number, min = 1): number => {
-  const v = str(name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new RangeError(`--${name} must be an integer ≥ ${min}, got '${v}'`);
-  return n;
-};
-const width = int('width', preset.width);
-const depth = int('depth', preset.depth);
-const scenesPerEpoch = int('scenes', preset.scenes);
-const epochs = int('epochs', preset.epochs);
-const batchSize = int('batch-size', preset.batchSize);
-const clutter = int('clutter', 0, 0);
-const seed = int('seed', 0, 0);
-const lr = str('lr') === undefined ? preset.lr : Number(str('lr'));
-if (!(lr > 0) || !Number.isFinite(lr)) throw new RangeError(`--lr must be a positive number, got '${str('lr')}'`);
-const upsampling = (str('upsampling') ?? 'transpose') as UNetUpsampling;
-if (upsampling !== 'transpose' && upsampling !== 'bilinear') throw new RangeError(`--upsampling must be transpose or bilinear, got '${String(upsampling)}'`);
-const lossName = (str('loss') ?? preset.loss) as LossName;
-if (!['ce', 'dice', 'ce+dice'].includes(lossName)) throw new RangeError(`--loss must be ce, dice or ce+dice, got '${lossName}'`);
-const backend = str('backend') ?? 'wasm';
-if (backend !== 'cpu' && backend !== 'wasm') throw new RangeError(`--backend must be cpu or wasm, got '${backend}'`);
-const out = str('out') ?? `runs/segmentation${presetName === 'quick' ? '' : `-${presetName}`}`;
+const width = values.width ?? preset.width;
+const depth = values.depth ?? preset.depth;
+const scenesPerEpoch = values.scenes ?? preset.scenes;
+const epochs = values.epochs ?? preset.epochs;
+const batchSize = values.batchSize ?? preset.batchSize;
+const { clutter, seed, backend, upsampling } = values;
+const lr = values.lr === undefined ? preset.lr : Number(values.lr);
+if (!(lr > 0) || !Number.isFinite(lr)) throw new RangeError(`--lr must be a positive number, got '${values.lr}'`);
+const lossName: LossName = values.loss;
+const out = values.out ?? `runs/segmentation${presetName === 'quick' ? '' : `-${presetName}`}`;
 
 // ── data: scenes made on the fly from MNIST's official splits ──
 const trainDigits = loadMnist({ split: 'train' });
@@ -129,14 +101,14 @@ const testSet = new DigitScenes({ count: TEST_SCENES, split: 'test', seed: 2015,
 function classWeights(masks: Tensor): Tensor {
   const counts = new Float64Array(NUM_CLASSES);
   for (const v of masks.storage) counts[v]! += 1;
-  const freq = Array.from(counts, (c) => Math.max(c, 1) / masks.size);
+  const freq = Array.from(counts, (c) => Math.max(c, 1) / masks.numel());
   const median = [...freq].sort((a, b) => a - b)[Math.floor(NUM_CLASSES / 2)]!;
   return tensor(freq.map((f) => Math.sqrt(median / f)));
 }
 
 const firstEpoch = trainStream.batch(0, scenesPerEpoch);
 const weight = classWeights(firstEpoch.masks);
-const exportDir = str('export-scenes');
+const exportDir = values.exportScenes;
 if (exportDir !== undefined) {
   exportScenes(exportDir);
   process.exit(0);

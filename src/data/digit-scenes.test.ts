@@ -102,8 +102,8 @@ describe('DigitScenes', () => {
     const { masks } = new DigitScenes({ count: 300, split: 'test', mnist: test10k }).batch();
     const counts = new Array<number>(11).fill(0);
     for (const v of masks.storage) counts[v]!++;
-    expect(counts[0]! / masks.size).toBeGreaterThan(0.88);
-    expect(counts[0]! / masks.size).toBeLessThan(0.97);
+    expect(counts[0]! / masks.numel()).toBeGreaterThan(0.88);
+    expect(counts[0]! / masks.numel()).toBeLessThan(0.97);
     expect(counts.every((c) => c > 0)).toBe(true);
   });
 

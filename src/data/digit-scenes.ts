@@ -10,15 +10,17 @@
  * quantised to 8 bits (round(255·v)/255), so a scene is exactly a grey PNG.
  * Scene i depends only on (seed, split, i): any scene can be made alone, in any order. Training
  * scenes use only MNIST's official training digits (narrowed by `digitRange`), test scenes only
- * its test digits. Nothing is stored or downloaded. */
+ * its test digits: the caller passes that split (`loadMnist` in Node, `decodeMnist` on fetched
+ * bytes in a browser), so this file runs anywhere. Nothing is stored or downloaded. */
 import { seededRandom, type Random } from '../autograd/random.js';
 import { Tensor } from '../autograd/tensor.js';
 import { checkIndex, type Dataset } from './dataset.js';
-import { loadMnist, type ImageSet } from './mnist.js';
+import type { ImageSet } from './mnist-format.js';
 
 /** 11 classes: background, then the digits 0–9. */
 export const DIGIT_SCENE_CLASSES = ['background', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
 
+/** Options of `DigitScenes`: how many scenes, from which MNIST digits, and how they are drawn. */
 export interface DigitScenesOptions {
   /** Number of scenes (the dataset's length). */
   readonly count: number;
@@ -38,8 +40,8 @@ export interface DigitScenesOptions {
   readonly clutter?: number;
   /** A pixel is a digit's stroke where its intensity is at least this (default 0.5). */
   readonly strokeThreshold?: number;
-  /** MNIST already loaded (images in [0, 1], not standardised), instead of reading the package. */
-  readonly mnist?: ImageSet;
+  /** The MNIST split named by `split` (images in [0, 1], not standardised), e.g. `loadMnist({ split })`. */
+  readonly mnist: ImageSet;
 }
 
 /** One scene: pixels in [0, 1] and the label of each pixel, both row-major [size, size]. */
@@ -54,7 +56,7 @@ const MNIST_SIDE = 28;
 
 /**
  * Scenes of MNIST digits with per-pixel labels: `get(i)` is [image [1, S, S] float32, mask [S, S] int32].
- * @example new DigitScenes({ count: 10, split: 'test' }).get(0)[1].shape  // [64, 64]
+ * @example new DigitScenes({ count: 10, split: 'test', mnist: loadMnist({ split: 'test' }) }).get(0)[1].shape  // [64, 64]
  */
 export class DigitScenes implements Dataset<[Tensor, Tensor]> {
   readonly length: number;
@@ -79,7 +81,7 @@ export class DigitScenes implements Dataset<[Tensor, Tensor]> {
     if (!Number.isInteger(size) || size < largest) throw new RangeError(`${where}: size must be an integer of at least ${largest} (a digit at scale ${scale[1]}), got ${size}`);
     if (!Number.isInteger(clutter) || clutter < 0) throw new RangeError(`${where}: clutter must be a non-negative integer, got ${clutter}`);
     if (!(strokeThreshold > 0 && strokeThreshold <= 1)) throw new RangeError(`${where}: strokeThreshold must be in (0, 1], got ${strokeThreshold}`);
-    const mnist = options.mnist ?? loadMnist({ split });
+    const { mnist } = options;
     const [n = 0, c, h, w] = mnist.images.shape;
     if (mnist.images.ndim !== 4 || c !== 1 || h !== MNIST_SIDE || w !== MNIST_SIDE || mnist.labels.shape[0] !== n) {
       throw new RangeError(`${where}: mnist must hold images [N, 1, 28, 28] and labels [N], got [${mnist.images.shape.join(', ')}] and [${mnist.labels.shape.join(', ')}]`);

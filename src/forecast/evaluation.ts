@@ -26,6 +26,15 @@ export function mae(actual: readonly number[], predicted: readonly number[]): nu
   return actual.reduce((s, a, i) => s + Math.abs(a - predicted[i]!), 0) / actual.length;
 }
 
+/**
+ * Forecast bias: mean forecast − mean actual (positive = the model over-predicts on average).
+ * @example bias([1, 2], [2, 4])  // 1.5
+ */
+export function bias(actual: readonly number[], predicted: readonly number[]): number {
+  if (actual.length !== predicted.length || actual.length === 0) throw new RangeError(`bias: ${actual.length} actual values but ${predicted.length} forecasts`);
+  return predicted.reduce((s, p, i) => s + p - actual[i]!, 0) / actual.length;
+}
+
 /** actual − predicted, elementwise. */
 export function errors(actual: readonly number[], predicted: readonly number[]): number[] {
   return actual.map((a, i) => a - predicted[i]!);

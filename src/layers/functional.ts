@@ -14,6 +14,7 @@ export {
   type Reduction, type ReductionOptions, type CrossEntropyOptions, type NllLossOptions,
   type SmoothL1Options, type HuberOptions, type BceWithLogitsOptions,
 } from './losses.js';
+export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './focal-loss.js';
 export { linear } from './linear.js';
 export { dropout } from './dropout.js';
 export { conv2d, fusedConv2d } from '../autograd/ops/conv.js';
@@ -33,4 +34,5 @@ export { interpolate, type InterpolateMode, type InterpolateOptions } from '../a
 export { groupNorm, instanceNorm, type InstanceNormOptions } from '../autograd/ops/group-norm.js';
 export { pixelShuffle, pixelUnshuffle } from '../autograd/ops/pixel-shuffle.js';
 export { bilinear } from '../autograd/ops/bilinear.js';
+export { scaledDotProductAttention, type AttentionOptions } from '../autograd/ops/attention.js';
 export { diceLoss, diceCrossEntropyLoss, type DiceLossOptions, type DiceCrossEntropyOptions } from './segmentation-losses.js';

@@ -23,6 +23,7 @@ import type { Tensor } from '../autograd/tensor.js';
 import { crossEntropy } from './losses.js';
 import { Module } from './module.js';
 
+/** Options of the soft Dice loss (`DiceLoss`, `F.diceLoss`). */
 export interface DiceLossOptions {
   /** ε added to the numerator and denominator of each class's Dice (default 1). */
   readonly smooth?: number;
@@ -32,6 +33,7 @@ export interface DiceLossOptions {
   readonly weight?: Tensor | null;
 }
 
+/** Options of cross-entropy + soft Dice (`DiceCrossEntropyLoss`, `F.diceCrossEntropyLoss`): Dice's, plus the cross-entropy's class weights. */
 export interface DiceCrossEntropyOptions extends DiceLossOptions {
   /** Multiplier of the cross-entropy term (default 1). */
   readonly ceWeight?: number;

@@ -17,6 +17,7 @@ import { Tensor } from '../autograd/tensor.js';
 /** Class labels of any shape: an int32 Tensor, a typed array or a number[]. */
 export type LabelMap = Tensor | ArrayLike<number>;
 
+/** Options of the segmentation metrics: a label to ignore, and the value of a ratio over zero. */
 export interface SegmentationOptions {
   /** Pixels whose true label is this are skipped (default: none). */
   readonly ignoreIndex?: number;

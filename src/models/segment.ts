@@ -23,6 +23,7 @@ export const DIGIT_SCENE_PALETTE: Palette = [
   [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207],
 ];
 
+/** What `segment` returns: the predicted mask and how long the forward pass took. */
 export interface SegmentResult {
   /** The predicted class of each pixel, row-major [H·W]. */
   readonly mask: Int32Array;

@@ -12,9 +12,10 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, Tensor, cast, getBackend, loadSafetensors, setBackend, type AvailableBackend, type StateDict } from '../index.js';
+import { F, Tensor, cast, getBackend, setBackend, type AvailableBackend, type StateDict } from '../index.js';
 import { diceLoss } from '../layers/segmentation-losses.js';
 import { UNet, type UNetOptions } from './unet.js';
+import { loadSafetensors } from '../io/node.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
@@ -26,7 +27,7 @@ const maxAbs = (t: Tensor): number => {
 function relativeError(actual: Tensor, expected: Tensor): number {
   expect(actual.shape).toEqual(expected.shape);
   let m = 0;
-  for (let i = 0; i < actual.size; i++) m = Math.max(m, Math.abs(actual.storage[i]! - expected.storage[i]!));
+  for (let i = 0; i < actual.numel(); i++) m = Math.max(m, Math.abs(actual.storage[i]! - expected.storage[i]!));
   return m / Math.max(maxAbs(expected), 1e-30);
 }
 

@@ -74,7 +74,7 @@ describe('UNet', () => {
       loss.backward();
       opt.step();
       const predicted = logits.argmax(1).storage;
-      accuracy = predicted.filter((p, i) => p === y.storage[i]).length / y.size;
+      accuracy = predicted.filter((p, i) => p === y.storage[i]).length / y.numel();
     }
     expect(accuracy).toBe(1);
   });

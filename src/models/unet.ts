@@ -28,8 +28,10 @@ import { ConvTranspose2d } from '../layers/conv-transpose.js';
 import { Module } from '../layers/module.js';
 import { Upsample } from '../layers/upsample.js';
 
+/** How the U-Net's decoder doubles the resolution: a learnt 2×2 transposed conv, or bilinear resizing then a 1×1 conv. */
 export type UNetUpsampling = 'transpose' | 'bilinear';
 
+/** Options of `UNet`: channels in and classes out, depth, base width, up-sampling, BatchNorm. */
 export interface UNetOptions {
   /** Channels of the input image (default 1). */
   readonly inChannels?: number;

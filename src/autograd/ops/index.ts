@@ -1,8 +1,9 @@
 /** Every differentiable (and a few non-differentiable) op, as plain functions. */
 export { cast, clone } from './cast.js';
-export { add, addRelu, sub, mul, div, pow, maximum, minimum, neg, eq, ne, lt, le, gt, ge, where } from './elementwise.js';
+export { add, addRelu, sub, mul, div, maximum, minimum, neg, eq, ne, lt, le, gt, ge, where } from './elementwise.js';
+export { pow } from './pow.js';
 export { exp, log, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, softplus, clamp, erf } from './unary.js';
-export { sum, mean, max, min, variance, std, logSumExp, sumToShape, argmax, argmin, type VarOptions } from './reduce.js';
+export { sum, mean, max, min, amax, amin, variance, std, logSumExp, sumToShape, argmax, argmin, type VarOptions, type ValuesIndices } from './reduce.js';
 export { softmax, logSoftmax } from './softmax.js';
 export { reshape, flatten, squeeze, unsqueeze, permute, transpose, broadcastTo } from './shape.js';
 export { slice, cat, stack, split, chunk, pad, gather, indexSelect, oneHot, type SliceRange } from './indexing.js';
@@ -24,4 +25,20 @@ export { groupNorm, instanceNorm, type InstanceNormOptions } from './group-norm.
 export { silu, mish, hardswish, hardsigmoid } from './activations.js';
 export { pixelShuffle, pixelUnshuffle } from './pixel-shuffle.js';
 export { bilinear } from './bilinear.js';
+export { maskedFill, tril, triu } from './mask.js';
+export { maskedSoftmax, maskedLogSoftmax } from './masked-softmax.js';
+export { repeat, tile } from './repeat.js';
+export { scaledDotProductAttention, attentionWeights, type AttentionOptions } from './attention.js';
+export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './focal-loss.js';
+export { add_, sub_, mul_, div_, clamp_, fill_, zero_, copy_ } from './in-place.js';
+export { sort, argsort, topk } from './sort.js';
+export { cumsum, cumprod } from './cumulative.js';
+export { flip, roll } from './flip.js';
+export { scatter, scatterAdd, bincount } from './scatter.js';
+export { nonzero, unique, type UniqueOptions, type UniqueResult } from './nonzero.js';
+export { meshgrid } from './meshgrid.js';
+export { norm, vectorNorm, matrixNorm, type MatrixNormOrd } from './norm.js';
+export { isclose, allclose, type CloseOptions } from './allclose.js';
+export { multinomial, type MultinomialOptions } from './multinomial.js';
+export { einsum } from './einsum.js';
 export { softDice } from './soft-dice.js';

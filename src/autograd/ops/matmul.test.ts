@@ -4,7 +4,9 @@ import { eye, randn, tensor } from '../creation.js';
 import { enableGrad, noGrad } from '../function.js';
 import { gradcheck } from '../gradcheck.js';
 import { seededRandom, type Random } from '../random.js';
-import { broadcastShapes, sizeOf, stridesOf, type Shape } from '../shape.js';
+import { useKernels } from '../backends/index.js';
+import { cpuKernels } from '../backends/cpu/index.js';
+import { broadcastShapes, fmt, sizeOf, stridesOf, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { mul } from './elementwise.js';
 import { matmul } from './matmul.js';
@@ -152,6 +154,25 @@ describe('matmul backward', () => {
     gradcheck(matmul, [leaf([2, 1, 2, 3], random), leaf([1, 3, 3, 1], random)]);
     gradcheck(matmul, [leaf([4], random), leaf([2, 4, 3], random)]); // 1-D · 3-D
     gradcheck(matmul, [leaf([2, 3, 4], random), leaf([4], random)]); // 3-D · 1-D
+  });
+
+  test('a batched A times a plain matrix (a Linear on a sequence) runs as single 2-D products, forward and backward', () => {
+    const random = seededRandom(34);
+    const calls: string[] = [];
+    const previous = useKernels({ ...cpuKernels, matmul: (x, y) => { calls.push(`${fmt(x.shape)}·${fmt(y.shape)}`); return cpuKernels.matmul(x, y); } });
+    try {
+      const a = leaf([2, 3, 4, 5], random);
+      const b = leaf([5, 6], random);
+      const c = matmul(a, b);
+      expect(c.shape).toEqual([2, 3, 4, 6]);
+      sum(c).backward();
+      expect(calls).toEqual(['[24,5]·[5,6]', '[24,6]·[6,5]', '[5,24]·[24,6]']); //           C, dA = dC·Bᵀ, dB = Aᵀ·dC
+      expect(matmul(randn([0, 3, 4]), randn([4, 2])).shape).toEqual([0, 3, 2]);
+    } finally {
+      useKernels(previous);
+    }
+    gradcheck(matmul, [leaf([2, 3, 4, 5], random), leaf([5, 6], random)]);
+    gradcheck(matmul, [leaf([3, 1, 2], random), leaf([2, 1], random)]);
   });
 
   test('a broadcast operand gets a gradient of its own shape, summed over the batch', () => {
