@@ -22,6 +22,7 @@ export interface DemoProbe {
   train?: { readonly steps: number; readonly losses: readonly number[]; readonly accuracy: readonly number[]; readonly running: boolean; readonly stepsPerSecond: number };
   draw?: { readonly ready: boolean; readonly readyMs: number; readonly firstPredictionMs: number | null; readonly model: string };
   svd?: { readonly ready: boolean; readonly rank: number; readonly psnr: number; readonly ratio: number };
+  segment?: { readonly ready: boolean; readonly model: string; readonly runs: number; readonly milliseconds: number; readonly scene: number[]; readonly mask: number[]; readonly truthMeanIou: number | null };
 }
 
 declare global {

@@ -16,6 +16,9 @@
  *     the canvas (each pixel a 10 × 10 square), are read right at least 9 times
  *   - SVD: the page's PSNR at ranks 5, 20 and 80 equals Node's, computed by the same code on the
  *     same pixels (to 1e-9 dB)
+ *   - Segment: a digit dragged onto the scene lands where it was dropped, a pen stroke is drawn,
+ *     each change is segmented live (mask, legend, latency); the page's mask equals Node's for the
+ *     same scene and weights; a random scene equals Node's DigitScenes scene, scored the same
  * Screenshots go to runs/browser/ (with --readme-shots, half-size copies to docs/images/).
  * Chromium: /usr/bin/chromium, or $CHROMIUM.
  */
@@ -23,7 +26,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
-import { loadMnist } from '../../src/node.js';
+import { DigitScenes, loadCheckpoint, loadMnist, metrics, segment, UNet, type UNetOptions } from '../../src/node.js';
+import { emptyScene, pasteDigit } from '../lib/scene-canvas.js';
 import { compressionRatio, decompose, psnr, reconstruct, type Photo } from '../lib/svd-compress.js';
 import type { DemoProbe } from '../lib/page.js';
 import { assert, runChecks } from './harness.js';
@@ -268,6 +272,65 @@ const ok = await runChecks([
       }
       report.svd = rows;
       return rows.join('; ');
+    },
+  },
+  {
+    name: 'Segment: a dropped digit and a pen stroke are segmented live; the page\'s mask equals Node\'s; a random scene equals Node\'s DigitScenes',
+    async run() {
+      await open('segment', () => (window.saplingDemo.segment?.runs ?? 0) >= 1);
+      const checkpoint = loadCheckpoint(`${demo}.generated/segmentation/unet.safetensors`);
+      const model = new UNet((checkpoint.extra as { unet: UNetOptions }).unet);
+      model.loadStateDict(checkpoint.model);
+      const test1000 = loadMnist({ split: 'test', limit: 1000 });
+      const agreement = (scene: readonly number[], mask: readonly number[]): number => {
+        const node = segment(model, scene, 64, 64).mask;
+        return mask.filter((c, i) => c === node[i]).length / mask.length;
+      };
+      const runs = async (): Promise<number> => (await probe(page)).segment!.runs;
+      // Drag the tray's 3 onto the scene: its centre lands under the pointer (each scene pixel is 6 × 6 CSS px).
+      let before = await runs();
+      const index = Number(await page.getAttribute('#seg-digit-3', 'data-index'));
+      await page.dragAndDrop('#seg-digit-3', '#seg-canvas', { targetPosition: { x: 30 * 6 + 1, y: 20 * 6 + 1 } });
+      await page.waitForFunction((n) => window.saplingDemo.segment!.runs > n, before, { timeout: 30_000 });
+      let state = (await probe(page)).segment!;
+      const expected = emptyScene(64);
+      pasteDigit(expected, (test1000.images.dataSync() as Float32Array).subarray(index * 784, (index + 1) * 784), 20 - 14, 30 - 14);
+      const off = state.scene.reduce((m, v, i) => Math.max(m, Math.abs(v - expected.pixels[i]!)), 0);
+      assert(off < 1e-6, `the dropped digit is not where it was dropped (largest pixel difference ${off})`);
+      const dropped = agreement(state.scene, state.mask);
+      const foreground = state.mask.filter((c) => c !== 0).length;
+      assert(foreground > 20, `only ${foreground} pixels labelled as a digit after the drop`);
+      await shot('segment');
+      // A pen stroke with the mouse, top left, away from the digit.
+      before = state.runs;
+      const box = (await page.locator('#seg-canvas').boundingBox())!;
+      await page.mouse.move(box.x + 40, box.y + 40);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 40, box.y + 150, { steps: 8 });
+      await page.mouse.up();
+      await page.waitForFunction((n) => window.saplingDemo.segment!.runs > n, before, { timeout: 30_000 });
+      state = (await probe(page)).segment!;
+      const inked = state.scene.filter((v, i) => v > 0.5 && expected.pixels[i]! === 0).length;
+      assert(inked > 20, `the pen stroke inked ${inked} pixels`);
+      const drawn = agreement(state.scene, state.mask);
+      const legend = await page.locator('#seg-legend .swatch').count();
+      const latency = (await page.textContent('#seg-latency'))!;
+      assert(legend === 11 && /[0-9.]+ ms/.test(latency), `legend of ${legend} classes, latency '${latency}'`);
+      // A random scene: the page's DigitScenes on the demo's 1,000 test digits is Node's, scene for scene.
+      await page.click('#seg-random');
+      await page.waitForFunction(() => window.saplingDemo.segment!.truthMeanIou !== null, undefined, { timeout: 30_000 });
+      state = (await probe(page)).segment!;
+      const made = new DigitScenes({ count: 1, split: 'test', seed: 0, mnist: test1000 }).scene(0);
+      assert(state.scene.every((v, i) => v === made.image[i]), 'the random scene differs from Node\'s DigitScenes scene 0 (test split, seed 0)');
+      const node = segment(model, made.image, 64, 64).mask;
+      const nodeMiou = new metrics.SegmentationMetrics(11).update(made.mask, node).compute().meanIou;
+      const random = agreement(state.scene, state.mask);
+      for (const [what, share] of [['dropped digit', dropped], ['pen stroke', drawn], ['random scene', random]] as const) {
+        assert(share >= 0.999, `${what}: the page's mask agrees with Node's on ${(100 * share).toFixed(2)}% of the pixels`);
+      }
+      assert(Math.abs(state.truthMeanIou! - nodeMiou) < 0.01, `random scene: mean IoU ${state.truthMeanIou} in the page, ${nodeMiou} in Node`);
+      report.segment = { latencyMs: state.milliseconds, agreement: { dropped, drawn, random }, randomSceneMeanIou: state.truthMeanIou, model: state.model };
+      return `${latency}; masks equal to Node's on ${(100 * Math.min(dropped, drawn, random)).toFixed(2)}%+ of pixels; random scene mean IoU ${state.truthMeanIou!.toFixed(3)} (Node ${nodeMiou.toFixed(3)})`;
     },
   },
   {
