@@ -80,7 +80,6 @@ export const page: DemoPage = {
       source.textContent = `Model: ${from}, ${describe(next)}.`;
       schedule();
     };
-    setModel(model, `a U-Net trained at build time (width ${info.width}, depth ${info.depth}, one pass over ${info.scenes.toLocaleString('en')} scenes; mean IoU ${info.testMeanIou.toFixed(3)} on ${info.testScenes} test scenes)`);
 
     const pixels = digits.images.dataSync() as Float32Array;
     const labels = digits.labels.dataSync() as Int32Array;
@@ -195,7 +194,7 @@ export const page: DemoPage = {
     document.addEventListener('dragover', onDragOver);
     document.addEventListener('drop', onDrop);
 
-    schedule();
+    setModel(model, `a U-Net trained at build time (width ${info.width}, depth ${info.depth}, one pass over ${info.scenes.toLocaleString('en')} scenes; mean IoU ${info.testMeanIou.toFixed(3)} on ${info.testScenes} test scenes)`);
     probe.ready = true;
     return () => {
       document.removeEventListener('dragover', onDragOver);
