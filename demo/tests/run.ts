@@ -23,7 +23,10 @@
  *     the same file) and the test set's; the confusion matrix and expected cost at thresholds
  *     0.2, 0.5, 0.9 and at the costs' Bayes threshold equal Node's thresholdReport; a typed mail's
  *     probability equals Node's
- * `--only=NAME` runs the checks whose name starts with NAME (e.g. --only=Spam), and the last one.
+ *   - Segment: a digit dragged onto the scene lands where it was dropped, a pen stroke is drawn,
+ *     each change is segmented live (mask, legend, latency); the page's mask equals Node's for the
+ *     same scene and weights; a random scene equals Node's DigitScenes scene, scored the same
+ * `--only=NAME` runs the checks whose name starts with NAME (or contains it) (e.g. --only=Spam), and the last one.
  * Screenshots go to runs/browser/ (with --readme-shots, half-size copies to docs/images/).
  * Chromium: /usr/bin/chromium, or $CHROMIUM.
  */
@@ -31,8 +34,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
-import { loadMnist, metrics } from '../../src/node.js';
+import { DigitScenes, loadCheckpoint, loadMnist, metrics, segment, UNet, type UNetOptions } from '../../src/node.js';
 import { SpamFilter, type SpamFilterJson } from '../../examples/spam/filter.js';
+import { emptyScene, pasteDigit } from '../lib/scene-canvas.js';
 import { compressionRatio, decompose, psnr, reconstruct, type Photo } from '../lib/svd-compress.js';
 import type { DemoProbe } from '../lib/page.js';
 import { assert, runChecks, type Check } from './harness.js';
@@ -132,7 +136,9 @@ async function readmeShots(): Promise<void> {
   }
   console.log(`README screenshots: ${out}demo-{home,train,draw,svd}.png`);
 }
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+// `--only=NAME` (or `--only NAME`) runs the checks whose name starts with or contains NAME, and the last (console errors, foreign requests).
+const onlyFlag = process.argv.indexOf('--only');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? (onlyFlag >= 0 ? process.argv[onlyFlag + 1] : undefined);
 const checks: Check[] = [
   {
     name: 'home page loads; the page is cross-origin isolated, tfjs-wasm\'s threaded build loads and the header says how many threads',
@@ -364,6 +370,64 @@ const checks: Check[] = [
     },
   },
   {
+    name: 'Segment: a dropped digit and a pen stroke are segmented live; the page\'s mask equals Node\'s; a random scene equals Node\'s DigitScenes',
+    async run() {
+      await open('segment', () => (window.saplingDemo.segment?.runs ?? 0) >= 1);
+      const checkpoint = loadCheckpoint(`${demo}.generated/segmentation/unet.safetensors`);
+      const model = new UNet((checkpoint.extra as { unet: UNetOptions }).unet);
+      model.loadStateDict(checkpoint.model);
+      const test1000 = loadMnist({ split: 'test', limit: 1000 });
+      const agreement = (scene: readonly number[], mask: readonly number[]): number => {
+        const node = segment(model, scene, 64, 64).mask;
+        return mask.filter((c, i) => c === node[i]).length / mask.length;
+      };
+      const runs = async (): Promise<number> => (await probe(page)).segment!.runs;
+      // Drag the tray's 3 onto the scene: its centre lands under the pointer (each scene pixel is 6 × 6 CSS px).
+      let before = await runs();
+      const index = Number(await page.getAttribute('#seg-digit-3', 'data-index'));
+      await page.dragAndDrop('#seg-digit-3', '#seg-canvas', { targetPosition: { x: 30 * 6 + 1, y: 20 * 6 + 1 } });
+      await page.waitForFunction((n) => window.saplingDemo.segment!.runs > n, before, { timeout: 30_000 });
+      let state = (await probe(page)).segment!;
+      const expected = emptyScene(64);
+      pasteDigit(expected, (test1000.images.dataSync() as Float32Array).subarray(index * 784, (index + 1) * 784), 20 - 14, 30 - 14);
+      const off = state.scene.reduce((m, v, i) => Math.max(m, Math.abs(v - expected.pixels[i]!)), 0);
+      assert(off < 1e-6, `the dropped digit is not where it was dropped (largest pixel difference ${off})`);
+      const dropped = agreement(state.scene, state.mask);
+      const foreground = state.mask.filter((c) => c !== 0).length; // reported, not checked: it depends on the model's quality
+      await shot('segment');
+      // A pen stroke with the mouse, top left, away from the digit.
+      before = state.runs;
+      const box = (await page.locator('#seg-canvas').boundingBox())!;
+      await page.mouse.move(box.x + 40, box.y + 40);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 40, box.y + 150, { steps: 8 });
+      await page.mouse.up();
+      await page.waitForFunction((n) => window.saplingDemo.segment!.runs > n, before, { timeout: 30_000 });
+      state = (await probe(page)).segment!;
+      const inked = state.scene.filter((v, i) => v > 0.5 && expected.pixels[i]! === 0).length;
+      assert(inked > 20, `the pen stroke inked ${inked} pixels`);
+      const drawn = agreement(state.scene, state.mask);
+      const legend = await page.locator('#seg-legend .swatch').count();
+      const latency = (await page.textContent('#seg-latency'))!;
+      assert(legend === 11 && /[0-9.]+ ms/.test(latency), `legend of ${legend} classes, latency '${latency}'`);
+      // A random scene: the page's DigitScenes on the demo's 1,000 test digits is Node's, scene for scene.
+      await page.click('#seg-random');
+      await page.waitForFunction(() => window.saplingDemo.segment!.truthMeanIou !== null, undefined, { timeout: 30_000 });
+      state = (await probe(page)).segment!;
+      const made = new DigitScenes({ count: 1, split: 'test', seed: 0, mnist: test1000 }).scene(0);
+      assert(state.scene.every((v, i) => v === made.image[i]), 'the random scene differs from Node\'s DigitScenes scene 0 (test split, seed 0)');
+      const node = segment(model, made.image, 64, 64).mask;
+      const nodeMiou = new metrics.SegmentationMetrics(11).update(made.mask, node).compute().meanIou;
+      const random = agreement(state.scene, state.mask);
+      for (const [what, share] of [['dropped digit', dropped], ['pen stroke', drawn], ['random scene', random]] as const) {
+        assert(share >= 0.999, `${what}: the page's mask agrees with Node's on ${(100 * share).toFixed(2)}% of the pixels`);
+      }
+      assert(Math.abs(state.truthMeanIou! - nodeMiou) < 0.01, `random scene: mean IoU ${state.truthMeanIou} in the page, ${nodeMiou} in Node`);
+      report.segment = { foregroundAfterDrop: foreground, latencyMs: state.milliseconds, agreement: { dropped, drawn, random }, randomSceneMeanIou: state.truthMeanIou, model: state.model };
+      return `${foreground} px labelled a digit after the drop; ${latency}; masks equal to Node's on ${(100 * Math.min(dropped, drawn, random)).toFixed(2)}%+ of pixels; random scene mean IoU ${state.truthMeanIou!.toFixed(3)} (Node ${nodeMiou.toFixed(3)})`;
+    },
+  },
+  {
     name: 'no console error or uncaught exception on any page, and no request outside the page\'s origin',
     async run() {
       assert(problems.length === 0, problems.join(' | '));
@@ -371,7 +435,7 @@ const checks: Check[] = [
     },
   },
 ];
-const ok = await runChecks(only === undefined ? checks : checks.filter((c, i) => c.name.startsWith(only) || i === checks.length - 1));
+const ok = await runChecks(only === undefined ? checks : checks.filter((c, i) => c.name.startsWith(only) || c.name.includes(only) || i === checks.length - 1));
 
 writeFileSync(`${shots}report.json`, JSON.stringify(report, null, 2));
 console.log(`screenshots and report.json: ${shots}`);

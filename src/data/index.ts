@@ -15,3 +15,4 @@ export {
   normalizeWhitespace, splitMessage, subjectOf, temporalSplit, SPAM_ASSASSIN_GROUPS, SPAM_ASSASSIN_OLDER, type SpamAssassinGroup,
 } from './spam-messages.js';
 export { dayOfYear, parseSeattleWeather, type SeattleWeather } from './seattle-weather.js';
+export { DIGIT_SCENE_CLASSES, DigitScenes, type DigitScenesOptions, type SceneArrays } from './digit-scenes.js';

@@ -35,3 +35,4 @@ export { groupNorm, instanceNorm, type InstanceNormOptions } from '../autograd/o
 export { pixelShuffle, pixelUnshuffle } from '../autograd/ops/pixel-shuffle.js';
 export { bilinear } from '../autograd/ops/bilinear.js';
 export { scaledDotProductAttention, type AttentionOptions } from '../autograd/ops/attention.js';
+export { diceLoss, diceCrossEntropyLoss, type DiceLossOptions, type DiceCrossEntropyOptions } from './segmentation-losses.js';

@@ -36,3 +36,4 @@ export { MultiheadAttention, splitHeads, mergeHeads, type MultiheadAttentionOpti
 export { TransformerEncoderLayer, TransformerEncoder, squareSubsequentMask, type TransformerEncoderLayerOptions, type TransformerEncoderLayerForwardOptions, type TransformerEncoderForwardOptions } from './transformer.js';
 export { SinusoidalPositionalEncoding, LearnedPositionalEmbedding, sinusoidalPositions, type PositionalOptions } from './positional.js';
 export { SigmoidFocalLoss } from './focal-loss.js';
+export { DiceLoss, DiceCrossEntropyLoss, type DiceLossOptions, type DiceCrossEntropyOptions } from './segmentation-losses.js';

@@ -37,3 +37,15 @@ export {
   type Costs, type ConfusionCounts, type ThresholdReport, type ThresholdOptions, type ThresholdCriterion, type SelectedThreshold, type CostCurve,
 } from './thresholds.js';
 export { adjustPosteriors, emPriorShift, type PriorShift, type PriorShiftOptions } from './prior-shift.js';
+export {
+  SegmentationMetrics,
+  scoresFromConfusion,
+  segmentationConfusionMatrix,
+  iou,
+  meanIou,
+  diceScore,
+  pixelAccuracy,
+  type LabelMap,
+  type SegmentationOptions,
+  type SegmentationScores,
+} from './segmentation.js';

@@ -10,3 +10,5 @@ export {
 } from './bert.js';
 export { BertForMaskedLM, BertForSequenceClassification, BertLMPredictionHead, BertOnlyMLMHead, BertPredictionHeadTransform, type MaskedLMForwardOptions } from './bert-heads.js';
 export { loadBertWeights, normalizeHuggingFaceBert } from './bert-checkpoint.js';
+export { DoubleConv, UNet, type UNetOptions, type UNetUpsampling } from './unet.js';
+export { DIGIT_SCENE_PALETTE, colorizeMask, overlayMask, segment, type Palette, type SegmentResult } from './segment.js';

@@ -42,3 +42,4 @@ export { isclose, allclose, type CloseOptions } from './allclose.js';
 export { multinomial, type MultinomialOptions } from './multinomial.js';
 export { einsum } from './einsum.js';
 export { matmulTransposed } from './matmul-transposed.js';
+export { softDice } from './soft-dice.js';

@@ -1,0 +1,212 @@
+/**
+ * Segment digits: a 64 × 64 scene you draw on or drop MNIST digits onto, and a U-Net
+ * (src/models/unet.ts) giving every pixel a class — background or the digit 0–9 it belongs to —
+ * overlaid live on the scene, with a class legend and the latency of each forward pass. The model
+ * is the small one trained at build time (demo/scripts/make-assets.ts), or any checkpoint of
+ * examples/segmentation.ts dropped onto the page. "Random scene" makes a test scene the way the
+ * training scenes were made (DigitScenes, on MNIST test digits) and scores the mask against it.
+ */
+import {
+  DIGIT_SCENE_CLASSES, DIGIT_SCENE_PALETTE, DigitScenes, colorizeMask, deserializeCheckpoint, metrics, overlayMask, segment, UNet,
+  type UNetOptions,
+} from 'sapling';
+import { wasmBackend } from '../lib/backend.js';
+import { asset, bytes, mnistSubset } from '../lib/digits.js';
+import { h, type DemoPage } from '../lib/page.js';
+import { emptyScene, pasteDigit, stroke } from '../lib/scene-canvas.js';
+
+const S = 64;
+const ZOOM = 6;
+
+/** A U-Net from the bytes of a checkpoint whose `extra.unet` holds its options (as examples/segmentation.ts and make-assets.ts write them). */
+function unetFromCheckpoint(file: Uint8Array, what: string): UNet {
+  const checkpoint = deserializeCheckpoint(file, { source: what });
+  const options = (checkpoint.extra as { unet?: UNetOptions } | undefined)?.unet;
+  if (options === undefined || typeof options.width !== 'number' || typeof options.depth !== 'number') {
+    throw new RangeError(`${what}: not a U-Net checkpoint of examples/segmentation.ts (no extra.unet options)`);
+  }
+  const model = new UNet(options);
+  model.loadStateDict(checkpoint.model);
+  model.eval();
+  return model;
+}
+
+export const page: DemoPage = {
+  path: 'segment', title: 'Segment', order: 4,
+  summary: 'Draw digits or drop MNIST digits onto a scene: a U-Net labels every pixel live, with a class legend and the latency.',
+  async mount(root) {
+    const view = h('canvas', { width: String(S), height: String(S), class: 'pad', id: 'seg-canvas', style: `width:${S * ZOOM}px;height:${S * ZOOM}px;image-rendering:pixelated` });
+    const maskView = h('canvas', { width: String(S), height: String(S), id: 'seg-mask', style: `width:${S * 3}px;height:${S * 3}px;image-rendering:pixelated;border:1px solid #999` });
+    const tray = h('div', { class: 'row', id: 'seg-tray' });
+    const legend = h('div', { class: 'legend', id: 'seg-legend' });
+    const latency = h('p', { class: 'stats', id: 'seg-latency' }, '');
+    const truth = h('p', { class: 'stats', id: 'seg-truth' }, '');
+    const source = h('p', { class: 'muted', id: 'seg-source' }, 'Loading the model…');
+    const clear = h('button', { class: 'secondary', id: 'seg-clear' }, 'Clear');
+    const random = h('button', { class: 'secondary', id: 'seg-random' }, 'Random scene');
+    const upload = h('input', { type: 'file', accept: '.safetensors', id: 'seg-checkpoint' });
+    root.append(
+      h('h1', {}, 'Segment digits'),
+      h('p', {}, 'Draw digits on the scene, or drag the MNIST digits below onto it (a click drops one at random). The U-Net labels every pixel; its mask is overlaid as you go.'),
+      h('div', { class: 'row' },
+        h('div', { class: 'card' }, view, h('p', {}, clear, ' ', random), h('p', { class: 'muted' }, 'MNIST test digits — drag onto the scene:'), tray),
+        h('div', { class: 'card' }, h('p', {}, 'The U-Net\'s mask:'), maskView, legend, latency, truth)),
+      source,
+      h('p', { class: 'muted' }, 'Another model: a checkpoint written by examples/segmentation.ts (runs/segmentation/best.safetensors), chosen here or dropped onto the page: ', upload),
+    );
+    const probe = { ready: false, model: '', runs: 0, milliseconds: 0, scene: [] as number[], mask: [] as number[], truthMeanIou: null as number | null };
+    window.saplingDemo.segment = probe;
+
+    const scene = emptyScene(S);
+    let known: Int32Array | null = null; // the true mask of a random scene, until the user changes it
+    const swatches = DIGIT_SCENE_CLASSES.map((name, c) => {
+      const count = h('span', { class: 'muted' }, '');
+      const [r, g, b] = DIGIT_SCENE_PALETTE[c]!;
+      legend.append(h('span', { class: 'swatch', style: `background:rgb(${r},${g},${b})` }), h('span', {}, name), count);
+      return count;
+    });
+
+    const [, digits, built, info] = await Promise.all([
+      wasmBackend(),
+      mnistSubset('test', false),
+      bytes('segmentation/unet.safetensors'),
+      fetch(asset('segmentation/unet.json')).then((r) => r.json() as Promise<{ width: number; depth: number; scenes: number; testMeanIou: number; testScenes: number }>),
+    ]);
+    let model = unetFromCheckpoint(built, 'segmentation/unet.safetensors');
+    const describe = (m: UNet): string => `${m.numParameters().toLocaleString('en')} parameters`;
+    const setModel = (next: UNet, from: string): void => {
+      model = next;
+      probe.model = from;
+      source.textContent = `Model: ${from}, ${describe(next)}.`;
+      schedule();
+    };
+
+    const pixels = digits.images.dataSync() as Float32Array;
+    const labels = digits.labels.dataSync() as Int32Array;
+    const digitPixels = (i: number): Float32Array => pixels.subarray(i * 784, (i + 1) * 784);
+    // One test digit of each class for the tray: the first of its class in the demo's 1,000.
+    for (let d = 0; d < 10; d++) {
+      const i = labels.indexOf(d);
+      const thumb = h('canvas', { width: '28', height: '28', draggable: 'true', id: `seg-digit-${d}`, 'data-index': String(i), title: `an MNIST ${d}`, style: 'width:42px;height:42px;image-rendering:pixelated;cursor:grab;background:#000' });
+      const context = thumb.getContext('2d')!;
+      const image = context.createImageData(28, 28);
+      digitPixels(i).forEach((v, k) => image.data.set([255 * v, 255 * v, 255 * v, 255], 4 * k));
+      context.putImageData(image, 0, 0);
+      thumb.addEventListener('dragstart', (e) => e.dataTransfer?.setData('text/plain', `digit:${i}`));
+      thumb.addEventListener('click', () => drop(i, 4 + Math.floor(Math.random() * (S - 36)), 4 + Math.floor(Math.random() * (S - 36))));
+      tray.append(thumb);
+    }
+
+    let queued = false;
+    const run = (): void => {
+      queued = false;
+      const { mask, milliseconds } = segment(model, scene.pixels, S, S);
+      paint(view, overlayMask(scene.pixels, mask));
+      paint(maskView, colorizeMask(mask));
+      const counts = new Array<number>(DIGIT_SCENE_CLASSES.length).fill(0);
+      for (const c of mask) counts[c]!++;
+      swatches.forEach((el, c) => (el.textContent = counts[c]! > 0 ? `${counts[c]} px` : ''));
+      latency.textContent = `forward pass + argmax: ${milliseconds.toFixed(1)} ms (1 × 1 × ${S} × ${S}, eval mode, wasm backend)`;
+      probe.truthMeanIou = known === null ? null : new metrics.SegmentationMetrics(DIGIT_SCENE_CLASSES.length).update(known, mask).compute().meanIou;
+      truth.textContent = probe.truthMeanIou === null ? '' : `mean IoU against this scene's true mask: ${probe.truthMeanIou.toFixed(3)}`;
+      probe.runs++;
+      probe.milliseconds = milliseconds;
+      probe.scene = Array.from(scene.pixels);
+      probe.mask = Array.from(mask);
+    };
+    function schedule(): void {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(run);
+    }
+    /** The user changed the scene: the true mask of a random scene no longer holds. */
+    const edited = (): void => {
+      known = null;
+      schedule();
+    };
+    function drop(index: number, top: number, left: number): void {
+      pasteDigit(scene, digitPixels(index), top, left);
+      edited();
+    }
+
+    // Scene coordinates of a pointer: from the canvas's content box (inside its border).
+    const at = (e: { clientX: number; clientY: number }): [number, number] => {
+      const r = view.getBoundingClientRect();
+      return [((e.clientX - r.left - view.clientLeft) * S) / view.clientWidth, ((e.clientY - r.top - view.clientTop) * S) / view.clientHeight];
+    };
+    let last: [number, number] | null = null;
+    view.addEventListener('pointerdown', (e) => {
+      view.setPointerCapture(e.pointerId);
+      last = at(e);
+      stroke(scene, last, last);
+      edited();
+    });
+    view.addEventListener('pointermove', (e) => {
+      if (last === null) return;
+      const next = at(e);
+      stroke(scene, last, next);
+      last = next;
+      edited();
+    });
+    const end = (): void => {
+      last = null;
+    };
+    view.addEventListener('pointerup', end);
+    view.addEventListener('pointercancel', end);
+    view.addEventListener('dragover', (e) => e.preventDefault());
+    view.addEventListener('drop', (e) => {
+      e.preventDefault();
+      const text = e.dataTransfer?.getData('text/plain') ?? '';
+      if (!text.startsWith('digit:')) return;
+      const [x, y] = at(e);
+      drop(Number(text.slice(6)), Math.round(y - 14), Math.round(x - 14));
+    });
+    clear.addEventListener('click', () => {
+      scene.pixels.fill(0);
+      edited();
+    });
+    let randomSeed = 0;
+    random.addEventListener('click', () => {
+      const made = new DigitScenes({ count: 1, split: 'test', seed: randomSeed++, mnist: digits }).scene(0);
+      scene.pixels.set(made.image);
+      known = made.mask;
+      schedule();
+    });
+
+    const loadFile = async (file: File): Promise<void> => {
+      try {
+        setModel(unetFromCheckpoint(new Uint8Array(await file.arrayBuffer()), file.name), `${file.name}, your checkpoint`);
+      } catch (error) {
+        source.textContent = `Could not use ${file.name}: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    };
+    upload.addEventListener('change', () => {
+      const file = upload.files?.[0];
+      if (file) void loadFile(file);
+    });
+    const onDragOver = (e: DragEvent): void => e.preventDefault();
+    const onDrop = (e: DragEvent): void => {
+      const file = e.dataTransfer?.files[0];
+      if (file === undefined) return;
+      e.preventDefault();
+      void loadFile(file);
+    };
+    document.addEventListener('dragover', onDragOver);
+    document.addEventListener('drop', onDrop);
+
+    setModel(model, `a U-Net trained at build time (width ${info.width}, depth ${info.depth}, one pass over ${info.scenes.toLocaleString('en')} scenes; mean IoU ${info.testMeanIou.toFixed(3)} on ${info.testScenes} test scenes)`);
+    probe.ready = true;
+    return () => {
+      document.removeEventListener('dragover', onDragOver);
+      document.removeEventListener('drop', onDrop);
+    };
+  },
+};
+
+/** Draws S × S RGBA bytes into a canvas of that size. */
+function paint(canvas: HTMLCanvasElement, rgba: Uint8ClampedArray): void {
+  const context = canvas.getContext('2d')!;
+  const image = context.createImageData(S, S);
+  image.data.set(rgba);
+  context.putImageData(image, 0, 0);
+}
