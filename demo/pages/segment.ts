@@ -2,7 +2,7 @@
  * Segment digits: a 64 × 64 scene you draw on or drop MNIST digits onto, and a U-Net
  * (src/models/unet.ts) giving every pixel a class — background or the digit 0–9 it belongs to —
  * overlaid live on the scene, with a class legend and the latency of each forward pass. The model
- * is the small one trained at build time (demo/scripts/make-assets.ts), or any checkpoint of
+ * is the quick preset's (demo/assets/, scored at build time by demo/scripts/make-assets.ts), or any checkpoint of
  * examples/segmentation.ts dropped onto the page. "Random scene" makes a test scene the way the
  * training scenes were made (DigitScenes, on MNIST test digits) and scores the mask against it.
  */
@@ -194,7 +194,7 @@ export const page: DemoPage = {
     document.addEventListener('dragover', onDragOver);
     document.addEventListener('drop', onDrop);
 
-    setModel(model, `a U-Net trained at build time (width ${info.width}, depth ${info.depth}, one pass over ${info.scenes.toLocaleString('en')} scenes; mean IoU ${info.testMeanIou.toFixed(3)} on ${info.testScenes} test scenes)`);
+    setModel(model, `the quick preset's U-Net (width ${info.width}, depth ${info.depth}, ${info.scenes.toLocaleString('en')} training scenes; mean IoU ${info.testMeanIou.toFixed(3)} on ${info.testScenes} test scenes)`);
     probe.ready = true;
     return () => {
       document.removeEventListener('dragover', onDragOver);

@@ -393,7 +393,8 @@ const checks: Check[] = [
       const off = state.scene.reduce((m, v, i) => Math.max(m, Math.abs(v - expected.pixels[i]!)), 0);
       assert(off < 1e-6, `the dropped digit is not where it was dropped (largest pixel difference ${off})`);
       const dropped = agreement(state.scene, state.mask);
-      const foreground = state.mask.filter((c) => c !== 0).length; // reported, not checked: it depends on the model's quality
+      const foreground = state.mask.filter((c) => c !== 0).length;
+      assert(foreground > 50, `after the drop only ${foreground} pixels are labelled a digit: the model sees no digit`);
       await shot('segment');
       // A pen stroke with the mouse, top left, away from the digit.
       before = state.runs;
