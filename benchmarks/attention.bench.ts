@@ -43,7 +43,7 @@ function run(x: Inputs, backward: boolean, isCausal: boolean): number {
   const [q, k, v] = [x.q, x.k, x.v].map((t) => t.detach().requiresGrad_(backward));
   const o = scaledDotProductAttention(q!, k!, v!, { isCausal });
   if (backward) o.backward(x.dO);
-  return o.size;
+  return o.numel();
 }
 
 /** The kernels with every call timed into `totals`, keyed by kernel (and op, for the elementwise ones). */

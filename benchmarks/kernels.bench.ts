@@ -39,8 +39,8 @@ import { Bench } from 'tinybench';
 import type * as TF from '@tensorflow/tfjs-core';
 import { backendKernels, randn, seededRandom, type Kernels, type Tensor } from '../src/index.js';
 import type { Conv2dAttrs } from '../src/autograd/backends/types.js';
-import { loadTfWasm } from '../src/autograd/backends/tfjs-wasm.js';
-import { getMinFlopsPerShare, setMinFlopsPerShare, setNumThreads } from '../src/autograd/backends/parallel/pool.js';
+import { loadTfWasm } from '../src/autograd/backends/wasm/index.js';
+import { getMinFlopsPerShare, setMinFlopsPerShare, setNumThreads } from '../src/autograd/backends/wasm/threads.js';
 import { formatMachineFacts, machineFacts } from './lib/machine.js';
 import { markdownTable } from './lib/table.js';
 import { writeResults } from './lib/results.js';
@@ -322,8 +322,8 @@ const matmulThreadRows: string[][] = [];
 for (const n of flags.quick ? [64, 128] : [256, 512, 1024, 2048]) {
   const a = randn([n, n], { random });
   const b = randn([n, n], { random });
-  const ta = tf.tensor(a.storage as Float32Array, [n, n]);
-  const tb = tf.tensor(b.storage as Float32Array, [n, n]);
+  const ta = tf.tensor(a.dataSync() as Float32Array, [n, n]); // copies: taking `storage` would stop Sapling keeping b resident
+  const tb = tf.tensor(b.dataSync() as Float32Array, [n, n]);
   const t = await timeAll({
     sapling: () => wasm.matmul(a, b),
     raw: () => { const y = tf.matMul(ta, tb); const d = y.dataSync(); y.dispose(); return d; },

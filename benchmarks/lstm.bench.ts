@@ -25,7 +25,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Linear, Module, getNumThreads, manualSeed, optim, seededRandom, setBackend, tensor, type Tensor } from '../src/index.js';
-import { getMinFlopsPerShare, setMinFlopsPerShare } from '../src/autograd/backends/parallel/pool.js';
+import { getMinFlopsPerShare, setMinFlopsPerShare } from '../src/autograd/backends/wasm/threads.js';
 import { mseLoss } from '../src/layers/losses.js';
 import { Lstm } from '../src/layers/lstm.js';
 import { parseFlags } from './lib/compare.js';

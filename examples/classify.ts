@@ -19,13 +19,13 @@
  * 28 px on a side, a missing checkpoint (with the command that makes one).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import {
   FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_STD, Tensor, loadCheckpoint, noGrad, setBackend, softmax,
-} from '../src/index.js';
+} from '../src/node.js';
 import { ResNet18 } from '../src/models/index.js';
+import { booleanFlag, choiceFlag, helpText, parseCli, stringFlag } from './lib/cli.js';
 
 const SIZE = 28;
 const DEFAULT_CHECKPOINT = 'runs/resnet18-fashion-mnist-quick/best.safetensors';
@@ -109,18 +109,23 @@ export function modelFromCheckpoint(path: string): ResNet18 {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { checkpoint: { type: 'string' }, 'no-invert': { type: 'boolean' }, backend: { type: 'string' }, help: { type: 'boolean' } },
-  });
-  if (values.help || positionals.length === 0) {
-    console.log('Classify pictures of clothing with the Fashion-MNIST ResNet-18.\n\n  npx tsx examples/classify.ts IMAGE.png|jpg ... [--checkpoint FILE] [--no-invert] [--backend cpu|wasm]');
-    process.exit(values.help ? 0 : 1);
+  const spec = {
+    summary: 'Classify pictures of clothing with the Fashion-MNIST ResNet-18 that examples/resnet18-fashion-mnist.ts trained.',
+    usage: 'npx tsx examples/classify.ts IMAGE.png|jpg ... [options]',
+    positionals: true,
+    flags: {
+      checkpoint: stringFlag('the trained model', DEFAULT_CHECKPOINT, 'FILE'),
+      noInvert: booleanFlag('never invert a light-background picture'),
+      backend: choiceFlag('where the kernels run', ['cpu', 'wasm'] as const, 'wasm'),
+    },
+  };
+  const { values, positionals } = parseCli(spec);
+  if (positionals.length === 0) {
+    console.error(`error: no image given\n\n${helpText(spec)}`);
+    process.exit(2);
   }
-  const backend = values.backend ?? 'wasm';
-  if (backend !== 'cpu' && backend !== 'wasm') throw new ClassifyError(`--backend must be cpu or wasm, got '${backend}'`);
+  const { backend, checkpoint } = values;
   await setBackend(backend);
-  const checkpoint = values.checkpoint ?? DEFAULT_CHECKPOINT;
   const model = modelFromCheckpoint(checkpoint);
   if (model.inChannels !== 1 || model.numClasses !== FASHION_MNIST_CLASSES.length) {
     throw new ClassifyError(`${checkpoint}: a model for ${model.inChannels} channel(s) and ${model.numClasses} classes, not a Fashion-MNIST one (1 channel, 10 classes)`);
@@ -137,7 +142,7 @@ async function main(): Promise<void> {
       } catch (e) {
         throw new ClassifyError(`${file}: cannot read it: ${(e as Error).message}`);
       }
-      const { input, inverted } = prepare(decodeImage(bytes, file), file, !values['no-invert']);
+      const { input, inverted } = prepare(decodeImage(bytes, file), file, !values.noInvert);
       const started = performance.now();
       const probs = noGrad(() => softmax(fused.forward(input), 1)).storage;
       const ms = performance.now() - started;

@@ -20,60 +20,46 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { cpus, loadavg } from 'node:os';
-import { getBackend, getNumThreads, loadImdb, loadSafetensors, manualSeed, metrics, noGrad, seededRandom, setBackend, text, type Tensor } from '../src/index.js';
+import { getBackend, getNumThreads, loadImdb, loadSafetensors, manualSeed, metrics, noGrad, seededRandom, setBackend, text, type Tensor } from '../src/node.js';
 import { bertConfig, type BertConfig } from '../src/models/bert-config.js';
 import { BertForMaskedLM, BertForSequenceClassification } from '../src/models/bert-heads.js';
 import { loadBertWeights } from '../src/models/bert-checkpoint.js';
 import { fitTfidf, predictSparse, SparseLogisticRegression, trainSparse, transformTfidf } from './lib/bag-of-words.js';
 import { evaluate, fineTune, pretrainMlm, type PhaseStats, type Schedule } from './lib/bert-train.js';
-import { attentionHeatmaps } from './lib/heatmap.js';
+import { attentionHeatmaps } from './lib/attention-heatmaps.js';
 import { exportTokens, tokenizeImdb, type EncodedSplit } from './lib/imdb-text.js';
-import { chartRow } from './lib/plot.js';
-import { ProgressBar } from './lib/progress.js';
+import { chartRow, ProgressBar } from '../src/utils/index.js';
 import { PRESETS, type PresetName } from './lib/imdb-presets.js';
+import { choiceFlag, intFlag, optionalStringFlag, parseCli, stringFlag } from './lib/cli.js';
 
-const USAGE = `Sentiment of IMDB reviews: bag of words, mini-BERT from scratch, mini-BERT pretrained with MLM.
-
-  npx tsx examples/imdb-sentiment.ts [--preset smoke|quick|full] [options]
-
-  --preset NAME         smoke (under 3 minutes, any accuracy), quick or full (default smoke)
-  --backend NAME        wasm or cpu (default wasm)
-  --seed N              initialisation, masking and batch order (default 0)
-  --out DIR             where models, plots and result.json go (default runs/imdb-sentiment)
-  --export-tokens DIR   write the split's token ids for scripts/bert-recipe-search.py and exit
-  --help                this text`;
-
-const { values: flags } = parseArgs({
-  options: {
-    preset: { type: 'string', default: 'smoke' }, backend: { type: 'string', default: 'wasm' }, seed: { type: 'string', default: '0' },
-    out: { type: 'string', default: 'runs/imdb-sentiment' }, 'export-tokens': { type: 'string' }, help: { type: 'boolean' },
+const { values: flags } = parseCli({
+  summary: 'Sentiment of IMDB reviews: bag of words, mini-BERT from scratch, mini-BERT pretrained with masked language modelling.',
+  usage: 'npx tsx examples/imdb-sentiment.ts [--preset smoke|quick|full] [options]',
+  flags: {
+    preset: choiceFlag('how much to train (smoke under 3 minutes, quick under an hour, full hours)', ['smoke', 'quick', 'full'] as const, 'smoke'),
+    backend: choiceFlag('where the kernels run', ['wasm', 'cpu'] as const, 'wasm'),
+    seed: intFlag('initialisation, masking and batch order', 0, -Infinity),
+    out: stringFlag('where models, plots and result.json go', 'runs/imdb-sentiment', 'DIR'),
+    exportTokens: optionalStringFlag("write the split's token ids for scripts/bert-recipe-search.py to DIR and exit", 'DIR'),
   },
+  epilog: 'Then: npx tsx examples/classify-text.ts "some review" (the pretrained, fine-tuned model).',
 });
-if (flags.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const presetName = flags.preset as PresetName;
-if (!(presetName in PRESETS)) throw new RangeError(`--preset must be smoke, quick or full, got '${flags.preset}'`);
+const presetName: PresetName = flags.preset;
 const preset = PRESETS[presetName];
-const backend = flags.backend;
-if (backend !== 'wasm' && backend !== 'cpu') throw new RangeError(`--backend must be wasm or cpu, got '${backend}'`);
-const seed = Number(flags.seed);
-if (!Number.isInteger(seed)) throw new RangeError(`--seed must be an integer, got '${flags.seed}'`);
-const out = flags.out!;
+const { backend, seed, out } = flags;
 
 const started = performance.now();
+const loadAtStart = loadavg()[0];
 const minutesSince = (t: number): number => (performance.now() - t) / 60000;
 await setBackend(backend);
 manualSeed(seed);
 const imdb = loadImdb();
 
-if (flags['export-tokens'] !== undefined) {
+if (flags.exportTokens !== undefined) {
   const t = tokenizeImdb(imdb, { vocabSize: preset.vocabSize, maxLength: preset.maxLength, cacheDir: join(out, 'cache'), sizes: preset.sizes });
-  exportTokens(imdb, t.vocab, flags['export-tokens']);
-  console.log(`token ids of the whole split and vocab.txt (${t.vocab.size} tokens) written to ${flags['export-tokens']}`);
+  exportTokens(imdb, t.vocab, flags.exportTokens);
+  console.log(`token ids of the whole split and vocab.txt (${t.vocab.size} tokens) written to ${flags.exportTokens}`);
   process.exit(0);
 }
 
@@ -207,7 +193,8 @@ writeFileSync(join(out, 'curves.svg'), svg);
 const totalMinutes = minutesSince(started);
 const result = {
   preset: presetName, backend, threads: getNumThreads(), seed, date: new Date().toISOString(),
-  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', loadavgAtEnd: loadavg()[0] },
+  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', loadavgAtStart: loadAtStart, loadavgAtEnd: loadavg()[0] },
+  cpuMinutes: (process.cpuUsage().user + process.cpuUsage().system) / 60e6,
   sizes: preset.sizes, maxLength: preset.maxLength, vocabSize: vocab.size, config, recipe: preset,
   models, phases, totalMinutes,
 };

@@ -25,7 +25,6 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Linear, Module, noGrad, optim, seededRandom, type Tensor } from '../src/index.js';
 import { mseLoss } from '../src/layers/losses.js';
 import { Lstm } from '../src/layers/lstm.js';
@@ -36,7 +35,8 @@ import { fitHar, forecastHar, forecastHarRefit } from '../src/forecast/har.js';
 import { ols } from '../src/forecast/ols.js';
 import { chooseDifferencing } from '../src/forecast/stationarity.js';
 import { makeWindows, StandardScaler, windowBatch, type Windows } from '../src/forecast/windows.js';
-import { lineChart } from './lib/plot.js';
+import { lineChart } from '../src/utils/index.js';
+import { booleanFlag, choiceFlag, optionalIntFlag, parseCli, stringFlag } from './lib/cli.js';
 import { markdownStudy, p3, studyReport, type StudyReport } from './lib/study-report.js';
 
 export interface Sp500 {
@@ -105,7 +105,7 @@ export interface TargetResult {
 }
 
 /** A last-hidden-state LSTM regressor: [B, L, F] → LSTM → h_L → Linear → [B, 1]. */
-class LstmRegressor extends Module {
+export class LstmRegressor extends Module {
   readonly lstm: Lstm;
   readonly head: Linear;
 
@@ -334,26 +334,19 @@ function verdict(r: StudyReport): string[] {
 }
 
 function main(): void {
-  const { values } = parseArgs({
-    options: {
-      preset: { type: 'string' }, quick: { type: 'boolean', default: false }, seeds: { type: 'string' }, epochs: { type: 'string' },
-      out: { type: 'string', default: 'runs/lstm-vs-arima' }, help: { type: 'boolean', default: false },
+  const { values } = parseCli({
+    summary: 'An LSTM against ARIMA, HAR and GARCH on S&P 500 returns and volatility, with Diebold-Mariano tests and the Model Confidence Set.',
+    usage: 'npx tsx examples/lstm-vs-arima.ts [options]',
+    flags: {
+      preset: choiceFlag('how much to run (full: about 10 minutes)', ['smoke', 'quick', 'full'] as const, 'full'),
+      quick: booleanFlag('the same as --preset quick'),
+      seeds: optionalIntFlag("LSTM seeds (default: the preset's)"),
+      epochs: optionalIntFlag("LSTM epochs (default: the preset's)"),
+      out: stringFlag('where result.json, results.md and the plot go', 'runs/lstm-vs-arima', 'DIR'),
     },
   });
-  if (values.help) {
-    console.log('npx tsx examples/lstm-vs-arima.ts [--preset smoke|quick|full] [--quick] [--seeds N] [--epochs N] [--out DIR]');
-    return;
-  }
-  const preset = (values.quick ? 'quick' : values.preset ?? 'full') as Preset;
-  if (!(preset in PRESETS)) throw new RangeError(`lstm-vs-arima: --preset must be smoke, quick or full, got '${values.preset}'`);
-  const positive = (name: string, v: string | undefined): number | undefined => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`lstm-vs-arima: --${name} must be a positive integer, got '${v}'`);
-    return n;
-  };
-  const seedCount = positive('seeds', values.seeds);
-  const epochs = positive('epochs', values.epochs);
+  const preset: Preset = values.quick ? 'quick' : values.preset;
+  const { seeds: seedCount, epochs } = values;
   const options: Partial<StudyOptions> = {
     ...PRESETS[preset],
     ...(seedCount ? { seeds: Array.from({ length: seedCount }, (_, i) => i) } : {}),
@@ -376,7 +369,7 @@ function main(): void {
   ].join('\n');
   console.log(`\n${text}`);
   const seconds = (performance.now() - t0) / 1000;
-  mkdirSync(values.out!, { recursive: true });
+  mkdirSync(values.out, { recursive: true });
   const v = study.volatility;
   const xs = v.origins.map((_, i) => i);
   const rolling = `LHAR, rolling ${options.rollingWindow ?? STUDY_DEFAULTS.rollingWindow}`;
@@ -391,7 +384,7 @@ function main(): void {
       { name: 'LSTM (seed mean)', x: xs, y: v.forecasts.LSTM! },
     ],
   });
-  writeFileSync(join(values.out!, 'volatility.svg'), svg);
+  writeFileSync(join(values.out, 'volatility.svg'), svg);
   const { log: _log, ...settings } = { ...STUDY_DEFAULTS, ...options };
   const json = {
     example: 'lstm-vs-arima', preset, settings, report: reportOptions, seconds: Math.round(seconds),
@@ -399,9 +392,9 @@ function main(): void {
     returns: { ...retReport, arima: study.returns.arima, notes: study.returns.notes },
     forecasts: volatilityForecastsJson(data, v),
   };
-  writeFileSync(join(values.out!, 'result.json'), JSON.stringify(json, null, 1));
-  writeFileSync(join(values.out!, 'results.md'), text + '\n');
-  console.log(`\nwrote ${join(values.out!, 'result.json')}, results.md, volatility.svg — ${seconds.toFixed(0)} s in all (preset ${preset})`);
+  writeFileSync(join(values.out, 'result.json'), JSON.stringify(json, null, 1));
+  writeFileSync(join(values.out, 'results.md'), text + '\n');
+  console.log(`\nwrote ${join(values.out, 'result.json')}, results.md, volatility.svg — ${seconds.toFixed(0)} s in all (preset ${preset})`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -16,11 +16,11 @@
  *
  * Run: `npm start`, or `npx tsx examples/mnist-cnn.ts --help` for the options.
  */
-import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, getBackend, loadMnist, manualSeed, setBackend } from '../src/index.js';
+import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, getBackend, loadMnist, manualSeed, setBackend } from '../src/node.js';
 import { trainingFlags } from './lib/cli.js';
 import { adamOneCycle, reportTest, splitTrainValidation, trainClassifier } from './lib/train.js';
 
-const flags = trainingFlags('Train a small CNN on MNIST.\n\n  npx tsx examples/mnist-cnn.ts [options]', {
+const flags = trainingFlags('Train a small CNN on MNIST (what `npm start` runs).', 'npx tsx examples/mnist-cnn.ts [options]', {
   epochs: 3, batchSize: 64, lr: 0.004, backend: 'wasm', out: 'runs/mnist-cnn',
 });
 await setBackend(flags.backend);
@@ -28,7 +28,7 @@ manualSeed(flags.seed);
 
 const { train, validation } = splitTrainValidation(loadMnist({ split: 'train', normalize: true }), flags.limit);
 const test = loadMnist({ split: 'test', normalize: true });
-console.log(`MNIST: ${train.labels.size} training, ${validation.labels.size} validation and ${test.labels.size} test images; backend ${getBackend()}`);
+console.log(`MNIST: ${train.labels.numel()} training, ${validation.labels.numel()} validation and ${test.labels.numel()} test images; backend ${getBackend()}`);
 
 const model = new Sequential(
   new Conv2d(1, 16, 5), new ReLU(), new MaxPool2d(2),
@@ -41,4 +41,4 @@ const result = trainClassifier({
   model, train, validation, test, epochs: flags.epochs, batchSize: flags.batchSize, seed: flags.seed, out: flags.out,
   optimizer: adamOneCycle(model, flags.lr, flags.epochs),
 });
-reportTest(result, test.labels.size);
+reportTest(result, test.labels.numel());

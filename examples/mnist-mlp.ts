@@ -10,11 +10,11 @@
  *
  * Run: `npx tsx examples/mnist-mlp.ts` (`--help` for the options).
  */
-import { Flatten, Linear, ReLU, Sequential, getBackend, loadMnist, manualSeed, setBackend } from '../src/index.js';
+import { Flatten, Linear, ReLU, Sequential, getBackend, loadMnist, manualSeed, setBackend } from '../src/node.js';
 import { trainingFlags } from './lib/cli.js';
 import { adamOneCycle, reportTest, splitTrainValidation, trainClassifier } from './lib/train.js';
 
-const flags = trainingFlags('Train a 784-256-128-10 MLP on MNIST.\n\n  npx tsx examples/mnist-mlp.ts [options]', {
+const flags = trainingFlags('Train a 784-256-128-10 MLP on MNIST.', 'npx tsx examples/mnist-mlp.ts [options]', {
   epochs: 5, batchSize: 128, lr: 0.003, backend: 'wasm', out: 'runs/mnist-mlp',
 });
 await setBackend(flags.backend);
@@ -22,7 +22,7 @@ manualSeed(flags.seed);
 
 const { train, validation } = splitTrainValidation(loadMnist({ split: 'train', normalize: true }), flags.limit);
 const test = loadMnist({ split: 'test', normalize: true });
-console.log(`MNIST: ${train.labels.size} training, ${validation.labels.size} validation and ${test.labels.size} test images; backend ${getBackend()}`);
+console.log(`MNIST: ${train.labels.numel()} training, ${validation.labels.numel()} validation and ${test.labels.numel()} test images; backend ${getBackend()}`);
 
 const model = new Sequential(new Flatten(), new Linear(784, 256), new ReLU(), new Linear(256, 128), new ReLU(), new Linear(128, 10));
 console.log(`model: ${model.numParameters().toLocaleString('en')} parameters`);
@@ -31,4 +31,4 @@ const result = trainClassifier({
   model, train, validation, test, epochs: flags.epochs, batchSize: flags.batchSize, seed: flags.seed, out: flags.out,
   optimizer: adamOneCycle(model, flags.lr, flags.epochs),
 });
-reportTest(result, test.labels.size);
+reportTest(result, test.labels.numel());

@@ -9,25 +9,29 @@
  *
  *   explained-variance.svg   per-component and cumulative explained variance
  *   scatter.svg              the 10,000 test digits on the first two principal axes, by class
- *   components.png           the mean digit and the first 15 principal axes (red +, blue −)
- *   reconstructions.png      8 test digits, then rebuilt from 5, 20, 50 and 150 components
+ *   components.svg           the mean digit and the first 15 principal axes (red +, blue −)
+ *   reconstructions.svg      8 test digits, then rebuilt from 5, 20, 50 and 150 components
  *
  * into runs/pca-mnist/. Run: `npx tsx examples/pca-mnist.ts [--limit N] [--out DIR]`
  * (default N = 10,000 training digits: about 10 s on an idle core; --limit 60000 uses them all).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { PNG } from 'pngjs';
-import { loadMnist } from '../src/index.js';
+import { deflateSync } from 'node:zlib';
+import { loadMnist } from '../src/node.js';
 import * as linalg from '../src/linalg/index.js';
-import { lineChart } from './lib/plot.js';
+import { imageGrid, lineChart, scatterPlot } from '../src/utils/index.js';
+import { intFlag, parseCli, stringFlag } from './lib/cli.js';
 
-const { values } = parseArgs({
-  options: { limit: { type: 'string', default: '10000' }, out: { type: 'string', default: 'runs/pca-mnist' } },
+const { values } = parseCli({
+  summary: 'PCA of MNIST through the SVD: explained variance, a map of the test digits, principal axes and reconstructions.',
+  usage: 'npx tsx examples/pca-mnist.ts [options]',
+  flags: {
+    limit: intFlag('training digits to fit the PCA on (60000 for all)', 10_000),
+    out: stringFlag('where the figures go', 'runs/pca-mnist', 'DIR'),
+  },
 });
-const limit = Number.parseInt(values.limit, 10);
-const out = values.out;
+const { limit, out } = values;
 mkdirSync(out, { recursive: true });
 const D = 784;
 
@@ -83,28 +87,22 @@ function project(x: linalg.Matrix, k: number): linalg.Matrix {
   return centred(x).matmul(V.slice(0, D, 0, k));
 }
 const xy = project(test.x, 2);
-const palette = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-const size = 720;
-const pad = 40;
-const xs = xy.column(0);
-const ys = xy.column(1);
-const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
-const sx = (v: number): string => (pad + ((v - x0) / (x1 - x0)) * (size - 2 * pad)).toFixed(1);
-const sy = (v: number): string => (size - pad - ((v - y0) / (y1 - y0)) * (size - 2 * pad)).toFixed(1);
-const svg = [
-  `<svg xmlns="http://www.w3.org/2000/svg" width="${size + 90}" height="${size}" font-family="sans-serif" font-size="13">`,
-  `<rect width="100%" height="100%" fill="white"/>`,
-  `<text x="${pad}" y="24">MNIST test digits on the first two principal axes (fit on ${N.toLocaleString('en')} training digits)</text>`,
-];
-for (let c = 0; c < 10; c++) {
-  svg.push(`<g fill="${palette[c]}" fill-opacity="0.55">`);
-  for (let i = 0; i < xy.rows; i++) if (test.labels[i] === c) svg.push(`<circle cx="${sx(xs[i]!)}" cy="${sy(ys[i]!)}" r="1.6"/>`);
-  svg.push('</g>');
-  svg.push(`<circle cx="${size + 20}" cy="${60 + 22 * c}" r="6" fill="${palette[c]}"/><text x="${size + 32}" y="${65 + 22 * c}">${c}</text>`);
-}
-svg.push(`<text x="${size / 2}" y="${size - 8}">PC 1</text><text x="8" y="${size / 2}">PC 2</text></svg>`);
-writeFileSync(join(out, 'scatter.svg'), svg.join('\n'));
+const xs = Array.from(xy.column(0));
+const ys = Array.from(xy.column(1));
+writeFileSync(
+  join(out, 'scatter.svg'),
+  scatterPlot({
+    title: `MNIST test digits on the first two principal axes (fit on ${N.toLocaleString('en')} training digits)`,
+    xLabel: 'PC 1',
+    yLabel: 'PC 2',
+    radius: 1.6,
+    opacity: 0.55,
+    groups: Array.from({ length: 10 }, (_, c) => {
+      const mine = xs.map((_, i) => i).filter((i) => test.labels[i] === c);
+      return { name: `digit ${c}`, x: mine.map((i) => xs[i]!), y: mine.map((i) => ys[i]!) };
+    }),
+  }),
+);
 const centroids = Array.from({ length: 10 }, (_, c) => {
   let a = 0;
   let b = 0;
@@ -114,44 +112,22 @@ const centroids = Array.from({ length: 10 }, (_, c) => {
 });
 console.log(`class centroids on (PC 1, PC 2): ${centroids.join('  ')}`);
 
-// ── images: principal axes and reconstructions, as tiles of 28 × 28 scaled ×3 ──
-function tiles(rows: number, cols: number, pixel: (tile: number, p: number) => [number, number, number]): PNG {
-  const z = 3;
-  const png = new PNG({ width: cols * 28 * z, height: rows * 28 * z });
-  for (let tile = 0; tile < rows * cols; tile++) {
-    const ty = Math.floor(tile / cols);
-    const tx = tile % cols;
-    for (let p = 0; p < D; p++) {
-      const [r, g, b] = pixel(tile, p);
-      for (let dy = 0; dy < z; dy++) {
-        for (let dx = 0; dx < z; dx++) {
-          const x = (tx * 28 + (p % 28)) * z + dx;
-          const y = (ty * 28 + Math.floor(p / 28)) * z + dy;
-          const o = 4 * (y * png.width + x);
-          [png.data[o], png.data[o + 1], png.data[o + 2], png.data[o + 3]] = [r, g, b, 255];
-        }
-      }
-    }
-  }
-  return png;
-}
-const grey = (v: number): [number, number, number] => {
-  const g = Math.round(255 * (1 - Math.min(1, Math.max(0, v))));
-  return [g, g, g];
-};
-const diverging = (v: number, scale: number): [number, number, number] => {
-  const s = Math.min(1, Math.abs(v) / scale);
-  const fade = Math.round(255 * (1 - s));
-  return v >= 0 ? [255, fade, fade] : [fade, fade, 255];
-};
-const components = tiles(2, 8, (tile, p) => {
-  if (tile === 0) return grey(mean[p]!);
-  const k = tile - 1;
-  const column = V.column(k);
-  const scale = Math.max(...column.map(Math.abs));
-  return diverging(column[p]!, scale);
-});
-writeFileSync(join(out, 'components.png'), PNG.sync.write(components));
+// ── images: the mean digit and the principal axes, then reconstructions, as labelled grids ──
+const deflate = (bytes: Uint8Array): Uint8Array => deflateSync(bytes);
+writeFileSync(
+  join(out, 'components.svg'),
+  imageGrid({
+    title: 'the mean digit and the first 15 principal axes (red +, blue −)',
+    images: [
+      { pixels: mean, height: 28, width: 28, colormap: 'grey-inverted', range: [0, 1] },
+      ...Array.from({ length: 15 }, (_, k) => ({ pixels: V.column(k), height: 28, width: 28 })),
+    ],
+    captions: ['mean', ...Array.from({ length: 15 }, (_, k) => `PC ${k + 1}`)],
+    colormap: 'diverging',
+    range: 'each',
+    deflate,
+  }),
+);
 
 const ks = [5, 20, 50, 150];
 const sample = test.x.slice(0, 8);
@@ -169,12 +145,19 @@ const errors = ks.map((k, i) => {
   }
   return `k = ${k}: ${(100 * Math.sqrt(se / ss)).toFixed(1)}%`;
 });
-const recon = tiles(1 + ks.length, 8, (tile, p) => {
-  const row = Math.floor(tile / 8);
-  const digit = tile % 8;
-  const v = row === 0 ? sample.data[digit * D + p]! : rebuilt[row - 1]!.data[digit * D + p]! + mean[p]!;
-  return grey(v);
-});
-writeFileSync(join(out, 'reconstructions.png'), PNG.sync.write(recon));
+writeFileSync(
+  join(out, 'reconstructions.svg'),
+  imageGrid({
+    title: '8 test digits, then rebuilt from k principal components',
+    images: [
+      ...Array.from({ length: 8 }, (_, d) => ({ pixels: sample.data.subarray(d * D, (d + 1) * D), height: 28, width: 28 })),
+      ...rebuilt.flatMap((r) => Array.from({ length: 8 }, (_, d) => ({ pixels: r.data.subarray(d * D, (d + 1) * D).map((v, p) => v + mean[p]!), height: 28, width: 28 }))),
+    ],
+    columns: 8,
+    rowLabels: ['original', ...ks.map((k) => `k = ${k}`)],
+    colormap: 'grey-inverted',
+    deflate,
+  }),
+);
 console.log(`relative error of the 8 rebuilt test digits (centred): ${errors.join(', ')}`);
-console.log(`wrote ${out}/explained-variance.svg, scatter.svg, components.png, reconstructions.png`);
+console.log(`wrote ${out}/explained-variance.svg, scatter.svg, components.svg, reconstructions.svg`);

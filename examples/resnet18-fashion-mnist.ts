@@ -33,11 +33,12 @@ import { parseArgs } from 'node:util';
 import {
   FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_STD, Tensor, getBackend, loadFashionMnistSplits, manualSeed, optim,
   seededRandom, setBackend, slice,
-} from '../src/index.js';
+} from '../src/node.js';
 import { fashionMnistSplit, readFashionMnist } from '../src/data/fashion-mnist.js';
 import { ResNet18 } from '../src/models/index.js';
-import { trainingFlags } from './lib/cli.js';
+import { choiceFlag, intFlag, optionalStringFlag, parseCli, trainingFlagSpecs } from './lib/cli.js';
 import { trainClassifier } from './lib/train.js';
+import { confusionMatrixPlot } from '../src/utils/index.js';
 
 interface Preset {
   readonly width: number;
@@ -55,31 +56,24 @@ const WEIGHT_DECAY = 5e-4;
 const WARMUP_FRACTION = 0.05;
 const CROP_PADDING = 2;
 
-// Our own flags first; the shared ones (epochs, lr, …) go to trainingFlags.
-const { values: own, tokens } = parseArgs({
-  args: process.argv.slice(2), strict: false, tokens: true,
-  options: { preset: { type: 'string' }, width: { type: 'string' }, 'export-split': { type: 'string' } },
+// The preset sets the defaults of the other flags, so we read it first, then parse everything.
+const presetName = parseArgs({ args: process.argv.slice(2), strict: false, options: { preset: { type: 'string' } } }).values.preset ?? 'quick';
+const preset = PRESETS[presetName === 'full' ? 'full' : 'quick'];
+const { values: flags } = parseCli({
+  summary: 'Train ResNet-18 on Fashion-MNIST (the other flags default to the chosen preset; shown: quick).',
+  usage: 'npx tsx examples/resnet18-fashion-mnist.ts [options]',
+  flags: {
+    preset: choiceFlag('quick (width 8, 3 epochs, 30,000 images) or full (width 64, 15 epochs, all)', ['quick', 'full'] as const, 'quick'),
+    width: intFlag('channels of the first stage (64 is torchvision\'s ResNet-18)', preset.width),
+    exportSplit: optionalStringFlag('write the split for the PyTorch twin into DIR and exit', 'DIR'),
+    ...trainingFlagSpecs({ epochs: preset.epochs, batchSize: preset.batchSize, lr: preset.lr, backend: 'wasm', out: `runs/resnet18-fashion-mnist-${presetName}` }),
+  },
 });
-const presetName = (own.preset ?? 'quick') as string;
-if (presetName !== 'quick' && presetName !== 'full') throw new RangeError(`--preset must be quick or full, got '${presetName}'`);
-const preset = PRESETS[presetName];
-const width = own.width === undefined ? preset.width : Number(own.width);
-if (!Number.isInteger(width) || width < 1) throw new RangeError(`--width must be a positive integer, got '${String(own.width)}'`);
-const rest: string[] = [];
-for (const t of tokens ?? []) {
-  if (t.kind === 'option' && ['preset', 'width', 'export-split'].includes(t.name)) continue;
-  if (t.kind === 'option') rest.push(t.rawName, ...(t.value === undefined ? [] : [t.value]));
-  else if (t.kind === 'positional') rest.push(t.value);
-}
-if (typeof own['export-split'] === 'string') {
-  exportSplit(own['export-split']);
+const { width } = flags;
+if (flags.exportSplit !== undefined) {
+  exportSplit(flags.exportSplit);
   process.exit(0);
 }
-const flags = trainingFlags(
-  `Train ResNet-18 on Fashion-MNIST.\n\n  npx tsx examples/resnet18-fashion-mnist.ts [--preset quick|full] [--width N] [--export-split DIR] [options]`,
-  { epochs: preset.epochs, batchSize: preset.batchSize, lr: preset.lr, backend: 'wasm', out: `runs/resnet18-fashion-mnist-${presetName}` },
-  rest,
-);
 const limit = Math.min(flags.limit ?? preset.limit, 60_000 - VALIDATION);
 
 await setBackend(flags.backend);
@@ -88,7 +82,7 @@ const { train: all, test } = loadFashionMnistSplits({ normalize: true });
 const rows = (t: Tensor, start: number, stop: number): Tensor => slice(t, [{ start, stop }]);
 const train = { images: rows(all.images, 0, limit), labels: rows(all.labels, 0, limit) };
 const validation = { images: rows(all.images, 60_000 - VALIDATION, 60_000), labels: rows(all.labels, 60_000 - VALIDATION, 60_000) };
-console.log(`Fashion-MNIST: ${limit} training, ${VALIDATION} validation and ${test.labels.size} test images; backend ${getBackend()}; preset ${presetName}`);
+console.log(`Fashion-MNIST: ${limit} training, ${VALIDATION} validation and ${test.labels.numel()} test images; backend ${getBackend()}; preset ${flags.preset}`);
 
 const model = new ResNet18({ numClasses: 10, inChannels: 1, stem: 'cifar', width });
 console.log(`model: ResNet-18, cifar stem, width ${width}: ${model.numParameters().toLocaleString('en')} parameters`);
@@ -139,9 +133,11 @@ result.testPredictions.forEach((p, i) => confusion[labels[i]!]![p]!++);
 const short = FASHION_MNIST_CLASSES.map((name) => name.slice(0, 7));
 console.log(`\nconfusion matrix (rows: true class, columns: predicted)\n${''.padStart(12)}${short.map((s) => s.padStart(8)).join('')}`);
 confusion.forEach((row, i) => console.log(`${short[i]!.padEnd(12)}${row.map((v) => String(v).padStart(8)).join('')}`));
-console.log(`\ntest accuracy of the best checkpoint: ${(100 * result.testAccuracy).toFixed(2)}% on ${test.labels.size} images (training ${(result.seconds / 60).toFixed(1)} min, preset ${presetName}, width ${width})`);
+writeFileSync(join(flags.out, 'confusion.svg'), confusionMatrixPlot({ matrix: confusion, classNames: FASHION_MNIST_CLASSES, title: `Fashion-MNIST test set, best checkpoint (${(100 * result.testAccuracy).toFixed(2)}%)` }));
+console.log(`confusion matrix drawn in ${join(flags.out, 'confusion.svg')}`);
+console.log(`\ntest accuracy of the best checkpoint: ${(100 * result.testAccuracy).toFixed(2)}% on ${test.labels.numel()} images (training ${(result.seconds / 60).toFixed(1)} min, preset ${flags.preset}, width ${width})`);
 writeFileSync(join(flags.out, 'result.json'), `${JSON.stringify({
-  preset: presetName, width, limit, epochs: flags.epochs, batchSize: flags.batchSize, lr: flags.lr, seed: flags.seed, backend: flags.backend,
+  preset: flags.preset, width, limit, epochs: flags.epochs, batchSize: flags.batchSize, lr: flags.lr, seed: flags.seed, backend: flags.backend,
   testAccuracy: result.testAccuracy, validationAccuracy: result.validationAccuracy, trainLoss: result.trainLoss, trainingSeconds: result.seconds, confusion,
 }, null, 2)}\n`);
 

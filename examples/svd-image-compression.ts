@@ -18,17 +18,26 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import * as linalg from '../src/linalg/index.js';
-import { lineChart } from './lib/plot.js';
+import { lineChart } from '../src/utils/index.js';
+import { listFlag, parseCli, stringFlag } from './lib/cli.js';
 
-const { values } = parseArgs({
-  options: { out: { type: 'string', default: 'runs/svd-image-compression' }, ranks: { type: 'string', default: '5,20,50,100,200' } },
+const { values } = parseCli({
+  summary: 'Rank-k approximations of a photograph through the SVD, with compression ratios and PSNR.',
+  usage: 'npx tsx examples/svd-image-compression.ts [options]',
+  flags: {
+    out: stringFlag('where the images and the spectrum go', 'runs/svd-image-compression', 'DIR'),
+    ranks: listFlag('the ranks k to keep', ['5', '20', '50', '100', '200']),
+  },
 });
 const out = values.out;
-const ranks = values.ranks.split(',').map((s) => Number.parseInt(s, 10));
+const ranks = values.ranks.map((s) => {
+  const k = Number(s);
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`--ranks: each rank must be a positive integer, got '${s}'`);
+  return k;
+});
 mkdirSync(out, { recursive: true });
 
 // ── decode the photograph into three float64 matrices (rows = image rows) ──

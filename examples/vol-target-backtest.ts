@@ -20,12 +20,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { runStrategy, volTargetWeights, type StrategyRun } from '../src/forecast/backtest.js';
 import { annualisedReturn, annualisedVolatility, equityCurve, maxDrawdown, sharpeIntervalLo, sharpeIntervalsBootstrap, sharpeRatio, TRADING_DAYS, type Interval } from '../src/forecast/performance.js';
 import { seededRandom } from '../src/index.js';
 import { CUTOFF, loadSp500, PRESETS, runStudy, volatilityForecastsJson, type Preset, type Sp500, type VolatilityForecastsJson } from './lstm-vs-arima.js';
-import { chartRow } from './lib/plot.js';
+import { chartRow } from '../src/utils/index.js';
+import { choiceFlag, intFlag, numberFlag, optionalStringFlag, parseCli, stringFlag } from './lib/cli.js';
 
 export interface BacktestOptions {
   /** Target annualised volatility σ* (default 0.15, about the index's long-run volatility). */
@@ -155,32 +155,30 @@ export function markdownPeriod(p: PeriodMetrics, o: BacktestOptions): string {
 }
 
 function main(): void {
-  const { values } = parseArgs({
-    options: {
-      preset: { type: 'string', default: 'full' }, forecasts: { type: 'string' }, 'target-vol': { type: 'string' }, 'max-leverage': { type: 'string' },
-      'cost-bps': { type: 'string' }, seed: { type: 'string' }, out: { type: 'string', default: 'runs/vol-target-backtest' }, help: { type: 'boolean', default: false },
+  const { values } = parseCli({
+    summary: "Volatility targeting driven by each model's forecasts from the lstm-vs-arima study, with costs, against buy-and-hold. A study, not investment advice.",
+    usage: 'npx tsx examples/vol-target-backtest.ts [options]',
+    flags: {
+      forecasts: optionalStringFlag("the study's result.json (e.g. runs/lstm-vs-arima/result.json); without it the study runs first", 'FILE'),
+      preset: choiceFlag('the study preset to run when --forecasts is not given (full: minutes)', ['smoke', 'quick', 'full'] as const, 'full'),
+      targetVol: numberFlag('annualised volatility to aim for', BACKTEST_DEFAULTS.targetVol, Number.MIN_VALUE),
+      maxLeverage: numberFlag('the largest exposure allowed', BACKTEST_DEFAULTS.maxLeverage, Number.MIN_VALUE),
+      costBps: numberFlag('trading cost in basis points of the turnover', BACKTEST_DEFAULTS.costBps, 0),
+      seed: intFlag('seed of the block bootstrap', BACKTEST_DEFAULTS.seed, -Infinity),
+      out: stringFlag('where result.json, results.md and equity.svg go', 'runs/vol-target-backtest', 'DIR'),
     },
   });
-  if (values.help) {
-    console.log(`npx tsx examples/vol-target-backtest.ts [--forecasts runs/lstm-vs-arima/result.json | --preset smoke|quick|full]
-  [--target-vol 0.15] [--max-leverage 2] [--cost-bps 5] [--seed 2002] [--out DIR]
-Without --forecasts, the study runs first with the preset's settings (full: minutes).`);
-    return;
-  }
-  const num = (name: string, v: string | undefined, fallback: number, ok: (x: number) => boolean): number => {
-    if (v === undefined) return fallback;
-    const x = Number(v);
-    if (!ok(x)) throw new RangeError(`vol-target-backtest: bad --${name} '${v}'`);
+  const preset: Preset = values.preset;
+  const check = (name: string, x: number, ok: boolean): number => {
+    if (!ok) throw new RangeError(`vol-target-backtest: --${name} ${x} is out of range`);
     return x;
   };
-  const preset = values.preset as Preset;
-  if (!(preset in PRESETS)) throw new RangeError(`vol-target-backtest: --preset must be smoke, quick or full, got '${values.preset}'`);
   const o: BacktestOptions = {
     ...BACKTEST_DEFAULTS,
-    targetVol: num('target-vol', values['target-vol'], BACKTEST_DEFAULTS.targetVol, (x) => x > 0 && x < 5),
-    maxLeverage: num('max-leverage', values['max-leverage'], BACKTEST_DEFAULTS.maxLeverage, (x) => x > 0 && x <= 10),
-    costBps: num('cost-bps', values['cost-bps'], BACKTEST_DEFAULTS.costBps, (x) => x >= 0 && x < 1000),
-    seed: num('seed', values.seed, BACKTEST_DEFAULTS.seed, Number.isInteger),
+    targetVol: check('target-vol', values.targetVol, values.targetVol < 5),
+    maxLeverage: check('max-leverage', values.maxLeverage, values.maxLeverage <= 10),
+    costBps: check('cost-bps', values.costBps, values.costBps < 1000),
+    seed: values.seed,
     bootstrapReps: preset === 'smoke' && !values.forecasts ? 300 : BACKTEST_DEFAULTS.bootstrapReps,
   };
   const t0 = performance.now();
@@ -204,7 +202,7 @@ Without --forecasts, the study runs first with the preset's settings (full: minu
     `Sharpe intervals: stationary bootstrap (Politis & Romano), ${o.bootstrapReps} resamples, mean block ${o.bootstrapBlock} days, percentile; Lo (2002) i.i.d. intervals are in result.json.`,
   ].join('\n');
   console.log(text);
-  mkdirSync(values.out!, { recursive: true });
+  mkdirSync(values.out, { recursive: true });
   const shown = ['buy and hold', 'naive (trailing RV5)', 'HAR, fitted once', 'LHAR, rolling 1000', 'GARCH(1,1) × k', 'LSTM (mean of the seeds)'];
   const picked = b.strategies.filter((s) => shown.includes(s.name));
   const x = b.days.map((_, i) => i);
@@ -214,11 +212,11 @@ Without --forecasts, the study runs first with the preset's settings (full: minu
     { title: `Exposure (target ${pct(o.targetVol, 0)}, cap ${o.maxLeverage})`, xLabel: 'trading day', yLabel: 'weight in the index', width: 720, height: 420,
       series: picked.map((s) => ({ name: s.name, x, y: s.weights })) },
   ]);
-  writeFileSync(join(values.out!, 'equity.svg'), svg);
+  writeFileSync(join(values.out, 'equity.svg'), svg);
   const seconds = (performance.now() - t0) / 1000;
-  writeFileSync(join(values.out!, 'result.json'), JSON.stringify({ example: 'vol-target-backtest', notAdvice: true, source, preset: values.forecasts ? null : preset, options: o, seconds: Math.round(seconds), periods }, null, 1));
-  writeFileSync(join(values.out!, 'results.md'), text + '\n');
-  console.log(`\nwrote ${join(values.out!, 'result.json')}, results.md, equity.svg — ${seconds.toFixed(1)} s`);
+  writeFileSync(join(values.out, 'result.json'), JSON.stringify({ example: 'vol-target-backtest', notAdvice: true, source, preset: values.forecasts ? null : preset, options: o, seconds: Math.round(seconds), periods }, null, 1));
+  writeFileSync(join(values.out, 'results.md'), text + '\n');
+  console.log(`\nwrote ${join(values.out, 'result.json')}, results.md, equity.svg — ${seconds.toFixed(1)} s`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

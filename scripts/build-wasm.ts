@@ -2,7 +2,7 @@
  * build-wasm — assembles the hand-written WebAssembly text modules of src/ into the TypeScript
  * files that carry their bytes, so that nothing assembles WebAssembly at run time and the library
  * needs no assembler: `npx tsx scripts/build-wasm.ts`. `wabt` (the WebAssembly Binary Toolkit,
- * compiled to JavaScript) is a devDependency; src/autograd/backends/parallel/rnn-cells.test.ts
+ * compiled to JavaScript) is a devDependency; src/autograd/backends/wasm/simd/rnn-cells.test.ts
  * checks that the committed bytes are the text's.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -11,9 +11,9 @@ import wabtInit from 'wabt';
 
 /** The modules: each .wat source and the .ts file its bytes go to. */
 export const MODULES = [
-  { wat: 'src/autograd/backends/parallel/rnn-cells.wat', ts: 'src/autograd/backends/parallel/rnn-cells.wasm.ts', name: 'RNN_CELLS_WASM' },
-  { wat: 'src/autograd/backends/parallel/col2im.wat', ts: 'src/autograd/backends/parallel/col2im.wasm.ts', name: 'COL2IM_WASM' },
-  { wat: 'src/autograd/backends/parallel/conv-nchw.wat', ts: 'src/autograd/backends/parallel/conv-nchw.wasm.ts', name: 'CONV_NCHW_WASM' },
+  { wat: 'src/autograd/backends/wasm/simd/rnn-cells.wat', ts: 'src/autograd/backends/wasm/simd/rnn-cells.wasm.ts', name: 'RNN_CELLS_WASM' },
+  { wat: 'src/autograd/backends/wasm/simd/col2im.wat', ts: 'src/autograd/backends/wasm/simd/col2im.wasm.ts', name: 'COL2IM_WASM' },
+  { wat: 'src/autograd/backends/wasm/simd/conv-nchw.wat', ts: 'src/autograd/backends/wasm/simd/conv-nchw.wasm.ts', name: 'CONV_NCHW_WASM' },
 ] as const;
 
 /** The binary of one WebAssembly text module (SIMD enabled). */

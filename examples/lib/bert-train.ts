@@ -14,11 +14,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   F, noGrad, optim, saveSafetensors, softmax, text, type Parameter, type Random,
-} from '../../src/index.js';
+} from '../../src/node.js';
 import { bertConfigToHuggingFace } from '../../src/models/bert-config.js';
 import type { BertForMaskedLM, BertForSequenceClassification } from '../../src/models/bert-heads.js';
 import { batches, type EncodedSplit } from './imdb-text.js';
-import { ProgressBar } from './progress.js';
+import { ProgressBar } from '../../src/utils/index.js';
 
 export interface PhaseStats {
   readonly steps: number;

@@ -1,53 +1,86 @@
 /**
- * heatmap — attention weights as a standalone SVG: one panel per (layer, head), rows the
- * queries, columns the keys, each cell shaded by √weight (white 0 … blue 1: the square root
- * makes a weight spread evenly over 40 keys, 0.025, visible but pale), the tokens written along
- * both axes, a cell's value in its tooltip. No dependency.
+ * heatmap — a matrix as a standalone SVG: one coloured cell per entry (white → dark blue, scaled
+ * from 0 or the smallest value to the largest), row and column labels, the value printed in each
+ * cell when there is room, and a colour bar. Enough for attention maps; no dependency.
+ *
+ * @example
+ * writeFileSync('attention.svg', heatmap({ title: 'attention', rows: ['winter'], columns: ['t−1', 't'], values: [[0.3, 0.7]] }));
  */
-
-export interface AttentionPanel {
+export interface HeatmapOptions {
   readonly title: string;
-  /** weights[i][j]: how much query i attends to key j (a row sums to 1). */
-  readonly weights: readonly (readonly number[])[];
+  readonly rows: readonly string[];
+  readonly columns: readonly string[];
+  /** values[i][j] for row i, column j. */
+  readonly values: readonly (readonly number[])[];
+  readonly xLabel?: string;
+  readonly yLabel?: string;
+  /** Width of one cell in pixels (default 28) and height (default 36). */
+  readonly cellWidth?: number;
+  readonly cellHeight?: number;
+  /** Print each value in its cell with this many decimals (default 2; null: no text). */
+  readonly decimals?: number | null;
+  /** Colour scale from 0 (default) or from the smallest value ('min'). */
+  readonly from?: 'zero' | 'min';
 }
 
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Panels side by side, `columns` to a row, all with the same tokens. */
-export function attentionHeatmaps(tokens: readonly string[], panels: readonly AttentionPanel[], columns: number, title: string): string {
-  const n = tokens.length;
-  const cell = n > 48 ? 6 : n > 24 ? 10 : 14;
-  const label = 70; //                                                            room for the token labels
-  const side = n * cell;
-  const panelW = label + side + 20;
-  const panelH = 24 + label + side + 10;
-  const rows = Math.ceil(panels.length / columns);
-  const width = columns * panelW + 10;
-  const height = 30 + rows * panelH;
-  const font = Math.max(5, Math.min(10, cell - 1));
+/** White (t = 0) to dark blue (t = 1), linear in RGB. */
+export function blues(t: number): string {
+  const u = Math.min(1, Math.max(0, t));
+  const c = (a: number, b: number): number => Math.round(a + (b - a) * u);
+  return `rgb(${c(255, 8)},${c(255, 48)},${c(255, 107)})`;
+}
+
+/** One heatmap as an SVG document. */
+export function heatmap(options: HeatmapOptions): string {
+  const { title, rows, columns, values, xLabel = '', yLabel = '', cellWidth = 28, cellHeight = 36, decimals = 2, from = 'zero' } = options;
+  if (values.length !== rows.length || values.some((r) => r.length !== columns.length)) {
+    throw new RangeError(`heatmap: expected ${rows.length} rows of ${columns.length} values, got ${values.length} rows of [${values.map((r) => r.length).join(', ')}]`);
+  }
+  const all = values.flat().filter(Number.isFinite);
+  const hi = all.length ? Math.max(...all) : 1;
+  const lo = from === 'min' && all.length ? Math.min(...all) : 0;
+  const scale = (v: number): number => (hi > lo ? (v - lo) / (hi - lo) : 0);
+  const rowLabelWidth = 8 + 7 * Math.max(0, ...rows.map((r) => r.length));
+  const left = 24 + rowLabelWidth;
+  const top = 40;
+  const plotW = cellWidth * columns.length;
+  const plotH = cellHeight * rows.length;
+  const width = Math.max(left + plotW + 90, Math.ceil(7.5 * title.length) + 20);
+  const height = top + plotH + 64;
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="10" y="20" font-size="12">${escape(title.length > width / 7 ? `${title.slice(0, Math.floor(width / 7) - 1)}…` : title)}</text>`,
+    `<text x="${width / 2}" y="22" text-anchor="middle" font-size="14">${escape(title)}</text>`,
   ];
-  panels.forEach((panel, k) => {
-    const ox = 10 + (k % columns) * panelW;
-    const oy = 30 + Math.floor(k / columns) * panelH;
-    const gx = ox + label;
-    const gy = oy + 24 + label;
-    parts.push(`<text x="${gx}" y="${oy + 14}" font-size="12">${escape(panel.title)}</text>`);
-    panel.weights.forEach((row, i) => row.forEach((w, j) => {
-      const shade = Math.round(255 * (1 - Math.sqrt(Math.min(1, Math.max(0, w)))));
-      parts.push(`<rect x="${gx + j * cell}" y="${gy + i * cell}" width="${cell}" height="${cell}" fill="rgb(${shade},${shade},255)"><title>${escape(tokens[i]!)} → ${escape(tokens[j]!)}: ${w.toFixed(3)}</title></rect>`);
-    }));
-    parts.push(`<rect x="${gx}" y="${gy}" width="${side}" height="${side}" fill="none" stroke="#888"/>`);
-    tokens.forEach((t, i) => {
-      const short = escape(t.length > 12 ? `${t.slice(0, 11)}…` : t);
-      parts.push(`<text x="${gx - 3}" y="${gy + i * cell + cell * 0.8}" font-size="${font}" text-anchor="end">${short}</text>`);
-      const x = gx + i * cell + cell * 0.75;
-      parts.push(`<text x="${x}" y="${gy - 3}" font-size="${font}" transform="rotate(-90 ${x} ${gy - 3})">${short}</text>`);
+  values.forEach((row, i) => {
+    const y = top + i * cellHeight;
+    parts.push(`<text x="${left - 6}" y="${y + cellHeight / 2 + 4}" text-anchor="end">${escape(rows[i]!)}</text>`);
+    row.forEach((v, j) => {
+      const x = left + j * cellWidth;
+      const t = scale(v);
+      parts.push(`<rect x="${x}" y="${y}" width="${cellWidth}" height="${cellHeight}" fill="${Number.isFinite(v) ? blues(t) : '#eee'}"><title>${escape(`${rows[i]}, ${columns[j]}: ${v}`)}</title></rect>`);
+      if (decimals !== null && Number.isFinite(v) && cellWidth >= 24) {
+        const text = v.toFixed(decimals).replace(/^0\./, '.');
+        parts.push(`<text x="${x + cellWidth / 2}" y="${y + cellHeight / 2 + 4}" text-anchor="middle" font-size="9" fill="${t > 0.55 ? 'white' : '#222'}">${text}</text>`);
+      }
     });
   });
+  columns.forEach((c, j) => {
+    const x = left + j * cellWidth + cellWidth / 2;
+    parts.push(`<text x="${x}" y="${top + plotH + 14}" text-anchor="middle" font-size="10">${escape(c)}</text>`);
+  });
+  parts.push(`<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`);
+  parts.push(`<text x="${left + plotW / 2}" y="${top + plotH + 36}" text-anchor="middle">${escape(xLabel)}</text>`);
+  parts.push(`<text transform="translate(12 ${top + plotH / 2}) rotate(-90)" text-anchor="middle">${escape(yLabel)}</text>`);
+  // Colour bar: ten steps from lo to hi.
+  const barX = left + plotW + 24;
+  const step = plotH / 10;
+  for (let k = 0; k < 10; k++) parts.push(`<rect x="${barX}" y="${top + plotH - (k + 1) * step}" width="14" height="${step + 0.5}" fill="${blues((k + 0.5) / 10)}"/>`);
+  parts.push(`<rect x="${barX}" y="${top}" width="14" height="${plotH}" fill="none" stroke="#333"/>`);
+  parts.push(`<text x="${barX + 18}" y="${top + 10}">${Number(hi.toPrecision(3))}</text>`);
+  parts.push(`<text x="${barX + 18}" y="${top + plotH}">${Number(lo.toPrecision(3))}</text>`);
   parts.push('</svg>');
   return parts.join('\n');
 }

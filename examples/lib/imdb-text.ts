@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Tensor, text, type ImdbSplit, type ImdbSplits, type Random } from '../../src/index.js';
+import { Tensor, text, type ImdbSplit, type ImdbSplits, type Random } from '../../src/node.js';
 
 export interface EncodedSplit {
   readonly encodings: readonly text.Encoding[];

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import {
   DataLoader, F, TensorDataset, argmax, loadCheckpoint, noGrad, saveCheckpoint, slice,
   optim, type Module, type Tensor,
-} from '../../src/index.js';
-import { chartRow } from './plot.js';
-import { ProgressBar } from './progress.js';
+} from '../../src/node.js';
+import { chartRow } from '../../src/utils/index.js';
+import { ProgressBar } from '../../src/utils/index.js';
 
 export interface LabelledSet {
   readonly images: Tensor;
@@ -30,7 +30,7 @@ export interface TrainOptions {
   readonly batchSize: number;
   readonly seed: number;
   /** Builds the optimizer and schedule once the number of steps per epoch is known. */
-  readonly optimizer: (stepsPerEpoch: number) => { optimizer: optim.ScheduledOptimizer; scheduler: optim.LrSchedule | null };
+  readonly optimizer: (stepsPerEpoch: number) => { optimizer: optim.ScheduledOptimizer; scheduler: optim.SteppedScheduler | null };
   /** Folder for best.safetensors and curves.svg. */
   readonly out: string;
   /** Optional: transforms each training batch before the forward pass (data augmentation). */
@@ -58,7 +58,7 @@ export function accuracy(model: Module<[Tensor], Tensor>, set: LabelledSet, batc
   const labels = set.labels.storage;
   let correct = 0;
   for (let i = 0; i < predicted.length; i++) if (predicted[i] === labels[i]) correct++;
-  return correct / set.labels.size;
+  return correct / set.labels.numel();
 }
 
 /** The predicted class (argmax of the logits) of each image, in eval mode under noGrad. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { arange, eye, full, linspace, ones, onesLike, rand, randint, randn, tensor, zeros, zerosLike } from './creation.js';
+import { arange, eye, full, linspace, logspace, ones, onesLike, rand, randint, randn, tensor, zeros, zerosLike } from './creation.js';
 import { manualSeed, seededRandom } from './random.js';
 
 describe('creation', () => {
@@ -33,6 +33,16 @@ describe('creation', () => {
     expect(arange(5, 0, -2).toArray()).toEqual([5, 3, 1]);
     expect(() => arange(0, 1, 0)).toThrow(/step must be a non-zero/);
     expect(linspace(0, 1, 5).toArray()).toEqual([0, 0.25, 0.5, 0.75, 1]);
+  });
+
+  test('logspace, as torch.logspace: base^linspace, ends included', () => {
+    expect(logspace(0, 2, 3).toArray()).toEqual([1, 10, 100]);
+    expect(logspace(0, 2, 3, 2).toArray()).toEqual([1, 2, 4]);
+    expect(logspace(-1, 1, 3, 10, { dtype: 'float64' }).toArray()).toEqual([0.1, 1, 10]);
+    expect(logspace(0, 3, 4, 10, { dtype: 'int32' }).toArray()).toEqual([1, 10, 100, 1000]);
+    expect(logspace(1, 1, 1).toArray()).toEqual([10]);
+    expect(logspace(0, 1, 0).shape).toEqual([0]);
+    expect(() => logspace(0, 10, 2, 10, { dtype: 'int32' })).toThrow(/logspace: 10000000000 cannot be stored as int32/);
   });
 
   test('the same seed gives the same numbers; manualSeed resets the global generator', () => {

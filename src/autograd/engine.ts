@@ -17,6 +17,9 @@ import { add } from './ops/elementwise.js';
 import { cast, clone } from './ops/cast.js';
 import { onesLike } from './creation.js';
 
+/**
+ * Options of `backward` (and `t.backward()`): keep the graph for a second pass, or record the backward for higher-order gradients.
+ */
 export interface BackwardOptions {
   /** Keep the saved tensors so the graph can be backpropagated again (default: createGraph). */
   readonly retainGraph?: boolean;
@@ -64,7 +67,7 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: Ba
   }
   let seed: Tensor;
   if (gradient === undefined) {
-    if (root.size !== 1) {
+    if (root.numel() !== 1) {
       throw new RangeError(`backward: a gradient is needed for a non-scalar output of shape ${fmt(root.shape)}; call backward(gradient) or reduce it first (e.g. .sum())`);
     }
     seed = onesLike(root);

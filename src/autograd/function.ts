@@ -13,11 +13,16 @@
  * with `defineOp` (see the example on `defineOp`).
  */
 import { kernels } from './backends/index.js';
-import type { Tensor } from './tensor.js';
+import { fmt } from './shape.js';
+import { lastWriterOf } from './storage.js';
+import { storageOf, type Tensor } from './tensor.js';
 
 /** One gradient per input, or null where the input is not differentiable. */
 export type GradsOf<Inputs extends readonly Tensor[]> = { readonly [K in keyof Inputs]: Tensor | null };
 
+/**
+ * A differentiable op, PyTorch's `autograd.Function`: a name, a forward that computes the output from the inputs, and a hand-written backward that returns one gradient per input (see `defineOp`).
+ */
 export interface OpDef<Inputs extends readonly Tensor[], Attrs = undefined> {
   /** Also the name used in error messages, anomaly reports and benchmark tables. */
   readonly name: string;
@@ -31,6 +36,11 @@ export class Context {
   saved: readonly Tensor[] = [];
   /** needsInputGrad[i] is true when input i requires a gradient; backward may skip the others. */
   readonly needsInputGrad: readonly boolean[];
+  /**
+   * What a fused kernel kept for its backward, for ops that call one (an opaque handle such as
+   * LstmSaved, read only by the backend). Released with the graph, as `saved` is.
+   */
+  handle: unknown = null;
 
   constructor(needsInputGrad: readonly boolean[]) {
     this.needsInputGrad = needsInputGrad;
@@ -45,6 +55,8 @@ export class Context {
 export interface Node {
   readonly name: string;
   readonly inputs: readonly Tensor[];
+  /** The op's non-tensor arguments (its `Attrs`), as given to forward: read by graph exporters (src/io/onnx). */
+  readonly attrs: unknown;
   /** Calls the op's backward with its context and attrs. */
   readonly backward: (dOut: Tensor) => readonly (Tensor | null)[];
   released: boolean;
@@ -64,6 +76,10 @@ export class AnomalyError extends Error {
 let gradEnabled = true;
 let anomalyMode = false;
 
+/**
+ * Whether ops record the graph now (false inside `noGrad`).
+ * @example noGrad(() => isGradEnabled())  // false
+ */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
@@ -99,6 +115,22 @@ export function isAnomalyEnabled(): boolean {
   return anomalyMode;
 }
 
+/**
+ * Refuses a backward whose saved tensors were written in place after forward saved them (their
+ * version moved: storage.ts), as PyTorch does: the gradient would be computed from the new values
+ * and be silently wrong. The message names the op that saved the tensor and the write.
+ */
+function checkSaved(name: string, saved: readonly Tensor[], versions: readonly number[]): void {
+  saved.forEach((t, i) => {
+    if (t.version === versions[i]) return;
+    const by = lastWriterOf(storageOf(t)) ?? 'an in-place write';
+    throw new Error(
+      `backward: ${name} saved a ${t.dtype} tensor of shape ${fmt(t.shape)} for its backward, and ${by} modified it in place afterwards ` +
+      `(version ${versions[i]} → ${t.version}), so its gradient would be wrong; write into a clone() instead, or after backward()`,
+    );
+  });
+}
+
 /** Applies `op` to `inputs`, recording a graph node when a gradient will be needed. */
 export function apply<Inputs extends readonly Tensor[], Attrs>(op: OpDef<Inputs, Attrs>, inputs: Inputs, attrs: Attrs): Tensor {
   const recording = gradEnabled;
@@ -113,13 +145,19 @@ export function apply<Inputs extends readonly Tensor[], Attrs>(op: OpDef<Inputs,
   // already-recorded tensor) gets a new tensor over the same storage.
   if (out.requiresGrad || inputs.includes(out)) out = out.alias();
   out.requiresGrad = true;
+  const versions = ctx.saved.map((t) => t.version);
   const node: Node = {
     name: op.name,
     inputs,
-    backward: (dOut) => op.backward(ctx, dOut, attrs) as readonly (Tensor | null)[],
+    attrs,
+    backward: (dOut) => {
+      checkSaved(op.name, ctx.saved, versions);
+      return op.backward(ctx, dOut, attrs) as readonly (Tensor | null)[];
+    },
     released: false,
     release() {
       ctx.saved = [];
+      ctx.handle = null;
       this.released = true;
     },
   };

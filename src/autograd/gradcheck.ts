@@ -16,6 +16,9 @@ import { randn } from './creation.js';
 import { mul } from './ops/elementwise.js';
 import { sum } from './ops/reduce.js';
 
+/**
+ * Options of `gradcheck`: the finite-difference step `eps`, the tolerances and the seed of the random output weighting.
+ */
 export interface GradcheckOptions {
   readonly eps?: number;
   readonly atol?: number;

@@ -19,6 +19,10 @@ export interface RandomState {
   readonly words: readonly [number, number, number, number];
 }
 
+/**
+ * A seeded generator (sfc32) whose state can be read and restored, for checkpoints: `random` draws like any `Random`, `getState()` / `setState()` save and resume the sequence.
+ * @example const g = StatefulRandom.seeded(1); const s = g.getState(); const a = g.random(); g.setState(s); g.random() === a  // true
+ */
 export class StatefulRandom {
   #a = 0;
   #b = 0;

@@ -10,11 +10,20 @@ describe('Tensor', () => {
     expect(tensor([1, 2], { dtype: 'int32' }).storage).toBeInstanceOf(Int32Array);
   });
 
-  test('shape, size, ndim, item, toArray', () => {
+  test('shape, numel, size, dim, ndim, item, toArray, tolist', () => {
     const t = tensor([[1, 2, 3], [4, 5, 6]]);
     expect(t.shape).toEqual([2, 3]);
-    expect(t.size).toBe(6);
+    expect(t.numel()).toBe(6);
+    expect(t.size()).toEqual([2, 3]);
+    expect([t.size(0), t.size(1), t.size(-1), t.size(-2)]).toEqual([2, 3, 3, 2]);
+    expect(() => t.size(2)).toThrow(new RangeError('size: dim 2 is out of range for a tensor of shape [2,3] (expected -2…1)'));
+    expect(() => tensor(7).size(0)).toThrow(/size: dim 0 is out of range for a tensor of shape \[\]/);
+    expect(tensor(7).size()).toEqual([]);
+    expect(t.dim()).toBe(2);
+    expect(tensor(7).dim()).toBe(0);
     expect(t.ndim).toBe(2);
+    expect(t.tolist()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(tensor(7).tolist()).toBe(7);
     expect(t.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
     expect(tensor(7).item()).toBe(7);
     expect(tensor(7).shape).toEqual([]);

@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { useKernels } from './backends/index.js';
 import { cpuKernels } from './backends/cpu/index.js';
-import { getMinFlopsPerShare, setMinFlopsPerShare, setNumThreads } from './backends/parallel/pool.js';
+import { getMinFlopsPerShare, setMinFlopsPerShare, setNumThreads } from './backends/wasm/threads.js';
 import type { Kernels } from './backends/types.js';
 import { tensor } from './creation.js';
 import { fmt } from './shape.js';

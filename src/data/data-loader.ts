@@ -38,6 +38,7 @@ export type Collated<T> = T extends Tensor
         ? { -readonly [K in keyof T]: Collated<T[K]> }
         : never;
 
+/** Options of `DataLoader`: batch size, shuffling and its seed, dropLast and the collate function. */
 export interface DataLoaderOptions<T, B> {
   /** Examples per batch (default 1). */
   readonly batchSize?: number;
@@ -124,6 +125,15 @@ function tensorRows(dataset: Dataset<unknown>): { tensors: readonly Tensor[]; ma
   return d instanceof TensorDataset ? { tensors: d.tensors, map } : null;
 }
 
+/**
+ * Mini-batches of a Dataset, one epoch per `for … of`, PyTorch's `DataLoader`: `batchSize`
+ * examples at a time, reshuffled each epoch by the loader's own seeded generator when `shuffle`
+ * is set, made into batches by `collate` (tensors stacked along a new first axis). `length` is the
+ * number of batches per epoch; `stateDict()` / `loadStateDict()` resume an epoch mid-way.
+ * @example
+ * const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 64, shuffle: true, seed: 1 });
+ * for (const [xb, yb] of loader) { ... }  // xb [64, ...], yb [64]
+ */
 export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   readonly dataset: Dataset<T>;
   readonly batchSize: number;

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, expectTypeOf, test } from 'vitest';
 import { arange, tensor } from '../autograd/creation.js';
 import { manualSeed, seededRandom } from '../autograd/random.js';
 import { randomPermutation, randomSplit, Subset, TensorDataset, type Dataset } from './dataset.js';
@@ -59,6 +59,15 @@ describe('Subset and randomSplit', () => {
     expect([...randomSplit(ds, [50, 30, 20], { seed: 2 })[0]!.indices]).not.toEqual([...a!.indices]);
     // The split is the first 50 / next 30 / last 20 of one seeded permutation.
     expect([...a!.indices, ...b!.indices, ...c!.indices]).toEqual([...randomPermutation(100, seededRandom(1))]);
+  });
+
+  test('a literal list of lengths gives a tuple: destructuring needs no `!` under noUncheckedIndexedAccess', () => {
+    const [train, val] = randomSplit(numbers(10), [0.8, 0.2], { seed: 0 });
+    expectTypeOf(train).toEqualTypeOf<Subset<number>>();
+    expectTypeOf(val).toEqualTypeOf<Subset<number>>();
+    expect(train.length + val.length).toBe(10);
+    const lengths: number[] = [5, 5];
+    expectTypeOf(randomSplit(numbers(10), lengths)).toEqualTypeOf<Subset<number>[]>(); // unknown count: an array
   });
 
   test("fractions: rounding leftovers go one each to the first splits, as in PyTorch", () => {

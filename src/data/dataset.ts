@@ -93,6 +93,7 @@ export function randomPermutation(n: number, random: Random): Int32Array {
   return order;
 }
 
+/** Options of `randomSplit`: a seed, or a generator to draw the shuffle from. */
 export interface RandomSplitOptions {
   /** Seed for the shuffle (the usual way to make a split reproducible). */
   readonly seed?: number;
@@ -101,12 +102,19 @@ export interface RandomSplitOptions {
 }
 
 /**
+ * What `randomSplit` returns: one Subset per length, as a tuple when the lengths are a literal
+ * list, so `const [train, val] = randomSplit(ds, [0.9, 0.1])` gives two Subsets (not
+ * `Subset | undefined`) under `noUncheckedIndexedAccess`.
+ */
+export type RandomSplit<T, L extends readonly number[]> = { -readonly [K in keyof L]: Subset<T> };
+
+/**
  * Splits a dataset into disjoint random Subsets of the given lengths, or of the given fractions
  * of its length (fractions that sum to 1; as in PyTorch, the examples left over by rounding
  * down go one each to the first splits).
  * @example randomSplit(ds, [0.8, 0.2], { seed: 42 }).map((s) => s.length)  // [80, 20] for 100 examples
  */
-export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], options: RandomSplitOptions = {}): Subset<T>[] {
+export function randomSplit<T, const L extends readonly number[]>(dataset: Dataset<T>, lengths: L, options: RandomSplitOptions = {}): RandomSplit<T, L> {
   const n = dataset.length;
   if (lengths.length === 0) throw new RangeError('randomSplit: needs at least one length');
   if (lengths.some((l) => !Number.isFinite(l) || l < 0)) throw new RangeError(`randomSplit: lengths must be non-negative numbers, got [${lengths.join(', ')}]`);
@@ -125,9 +133,10 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
   const random = options.seed !== undefined ? seededRandom(options.seed) : options.random ?? defaultRandom();
   const order = randomPermutation(n, random);
   let at = 0;
-  return sizes.map((size) => {
+  const parts = sizes.map((size) => {
     const part = new Subset(dataset, order.subarray(at, at + size));
     at += size;
     return part;
   });
+  return parts as RandomSplit<T, L>; // one Subset per length, in order: the tuple type says so
 }

@@ -27,25 +27,17 @@ import { join } from 'node:path';
 import { seededRandom, type Random } from '../autograd/random.js';
 import { Tensor } from '../autograd/tensor.js';
 import { randomPermutation } from './dataset.js';
-import { pixelTable, type ImageSet } from './mnist.js';
+import { FASHION_MNIST_MEAN, FASHION_MNIST_SPLIT_SEED, FASHION_MNIST_STD } from './fashion-mnist-classes.js';
+import { pixelTable, type ImageSet } from './mnist-format.js';
 import { packageDir } from './package-dir.js';
 
-/** Class names, by label. */
-export const FASHION_MNIST_CLASSES = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
-] as const;
-
-/** The seed of Sapling's train/test split (the dataset's release date, 2017-08-25). Never change it. */
-export const FASHION_MNIST_SPLIT_SEED = 20170825;
-
-/** Mean and standard deviation of pixel / 255 over all 70,000 images (computed once from the data). */
-export const FASHION_MNIST_MEAN = 0.286;
-export const FASHION_MNIST_STD = 0.353;
+export { FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_SPLIT_SEED, FASHION_MNIST_STD } from './fashion-mnist-classes.js';
 
 const PIXELS = 784;
 const PER_CLASS = 7000;
 const TEST_PER_CLASS = 1000;
 
+/** Options of `loadFashionMnist`: the split (Sapling's fixed one), a limit and standardisation. */
 export interface FashionMnistOptions {
   /** 'train' (60,000 images, the default) or 'test' (10,000), of Sapling's split. */
   readonly split?: 'train' | 'test';

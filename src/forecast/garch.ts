@@ -10,6 +10,7 @@
  */
 import { minimize } from './optimize.js';
 
+/** A fitted GARCH(1, 1): mean, ω, α, β and the log-likelihood. */
 export interface GarchModel {
   readonly mean: number;
   readonly omega: number;

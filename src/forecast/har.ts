@@ -35,6 +35,9 @@ export function harFeatures(r: readonly number[], s: number, leverage = false): 
   return [...base, down(1), down(5), down(22)];
 }
 
+/**
+ * A fitted HAR model (Corsi 2009): coefficients on the daily, weekly and monthly averages (and leverage terms when asked).
+ */
 export interface HarModel {
   /** β_0, β_d, β_w, β_m (then γ_d, γ_w, γ_m with leverage). */
   readonly beta: readonly number[];
@@ -54,6 +57,7 @@ export function forecastHar(model: HarModel, r: readonly number[], origins: read
   return origins.map((s) => harFeatures(r, s, model.leverage).reduce((acc, x, i) => acc + x * model.beta[i]!, 0));
 }
 
+/** Options of the daily re-fitted HAR forecasts: the horizon, the fitting window and the leverage terms. */
 export interface HarRefitOptions {
   /** Forecast horizon h: the target of origin u is known at time u + h. */
   readonly horizon: number;

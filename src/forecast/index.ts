@@ -21,3 +21,4 @@ export { modelConfidenceSet, type ModelConfidenceSetOptions, type ModelConfidenc
 export { scoreForecasts, dieboldMarianoFamily, mcsOfForecasts, type Forecasts, type ForecastScore, type DmAtLag, type DmComparison } from './comparison.js';
 export { volTargetWeights, runStrategy, type VolTargetOptions, type StrategyRun } from './backtest.js';
 export { TRADING_DAYS, equityCurve, annualisedReturn, annualisedVolatility, sharpeRatio, maxDrawdown, sharpeIntervalLo, sharpeIntervalsBootstrap, quantileSorted, type Interval, type BootstrapSharpeOptions } from './performance.js';
+export { dayOfYearMeans, smoothCircular, seasonalHarmonics } from './climatology.js';

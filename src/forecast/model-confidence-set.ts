@@ -19,6 +19,9 @@
 import type { Random } from '../autograd/random.js';
 import { bootstrapIndices, type BootstrapKind } from './bootstrap.js';
 
+/**
+ * Options of `modelConfidenceSet` (Hansen, Lunde and Nason 2011): the generator, the bootstrap's resamples and block length, and α.
+ */
 export interface ModelConfidenceSetOptions {
   /** Draws the bootstrap resamples (pass seededRandom(seed)). */
   readonly random: Random;
@@ -34,6 +37,7 @@ export interface ModelConfidenceSetOptions {
   readonly alpha?: number;
 }
 
+/** The Model Confidence Set: each model's MCS p-value, the elimination order and the models kept at level α. */
 export interface ModelConfidenceSetResult {
   /** The MCS p-value of each model, in input order. */
   readonly pValues: number[];

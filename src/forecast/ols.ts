@@ -37,6 +37,7 @@ export function inverse(a: readonly number[][]): number[][] {
   return Array.from({ length: n }, (_, i) => cols.map((c) => c[i]!));
 }
 
+/** An ordinary-least-squares fit: coefficients, their standard errors, the residuals and their sum of squares. */
 export interface OlsFit {
   /** Coefficients, one per column of X. */
   readonly beta: number[];

@@ -16,6 +16,7 @@ export interface MinimizeOptions {
   readonly step?: number;
 }
 
+/** Where `minimize` stopped: the point, the value there, the iterations and whether it converged. */
 export interface MinimizeResult {
   readonly x: number[];
   readonly value: number;

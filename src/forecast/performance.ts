@@ -17,6 +17,7 @@ import type { Random } from '../autograd/random.js';
 import { stationaryBootstrapIndices } from './bootstrap.js';
 import { normalQuantile } from './distributions.js';
 
+/** Trading days in a year, for annualising daily returns and volatilities. */
 export const TRADING_DAYS = 252;
 
 function need(name: string, r: readonly number[], min: number): void {
@@ -66,6 +67,7 @@ export function maxDrawdown(returns: readonly number[]): number {
   return worst;
 }
 
+/** A confidence interval [low, high]. */
 export interface Interval {
   readonly low: number;
   readonly high: number;
@@ -80,6 +82,7 @@ export function sharpeIntervalLo(returns: readonly number[], level = 0.95, perio
   return { low: (daily - z * se) * Math.sqrt(periodsPerYear), high: (daily + z * se) * Math.sqrt(periodsPerYear) };
 }
 
+/** Options of the bootstrapped Sharpe-ratio intervals: the generator, resamples, block length and level. */
 export interface BootstrapSharpeOptions {
   readonly random: Random;
   /** Resamples (default 2000). */

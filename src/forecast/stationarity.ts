@@ -18,6 +18,7 @@
 import { difference } from './arima.js';
 import { ols } from './ols.js';
 
+/** The KPSS test of stationarity: statistic, lags and whether it rejects stationarity at 5%. */
 export interface KpssResult {
   readonly statistic: number;
   readonly lags: number;
@@ -60,6 +61,7 @@ export function kpss(y: readonly number[]): KpssResult {
   return { statistic, lags, rejectsAt5: statistic > 0.463 };
 }
 
+/** The augmented Dickey–Fuller test of a unit root: statistic, lags, the 5% critical value and whether it rejects. */
 export interface AdfResult {
   readonly statistic: number;
   readonly lags: number;

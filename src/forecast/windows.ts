@@ -13,6 +13,7 @@ import { tensor } from '../autograd/creation.js';
 import type { FloatDType } from '../autograd/dtype.js';
 import type { Tensor } from '../autograd/tensor.js';
 
+/** Options of the sliding windows: lookback, horizon, stride and the range of origins. */
 export interface WindowOptions {
   /** How many past steps each example sees (≥ 1). */
   readonly lookback: number;
@@ -25,6 +26,7 @@ export interface WindowOptions {
   readonly lastOrigin?: number;
 }
 
+/** Supervised examples cut from a series: the origins, the inputs [M, lookback, F] and the targets [M, horizon]. */
 export interface Windows {
   /** Origins s of the examples, ascending. */
   readonly origins: readonly number[];

@@ -7,10 +7,16 @@
  * file or the complete new one, never a torn checkpoint. If writing fails at any point, the
  * temporary file is removed and the target is left as it was. Finally we fsync the folder, so
  * the rename itself survives a power loss (best effort: some systems cannot open a folder).
+ * A writer killed outright cannot clean up; its temporary file is removed by the next save to
+ * the same path once its process is gone (temp-files.ts). Data is written in pieces of at most
+ * 1 GiB, so neither Node's 2 GiB limit per write nor a tensor's size limits the file.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { removeStaleTemporaries, temporaryPathFor } from './temp-files.js';
+
+/** The most bytes one write call is given (Node refuses more than 2³¹ − 1). */
+export const WRITE_PIECE_BYTES = 2 ** 30;
 
 /**
  * Writes the concatenation of `chunks` to `path` atomically. Chunks are consumed lazily, so a
@@ -19,12 +25,14 @@ import { basename, dirname, join, resolve } from 'node:path';
  */
 export function writeFileAtomic(path: string, chunks: Iterable<Uint8Array>): void {
   const target = resolve(path);
-  const folder = dirname(target);
-  const temporary = join(folder, `.${basename(target)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
+  removeStaleTemporaries(target);
+  const temporary = temporaryPathFor(target);
   let fd = openSync(temporary, 'wx', 0o644);
   try {
     for (const chunk of chunks) {
-      for (let done = 0; done < chunk.byteLength; ) done += writeSync(fd, chunk, done, chunk.byteLength - done);
+      for (let done = 0; done < chunk.byteLength; ) {
+        done += writeSync(fd, chunk, done, Math.min(chunk.byteLength - done, WRITE_PIECE_BYTES));
+      }
     }
     fsyncSync(fd);
     closeSync(fd);
@@ -35,7 +43,7 @@ export function writeFileAtomic(path: string, chunks: Iterable<Uint8Array>): voi
     rmSync(temporary, { force: true });
     throw error;
   }
-  syncFolder(folder);
+  syncFolder(dirname(target));
 }
 
 function syncFolder(folder: string): void {

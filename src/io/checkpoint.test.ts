@@ -1,17 +1,19 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, expectTypeOf, test } from 'vitest';
 import {
   add, gather, logSoftmax, matmul, mean, mul, neg, noGrad, rand, randn, seededRandom, sub, tensor, type Tensor,
 } from '../autograd/index.js';
 import { DataLoader } from '../data/data-loader.js';
 import { TensorDataset } from '../data/dataset.js';
 import { StatefulRandom } from '../autograd/random.js';
-import {
-  CheckpointError, deserializeCheckpoint, loadCheckpoint, saveCheckpoint, serializeCheckpoint, type Checkpoint,
-} from './checkpoint.js';
-import { deserialize, serialize } from './safetensors.js';
+import { SGD, type OptimizerStateDict } from '../optim/index.js';
+import { StepLR, type ScheduleStateDict } from '../optim/schedules.js';
+import { CheckpointError, deserializeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint, serializeCheckpoint } from './checkpoint-file.js';
+import { deserialize } from './safetensors.js';
+import { serialize } from './safetensors-file.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sapling-checkpoint-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -53,7 +55,7 @@ describe('checkpoint: round trip', () => {
     expect(back.epoch).toBe(4);
     expect(Object.keys(back.model)).toEqual(['fc.weight', 'fc.bias', 'bn.num_batches_tracked']); // state-dict order kept
     for (const [k, t] of Object.entries(ckpt.model)) same(back.model[k]!, t);
-    const opt = back.optimizer as { state: Record<string, { momentum_buffer: Tensor }>; param_groups: unknown };
+    const opt = back.optimizer as unknown as { state: Record<string, { momentum_buffer: Tensor }>; param_groups: unknown };
     same(opt.state['0']!.momentum_buffer, tensor([[0.1, 0.2], [0.3, 0.4]]));
     same(opt.state['1']!.momentum_buffer, tensor([1e-3, -1e-3], [2], { dtype: 'float64' }));
     expect(opt.param_groups).toEqual([{ lr: 0.1, momentum: 0.9, nesterov: false, params: [0, 1], name: null }]);
@@ -75,6 +77,26 @@ describe('checkpoint: round trip', () => {
     const state = JSON.parse(file.metadata!.state!) as Record<string, unknown>;
     expect(state.scheduler).toMatchObject({ best: { $number: 'Infinity' }, zero: { $number: '-0' } });
     expect(state.optimizer).toMatchObject({ state: { 0: { momentum_buffer: { $tensor: 'optimizer.state.0.momentum_buffer' } } } });
+  });
+
+  test("an optimizer's and a schedule's state come back typed, ready for their loadStateDict", () => {
+    const w = tensor([1, 2]).requiresGrad_();
+    const optimizer = new SGD([w], { lr: 0.1, momentum: 0.9 });
+    const schedule = new StepLR(optimizer, { stepSize: 1, gamma: 0.5 });
+    w.sum().backward();
+    optimizer.step();
+    schedule.step();
+    const path = join(tmp, 'typed.safetensors');
+    saveCheckpoint(path, { model: { w }, optimizer: optimizer.stateDict(), scheduler: schedule.stateDict(), epoch: 1 });
+    const back = loadCheckpoint(path);
+    expectTypeOf(back.optimizer).toEqualTypeOf<OptimizerStateDict | undefined>();
+    expectTypeOf(back.scheduler).toEqualTypeOf<ScheduleStateDict | undefined>();
+    const again = new SGD([tensor([1, 2]).requiresGrad_()], { lr: 0.1, momentum: 0.9 });
+    const againSchedule = new StepLR(again, { stepSize: 1, gamma: 0.5 }); // made before loading, as in PyTorch
+    again.loadStateDict(back.optimizer!); // no cast needed
+    againSchedule.loadStateDict(back.scheduler!);
+    expect(again.paramGroups[0]!.lr).toBeCloseTo(0.05, 12);
+    expect(again.stateDict()).toEqual(optimizer.stateDict());
   });
 
   test('optional parts may be left out', () => {
@@ -249,7 +271,7 @@ describe('checkpoint: resuming training is bit-identical to not stopping', () =>
     const ckpt = loadCheckpoint(path, { model: { weight: second.params[0]!, bias: second.params[1]! } });
     second.params[0]!.assign(ckpt.model.weight!);
     second.params[1]!.assign(ckpt.model.bias!);
-    const opt = ckpt.optimizer as { state: Record<string, { momentum_buffer: Tensor }> };
+    const opt = ckpt.optimizer as unknown as { state: Record<string, { momentum_buffer: Tensor }> };
     second.buffers = [opt.state['0']!.momentum_buffer, opt.state['1']!.momentum_buffer];
     const rng = ckpt.rng as { loader: ReturnType<DataLoader<unknown>['stateDict']>; masks: ReturnType<StatefulRandom['getState']> };
     second.loader.loadStateDict(rng.loader);

@@ -5,16 +5,18 @@
  * from the repository root with /usr/bin/python3). That script also runs Sapling's writer and
  * reads its files back in PyTorch, so the interop is checked both ways; these tests need no Python.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test, vi } from 'vitest';
 import { randint, randn, tensor } from '../autograd/creation.js';
 import type { DType } from '../autograd/dtype.js';
 import { seededRandom } from '../autograd/random.js';
 import { Tensor } from '../autograd/tensor.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { deserialize, loadSafetensors, SafetensorsError, saveSafetensors, serialize } from './safetensors.js';
+import { deserialize, SafetensorsError } from './safetensors.js';
+import { loadSafetensors, saveSafetensors, serialize } from './safetensors-file.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const tmp = mkdtempSync(join(tmpdir(), 'sapling-safetensors-'));
@@ -298,14 +300,21 @@ describe('atomic writes', () => {
     const path = join(tmp, 'model.safetensors');
     saveSafetensors(path, { w: tensor([1, 2, 3]) });
     const before = readFileSync(path);
-    const poisoned = tensor([4, 5, 6]);
-    // Reading this tensor's data fails after the header and the first tensor were written.
-    Object.defineProperty(poisoned, 'storage', {
-      get() {
-        throw new Error('storage lost (simulated)');
-      },
-    });
-    expect(() => saveSafetensors(path, { a: tensor([1]), z: poisoned })).toThrow('storage lost (simulated)');
+    // The disk fails after the length and the header were written, in the middle of the data.
+    let writes = 0;
+    const realWriteSync = fs.writeSync;
+    const spy = vi.spyOn(fs, 'writeSync').mockImplementation(((...args: Parameters<typeof realWriteSync>) => {
+      if (++writes === 3) throw new Error('disk lost (simulated)');
+      return realWriteSync(...args);
+    }) as typeof realWriteSync);
+    syncBuiltinESMExports(); // the named import in atomic-write.ts sees the spy
+    try {
+      expect(() => saveSafetensors(path, { a: tensor([1]), z: tensor([4, 5, 6]) })).toThrow('disk lost (simulated)');
+      expect(writes).toBe(3);
+    } finally {
+      spy.mockRestore();
+      syncBuiltinESMExports();
+    }
     expect(readFileSync(path).equals(before)).toBe(true);
     expect(leftovers()).toEqual([]);
   });

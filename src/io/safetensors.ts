@@ -17,20 +17,26 @@
  * Reading validates the whole file before returning anything: header length within the file
  * and at most 100,000,000 bytes (the reference's limit), valid UTF-8 JSON starting with '{',
  * known dtypes, shapes that match their byte ranges, ranges that tile the data exactly (start
- * at 0, no gap, no overlap, end at the end of the file). Every problem found is listed in one
- * `SafetensorsError`. Sapling stores float32, float64 and int32 (F32, F64, I32); the other
- * dtypes are converted on reading: F16, BF16 and the two F8 formats to float32 (exactly),
- * I64, U64, U32, I16, U16, I8, U8 and BOOL to int32 (refused if a value does not fit).
+ * at 0, no gap, no overlap, end at the end of the file), each name once. Every problem found
+ * (up to 100) is listed in one `SafetensorsError`. Sapling stores float32, float64 and int32;
+ * the other dtypes are converted on reading (safetensors-decode.ts). Both ways stream: writing
+ * from each tensor's storage, reading by positioned reads into each tensor's typed array, so
+ * what saves also loads past 2 GiB, in memory bounded by the tensors (docs/errors.md).
+ * This file works on bytes and uses no Node module (it loads in browsers); the file-path forms,
+ * `saveSafetensors` and `loadSafetensors`, are in safetensors-file.ts (Node only).
  */
-import { readFileSync } from 'node:fs';
-import { endianness } from 'node:os';
 import type { DataArray, DType } from '../autograd/dtype.js';
-import { Tensor } from '../autograd/tensor.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { own } from '../autograd/storage.js';
+import { storageOf, Tensor } from '../autograd/tensor.js';
+import { bufferSource, bytePieces, type ByteSource } from './byte-source.js';
+import { HeaderSyntaxError, scanObject } from './header-scan.js';
+import { describeProblems, ProblemList } from './problems.js';
+import { convertInto, CONVERT_PIECE_BYTES, outputFor, type ConvertedDType } from './safetensors-decode.js';
 import { checkStateDict, type StateDict, type StateDictSpec } from './state-dict.js';
 
 /** The dtypes of the format, in the reference's order of increasing alignment (its sort key). */
 export const SAFETENSORS_DTYPES = ['BOOL', 'U8', 'I8', 'F8_E5M2', 'F8_E4M3', 'I16', 'U16', 'F16', 'BF16', 'I32', 'U32', 'F32', 'F64', 'I64', 'U64'] as const;
+/** The dtypes a safetensors file may hold that Sapling reads (F32, F64, I32, and the ones it widens). */
 export type SafetensorsDType = (typeof SAFETENSORS_DTYPES)[number];
 
 const ITEM_BYTES: Record<SafetensorsDType, number> = {
@@ -40,37 +46,57 @@ const STORED_AS: Record<DType, SafetensorsDType> = { float32: 'F32', float64: 'F
 
 /** The reference implementation refuses headers above this size. */
 export const MAX_HEADER_BYTES = 100_000_000;
+/**
+ * Sapling's own bounds on one tensor's entry, so that each entry costs at most a few hundred
+ * bytes of memory whatever the header holds: its JSON text (dtype, shape, offsets) and its rank.
+ */
+export const MAX_ENTRY_BYTES = 16_384;
+/** The most axes a tensor in a safetensors file may have here (a guard against hostile headers). */
+export const MAX_RANK = 64;
 
 /** The string metadata a file may carry in `__metadata__`. */
 export type SafetensorsMetadata = Readonly<Record<string, string>>;
 
+/** What a safetensors file holds: its tensors by name and its string metadata. */
 export interface SafetensorsContents {
-  /** The tensors, in the order they are stored in the file. */
+  /** The tensors, in the order they are stored in the file (a null-prototype record: any name is safe). */
   readonly tensors: Record<string, Tensor>;
-  /** `__metadata__`, or null when the file has none. */
+  /** `__metadata__` (a null-prototype record), or null when the file has none. */
   readonly metadata: Record<string, string> | null;
   /** The dtype each tensor had in the file (before any conversion to a Sapling dtype). */
   readonly storedDtypes: Record<string, SafetensorsDType>;
 }
 
+/** Options of `loadSafetensors` and `deserialize`: the expected names, shapes and dtypes. */
 export interface LoadOptions {
   /** Refuse the file unless its tensors have exactly these names and shapes (and dtypes, if given). */
   readonly expected?: StateDictSpec;
 }
 
-/** A file that cannot be read, with every problem found listed in `problems`. */
+/**
+ * A file that cannot be read, with the problems found listed in `problems` (at most 100; past
+ * that the reader stops looking and sets `truncated`).
+ */
 export class SafetensorsError extends Error {
   readonly problems: readonly string[];
+  readonly truncated: boolean;
 
-  constructor(source: string, problems: readonly string[]) {
-    super(`safetensors: cannot load ${source}: ${problems.length === 1 ? problems[0] : `${problems.length} problems:\n  - ${problems.join('\n  - ')}`}`);
+  constructor(source: string, problems: readonly string[], truncated = false) {
+    super(`safetensors: cannot load ${source}: ${describeProblems(problems, truncated)}`);
     this.name = 'SafetensorsError';
     this.problems = problems;
+    this.truncated = truncated;
   }
 }
 
-function requireLittleEndian(where: string): void {
-  if (endianness() !== 'LE') throw new Error(`${where}: safetensors data is little-endian and this machine is big-endian, which Sapling does not support`);
+/** Whether this machine stores numbers little-endian (typed arrays use the machine's order). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The most bytes one view of a tensor's data holds while it is written (a Uint8Array holds at most 4 GiB). */
+const WRITE_PIECE_BYTES = 2 ** 30;
+
+export function requireLittleEndian(where: string): void {
+  if (!LITTLE_ENDIAN) throw new Error(`${where}: safetensors data is little-endian and this machine is big-endian, which Sapling does not support`);
 }
 
 // ── writing ──
@@ -83,7 +109,7 @@ interface Planned {
 }
 
 /** Checks the inputs, orders the tensors and builds the padded header, as the reference does. */
-function plan(stateDict: StateDict, metadata: SafetensorsMetadata | undefined, where: string): { header: Buffer; tensors: Planned[] } {
+function plan(stateDict: StateDict, metadata: SafetensorsMetadata | undefined, where: string): { header: Uint8Array; tensors: Planned[] } {
   requireLittleEndian(where);
   if (typeof stateDict !== 'object' || stateDict === null) throw new TypeError(`${where}: expected a record of name → Tensor, got ${stateDict === null ? 'null' : typeof stateDict}`);
   const problems: string[] = [];
@@ -91,7 +117,7 @@ function plan(stateDict: StateDict, metadata: SafetensorsMetadata | undefined, w
   for (const [name, tensor] of Object.entries(stateDict)) {
     if (name === '__metadata__') problems.push('"__metadata__" is reserved for the metadata and cannot name a tensor');
     else if (!(tensor instanceof Tensor)) problems.push(`"${name}" is not a Tensor`);
-    else tensors.push({ name, tensor, dtype: STORED_AS[tensor.dtype], bytes: tensor.size * ITEM_BYTES[STORED_AS[tensor.dtype]] });
+    else tensors.push({ name, tensor, dtype: STORED_AS[tensor.dtype], bytes: tensor.numel() * ITEM_BYTES[STORED_AS[tensor.dtype]] });
   }
   if (metadata !== undefined) {
     if (typeof metadata !== 'object' || metadata === null) problems.push('metadata must be a record of string → string');
@@ -100,12 +126,12 @@ function plan(stateDict: StateDict, metadata: SafetensorsMetadata | undefined, w
   if (problems.length > 0) throw new TypeError(`${where}: ${problems.join('; ')}`);
 
   const rank = (d: SafetensorsDType) => SAFETENSORS_DTYPES.indexOf(d);
-  tensors.sort((a, b) => rank(b.dtype) - rank(a.dtype) || Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+  tensors.sort((a, b) => rank(b.dtype) - rank(a.dtype) || compareUtf8(a.name, b.name));
   // Built by hand rather than with JSON.stringify(object): JavaScript objects put integer-like
   // keys ("0", "1") first, whatever order they were inserted in.
   const entries: string[] = [];
   if (metadata !== undefined) {
-    const keys = Object.keys(metadata).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const keys = Object.keys(metadata).sort(compareUtf8);
     entries.push(`"__metadata__":{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(metadata[k])}`).join(',')}}`);
   }
   let offset = 0;
@@ -113,43 +139,76 @@ function plan(stateDict: StateDict, metadata: SafetensorsMetadata | undefined, w
     entries.push(`${JSON.stringify(t.name)}:{"dtype":"${t.dtype}","shape":[${t.tensor.shape.join(',')}],"data_offsets":[${offset},${offset + t.bytes}]}`);
     offset += t.bytes;
   }
-  const json = Buffer.from(`{${entries.join(',')}}`, 'utf8');
+  const json = new TextEncoder().encode(`{${entries.join(',')}}`);
   // Pad with spaces so that the data starts 8-byte aligned (8 + N ≡ 0 mod 8).
-  const header = Buffer.alloc(json.length + ((8 - (json.length % 8)) % 8), 0x20);
-  json.copy(header);
+  const header = new Uint8Array(json.length + ((8 - (json.length % 8)) % 8)).fill(0x20);
+  header.set(json);
   return { header, tensors };
 }
 
-/** The file's bytes, chunk by chunk: length, header, then each tensor's data (read lazily). */
-function* chunks(header: Buffer, tensors: readonly Planned[]): Generator<Uint8Array> {
-  const length = Buffer.alloc(8);
-  length.writeBigUInt64LE(BigInt(header.length));
+/** Orders strings by their UTF-8 bytes, as the reference (Rust's `str` ordering) does. */
+function compareUtf8(a: string, b: string): number {
+  const encoder = new TextEncoder();
+  const x = encoder.encode(a);
+  const y = encoder.encode(b);
+  for (let i = 0; i < x.length && i < y.length; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
+
+/** The file's bytes, chunk by chunk: length, header, then each tensor's data (views, read lazily). */
+function* chunks(header: Uint8Array, tensors: readonly Planned[]): Generator<Uint8Array> {
+  const length = new Uint8Array(8);
+  new DataView(length.buffer).setBigUint64(0, BigInt(header.length), true);
   yield length;
   yield header;
   for (const { name, tensor, bytes } of tensors) {
-    const data: DataArray = tensor.storage;
+    const data: DataArray = storageOf(tensor); // read without handing the array out (it stays cacheable)
     if (data.byteLength !== bytes) throw new Error(`safetensors: tensor "${name}" changed size while being written`);
-    yield new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    // In pieces: one Uint8Array cannot view more than 4 GiB, and a Float32Array may hold 16.
+    yield* bytePieces(data.buffer, data.byteOffset, data.byteLength, WRITE_PIECE_BYTES);
   }
 }
 
-/**
- * The safetensors bytes of a state dict (float32 → F32, float64 → F64, int32 → I32).
- * @example serialize({ w: tensor([1, 2]) }).length  // 8 + 56 (header, padded) + 8 (data)
- */
-export function serialize(stateDict: StateDict, metadata?: SafetensorsMetadata): Buffer {
-  const { header, tensors } = plan(stateDict, metadata, 'serialize');
-  return Buffer.concat([...chunks(header, tensors)]);
+/** A state dict encoded as safetensors, ready to be streamed: its length and its chunks. */
+export interface EncodedSafetensors {
+  readonly byteLength: number;
+  chunks(): Generator<Uint8Array>;
+}
+
+/** Checks and plans the file of `stateDict` (see `serialize`) without building it. */
+export function encode(stateDict: StateDict, metadata: SafetensorsMetadata | undefined, where: string): EncodedSafetensors {
+  const { header, tensors } = plan(stateDict, metadata, where);
+  return { byteLength: tensors.reduce((n, t) => n + t.bytes, 8 + header.length), chunks: () => chunks(header, tensors) };
 }
 
 /**
- * Writes a state dict to `path` as safetensors, atomically (see atomic-write.ts): the file is
- * complete or, if anything fails, untouched.
- * @example saveSafetensors('model.safetensors', model.stateDict(), { format: 'pt' })
+ * The safetensors bytes of a state dict (float32 → F32, float64 → F64, int32 → I32), in one
+ * Uint8Array: at most the largest array the JavaScript engine allocates; `saveSafetensors`
+ * streams to disk and has no such limit. (Node's entry point returns a Buffer: safetensors-file.ts.)
+ * @example serialize({ w: tensor([1, 2]) }).length  // 8 + 56 (header, padded) + 8 (data)
  */
-export function saveSafetensors(path: string, stateDict: StateDict, metadata?: SafetensorsMetadata): void {
-  const { header, tensors } = plan(stateDict, metadata, 'saveSafetensors');
-  writeFileAtomic(path, chunks(header, tensors));
+export function serialize(stateDict: StateDict, metadata?: SafetensorsMetadata): Uint8Array {
+  const encoded = encode(stateDict, metadata, 'serialize');
+  return concatInto(encoded, allocateOrExplain(encoded.byteLength, 'serialize', 'array'));
+}
+
+/** Copies every chunk of `encoded` into `out` (of exactly its length) and returns `out`. */
+export function concatInto<T extends Uint8Array>(encoded: EncodedSafetensors, out: T): T {
+  let at = 0;
+  for (const chunk of encoded.chunks()) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+/** A Uint8Array of `bytes`, or a RangeError saying the file is too large for one array. */
+function allocateOrExplain(bytes: number, where: string, what: string): Uint8Array {
+  try {
+    return new Uint8Array(bytes);
+  } catch (error) {
+    throw new RangeError(`${where}: the file would be ${bytes} bytes, above the largest ${what} this JavaScript engine makes (${(error as Error).message}); saveSafetensors streams to a file instead`);
+  }
 }
 
 // ── reading ──
@@ -163,97 +222,153 @@ interface Entry {
 }
 
 /**
+ * Reads safetensors from `source`, validating the whole layout before reading any tensor data;
+ * throws a `SafetensorsError` listing the problems. Memory: the header, then each tensor as it
+ * is read straight into its own typed array (plus its raw bytes while a converted dtype is
+ * decoded); never the whole file.
+ */
+export function readSafetensors(source: ByteSource, options: LoadOptions & { readonly source?: string } = {}): SafetensorsContents {
+  const where = options.source ?? 'buffer';
+  const problems = new ProblemList();
+  const fail = (...found: string[]): never => {
+    problems.push(...found);
+    throw new SafetensorsError(where, problems.listed, problems.truncated);
+  };
+  if (source.length < 8) fail(`the file is ${source.length} bytes long, too short to hold the 8-byte header length`);
+  const lengthField = new DataView(new ArrayBuffer(8));
+  source.readInto(lengthField.buffer, 0, 8, 0);
+  const headerLength = lengthField.getUint32(4, true) * 2 ** 32 + lengthField.getUint32(0, true);
+  if (headerLength > MAX_HEADER_BYTES) fail(`the header length is ${headerLength} bytes, above the limit of ${MAX_HEADER_BYTES} (not a safetensors file, or a corrupted one)`);
+  if (8 + headerLength > source.length) {
+    fail(`the header length is ${headerLength} bytes but only ${source.length - 8} bytes follow the length field: the file is truncated`);
+  }
+  const text = readHeaderText(source, headerLength, fail);
+  if (!text.startsWith('{')) fail(`the header does not start with '{' (it starts with ${JSON.stringify(text.slice(0, 16))})`);
+
+  // One member at a time (header-scan.ts): an entry keeps only its compact Entry, so a huge
+  // header costs the text plus a few hundred bytes per entry. `storedDtypes` (null-prototype,
+  // so any name is safe) doubles as the record of the names seen, to refuse duplicates.
+  let metadata: Record<string, string> | null = null;
+  let hasMetadata = false;
+  const storedDtypes: Record<string, SafetensorsDType> = Object.create(null) as Record<string, SafetensorsDType>;
+  const entries: Entry[] = [];
+  let allEntriesRead = true;
+  try {
+    for (const member of scanObject(text)) {
+      if (problems.isFull) break;
+      const name = member.key;
+      if (name === '__metadata__' ? hasMetadata : name in storedDtypes) {
+        problems.push(`${JSON.stringify(name)} appears more than once in the header`);
+        allEntriesRead = false;
+      } else if (name === '__metadata__') {
+        hasMetadata = true;
+        metadata = readMetadata(member.value(), problems);
+      } else if (member.valueLength > MAX_ENTRY_BYTES) {
+        problems.push(`"${name}" has an entry of ${member.valueLength} characters; a tensor's entry (dtype, shape, data_offsets) may have at most ${MAX_ENTRY_BYTES}`);
+        allEntriesRead = false;
+      } else {
+        const entry = readEntry(name, member.value(), problems);
+        if (entry) {
+          entries.push(entry);
+          storedDtypes[name] = entry.dtype;
+        } else allEntriesRead = false;
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof HeaderSyntaxError)) throw error;
+    // Alone: what came before a syntax error may have been misread.
+    throw new SafetensorsError(where, [`the header is not valid JSON: ${error.message}`]);
+  }
+  // With an unreadable entry, its bytes would show up as a gap: we only report that entry.
+  const dataStart = 8 + headerLength;
+  const ordered = inFileOrder(entries);
+  if (allEntriesRead) checkTiling(ordered, source.length - dataStart, problems);
+  if (problems.size > 0) fail();
+
+  const tensors: Record<string, Tensor> = Object.create(null) as Record<string, Tensor>;
+  for (const e of ordered) {
+    if (problems.isFull) break;
+    const data = readData(e, source, dataStart, problems);
+    if (data) tensors[e.name] = new Tensor(data, e.shape);
+  }
+  if (options.expected) problems.push(...checkStateDict(options.expected, tensors));
+  if (problems.size > 0) fail();
+  return { tensors, metadata, storedDtypes };
+}
+
+/**
  * Reads safetensors bytes, validating all of them first; throws a `SafetensorsError` listing
  * every problem.
  * @example deserialize(serialize({ w: tensor([1, 2]) })).tensors.w.toArray()  // [1, 2]
  */
 export function deserialize(bytes: Uint8Array, options: LoadOptions & { readonly source?: string } = {}): SafetensorsContents {
-  const source = options.source ?? 'buffer';
   requireLittleEndian('deserialize');
-  const fail = (problems: string[]): never => {
-    throw new SafetensorsError(source, problems);
-  };
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 8) fail([`the file is ${bytes.length} bytes long, too short to hold the 8-byte header length`]);
-  const lengthHigh = view.getUint32(4, true);
-  const headerLength = lengthHigh * 2 ** 32 + view.getUint32(0, true);
-  if (headerLength > MAX_HEADER_BYTES) fail([`the header length is ${headerLength} bytes, above the limit of ${MAX_HEADER_BYTES} (not a safetensors file, or a corrupted one)`]);
-  if (8 + headerLength > bytes.length) {
-    fail([`the header length is ${headerLength} bytes but only ${bytes.length - 8} bytes follow the length field: the file is truncated`]);
-  }
-  let text: string;
+  return readSafetensors(bufferSource(bytes), options);
+}
+
+// Empty tensors share one frozen, empty array per dtype: nothing can be written into it, and a
+// header of a million empty entries then costs no million typed arrays.
+const EMPTY = { float32: Object.freeze(new Float32Array(0)), float64: Object.freeze(new Float64Array(0)), int32: Object.freeze(new Int32Array(0)) };
+const FLOAT32_SOURCES: readonly SafetensorsDType[] = ['F32', 'F16', 'BF16', 'F8_E5M2', 'F8_E4M3'];
+
+/**
+ * One tensor's elements as a Sapling typed array, read from the source into fresh memory: the
+ * Sapling dtypes straight into their array, the others through one piece of raw bytes at a time.
+ */
+function readData(e: Entry, source: ByteSource, dataStart: number, problems: ProblemList): DataArray | null {
+  const bytes = e.end - e.begin;
+  if (bytes === 0) return e.dtype === 'F64' ? EMPTY.float64 : FLOAT32_SOURCES.includes(e.dtype) ? EMPTY.float32 : EMPTY.int32;
+  const n = bytes / ITEM_BYTES[e.dtype];
+  const position = dataStart + e.begin;
+  let out: DataArray;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength));
+    out = e.dtype === 'F32' ? new Float32Array(n) : e.dtype === 'F64' ? new Float64Array(n) : e.dtype === 'I32' ? new Int32Array(n) : outputFor(e.dtype as ConvertedDType, n);
+  } catch (error) {
+    problems.push(`"${e.name}" of shape [${e.shape.join(',')}] has ${n} elements, more than this JavaScript engine could allocate (${(error as Error).message}; Node 20 allows at most 2^32 elements per typed array)`);
+    return null;
+  }
+  own(out); // Sapling's own array: a loaded weight may stay resident in a backend's cache
+  if (e.dtype === 'F32' || e.dtype === 'F64' || e.dtype === 'I32') {
+    source.readInto(out.buffer, 0, bytes, position);
+    return out;
+  }
+  const dtype = e.dtype as ConvertedDType;
+  const piece = new Uint8Array(Math.min(bytes, CONVERT_PIECE_BYTES));
+  for (let done = 0; done < bytes; done += piece.byteLength) {
+    const raw = piece.subarray(0, Math.min(piece.byteLength, bytes - done));
+    source.readInto(raw.buffer, 0, raw.byteLength, position + done);
+    if (!convertInto(e.name, dtype, raw, out, done / ITEM_BYTES[dtype], problems)) return null;
+  }
+  return out;
+}
+
+/** The header's UTF-8 text (its bytes are dropped once decoded). */
+function readHeaderText(source: ByteSource, headerLength: number, fail: (problem: string) => never): string {
+  const bytes = new Uint8Array(headerLength);
+  source.readInto(bytes.buffer, 0, headerLength, 8);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return fail(['the header is not valid UTF-8']);
+    return fail('the header is not valid UTF-8');
   }
-  if (!text.startsWith('{')) fail([`the header does not start with '{' (it starts with ${JSON.stringify(text.slice(0, 16))})`]);
-  let header: unknown;
-  try {
-    header = JSON.parse(text);
-  } catch (e) {
-    return fail([`the header is not valid JSON: ${(e as Error).message}`]);
-  }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) return fail(['the header is not a JSON object']);
+}
 
-  const problems: string[] = [];
-  let metadata: Record<string, string> | null = null;
-  const entries: Entry[] = [];
-  let allEntriesRead = true;
-  for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
-    if (name === '__metadata__') {
-      metadata = readMetadata(info, problems);
-      continue;
-    }
-    const entry = readEntry(name, info, problems);
-    if (entry) entries.push(entry);
-    else allEntriesRead = false;
-  }
-  // With an unreadable entry, its bytes would show up as a gap: we only report that entry.
-  if (allEntriesRead) problems.push(...checkTiling(entries, bytes.length - 8 - headerLength));
-  if (problems.length > 0) fail(problems);
-
-  const dataStart = 8 + headerLength;
-  const tensors: Record<string, Tensor> = {};
-  const storedDtypes: Record<string, SafetensorsDType> = {};
-  for (const e of entries) {
-    const raw = bytes.subarray(dataStart + e.begin, dataStart + e.end);
-    const data = decode(e, raw, problems);
-    if (data) {
-      tensors[e.name] = new Tensor(data, e.shape);
-      storedDtypes[e.name] = e.dtype;
-    }
-  }
-  if (options.expected) problems.push(...checkStateDict(options.expected, tensors));
-  if (problems.length > 0) fail(problems);
-  return { tensors, metadata, storedDtypes };
+/** The entries sorted by where their data starts (files are usually written in that order already). */
+function inFileOrder(entries: Entry[]): Entry[] {
+  const byOffset = (a: Entry, b: Entry): number => a.begin - b.begin || a.end - b.end;
+  for (let i = 1; i < entries.length; i++) if (byOffset(entries[i - 1]!, entries[i]!) > 0) return entries.sort(byOffset);
+  return entries;
 }
 
 /**
- * Reads a safetensors file (see `deserialize`); with `expected`, also refuses a file whose names,
- * shapes or dtypes differ from it.
- * @example loadSafetensors('model.safetensors').tensors['0.weight'].shape  // [3, 4]
+ * The byte ranges must tile the data section exactly: in offset order, each starts where the
+ * previous one ended, the first at 0 and the last at the end of the file.
  */
-export function loadSafetensors(path: string, options: LoadOptions = {}): SafetensorsContents {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new Error(`safetensors: cannot read ${path}: ${(e as Error).message}`);
-  }
-  return deserialize(bytes, { ...options, source: path });
-}
-
-/**
- * The byte ranges must tile the data section exactly: sorted by offset, each starts where the
- * previous one ended, the first at 0 and the last at the end of the file. Sorts `entries`.
- */
-function checkTiling(entries: Entry[], dataLength: number): string[] {
-  const problems: string[] = [];
-  entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
+function checkTiling(entries: readonly Entry[], dataLength: number, problems: ProblemList): void {
   let covered = 0;
   let previous: Entry | null = null;
   for (const e of entries) {
+    if (problems.isFull) return;
     if (e.begin > covered) problems.push(`bytes [${covered}, ${e.begin}) of the data belong to no tensor (a gap before "${e.name}")`);
     if (e.begin < covered && previous) problems.push(`"${e.name}" at [${e.begin}, ${e.end}) overlaps "${previous.name}" at [${previous.begin}, ${previous.end})`);
     if (e.end > dataLength) problems.push(`"${e.name}" ends at byte ${e.end} of the data, but the data section has only ${dataLength} bytes: the file is truncated or the offsets are wrong`);
@@ -263,38 +378,42 @@ function checkTiling(entries: Entry[], dataLength: number): string[] {
     }
   }
   if (covered < dataLength) problems.push(`${dataLength - covered} bytes after the last tensor belong to no tensor (the data section has ${dataLength} bytes, the tensors end at ${covered})`);
-  return problems;
 }
 
-function readMetadata(info: unknown, problems: string[]): Record<string, string> | null {
+function readMetadata(info: unknown, problems: ProblemList): Record<string, string> | null {
   if (typeof info !== 'object' || info === null || Array.isArray(info)) {
     problems.push('"__metadata__" must be an object of string values');
     return null;
   }
-  for (const [k, v] of Object.entries(info)) if (typeof v !== 'string') problems.push(`"__metadata__" entry "${k}" is not a string`);
-  return { ...(info as Record<string, string>) };
+  const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [k, v] of Object.entries(info)) {
+    if (typeof v !== 'string') problems.push(`"__metadata__" entry "${k}" is not a string`);
+    else metadata[k] = v;
+  }
+  return metadata;
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
-function readEntry(name: string, info: unknown, problems: string[]): Entry | null {
+function readEntry(name: string, info: unknown, problems: ProblemList): Entry | null {
   const at = `"${name}"`;
   if (typeof info !== 'object' || info === null || Array.isArray(info)) {
     problems.push(`${at} must be an object with dtype, shape and data_offsets`);
     return null;
   }
   const { dtype, shape, data_offsets: offsets, ...rest } = info as Record<string, unknown>;
-  const before = problems.length;
+  const before = problems.size;
   const extra = Object.keys(rest);
   if (extra.length > 0) problems.push(`${at} has unknown fields ${extra.map((k) => JSON.stringify(k)).join(', ')}`);
   if (typeof dtype !== 'string' || !(SAFETENSORS_DTYPES as readonly string[]).includes(dtype)) {
     problems.push(`${at} has dtype ${JSON.stringify(dtype)}, which is not one of ${SAFETENSORS_DTYPES.join(', ')}`);
   }
   if (!Array.isArray(shape) || !shape.every(isCount)) problems.push(`${at} has shape ${JSON.stringify(shape)}, which is not a list of non-negative integers`);
+  else if (shape.length > MAX_RANK) problems.push(`${at} has ${shape.length} dimensions; Sapling reads at most ${MAX_RANK}`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || (offsets[0] as number) > (offsets[1] as number)) {
     problems.push(`${at} has data_offsets ${JSON.stringify(offsets)}, which is not [begin, end] with 0 ≤ begin ≤ end`);
   }
-  if (problems.length > before) return null;
+  if (problems.size > before) return null;
   const [begin, end] = offsets as [number, number];
   const dims = shape as number[];
   const elements = dims.reduce((a, b) => a * b, 1);
@@ -308,94 +427,4 @@ function readEntry(name: string, info: unknown, problems: string[]): Entry | nul
     return null;
   }
   return { name, dtype: dtype as SafetensorsDType, shape: dims, begin, end };
-}
-
-/** The elements of one tensor as a Sapling typed array, converting the dtypes Sapling lacks. */
-function decode(e: Entry, raw: Uint8Array, problems: string[]): DataArray | null {
-  // Copy into fresh, aligned memory: the file buffer's offsets need not be element-aligned.
-  const aligned = <T extends { readonly buffer: ArrayBufferLike }>(make: (buffer: ArrayBuffer) => T): T => {
-    const copy = new ArrayBuffer(raw.byteLength);
-    new Uint8Array(copy).set(raw);
-    return make(copy);
-  };
-  const n = raw.byteLength / ITEM_BYTES[e.dtype];
-  const toInt32 = (values: ArrayLike<number>, min: number, max: number): Int32Array | null => {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (v < min || v > max) {
-        problems.push(`"${e.name}" (${e.dtype}) holds ${v} at element ${i}, outside the range ${min}…${max} that Sapling can convert it to (int32${e.dtype === 'BOOL' ? ' 0/1' : ''})`);
-        return null;
-      }
-    }
-    return Int32Array.from(values);
-  };
-  switch (e.dtype) {
-    case 'F32':
-      return aligned((b) => new Float32Array(b));
-    case 'F64':
-      return aligned((b) => new Float64Array(b));
-    case 'I32':
-      return aligned((b) => new Int32Array(b));
-    case 'F16':
-      return Float32Array.from(aligned((b) => new Uint16Array(b)), halfToFloat);
-    case 'BF16': {
-      // bfloat16 is the high half of a float32.
-      const bits = Uint32Array.from(aligned((b) => new Uint16Array(b)), (h) => h << 16);
-      return new Float32Array(bits.buffer);
-    }
-    case 'F8_E5M2': // the high byte of a float16
-      return Float32Array.from(raw, (b) => halfToFloat(b << 8));
-    case 'F8_E4M3':
-      return Float32Array.from(raw, e4m3ToFloat);
-    case 'BOOL':
-      return toInt32(raw, 0, 1);
-    case 'U8':
-      return Int32Array.from(raw);
-    case 'I8':
-      return Int32Array.from(aligned((b) => new Int8Array(b)));
-    case 'I16':
-      return Int32Array.from(aligned((b) => new Int16Array(b)));
-    case 'U16':
-      return Int32Array.from(aligned((b) => new Uint16Array(b)));
-    case 'U32':
-      return toInt32(aligned((b) => new Uint32Array(b)), -(2 ** 31), 2 ** 31 - 1);
-    case 'I64':
-    case 'U64': {
-      // Each 64-bit integer as two 32-bit words, low word first; it fits int32 when the high
-      // word is the sign extension of the low word.
-      const words = aligned((b) => new Int32Array(b));
-      const out = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
-        const low = words[2 * i]!;
-        const high = words[2 * i + 1]!;
-        if (high !== (low < 0 && e.dtype === 'I64' ? -1 : 0)) {
-          const value = e.dtype === 'I64' ? BigInt.asIntN(64, (BigInt(high) << 32n) | BigInt(low >>> 0)) : (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0);
-          problems.push(`"${e.name}" (${e.dtype}) holds ${value} at element ${i}, outside the int32 range Sapling can convert it to`);
-          return null;
-        }
-        out[i] = low;
-      }
-      return out;
-    }
-  }
-}
-
-/** IEEE 754 binary16 bits → number (exact: every half is a float32). */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exponent = (h >> 10) & 0x1f;
-  const mantissa = h & 0x3ff;
-  if (exponent === 0) return sign * mantissa * 2 ** -24; // subnormal (and ±0)
-  if (exponent === 0x1f) return mantissa ? Number.NaN : sign * Infinity;
-  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
-}
-
-/** float8 E4M3 ("fn": no infinities; S.1111.111 is NaN) bits → number, bias 7. */
-function e4m3ToFloat(b: number): number {
-  const sign = b & 0x80 ? -1 : 1;
-  const exponent = (b >> 3) & 0xf;
-  const mantissa = b & 0x7;
-  if (exponent === 0) return sign * mantissa * 2 ** -9;
-  if (exponent === 0xf && mantissa === 7) return Number.NaN;
-  return sign * (1 + mantissa / 8) * 2 ** (exponent - 7);
 }

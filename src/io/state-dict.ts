@@ -29,8 +29,8 @@ export function checkStateDict(expected: StateDictSpec, actual: StateDict): stri
   for (const k of missing) problems.push(`missing key "${k}" (expected ${shapeText(expected[k]!.shape)})`);
   for (const k of unexpected) problems.push(`unexpected key "${k}" (not in the expected state dict)`);
   for (const [k, want] of Object.entries(expected)) {
-    const got = actual[k];
-    if (!got) continue;
+    if (!Object.hasOwn(actual, k)) continue; // reported as missing (and never an inherited "constructor")
+    const got = actual[k]!;
     if (shapeText(want.shape) !== shapeText(got.shape)) problems.push(`shape mismatch for "${k}": expected ${shapeText(want.shape)}, found ${shapeText(got.shape)}`);
     if (want.dtype !== undefined && want.dtype !== got.dtype) problems.push(`dtype mismatch for "${k}": expected ${want.dtype}, found ${got.dtype}`);
   }

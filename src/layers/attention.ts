@@ -30,6 +30,7 @@ import { xavierUniform } from './init.js';
 import { Linear, linear, requireSize } from './linear.js';
 import { Module, type Parameter } from './module.js';
 
+/** Options of `MultiheadAttention`: dropout, biases, batch-first layout, dtype and the generator. */
 export interface MultiheadAttentionOptions {
   /** Dropout on the attention weights in training (default 0). */
   readonly dropout?: number;
@@ -42,6 +43,9 @@ export interface MultiheadAttentionOptions {
   readonly random?: Random;
 }
 
+/**
+ * Options of `MultiheadAttention.forward`: padding and attention masks, whether to return the weights and average them over heads.
+ */
 export interface MultiheadAttentionForwardOptions {
   /** [N, S] ([S] unbatched): int32 1 marks a padding key no query may attend to; or a float mask, added. */
   readonly keyPaddingMask?: Tensor | null;
@@ -53,6 +57,7 @@ export interface MultiheadAttentionForwardOptions {
   readonly averageAttnWeights?: boolean;
 }
 
+/** What `MultiheadAttention.forward` returns: the output and, when asked, the attention weights. */
 export interface MultiheadAttentionOutput {
   readonly output: Tensor;
   /** [N, L, S] averaged over heads, or [N, H, L, S]; null unless needWeights. */

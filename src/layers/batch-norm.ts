@@ -21,6 +21,7 @@ import type { Tensor } from '../autograd/tensor.js';
 import { requireSize } from './linear.js';
 import { Module, type Parameter } from './module.js';
 
+/** Options of `BatchNorm1d` and `BatchNorm2d`: eps, momentum, affine parameters and running statistics. */
 export interface BatchNormLayerOptions {
   /** Added to the variance for stability (default 1e-5). */
   readonly eps?: number;

@@ -15,6 +15,7 @@ import { uniform } from './init.js';
 import { requireSize } from './linear.js';
 import { Module, type Parameter } from './module.js';
 
+/** Options of `Bilinear`: the bias and the generator of the initial weights. */
 export interface BilinearOptions {
   /** Learn an additive bias per output feature (default true). */
   readonly bias?: boolean;

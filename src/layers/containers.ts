@@ -1,15 +1,16 @@
 /**
- * containers — `Sequential` (a chain: each layer's output is the next one's input) and
- * `ModuleList` (a registered list with no forward of its own), as in PyTorch.
+ * containers — `Sequential` (a chain: each layer's output is the next one's input), and the
+ * registered collections with no forward of their own, as in PyTorch: `ModuleList`,
+ * `ModuleDict`, `ParameterList`, `ParameterDict`.
  *
- * Both register their members as children named "0", "1", … so state-dict keys read
- * `features.0.weight`, exactly PyTorch's. A plain JavaScript array of layers would be invisible
- * to `parameters()`: registration is explicit (see module.ts), and these are the way to
- * register a list. `Sequential` also accepts an object of named layers, like PyTorch's
- * `Sequential(OrderedDict(...))`.
+ * The lists register their members as children (or parameters) named "0", "1", … so state-dict
+ * keys read `features.0.weight`, exactly PyTorch's; the dicts use their keys. A plain JavaScript
+ * array or object of layers is invisible to `parameters()` (fields register themselves only when
+ * they hold a Module or a Parameter: module.ts), so these are the way to register a collection.
+ * `Sequential` also accepts an object of named layers, like PyTorch's `Sequential(OrderedDict(...))`.
  */
-import type { Tensor } from '../autograd/tensor.js';
-import { Module, type AnyModule } from './module.js';
+import { Tensor } from '../autograd/tensor.js';
+import { Module, Parameter, type AnyModule } from './module.js';
 
 /** A module that maps one tensor to one tensor: what a Sequential chains. */
 export type TensorModule = Module<[Tensor], Tensor>;
@@ -99,5 +100,183 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[],
   /** A ModuleList has no forward of its own (as in PyTorch): iterate over it instead. */
   forward(): never {
     throw new Error('ModuleList: it has no forward(); iterate over it in the forward of the module that owns it');
+  }
+}
+
+/** The entries of a record, or of an iterable of [key, value] pairs, in order. */
+function entriesOf<V>(items: Readonly<Record<string, V>> | Iterable<readonly [string, V]>): [string, V][] {
+  return Symbol.iterator in items ? [...(items as Iterable<readonly [string, V]>)].map(([k, v]) => [k, v]) : Object.entries(items);
+}
+
+/**
+ * Modules under string keys, registered as children by those keys (torch.nn.ModuleDict): state
+ * names read `heads.cls.weight`. Keys keep their insertion order; setting an existing key
+ * replaces its module in place. No forward of its own.
+ * @example new ModuleDict({ cls: new Linear(4, 2) }).get('cls').outFeatures  // 2
+ */
+export class ModuleDict<M extends AnyModule = AnyModule> extends Module<never[], never> {
+  readonly #items = new Map<string, M>();
+
+  constructor(modules: Readonly<Record<string, M>> | Iterable<readonly [string, M]> = {}) {
+    super();
+    for (const [key, m] of entriesOf(modules)) this.set(key, m);
+  }
+
+  /** The module under `key` (a RangeError naming the keys when there is none). */
+  get(key: string): M {
+    const m = this.#items.get(key);
+    if (!m) throw new RangeError(`ModuleDict.get: no key '${key}' (keys: ${[...this.#items.keys()].join(', ') || 'none'})`);
+    return m;
+  }
+
+  /** Registers `module` under `key` (replacing, in place, what the key held); returns this. */
+  set(key: string, module: M): this {
+    if (!(module instanceof Module)) throw new TypeError(`ModuleDict.set: '${key}' must be a Module, got ${module === null ? 'null' : typeof module}`);
+    this.setChild(key, module);
+    this.#items.set(key, module);
+    return this;
+  }
+
+  has(key: string): boolean {
+    return this.#items.has(key);
+  }
+
+  /** Removes `key` and its module (PyTorch's pop); whether it was there. */
+  delete(key: string): boolean {
+    if (!this.#items.delete(key)) return false;
+    this.unregister(key);
+    return true;
+  }
+
+  keys(): string[] {
+    return [...this.#items.keys()];
+  }
+
+  values(): M[] {
+    return [...this.#items.values()];
+  }
+
+  entries(): [string, M][] {
+    return [...this.#items.entries()];
+  }
+
+  get size(): number {
+    return this.#items.size;
+  }
+
+  /** Iterates over [key, module] pairs, in insertion order. */
+  [Symbol.iterator](): Iterator<[string, M]> {
+    return this.#items.entries();
+  }
+
+  /** A ModuleDict has no forward of its own (as in PyTorch): pick modules from it instead. */
+  forward(): never {
+    throw new Error('ModuleDict: it has no forward(); pick its modules with get() in the forward of the module that owns it');
+  }
+}
+
+/**
+ * Parameters in a list, registered as "0", "1", … (torch.nn.ParameterList); a tensor given is
+ * wrapped as a Parameter (sharing its storage). No forward of its own.
+ * @example new ParameterList([zeros([2]), ones([3])]).at(1).shape  // [3]
+ */
+export class ParameterList extends Module<never[], never> {
+  readonly #items: Parameter[] = [];
+
+  constructor(values: Iterable<Tensor> = []) {
+    super();
+    for (const t of values) this.append(t);
+  }
+
+  /** Registers `value` (as a Parameter) at the end; returns this. */
+  append(value: Tensor): this {
+    if (!(value instanceof Tensor)) throw new TypeError(`ParameterList.append: expected a Tensor, got ${value === null ? 'null' : typeof value}`);
+    this.#items.push(this.param(String(this.#items.length), value));
+    return this;
+  }
+
+  get length(): number {
+    return this.#items.length;
+  }
+
+  /** The parameter at `index` (negative counts from the end). */
+  at(index: number): Parameter {
+    const p = this.#items.at(index);
+    if (!p) throw new RangeError(`ParameterList.at: index ${index} is out of range for ${this.#items.length} parameters`);
+    return p;
+  }
+
+  [Symbol.iterator](): Iterator<Parameter> {
+    return this.#items[Symbol.iterator]();
+  }
+
+  /** A ParameterList has no forward of its own (as in PyTorch). */
+  forward(): never {
+    throw new Error('ParameterList: it has no forward(); use its parameters in the forward of the module that owns it');
+  }
+}
+
+/**
+ * Parameters under string keys, registered by those keys (torch.nn.ParameterDict); a tensor
+ * given is wrapped as a Parameter. Setting an existing key replaces it in place. No forward.
+ * @example new ParameterDict({ scale: ones([1]) }).get('scale').requiresGrad  // true
+ */
+export class ParameterDict extends Module<never[], never> {
+  readonly #items = new Map<string, Parameter>();
+
+  constructor(values: Readonly<Record<string, Tensor>> | Iterable<readonly [string, Tensor]> = {}) {
+    super();
+    for (const [key, t] of entriesOf(values)) this.set(key, t);
+  }
+
+  /** The parameter under `key` (a RangeError naming the keys when there is none). */
+  get(key: string): Parameter {
+    const p = this.#items.get(key);
+    if (!p) throw new RangeError(`ParameterDict.get: no key '${key}' (keys: ${[...this.#items.keys()].join(', ') || 'none'})`);
+    return p;
+  }
+
+  /** Registers `value` (as a Parameter) under `key`, replacing in place what the key held; returns this. */
+  set(key: string, value: Tensor): this {
+    if (!(value instanceof Tensor)) throw new TypeError(`ParameterDict.set: '${key}' must be a Tensor, got ${value === null ? 'null' : typeof value}`);
+    this.#items.set(key, this.setParam(key, value));
+    return this;
+  }
+
+  has(key: string): boolean {
+    return this.#items.has(key);
+  }
+
+  /** Removes `key` and its parameter (PyTorch's pop); whether it was there. */
+  delete(key: string): boolean {
+    if (!this.#items.delete(key)) return false;
+    this.unregister(key);
+    return true;
+  }
+
+  keys(): string[] {
+    return [...this.#items.keys()];
+  }
+
+  values(): Parameter[] {
+    return [...this.#items.values()];
+  }
+
+  entries(): [string, Parameter][] {
+    return [...this.#items.entries()];
+  }
+
+  get size(): number {
+    return this.#items.size;
+  }
+
+  /** Iterates over [key, parameter] pairs, in insertion order. */
+  [Symbol.iterator](): Iterator<[string, Parameter]> {
+    return this.#items.entries();
+  }
+
+  /** A ParameterDict has no forward of its own (as in PyTorch). */
+  forward(): never {
+    throw new Error('ParameterDict: it has no forward(); use its parameters in the forward of the module that owns it');
   }
 }

@@ -21,6 +21,7 @@ import { calculateFans, kaimingUniform, uniform } from './init.js';
 import { requireSize } from './linear.js';
 import { Module, type Parameter } from './module.js';
 
+/** Options of `ConvTranspose2d`: stride, padding, output padding, dilation, groups, bias and the generator. */
 export interface ConvTranspose2dLayerOptions {
   /** Step between the stamps of neighbouring input pixels (default 1). */
   readonly stride?: Pair;

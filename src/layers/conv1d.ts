@@ -16,6 +16,7 @@ import { calculateFans, kaimingUniform, uniform } from './init.js';
 import { requireSize } from './linear.js';
 import { Module, type Parameter } from './module.js';
 
+/** Options of `Conv1d`: stride, padding, dilation, groups, bias and the generator. */
 export interface Conv1dLayerOptions {
   /** Step between windows (default 1). */
   readonly stride?: number;

@@ -17,6 +17,7 @@ import { calculateFans, kaimingUniform, uniform } from './init.js';
 import { requireSize } from './linear.js';
 import { Module, type Parameter } from './module.js';
 
+/** Options of `Conv2d`: stride, padding, dilation, groups, bias and the generator. */
 export interface Conv2dLayerOptions {
   /** Step between windows (default 1). */
   readonly stride?: Pair;

@@ -35,6 +35,7 @@ export function dropout(x: Tensor, p = 0.5, training = true, random?: Random): T
   return mul(x, mask);
 }
 
+/** Options of `Dropout`: the generator of the masks. */
 export interface DropoutOptions {
   /** The generator for the masks (default: the global one, read at each call). */
   readonly random?: Random;

@@ -19,6 +19,7 @@ import { normal } from './init.js';
 import { requireSize } from './linear.js';
 import { Module, type Parameter } from './module.js';
 
+/** Options of `Embedding`: the padding index and the generator of the initial weights. */
 export interface EmbeddingOptions {
   /** The index whose row is zero and gets no gradient (default none). */
   readonly paddingIdx?: number | null;

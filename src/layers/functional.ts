@@ -14,6 +14,7 @@ export {
   type Reduction, type ReductionOptions, type CrossEntropyOptions, type NllLossOptions,
   type SmoothL1Options, type HuberOptions, type BceWithLogitsOptions,
 } from './losses.js';
+export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './focal-loss.js';
 export { linear } from './linear.js';
 export { dropout } from './dropout.js';
 export { conv2d, fusedConv2d } from '../autograd/ops/conv.js';

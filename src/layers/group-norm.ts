@@ -15,6 +15,7 @@ import type { Tensor } from '../autograd/tensor.js';
 import { requireSize } from './linear.js';
 import { Module, type Parameter } from './module.js';
 
+/** Options of `GroupNorm`: eps and the affine parameters. */
 export interface GroupNormLayerOptions {
   /** Added to the variance for stability (default 1e-5). */
   readonly eps?: number;

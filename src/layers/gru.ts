@@ -17,6 +17,7 @@ import type { Tensor } from '../autograd/tensor.js';
 import { cellWeights, RecurrentBase, type CellOptions, type CellWeights, type RecurrentOptions } from './lstm.js';
 import { Module } from './module.js';
 
+/** What `Gru.forward` returns: the output sequence and the final hidden state of every layer and direction. */
 export interface GruOutput {
   readonly output: Tensor;
   /** Final hidden state of every layer and direction, [L·D, N, H]. */

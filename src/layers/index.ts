@@ -3,7 +3,7 @@
  * functional forms) and `init` (weight initialisation).
  */
 export { Module, Parameter, StateDictError, type AnyModule, type StateDict, type LoadStateDictOptions, type LoadStateDictResult, type SummaryOptions } from './module.js';
-export { Sequential, ModuleList, type TensorModule } from './containers.js';
+export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict, type TensorModule } from './containers.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { Conv2d, type Conv2dLayerOptions } from './conv2d.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormLayerOptions } from './batch-norm.js';
@@ -35,3 +35,4 @@ export { Elu as ELU, Silu as SiLU } from './activations.js';
 export { MultiheadAttention, splitHeads, mergeHeads, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions, type MultiheadAttentionOutput } from './attention.js';
 export { TransformerEncoderLayer, TransformerEncoder, squareSubsequentMask, type TransformerEncoderLayerOptions, type TransformerEncoderLayerForwardOptions, type TransformerEncoderForwardOptions } from './transformer.js';
 export { SinusoidalPositionalEncoding, LearnedPositionalEmbedding, sinusoidalPositions, type PositionalOptions } from './positional.js';
+export { SigmoidFocalLoss } from './focal-loss.js';

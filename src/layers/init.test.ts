@@ -79,7 +79,7 @@ describe('init', () => {
     for (const [shape, gain] of [[[6, 4], 1], [[3, 8], 2], [[5, 5], 1], [[4, 2, 3], 1.5]] as const) {
       const w = init.orthogonal(zeros(shape, { dtype: 'float64' }), { gain, random });
       const rows = shape[0];
-      const cols = w.size / rows;
+      const cols = w.numel() / rows;
       const v = w.dataSync();
       // Gram matrix of the smaller side: columns if tall, rows if wide.
       const [n, at] = rows >= cols ? [cols, (k: number, i: number) => v[i * cols + k]!] : [rows, (k: number, i: number) => v[k * cols + i]!];

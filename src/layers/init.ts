@@ -17,13 +17,16 @@ import { defaultRandom, normal as normalDraw, type Random } from '../autograd/ra
 import { fmt, sizeOf } from '../autograd/shape.js';
 import type { Tensor } from '../autograd/tensor.js';
 
+/** The activations `calculateGain` knows, with PyTorch's names. */
 export type Nonlinearity =
   | 'linear' | 'identity' | 'conv1d' | 'conv2d' | 'conv3d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 
+/** Options of the random initialisers: the generator (default: the global one). */
 export interface RandomInitOptions {
   readonly random?: Random;
 }
 
+/** Options of the Kaiming (He) initialisers: the leaky-ReLU slope, fan-in or fan-out, the nonlinearity. */
 export interface KaimingOptions extends RandomInitOptions {
   /** The negative slope of the leaky ReLU that follows (0 for ReLU; default 0). */
   readonly a?: number;
@@ -33,6 +36,7 @@ export interface KaimingOptions extends RandomInitOptions {
   readonly nonlinearity?: Nonlinearity;
 }
 
+/** Options of the Xavier (Glorot) initialisers: the gain. */
 export interface XavierOptions extends RandomInitOptions {
   /** Scale factor (default 1). */
   readonly gain?: number;
@@ -75,7 +79,7 @@ export function calculateFans(shape: readonly number[]): { fanIn: number; fanOut
 /** Writes `draw()` into every element of t, in row-major order. */
 function fill(t: Tensor, draw: () => number, where: string): Tensor {
   if (t.dtype === 'int32') throw new TypeError(`${where}: needs a float32 or float64 tensor, got int32 ${fmt(t.shape)}`);
-  const values = new Float64Array(t.size);
+  const values = new Float64Array(t.numel());
   for (let i = 0; i < values.length; i++) values[i] = draw();
   return t.assign(tensor(values, t.shape, { dtype: t.dtype }));
 }
@@ -102,7 +106,12 @@ export function constant(t: Tensor, value: number): Tensor {
   return fill(t, () => value, 'init.constant');
 }
 
+/**
+ * Fills `t` with zeros, in place, and returns it.
+ * @example init.zeros(layer.bias!)
+ */
 export const zeros = (t: Tensor): Tensor => constant(t, 0);
+/** Fills `t` with ones, in place, and returns it. */
 export const ones = (t: Tensor): Tensor => constant(t, 1);
 
 function kaimingStd(t: Tensor, options: KaimingOptions, where: string): number {
@@ -156,7 +165,7 @@ export function orthogonal(t: Tensor, options: XavierOptions = {}): Tensor {
   if (t.ndim < 2) throw new RangeError(`init.orthogonal: needs a tensor with at least 2 dimensions, got ${fmt(t.shape)}`);
   if (t.dtype === 'int32') throw new TypeError(`init.orthogonal: needs a float32 or float64 tensor, got int32 ${fmt(t.shape)}`);
   const rows = t.shape[0]!;
-  const cols = t.size / Math.max(rows, 1);
+  const cols = t.numel() / Math.max(rows, 1);
   const random = options.random ?? defaultRandom();
   const gain = options.gain ?? 1;
   // Work on the tall orientation: m ≥ n columns to orthonormalise, stored column by column.
@@ -180,7 +189,7 @@ export function orthogonal(t: Tensor, options: XavierOptions = {}): Tensor {
     for (let i = 0; i < m; i++) v[i] = v[i]! / norm;
   }
   // Column j of the tall Q is row j of the wide result, or column j of the tall one.
-  const values = new Float64Array(t.size);
+  const values = new Float64Array(t.numel());
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) values[r * cols + c] = gain * (rows < cols ? q[r]![c]! : q[c]![r]!);
   }

@@ -18,6 +18,9 @@ import type { Tensor } from '../autograd/tensor.js';
 import { requireSize } from './linear.js';
 import { Module, type Parameter } from './module.js';
 
+/**
+ * Options of `InstanceNorm1d` and `InstanceNorm2d`: eps, momentum, affine parameters and running statistics (off by default, as PyTorch).
+ */
 export interface InstanceNormLayerOptions {
   /** Added to the variance for stability (default 1e-5). */
   readonly eps?: number;

@@ -14,6 +14,7 @@ import { fmt } from '../autograd/shape.js';
 import type { Tensor } from '../autograd/tensor.js';
 import { Module, type Parameter } from './module.js';
 
+/** Options of `LayerNorm`: eps and the affine parameters. */
 export interface LayerNormLayerOptions {
   /** Added to the variance for stability (default 1e-5). */
   readonly eps?: number;

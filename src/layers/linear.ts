@@ -14,10 +14,12 @@ import { matmul } from '../autograd/ops/matmul.js';
 import { transpose } from '../autograd/ops/shape.js';
 import { defaultRandom, type Random } from '../autograd/random.js';
 import { fmt } from '../autograd/shape.js';
-import type { Tensor } from '../autograd/tensor.js';
+import { storageOf, type Tensor } from '../autograd/tensor.js';
+import { cacheVersion } from '../autograd/storage.js';
 import { kaimingUniform, uniform } from './init.js';
 import { Module, type Parameter } from './module.js';
 
+/** Options of `Linear`: the bias and the generator of the initial weights. */
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
   readonly bias?: boolean;
@@ -42,19 +44,23 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
 }
 
 /**
- * Wᵀ for inference, made once per weight storage and reused while that storage lives (a
- * parameter's storage is replaced, not written, when it changes). Besides the copy it saves,
- * the same Wᵀ on every call lets the wasm kernels keep it resident, packed by XNNPACK.
+ * Wᵀ for inference, made once per weight storage and version and reused until either changes
+ * (assign, mutate: ../autograd/storage.ts); never kept for a storage a caller holds, which may
+ * change unseen. Besides the copy it saves, the same Wᵀ on every call lets the wasm kernels keep
+ * it resident, packed by XNNPACK.
  */
-const transposed = new WeakMap<object, Tensor>();
+const transposed = new WeakMap<object, { readonly version: number; readonly t: Tensor }>();
 function transposedCopy(weight: Tensor): Tensor {
-  let t = transposed.get(weight.storage);
+  const storage = storageOf(weight);
+  const version = cacheVersion(storage);
+  if (version === null) return noGrad(() => transpose(weight));
+  const cached = transposed.get(storage);
+  const t = cached?.t;
   // (a reshape shares storage: a view of another shape or dtype must not find this one's Wᵀ)
-  if (t === undefined || t.dtype !== weight.dtype || t.shape[0] !== weight.shape[1] || t.shape[1] !== weight.shape[0] || t.ndim !== 2) {
-    t = noGrad(() => transpose(weight));
-    transposed.set(weight.storage, t);
-  }
-  return t;
+  if (t !== undefined && cached!.version === version && t.dtype === weight.dtype && t.ndim === 2 && t.shape[0] === weight.shape[1] && t.shape[1] === weight.shape[0]) return t;
+  const fresh = noGrad(() => transpose(weight));
+  transposed.set(storage, { version, t: fresh });
+  return fresh;
 }
 
 /**

@@ -28,13 +28,16 @@ import { broadcastShapes, fmt, shapesEqual, stridesOf } from '../autograd/shape.
 import { Tensor } from '../autograd/tensor.js';
 import { Module } from './module.js';
 
+/** How a loss reduces its per-example values: 'mean' (the default), 'sum' or 'none'. */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/** The reduction option every loss takes. */
 export interface ReductionOptions {
   /** 'mean' (default), 'sum', or 'none' for the per-element losses. */
   readonly reduction?: Reduction;
 }
 
+/** Options of `nllLoss`: reduction, class weights and the ignored index. */
 export interface NllLossOptions extends ReductionOptions {
   /** A weight per class [C] (default: all 1). */
   readonly weight?: Tensor | null;
@@ -42,21 +45,25 @@ export interface NllLossOptions extends ReductionOptions {
   readonly ignoreIndex?: number;
 }
 
+/** Options of `crossEntropy`: those of `nllLoss`, and label smoothing. */
 export interface CrossEntropyOptions extends NllLossOptions {
   /** ε in [0, 1]: the target becomes (1 − ε)·one-hot + ε/C (default 0). */
   readonly labelSmoothing?: number;
 }
 
+/** Options of `smoothL1Loss`: reduction and β, where the loss turns from quadratic to linear. */
 export interface SmoothL1Options extends ReductionOptions {
   /** Where the loss switches from quadratic to linear (default 1; 0 gives l1Loss). */
   readonly beta?: number;
 }
 
+/** Options of `huberLoss`: reduction and δ. */
 export interface HuberOptions extends ReductionOptions {
   /** Where the loss switches from quadratic to linear (default 1, must be > 0). */
   readonly delta?: number;
 }
 
+/** Options of `binaryCrossEntropyWithLogits`: reduction, per-element weights and the positive-class weight. */
 export interface BceWithLogitsOptions extends ReductionOptions {
   /** A weight for each element's loss, broadcast to the input's shape. */
   readonly weight?: Tensor | null;
@@ -130,7 +137,7 @@ function pickNegativeLogLikelihood(logp: Tensor, target: Tensor, weight: Tensor 
   const valid = ne(target, ignoreIndex); //                                       int32 0/1 [N, *]
   const safe = where(valid, target, 0); //                                        ignored → class 0 (masked below)
   const picked = squeeze(gather(logp, 1, unsqueeze(safe, 1)), 1); //             logp[i, yᵢ] [N, *]
-  const classWeight = weight ? reshape(indexSelect(weight, 0, reshape(safe, [safe.size])), target.shape) : null;
+  const classWeight = weight ? reshape(indexSelect(weight, 0, reshape(safe, [safe.numel()])), target.shape) : null;
   const weights = classWeight ? mul(classWeight, valid) : valid.to(logp.dtype); // w[yᵢ] or 0
   return { losses: mul(picked, weights).neg(), weights };
 }
@@ -275,7 +282,10 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opti
 
 type LossArgs = [input: Tensor, target: Tensor];
 
-/** @example new CrossEntropyLoss({ labelSmoothing: 0.1 }).forward(logits, labels) */
+/**
+ * Cross-entropy of logits [N, C] against class indices [N] (or probabilities), as a module: PyTorch's `nn.CrossEntropyLoss`.
+ * @example new CrossEntropyLoss({ labelSmoothing: 0.1 }).forward(logits, labels)
+ */
 export class CrossEntropyLoss extends Module<LossArgs> {
   readonly options: CrossEntropyOptions;
 
@@ -290,6 +300,10 @@ export class CrossEntropyLoss extends Module<LossArgs> {
   }
 }
 
+/**
+ * The negative log-likelihood of log-probabilities [N, C] at the target classes, as a module: PyTorch's `nn.NLLLoss`.
+ * @example new NllLoss().forward(logSoftmax(logits, 1), labels)
+ */
 export class NllLoss extends Module<LossArgs> {
   readonly options: NllLossOptions;
 
@@ -304,6 +318,10 @@ export class NllLoss extends Module<LossArgs> {
   }
 }
 
+/**
+ * The mean squared error, as a module: PyTorch's `nn.MSELoss`.
+ * @example new MseLoss().forward(tensor([1, 2]), tensor([1, 4])).item()  // 2
+ */
 export class MseLoss extends Module<LossArgs> {
   readonly options: ReductionOptions;
 
@@ -317,6 +335,10 @@ export class MseLoss extends Module<LossArgs> {
   }
 }
 
+/**
+ * The mean absolute error, as a module: PyTorch's `nn.L1Loss`.
+ * @example new L1Loss().forward(tensor([1, 2]), tensor([1, 4])).item()  // 1
+ */
 export class L1Loss extends Module<LossArgs> {
   readonly options: ReductionOptions;
 
@@ -330,6 +352,7 @@ export class L1Loss extends Module<LossArgs> {
   }
 }
 
+/** The smooth L1 loss (quadratic below β, linear above), as a module: PyTorch's `nn.SmoothL1Loss`. */
 export class SmoothL1Loss extends Module<LossArgs> {
   readonly options: SmoothL1Options;
 
@@ -343,6 +366,7 @@ export class SmoothL1Loss extends Module<LossArgs> {
   }
 }
 
+/** The Huber loss (quadratic below δ, linear above), as a module: PyTorch's `nn.HuberLoss`. */
 export class HuberLoss extends Module<LossArgs> {
   readonly options: HuberOptions;
 

@@ -1,28 +1,17 @@
 /**
- * LSTM — a stack of long short-term memory layers run over a sequence, PyTorch's `nn.LSTM`;
- * and LstmCell, one step (`nn.LSTMCell`). The maths, with its hand-derived backward, is in two
- * fused ops: src/autograd/ops/lstm-sequence.ts runs one layer and direction over the whole
- * sequence (what Lstm uses), src/autograd/ops/lstm-cell.ts one step (LstmCell). This file holds
- * the weights and the loop over layers and directions.
+ * LSTM — a stack of long short-term memory layers over a sequence, PyTorch's `nn.LSTM`, and
+ * LstmCell, one step (`nn.LSTMCell`). The maths and its backward are two fused ops
+ * (ops/lstm-sequence.ts over the whole sequence, ops/lstm-cell.ts one step); this file holds the
+ * weights and the loop over layers and directions (GRU shares it, with gruSequence).
  *
- * Shapes (L layers, D = 2 if bidirectional else 1):
- *   x [T, N, I] (or [N, T, I] with batchFirst; or unbatched [T, I])
- *   output [T, N, D·H] (or [N, T, D·H]): the last layer's h at every step, both directions side by side
- *   state.h, state.c [L·D, N, H], ordered layer 0 forward, layer 0 reverse, layer 1 forward, …
- * Layer l > 0 reads layer l − 1's output, with dropout on it in training (not after the last layer).
- * The reverse direction reads the sequence from the last step to the first, and its outputs are
- * put back in time order before the two directions are joined.
- *
- * Parameters, registered in PyTorch's order and with its names, so a state dict loads by name:
- *   weight_ih_l{k}[_reverse] [4H, I or D·H]   weight_hh_l{k}[_reverse] [4H, H]
- *   bias_ih_l{k}[_reverse] [4H]               bias_hh_l{k}[_reverse] [4H]
- * Gates are packed i, f, g, o along the 4H axis (PyTorch's order; Keras packs i, f, c, o with
- * the weights transposed — a parity trap when porting). Initialisation: every weight and bias
- * ~ U(−1/√H, 1/√H), PyTorch's default.
- *
- * Backpropagation through time happens inside lstmSequence, as a loop (no recursion), so 1,000
- * steps or more cannot overflow the call stack; the graph holds one node per layer and direction.
- * GRU shares this file's machinery, with gruSequence (src/autograd/ops/gru-sequence.ts) as its op.
+ * Shapes (L layers, D = 2 if bidirectional else 1): x [T, N, I] (or [N, T, I] with batchFirst,
+ * or unbatched [T, I]); output [T, N, D·H], the last layer's h at every step, both directions
+ * side by side; state.h, state.c [L·D, N, H], ordered layer 0 forward, layer 0 reverse, layer 1 …
+ * Layer l > 0 reads layer l − 1's output, with dropout in training (not after the last layer).
+ * Parameters carry PyTorch's names and order (see RecurrentBase), gates packed i, f, g, o (Keras
+ * packs i, f, c, o, transposed: a porting trap); every weight and bias ~ U(−1/√H, 1/√H). BPTT is
+ * a loop inside the op, so 1,000 steps cannot overflow the stack, and the graph holds one node
+ * per layer and direction. The reverse direction's outputs are put back in time order.
  */
 import { zeros } from '../autograd/creation.js';
 import type { FloatDType } from '../autograd/dtype.js';
@@ -44,11 +33,15 @@ export interface LstmState {
   readonly c: Tensor;
 }
 
+/** What `Lstm.forward` returns: the output sequence and the final state (h and c of every layer and direction). */
 export interface LstmOutput {
   readonly output: Tensor;
   readonly state: LstmState;
 }
 
+/**
+ * Options of `Lstm` and `Gru`: layers, bias, batch-first layout, dropout between layers, bidirectionality, dtype and the generator.
+ */
 export interface RecurrentOptions {
   /** Stacked layers (default 1). */
   readonly numLayers?: number;
@@ -80,7 +73,10 @@ export interface CellWeights {
 }
 
 /**
- * The machinery LSTM and GRU share: PyTorch-named weights for every layer and direction, and
+ * The machinery LSTM and GRU share: PyTorch-named weights for every layer and direction —
+ *   weight_ih_l{k}[_reverse] [gates·H, I or D·H]   weight_hh_l{k}[_reverse] [gates·H, H]
+ *   bias_ih_l{k}[_reverse] [gates·H]               bias_hh_l{k}[_reverse] [gates·H]
+ * registered in PyTorch's order, so a state dict loads by name — and
  * the loop over layers and directions, with one op per layer and direction over the whole
  * sequence (`runSequence`: lstmSequence for LSTM, gruSequence for GRU). `gates` is 4 (LSTM) or 3
  * (GRU); `stateWidth` is how many [N, H] blocks the packed state holds: 2 for [h ‖ c], 1 for GRU's h.
@@ -219,6 +215,7 @@ export class Lstm extends RecurrentBase<[x: Tensor, state?: LstmState | null], L
   }
 }
 
+/** Options of `LstmCell` and `GruCell`: the bias and the generator. */
 export interface CellOptions {
   readonly bias?: boolean;
   readonly dtype?: FloatDType;

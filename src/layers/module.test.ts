@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, test, vi } from 'vitest';
 import { ones, randn, tensor, zeros } from '../autograd/creation.js';
 import { seededRandom } from '../autograd/random.js';
@@ -340,5 +341,12 @@ describe('Sequential and ModuleList', () => {
     expect(s.modules()).toHaveLength(2);
     const y = s.forward(tensor([[1, 2]]));
     expect(y.shape).toEqual([1, 2]);
+  });
+});
+
+describe('printing a Parameter', () => {
+  test("console.log shows 'Parameter containing:' above the values, as PyTorch", () => {
+    expect(inspect(new Parameter(tensor([0.5])))).toBe('Parameter containing:\ntensor([0.5000], requiresGrad=true)');
+    expect(String(new Parameter(tensor([0.5])))).toBe('tensor([0.5000], requiresGrad=true)');
   });
 });

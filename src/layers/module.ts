@@ -2,14 +2,17 @@
  * module — `Module`, the base class of every layer and model, and `Parameter`, a tensor that
  * belongs to one (PyTorch's `nn.Module` and `nn.Parameter`).
  *
- * A module owns three kinds of state, each registered explicitly in the constructor:
+ * A module owns three kinds of state:
  *   param(name, t)    a trainable tensor (requiresGrad), returned as a `Parameter`
  *   buffer(name, t)   state that is saved but not trained (BatchNorm's running statistics)
  *   child(name, m)    a sub-module, whose state appears under "name."
- * Each returns what it registers, so a field and its registration are one line. The registry,
- * not reflection over fields, defines `parameters()`, `stateDict()` and the dotted names
- * (`layer1.0.bn1.running_mean`): the same keys, in the same order, as PyTorch's state_dict, so
- * weights move between the two by name.
+ * As in PyTorch, a Parameter or a Module assigned to a field (`this.fc = new Linear(4, 2)`)
+ * registers itself under the field's name, in assignment order: the constructor returns a Proxy
+ * whose defineProperty trap sees every field write (PyTorch's __setattr__). The explicit calls
+ * still work, and name what a field cannot (`this.weightIh = this.param('weight_ih_l0', …)`);
+ * a value already registered is not registered again under its field's name. The registry, not
+ * a scan of fields, defines `parameters()`, `stateDict()` and the dotted names
+ * (`layer1.0.bn1.running_mean`): the same keys, in the same order, as PyTorch's state_dict.
  *
  * Calling a module: TypeScript objects cannot be made callable, so a module is run with
  * `m.forward(x)` (where PyTorch writes `m(x)`). `forward` is typed by the subclass: the two type
@@ -19,7 +22,7 @@ import { noGrad } from '../autograd/function.js';
 import { zeros } from '../autograd/creation.js';
 import type { DType } from '../autograd/dtype.js';
 import { fmt, type Shape } from '../autograd/shape.js';
-import { Tensor } from '../autograd/tensor.js';
+import { inspectCustom, storageOf, Tensor } from '../autograd/tensor.js';
 import { formatSummary, type SummaryRow } from './summary.js';
 
 /**
@@ -31,8 +34,16 @@ import { formatSummary, type SummaryRow } from './summary.js';
 export class Parameter extends Tensor {
   constructor(value: Tensor, requiresGrad = true) {
     if (!(value instanceof Tensor)) throw new TypeError(`Parameter: expected a Tensor, got ${value === null ? 'null' : typeof value}`);
-    super(value.storage, value.shape);
+    super(storageOf(value), value.shape);
     if (requiresGrad) this.requiresGrad_(true);
+  }
+
+  /**
+   * What `console.log(p)` prints, as PyTorch: `Parameter containing:` above the values.
+   * @example console.log(new Parameter(zeros([2])))  // Parameter containing:\ntensor([0., 0.], requiresGrad=true)
+   */
+  override [inspectCustom](): string {
+    return `Parameter containing:\n${this.toString()}`;
   }
 }
 
@@ -43,11 +54,13 @@ export type AnyModule = Module<never, unknown>;
 /** A state dict: dotted names → tensors, in registration order (a plain object or a Map). */
 export type StateDict = Record<string, Tensor>;
 
+/** Options of `Module.loadStateDict`: `strict` (default true) refuses missing and unexpected keys. */
 export interface LoadStateDictOptions {
   /** Refuse missing and unexpected keys (default true). Shape and dtype mismatches are always refused. */
   readonly strict?: boolean;
 }
 
+/** What `Module.loadStateDict` reports: the keys it did not find and the ones it did not expect (empty when strict). */
 export interface LoadStateDictResult {
   readonly missingKeys: readonly string[];
   readonly unexpectedKeys: readonly string[];
@@ -74,6 +87,7 @@ export class StateDictError extends Error {
   }
 }
 
+/** Options of `Module.summary`: the dtype of the traced zero inputs and whether to print the table. */
 export interface SummaryOptions {
   /** dtype of the zero inputs (default float32; int32 for an Embedding-first model). */
   readonly dtype?: DType;
@@ -83,27 +97,127 @@ export interface SummaryOptions {
 
 const describeValue = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
 
+/** One module's registry: its parameters, buffers and children by name, in registration order. */
+interface Registry {
+  readonly parameters: Map<string, Parameter>;
+  readonly buffers: Map<string, Tensor>;
+  readonly nonPersistent: Set<string>;
+  readonly children: Map<string, AnyModule>;
+  /** Names registered from a field assignment: an explicit registration of the same value replaces them. */
+  readonly automatic: Set<string>;
+}
+
+/** Each module's registry, under both the module and the Proxy its constructor returns. */
+const registries = new WeakMap<object, Registry>();
+
+function registryOf(m: object): Registry {
+  const r = registries.get(m);
+  if (!r) throw new TypeError(`${m.constructor.name}: not a constructed Module (its registry is missing)`);
+  return r;
+}
+
+/** The name `value` is registered under on this module (as a parameter, buffer or child), if any. */
+function nameOf(r: Registry, value: unknown): string | undefined {
+  for (const map of [r.parameters, r.buffers, r.children] as const) {
+    for (const [name, v] of map as Map<string, unknown>) if (v === value) return name;
+  }
+  return undefined;
+}
+
+/**
+ * What a field write registers (PyTorch's __setattr__): a Parameter or a Module under the
+ * field's name, replacing (in place, keeping its position) what that name held; null or
+ * undefined written over a registered name unregisters it. A value already registered on this
+ * module, under any name, stays as it is.
+ */
+function registerField(owner: object, r: Registry, name: string, value: unknown): void {
+  const kind = value instanceof Parameter ? 'parameters' : value instanceof Module ? 'children' : null;
+  const held = r.parameters.has(name) ? 'parameters' : r.children.has(name) ? 'children' : r.buffers.has(name) ? 'buffers' : null;
+  if (kind === null) {
+    if (held === null || held === 'buffers') return; // buffers are plain tensors: a field write leaves them registered
+    if (value === null || value === undefined) {
+      r[held].delete(name);
+      r.automatic.delete(name);
+      return;
+    }
+    const given = value instanceof Tensor ? 'a plain Tensor' : describeValue(value);
+    const expected = held === 'parameters' ? 'a Parameter or null expected: wrap a tensor as new Parameter(t)' : 'a Module or null expected';
+    throw new TypeError(`${owner.constructor.name}: cannot assign ${given} to '${name}', which holds a registered ${held === 'parameters' ? 'parameter' : 'child module'} (${expected})`);
+  }
+  if (value === owner) return;
+  const at = nameOf(r, value);
+  if (at !== undefined) return; //                                     registered already (explicitly, or under this name)
+  if (held !== null && held !== kind) {
+    throw new TypeError(`${owner.constructor.name}: cannot assign ${kind === 'parameters' ? 'a Parameter' : 'a Module'} to '${name}', which holds a registered ${held === 'parameters' ? 'parameter' : held === 'buffers' ? 'buffer' : 'child module'}`);
+  }
+  (r[kind] as Map<string, unknown>).set(name, value); //               a Map keeps the position of a replaced key
+  r.automatic.add(name);
+}
+
+/**
+ * Checks an explicit registration's name on `m`. The same value already under that name is fine
+ * (a field assignment registered it first: returns true); one registered from a field under
+ * another name moves to this name. Module-level, not a private method: a private member would
+ * not be found on the Proxy the constructor returns.
+ */
+function claim(m: object, name: string, what: string, value: unknown): boolean {
+  if (typeof name !== 'string' || name === '' || name.includes('.')) {
+    throw new RangeError(`${m.constructor.name}.${what}: name must be a non-empty string without '.', got ${JSON.stringify(name)}`);
+  }
+  const r = registryOf(m);
+  const at = value === undefined ? undefined : nameOf(r, value);
+  if (at === name) return true;
+  if (at !== undefined && r.automatic.has(at)) {
+    r.parameters.delete(at);
+    r.children.delete(at);
+    r.automatic.delete(at);
+  }
+  if (r.parameters.has(name) || r.buffers.has(name) || r.children.has(name)) {
+    throw new RangeError(`${m.constructor.name}.${what}: '${name}' is already registered`);
+  }
+  return false;
+}
+
+/**
+ * The base class of every layer and model, PyTorch's `nn.Module`. A subclass registers its
+ * trainable tensors (`this.param`, or a Parameter assigned to a field), its saved-but-not-trained
+ * state (`this.buffer`) and its sub-modules (`this.child`, or a Module assigned to a field) in the
+ * constructor and says in `forward` how to compute with them; from that registry follow `parameters()`, `namedParameters()`, `stateDict()` /
+ * `loadStateDict()` with PyTorch's dotted names, `train()` / `eval()`, `zeroGrad()` and
+ * `summary()`. Run a module with `m.forward(x)` (TypeScript objects are not callable).
+ * @example
+ * class Mlp extends Module {
+ *   readonly fc1 = this.child('fc1', new Linear(4, 8));
+ *   readonly fc2 = this.child('fc2', new Linear(8, 2));
+ *   forward(x: Tensor): Tensor { return this.fc2.forward(this.fc1.forward(x).relu()); }
+ * }
+ * Object.keys(new Mlp().stateDict())  // ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
+ */
 export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = Tensor> {
   /** Whether the module is in training mode (Dropout drops, BatchNorm uses batch statistics). */
   training = true;
-  readonly #parameters = new Map<string, Parameter>();
-  readonly #buffers = new Map<string, Tensor>();
-  readonly #nonPersistent = new Set<string>();
-  readonly #children = new Map<string, AnyModule>();
+
+  /**
+   * Sets up the registry and returns a Proxy of the new module that registers every Parameter or
+   * Module written to one of its fields (see the file header).
+   */
+  constructor() {
+    const registry: Registry = { parameters: new Map(), buffers: new Map(), nonPersistent: new Set(), children: new Map(), automatic: new Set() };
+    registries.set(this, registry);
+    const proxy = new Proxy(this, {
+      defineProperty(target, key, descriptor) {
+        if (typeof key === 'string' && 'value' in descriptor) registerField(proxy, registry, key, descriptor.value);
+        return Reflect.defineProperty(target, key, descriptor);
+      },
+    });
+    registries.set(proxy, registry);
+    return proxy;
+  }
 
   /** The computation; run a module with `m.forward(x)`. */
   abstract forward(...args: Args): Out;
 
   // ── registration ──
-
-  #checkName(name: string, what: string): void {
-    if (typeof name !== 'string' || name === '' || name.includes('.')) {
-      throw new RangeError(`${this.constructor.name}.${what}: name must be a non-empty string without '.', got ${JSON.stringify(name)}`);
-    }
-    if (this.#parameters.has(name) || this.#buffers.has(name) || this.#children.has(name)) {
-      throw new RangeError(`${this.constructor.name}.${what}: '${name}' is already registered`);
-    }
-  }
 
   /**
    * Registers a trainable tensor under `name` and returns it as a Parameter (the same object
@@ -111,10 +225,13 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
    * @example this.weight = this.param('weight', zeros([3, 4]))  // a Parameter [3, 4]
    */
   param(name: string, value: Tensor): Parameter {
-    this.#checkName(name, 'param');
-    if (!(value instanceof Tensor)) throw new TypeError(`${this.constructor.name}.param: '${name}' must be a Tensor, got ${describeValue(value)}`);
+    if (!(value instanceof Tensor)) {
+      claim(this, name, 'param', undefined);
+      throw new TypeError(`${this.constructor.name}.param: '${name}' must be a Tensor, got ${describeValue(value)}`);
+    }
+    if (claim(this, name, 'param', value)) return value as Parameter;
     const p = value instanceof Parameter ? value : new Parameter(value);
-    this.#parameters.set(name, p);
+    registryOf(this).parameters.set(name, p);
     return p;
   }
 
@@ -124,10 +241,11 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
    * @example this.runningMean = this.buffer('running_mean', zeros([C]))  // the same tensor
    */
   buffer<T extends Tensor>(name: string, value: T, options: { readonly persistent?: boolean } = {}): T {
-    this.#checkName(name, 'buffer');
+    const already = claim(this, name, 'buffer', value);
     if (!(value instanceof Tensor)) throw new TypeError(`${this.constructor.name}.buffer: '${name}' must be a Tensor, got ${describeValue(value)}`);
-    this.#buffers.set(name, value);
-    if (options.persistent === false) this.#nonPersistent.add(name);
+    const r = registryOf(this);
+    if (!already) r.buffers.set(name, value);
+    if (options.persistent === false) r.nonPersistent.add(name);
     return value;
   }
 
@@ -136,21 +254,45 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
    * @example this.fc = this.child('fc', new Linear(4, 2))  // the same Linear
    */
   child<M extends AnyModule>(name: string, module: M): M {
-    this.#checkName(name, 'child');
+    const already = claim(this, name, 'child', module);
     if (!(module instanceof Module)) throw new TypeError(`${this.constructor.name}.child: '${name}' must be a Module, got ${describeValue(module)}`);
-    this.#children.set(name, module);
+    if (!already) registryOf(this).children.set(name, module);
     return module;
+  }
+
+  /** Replaces (keeping its position) or adds the child `name`, for containers whose keys change (ModuleDict). */
+  protected setChild(name: string, module: AnyModule): void {
+    const r = registryOf(this);
+    if (r.children.has(name)) r.children.set(name, module);
+    else this.child(name, module);
+  }
+
+  /** Replaces (keeping its position) or adds the parameter `name`, for containers whose keys change (ParameterDict). */
+  protected setParam(name: string, value: Tensor): Parameter {
+    const r = registryOf(this);
+    if (!r.parameters.has(name)) return this.param(name, value);
+    const p = value instanceof Parameter ? value : new Parameter(value);
+    r.parameters.set(name, p);
+    return p;
+  }
+
+  /** Unregisters the parameter, buffer or child `name`; whether there was one. */
+  protected unregister(name: string): boolean {
+    const r = registryOf(this);
+    r.automatic.delete(name);
+    r.nonPersistent.delete(name);
+    return r.parameters.delete(name) || r.buffers.delete(name) || r.children.delete(name);
   }
 
   // ── iteration (each list in registration order; shared objects listed once) ──
 
   /** [name, child] for the direct children. */
   namedChildren(): [string, AnyModule][] {
-    return [...this.#children];
+    return [...registryOf(this).children];
   }
 
   children(): AnyModule[] {
-    return [...this.#children.values()];
+    return [...registryOf(this).children.values()];
   }
 
   /** ['', this] and every descendant with its dotted name, parents before children. */
@@ -161,7 +303,7 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
       if (seen.has(m)) return;
       seen.add(m);
       out.push([prefix, m]);
-      for (const [name, c] of m.#children) visit(c, prefix ? `${prefix}.${name}` : name);
+      for (const [name, c] of registryOf(m).children) visit(c, prefix ? `${prefix}.${name}` : name);
     };
     visit(this as unknown as AnyModule, '');
     return out;
@@ -176,7 +318,7 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
     const out: [string, Parameter][] = [];
     const seen = new Set<Parameter>();
     for (const [prefix, m] of this.namedModules()) {
-      for (const [name, p] of m.#parameters) {
+      for (const [name, p] of registryOf(m).parameters) {
         if (seen.has(p)) continue;
         seen.add(p);
         out.push([prefix ? `${prefix}.${name}` : name, p]);
@@ -194,7 +336,7 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
     const out: [string, Tensor][] = [];
     const seen = new Set<Tensor>();
     for (const [prefix, m] of this.namedModules()) {
-      for (const [name, b] of m.#buffers) {
+      for (const [name, b] of registryOf(m).buffers) {
         if (seen.has(b)) continue;
         seen.add(b);
         out.push([prefix ? `${prefix}.${name}` : name, b]);
@@ -209,7 +351,7 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
 
   /** The number of scalar parameters (each shared parameter counted once). */
   numParameters(options: { readonly trainableOnly?: boolean } = {}): number {
-    return this.parameters().reduce((n, p) => n + (options.trainableOnly && !p.requiresGrad ? 0 : p.size), 0);
+    return this.parameters().reduce((n, p) => n + (options.trainableOnly && !p.requiresGrad ? 0 : p.numel()), 0);
   }
 
   // ── modes and gradients ──
@@ -238,14 +380,6 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
 
   // ── state dicts ──
 
-  /** The live tensors behind the state dict, recursively: own params, own buffers, then children. */
-  #stateEntries(prefix = '', out: [string, Tensor][] = []): [string, Tensor][] {
-    for (const [name, p] of this.#parameters) out.push([prefix + name, p]);
-    for (const [name, b] of this.#buffers) if (!this.#nonPersistent.has(name)) out.push([prefix + name, b]);
-    for (const [name, c] of this.#children) c.#stateEntries(`${prefix}${name}.`, out);
-    return out;
-  }
-
   /**
    * A snapshot of every parameter and persistent buffer under PyTorch's state_dict keys:
    * detached copies, so later training does not change it (keep it as a "best" checkpoint).
@@ -254,7 +388,7 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
   stateDict(): StateDict {
     const dict: StateDict = {};
     noGrad(() => {
-      for (const [key, t] of this.#stateEntries()) dict[key] = t.detach().clone();
+      for (const [key, t] of stateEntries(this)) dict[key] = t.detach().clone();
     });
     return dict;
   }
@@ -265,9 +399,13 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
    * first: on any problem it throws a StateDictError listing all of them and loads nothing.
    */
   loadStateDict(dict: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
+      throw new TypeError(`${this.constructor.name}.loadStateDict: expected a state dict (a record or Map of name → Tensor), got ${describeValue(dict)}`);
+    }
+    if (typeof options !== 'object' || options === null) throw new TypeError(`${this.constructor.name}.loadStateDict: options must be an object, got ${describeValue(options)}`);
     const { strict = true } = options;
     const given: Map<string, unknown> = dict instanceof Map ? new Map(dict) : new Map(Object.entries(dict as Readonly<Record<string, Tensor>>));
-    const expected = this.#stateEntries();
+    const expected = stateEntries(this);
     const expectedKeys = new Set(expected.map(([k]) => k));
     const missingKeys = expected.map(([k]) => k).filter((k) => !given.has(k));
     const unexpectedKeys = [...given.keys()].filter((k) => !expectedKeys.has(k));
@@ -304,8 +442,9 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
    */
   toString(): string {
     const head = `${this.constructor.name}(${this.extraRepr()}`;
-    if (this.#children.size === 0) return `${head})`;
-    const lines = [...this.#children].map(([name, c]) => `  (${name}): ${String(c).split('\n').join('\n  ')}`);
+    const children = registryOf(this).children;
+    if (children.size === 0) return `${head})`;
+    const lines = [...children].map(([name, c]) => `  (${name}): ${String(c).split('\n').join('\n  ')}`);
     return `${head}\n${lines.join('\n')}\n)`;
   }
 
@@ -329,7 +468,7 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
       const own = Object.getOwnPropertyDescriptor(m, 'forward');
       const original = m.forward as unknown as (...a: unknown[]) => unknown;
       const hooked = (...args: unknown[]): unknown => {
-        const row: SummaryRow = { name, type: m.constructor.name, depth, output: '?', params: m.#ownParameterCount() };
+        const row: SummaryRow = { name, type: m.constructor.name, depth, output: '?', params: ownParameterCount(m) };
         rows.push(row);
         depth++;
         try {
@@ -358,18 +497,28 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
       inputShapes: shapes,
       total: this.numParameters(),
       trainable: this.numParameters({ trainableOnly: true }),
-      bytes: params.reduce((n, p) => n + p.size * p.storage.BYTES_PER_ELEMENT, 0),
+      bytes: params.reduce((n, p) => n + p.numel() * storageOf(p).BYTES_PER_ELEMENT, 0),
     });
     if (print) console.log(text);
     return text;
   }
 
-  /** The number of scalars in the parameters registered on this module itself. */
-  #ownParameterCount(): number {
-    let n = 0;
-    for (const p of this.#parameters.values()) n += p.size;
-    return n;
-  }
+}
+
+/** The live tensors behind a state dict, recursively: own params, own persistent buffers, then children. */
+function stateEntries(m: object, prefix = '', out: [string, Tensor][] = []): [string, Tensor][] {
+  const r = registryOf(m);
+  for (const [name, p] of r.parameters) out.push([prefix + name, p]);
+  for (const [name, b] of r.buffers) if (!r.nonPersistent.has(name)) out.push([prefix + name, b]);
+  for (const [name, c] of r.children) stateEntries(c, `${prefix}${name}.`, out);
+  return out;
+}
+
+/** The number of scalars in the parameters registered on `m` itself. */
+function ownParameterCount(m: object): number {
+  let n = 0;
+  for (const p of registryOf(m).parameters.values()) n += p.numel();
+  return n;
 }
 
 /** A forward's result as a shape: `[2, 10]`, or a list for arrays and objects of tensors. */

@@ -26,6 +26,7 @@ import { normal } from './init.js';
 import { requireSize } from './linear.js';
 import { Module, type Parameter } from './module.js';
 
+/** Options of the positional encodings: the longest sequence, dropout, batch-first layout, dtype and the generator. */
 export interface PositionalOptions {
   /** The longest sequence (default 5000 for the sinusoidal table, 512 for the learned one). */
   readonly maxLen?: number;

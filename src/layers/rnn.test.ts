@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { backendKernels, useKernels } from '../autograd/backends/index.js';
-import { simdShares } from '../autograd/backends/parallel/rnn-simd.js';
+import { simdShares } from '../autograd/backends/wasm/simd/modules.js';
 import type { Kernels } from '../autograd/backends/types.js';
 import { randn, tensor, zeros } from '../autograd/creation.js';
 import type { FloatDType } from '../autograd/dtype.js';

@@ -10,7 +10,10 @@ import { flatten } from '../autograd/ops/shape.js';
 import type { Tensor } from '../autograd/tensor.js';
 import { Module } from './module.js';
 
-/** @example new Flatten().forward(zeros([2, 3, 4, 4])).shape  // [2, 48] */
+/**
+ * Flattens the axes startDim … endDim into one (by default all but the batch axis), as PyTorch's `nn.Flatten`.
+ * @example new Flatten().forward(zeros([2, 3, 4, 4])).shape  // [2, 48]
+ */
 export class Flatten extends Module {
   readonly startDim: number;
   readonly endDim: number;

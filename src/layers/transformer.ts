@@ -26,6 +26,9 @@ import { LayerNorm } from './layer-norm.js';
 import { Linear, requireSize } from './linear.js';
 import { Module } from './module.js';
 
+/**
+ * Options of `TransformerEncoderLayer`: feed-forward size, dropout, activation, eps, pre- or post-norm, batch-first layout and the generator.
+ */
 export interface TransformerEncoderLayerOptions {
   /** Width of the feed-forward block (default 2048). */
   readonly dimFeedforward?: number;
@@ -42,6 +45,7 @@ export interface TransformerEncoderLayerOptions {
   readonly random?: Random;
 }
 
+/** Options of `TransformerEncoderLayer.forward`: the attention mask and the key padding mask. */
 export interface TransformerEncoderLayerForwardOptions {
   /** [T, T] or [N·nhead, T, T]: int32 1 = may not attend, or float, added (e.g. squareSubsequentMask). */
   readonly srcMask?: Tensor | null;
@@ -125,6 +129,7 @@ export class TransformerEncoderLayer extends Module<[src: Tensor, options?: Tran
   }
 }
 
+/** Options of `TransformerEncoder.forward`: the same masks, passed to every layer. */
 export interface TransformerEncoderForwardOptions {
   /** The srcMask of every layer. */
   readonly mask?: Tensor | null;

@@ -11,6 +11,7 @@ import { interpolate, type InterpolateMode, type InterpolateOptions } from '../a
 import type { Tensor } from '../autograd/tensor.js';
 import { Module } from './module.js';
 
+/** Options of `Upsample`: those of `interpolate` (size or scale factor, mode, align corners). */
 export type UpsampleOptions = InterpolateOptions;
 
 /**

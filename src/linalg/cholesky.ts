@@ -15,6 +15,7 @@
 import { checked, type MatrixInput } from './checks.js';
 import { Matrix } from './matrix.js';
 
+/** Options of `cholesky`: how far from symmetric the input may be. */
 export interface CholeskyOptions {
   /** How far from symmetric A may be, relative to its largest entry (default 1e-10). */
   readonly symmetryTolerance?: number;

@@ -28,6 +28,9 @@ import { givens, RotationLog, type Givens } from './rotations.js';
 import { scaleInPlace } from './svd.js';
 import { formTridiagonalQ, tridiagonalize } from './tridiagonalize.js';
 
+/**
+ * The eigendecomposition of a symmetric matrix: eigenvalues in ascending order and the orthonormal eigenvectors as columns.
+ */
 export interface EighResult {
   /** Eigenvalues, ascending. */
   readonly values: Float64Array;
@@ -35,6 +38,7 @@ export interface EighResult {
   readonly vectors: Matrix;
 }
 
+/** Options of `eigh`: how far from symmetric the input may be. */
 export interface EighOptions {
   /**
    * How far from symmetric A may be, relative to its largest entry, before we refuse it

@@ -12,6 +12,7 @@ import { checked, type MatrixInput } from './checks.js';
 import { Matrix } from './matrix.js';
 import { svd } from './svd.js';
 
+/** A rank-k approximation U_k Σ_k V_kᵀ and its errors in the Frobenius and spectral norms (Eckart–Young). */
 export interface LowRank {
   /** m × k */
   readonly U: Matrix;

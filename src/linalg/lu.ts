@@ -17,6 +17,7 @@
 import { checked, type MatrixInput } from './checks.js';
 import { Matrix } from './matrix.js';
 
+/** An LU factorisation with partial pivoting, P A = L U: the factors, the row permutation and its sign. */
 export interface LuResult {
   /** Unit lower triangular, m × k (k = min(m, n)). */
   readonly L: Matrix;

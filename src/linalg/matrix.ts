@@ -14,6 +14,10 @@
 /** A matrix written as nested arrays, one inner array per row. */
 export type NestedRows = readonly (readonly number[])[];
 
+/**
+ * A dense float64 matrix in row-major order, the type every `linalg` routine takes and returns; `fromTensor` / `toTensor` cross to Sapling tensors.
+ * @example linalg.Matrix.from([[1, 2], [3, 4]]).transpose().data  // Float64Array [1, 3, 2, 4]
+ */
 export class Matrix {
   readonly rows: number;
   readonly cols: number;

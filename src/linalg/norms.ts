@@ -18,6 +18,9 @@ import { singularValues } from './svd.js';
 
 const EPS = Number.EPSILON; // 2⁻⁵², numpy's finfo(float).eps
 
+/**
+ * The matrix norms `norm` computes: Frobenius, nuclear, the 1, 2 and ∞ norms and their negative (minimum) forms, as NumPy's `ord`.
+ */
 export type NormOrder = 'fro' | 'nuc' | 1 | -1 | 2 | -2 | typeof Infinity;
 
 /**
@@ -88,6 +91,7 @@ export function cond(input: MatrixInput, ord: NormOrder = 2): number {
   }
 }
 
+/** Options of `matrixRank`: the tolerance below which singular values count as zero. */
 export interface RankOptions {
   /** Singular values at or below `tol` count as zero (default σ₀ · max(m, n) · ε). */
   readonly tol?: number;

@@ -20,6 +20,7 @@ import { applyBlockLeft, applySequence, BLOCK, triangularFactor, type ReflectorS
 import { applyReflectorLeft, makeReflector, norm2 } from './householder.js';
 import { Matrix } from './matrix.js';
 
+/** Options of `qr`: 'reduced' (the default), 'complete' or 'r' (R only), and column pivoting. */
 export interface QrOptions {
   /**
    * 'reduced' (default): Q is m × k, R is k × n with k = min(m, n).
@@ -31,6 +32,9 @@ export interface QrOptions {
   readonly pivoting?: boolean;
 }
 
+/**
+ * A QR factorisation A = Q R: Q with orthonormal columns, upper-triangular R, and the column permutation when pivoting.
+ */
 export interface QrResult {
   /** Orthonormal columns; null in mode 'r'. */
   readonly Q: Matrix | null;

@@ -118,11 +118,13 @@ export function slogdet(input: MatrixInput): { sign: number; logAbsDet: number }
   return { sign, logAbsDet };
 }
 
+/** Options of `lstsq`: the relative cut-off below which singular values count as zero. */
 export interface LstsqOptions {
   /** Singular values below rcond·σ₀ count as zero (default ε·max(m, n), numpy's default). */
   readonly rcond?: number;
 }
 
+/** The least-squares solution, the residual sums of squares, the rank and the singular values. */
 export interface LstsqResult<X> {
   /** The minimum-norm least-squares solution (a vector if b was one). */
   readonly x: X;
@@ -174,6 +176,7 @@ export function lstsq(aInput: MatrixInput, b: Vector | MatrixInput, options: Lst
   return { x: isVector(b) ? x.data : x, residuals, rank, singularValues: S };
 }
 
+/** Options of `pinv`: the relative cut-off for small singular values. */
 export interface PinvOptions {
   /** Singular values below rcond·σ₀ count as zero (default ε·max(m, n), as scipy's pinv). */
   readonly rcond?: number;

@@ -26,6 +26,7 @@ import { jacobiSvd } from './jacobi-svd.js';
 import { Matrix } from './matrix.js';
 import { applyQ, householderQr } from './qr.js';
 
+/** Options of `svd`: the algorithm (Golub–Kahan with implicit QR, or one-sided Jacobi) and full or thin U and V. */
 export interface SvdOptions {
   /** Full U (m × m) and V (n × n) instead of the thin ones (m × k, n × k with k = min(m, n)). */
   readonly full?: boolean;
@@ -33,6 +34,7 @@ export interface SvdOptions {
   readonly method?: 'golub-kahan' | 'jacobi';
 }
 
+/** A singular value decomposition A = U Σ Vᵀ: singular values in descending order, U and V. */
 export interface SvdResult {
   /** Left singular vectors as columns: m × k (thin) or m × m (full). */
   readonly U: Matrix;

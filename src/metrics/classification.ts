@@ -32,6 +32,7 @@ export function accuracy(yTrue: VectorLike, yPred: VectorLike): number {
   return t.filter((v, i) => v === p[i]).length / t.length;
 }
 
+/** Options of `confusionMatrix`: the class order and a normalisation. */
 export interface ConfusionMatrixOptions {
   /** The classes, in the order of the rows and columns (default: sorted labels of both inputs). */
   readonly labels?: readonly number[];
@@ -78,6 +79,9 @@ export function confusionMatrix(yTrue: VectorLike, yPred: VectorLike, options: C
 /** How to average a per-class score; 'none' returns one value per class. */
 export type Average = 'binary' | 'micro' | 'macro' | 'weighted';
 
+/**
+ * Options of precision, recall and F-β: the averaging ('binary', 'micro', 'macro', 'weighted'), the labels, the positive label and the value of an undefined ratio.
+ */
 export interface PrfOptions {
   /** Default 'binary' (sklearn's default): the score of `posLabel` alone; needs at most two classes. */
   readonly average?: Average | 'none';

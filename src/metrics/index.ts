@@ -27,3 +27,13 @@ export {
   type RankingOptions,
 } from './ranking.js';
 export { mse, rmse, mae, mape, r2, type RegressionOptions } from './regression.js';
+export {
+  reliabilityDiagram, calibrationCurve, expectedCalibrationError, brierScore, logLoss,
+  type ReliabilityDiagram, type ReliabilityOptions,
+} from './calibration.js';
+export { fitTemperature, applyTemperature, fitPlatt, applyPlatt, type Platt, type Temperature } from './calibrators.js';
+export {
+  thresholdReport, ThresholdSweep, selectThreshold, bayesThreshold, expectedCost, costCurve, costLine,
+  type Costs, type ConfusionCounts, type ThresholdReport, type ThresholdOptions, type ThresholdCriterion, type SelectedThreshold, type CostCurve,
+} from './thresholds.js';
+export { adjustPosteriors, emPriorShift, type PriorShift, type PriorShiftOptions } from './prior-shift.js';

@@ -83,6 +83,7 @@ function binaryInputs(yTrue: VectorLike, yScore: VectorLike, posLabel: number, w
   return { positive: t.map((v) => v === posLabel), scores };
 }
 
+/** A ROC curve: false- and true-positive rates at each threshold, as scikit-learn's `roc_curve`. */
 export interface RocCurve {
   readonly fpr: number[];
   readonly tpr: number[];
@@ -128,6 +129,7 @@ function binaryRocAuc(positive: readonly boolean[], scores: readonly number[], w
   return trapezoid(fpr, tpr);
 }
 
+/** A precision-recall curve: precision and recall at each threshold, as scikit-learn's `precision_recall_curve`. */
 export interface PrCurve {
   /** Precision at each threshold, lowest threshold first, then 1 (the point at recall 0). */
   readonly precision: number[];
@@ -167,6 +169,7 @@ function binaryAveragePrecision(positive: readonly boolean[], scores: readonly n
 /** How one-vs-rest scores are combined; 'none' returns one per class. */
 export type RankingAverage = 'macro' | 'weighted' | 'micro' | 'none';
 
+/** Options of the ranking metrics: the averaging and the positive label. */
 export interface RankingOptions {
   /** Multiclass only (default 'macro'). */
   readonly average?: RankingAverage;

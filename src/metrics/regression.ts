@@ -15,6 +15,7 @@
  */
 import { isMatrix, toMatrix, toVector, type MatrixLike, type VectorLike } from './input.js';
 
+/** Options of the regression metrics: how the scores of several outputs are combined. */
 export interface RegressionOptions {
   /** For 2-D inputs: average the per-output scores (default) or return them. */
   readonly multioutput?: 'uniformAverage' | 'rawValues';

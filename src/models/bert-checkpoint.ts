@@ -21,7 +21,7 @@ import { BertModel } from './bert.js';
 
 /** Whether two tensors hold the same shape, dtype and values. */
 const sameValues = (a: Tensor, b: Tensor): boolean =>
-  fmt(a.shape) === fmt(b.shape) && a.dtype === b.dtype && (a.size === 0 || sum(eq(a, b)).item() === a.size);
+  fmt(a.shape) === fmt(b.shape) && a.dtype === b.dtype && (a.numel() === 0 || sum(eq(a, b)).item() === a.numel());
 
 /**
  * A Hugging Face BERT state dict in the names of transformers ≥ 4.31 (see the file header).
@@ -31,7 +31,7 @@ export function normalizeHuggingFaceBert(dict: Readonly<Record<string, Tensor>>)
   const out: Record<string, Tensor> = {};
   for (const [key, value] of Object.entries(dict)) {
     if (key.endsWith('embeddings.position_ids')) {
-      const P = value.size;
+      const P = value.numel();
       if (!sameValues(value.to('int32').reshape([P]), arange(0, P, 1, { dtype: 'int32' }))) {
         throw new RangeError(`normalizeHuggingFaceBert: ${key} is not 0 … ${P - 1}; this model uses positions we do not support`);
       }

@@ -21,7 +21,7 @@ import { indexSelect } from '../autograd/ops/indexing.js';
 import { mul, ne } from '../autograd/ops/elementwise.js';
 import { sum } from '../autograd/ops/reduce.js';
 import type { Tensor } from '../autograd/tensor.js';
-import { loadSafetensors } from '../io/safetensors.js';
+import { loadSafetensors } from '../io/safetensors-file.js';
 import { crossEntropy } from '../layers/losses.js';
 import type { Module } from '../layers/module.js';
 import { bertConfigFromHuggingFace } from './bert-config.js';

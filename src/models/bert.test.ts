@@ -63,7 +63,7 @@ describe('BERT: sizes, names and shapes', () => {
     const m = new BertModel(bertConfig('tiny', { vocabSize: 2000 }));
     const w = m.embeddings.wordEmbeddings.weight;
     const rows = w.slice([{ start: 1 }]);
-    const std = Math.sqrt(sum(rows.mul(rows)).item() / rows.size);
+    const std = Math.sqrt(sum(rows.mul(rows)).item() / rows.numel());
     expect(std).toBeGreaterThan(0.019);
     expect(std).toBeLessThan(0.021);
     expect(sum(w.slice([{ stop: 1 }]).abs()).item()).toBe(0);

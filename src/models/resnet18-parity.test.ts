@@ -31,7 +31,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { F, Tensor, cast, loadSafetensors, setBackend, type StateDict } from '../index.js';
+import { F, Tensor, cast, loadSafetensors, setBackend, type StateDict } from '../node.js';
 import { ResNet18, type ResNet18Options } from './resnet18.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -50,7 +50,7 @@ const maxAbs = (t: Tensor): number => {
 const maxDiff = (a: Tensor, b: Tensor): number => {
   expect(a.shape).toEqual(b.shape);
   let m = 0;
-  for (let i = 0; i < a.size; i++) m = Math.max(m, Math.abs(a.storage[i]! - b.storage[i]!));
+  for (let i = 0; i < a.numel(); i++) m = Math.max(m, Math.abs(a.storage[i]! - b.storage[i]!));
   return m;
 };
 

@@ -72,7 +72,7 @@ describe('ResNet18: inference with BatchNorm folded into the convs', () => {
       const fused = model.fuseForInference();
       const [expected, actual] = noGrad(() => [model.forward(x), fused.forward(x)]);
       let diff = 0;
-      for (let i = 0; i < expected.size; i++) diff = Math.max(diff, Math.abs(expected.storage[i]! - actual.storage[i]!));
+      for (let i = 0; i < expected.numel(); i++) diff = Math.max(diff, Math.abs(expected.storage[i]! - actual.storage[i]!));
       expect(diff).toBeLessThanOrEqual(1e-4 * maxAbs(expected));
       expect(fused.modules().some((m) => m.constructor.name.startsWith('BatchNorm'))).toBe(false);
     }

@@ -18,6 +18,7 @@ import type { Tensor } from '../autograd/tensor.js';
 import { zerosLike } from '../autograd/creation.js';
 import { checkRange, Optimizer, type ParamGroup, type Params, type StateKind } from './optimizer.js';
 
+/** Options of `Adadelta`: lr, ρ, eps, weight decay and maximize. */
 export interface AdadeltaOptions {
   /** Learning rate η, a multiplier on Δ (default 1). */
   lr: number;

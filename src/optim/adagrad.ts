@@ -17,6 +17,7 @@ import type { Tensor } from '../autograd/tensor.js';
 import { fullLike } from '../autograd/creation.js';
 import { checkRange, Optimizer, type ParamGroup, type Params, type StateKind } from './optimizer.js';
 
+/** Options of `Adagrad`: lr, lr decay, weight decay, the initial accumulator, eps and maximize. */
 export interface AdagradOptions {
   /** Learning rate η (default 1e-2). */
   lr: number;

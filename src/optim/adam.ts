@@ -21,6 +21,7 @@ import { allocate, type FloatDType } from '../autograd/dtype.js';
 import { Tensor } from '../autograd/tensor.js';
 import { checkRange, Optimizer, type ParamGroup, type Params, type StateKind } from './optimizer.js';
 
+/** Options of `Adam` and `AdamW`: lr, betas, eps, weight decay, AMSGrad and maximize. */
 export interface AdamOptions {
   /** Learning rate η (default 1e-3). */
   lr: number;
@@ -85,7 +86,7 @@ abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
     const shrink = weightDecay !== 0 && this.decoupled ? 1 - lr * weightDecay : 1; // AdamW
     const l2 = weightDecay !== 0 && !this.decoupled ? weightDecay : 0; //            Adam
     const dtype = param.dtype as FloatDType;
-    const n = param.size;
+    const n = param.numel();
     const [theta, g0, m0, v0] = [param.storage, grad.storage, state.expAvg.storage, state.expAvgSq.storage];
     const vmax0 = amsgrad ? (state.maxExpAvgSq ?? zerosLike(param)).storage : null;
     const [next, m, v] = [allocate(dtype, n), allocate(dtype, n), allocate(dtype, n)];

@@ -18,6 +18,7 @@ import { scalar } from '../autograd/creation.js';
 import { div } from '../autograd/ops/elementwise.js';
 import { stack } from '../autograd/ops/indexing.js';
 
+/** Options of `clipGradNorm`: whether a non-finite total norm throws. */
 export interface ClipGradNormOptions {
   /** Throw when the total norm is NaN or ±Inf instead of scaling by it (default false). */
   readonly errorIfNonfinite?: boolean;

@@ -18,6 +18,7 @@ import type { Tensor } from '../autograd/tensor.js';
 import { zerosLike } from '../autograd/creation.js';
 import { checkRange, Optimizer, type ParamGroup, type Params, type StateKind } from './optimizer.js';
 
+/** Options of `NAdam`: lr, betas, eps, weight decay and the momentum decay ψ. */
 export interface NadamOptions {
   /** Learning rate η (default 2e-3). */
   lr: number;

@@ -57,6 +57,16 @@ export type ParamGroupState = { readonly params: readonly number[] } & { readonl
 /** How one state entry is stored: a tensor shaped like its parameter, a count, or a finite number (NAdam's μ product). */
 export type StateKind = 'tensor' | 'count' | 'scalar';
 
+/**
+ * The base class of every optimizer, PyTorch's `torch.optim.Optimizer`: parameter groups that
+ * share options (each option a writable field, which is what schedules change), per-parameter
+ * state, `step()` (which updates every parameter that has a gradient, under `noGrad`),
+ * `zeroGrad()`, and `stateDict()` / `loadStateDict()` in PyTorch's layout. A subclass writes
+ * its update rule in one method, `update`.
+ * @example
+ * const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * optimizer.zeroGrad(); loss.backward(); optimizer.step();
+ */
 export abstract class Optimizer<O extends BaseOptions, S extends object> {
   /** The options a group gets when it does not set its own. */
   readonly defaults: Readonly<O>;

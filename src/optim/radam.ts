@@ -18,6 +18,7 @@ import type { Tensor } from '../autograd/tensor.js';
 import { zerosLike } from '../autograd/creation.js';
 import { checkRange, Optimizer, type ParamGroup, type Params, type StateKind } from './optimizer.js';
 
+/** Options of `RAdam`: lr, betas, eps and weight decay. */
 export interface RadamOptions {
   /** Learning rate η (default 1e-3). */
   lr: number;

@@ -19,6 +19,7 @@ import type { Tensor } from '../autograd/tensor.js';
 import { zerosLike } from '../autograd/creation.js';
 import { checkRange, Optimizer, type ParamGroup, type Params, type StateKind } from './optimizer.js';
 
+/** Options of `RMSprop`: lr, α, eps, weight decay, momentum, centring and maximize. */
 export interface RmspropOptions {
   /** Learning rate η (default 1e-2). */
   lr: number;
@@ -36,6 +37,9 @@ export interface RmspropOptions {
   maximize: boolean;
 }
 
+/**
+ * The per-parameter state of `RMSprop`: the step count, the running average of g², and the momentum and mean-gradient buffers when used.
+ */
 export interface RmspropState {
   step: number;
   squareAvg: Tensor;

@@ -18,6 +18,7 @@ import { allocate, type FloatDType } from '../autograd/dtype.js';
 import { Tensor } from '../autograd/tensor.js';
 import { checkRange, Optimizer, type ParamGroup, type Params, type StateKind } from './optimizer.js';
 
+/** Options of `SGD`: lr, momentum, dampening, weight decay, Nesterov and maximize. */
 export interface SgdOptions {
   /** Learning rate η (required). */
   lr: number;
@@ -82,7 +83,7 @@ export class SGD extends Optimizer<SgdOptions, SgdState> {
   protected override update(param: Tensor, grad: Tensor, state: SgdState, group: ParamGroup<SgdOptions>): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     const dtype = param.dtype as FloatDType;
-    const n = param.size;
+    const n = param.numel();
     const [theta, g0] = [param.storage, grad.storage];
     const b0 = state.momentumBuffer?.storage ?? null; // null: the first step, where b = d
     const b = momentum !== 0 ? allocate(dtype, n) : null;

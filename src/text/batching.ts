@@ -30,6 +30,7 @@ export interface TextBatch {
   readonly lengths: Int32Array;
 }
 
+/** Options of `padBatch`: the padding id, a fixed length, or a multiple to round the length up to. */
 export interface PadOptions {
   /** The id that fills padded positions (the vocabulary's [PAD]; 0 for Sapling's vocabularies). */
   readonly padId: number;
@@ -69,6 +70,9 @@ export function padBatch(encodings: readonly Encoding[], options: PadOptions): T
   return { inputIds: new Tensor(ids, [b, t]), attentionMask: new Tensor(mask, [b, t]), tokenTypeIds: new Tensor(types, [b, t]), lengths };
 }
 
+/**
+ * Options of `bucketByLength`: the batch size, how many batches form a pool sorted by length, shuffling, dropLast and the seed or generator.
+ */
 export interface BucketOptions {
   readonly batchSize: number;
   /** Batches per pool that is sorted by length (default 50; Infinity sorts everything). */

@@ -38,6 +38,10 @@ export interface ResolvedNormalizerOptions {
   readonly lowercase: boolean;
 }
 
+/**
+ * BERT's normalisation options with every default filled in (accents are stripped when lowercasing, unless told otherwise), as Hugging Face's BertNormalizer does.
+ * @example resolveNormalizerOptions().stripAccents  // true
+ */
 export function resolveNormalizerOptions(options: BertNormalizerOptions = {}): ResolvedNormalizerOptions {
   const { cleanText = true, handleChineseChars = true, lowercase = true } = options;
   return { cleanText, handleChineseChars, lowercase, stripAccents: options.stripAccents ?? lowercase };

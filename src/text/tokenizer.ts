@@ -18,11 +18,13 @@ import { pairBudgets, truncateIds, type Truncation } from './truncation.js';
 import { Vocab } from './vocab.js';
 import { WordPiece, type WordPieceOptions } from './wordpiece.js';
 
+/** Options of the BERT tokenizer: those of WordPiece and the normaliser's. */
 export interface TokenizerOptions extends WordPieceOptions {
   /** BERT normalisation options (default: the uncased model's, everything on). */
   readonly normalizer?: BertNormalizerOptions;
 }
 
+/** Options of `encode`: a second text, special tokens, the longest length and the truncation. */
 export interface EncodeOptions {
   /** A second text, encoded as [CLS] A [SEP] B [SEP]. */
   readonly pair?: string;

@@ -23,6 +23,9 @@ import { normalize, resolveNormalizerOptions, type BertNormalizerOptions } from 
 import { preTokenize } from './pre-tokenizer.js';
 import { SPECIAL_TOKENS, Vocab } from './vocab.js';
 
+/**
+ * Options of `trainWordPiece`: the vocabulary size, the minimum frequency, the special tokens and the alphabet limit.
+ */
 export interface WordPieceTrainerOptions {
   /** The most tokens in the vocabulary, special tokens included (default 30,000). */
   readonly vocabSize?: number;

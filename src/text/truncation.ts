@@ -24,6 +24,7 @@ export type Truncation =
 
 /** Sun et al.'s split of a 510-token budget: the first 128 and the last 382 tokens. */
 export const SUN_ET_AL_HEAD = 128;
+/** The token budget of Sun et al. (2019)'s head+tail truncation: 512 positions less [CLS] and [SEP]. */
 export const SUN_ET_AL_BUDGET = 510;
 
 /**

@@ -15,6 +15,7 @@
  */
 import type { Vocab } from './vocab.js';
 
+/** Options of WordPiece: the unknown token, the continuation prefix and the longest word it splits. */
 export interface WordPieceOptions {
   /** The token for words that cannot be split (default '[UNK]'; it must be in the vocabulary). */
   readonly unkToken?: string;

@@ -1,16 +1,21 @@
 /**
- * The `Kernels` seam: every primitive an op may call, and nothing about the graph.
+ * The kernel seam: every primitive an op may call, and nothing about the graph. A kernel takes
+ * tensors and plain options and returns a new tensor; it never records gradients and never
+ * mutates its inputs. Options are data (tagged unions), not strings to parse, so a new padding
+ * mode does not compile until every backend handles it.
  *
- * A kernel takes tensors and plain options and returns a new tensor; it never records
- * gradients and never mutates its inputs. `cpu` implements every kernel with plain loops (the
- * readable reference and the test oracle, in float32, float64 and int32); faster backends
- * override the hot ones and inherit the rest. Options are data (tagged unions), not strings to
- * parse, so a new padding mode does not compile until every backend handles it.
+ * Two interfaces. `CoreKernels` is what every backend implements: elementwise maps, reductions,
+ * movement, matmul, convolution and pooling. `FusedKernels` are several core kernels done in one
+ * pass (a conv's epilogue, batch normalisation's channel passes, a recurrent layer over a whole
+ * sequence): a backend may implement any of them, and `withFallbacks` (fallbacks.ts) gives it
+ * the composition of core kernels for the rest. Ops call `Kernels`, both together. `cpu`
+ * implements all of them with plain loops: the readable reference and the test oracle.
  */
 import type { DType } from '../dtype.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
+/** The backends `setBackend` knows (a backend made elsewhere may carry any name). */
 export type BackendName = 'cpu' | 'wasm' | 'webgpu';
 
 /** Elementwise functions of one argument. `erf` and `sign` exist for backward passes. */
@@ -33,6 +38,9 @@ export type CompareOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 
+/** Running reductions along one axis: cumsum and cumprod. */
+export type ScanOp = 'sum' | 'prod';
+
 /** Explicit amounts of zero padding on each side of the two spatial axes. */
 export interface Padding2d {
   readonly top: number;
@@ -49,11 +57,6 @@ export interface Conv2dAttrs {
   readonly groups: number;
 }
 
-/**
- * What a conv2d kernel may do to its output before it returns it, in the same pass:
- * y = relu?(conv(x, w) + bias), bias [O] of x's dtype. (tfjs's fused conv2d does both inside
- * XNNPACK's output loop; the cpu kernel adds them while it writes y.)
- */
 /**
  * What a conv kernel applies while it writes its output y: y = relu?(conv + bias[o] + residual),
  * each value rounded once. `residual` has y's shape (a ResNet block's shortcut).
@@ -73,8 +76,11 @@ export interface Pool2dAttrs {
   readonly countIncludePad: boolean;
 }
 
-export interface Kernels {
-  readonly name: BackendName;
+/**
+ * The primitives every backend implements: elementwise, reductions, movement, matmul, convolutions and pooling. Ops call them through `kernels()`; no op loops over storage itself.
+ */
+export interface CoreKernels {
+  readonly name: string;
 
   // ── elementwise ──
   unary(op: UnaryOp, x: Tensor): Tensor;
@@ -94,6 +100,14 @@ export interface Kernels {
   reduce(op: ReduceOp, x: Tensor, axes: readonly number[], keepDim: boolean): Tensor;
   /** Index of the max/min along one axis, as int32 (first one on ties). */
   argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number, keepDim: boolean): Tensor;
+
+  // ── sorting ──
+  /**
+   * The permutation that sorts x along `axis`, as int32 of x's shape. Stable: equal values keep
+   * their order (descending too). NaN counts as larger than every number, as in PyTorch: last
+   * ascending, first descending.
+   */
+  argsort(x: Tensor, axis: number, descending: boolean): Tensor;
 
   // ── movement ──
   /** out[i…] = x[perm…]: out.shape[j] = x.shape[perm[j]]. */
@@ -123,8 +137,8 @@ export interface Kernels {
   matmul(a: Tensor, b: Tensor): Tensor;
 
   // ── convolution and pooling (NCHW; weights [out, in/groups, kh, kw]) ──
-  /** y = conv(x, w) [N, O, OH, OW], then the optional epilogue (bias, ReLU). */
-  conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue?: ConvEpilogue): Tensor;
+  /** y = conv(x, w): [N, C, H, W] ⊛ [O, C/groups, KH, KW] → [N, O, OH, OW]. */
+  conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor;
   /** dX for y = conv2d(x, w): takes dy [N, O, OH, OW], returns [N, C, H, W] = `xShape`. */
   conv2dBackpropInput(dy: Tensor, w: Tensor, xShape: Shape, attrs: Conv2dAttrs): Tensor;
   /** dW for y = conv2d(x, w): takes x and dy, returns `wShape` = [O, C/groups, KH, KW]. */
@@ -137,6 +151,22 @@ export interface Kernels {
   /** PyTorch's adaptive average pooling: bin i spans [floor(i·H/OH), ceil((i+1)·H/OH)). */
   adaptiveAvgPool2d(x: Tensor, outSize: readonly [number, number]): Tensor;
   adaptiveAvgPool2dBackward(dy: Tensor, xShape: Shape): Tensor;
+}
+
+/**
+ * Several core kernels in one pass. A backend may implement any of them; `withFallbacks`
+ * (fallbacks.ts) supplies the others as compositions of core kernels, which compute the same
+ * values up to float32 rounding.
+ */
+export interface FusedKernels {
+  /** conv2d and its epilogue in the output pass: y = relu?(conv(x, w) + bias[o] + residual). */
+  fusedConv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue: ConvEpilogue): Tensor;
+
+  /**
+   * The running sum or product along `axis` (y_i = x_0 ∘ … ∘ x_i), x's shape and dtype: one pass.
+   * An int32 result int32 cannot hold is refused. The fallback is log₂(n) shifted adds (or products).
+   */
+  scan(op: ScanOp, x: Tensor, axis: number): Tensor;
 
   // ── per-channel passes over x [N, C, *] (batch normalisation; channels on axis 1) ──
   // Statistics are taken over the m = N·∏* values of each channel, accumulated in float64, and
@@ -156,25 +186,39 @@ export interface Kernels {
   // ── a recurrent layer over a whole sequence (ops/lstm-sequence.ts derives the maths) ──
   /**
    * One LSTM layer in one direction over x [T, N, I] from state0 = [h ‖ c] [N, 2H], with W_ih
-   * [4H, I], W_hh [4H, H] and bias = b_ih + b_hh [4H] (gates i, f, g, o): the states
+   * [4H, I], W_hh [4H, H] and biases b_ih, b_hh [4H] (gates i, f, g, o): the states
    * S [T, N, 2H] = [h_t ‖ c_t] in time order, and what `lstmBackward` reads.
    */
-  lstmForward(x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, bias: Tensor, reverse: boolean): LstmForward;
+  lstmForward(x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor, bHh: Tensor, reverse: boolean): LstmForward;
   /** The gradients `need` asks for, from dS [T, N, 2H] (null for the others); dBias serves b_ih and b_hh alike. */
   lstmBackward(saved: LstmSaved, x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, dS: Tensor, reverse: boolean, need: LstmNeed): LstmGradients;
   /**
-   * One GRU layer in one direction over x [T, N, I] from h0 [N, H], with W_ih [3H, I], W_hh [3H, H]
-   * and the packed biases [4H] = [b_ir + b_hr ‖ b_iz + b_hz ‖ b_in ‖ b_hn] (ops/gru-sequence.ts):
-   * h_t for every step, Y [T, N, H] in time order, and what `gruBackward` reads.
+   * One GRU layer in one direction over x [T, N, I] from h0 [N, H], with W_ih [3H, I], W_hh
+   * [3H, H] and biases b_ih, b_hh [3H] (gates r, z, n; ops/gru-sequence.ts): h_t for every
+   * step, Y [T, N, H] in time order, and what `gruBackward` reads.
    */
-  gruForward(x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, biases: Tensor, reverse: boolean): GruForward;
+  gruForward(x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor, bHh: Tensor, reverse: boolean): GruForward;
   /** The gradients `need` asks for (of x, h0, W_ih, W_hh, b_ih, b_hh), from dY [T, N, H]; null for the others. */
   gruBackward(saved: GruSaved, x: Tensor, wIh: Tensor, wHh: Tensor, dY: Tensor, reverse: boolean, need: GruNeed): GruGradients;
 }
 
-/** What a GRU forward keeps, per block of rows as in LstmSaved: gates [T, n, 3H], ṽ [T, n, H], H_prev [T, n, H]. */
+/** What ops call: the core kernels and every fused one (a backend's own, or its fallback). */
+export type Kernels = CoreKernels & FusedKernels;
+
+/** What a backend provides: the core kernels and any of the fused ones. */
+export type BackendKernels = CoreKernels & Partial<FusedKernels>;
+
+/**
+ * What a GRU forward keeps for its backward: opaque to ops, which only hand it back. The backend
+ * that made it reads its own layout; any other backend reads `activations()`.
+ */
 export interface GruSaved {
-  readonly bounds: readonly number[];
+  /** The saved activations in the canonical layout. */
+  activations(): GruActivations;
+}
+
+/** A GRU's saved activations, time-major over every batch row: gates [T, N, 3H] (r, z, n), ṽ [T, N, H], and the h each step read [T, N, H]. */
+export interface GruActivations {
   readonly gates: Tensor;
   readonly vN: Tensor;
   readonly hPrev: Tensor;
@@ -197,12 +241,21 @@ export interface GruGradients {
 }
 
 /**
- * What an LSTM forward keeps for its backward, in the kernel's own layout: the batch rows cut
- * into blocks [bounds[i], bounds[i + 1]), and for each block, one after the other, its gate
- * activations [T, n, 4H], τ = tanh(c) [T, n, H], H_prev [T, n, H] and states S [T, n, 2H].
+ * What an LSTM forward keeps for its backward: opaque to ops, which only hand it back. The
+ * backend that made it reads its own layout (the wasm backend keeps one block of batch rows per
+ * thread); any other backend reads `activations()`.
  */
 export interface LstmSaved {
-  readonly bounds: readonly number[];
+  /** The saved activations in the canonical layout. */
+  activations(): LstmActivations;
+}
+
+/**
+ * An LSTM's saved activations, time-major over every batch row: the gates [T, N, 4H] (i, f, g, o,
+ * after their nonlinearities), τ = tanh(c_t) [T, N, H], the h each step read [T, N, H], and the
+ * states S [T, N, 2H].
+ */
+export interface LstmActivations {
   readonly gates: Tensor;
   readonly tanhC: Tensor;
   readonly hPrev: Tensor;

@@ -29,6 +29,7 @@ import { matmul } from './matmul.js';
 import { sum, sumToShape } from './reduce.js';
 import { transpose } from './shape.js';
 
+/** Options of `scaledDotProductAttention`: a mask or causal masking, attention dropout and the scale. */
 export interface AttentionOptions {
   /** int32 0/1 (1 = the pair takes part) or a float mask added to the scores; broadcasts to [..., L, S]. */
   readonly attnMask?: Tensor | null;

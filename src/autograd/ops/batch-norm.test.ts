@@ -138,7 +138,7 @@ describe('batchNorm: the fused kernels agree with the composed formulas', () => 
     const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
     const shape = x.shape.map((d, i) => (i === 1 ? d : 1));
     const C = x.shape[1]!;
-    const m = x.size / C;
+    const m = x.numel() / C;
     const mu = training ? mean(x, axes, true) : reshape(rm, shape);
     const xc = sub(x, mu);
     const variance = training ? mean(mul(xc, xc), axes, true) : reshape(rv, shape);

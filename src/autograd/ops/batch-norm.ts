@@ -47,6 +47,9 @@ import { mean, sum } from './reduce.js';
 import { reshape } from './shape.js';
 import { rsqrt } from './unary.js';
 
+/**
+ * Options of `batchNorm` (PyTorch's `F.batch_norm`): training or eval statistics, the running statistics, momentum and eps.
+ */
 export interface BatchNormOptions {
   /** Normalise with the batch statistics (true) or with the running ones (false). */
   readonly training: boolean;
@@ -98,7 +101,7 @@ function backwardWithGraph(ctx: Context, dY: Tensor, x: Tensor, weight: Tensor, 
     if (statistics === 'running') {
       dX = mul(dY, mul(gamma, invStd));
     } else {
-      const m = x.size / x.shape[1]!;
+      const m = x.numel() / x.shape[1]!;
       const centred = sub(sub(mul(dY, m), dBeta), mul(xHat, dGamma)); //        m·dY − dβ − x̂·dγ
       dX = mul(centred, mul(mul(gamma, invStd), 1 / m));
     }
@@ -136,7 +139,7 @@ const BatchNorm: OpDef<readonly [Tensor, Tensor, Tensor], BatchNormAttrs> = {
       if (statistics === 'running') {
         dX = kernels().channelAffine([[dY, gs]], null);
       } else {
-        const m = x.size / x.shape[1]!;
+        const m = x.numel() / x.shape[1]!;
         const coefX = mul(mul(gs, mul(s, dGamma)), -1 / m); //                       B = −γ s² dγ / m
         const shift = sub(mul(coefX, mu).neg(), mul(gs, mul(dBeta, 1 / m))); //      C = −B μ − γ s dβ / m
         dX = kernels().channelAffine([[dY, gs], [x, coefX]], shift); //              [N, C, *]
@@ -172,7 +175,7 @@ export function batchNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null,
   if (!(eps >= 0)) throw new RangeError(`${op}: eps must be ≥ 0, got ${eps}`);
   const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
   const channelShape = x.shape.map((d, i) => (i === 1 ? d : 1));
-  const m = x.size / Math.max(C, 1);
+  const m = x.numel() / Math.max(C, 1);
 
   const attrs = noGrad((): BatchNormAttrs => {
     if (!training) {

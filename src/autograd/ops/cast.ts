@@ -45,4 +45,8 @@ const Clone: OpDef<readonly [Tensor]> = {
   },
 };
 
+/**
+ * A copy of `x` that stays in the graph: the gradient flows back unchanged.
+ * @example clone(tensor([1, 2])).toArray()  // [1, 2]
+ */
 export const clone = (x: Tensor): Tensor => apply(Clone, [x], undefined);

@@ -27,6 +27,9 @@ import { checkTensor, requireFloat } from './helpers.js';
 import { pad } from './indexing.js';
 import { reshape } from './shape.js';
 
+/**
+ * Options of `convTranspose2d`: stride, padding, output padding, dilation and groups, as PyTorch's `F.conv_transpose2d`.
+ */
 export interface ConvTranspose2dOptions {
   /** Step between the stamps of neighbouring input pixels (default 1). */
   readonly stride?: Pair;

@@ -29,8 +29,12 @@ import { requireFloat, checkTensor } from './helpers.js';
 /** One number for both spatial axes, or [height, width]. */
 export type Pair = number | readonly [number, number];
 
+/**
+ * How `conv2d` pads: symmetric amounts (a number or [rows, cols]), 'valid' (none), 'same' (stride 1 only) or one amount per side.
+ */
 export type Conv2dPadding = Pair | 'valid' | 'same' | Padding2d;
 
+/** Options of `conv2d`: stride, padding, dilation and groups, as PyTorch's `F.conv2d`. */
 export interface Conv2dOptions {
   /** Step between windows (default 1). */
   readonly stride?: Pair;
@@ -231,7 +235,7 @@ interface FusedAttrs {
 const FusedConv2d: OpDef<readonly Tensor[], FusedAttrs> = { // inputs [x, w, b?, r?]
   name: 'FusedConv2d',
   forward(ctx, [x, w, ...rest], { conv, relu, bias, residual }) {
-    const y = kernels().conv2d(x!, w!, conv, { bias: bias ? rest[0]! : null, residual: residual ? rest[bias ? 1 : 0]! : null, relu });
+    const y = kernels().fusedConv2d(x!, w!, conv, { bias: bias ? rest[0]! : null, residual: residual ? rest[bias ? 1 : 0]! : null, relu });
     ctx.save(x!, w!, ...(relu ? [y] : []));
     return y;
   },
@@ -264,6 +268,7 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null = null, options
   return convWithEpilogue('conv2d', x, w, bias, null, options, false);
 }
 
+/** Options of `fusedConv2d`: those of `conv2d`, plus an activation and a residual added in the same pass. */
 export interface FusedConv2dOptions extends Conv2dOptions {
   /** Applied to conv + bias (+ residual) in the same pass: 'relu' or 'linear' (none; the default). */
   readonly activation?: 'linear' | 'relu';

@@ -16,6 +16,7 @@ import { conv2d } from './conv.js';
 import { checkTensor } from './helpers.js';
 import { squeeze, unsqueeze } from './shape.js';
 
+/** Options of `conv1d`: stride, padding, dilation and groups, as PyTorch's `F.conv1d`. */
 export interface Conv1dOptions {
   /** Step between windows (default 1). */
   readonly stride?: number;

@@ -31,7 +31,7 @@ interface EmbeddingAttrs {
 
 /** [n, 1] float mask: 0 for rows that looked up the padding index, 1 otherwise (null when none). */
 function keepMask({ index, paddingIdx }: EmbeddingAttrs, dtype: Tensor['dtype']): Tensor | null {
-  return paddingIdx === null ? null : reshape(ne(index, paddingIdx), [index.size, 1]).to(dtype);
+  return paddingIdx === null ? null : reshape(ne(index, paddingIdx), [index.numel(), 1]).to(dtype);
 }
 
 const Embedding: OpDef<readonly [Tensor], EmbeddingAttrs> = {
@@ -48,7 +48,7 @@ const Embedding: OpDef<readonly [Tensor], EmbeddingAttrs> = {
 const EmbeddingBackward: OpDef<readonly [Tensor], EmbeddingAttrs> = {
   name: 'EmbeddingBackward',
   forward(_ctx, [dY], attrs) {
-    const rows = reshape(dY, [attrs.index.size, attrs.weightShape[1]!]); //       [n, D]
+    const rows = reshape(dY, [attrs.index.numel(), attrs.weightShape[1]!]); //       [n, D]
     const mask = keepMask(attrs, dY.dtype);
     return kernels().indexAdd(mask ? mul(rows, mask) : rows, 0, attrs.index, attrs.weightShape);
   },
@@ -78,13 +78,13 @@ export function embedding(index: Tensor, weight: Tensor, paddingIdx: number | nu
     }
     padding = paddingIdx < 0 ? paddingIdx + V : paddingIdx;
   }
-  if (index.size > 0) {
+  if (index.numel() > 0) {
     const lo = min(index).item();
     const hi = max(index).item();
     if (lo < 0 || hi >= V) {
       throw new RangeError(`${op}: index ${lo < 0 ? lo : hi} is out of range for ${V} embeddings (index ${fmt(index.shape)}, weight ${fmt(weight.shape)})`);
     }
   }
-  const flat = reshape(index, [index.size]);
+  const flat = reshape(index, [index.numel()]);
   return apply(Embedding, [weight], { index: flat, outShape: [...index.shape, D], weightShape: weight.shape, paddingIdx: padding });
 }

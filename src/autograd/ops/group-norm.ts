@@ -97,6 +97,7 @@ export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = 
   return apply(GroupNorm, inputs, { groups: numGroups, eps, hasWeight: weight !== null, hasBias: bias !== null });
 }
 
+/** Options of `instanceNorm`: running statistics, affine weight and bias, which statistics to use, momentum and eps. */
 export interface InstanceNormOptions {
   /** Running mean [C]: updated in place when using the input's statistics, read otherwise. */
   readonly runningMean?: Tensor | null;

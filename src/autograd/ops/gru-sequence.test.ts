@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { backendKernels, kernels, useKernels } from '../backends/index.js';
 import { cpuKernels } from '../backends/cpu/index.js';
-import { sharesRunOf } from '../backends/parallel/pool.js';
-import { simdShares } from '../backends/parallel/rnn-simd.js';
+import { sharesRunOf } from '../backends/wasm/pool.js';
+import { simdShares } from '../backends/wasm/simd/modules.js';
 import type { Kernels } from '../backends/types.js';
 import { randn } from '../creation.js';
 import { gradcheck } from '../gradcheck.js';
@@ -151,7 +151,7 @@ describe('gruSequence on the wasm backend', () => {
   beforeAll(async () => { wasm = await backendKernels('wasm'); });
   afterAll(() => { useKernels(before); });
 
-  // H = 16: the SIMD loops (backends/parallel/rnn-cells.wat); H = 6, not a multiple of 4: the TypeScript ones.
+  // H = 16: the SIMD loops (backends/wasm/simd/rnn-cells.wat); H = 6, not a multiple of 4: the TypeScript ones.
   test.each([[false, 16], [true, 16], [false, 6]] as const)('float32 values and gradients equal the cpu backend\'s (reverse = %s, H = %i)', (reverse, H) => {
     const ins = inputs(9, 6, 5, H, 53, 0.5).map((t) => t.detach().to('float32').requiresGrad_());
     const run = (k: Kernels): Tensor[] => {

@@ -6,12 +6,27 @@
  * Shapes: x [T, N, I]; h0 [N, H]; W_ih [3H, I]; W_hh [3H, H]; b_ih, b_hh [3H]. Output
  * Y [T, N, H] with Y[t] = h_t; the layer takes Y[T−1] (Y[0] when reverse) as the final state.
  * With `reverse` the steps run t = T−1 … 0 and the "previous" h of step t is h_{t+1}; Y stays in
- * time order. With u_t = x_t·W_ihᵀ and v_t = h_{t−1}·W_hhᵀ, both [N, 3H] split into r, z, n parts:
+ * time order.
  *
+ * As lstmSequence, the op checks its inputs and calls two fused kernels, `gruForward` and
+ * `gruBackward` (backends/cpu/gru-loops.ts holds the loops); the derivation is beside the op.
+ */
+import { kernels } from '../backends/index.js';
+import type { GruSaved } from '../backends/types.js';
+import { apply, type OpDef } from '../function.js';
+import { fmt } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { requireFloat } from './helpers.js';
+
+interface GruSequenceAttrs {
+  readonly reverse: boolean;
+}
+
+/*
+ * Forward. With u_t = x_t·W_ihᵀ and v_t = h_{t−1}·W_hhᵀ, both [N, 3H] split into r, z, n parts:
  *   r = σ(u_r + v_r + b_ir + b_hr)      z = σ(u_z + v_z + b_iz + b_hz)
  *   ṽ = v_n + b_hn                      n = tanh(u_n + b_in + r ⊙ ṽ)
  *   h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}  =  n + z ⊙ (h_{t−1} − n)
- *
  * The r and z biases enter as sums and are added once, b_ir + b_hr. b_hn cannot be folded into
  * b_in, nor into the input projection: r multiplies it (PyTorch's placement, "linear before
  * reset"), so the step keeps ṽ = v_n + b_hn apart, and backward saves ṽ for every step.
@@ -28,58 +43,24 @@
  * product each of the stacked blocks dU, dV [T·N, 3H], X [T·N, I] and H_prev [T·N, H] (the h
  * each step read):
  *   dW_ih = dUᵀ · X   dW_hh = dVᵀ · H_prev   db_ih = Σ_{T·N} dU   db_hh = Σ_{T·N} dV   dX = dU · W_ih
- * The loop writes dU_t and dV_t both as rows and as columns of dUᵀ, dVᵀ (module scratch shared with
- * lstmSequence), so no product needs a transpose.
- *
- * As lstmSequence, the op checks its inputs and calls two kernels, `gruForward` and `gruBackward`,
- * whose loops (backends/parallel/gru-share.ts) run per block of batch rows: one block per thread
- * on the wasm backend, one block on the cpu backend.
  *
  * float64 uses Math.exp and Math.tanh as the cpu kernels do (gradcheck applies; the values equal
  * a loop of gruCell ops within 1e-12, not bit for bit, as the biases are summed in another
- * order); float32 uses a fast float32 exp for σ and lstm-share.ts's rational tanhFloat32. The
- * saved activations are constants to a recorded backward: no second derivatives.
+ * order); float32 uses a fast float32 eˣ and a rational tanh. The saved activations (an opaque
+ * handle, ctx.handle) are constants to a recorded backward: no second derivatives.
  */
-import { allocate, type DataArray, type FloatDType } from '../dtype.js';
-import { kernels } from '../backends/index.js';
-import { apply, type OpDef } from '../function.js';
-import { fmt } from '../shape.js';
-import { Tensor } from '../tensor.js';
-import { requireFloat } from './helpers.js';
-
-interface GruSequenceAttrs {
-  readonly reverse: boolean;
-}
-
-/**
- * The biases as one [4H] array: b_ir + b_hr, b_iz + b_hz (each added once), then b_in and b_hn
- * apart (r multiplies b_hn).
- */
-function packBiases(dtype: FloatDType, H: number, bIh: DataArray, bHh: DataArray): DataArray {
-  const b = allocate(dtype, 4 * H);
-  for (let j = 0; j < 2 * H; j++) b[j] = bIh[j]! + bHh[j]!;
-  for (let j = 0; j < H; j++) {
-    b[2 * H + j] = bIh[2 * H + j]!;
-    b[3 * H + j] = bHh[2 * H + j]!;
-  }
-  return b;
-}
-
 const GruSequence: OpDef<readonly [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor], GruSequenceAttrs> = {
   name: 'GruSequence',
   forward(ctx, [x, h0, wIh, wHh, bIh, bHh], { reverse }) {
-    const H = wHh.shape[1]!;
-    const b = packBiases(x.dtype as FloatDType, H, bIh.storage, bHh.storage);
-    const { out, saved } = kernels().gruForward(x, h0, wIh, wHh, new Tensor(b, [4 * H]), reverse);
-    const bounds = new Tensor(Float64Array.from(saved.bounds), [saved.bounds.length]);
-    ctx.save(x, wIh, wHh, saved.gates, saved.vN, saved.hPrev, bounds);
+    const { out, saved } = kernels().gruForward(x, h0, wIh, wHh, bIh, bHh, reverse);
+    ctx.save(x, wIh, wHh);
+    ctx.handle = saved; // the activations, in whatever layout the backend keeps them
     return out;
   },
   backward(ctx, dOut, { reverse }) {
-    const [x, wIh, wHh, gates, vN, hPrev, bounds] = ctx.saved as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+    const [x, wIh, wHh] = ctx.saved as [Tensor, Tensor, Tensor];
     const need = ctx.needsInputGrad;
-    const saved = { bounds: Array.from(bounds.storage, Number), gates, vN, hPrev };
-    const g = kernels().gruBackward(saved, x, wIh, wHh, dOut, reverse, [need[0]!, need[1]!, need[2]!, need[3]!, need[4]!, need[5]!]);
+    const g = kernels().gruBackward(ctx.handle as GruSaved, x, wIh, wHh, dOut, reverse, [need[0]!, need[1]!, need[2]!, need[3]!, need[4]!, need[5]!]);
     return [g.dX, g.dH0, g.dWIh, g.dWHh, g.dBIh, g.dBHh];
   },
 };

@@ -23,8 +23,12 @@ import { indexSelect } from './indexing.js';
 import { matmul } from './matmul.js';
 import { broadcastTo, reshape, transpose } from './shape.js';
 
+/**
+ * How `interpolate` fills the new pixels: nearest neighbour (PyTorch's 'nearest' or the exact 'nearest-exact'), or linear in 1, 2 or 3 spatial axes.
+ */
 export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'trilinear';
 
+/** Options of `interpolate`: the output size or a scale factor, the mode, and the align-corners rule. */
 export interface InterpolateOptions {
   /** The output's spatial size: one number for every axis, or one per axis. Give this or scaleFactor. */
   readonly size?: number | readonly number[];

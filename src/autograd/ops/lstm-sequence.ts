@@ -1,14 +1,30 @@
 /**
  * lstmSequence — one layer and one direction of an LSTM over a whole time-major sequence, as ONE
- * op with backpropagation through time written out by hand (cuDNN's plan, in TypeScript). The
- * maths of a step is lstmCell's (lstm-cell.ts, PyTorch's `nn.LSTM`, gates packed i, f, g, o);
- * what changes is how the T steps are computed.
+ * op with backpropagation through time written out by hand (cuDNN's plan). The maths of a step is
+ * lstmCell's (lstm-cell.ts, PyTorch's `nn.LSTM`, gates packed i, f, g, o).
  *
  * Shapes: x [T, N, I]; state0 = [h₋₁ ‖ c₋₁] [N, 2H]; W_ih [4H, I]; W_hh [4H, H]; b_ih, b_hh [4H].
  * Output S [T, N, 2H] with S[t] = [h_t ‖ c_t]: the layer slices h out as its output sequence and
  * takes S[T−1] (S[0] when reverse) as the final state. With `reverse` the steps run t = T−1 … 0
  * and the "previous" state of step t is that of step t + 1; S stays in time order.
  *
+ * The op checks its inputs and calls two fused kernels, `lstmForward` and `lstmBackward`
+ * (backends/cpu/lstm-loops.ts holds the loops); the derivation is beside the op below. Why one
+ * op, and what the kernels measured: docs/recurrent-networks.md, docs/performance.md.
+ */
+import { kernels } from '../backends/index.js';
+import type { LstmSaved } from '../backends/types.js';
+import { apply, type OpDef } from '../function.js';
+import { fmt } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { requireFloat } from './helpers.js';
+
+interface LstmSequenceAttrs {
+  readonly reverse: boolean;
+}
+
+/*
+ * Forward.
  *   a_t = x_t·W_ihᵀ + h_{t−1}·W_hhᵀ + (b_ih + b_hh)      [N, 4H] = [a_i ‖ a_f ‖ a_g ‖ a_o]
  *   i = σ(a_i)   f = σ(a_f)   g = tanh(a_g)   o = σ(a_o)
  *   c_t = f ⊙ c_{t−1} + i ⊙ g          h_t = o ⊙ tanh(c_t)
@@ -28,56 +44,27 @@
  * H_prev [T·N, H], then
  *   dW_ih = dAᵀ · X   [4H, I]     dW_hh = dAᵀ · H_prev   [4H, H]     db_ih = db_hh = Σ_{T·N} dA   [4H]
  *   dX = dA · W_ih   [T·N, I]
- * — one big matmul each after the loop instead of T small ones. The loop writes dA_t both as rows
- * of dA and as columns of dAᵀ, so neither product needs a transpose. The forward does the same
- * for the input projection: X·W_ihᵀ for all T steps at once, before the loop.
+ * — one big matmul each after the loop instead of T small ones. The forward does the same for the
+ * input projection: X·W_ihᵀ for all T steps at once, before the loop.
  *
- * Why one op: as T lstmCell ops, each step paid for a transpose of both weights, slices, concats,
- * ~25 small elementwise kernels and their allocations, and the engine summed T weight gradients.
- * Here a step is one matmul and one fused loop writing into buffers allocated once per call.
- *
- * Where it runs: this op only checks its inputs and calls two kernels, `lstmForward` and
- * `lstmBackward`. The loops themselves are in backends/parallel/lstm-share.ts, on bare typed
- * arrays, because they run on several threads: the rows of a batch never meet until the weight
- * gradients, so the wasm backend gives each thread a block of rows for all T steps (one
- * round trip per call, not per step) and adds the threads' weight-gradient partial sums at the
- * end; the cpu backend runs the same loops as one block, with its own matmul. float64 uses
- * Math.exp and Math.tanh exactly as the cpu kernels do, so gradcheck works and a one-step
- * sequence equals lstmCell bit for bit. float32 computes σ(a) = 1/(1 + e^(−a)) with a fast
- * float32 exp (backends/cpu/exp-float32.ts) and tanh with a rational approximation
- * (`tanhFloat32`, lstm-share.ts); both keep a relative error under 1e-5 against float64, near 0
- * and in saturation (tested).
- *
- * We save the gate activations, tanh(c_t) and H_prev; they are constants to a recorded
+ * float64 uses Math.exp and Math.tanh exactly as the cpu kernels do, so gradcheck works and a
+ * one-step sequence equals lstmCell bit for bit; float32 uses a fast float32 eˣ and a rational
+ * tanh, within 1e-5 relative of float64 (tested). The backend keeps the gate activations,
+ * tanh(c_t) and H_prev (an opaque handle, ctx.handle); they are constants to a recorded
  * backward, so second derivatives through this op are not supported.
  */
-import { allocate } from '../dtype.js';
-import { kernels } from '../backends/index.js';
-import { apply, type OpDef } from '../function.js';
-import { fmt } from '../shape.js';
-import { Tensor } from '../tensor.js';
-import { requireFloat } from './helpers.js';
-
-interface LstmSequenceAttrs {
-  readonly reverse: boolean;
-}
-
 const LstmSequence: OpDef<readonly [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor], LstmSequenceAttrs> = {
   name: 'LstmSequence',
   forward(ctx, [x, state0, wIh, wHh, bIh, bHh], { reverse }) {
-    const G = 4 * wHh.shape[1]!;
-    const b = allocate(x.dtype, G); //                                               b_ih + b_hh, added per step
-    for (let j = 0; j < G; j++) b[j] = bIh.storage[j]! + bHh.storage[j]!;
-    const { out, saved } = kernels().lstmForward(x, state0, wIh, wHh, new Tensor(b, [G]), reverse);
-    const bounds = new Tensor(Float64Array.from(saved.bounds), [saved.bounds.length]);
-    ctx.save(x, state0, wIh, wHh, saved.gates, saved.tanhC, saved.hPrev, saved.s, bounds);
+    const { out, saved } = kernels().lstmForward(x, state0, wIh, wHh, bIh, bHh, reverse);
+    ctx.save(x, state0, wIh, wHh);
+    ctx.handle = saved; // the activations, in whatever layout the backend keeps them
     return out;
   },
   backward(ctx, dOut, { reverse }) {
-    const [x, state0, wIh, wHh, gates, tanhC, hPrev, s, bounds] = ctx.saved as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+    const [x, state0, wIh, wHh] = ctx.saved as [Tensor, Tensor, Tensor, Tensor];
     const need = ctx.needsInputGrad;
-    const saved = { bounds: Array.from(bounds.storage, Number), gates, tanhC, hPrev, s };
-    const g = kernels().lstmBackward(saved, x, state0, wIh, wHh, dOut, reverse, [need[0]!, need[1]!, need[2]!, need[3]!, need[4]! || need[5]!]);
+    const g = kernels().lstmBackward(ctx.handle as LstmSaved, x, state0, wIh, wHh, dOut, reverse, [need[0]!, need[1]!, need[2]!, need[3]!, need[4]! || need[5]!]);
     return [g.dX, g.dState0, g.dWIh, g.dWHh, need[4] ? g.dBias : null, need[5] ? g.dBias : null]; // the biases fed the same sums
   },
 };

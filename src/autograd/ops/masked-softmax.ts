@@ -18,7 +18,7 @@ import { broadcastShapes, fmt, normalizeAxis, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { div, eq, mul, sub, where } from './elementwise.js';
 import { checkTensor, requireFloat } from './helpers.js';
-import { max, sum } from './reduce.js';
+import { amax, sum } from './reduce.js';
 import { exp, log } from './unary.js';
 
 interface MaskedAttrs {
@@ -35,7 +35,7 @@ interface MaskedAttrs {
  */
 export function shiftedAndNormaliser(x: Tensor, keep: Tensor | null, axis: number, guard: boolean): { shifted: Tensor; normaliser: Tensor } {
   const z = keep ? where(keep, x, -Infinity) : x;
-  const m = max(z, axis, true);
+  const m = amax(z, axis, true);
   // A row with nothing kept has max −∞: we shift it by 0 so that exp(−∞ − 0) = 0, not NaN.
   const shift = guard ? where(eq(m, -Infinity), 0, m) : m;
   const shifted = sub(z, shift);
@@ -99,7 +99,7 @@ function check(x: Tensor, mask: Tensor | null, axis: number, op: string): Masked
  */
 export function maskedSoftmax(x: Tensor, mask: Tensor | null, axis = -1): Tensor {
   const attrs = check(x, mask, axis, 'maskedSoftmax');
-  if (x.size === 0) return mul(x, 1);
+  if (x.numel() === 0) return mul(x, 1);
   return apply(MaskedSoftmax, [x], attrs);
 }
 
@@ -110,6 +110,6 @@ export function maskedSoftmax(x: Tensor, mask: Tensor | null, axis = -1): Tensor
  */
 export function maskedLogSoftmax(x: Tensor, mask: Tensor | null, axis = -1): Tensor {
   const attrs = check(x, mask, axis, 'maskedLogSoftmax');
-  if (x.size === 0) return mul(x, 1);
+  if (x.numel() === 0) return mul(x, 1);
   return apply(MaskedLogSoftmax, [x], attrs);
 }

@@ -27,6 +27,7 @@ import type { Tensor } from '../tensor.js';
 import { convOutputSize, toPair, type Pair } from './conv.js';
 import { checkTensor, requireFloat } from './helpers.js';
 
+/** Options of `maxPool2d`: stride, padding and dilation. */
 export interface MaxPool2dOptions {
   /** Step between windows (default: the kernel size). */
   readonly stride?: Pair;
@@ -36,6 +37,7 @@ export interface MaxPool2dOptions {
   readonly dilation?: Pair;
 }
 
+/** Options of `avgPool2d`: stride, padding and whether the padding counts in the divisor. */
 export interface AvgPool2dOptions {
   /** Step between windows (default: the kernel size). */
   readonly stride?: Pair;

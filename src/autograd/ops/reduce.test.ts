@@ -6,10 +6,11 @@ import { seededRandom } from '../random.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { Tensor, type NestedArray } from '../tensor.js';
 import { add, mul, sub } from './elementwise.js';
-import { argmax, argmin, logSumExp, max, mean, min, std, sum, sumToShape, variance, type VarOptions } from './reduce.js';
+import { amax, amin, argmax, argmin, logSumExp, max, mean, min, std, sum, sumToShape, variance, type VarOptions } from './reduce.js';
 import { expectClose } from '../test-utils.js';
 
 const f64 = (values: NestedArray): Tensor => tensor(values, { dtype: 'float64' });
+const x32 = (): Tensor => tensor([[1, 2], [3, 4]]);
 
 
 type Axes = number | readonly number[] | undefined;
@@ -18,7 +19,7 @@ const varOf = (unbiased: boolean): Reduction => (x, axes, keepDim) => variance(x
 const stdOf = (unbiased: boolean): Reduction => (x, axes, keepDim) => std(x, axes, { unbiased, keepDim });
 
 const REDUCTIONS: readonly (readonly [string, Reduction])[] = [
-  ['sum', sum], ['mean', mean], ['max', max], ['min', min],
+  ['sum', sum], ['mean', mean], ['amax', amax], ['amin', amin],
   ['var (unbiased)', varOf(true)], ['var (biased)', varOf(false)],
   ['std (unbiased)', stdOf(true)], ['std (biased)', stdOf(false)],
   ['logSumExp', logSumExp],
@@ -27,7 +28,7 @@ const REDUCTIONS: readonly (readonly [string, Reduction])[] = [
 describe('reductions: forward values', () => {
   const x = f64([[1, 2, 3], [4, 5, 6]]);
 
-  test('sum, mean, max, min of [[1,2,3],[4,5,6]] (worked out by hand)', () => {
+  test('sum, mean, max, min, amax, amin of [[1,2,3],[4,5,6]] (worked out by hand)', () => {
     expect(sum(x).toArray()).toBe(21);
     expect(sum(x, 0).toArray()).toEqual([5, 7, 9]);
     expect(sum(x, 1).toArray()).toEqual([6, 15]);
@@ -38,11 +39,18 @@ describe('reductions: forward values', () => {
     expect(mean(x, 0).toArray()).toEqual([2.5, 3.5, 4.5]);
     expect(mean(x, -1, true).toArray()).toEqual([[2], [5]]);
     expect(max(x).toArray()).toBe(6);
-    expect(max(x, 0).toArray()).toEqual([4, 5, 6]);
-    expect(max(x, 1, true).toArray()).toEqual([[3], [6]]);
+    expect(amax(x, 0).toArray()).toEqual([4, 5, 6]);
+    expect(amax(x, 1, true).toArray()).toEqual([[3], [6]]);
     expect(min(x).toArray()).toBe(1);
-    expect(min(x, -2).toArray()).toEqual([1, 2, 3]);
-    expect(min(x, 1).toArray()).toEqual([1, 4]);
+    expect(amin(x, -2).toArray()).toEqual([1, 2, 3]);
+    expect(amin(x, 1).toArray()).toEqual([1, 4]);
+    // along one dim, max and min return { values, indices }, as torch.max(x, dim)
+    expect(max(x, 0).values.toArray()).toEqual([4, 5, 6]);
+    expect(max(x, 0).indices.toArray()).toEqual([1, 1, 1]);
+    expect(max(x, 1, true).values.toArray()).toEqual([[3], [6]]);
+    expect(max(x, 1, true).indices.toArray()).toEqual([[2], [2]]);
+    expect(min(x, -2).indices.toArray()).toEqual([0, 0, 0]);
+    expect(min(x, 1).values.toArray()).toEqual([1, 4]);
   });
 
   test('var and std, unbiased and biased (worked out by hand)', () => {
@@ -78,8 +86,8 @@ describe('reductions: forward values', () => {
     expect(sum(t, [0, 2]).toArray()).toEqual([60, 92, 124]);
     expect(sum(t, [2, 0], true).toArray()).toEqual([[[60], [92], [124]]]);
     expect(mean(t, [0, -1]).toArray()).toEqual([7.5, 11.5, 15.5]);
-    expect(max(t, [0, 2]).toArray()).toEqual([15, 19, 23]); //  12 + 4j + 3
-    expect(min(t, [-1, -3]).toArray()).toEqual([0, 4, 8]); //   4j
+    expect(amax(t, [0, 2]).toArray()).toEqual([15, 19, 23]); //  12 + 4j + 3
+    expect(amin(t, [-1, -3]).toArray()).toEqual([0, 4, 8]); //   4j
     expect(sum(t, [1]).toArray()).toEqual([[12, 15, 18, 21], [48, 51, 54, 57]]);
     // Over j and k for i = 0: 0 … 11, sum 66; for i = 1: 12 … 23, sum 210.
     expect(sum(t, [1, 2]).toArray()).toEqual([66, 210]);
@@ -111,7 +119,8 @@ describe('reductions: forward values', () => {
     expect(() => max(empty)).toThrow(/^max: cannot reduce an empty axis of \[0,3\]$/);
     expect(() => min(empty, 0)).toThrow(/^min: cannot reduce an empty axis of \[0,3\]$/);
     // Reducing a non-empty axis of an empty tensor gives an empty result, not an error.
-    for (const fn of [max, min, logSumExp, sum]) expect(fn(empty, 1, false).shape).toEqual([0]);
+    for (const fn of [amax, amin, logSumExp, sum]) expect(fn(empty, 1, false).shape).toEqual([0]);
+    expect([max(empty, 1).values.shape, min(empty, 1).indices.shape]).toEqual([[0], [0]]);
     expect(argmax(empty, 1).shape).toEqual([0]);
     expect(() => argmax(empty, 0)).toThrow(/^argmax: cannot reduce an empty axis of \[0,3\]$/);
   });
@@ -122,7 +131,8 @@ describe('reductions: dtypes', () => {
     const i = tensor([[1, 2], [3, 4]], { dtype: 'int32' });
     expect([sum(i).dtype, sum(i).item()]).toEqual(['int32', 10]);
     expect(sum(i, 0).toArray()).toEqual([4, 6]);
-    expect([max(i, 1).dtype, max(i, 1).toArray()]).toEqual(['int32', [2, 4]]);
+    expect([amax(i, 1).dtype, amax(i, 1).toArray()]).toEqual(['int32', [2, 4]]);
+    expect([max(i, 1).values.dtype, max(i, 1).values.toArray(), max(i, 1).indices.toArray()]).toEqual(['int32', [2, 4], [1, 1]]);
     expect(min(i).item()).toBe(1);
     expect(() => mean(i)).toThrow(/^mean: input must be float32 or float64, got int32 \[2,2\]/);
     expect(() => variance(i)).toThrow(/^var: input must be float32 or float64, got int32 \[2,2\]/);
@@ -175,14 +185,38 @@ describe('reductions: backward passes gradcheck (float64)', () => {
   });
 });
 
-describe('max and min: the gradient goes to the arg-extremum; ties share it evenly', () => {
+describe('amax, amin and max, min over everything: the gradient goes to the arg-extremum; ties share it evenly', () => {
   test('along an axis (worked out by hand)', () => {
     const x = f64([[1, 3, 3], [2, 2, 2], [0, 5, -1]]).requiresGrad_();
-    max(x, 1).backward(f64([6, 3, 7]));
+    amax(x, 1).backward(f64([6, 3, 7]));
     expect(x.grad!.toArray()).toEqual([[0, 3, 3], [1, 1, 1], [0, 7, 0]]);
     const y = f64([[1, 3, 3], [2, 2, 2], [0, 5, -1]]).requiresGrad_();
-    min(y, -1, true).backward(f64([[6], [3], [7]]));
+    amin(y, -1, true).backward(f64([[6], [3], [7]]));
     expect(y.grad!.toArray()).toEqual([[6, 0, 0], [1, 1, 1], [0, 0, 7]]);
+  });
+
+  test('max and min along a dim send the whole gradient to the index they return (the first on ties), as PyTorch', () => {
+    const x = f64([[1, 3, 3], [2, 2, 2], [0, 5, -1]]).requiresGrad_();
+    max(x, 1).values.backward(f64([6, 3, 7]));
+    expect(x.grad!.toArray()).toEqual([[0, 6, 0], [3, 0, 0], [0, 7, 0]]);
+    const y = f64([[1, 3, 3], [2, 2, 2], [0, 5, -1]]).requiresGrad_();
+    min(y, -1, true).values.backward(f64([[6], [3], [7]]));
+    expect(y.grad!.toArray()).toEqual([[6, 0, 0], [3, 0, 0], [0, 0, 7]]);
+    const random = seededRandom(9);
+    for (const [dim, keepDim] of [[0, false], [1, true], [-1, false]] as const) {
+      gradcheck((t) => max(t, dim, keepDim).values, [randn([3, 4], { dtype: 'float64', random, requiresGrad: true })]);
+      gradcheck((t) => min(t, dim, keepDim).values, [randn([3, 1, 2], { dtype: 'float64', random, requiresGrad: true })]);
+    }
+  });
+
+  test('max and min along a dim: a 0-d tensor, NaN, an empty axis, and several axes point to amax', () => {
+    expect(max(tensor(3), 0).values.item()).toBe(3);
+    expect(max(tensor(3), -1, true).indices.shape).toEqual([]);
+    const nan = max(tensor([1, Number.NaN, 5]), 0);
+    expect([nan.values.item(), nan.indices.item()]).toEqual([Number.NaN, 1]); // NaN wins, as in PyTorch
+    expect(() => max(tensor([[1], [2]]).reshape([2, 1]).slice([null, { stop: 0 }]), 1)).toThrow(/^max: cannot reduce an empty axis of \[2,0\]$/);
+    expect(() => max(x32(), [0, 1] as unknown as number)).toThrow(new TypeError('max: dim must be one axis (a number), got an array: use amax/amin for several axes'));
+    expect(() => min(x32(), 2)).toThrow(/^min: axis 2 is out of range for a tensor with 2 dimensions$/);
   });
 
   test('over all axes, ties in different rows share one gradient', () => {
@@ -196,7 +230,7 @@ describe('max and min: the gradient goes to the arg-extremum; ties share it even
     max(x).backward();
     expect(x.grad!.toArray()).toEqual([1 / 3, 1 / 3, 1 / 3, 0]);
     const y = f64([[5, 5, 5, 5, 5, 5, 5]]).requiresGrad_();
-    min(y, 1).backward(f64([1]));
+    amin(y, 1).backward(f64([1]));
     expect([...y.grad!.storage]).toEqual(new Array(7).fill(1 / 7));
   });
 
@@ -267,7 +301,7 @@ describe('reductions: errors name the op and the axes', () => {
     expect(() => sum(x, 3)).toThrow(/^sum: axis 3 is out of range for a tensor with 2 dimensions$/);
     expect(() => sum(x, 3)).toThrow(RangeError);
     expect(() => mean(x, -3)).toThrow(/^mean: axis -3 is out of range for a tensor with 2 dimensions$/);
-    expect(() => max(x, [0, 2])).toThrow(/^max: axis 2 is out of range/);
+    expect(() => amax(x, [0, 2])).toThrow(/^amax: axis 2 is out of range/);
     expect(() => min(x, 0.5)).toThrow(/^min: axis 0.5 is out of range/);
     expect(() => variance(x, 2)).toThrow(/^var: axis 2 is out of range/);
     expect(() => std(x, -5)).toThrow(/^std: axis -5 is out of range/);
@@ -277,8 +311,8 @@ describe('reductions: errors name the op and the axes', () => {
 
   test('a repeated axis, also when written once negative', () => {
     expect(() => sum(x, [0, 0])).toThrow(/^sum: repeated axis in \[0,0\]$/);
-    expect(() => max(x, [1, -1])).toThrow(/^max: repeated axis in \[1,-1\]$/);
-    for (const [name, fn] of [['mean', mean], ['min', min], ['logSumExp', logSumExp]] as const) {
+    expect(() => amax(x, [1, -1])).toThrow(/^amax: repeated axis in \[1,-1\]$/);
+    for (const [name, fn] of [['mean', mean], ['amin', amin], ['logSumExp', logSumExp]] as const) {
       expect(() => fn(x, [-2, 0], false)).toThrow(new RegExp(`^${name}: repeated axis in \\[-2,0\\]$`));
     }
     expect(() => variance(x, [1, 1])).toThrow(/^var: repeated axis/);
@@ -286,7 +320,7 @@ describe('reductions: errors name the op and the axes', () => {
   });
 
   test('a non-Tensor argument', () => {
-    for (const [name, fn] of [['sum', sum], ['mean', mean], ['max', max], ['min', min], ['logSumExp', logSumExp]] as const) {
+    for (const [name, fn] of [['sum', sum], ['mean', mean], ['amax', amax], ['amin', amin], ['logSumExp', logSumExp]] as const) {
       expect(() => fn([1, 2] as unknown as Tensor, undefined, false)).toThrow(new RegExp(`^${name}: input must be a Tensor, got object$`));
       expect(() => fn(null as unknown as Tensor, undefined, false)).toThrow(new RegExp(`^${name}: input must be a Tensor, got null$`));
     }
@@ -324,9 +358,9 @@ describe('properties', () => {
       const n = sizeOf(axes.map((a) => shape[a]!));
       expectClose(mean(x, axes), mul(sum(x, axes), 1 / n), { rtol: 1e-12, atol: 1e-12 });
       expectClose(variance(x, axes, { unbiased: false }), sub(mean(mul(x, x), axes), mul(mean(x, axes), mean(x, axes))), { rtol: 1e-9, atol: 1e-12 });
-      const [hi, mid, lo] = [max(x, axes), mean(x, axes), min(x, axes)];
-      for (let i = 0; i < mid.size; i++) expect(hi.storage[i]! >= mid.storage[i]! - 1e-12 && mid.storage[i]! >= lo.storage[i]! - 1e-12).toBe(true);
-      for (const fn of [sum, max, logSumExp]) expect(fn(x, axes, true).toArray()).toEqual(fn(x, axes, false).reshape(fn(x, axes, true).shape).toArray());
+      const [hi, mid, lo] = [amax(x, axes), mean(x, axes), amin(x, axes)];
+      for (let i = 0; i < mid.numel(); i++) expect(hi.storage[i]! >= mid.storage[i]! - 1e-12 && mid.storage[i]! >= lo.storage[i]! - 1e-12).toBe(true);
+      for (const fn of [sum, amax, logSumExp]) expect(fn(x, axes, true).toArray()).toEqual(fn(x, axes, false).reshape(fn(x, axes, true).shape).toArray());
     }), { seed: 42, numRuns: 100 });
   });
 });

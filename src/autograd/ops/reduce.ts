@@ -1,13 +1,15 @@
 /**
- * reduce — sum, mean, max, min, var, std and logSumExp over any axes (with keepDim), the
- * broadcast adjoint `sumToShape`, and the non-differentiable argmax / argmin.
+ * reduce — sum, mean, amax, amin, var, std and logSumExp over any axes (with keepDim), the
+ * broadcast adjoint `sumToShape`, the non-differentiable argmax / argmin, and max / min: over
+ * everything (a tensor), or along one axis ({ values, indices }: a gather at the argmax).
  *
  * Every reduction maps many inputs to one output, so its backward spreads dY back over the
  * reduced axes: we reshape dY to the keepDim shape and broadcast it to x's shape ("expand").
  *   sum        y = Σ x              dX = expand(dY)
  *   mean       y = Σ x / n          dX = expand(dY) / n
- *   max, min   only the arg-extrema matter: dX = expand(dY) · [x = y] / (number of ties)
+ *   amax, amin only the arg-extrema matter: dX = expand(dY) · [x = y] / (number of ties)
  *              (ties share the gradient evenly, as PyTorch's amax does)
+ *   max(x, d)  values = gather(x, d, argmax): the whole gradient goes to that one index (PyTorch)
  *   var        y = Σ (x − μ)² / (n − c)   (c = 1 for the unbiased estimate, the default)
  *              ∂y/∂x_i = 2(x_i − μ)/(n − c): the −2Σ(x − μ)/(n−c) · ∂μ/∂x_i term vanishes
  *              because Σ(x − μ) = 0.  dX = expand(dY) · 2(x − μ) / (n − c)
@@ -22,14 +24,21 @@ import { fmt, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, type Shape } fr
 import type { Tensor } from '../tensor.js';
 import { add, div, eq, mul, sub } from './elementwise.js';
 import { checkTensor, lift, requireFloat } from './helpers.js';
-import { broadcastTo, reshape } from './shape.js';
+import { broadcastTo } from './broadcast.js';
+import { gather } from './indexing.js';
+import { reshape } from './reshape.js';
 import { exp, log, sqrt } from './unary.js';
+
+// The broadcast adjoint lives beside broadcastTo (broadcast.ts): each is the other's backward.
+export { sumToShape } from './broadcast.js';
 
 type Axes = number | readonly number[] | undefined;
 
 interface ReduceAttrs {
   readonly axes: readonly number[];
   readonly keepDim: boolean;
+  /** x's shape: sum and mean need only this of x, so they save nothing (an in-place write to x leaves their backward valid). */
+  readonly xShape: Shape;
 }
 
 /** The shape of a reduction's output had keepDim been true. */
@@ -40,26 +49,26 @@ const expand = (dY: Tensor, x: Tensor, axes: readonly number[]): Tensor => broad
 
 const countOf = (x: Tensor, axes: readonly number[]): number => sizeOf(axes.map((a) => x.shape[a]!));
 
+/** dY broadcast back to `shape` (the input's). */
+const expandTo = (dY: Tensor, shape: Shape, axes: readonly number[]): Tensor => broadcastTo(reshape(dY, keptShape(shape, axes)), shape);
+
 const Sum: OpDef<readonly [Tensor], ReduceAttrs> = {
   name: 'Sum',
-  forward(ctx, [x], { axes, keepDim }) {
-    ctx.save(x);
+  forward(_ctx, [x], { axes, keepDim }) {
     return kernels().reduce('sum', x, axes, keepDim);
   },
-  backward(ctx, dY, { axes }) {
-    return [expand(dY, ctx.saved[0]!, axes)];
+  backward(_ctx, dY, { axes, xShape }) {
+    return [expandTo(dY, xShape, axes)];
   },
 };
 
 const Mean: OpDef<readonly [Tensor], ReduceAttrs> = {
   name: 'Mean',
-  forward(ctx, [x], { axes, keepDim }) {
-    ctx.save(x);
+  forward(_ctx, [x], { axes, keepDim }) {
     return kernels().binary('div', kernels().reduce('sum', x, axes, keepDim), lift(countOf(x, axes), x, 'mean'), x.dtype);
   },
-  backward(ctx, dY, { axes }) {
-    const x = ctx.saved[0]!;
-    return [div(expand(dY, x, axes), countOf(x, axes))];
+  backward(_ctx, dY, { axes, xShape }) {
+    return [div(expandTo(dY, xShape, axes), sizeOf(axes.map((a) => xShape[a]!)))];
   },
 };
 
@@ -143,23 +152,84 @@ function reduction<A extends ReduceAttrs>(def: OpDef<readonly [Tensor], A>, op: 
   const list = normalizeAxes(axes, x.ndim, op);
   // The max of no elements is undefined; the max of each of no rows is an empty result (as PyTorch).
   if (needsElements && countOf(x, list) === 0) throw new RangeError(`${op}: cannot reduce an empty axis of ${fmt(x.shape)}`);
-  return apply(def, [x], { axes: list, keepDim, ...extra } as unknown as A);
+  return apply(def, [x], { axes: list, keepDim, xShape: x.shape, ...extra } as unknown as A);
 }
 
 /** Σ x over `axes` (all by default). @example sum(tensor([[1, 2], [3, 4]]), 0).toArray()  // [4, 6] */
 export const sum = (x: Tensor, axes?: Axes, keepDim = false): Tensor => reduction(Sum, 'sum', x, axes, {}, keepDim);
 
+/**
+ * The mean over `axes` (all when omitted); `keepDim` keeps them with size 1.
+ * @example mean(tensor([[1, 2], [3, 4]]), 1).toArray()  // [1.5, 3.5]
+ */
 export function mean(x: Tensor, axes?: Axes, keepDim = false): Tensor {
   requireFloat(x, 'mean');
   return reduction(Mean, 'mean', x, axes, {}, keepDim);
 }
 
-/** The largest value over `axes` (all by default); the gradient goes to the arg-max, shared on ties. */
-export const max = (x: Tensor, axes?: Axes, keepDim = false): Tensor => reduction(Max, 'max', x, axes, {}, keepDim, true);
+/**
+ * The largest value over `axes` (all by default), as torch.amax; the gradient goes to the
+ * arg-max, shared evenly on ties.
+ * @example amax(tensor([[1, 5], [7, 2]]), 1).toArray()  // [5, 7]
+ */
+export const amax = (x: Tensor, axes?: Axes, keepDim = false): Tensor => reduction(Max, 'amax', x, axes, {}, keepDim, true);
 
-/** The smallest value over `axes` (all by default); the gradient goes to the arg-min, shared on ties. */
-export const min = (x: Tensor, axes?: Axes, keepDim = false): Tensor => reduction(Min, 'min', x, axes, {}, keepDim, true);
+/**
+ * The smallest value over `axes` (all by default), as torch.amin; the gradient goes to the
+ * arg-min, shared evenly on ties.
+ * @example amin(tensor([[1, 5], [7, 2]]), 1).toArray()  // [1, 2]
+ */
+export const amin = (x: Tensor, axes?: Axes, keepDim = false): Tensor => reduction(Min, 'amin', x, axes, {}, keepDim, true);
 
+/** What max and min along a dimension (and sort, topk) return, as PyTorch's (values, indices) pair. */
+export interface ValuesIndices {
+  /** The selected values (differentiable: a gather of the input). */
+  readonly values: Tensor;
+  /** Where each value was along the dimension, int32. */
+  readonly indices: Tensor;
+}
+
+/** max/min along one axis: the arg-extremum (first on ties, NaN wins, as argmax), and x gathered there. */
+function selectAlong(op: 'max' | 'min', x: Tensor, dim: number, keepDim: boolean): ValuesIndices {
+  checkTensor(x, op);
+  if (typeof dim !== 'number') throw new TypeError(`${op}: dim must be one axis (a number), got ${Array.isArray(dim) ? 'an array: use amax/amin for several axes' : typeof dim}`);
+  const axis = normalizeAxis(dim, x.ndim, op);
+  const line = x.ndim === 0 ? reshape(x, [1]) : x; // a 0-d tensor reduces as one element (PyTorch)
+  if (line.shape[axis] === 0) throw new RangeError(`${op}: cannot reduce an empty axis of ${fmt(x.shape)}`);
+  const at = kernels().argReduce(op === 'max' ? 'argmax' : 'argmin', line, axis, true);
+  const values = gather(line, axis, at);
+  if (keepDim && x.ndim > 0) return { values, indices: at };
+  const shape = x.shape.filter((_, i) => i !== axis);
+  return { values: reshape(values, shape), indices: reshape(at, shape) };
+}
+
+/**
+ * With no dim, the largest value of all (a 0-d tensor; the gradient is shared evenly on ties).
+ * With a dim, `{ values, indices }` along it, as torch.max(x, dim): the first arg-max on ties,
+ * where the whole gradient goes. For several axes at once, see amax.
+ * @example max(tensor([[1, 5], [7, 2]])).item()  // 7
+ * @example max(tensor([[1, 5], [7, 2]]), 1).indices.toArray()  // [1, 0]
+ */
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, dim: number, keepDim?: boolean): ValuesIndices;
+export function max(x: Tensor, dim?: number, keepDim = false): Tensor | ValuesIndices {
+  return dim === undefined ? reduction(Max, 'max', x, undefined, {}, false, true) : selectAlong('max', x, dim, keepDim);
+}
+
+/**
+ * With no dim, the smallest value of all (a 0-d tensor; the gradient is shared evenly on ties).
+ * With a dim, `{ values, indices }` along it, as torch.min(x, dim): the first arg-min on ties,
+ * where the whole gradient goes. For several axes at once, see amin.
+ * @example min(tensor([[1, 5], [7, 2]])).item()  // 1
+ * @example min(tensor([[1, 5], [7, 2]]), 0).values.toArray()  // [1, 2]
+ */
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, dim: number, keepDim?: boolean): ValuesIndices;
+export function min(x: Tensor, dim?: number, keepDim = false): Tensor | ValuesIndices {
+  return dim === undefined ? reduction(Min, 'min', x, undefined, {}, false, true) : selectAlong('min', x, dim, keepDim);
+}
+
+/** Options of `variance` and `std`: the unbiased (n − 1) or biased divisor, and keepDim. */
 export interface VarOptions {
   /** Divide by n − 1 (true, the default, as PyTorch) or by n. */
   readonly unbiased?: boolean;
@@ -186,27 +256,19 @@ export function logSumExp(x: Tensor, axes?: Axes, keepDim = false): Tensor {
   return reduction(LogSumExp, 'logSumExp', x, axes, {}, keepDim);
 }
 
-/**
- * Sums `g` down to `shape`, the adjoint of broadcasting `shape` up to g's shape: leading axes
- * g has and `shape` lacks are summed away, and so are axes where `shape` has size 1.
- */
-export function sumToShape(g: Tensor, shape: Shape): Tensor {
-  if (shapesEqual(g.shape, shape)) return g;
-  const lead = g.ndim - shape.length;
-  const axes: number[] = [];
-  for (let i = 0; i < g.ndim; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
-  return reshape(sum(g, axes, true), shape);
-}
-
 function argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined, keepDim: boolean): Tensor {
   checkTensor(x, op);
   if (axis === undefined) {
-    if (x.size === 0) throw new RangeError(`${op}: cannot reduce an empty tensor ${fmt(x.shape)}`);
-    return kernels().argReduce(op, reshape(x, [x.size]), 0, false);
+    if (x.numel() === 0) throw new RangeError(`${op}: cannot reduce an empty tensor ${fmt(x.shape)}`);
+    return kernels().argReduce(op, reshape(x, [x.numel()]), 0, false);
   }
   return kernels().argReduce(op, x, normalizeAxis(axis, x.ndim, op), keepDim); // throws on an empty axis
 }
 
 /** Index of the largest value along `axis` (of the flattened tensor when omitted), int32. */
 export const argmax = (x: Tensor, axis?: number, keepDim = false): Tensor => argReduce('argmax', x, axis, keepDim);
+/**
+ * The index of the smallest value along `axis` (of the flattened tensor when omitted), int32.
+ * @example argmin(tensor([3, 1, 2])).item()  // 1
+ */
 export const argmin = (x: Tensor, axis?: number, keepDim = false): Tensor => argReduce('argmin', x, axis, keepDim);

@@ -8,7 +8,7 @@ import { gradcheck } from '../gradcheck.js';
 import { seededRandom } from '../random.js';
 import { sizeOf, stridesOf } from '../shape.js';
 import { expectClose } from '../test-utils.js';
-import { repeat } from './repeat.js';
+import { repeat, tile } from './repeat.js';
 import { reshape } from './shape.js';
 
 describe('repeat', () => {
@@ -53,5 +53,19 @@ describe('repeat', () => {
   test('errors', () => {
     expect(() => repeat(tensor([[1]]), [2])).toThrow(/repeat: 1 repeats for a 2-d input \[1,1\]/);
     expect(() => repeat(tensor([1]), [-1])).toThrow(/non-negative integers/);
+  });
+});
+
+describe('tile', () => {
+  test('pads short reps with leading 1s, as torch.tile (worked out by hand)', () => {
+    const x = tensor([[1, 2], [3, 4]]);
+    expect(tile(x, [2]).toArray()).toEqual([[1, 2, 1, 2], [3, 4, 3, 4]]);
+    expect(tile(x, [2, 1]).toArray()).toEqual([[1, 2], [3, 4], [1, 2], [3, 4]]);
+    expect(tile(tensor([1, 2]), [2, 2]).toArray()).toEqual([[1, 2, 1, 2], [1, 2, 1, 2]]); // more reps than axes
+    expect(() => tile(x, [-1])).toThrow(/repeat: repeats must be non-negative integers/);
+  });
+
+  test('gradcheck', () => {
+    gradcheck((t) => tile(t, [3]), [randn([2, 2], { dtype: 'float64', random: seededRandom(5), requiresGrad: true })]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * repeat — tiles x: PyTorch's Tensor.repeat(r₀, r₁, …), the result of shape [r₀·d₀, r₁·d₁, …].
- * With more repeats than axes, x is first read as [1, …, 1, d₀, …] (new leading axes).
+ * With more repeats than axes, x is first read as [1, …, 1, d₀, …] (new leading axes). tile is
+ * torch.tile: the same, except that fewer repeats than axes are padded with leading 1s.
  *
  * Forward without a new kernel: view x as [1, d₀, 1, d₁, …], broadcast that to
  * [r₀, d₀, r₁, d₁, …] (each copy of x lies along the new axes), and read the result as
@@ -53,4 +54,15 @@ export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
   }
   const padded = [...repeats.slice(x.ndim).map(() => 1), ...x.shape];
   return apply(Repeat, [x], { repeats: [...repeats], padded });
+}
+
+/**
+ * x tiled `reps[i]` times along axis i (torch.tile): as repeat, but fewer reps than axes are
+ * padded with leading 1s (the leading axes are not repeated).
+ * @example tile(tensor([[1, 2], [3, 4]]), [2]).toArray()  // [[1, 2, 1, 2], [3, 4, 3, 4]]
+ */
+export function tile(x: Tensor, reps: readonly number[]): Tensor {
+  checkTensor(x, 'tile');
+  if (!Array.isArray(reps)) throw new RangeError(`tile: reps must be an array of non-negative integers, got ${JSON.stringify(reps)}`);
+  return repeat(x, [...new Array<number>(Math.max(0, x.ndim - reps.length)).fill(1), ...reps]);
 }

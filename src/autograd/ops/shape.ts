@@ -11,46 +11,15 @@
  */
 import { apply, type OpDef } from '../function.js';
 import { kernels } from '../backends/index.js';
-import { broadcastShapes, checkShape, fmt, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, type Shape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { fmt, normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
 import { checkTensor } from './helpers.js';
-import { sumToShape } from './reduce.js';
+import { reshape } from './reshape.js';
 
-const Reshape: OpDef<readonly [Tensor], Shape> = {
-  name: 'Reshape',
-  forward(ctx, [x], shape) {
-    ctx.save(x);
-    // Metadata only: the new tensor shares x's storage, as a PyTorch view does.
-    return new Tensor(x.storage, shape);
-  },
-  backward(ctx, dY) {
-    return [reshape(dY, ctx.saved[0]!.shape)];
-  },
-};
-
-/**
- * The same values in a new shape; one size may be −1 and is inferred.
- * @example reshape(arange(6), [2, -1]).shape  // [2, 3]
- */
-export function reshape(x: Tensor, shape: Shape): Tensor {
-  checkTensor(x, 'reshape');
-  if (!Array.isArray(shape) || shape.some((d) => d !== -1 && !(Number.isInteger(d) && d >= 0))) {
-    throw new RangeError(`reshape: invalid shape ${Array.isArray(shape) ? fmt(shape) : String(shape)}: sizes must be non-negative integers or one -1`);
-  }
-  const unknown = shape.filter((d) => d === -1).length;
-  if (unknown > 1) throw new RangeError(`reshape: only one size may be -1, got ${fmt(shape)}`);
-  const known = sizeOf(shape.filter((d) => d !== -1));
-  if (unknown === 1 && known === 0) {
-    throw new RangeError(`reshape: cannot infer the -1 in ${fmt(shape)}: the other sizes multiply to 0 (input ${fmt(x.shape)})`);
-  }
-  // x.size / known is fractional when the other sizes do not divide x.size; sizeOf then differs.
-  const resolved = shape.map((d) => (d === -1 ? x.size / known : d));
-  if (!resolved.every(Number.isInteger) || sizeOf(resolved) !== x.size) {
-    throw new RangeError(`reshape: cannot reshape ${fmt(x.shape)} (${x.size} elements) into ${fmt(shape)}`);
-  }
-  if (shapesEqual(resolved, x.shape)) return x;
-  return apply(Reshape, [x], resolved);
-}
+// reshape and broadcastTo live in files of their own (reshape.ts; broadcast.ts, beside its
+// adjoint sumToShape), so that the ops' imports form no cycle; they are part of this family.
+export { reshape } from './reshape.js';
+export { broadcastTo } from './broadcast.js';
 
 /** Merges axes startDim … endDim into one. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
@@ -107,28 +76,4 @@ export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
   const b = normalizeAxis(axis1, x.ndim, 'transpose');
   const perm = x.shape.map((_, i) => (i === a ? b : i === b ? a : i));
   return permute(x, perm);
-}
-
-const BroadcastTo: OpDef<readonly [Tensor], Shape> = {
-  name: 'BroadcastTo',
-  forward(ctx, [x], shape) {
-    ctx.save(x);
-    return kernels().broadcastTo(x, shape);
-  },
-  backward(ctx, dY) {
-    return [sumToShape(dY, ctx.saved[0]!.shape)];
-  },
-};
-
-/** Repeats x along size-1 (or missing leading) axes to `shape`; −1 keeps a size (torch.expand). */
-export function broadcastTo(x: Tensor, shape: Shape): Tensor {
-  checkTensor(x, 'broadcastTo');
-  const offset = shape.length - x.ndim;
-  if (offset < 0) throw new RangeError(`broadcastTo: cannot broadcast ${fmt(x.shape)} to fewer dimensions ${fmt(shape)}`);
-  const target = shape.map((d, i) => (d === -1 && i >= offset ? x.shape[i - offset]! : d));
-  checkShape(target, 'broadcastTo');
-  const result = broadcastShapes(x.shape, target, 'broadcastTo');
-  if (!shapesEqual(result, target)) throw new RangeError(`broadcastTo: cannot broadcast ${fmt(x.shape)} to ${fmt(shape)}`);
-  if (shapesEqual(target, x.shape)) return x;
-  return apply(BroadcastTo, [x], target);
 }

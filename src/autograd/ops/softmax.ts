@@ -17,7 +17,7 @@ import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { div, mul, sub } from './elementwise.js';
 import { requireFloat } from './helpers.js';
-import { max, sum } from './reduce.js';
+import { amax, sum } from './reduce.js';
 import { exp, log } from './unary.js';
 
 /** An empty input has nothing to normalise: the output is a fresh empty tensor, and so is dX. */
@@ -30,8 +30,8 @@ function empty(ctx: Context, x: Tensor): Tensor {
 const Softmax: OpDef<readonly [Tensor], number> = {
   name: 'Softmax',
   forward(ctx, [x], axis) {
-    if (x.size === 0) return empty(ctx, x);
-    const e = exp(sub(x, max(x, axis, true)));
+    if (x.numel() === 0) return empty(ctx, x);
+    const e = exp(sub(x, amax(x, axis, true)));
     const y = div(e, sum(e, axis, true));
     ctx.save(y);
     return y;
@@ -45,8 +45,8 @@ const Softmax: OpDef<readonly [Tensor], number> = {
 const LogSoftmax: OpDef<readonly [Tensor], number> = {
   name: 'LogSoftmax',
   forward(ctx, [x], axis) {
-    if (x.size === 0) return empty(ctx, x);
-    const shifted = sub(x, max(x, axis, true)); // ≤ 0, with 0 at the max
+    if (x.numel() === 0) return empty(ctx, x);
+    const shifted = sub(x, amax(x, axis, true)); // ≤ 0, with 0 at the max
     const y = sub(shifted, log(sum(exp(shifted), axis, true)));
     ctx.save(y);
     return y;

@@ -16,11 +16,11 @@
  *   gelu, tanh approximation  y = ½x(1 + tanh u), u = √(2/π)(x + 0.044715x³)
  *            f′ = ½(1 + tanh u) + ½x(1 − tanh²u) · √(2/π)(1 + 3·0.044715x²)
  */
-import { apply, isGradEnabled, type OpDef } from '../function.js';
+import { apply, type OpDef } from '../function.js';
 import { kernels } from '../backends/index.js';
 import type { ParamUnaryOp, UnaryOp } from '../backends/types.js';
 import type { Tensor } from '../tensor.js';
-import { add, div, ge, gt, le, mul, neg, sub, where } from './elementwise.js';
+import { add, div, ge, gt, le, mul, neg, reluBackward, sub, where } from './elementwise.js';
 import { requireFloat } from './helpers.js';
 
 type One = readonly [Tensor];
@@ -56,13 +56,7 @@ const Tanh = unaryDef('Tanh', 'y', k('tanh'), (dY, y) => mul(dY, sub(1, mul(y, y
 const Sigmoid = unaryDef('Sigmoid', 'y', k('sigmoid'), (dY, y) => mul(dY, mul(y, sub(1, y))));
 const Relu = unaryDef('Relu', 'x', k('relu'), (dY, x) => reluBackward(dY, x));
 
-/**
- * dY ⊙ [x > 0], ReLU's backward. Recorded (createGraph) it is the composed mul(dY, gt(x, 0));
- * otherwise one kernel pass instead of three (compare, cast, multiply) and their arrays.
- */
-export function reluBackward(dY: Tensor, x: Tensor): Tensor {
-  return isGradEnabled() ? mul(dY, gt(x, 0)) : kernels().binary('reluBackward', dY, x, dY.dtype);
-}
+export { reluBackward } from './elementwise.js';
 const Erf = unaryDef('Erf', 'x', k('erf'), (dY, x) => mul(dY, mul(exp(mul(mul(x, x), -1)), 2 / Math.sqrt(Math.PI))));
 const Softplus = unaryDef('Softplus', 'x', k('softplus'), (dY, x) => mul(dY, sigmoid(x)));
 const LeakyRelu = unaryDef<number>('LeakyRelu', 'x', (x, slope) => kp(x, { kind: 'leakyRelu', slope }),
@@ -107,15 +101,46 @@ function float(def: OpDef<One>, op: string) {
 
 /** eˣ elementwise. @example exp(tensor([0])).item()  // 1 */
 export const exp = float(Exp, 'exp');
+/**
+ * The natural logarithm, elementwise.
+ * @example log(tensor([1])).item()  // 0
+ */
 export const log = float(Log, 'log');
+/**
+ * The square root, elementwise.
+ * @example sqrt(tensor([4, 9])).toArray()  // [2, 3]
+ */
 export const sqrt = float(Sqrt, 'sqrt');
+/**
+ * 1 / √x, elementwise.
+ * @example rsqrt(tensor([4])).item()  // 0.5
+ */
 export const rsqrt = float(Rsqrt, 'rsqrt');
+/** The sine, elementwise. */
 export const sin = float(Sin, 'sin');
+/** The cosine, elementwise. */
 export const cos = float(Cos, 'cos');
+/**
+ * The hyperbolic tangent, elementwise.
+ * @example tanh(tensor([0])).item()  // 0
+ */
 export const tanh = float(Tanh, 'tanh');
+/**
+ * σ(x) = 1 / (1 + e^−x), elementwise.
+ * @example sigmoid(tensor([0])).item()  // 0.5
+ */
 export const sigmoid = float(Sigmoid, 'sigmoid');
+/**
+ * max(x, 0), elementwise.
+ * @example relu(tensor([-1, 2])).toArray()  // [0, 2]
+ */
 export const relu = float(Relu, 'relu');
+/** log(1 + eˣ), elementwise, computed without overflow for large x. */
 export const softplus = float(Softplus, 'softplus');
+/**
+ * |x|, elementwise (the gradient at 0 is 0, as PyTorch).
+ * @example abs(tensor([-2, 3])).toArray()  // [2, 3]
+ */
 export const abs = float(Abs, 'abs');
 /** The error function, 2/√π ∫₀ˣ e^(−t²) dt (derivative 2/√π · e^(−x²)). */
 export const erf = float(Erf, 'erf');

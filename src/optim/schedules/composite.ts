@@ -27,6 +27,7 @@ function loadAll(where: string, children: readonly SteppedScheduler[], dicts: un
   }
 }
 
+/** Options of `SequentialLR`: the schedules to run one after another and the steps at which each hands over. */
 export interface SequentialLROptions {
   /** The schedules, in the order they run; all made on this optimizer. */
   readonly schedulers: readonly LrSchedule[];

@@ -16,6 +16,7 @@ import { checkNumber, LrSchedule, rescale, type ScheduledOptimizer, type Schedul
 /** (1 + cos(π·τ/T)) / 2: 1 at τ = 0, 0 at τ = T. */
 const halfCosine = (tau: number, period: number): number => (1 + Math.cos((Math.PI * tau) / period)) / 2;
 
+/** Options of `CosineAnnealingLR`: the period tMax, the floor etaMin and an optional linear warm-up. */
 export interface CosineAnnealingLROptions {
   /** The step at which the lr reaches ηmin, counted from 0 and including the warm-up (T). */
   readonly tMax: number;
@@ -90,6 +91,7 @@ export class CosineAnnealingLR extends LrSchedule {
   }
 }
 
+/** Options of `CosineAnnealingWarmRestarts`: the first period t0, its growth factor tMult and the floor etaMin. */
 export interface CosineAnnealingWarmRestartsOptions {
   /** Steps in the first cycle (T₀, PyTorch's `T_0`). */
   readonly t0: number;

@@ -30,6 +30,7 @@ abstract class FactorSchedule extends LrSchedule {
   }
 }
 
+/** Options of `StepLR`: multiply the lr by gamma every stepSize steps. */
 export interface StepLROptions {
   /** Steps between decays. */
   readonly stepSize: number;
@@ -65,6 +66,7 @@ export class StepLR extends FactorSchedule {
   }
 }
 
+/** Options of `MultiStepLR`: multiply the lr by gamma at each milestone. */
 export interface MultiStepLROptions {
   /** The steps at which the lr is multiplied by γ (a step listed twice multiplies by γ²). */
   readonly milestones: readonly number[];
@@ -102,6 +104,7 @@ export class MultiStepLR extends FactorSchedule {
   }
 }
 
+/** Options of `ExponentialLR`: multiply the lr by gamma every step. */
 export interface ExponentialLROptions {
   /** Multiplicative decay γ per step. */
   readonly gamma: number;
@@ -130,6 +133,7 @@ export class ExponentialLR extends FactorSchedule {
   }
 }
 
+/** Options of `LinearLR`: scale the lr linearly from startFactor to endFactor over totalIters steps. */
 export interface LinearLROptions {
   /** The factor s on η₀ at step 0, in [0, 1] (default 1/3). */
   readonly startFactor?: number;
@@ -175,6 +179,7 @@ export class LinearLR extends FactorSchedule {
 /** A factor as a function of the step count t. */
 export type LrLambda = (t: number) => number;
 
+/** Options of `LambdaLR`: the lr is the base lr times lrLambda(step) (one function, or one per group). */
 export interface LambdaLROptions {
   /** λ: one function for every group, or one per group. */
   readonly lrLambda: LrLambda | readonly LrLambda[];

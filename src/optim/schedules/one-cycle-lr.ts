@@ -7,6 +7,9 @@
 import type { BaseOptions, ParamGroup } from '../optimizer.js';
 import { checkNumber, LrSchedule, perGroup, type ScheduledOptimizer, type ScheduleStateDict } from './lr-schedule.js';
 
+/**
+ * Options of `OneCycleLR` (Smith and Topin 2017): the peak lr, the total steps, the warm-up fraction, the annealing shape and the divisors.
+ */
 export interface OneCycleLROptions {
   /** The peak lr, one for all groups or one per group. */
   readonly maxLr: number | readonly number[];

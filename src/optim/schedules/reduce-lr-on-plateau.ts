@@ -6,6 +6,7 @@
 import { Tensor } from '../../autograd/tensor.js';
 import { checkNumber, checkOptimizer, isCount, isNumberList, perGroup, type LrScheduler, type ScheduledOptimizer, type ScheduleStateDict } from './lr-schedule.js';
 
+/** Options of `ReduceLROnPlateau`: the mode, factor, patience, threshold, cooldown and floor. */
 export interface ReduceLROnPlateauOptions {
   /** 'min': lower metric is better (a loss); 'max': higher is better (an accuracy). Default 'min'. */
   readonly mode?: 'min' | 'max';

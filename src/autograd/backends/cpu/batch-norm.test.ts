@@ -140,7 +140,7 @@ describe('channelAffine', () => {
     const scale = new Tensor(Float64Array.from([2, -1]), [2]);
     expect([...channelAffine([[x, scale]], null).storage]).toEqual([2, 4, 6, -4, -5, -6]);
     const empty = channelAffine([[new Tensor(new Float32Array(0), [0, 2, 3]), scale]], scale);
-    expect([empty.dtype, empty.shape, empty.size]).toEqual(['float32', [0, 2, 3], 0]);
+    expect([empty.dtype, empty.shape, empty.numel()]).toEqual(['float32', [0, 2, 3], 0]);
   });
 
   test('terms, scales and shift are checked', () => {

@@ -7,18 +7,13 @@
  *   channelMoments(x)             μ = Σ x / m, then σ² = Σ (x − μ)² / m      two reads of x
  *   channelSums(a, b, centre)     Σ a and Σ a·(b − centre)                   one read of a and b
  *   channelAffine(terms, shift)   out = Σ_k x_k · scale_k[c] + shift[c]      one read, one write
- * BatchNorm's forward is channelMoments + channelAffine and its backward channelSums +
- * channelAffine, where the composed elementwise ops took 13 passes and as many arrays of x's
- * size: on a VM a fresh 8 MB array costs about 10 ms of page faults and GC, more than the sums.
- *
  * The variance takes two passes on purpose: the one-pass E[x²] − μ² subtracts two numbers of
- * size μ² to get one of size σ², and loses every digit when |μ| ≫ σ (|μ|/σ = 10⁴ in float64
- * leaves eight of sixteen); Σ (x − μ)² only ever adds small positive terms. Sums keep four
- * running totals, so each addition waits on the one four steps back (see sumRun in reduce.ts).
+ * size μ² to get one of size σ², and loses every digit when |μ| ≫ σ; Σ (x − μ)² only adds small
+ * positive terms. Why fused passes at all (13 composed passes before): docs/performance.md.
  */
 import { allocate, type DataArray } from '../../dtype.js';
 import { fmt, shapesEqual, sizeOf } from '../../shape.js';
-import { Tensor } from '../../tensor.js';
+import { storageOf, Tensor } from '../../tensor.js';
 import type { ChannelTerm } from '../types.js';
 import { sumRun } from './reduce.js';
 
@@ -32,7 +27,7 @@ function channelLayout(x: Tensor, op: string): { N: number; C: number; inner: nu
 function channelVector(v: Tensor, C: number, op: string, name: string): DataArray {
   if (v.ndim !== 1 || v.shape[0] !== C) throw new RangeError(`${op}: ${name} must be [${C}], got ${fmt(v.shape)}`);
   if (v.dtype === 'int32') throw new TypeError(`${op}: ${name} must be float32 or float64, got int32`);
-  return v.storage;
+  return storageOf(v);
 }
 
 /** Σ (data[i] − mu)² for i in [start, end), in float64 with four running totals (see reduce.ts's sumRun). */
@@ -62,10 +57,10 @@ function squaredDeviationsRun(data: DataArray, start: number, end: number, mu: n
 /** Per-channel mean and biased variance of x [N, C, *], as float64 [C] (NaN when m = 0). */
 export function channelMoments(x: Tensor): { readonly mean: Tensor; readonly variance: Tensor } {
   const { N, C, inner } = channelLayout(x, 'channelMoments');
-  const data = x.storage;
+  const data = storageOf(x);
   const m = N * inner;
-  const mean = new Float64Array(C);
-  const variance = new Float64Array(C);
+  const mean = allocate('float64', C);
+  const variance = allocate('float64', C);
   for (let n = 0, start = 0; n < N; n++) {
     for (let c = 0; c < C; c++, start += inner) mean[c]! += sumRun(data, start, inner);
   }
@@ -83,10 +78,10 @@ export function channelSums(a: Tensor, b: Tensor, centre: Tensor): { readonly su
   const { N, C, inner } = channelLayout(a, op);
   if (!shapesEqual(a.shape, b.shape)) throw new RangeError(`${op}: a ${fmt(a.shape)} and b ${fmt(b.shape)} must have the same shape`);
   const mu = channelVector(centre, C, op, 'centre');
-  const av = a.storage;
-  const bv = b.storage;
-  const sum = new Float64Array(C);
-  const dot = new Float64Array(C);
+  const av = storageOf(a);
+  const bv = storageOf(b);
+  const sum = allocate('float64', C);
+  const dot = allocate('float64', C);
   for (let n = 0, start = 0; n < N; n++) {
     for (let c = 0; c < C; c++, start += inner) {
       const centreC = mu[c]!;
@@ -129,10 +124,10 @@ export function channelAffine(terms: readonly ChannelTerm[], shift: Tensor | nul
       throw new RangeError(`${op}: every term must be ${x0.dtype} ${fmt(x0.shape)}, got ${x.dtype} ${fmt(x.shape)}`);
     }
   }
-  const xs = terms.map(([x]) => x.storage);
+  const xs = terms.map(([x]) => storageOf(x));
   const scales = terms.map(([, scale], k) => channelVector(scale, C, op, `scale ${k}`));
   const shifts = shift ? channelVector(shift, C, op, 'shift') : new Float64Array(C);
-  const out = allocate(x0.dtype, x0.size);
+  const out = allocate(x0.dtype, x0.numel());
   // One and two terms (BatchNorm's forward and its dX) get their own loops; more terms are rare.
   if (xs.length === 1) {
     const x = xs[0]!;

@@ -52,7 +52,7 @@ function directConv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): { data: number[
 
 const dot = (a: Tensor, b: Tensor): number => {
   let s = 0;
-  for (let i = 0; i < a.size; i++) s += a.storage[i]! * b.storage[i]!;
+  for (let i = 0; i < a.numel(); i++) s += a.storage[i]! * b.storage[i]!;
   return s;
 };
 
@@ -140,7 +140,7 @@ describe('cpu conv2d', () => {
     const dX = conv2dBackpropInput(dy, w, xShape, attrs);
     const dW = conv2dBackpropFilter(x, dy, wShape, attrs);
     for (const [t, grad] of [[x, dX], [w, dW]] as const) {
-      for (let i = 0; i < t.size; i++) {
+      for (let i = 0; i < t.numel(); i++) {
         const v = t.storage[i]!;
         t.storage[i] = v + 1e-6;
         const up = loss();

@@ -3,43 +3,25 @@
  *
  *   y[n, o, i, j] = Σ_c Σ_a Σ_b  w[o, c, a, b] · x[n, g·Cg + c, i·sh − pt + a·dh, j·sw − pl + b·dw]
  * for x [N, C, H, W], w [O, Cg, KH, KW] with Cg = C/groups, o in group g = ⌊o / (O/groups)⌋;
- * x is read as zero outside [0, H) × [0, W) (the padding). y is [N, O, OH, OW] with
- *   OH = ⌊(H + pt + pb − dh·(KH − 1) − 1) / sh⌋ + 1   (and OW likewise).
+ * x is read as zero outside [0, H) × [0, W) (the padding); sizes: ../../conv-geometry.ts.
  *
  * im2col. For one image n and one group g we copy every receptive field into a column:
  *   cols[k, p] = x[n, g·Cg + c, i·sh − pt + a·dh, j·sw − pl + b·dw],  k = (c·KH + a)·KW + b,  p = i·OW + j
  * a [K, P] matrix with K = Cg·KH·KW and P = OH·OW. The convolution becomes one matrix product
  *   Y_g = W_g · cols       [Og, K] · [K, P] = [Og, P]     (Og = O/groups rows of w, flattened)
- *
- * Gradients. With L a function of y and dY = ∂L/∂y, the product rule on Y_g = W_g · cols gives
- *   ∂L/∂W_g[o, k] = Σ_n Σ_p dY_g[o, p] · cols[k, p]   ⇒  dW_g = Σ_n dY_g · colsᵀ   [Og, P]·[P, K]
- *   ∂L/∂cols[k, p] = Σ_o W_g[o, k] · dY_g[o, p]        ⇒  dCols = W_gᵀ · dY_g       [K, Og]·[Og, P]
- * and since each cols entry is a copy of one x entry (or of a padding zero), x's gradient is
- * the sum of the gradients of all its copies: dX = col2im(dCols), the adjoint of im2col, which
- * scatter-adds each column back into the window it came from (padding positions are dropped).
- *
- * We accumulate in float64 scratch buffers for both dtypes and round once when writing the
- * result. The loops are plain i-k-j matrix products: readable, and about 1 GFLOP/s on a
- * ResNet-18 layer (x [4, 64, 56, 56], w [64, 64, 3, 3], float32, Node 20, one core); faster
- * backends override these three kernels.
+ * and its gradients are that product's (derived above conv2dBackpropInput). We accumulate in
+ * float64 and round once; the plain i-k-j loops run at about 1 GFLOP/s, and faster backends
+ * override these kernels.
  */
 import { allocate, type DataArray } from '../../dtype.js';
-import { convOutputSize, fmt, type Shape } from '../../shape.js';
-import { Tensor } from '../../tensor.js';
+import { convGeometry, type ConvGeometry } from '../../conv-geometry.js';
+import { fmt, type Shape } from '../../shape.js';
+import { storageOf, Tensor } from '../../tensor.js';
 import type { Conv2dAttrs, ConvEpilogue } from '../types.js';
+import { relu as reluOf } from './relu.js';
 
-/** Sizes of one convolution, derived once from the shapes and attrs. */
-interface Geometry {
-  readonly N: number;
-  readonly C: number;
-  readonly H: number;
-  readonly W: number;
-  readonly O: number;
-  readonly KH: number;
-  readonly KW: number;
-  readonly OH: number;
-  readonly OW: number;
-  readonly groups: number;
+/** The shared geometry and what the im2col loops derive from it. */
+interface Geometry extends ConvGeometry {
   /** Input channels per group (= w.shape[1]). */
   readonly Cg: number;
   /** Output channels per group. */
@@ -48,23 +30,12 @@ interface Geometry {
   readonly K: number;
   /** Columns of cols: OH·OW. */
   readonly P: number;
-  readonly attrs: Conv2dAttrs;
 }
 
 function geometry(xShape: Shape, wShape: Shape, attrs: Conv2dAttrs, where: string): Geometry {
-  if (xShape.length !== 4 || wShape.length !== 4) {
-    throw new RangeError(`${where}: expected input [N,C,H,W] and weight [O,C/groups,KH,KW], got ${fmt(xShape)} and ${fmt(wShape)}`);
-  }
-  const [N, C, H, W] = xShape as readonly [number, number, number, number];
-  const [O, Cg, KH, KW] = wShape as readonly [number, number, number, number];
-  const { groups, padding: pad, stride, dilation } = attrs;
-  if (C !== Cg * groups || O % groups !== 0) {
-    throw new RangeError(`${where}: input ${fmt(xShape)} does not match weight ${fmt(wShape)} with groups=${groups}`);
-  }
-  const OH = convOutputSize(H, pad.top, pad.bottom, KH, stride[0], dilation[0]);
-  const OW = convOutputSize(W, pad.left, pad.right, KW, stride[1], dilation[1]);
-  if (OH < 1 || OW < 1) throw new RangeError(`${where}: the kernel does not fit in the padded input ${fmt(xShape)}`);
-  return { N, C, H, W, O, KH, KW, OH, OW, groups, Cg, Og: O / groups, K: Cg * KH * KW, P: OH * OW, attrs };
+  const g = convGeometry(xShape, wShape, attrs, where);
+  const Cg = g.C / g.groups;
+  return { ...g, Cg, Og: g.O / g.groups, K: Cg * g.KH * g.KW, P: g.OH * g.OW };
 }
 
 function checkOutput(dyShape: Shape, g: Geometry, where: string): void {
@@ -77,7 +48,7 @@ function checkOutput(dyShape: Shape, g: Geometry, where: string): void {
 /** Fills cols [K, P] with the receptive fields of channels [c0, c0 + Cg) of image n. */
 function im2col(x: ArrayLike<number>, n: number, c0: number, g: Geometry, cols: Float64Array): void {
   const { C, H, W, KH, KW, OH, OW, Cg, P } = g;
-  const { stride: [sh, sw], dilation: [dh, dw], padding: { top, left } } = g.attrs;
+  const { stride: [sh, sw], dilation: [dh, dw], pads: [top, , left] } = g;
   let row = 0;
   for (let c = 0; c < Cg; c++) {
     const plane = (n * C + c0 + c) * H * W;
@@ -105,7 +76,7 @@ function im2col(x: ArrayLike<number>, n: number, c0: number, g: Geometry, cols: 
 /** The adjoint of im2col: adds each entry of cols [K, P] into dx [Cg, H, W] (which it does not clear). */
 function col2im(cols: Float64Array, g: Geometry, dx: Float64Array): void {
   const { H, W, KH, KW, OH, OW, Cg, P } = g;
-  const { stride: [sh, sw], dilation: [dh, dw], padding: { top, left } } = g.attrs;
+  const { stride: [sh, sw], dilation: [dh, dw], pads: [top, , left] } = g;
   let row = 0;
   for (let c = 0; c < Cg; c++) {
     const plane = c * H * W;
@@ -127,11 +98,16 @@ function col2im(cols: Float64Array, g: Geometry, dx: Float64Array): void {
 }
 
 /** y = conv2d(x, w): [N, C, H, W] ⊛ [O, C/groups, KH, KW] → [N, O, OH, OW], in x's dtype. */
-export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue: ConvEpilogue = {}): Tensor {
+export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor {
+  return fusedConv2d(x, w, attrs, {});
+}
+
+/** conv2d with its epilogue, y = relu?(conv + bias[o] + residual), applied to the fresh output. */
+export function fusedConv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue: ConvEpilogue): Tensor {
   const g = geometry(x.shape, w.shape, attrs, 'conv2d');
   const { N, O, OH, OW, groups, Cg, Og, K, P } = g;
-  const xs = x.storage;
-  const ws = w.storage;
+  const xs = storageOf(x);
+  const ws = storageOf(w);
   const y = allocate(x.dtype, N * O * P);
   const cols = new Float64Array(K * P);
   const acc = new Float64Array(Og * P); // Y_g for one image
@@ -159,28 +135,38 @@ export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs, epilogue: ConvE
 /** y [N, O, P] ← relu?(y + bias[o] + residual), in place (y is the kernel's own fresh output). */
 export function applyEpilogue(y: DataArray, N: number, O: number, P: number, { bias = null, residual = null, relu = false }: ConvEpilogue): void {
   if (bias === null && residual === null && !relu) return;
-  const b = bias?.storage;
-  const r = residual?.storage;
+  const b = bias === null ? undefined : storageOf(bias);
+  const r = residual === null ? undefined : storageOf(residual);
   for (let n = 0; n < N; n++) {
     for (let o = 0; o < O; o++) {
       const at = (n * O + o) * P;
       const add = b === undefined ? 0 : b[o]!;
+      // relu() as the elementwise kernels have it: NaN stays NaN, as PyTorch's does (v > 0 ? v : 0 made it 0)
       if (r !== undefined) {
-        if (relu) for (let p = at; p < at + P; p++) { const v = y[p]! + add + r[p]!; y[p] = v > 0 ? v : 0; }
+        if (relu) for (let p = at; p < at + P; p++) y[p] = reluOf(y[p]! + add + r[p]!);
         else for (let p = at; p < at + P; p++) y[p] = y[p]! + add + r[p]!;
-      } else if (relu) for (let p = at; p < at + P; p++) { const v = y[p]! + add; y[p] = v > 0 ? v : 0; }
+      } else if (relu) for (let p = at; p < at + P; p++) y[p] = reluOf(y[p]! + add);
       else for (let p = at; p < at + P; p++) y[p]! += add;
     }
   }
 }
+
+/*
+ * Gradients. With L a function of y and dY = ∂L/∂y, the product rule on Y_g = W_g · cols gives
+ *   ∂L/∂W_g[o, k] = Σ_n Σ_p dY_g[o, p] · cols[k, p]   ⇒  dW_g = Σ_n dY_g · colsᵀ   [Og, P]·[P, K]
+ *   ∂L/∂cols[k, p] = Σ_o W_g[o, k] · dY_g[o, p]        ⇒  dCols = W_gᵀ · dY_g       [K, Og]·[Og, P]
+ * and since each cols entry is a copy of one x entry (or of a padding zero), x's gradient is
+ * the sum of the gradients of all its copies: dX = col2im(dCols), the adjoint of im2col, which
+ * scatter-adds each column back into the window it came from (padding positions are dropped).
+ */
 
 /** dX = col2im(W_gᵀ · dY_g) per image and group: dy [N, O, OH, OW] → xShape [N, C, H, W], in dy's dtype. */
 export function conv2dBackpropInput(dy: Tensor, w: Tensor, xShape: Shape, attrs: Conv2dAttrs): Tensor {
   const g = geometry(xShape, w.shape, attrs, 'conv2dBackpropInput');
   checkOutput(dy.shape, g, 'conv2dBackpropInput');
   const { N, C, H, W, O, groups, Cg, Og, K, P } = g;
-  const dys = dy.storage;
-  const ws = w.storage;
+  const dys = storageOf(dy);
+  const ws = storageOf(w);
   const dx = allocate(dy.dtype, N * C * H * W);
   const dCols = new Float64Array(K * P);
   const dxGroup = new Float64Array(Cg * H * W);
@@ -210,8 +196,8 @@ export function conv2dBackpropFilter(x: Tensor, dy: Tensor, wShape: Shape, attrs
   const g = geometry(x.shape, wShape, attrs, 'conv2dBackpropFilter');
   checkOutput(dy.shape, g, 'conv2dBackpropFilter');
   const { N, O, groups, Cg, Og, K, P } = g;
-  const xs = x.storage;
-  const dys = dy.storage;
+  const xs = storageOf(x);
+  const dys = storageOf(dy);
   const dw = new Float64Array(O * K);
   const cols = new Float64Array(K * P);
   for (let n = 0; n < N; n++) {

@@ -131,7 +131,7 @@ describe('binary, compare and where agree with a naive broadcasting loop', () =>
     const s = binary('add', t64([2], []), t64([3], []), 'float64');
     expect([s.shape, s.storage[0]]).toEqual([[], 5]);
     const e = binary('add', t64([], [0, 3]), t64([1, 2, 3]), 'float64');
-    expect([e.shape, e.size]).toEqual([[0, 3], 0]);
+    expect([e.shape, e.numel()]).toEqual([[0, 3], 0]);
     expect(where(i32([], [0]), t64([1]), t64([2]), 'float64').shape).toEqual([0]);
     expect(() => binary('add', a, t64([1, 2]), 'float64')).toThrow(/^add: shapes \[2,3\] and \[2\] cannot be broadcast together$/);
     expect(() => compare('lt', a, t64([1, 2]))).toThrow(/^lt: shapes \[2,3\] and \[2\] cannot be broadcast together$/);
@@ -269,10 +269,13 @@ describe('erf', () => {
 });
 
 describe('cast and allFinite', () => {
-  test('cast rounds to float32, truncates toward zero for int32, and keeps the shape', () => {
+  test('cast rounds to float32, truncates toward zero for int32 (refusing NaN and values out of range), and keeps the shape', () => {
     expect(cast(t64([0.1, 1e-50], [1, 2]), 'float32').storage).toEqual(Float32Array.from([Math.fround(0.1), 0]));
     expect(cast(t64([0.1], [1, 1]), 'float32').shape).toEqual([1, 1]);
-    expect([...cast(t64([-1.7, -0.5, 0.5, 1.7, 2.5, NaN]), 'int32').storage]).toEqual([-1, 0, 0, 1, 2, 0]);
+    expect([...cast(t64([-1.7, -0.5, 0.5, 1.7, 2.5]), 'int32').storage]).toEqual([-1, 0, 0, 1, 2]);
+    // NaN and values int32 cannot hold are refused, never wrapped (dtype.ts, toInt32)
+    expect(() => cast(t64([1, NaN]), 'int32')).toThrow(/to\('int32'\): NaN \(element 1\)/);
+    expect(() => cast(t64([-3e9]), 'int32')).toThrow(/to\('int32'\): -3000000000 \(element 0\)/);
     expect(cast(i32([3, -4]), 'float64').storage).toEqual(Float64Array.from([3, -4]));
     const x = t64([1, 2]);
     const c = cast(x, 'float64');

@@ -9,9 +9,9 @@
  * write by hand, shown in `rowSource` below. Math helpers the expressions need (erf, relu, mask)
  * are passed in as arguments, so the generated code sees no globals but `Math`.
  */
-import { allocate, type DataArray, type DType } from '../../dtype.js';
+import { allocate, setInt32, type DataArray, type DType } from '../../dtype.js';
 import { broadcastShapes, broadcastStrides, stridesOf, type Shape } from '../../shape.js';
-import { Tensor } from '../../tensor.js';
+import { storageOf, Tensor } from '../../tensor.js';
 import type { BinaryOp, CompareOp, ParamUnaryOp, UnaryOp } from '../types.js';
 import { coalesce, forEachRow } from './iterate.js';
 import { expFloat32 } from './exp-float32.js';
@@ -134,28 +134,28 @@ const paramUnaryLoops = mapValues(PARAM_UNARY, compileUnary);
 const binaryRows = mapValues(BINARY, compileBinary);
 
 export function unary(op: UnaryOp, x: Tensor): Tensor {
-  const out = allocate(x.dtype, x.size);
-  if (op === 'exp' && out instanceof Float32Array) expFloat32(x.storage as Float32Array, out);
-  else unaryLoops[op](out, x.storage, 0, 0);
+  const out = allocate(x.dtype, x.numel());
+  if (op === 'exp' && out instanceof Float32Array) expFloat32(storageOf(x) as Float32Array, out);
+  else unaryLoops[op](out, storageOf(x), 0, 0);
   return new Tensor(out, x.shape);
 }
 
 export function unaryParam(op: ParamUnaryOp, x: Tensor): Tensor {
-  const out = allocate(x.dtype, x.size);
+  const out = allocate(x.dtype, x.numel());
   const [p0, p1] = op.kind === 'leakyRelu' ? [op.slope, 0] : op.kind === 'elu' ? [op.alpha, 0] : [op.min, op.max];
-  paramUnaryLoops[op.kind](out, x.storage, p0, p1);
+  paramUnaryLoops[op.kind](out, storageOf(x), p0, p1);
   return new Tensor(out, x.shape);
 }
 
 function broadcastBinary(row: BinaryRow, a: Tensor, b: Tensor, dtype: DType, name: string): Tensor {
   const shape = broadcastShapes(a.shape, b.shape, name);
-  const out = allocate(dtype, a.size === 0 || b.size === 0 ? 0 : shape.reduce((p, d) => p * d, 1));
+  const out = allocate(dtype, a.numel() === 0 || b.numel() === 0 ? 0 : shape.reduce((p, d) => p * d, 1));
   if (out.length === 0) return new Tensor(out, shape);
   const plan = coalesce(shape, [stridesOf(shape), broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)]);
   const sa = plan.strides[1]!.at(-1)!;
   const sb = plan.strides[2]!.at(-1)!;
-  const av = a.storage;
-  const bv = b.storage;
+  const av = storageOf(a);
+  const bv = storageOf(b);
   forEachRow(plan, (off, n) => row(out, off[0]!, av, off[1]!, sa, bv, off[2]!, sb, n));
   return new Tensor(out, shape);
 }
@@ -174,7 +174,7 @@ export function where(cond: Tensor, a: Tensor, b: Tensor, dtype: DType): Tensor 
   if (out.length === 0) return new Tensor(out, shape);
   const plan = coalesce(shape, [stridesOf(shape), ...[cond, a, b].map((t) => broadcastStrides(t.shape, shape))]);
   const [sc, sa, sb] = [1, 2, 3].map((k) => plan.strides[k]!.at(-1)!) as [number, number, number];
-  const [cv, av, bv] = [cond.storage, a.storage, b.storage];
+  const [cv, av, bv] = [storageOf(cond), storageOf(a), storageOf(b)];
   forEachRow(plan, (off, n) => {
     const [o, c, ai, bi] = off as [number, number, number, number];
     for (let i = 0; i < n; i++) out[o + i] = cv[c + i * sc] !== 0 ? av[ai + i * sa]! : bv[bi + i * sb]!;
@@ -183,18 +183,18 @@ export function where(cond: Tensor, a: Tensor, b: Tensor, dtype: DType): Tensor 
 }
 
 export function cast(x: Tensor, dtype: DType): Tensor {
-  const out = allocate(dtype, x.size);
-  if (dtype === 'int32') {
-    const src = x.storage;
-    for (let i = 0; i < out.length; i++) out[i] = Math.trunc(src[i]!); // toward zero, as PyTorch
+  const out = allocate(dtype, x.numel());
+  if (out instanceof Int32Array) {
+    // Toward zero, as PyTorch; a value int32 cannot hold (and NaN, ±Inf) is refused, never wrapped (dtype.ts).
+    setInt32(out, storageOf(x), "to('int32')");
   } else {
-    out.set(x.storage);
+    out.set(storageOf(x));
   }
   return new Tensor(out, x.shape);
 }
 
 export function allFinite(x: Tensor): boolean {
-  const d = x.storage;
+  const d = storageOf(x);
   for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return false;
   return true;
 }

@@ -1,6 +1,6 @@
 /**
  * exp-float32 — a fast eˣ for float32 arrays, in a file of its own that imports nothing: the
- * worker threads (../parallel/) run it inside the LSTM's fused loops.
+ * wasm backend's worker threads run it inside the LSTM's fused loops.
  */
 
 /**
@@ -11,7 +11,7 @@
  * its Taylor polynomial to degree 7 (truncation error 0.347⁸/8! < 5e-9), and multiply by 2^k
  * by adding k to the float32 exponent field (bits 23–30) in place. Outside t ∈ [−126, 127] the
  * result would be subnormal or overflow, so those rare values fall back to Math.exp.
- * Used by fused kernels that need float32 eˣ inside their own loops (parallel/lstm-share.ts);
+ * Used by fused kernels that need float32 eˣ inside their own loops (lstm-loops.ts, gru-loops.ts);
  * `out` may be `x` itself (each element is read before it is written).
  */
 export function expFloat32(x: Float32Array, out: Float32Array): void {

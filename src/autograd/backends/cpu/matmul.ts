@@ -8,7 +8,7 @@
  */
 import { allocate } from '../../dtype.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../../shape.js';
-import { Tensor } from '../../tensor.js';
+import { storageOf, Tensor } from '../../tensor.js';
 import { coalesce, forEachRow } from './iterate.js';
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -19,8 +19,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const batchB = b.shape.slice(0, -2);
   const batch = broadcastShapes(batchA, batchB, 'matmul');
   const out = allocate(a.dtype, sizeOf(batch) * m * n);
-  const av = a.storage;
-  const bv = b.storage;
+  const av = storageOf(a);
+  const bv = storageOf(b);
   const row = new Float64Array(n);
   const multiply = (aOff: number, bOff: number, cOff: number): void => {
     for (let i = 0; i < m; i++) {

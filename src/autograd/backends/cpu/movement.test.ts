@@ -27,7 +27,7 @@ const build = (shape: Shape, f: (idx: number[]) => number, dtype: 'float32' | 'f
 const at = (x: Tensor, idx: readonly number[]): number => x.storage[ravel(idx, x.shape)]!;
 const dot = (a: Tensor, b: Tensor): number => {
   let s = 0;
-  for (let i = 0; i < a.size; i++) s += a.storage[i]! * b.storage[i]!;
+  for (let i = 0; i < a.numel(); i++) s += a.storage[i]! * b.storage[i]!;
   return s;
 };
 const iota = (shape: Shape, dtype: 'float32' | 'float64' | 'int32' = 'float64'): Tensor => build(shape, (idx) => ravel(idx, shape), dtype);
@@ -123,7 +123,7 @@ describe('slice and sliceScatter kernels', () => {
       expect(out.shape).toEqual(shape);
       // Every written position holds its y; the rest are zero.
       const written = new Set<number>();
-      for (let i = 0; i < y.size; i++) {
+      for (let i = 0; i < y.numel(); i++) {
         const target = ravel(unravel(i, sizes).map((v, a) => starts[a]! + v * steps[a]!), shape);
         written.add(target);
         expect(out.storage[target]).toBe(y.storage[i]);

@@ -11,7 +11,7 @@
  */
 import { allocate, type DataArray, type DType } from '../../dtype.js';
 import { broadcastStrides, fmt, sizeOf, stridesOf, type Shape } from '../../shape.js';
-import { Tensor } from '../../tensor.js';
+import { storageOf, Tensor } from '../../tensor.js';
 import { coalesce, forEachRow, type Plan } from './iterate.js';
 
 const TILE = 32;
@@ -84,14 +84,14 @@ function copyTiled(plan: Plan, dst: DataArray, dOff: number, src: DataArray, sOf
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
   const inStrides = stridesOf(x.shape);
   const shape = perm.map((p) => x.shape[p]!);
-  const out = allocate(x.dtype, x.size);
-  copyStrided(shape, out, 0, stridesOf(shape), x.storage, 0, perm.map((p) => inStrides[p]!));
+  const out = allocate(x.dtype, x.numel());
+  copyStrided(shape, out, 0, stridesOf(shape), storageOf(x), 0, perm.map((p) => inStrides[p]!));
   return new Tensor(out, shape);
 }
 
 export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   const out = allocate(x.dtype, sizeOf(shape));
-  copyStrided(shape, out, 0, stridesOf(shape), x.storage, 0, broadcastStrides(x.shape, shape));
+  copyStrided(shape, out, 0, stridesOf(shape), storageOf(x), 0, broadcastStrides(x.shape, shape));
   return new Tensor(out, shape);
 }
 
@@ -99,7 +99,7 @@ export function slice(x: Tensor, starts: readonly number[], steps: readonly numb
   const strides = stridesOf(x.shape);
   const offset = starts.reduce((acc, s, i) => acc + s * strides[i]!, 0);
   const out = allocate(x.dtype, sizeOf(sizes));
-  copyStrided(sizes, out, 0, stridesOf(sizes), x.storage, offset, strides.map((s, i) => s * steps[i]!));
+  copyStrided(sizes, out, 0, stridesOf(sizes), storageOf(x), offset, strides.map((s, i) => s * steps[i]!));
   return new Tensor(out, sizes);
 }
 
@@ -107,7 +107,7 @@ export function sliceScatter(x: Tensor, shape: Shape, starts: readonly number[],
   const strides = stridesOf(shape);
   const offset = starts.reduce((acc, s, i) => acc + s * strides[i]!, 0);
   const out = allocate(x.dtype, sizeOf(shape));
-  copyStrided(x.shape, out, offset, strides.map((s, i) => s * steps[i]!), x.storage, 0, stridesOf(x.shape));
+  copyStrided(x.shape, out, offset, strides.map((s, i) => s * steps[i]!), storageOf(x), 0, stridesOf(x.shape));
   return new Tensor(out, shape);
 }
 
@@ -119,7 +119,7 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   const outStrides = stridesOf(shape);
   let at = 0;
   for (const t of xs) {
-    copyStrided(t.shape, out, at * outStrides[axis]!, outStrides, t.storage, 0, stridesOf(t.shape));
+    copyStrided(t.shape, out, at * outStrides[axis]!, outStrides, storageOf(t), 0, stridesOf(t.shape));
     at += t.shape[axis]!;
   }
   return new Tensor(out, shape);
@@ -131,7 +131,7 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
   if (value !== 0) out.fill(value);
   const strides = stridesOf(shape);
   const offset = pads.reduce((acc, [before], i) => acc + before * strides[i]!, 0);
-  copyStrided(x.shape, out, offset, strides, x.storage, 0, stridesOf(x.shape));
+  copyStrided(x.shape, out, offset, strides, storageOf(x), 0, stridesOf(x.shape));
   return new Tensor(out, shape);
 }
 
@@ -148,7 +148,7 @@ function walkIndex(index: Tensor, other: Shape, axis: number, op: string, f: (i:
     if (i !== axis && d > other[i]!) throw new RangeError(`${op}: index ${fmt(index.shape)} is larger than the tensor ${fmt(other)} along axis ${i}`);
   });
   const otherStrides = stridesOf(other);
-  const idx = index.storage;
+  const idx = storageOf(index);
   const counters = new Array<number>(index.ndim).fill(0);
   for (let i = 0; i < idx.length; i++) {
     const v = idx[i]!;
@@ -164,15 +164,15 @@ function walkIndex(index: Tensor, other: Shape, axis: number, op: string, f: (i:
 }
 
 export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
-  const out = allocate(x.dtype, index.size);
-  const src = x.storage;
+  const out = allocate(x.dtype, index.numel());
+  const src = storageOf(x);
   walkIndex(index, x.shape, axis, 'gather', (i, j) => (out[i] = src[j]!));
   return new Tensor(out, index.shape);
 }
 
 export function scatterAdd(src: Tensor, axis: number, index: Tensor, shape: Shape): Tensor {
   const out = allocate(src.dtype, sizeOf(shape));
-  const values = src.storage;
+  const values = storageOf(src);
   walkIndex(index, shape, axis, 'scatterAdd', (i, j) => (out[j]! += values[i]!));
   return new Tensor(out, shape);
 }
@@ -184,11 +184,11 @@ function blocks(shape: Shape, axis: number): { outer: number; inner: number } {
 export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
   const { outer, inner } = blocks(x.shape, axis);
   const r = x.shape[axis]!;
-  const k = index.size;
+  const k = index.numel();
   const shape = x.shape.map((d, i) => (i === axis ? k : d));
   const out = allocate(x.dtype, sizeOf(shape));
-  const src = x.storage;
-  const idx = index.storage;
+  const src = storageOf(x);
+  const idx = storageOf(index);
   for (let j = 0; j < k; j++) checkIndex(idx[j]!, r, 'indexSelect', axis);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
@@ -202,10 +202,10 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
 export function indexAdd(src: Tensor, axis: number, index: Tensor, shape: Shape): Tensor {
   const { outer, inner } = blocks(shape, axis);
   const r = shape[axis]!;
-  const k = index.size;
+  const k = index.numel();
   const out = allocate(src.dtype, sizeOf(shape));
-  const values = src.storage;
-  const idx = index.storage;
+  const values = storageOf(src);
+  const idx = storageOf(index);
   for (let j = 0; j < k; j++) checkIndex(idx[j]!, r, 'indexAdd', axis);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
@@ -218,8 +218,8 @@ export function indexAdd(src: Tensor, axis: number, index: Tensor, shape: Shape)
 }
 
 export function oneHot(indices: Tensor, numClasses: number, dtype: DType): Tensor {
-  const out = allocate(dtype, indices.size * numClasses);
-  const idx = indices.storage;
+  const out = allocate(dtype, indices.numel() * numClasses);
+  const idx = storageOf(indices);
   for (let i = 0; i < idx.length; i++) {
     const c = idx[i]!;
     if (c < 0 || c >= numClasses || !Number.isInteger(c)) {

@@ -3,10 +3,8 @@
  * gradients. Every (n, c) plane is pooled on its own; window (i, j) starts at
  * (i·sh − pt, j·sw − pl), so OH = ⌊(H + pt + pb − dh·(KH − 1) − 1) / sh⌋ + 1 as for conv2d.
  *
- * Max: y = max over the in-bounds window elements (padding is −∞, so it never wins). The
- *   gradient is a routing: ∂y/∂x is 1 at the window's arg-max and 0 elsewhere, so dX gets dy
- *   added at each window's arg-max. Ties go to the first element in row-major order; a NaN wins
- *   (and propagates), as in PyTorch's cpu kernel.
+ * Max: y = max over the in-bounds window (padding is −∞). dX gets dy at each window's arg-max
+ *   (the first in row-major order on ties; a NaN wins and propagates, as in PyTorch).
  * Average: y = (Σ in-bounds x) / divisor, PyTorch's rule: the window is clipped to the padded
  *   extent [−pt, H + pb) to give `poolSize`, then to the input [0, H); the divisor is poolSize
  *   with countIncludePad, else the number of real elements. dX spreads dy / divisor evenly over
@@ -16,7 +14,7 @@
  */
 import { allocate } from '../../dtype.js';
 import { convOutputSize, fmt, sizeOf, type Shape } from '../../shape.js';
-import { Tensor } from '../../tensor.js';
+import { storageOf, Tensor } from '../../tensor.js';
 import type { Pool2dAttrs } from '../types.js';
 
 interface PoolGeometry {
@@ -107,7 +105,7 @@ function scanMaxPool(x: ArrayLike<number>, g: PoolGeometry, attrs: Pool2dAttrs, 
 export function maxPool2d(x: Tensor, attrs: Pool2dAttrs): Tensor {
   const g = geometry(x.shape, attrs, 'maxPool2d');
   const y = allocate(x.dtype, g.planes * g.OH * g.OW);
-  scanMaxPool(x.storage, g, attrs, (out, best) => { y[out] = best; });
+  scanMaxPool(storageOf(x), g, attrs, (out, best) => { y[out] = best; });
   return new Tensor(y, [x.shape[0]!, x.shape[1]!, g.OH, g.OW]);
 }
 
@@ -115,10 +113,10 @@ export function maxPool2d(x: Tensor, attrs: Pool2dAttrs): Tensor {
 export function maxPool2dBackward(dy: Tensor, x: Tensor, attrs: Pool2dAttrs): Tensor {
   const g = geometry(x.shape, attrs, 'maxPool2dBackward');
   checkDy(dy.shape, [x.shape[0]!, x.shape[1]!, g.OH, g.OW], 'maxPool2dBackward');
-  const dys = dy.storage;
-  const dx = new Float64Array(x.size); // overlapping windows may route several dy to one x
-  scanMaxPool(x.storage, g, attrs, (out, _, at) => { if (at >= 0) dx[at]! += dys[out]!; });
-  const out = allocate(dy.dtype, x.size);
+  const dys = storageOf(dy);
+  const dx = new Float64Array(x.numel()); // overlapping windows may route several dy to one x
+  scanMaxPool(storageOf(x), g, attrs, (out, _, at) => { if (at >= 0) dx[at]! += dys[out]!; });
+  const out = allocate(dy.dtype, x.numel());
   out.set(dx);
   return new Tensor(out, x.shape);
 }
@@ -161,7 +159,7 @@ export function avgPool2d(x: Tensor, attrs: Pool2dAttrs): Tensor {
   checkNoDilation(attrs, 'avgPool2d');
   const g = geometry(x.shape, attrs, 'avgPool2d');
   const { planes, H, W, OH, OW } = g;
-  const xs = x.storage;
+  const xs = storageOf(x);
   const y = allocate(x.dtype, planes * OH * OW);
   for (let plane = 0; plane < planes; plane++) {
     const base = plane * H * W;
@@ -181,7 +179,7 @@ export function avgPool2dBackward(dy: Tensor, xShape: Shape, attrs: Pool2dAttrs)
   const g = geometry(xShape, attrs, 'avgPool2dBackward');
   const { planes, H, W, OH, OW } = g;
   checkDy(dy.shape, [xShape[0]!, xShape[1]!, OH, OW], 'avgPool2dBackward');
-  const dys = dy.storage;
+  const dys = storageOf(dy);
   const dx = new Float64Array(planes * H * W);
   for (let plane = 0; plane < planes; plane++) {
     const base = plane * H * W;
@@ -220,7 +218,7 @@ export function adaptiveAvgPool2d(x: Tensor, outSize: readonly [number, number])
   const { planes, H, W, OH, OW } = adaptiveGeometry(x.shape, outSize, 'adaptiveAvgPool2d');
   const rows = adaptiveBins(H, OH);
   const columns = adaptiveBins(W, OW);
-  const xs = x.storage;
+  const xs = storageOf(x);
   const y = allocate(x.dtype, planes * OH * OW);
   let out = 0;
   for (let plane = 0; plane < planes; plane++) {
@@ -248,7 +246,7 @@ export function adaptiveAvgPool2dBackward(dy: Tensor, xShape: Shape): Tensor {
   checkDy(dy.shape, [xShape[0]!, xShape[1]!, OH, OW], 'adaptiveAvgPool2dBackward');
   const rows = adaptiveBins(H, OH);
   const columns = adaptiveBins(W, OW);
-  const dys = dy.storage;
+  const dys = storageOf(dy);
   const dx = new Float64Array(sizeOf(xShape));
   let out = 0;
   for (let plane = 0; plane < planes; plane++) {

@@ -21,7 +21,7 @@ function groups(x: Tensor, axes: readonly number[]): number[][] {
   const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const out: number[][] = Array.from({ length: sizeOf(kept) }, () => []);
   const keptStrides = stridesOf(kept);
-  for (let flat = 0; flat < x.size; flat++) {
+  for (let flat = 0; flat < x.numel(); flat++) {
     const index = x.shape.map((d, i) => Math.floor(flat / strides[i]!) % d);
     const o = index.reduce((s, v, i) => s + (axes.includes(i) ? 0 : v * keptStrides[i]!), 0);
     out[o]!.push(x.storage[flat]!);

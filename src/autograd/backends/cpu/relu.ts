@@ -1,7 +1,7 @@
 /**
  * relu — ReLU and its backward on one number, branch-free, in a file of its own that imports
  * nothing: the cpu elementwise kernels compile them into their loops, and the worker threads
- * (../parallel/shares.ts) apply them in the conv epilogue.
+ * (../wasm/shares/) apply them in the conv epilogue.
  */
 
 /**

@@ -1,0 +1,287 @@
+/**
+ * npm run test:browser — the demo site in a real browser: Debian's Chromium, driven by
+ * playwright-core (Playwright's own browser download is not reachable here, and not needed).
+ *
+ * Builds the site (demo/scripts/make-assets.ts, then Vite), serves the build on 127.0.0.1 with
+ * the cross-origin isolation headers, and checks, in one browser:
+ *   - every page loads without a console error or an uncaught exception, and no request leaves
+ *     the page's origin; the page is cross-origin isolated and tfjs-wasm's threaded build loads;
+ *     with 4 logical cores (emulated: tfjs uses at most half of them) the kernels run on Web
+ *     Workers; served without COOP/COEP the page runs on one thread and says why
+ *   - in-page training: the mean loss of steps 51–60 is under half that of steps 1–10; pause stops
+ *     the steps and resume restarts them
+ *   - Draw, first visit (no storage): the build-time model reads a painted digit; the time from
+ *     navigation to the model being ready and to the first prediction is reported
+ *   - Draw with the model the Train check trained: the first 10 MNIST test digits, painted onto
+ *     the canvas (each pixel a 10 × 10 square), are read right at least 9 times
+ *   - SVD: the page's PSNR at ranks 5, 20 and 80 equals Node's, computed by the same code on the
+ *     same pixels (to 1e-9 dB)
+ * Screenshots go to runs/browser/ (with --readme-shots, half-size copies to docs/images/).
+ * Chromium: /usr/bin/chromium, or $CHROMIUM.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from 'playwright-core';
+import { build, preview } from 'vite';
+import { loadMnist } from '../../src/node.js';
+import { compressionRatio, decompose, psnr, reconstruct, type Photo } from '../lib/svd-compress.js';
+import type { DemoProbe } from '../lib/page.js';
+import { assert, runChecks } from './harness.js';
+
+const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+if (!existsSync(executablePath)) {
+  console.error(`test:browser: no Chromium at ${executablePath}. Install Debian's: apt-get install -y chromium (or set CHROMIUM to a Chromium or Chrome binary).`);
+  process.exit(1);
+}
+
+const demo = fileURLToPath(new URL('..', import.meta.url));
+const configFile = `${demo}vite.config.ts`;
+const shots = fileURLToPath(new URL('../../runs/browser/', import.meta.url));
+mkdirSync(shots, { recursive: true });
+
+console.log('building the demo site…');
+await import('../scripts/make-assets.js');
+await build({ configFile, logLevel: 'warn' });
+const server = await preview({ configFile, preview: { port: 0, strictPort: false }, logLevel: 'warn' });
+const origin = new URL(server.resolvedUrls!.local[0]!).origin;
+console.log(`serving ${origin}; Chromium ${executablePath}`);
+
+// The flags that let Chromium run headless as root on a machine without network (see
+// /work/.library/env/machines/node.md): no sandbox, no GPU, no background connections.
+const browser = await chromium.launch({
+  executablePath, headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+const problems: string[] = [];
+const foreign: string[] = [];
+await context.route('**/*', (route) => {
+  const url = route.request().url();
+  if (url.startsWith(origin) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
+  foreign.push(url);
+  return route.abort();
+});
+const wasmFetched: string[] = [];
+function watch(p: Page): void {
+  const problem = (text: string): void => {
+    problems.push(text);
+    console.log(`    ! ${text}`); // at once: a check waiting on a page that failed would otherwise only time out
+  };
+  p.on('console', (m) => { if (m.type() === 'error') problem(`console error: ${m.text()}`); });
+  p.on('pageerror', (e) => problem(`uncaught: ${e.message}`));
+  p.on('request', (r) => { if (r.url().endsWith('.wasm')) wasmFetched.push(r.url().split('/').at(-1)!); });
+}
+const page = await context.newPage();
+watch(page);
+
+/** The header's line on the wasm backend, once it has loaded. */
+async function threadingOf(p: Page): Promise<string> {
+  await p.waitForFunction(() => /^wasm backend/.test(document.getElementById('threading')!.textContent!), undefined, { timeout: 120_000 });
+  return p.evaluate(() => document.getElementById('threading')!.textContent!);
+}
+
+/** Paints a 28 × 28 digit (values in [0, 1]) onto the Draw page's canvas, each pixel a 10 × 10 square; resolves to the page's top-1 class. */
+async function paintDigit(p: Page, digit: readonly (readonly number[])[]): Promise<number> {
+  // No named functions inside evaluate(): tsx's transform would wrap them in a helper the page lacks.
+  await p.evaluate((pixels) => {
+    const pad = document.getElementById('draw-pad') as HTMLCanvasElement;
+    delete document.getElementById('draw-bars')!.dataset.top1;
+    const context = pad.getContext('2d')!;
+    const image = context.createImageData(280, 280);
+    for (let y = 0; y < 280; y++) for (let x = 0; x < 280; x++) {
+      const v = Math.round(255 * pixels[Math.floor(y / 10)]![Math.floor(x / 10)]!);
+      image.data.set([v, v, v, 255], 4 * (280 * y + x));
+    }
+    context.putImageData(image, 0, 0);
+    pad.dispatchEvent(new Event('input'));
+  }, digit);
+  await p.waitForFunction(() => document.getElementById('draw-bars')!.dataset.top1 !== undefined, undefined, { timeout: 30_000, polling: 'raf' });
+  return p.evaluate(() => Number(document.getElementById('draw-bars')!.dataset.top1));
+}
+
+const probe = (p: Page): Promise<DemoProbe> => p.evaluate(() => JSON.parse(JSON.stringify(window.saplingDemo)) as DemoProbe);
+async function open(path: string, ready: () => boolean, timeout = 120_000): Promise<void> {
+  await page.goto(`${origin}/#/${path}`);
+  await page.reload(); // a fresh page per route: its own time origin and no state carried over
+  await page.waitForFunction(ready, undefined, { timeout, polling: 250 });
+}
+const shot = (name: string): Promise<Buffer> => page.screenshot({ path: `${shots}${name}.png` });
+
+const report: Record<string, unknown> = {};
+
+/** docs/images/demo-*.png: the screenshots at half size (box filter), small enough to commit. */
+async function readmeShots(): Promise<void> {
+  const { PNG } = await import('pngjs');
+  const out = fileURLToPath(new URL('../../docs/images/', import.meta.url));
+  mkdirSync(out, { recursive: true });
+  for (const name of ['home', 'train', 'draw', 'svd']) {
+    const full = PNG.sync.read(readFileSync(`${shots}${name}.png`));
+    const half = new PNG({ width: full.width >> 1, height: full.height >> 1 });
+    for (let y = 0; y < half.height; y++) for (let x = 0; x < half.width; x++) for (let c = 0; c < 4; c++) {
+      const at = (dy: number, dx: number): number => full.data[4 * ((2 * y + dy) * full.width + 2 * x + dx) + c]!;
+      half.data[4 * (y * half.width + x) + c] = Math.round((at(0, 0) + at(0, 1) + at(1, 0) + at(1, 1)) / 4);
+    }
+    writeFileSync(`${out}demo-${name}.png`, PNG.sync.write(half, { colorType: 2 }));
+  }
+  console.log(`README screenshots: ${out}demo-{home,train,draw,svd}.png`);
+}
+const ok = await runChecks([
+  {
+    name: 'home page loads; the page is cross-origin isolated, tfjs-wasm\'s threaded build loads and the header says how many threads',
+    async run() {
+      await page.goto(`${origin}/`);
+      const header = await threadingOf(page);
+      await shot('home');
+      const [isolated, logical] = await page.evaluate(() => [crossOriginIsolated, navigator.hardwareConcurrency] as const);
+      assert(isolated, 'the page is not cross-origin isolated: the server did not send COOP/COEP');
+      assert(wasmFetched.some((u) => u.includes('threaded-simd')), `tfjs fetched ${wasmFetched.join(', ')}, not its threaded build`);
+      // tfjs-wasm uses at most half the logical cores: Web Workers from 4 on (the next check emulates 4).
+      assert(logical >= 4 ? header.includes('Web Worker') : header.includes('at most half'), `${logical} logical cores, and the header says: ${header}`);
+      report.threading = header;
+      return `${logical} logical cores: ${header}`;
+    },
+  },
+  {
+    name: 'with 4 logical cores (navigator.hardwareConcurrency emulated), the kernels run on Web Workers and still read digits right',
+    async run() {
+      const emulated = await context.newPage();
+      watch(emulated);
+      const cdp = await context.newCDPSession(emulated); // Chromium's own emulation, as DevTools offers it
+      await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: 4 });
+      await emulated.goto(`${origin}/#/draw`);
+      const header = await threadingOf(emulated);
+      assert(header.includes('2 threads') && header.includes('Web Worker'), `the header says: ${header}`);
+      await emulated.waitForFunction(() => window.saplingDemo.draw?.ready === true, undefined, { timeout: 120_000 });
+      const { images, labels } = loadMnist({ split: 'test', limit: 3 });
+      const read = [];
+      for (let i = 0; i < 3; i++) read.push(await paintDigit(emulated, (images.toArray() as number[][][][])[i]![0]!));
+      await emulated.close();
+      const truth = labels.toArray() as number[];
+      assert(read.filter((d, i) => d === truth[i]).length >= 2, `read ${read.join(' ')} for ${truth.join(' ')}`);
+      return header;
+    },
+  },
+  {
+    name: 'served without COOP/COEP, the page runs on one thread and says why',
+    async run() {
+      const plain = await context.newPage();
+      watch(plain);
+      await plain.route(`${origin}/`, async (route) => {
+        const response = await route.fetch();
+        const headers = { ...response.headers() };
+        delete headers['cross-origin-opener-policy'];
+        delete headers['cross-origin-embedder-policy'];
+        await route.fulfill({ response, headers });
+      });
+      await plain.goto(`${origin}/`);
+      const header = await threadingOf(plain);
+      const isolated = await plain.evaluate(() => crossOriginIsolated);
+      await plain.close();
+      assert(!isolated && header.includes('not cross-origin isolated'), `isolated ${String(isolated)}, the header says: ${header}`);
+      return header;
+    },
+  },
+  {
+    name: 'Train: the loss falls (steps 51–60 under half of steps 1–10); pause stops it, resume restarts it',
+    async run() {
+      await open('train', () => (window.saplingDemo.train?.steps ?? 0) >= 60, 600_000);
+      const { losses, stepsPerSecond } = (await probe(page)).train!;
+      const mean = (a: readonly number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
+      const first = mean(losses.slice(0, 10));
+      const later = mean(losses.slice(50, 60));
+      assert(later < first / 2, `loss of steps 1–10 ${first.toFixed(3)}, of steps 51–60 ${later.toFixed(3)}: not halved`);
+      await page.click('#train-toggle');
+      await page.waitForFunction(() => !window.saplingDemo.train!.running, undefined, { timeout: 30_000 });
+      const pausedAt = (await probe(page)).train!.steps;
+      await page.waitForTimeout(1500);
+      assert((await probe(page)).train!.steps === pausedAt, 'steps went on while paused');
+      await page.click('#train-toggle');
+      await page.waitForFunction((n) => window.saplingDemo.train!.steps > n + 5, pausedAt, { timeout: 120_000 });
+      await page.waitForFunction(() => (window.saplingDemo.train?.accuracy.length ?? 0) >= 2, undefined, { timeout: 300_000 });
+      await page.click('#train-toggle');
+      await shot('train');
+      const accuracy = (await probe(page)).train!.accuracy;
+      report.training = { first: first, later, stepsPerSecond, accuracy };
+      return `mean loss ${first.toFixed(3)} → ${later.toFixed(3)}; ${stepsPerSecond.toFixed(1)} steps/s (batch 32); test accuracy ${accuracy.map((a) => (100 * a).toFixed(1) + '%').join(', ')}`;
+    },
+  },
+  {
+    name: 'Draw, first visit: the build-time model is ready and reads a digit; time to first prediction',
+    async run() {
+      const fresh = await browser.newContext({ viewport: { width: 1100, height: 760 } }); // no storage: a first-time visitor
+      const first = await fresh.newPage();
+      watch(first);
+      await first.goto(`${origin}/#/draw`);
+      await first.waitForFunction(() => window.saplingDemo.draw?.ready === true, undefined, { timeout: 120_000 });
+      const { images, labels } = loadMnist({ split: 'test', limit: 1 });
+      const truth = (labels.toArray() as number[])[0]!;
+      const top1 = await paintDigit(first, (images.toArray() as number[][][][])[0]![0]!);
+      const { firstPredictionMs, readyMs, model } = (await probe(first)).draw!;
+      await fresh.close();
+      assert(model.includes('build time'), `the first visit used ${model}`);
+      assert(top1 === truth, `read ${top1} for ${truth}`);
+      report.firstVisit = { readyMs, firstPredictionMs };
+      return `model ready ${readyMs.toFixed(0)} ms and first prediction ${firstPredictionMs!.toFixed(0)} ms after navigation (a digit painted as soon as the page was ready)`;
+    },
+  },
+  {
+    name: 'Draw with the model trained on the Train page: 10 MNIST test digits painted onto the canvas, at least 9 read right',
+    async run() {
+      await open('draw', () => window.saplingDemo.draw?.ready === true);
+      const { images, labels } = loadMnist({ split: 'test', limit: 10 });
+      const pixels = images.toArray() as number[][][][];
+      const truth = labels.toArray() as number[];
+      const read: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        read.push(await paintDigit(page, pixels[i]![0]!));
+        if (i === 0) await shot('draw');
+      }
+      const right = read.filter((d, i) => d === truth[i]).length;
+      const { model } = (await probe(page)).draw!;
+      report.draw = { read, truth, right, model };
+      assert(model.includes('Train page'), `the Draw page used ${model}`);
+      assert(right >= 9, `read ${read.join(' ')} for ${truth.join(' ')}: ${right} of 10 right`);
+      return `${right}/10 right (${read.join(' ')}) with ${model}`;
+    },
+  },
+  {
+    name: 'SVD: the page\'s PSNR and compression ratio equal Node\'s at ranks 5, 20 and 80',
+    async run() {
+      await open('svd', () => window.saplingDemo.svd?.ready === true);
+      const meta = JSON.parse(readFileSync(`${demo}.generated/photo/allium.json`, 'utf8')) as { width: number; height: number };
+      const photo: Photo = { ...meta, rgb: new Uint8Array(readFileSync(`${demo}.generated/photo/allium.rgb`)) };
+      const svds = decompose(photo);
+      const rows: string[] = [];
+      for (const k of [5, 20, 80]) {
+        await page.evaluate((rank) => {
+          const slider = document.getElementById('svd-rank') as HTMLInputElement;
+          slider.value = String(rank);
+          slider.dispatchEvent(new Event('input'));
+        }, k);
+        const inPage = (await probe(page)).svd!;
+        const expected = psnr(photo, reconstruct(photo, svds, k));
+        assert(inPage.rank === k, `the page is at rank ${inPage.rank}, not ${k}`);
+        assert(Math.abs(inPage.psnr - expected) < 1e-9, `rank ${k}: the page's PSNR ${inPage.psnr} dB, Node's ${expected} dB`);
+        assert(Math.abs(inPage.ratio - compressionRatio(photo, k)) < 1e-12, `rank ${k}: compression ratio ${inPage.ratio}`);
+        rows.push(`k=${k}: ${expected.toFixed(3)} dB, ${inPage.ratio.toFixed(1)}×`);
+        if (k === 20) await shot('svd');
+      }
+      report.svd = rows;
+      return rows.join('; ');
+    },
+  },
+  {
+    name: 'no console error or uncaught exception on any page, and no request outside the page\'s origin',
+    async run() {
+      assert(problems.length === 0, problems.join(' | '));
+      assert(foreign.length === 0, `requests outside ${origin}: ${foreign.join(', ')}`);
+    },
+  },
+]);
+
+writeFileSync(`${shots}report.json`, JSON.stringify(report, null, 2));
+console.log(`screenshots and report.json: ${shots}`);
+if (process.argv.includes('--readme-shots')) await readmeShots();
+await browser.close();
+await new Promise<void>((resolve, reject) => server.httpServer.close((e) => (e ? reject(e) : resolve())));
+process.exit(ok ? 0 : 1);

@@ -1,0 +1,278 @@
+/**
+ * parity — the table every backend must pass: cases for each kernel of `Kernels`, core and
+ * fused, run on the backend and on `cpu` (the oracle) from the same seeded inputs, and compared
+ * at float32 tolerance (`parityError`). Its type lists every kernel, so a kernel added to
+ * types.ts does not compile until it has cases here. parity.test.ts runs it on the wasm backend
+ * and on a backend of core kernels only (every fused kernel then being its fallback).
+ */
+import { randn } from '../creation.js';
+import type { DType } from '../dtype.js';
+import { seededRandom, type Random } from '../random.js';
+import { Tensor } from '../tensor.js';
+import { cpuKernels } from './cpu/index.js';
+import type { BinaryOp, CompareOp, Conv2dAttrs, Kernels, Pool2dAttrs, ReduceOp, UnaryOp } from './types.js';
+
+/** What a case returns: tensors (null where a kernel returns none) or a boolean. */
+export type ParityOutput = Tensor | boolean | null;
+
+export interface ParityCase {
+  readonly name: string;
+  /** Runs the case on `k`; every call with the same kernels returns the same values (inputs are seeded). */
+  readonly run: (k: Kernels) => readonly ParityOutput[];
+}
+
+/** A convolution: x [N, C, H, W] and w [O, C/groups, KH, KW], with its options. */
+export interface ConvCase {
+  readonly name: string;
+  readonly x: readonly [number, number, number, number];
+  readonly w: readonly [number, number, number, number];
+  readonly stride?: readonly [number, number];
+  readonly pad?: readonly [number, number, number, number]; // top, bottom, left, right
+  readonly dilation?: readonly [number, number];
+  readonly groups?: number;
+}
+
+export function attrsOf(c: ConvCase): Conv2dAttrs {
+  const [top, bottom, left, right] = c.pad ?? [0, 0, 0, 0];
+  return { stride: c.stride ?? [1, 1], padding: { top, bottom, left, right }, dilation: c.dilation ?? [1, 1], groups: c.groups ?? 1 };
+}
+
+export const CONV_CASES: readonly ConvCase[] = [
+  { name: '3x3 same, odd sizes', x: [2, 3, 7, 5], w: [5, 3, 3, 3], pad: [1, 1, 1, 1] },
+  { name: '1x1', x: [1, 6, 4, 4], w: [10, 6, 1, 1] },
+  { name: '1x1 stride 2 (ResNet downsample)', x: [3, 8, 9, 9], w: [16, 8, 1, 1], stride: [2, 2] },
+  { name: '1x1 stride [3, 2], sizes the strides do not divide', x: [2, 5, 10, 7], w: [6, 5, 1, 1], stride: [3, 2] },
+  { name: '1x1 stride 2 with padding (not subsampled)', x: [1, 4, 5, 6], w: [3, 4, 1, 1], stride: [2, 2], pad: [1, 0, 0, 1] },
+  { name: '7x7 stride 2 pad 3 (ResNet stem)', x: [1, 3, 23, 21], w: [8, 3, 7, 7], stride: [2, 2], pad: [3, 3, 3, 3] },
+  { name: '3x3 stride 2 pad 1', x: [2, 5, 10, 11], w: [7, 5, 3, 3], stride: [2, 2], pad: [1, 1, 1, 1] },
+  { name: 'dilation 2', x: [2, 4, 11, 9], w: [6, 4, 3, 3], dilation: [2, 2], pad: [2, 2, 2, 2] },
+  { name: 'dilation 2 and stride 2 (cpu fallback)', x: [1, 2, 12, 12], w: [3, 2, 3, 3], dilation: [2, 2], stride: [2, 2], pad: [1, 1, 1, 1] },
+  { name: 'groups 2', x: [2, 6, 6, 6], w: [4, 3, 3, 3], groups: 2, pad: [1, 1, 1, 1] },
+  { name: 'depthwise (groups = C)', x: [1, 5, 6, 7], w: [5, 1, 3, 3], groups: 5, pad: [1, 1, 1, 1] },
+  { name: 'asymmetric padding', x: [2, 3, 8, 8], w: [4, 3, 4, 2], pad: [1, 2, 0, 1] },
+  { name: 'padding larger than the kernel reach', x: [1, 2, 4, 4], w: [3, 2, 1, 1], pad: [2, 1, 1, 2] },
+  { name: 'stride 3, rows left over', x: [2, 3, 10, 11], w: [4, 3, 3, 2], stride: [3, 3] },
+  { name: 'batch 17, channels not multiples of 4', x: [17, 5, 6, 6], w: [7, 5, 3, 3], pad: [1, 1, 1, 1] },
+  { name: 'batch 1, rectangular stride', x: [1, 3, 9, 12], w: [2, 3, 3, 5], stride: [1, 2], pad: [1, 1, 2, 2] },
+  // the wasm filter gradient's pixel blocks: rows of one large image, several blocks of whole
+  // images, and a filter with few taps (Q = C·KH·KW ≤ O/2: the patches on the right)
+  { name: '3x3 on images larger than a pixel block (row blocks)', x: [2, 2, 50, 47], w: [3, 2, 3, 3], pad: [1, 1, 1, 1] },
+  { name: 'batch 70 of 6x6 images (two blocks of whole images)', x: [70, 2, 6, 6], w: [3, 2, 3, 3], pad: [1, 1, 1, 1] },
+  { name: 'one input channel, 20 output channels (few taps)', x: [3, 1, 9, 8], w: [20, 1, 3, 3], stride: [2, 1], pad: [1, 1, 1, 1] },
+  { name: '8 input channels, 3x3 (XNNPACK), float channels past a multiple of 4', x: [2, 8, 6, 7], w: [9, 8, 3, 3], pad: [1, 1, 1, 1] },
+];
+
+export const MATMUL_CASES: readonly (readonly [readonly number[], readonly number[]])[] = [
+  [[1, 1], [1, 1]], [[7, 13], [13, 5]], [[64, 65], [65, 63]], [[3, 4, 5], [3, 5, 2]], [[2, 1, 3, 4], [5, 4, 6]], [[4, 6], [2, 6, 3]],
+];
+
+/**
+ * The largest error of `got` against `want`, measured against the tolerance
+ * atol·max(1, scale) + rtol·|want| (scale: the largest |want|, since long sums round in
+ * proportion to their terms); ≤ 1 passes. Equal NaNs and equal infinities count as equal.
+ */
+export function parityError(got: ParityOutput, want: ParityOutput, rtol = 1e-4, atol = 1e-5): { readonly ratio: number; readonly detail: string } {
+  if (want === null || typeof want === 'boolean') return got === want ? { ratio: 0, detail: '' } : { ratio: Infinity, detail: `got ${String(got)}, want ${String(want)}` };
+  if (!(got instanceof Tensor)) return { ratio: Infinity, detail: `got ${String(got)}, want a tensor` };
+  if (got.dtype !== want.dtype || got.shape.join() !== want.shape.join()) {
+    return { ratio: Infinity, detail: `got ${got.dtype}[${got.shape}], want ${want.dtype}[${want.shape}]` };
+  }
+  const [g, w] = [got.storage, want.storage];
+  let scale = 0;
+  for (let i = 0; i < w.length; i++) if (Number.isFinite(w[i]!)) scale = Math.max(scale, Math.abs(w[i]!));
+  let worst = { ratio: 0, detail: '' };
+  for (let i = 0; i < w.length; i++) {
+    const [a, b] = [g[i]!, w[i]!];
+    if (a === b || (Number.isNaN(a) && Number.isNaN(b))) continue;
+    const ratio = Number.isFinite(b) ? Math.abs(a - b) / (atol * Math.max(1, scale) + rtol * Math.abs(b)) : Infinity;
+    if (!(ratio <= worst.ratio)) worst = { ratio: Number.isNaN(ratio) ? Infinity : ratio, detail: `element ${i}: got ${a}, want ${b}` };
+  }
+  return worst;
+}
+
+// ── the inputs ──────────────────────────────────────────────────────────────────────────────
+
+const rand = (shape: readonly number[], random: Random, dtype: DType = 'float32'): Tensor => randn(shape, { random, dtype: dtype === 'int32' ? 'float32' : dtype });
+const positive = (k: Kernels, t: Tensor): Tensor => k.binary('add', k.unary('abs', t), new Tensor(new Float32Array([0.25]), []), t.dtype);
+const ints = (values: readonly number[], shape: readonly number[]): Tensor => new Tensor(Int32Array.from(values), shape);
+const cases = (list: readonly [string, (k: Kernels, random: Random) => readonly ParityOutput[]][], seed = 1): ParityCase[] =>
+  list.map(([name, run]) => ({ name, run: (k) => run(k, seededRandom(seed)) }));
+
+const UNARY: readonly UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sign', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'erf', 'softplus', 'square', 'reciprocal', 'floor', 'ceil', 'round', 'gelu', 'geluTanh'];
+const DOMAIN_POSITIVE: readonly UnaryOp[] = ['log', 'sqrt', 'rsqrt', 'reciprocal'];
+const BINARY: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'reluBackward', 'addRelu'];
+const COMPARE: readonly CompareOp[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'];
+const REDUCE: readonly ReduceOp[] = ['sum', 'max', 'min', 'prod'];
+const POOL: Pool2dAttrs = { kernel: [3, 2], stride: [2, 1], padding: { top: 1, bottom: 1, left: 0, right: 1 }, dilation: [1, 1], countIncludePad: true };
+const EPILOGUES = ['bias', 'relu', 'bias relu', 'residual', 'bias residual relu'] as const;
+
+/** An LSTM or GRU layer's operands: x [T, N, I], the initial state, weights [gates·H, ·], biases. */
+function recurrent(random: Random, gates: number, stateWidth: number, T: number, N: number, I: number, H: number, dtype: DType) {
+  const r = (shape: readonly number[], scale = 0.5): Tensor => cpuKernels.binary('mul', rand(shape, random, dtype), new Tensor(dtype === 'float64' ? new Float64Array([scale]) : new Float32Array([scale]), []), dtype);
+  return { x: r([T, N, I], 1), state0: r([N, stateWidth * H]), wIh: r([gates * H, I]), wHh: r([gates * H, H]), bIh: r([gates * H]), bHh: r([gates * H]), dOut: r([T, N, stateWidth === 2 ? 2 * H : H], 1) };
+}
+
+/** LSTM and GRU shapes: a size-1 step, a batch the wasm backend splits in blocks of rows, an H not a multiple of 4 (no SIMD cells). */
+const RNN_SHAPES: readonly (readonly [string, number, number, number, number, DType])[] = [
+  ['T 1, N 2, I 3, H 4', 1, 2, 3, 4, 'float32'],
+  ['T 4, N 17, I 5, H 8', 4, 17, 5, 8, 'float32'],
+  ['T 3, N 3, I 2, H 3', 3, 3, 2, 3, 'float32'],
+  ['T 3, N 2, I 3, H 4, float64', 3, 2, 3, 4, 'float64'],
+];
+
+type RnnShape = readonly [T: number, N: number, I: number, H: number, dtype: DType];
+
+/** A recurrent kernel's cases: every shape of RNN_SHAPES, forward in time and reversed. */
+const rnnCases = (run: (k: Kernels, random: Random, shape: RnnShape, reverse: boolean) => readonly ParityOutput[]): ParityCase[] =>
+  RNN_SHAPES.flatMap(([name, ...shape]) => [false, true].map((reverse) => ({ name: `${name}${reverse ? ', reverse' : ''}`, run: (k: Kernels) => run(k, seededRandom(1), shape, reverse) })));
+
+/** Every kernel's cases. */
+export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly ParityCase[] } = {
+  unary: cases([
+    ...UNARY.map((op) => [op, (k: Kernels, random: Random) => {
+      const x = rand([3, 7], random);
+      return [k.unary(op, DOMAIN_POSITIVE.includes(op) ? positive(k, x) : x)];
+    }] as [string, (k: Kernels, random: Random) => readonly ParityOutput[]]),
+    ['exp, tanh, sigmoid in float64', (k, random) => ['exp', 'tanh', 'sigmoid'].map((op) => k.unary(op as UnaryOp, rand([2, 5], random, 'float64')))],
+    ['neg, abs, sign of int32', (k) => ['neg', 'abs', 'sign'].map((op) => k.unary(op as UnaryOp, ints([-3, 0, 2, 7, -1, 4], [2, 3])))],
+    ['relu, sign, abs of NaN, ±Inf, ±0', (k) => ['relu', 'sign', 'abs', 'tanh', 'sigmoid'].map((op) => k.unary(op as UnaryOp, new Tensor(Float32Array.from([NaN, Infinity, -Infinity, 0, -0, 2]), [6])))],
+  ]),
+  unaryParam: cases([
+    ['leakyRelu, elu, clamp', (k, random) => {
+      const x = rand([4, 5], random);
+      return [k.unaryParam({ kind: 'leakyRelu', slope: 0.1 }, x), k.unaryParam({ kind: 'elu', alpha: 1.5 }, x), k.unaryParam({ kind: 'clamp', min: -0.5, max: 0.7 }, x)];
+    }],
+  ]),
+  binary: cases([
+    ...BINARY.map((op) => [`${op}, broadcast [3, 1, 4] with [5, 1]`, (k: Kernels, random: Random) => {
+      const [a, b] = [rand([3, 1, 4], random), rand([5, 1], random)];
+      return op === 'pow' ? [k.binary(op, positive(k, a), b, 'float32')] : op === 'div' ? [k.binary(op, a, positive(k, b), 'float32')] : [k.binary(op, a, b, 'float32')];
+    }] as [string, (k: Kernels, random: Random) => readonly ParityOutput[]]),
+    ['add and mul of float64, and of int32 with int32', (k, random) => [
+      k.binary('add', rand([2, 3], random, 'float64'), rand([3], random, 'float64'), 'float64'),
+      k.binary('mul', ints([1, -2, 3, 4, 5, -6], [2, 3]), ints([2, 3, -1], [3]), 'int32'),
+    ]],
+  ]),
+  compare: cases(COMPARE.map((op) => [op, (k: Kernels) => [k.compare(op, new Tensor(Float32Array.from([1, 2, NaN, 4, 5, 6]), [2, 3]), new Tensor(Float32Array.from([2, 2, 1]), [3]))]])),
+  where: cases([['broadcast cond [2, 1], a [2, 3], b [3]', (k, random) => [k.where(ints([0, 1], [2, 1]), rand([2, 3], random), rand([3], random), 'float32')]]]),
+  cast: cases([['float32 → float64, float64 → float32, float32 → int32 (truncation), int32 → float32', (k, random) => {
+    const x = k.binary('mul', rand([2, 5], random), new Tensor(new Float32Array([10]), []), 'float32');
+    return [k.cast(x, 'float64'), k.cast(rand([3], random, 'float64'), 'float32'), k.cast(x, 'int32'), k.cast(ints([-4, 0, 9], [3]), 'float32')];
+  }]]),
+  allFinite: cases([['finite, NaN, -Inf', (k, random) => [
+    k.allFinite(rand([3, 3], random)), k.allFinite(new Tensor(Float32Array.from([1, NaN]), [2])), k.allFinite(new Tensor(Float64Array.from([-Infinity]), [1])),
+  ]]]),
+  reduce: cases(REDUCE.map((op) => [op, (k: Kernels, random: Random) => {
+    const x = rand([3, 4, 5], random);
+    return [k.reduce(op, x, [1], false), k.reduce(op, x, [0, 2], true), k.reduce(op, x, [0, 1, 2], false), k.reduce(op, rand([2, 3], random, 'float64'), [0], false)];
+  }])),
+  argReduce: cases([['argmax, argmin with ties', (k) => {
+    const x = new Tensor(Float32Array.from([1, 3, 3, 0, -1, -1, 2, 2]), [2, 4]);
+    return [k.argReduce('argmax', x, 1, false), k.argReduce('argmin', x, 1, true), k.argReduce('argmax', x, 0, false)];
+  }]]),
+  argsort: cases([['every axis of [3, 5, 4] with ties and a NaN, both directions; int32', (k, random) => {
+    const x = k.unary('round', rand([3, 5, 4], random)); // rounding makes ties
+    const special = x.storage.slice();
+    special[7] = NaN;
+    const withNan = new Tensor(special, x.shape);
+    return [0, 1, 2].flatMap((axis) => [k.argsort(withNan, axis, false), k.argsort(withNan, axis, true)])
+      .concat([k.argsort(ints([3, 1, 3, 0, -2, 1], [6]), 0, false), k.argsort(rand([1, 9], random, 'float64'), 1, true)]);
+  }]]),
+  scan: cases([['sum and prod along each axis, float32, float64 and int32; axes of size 1 and 0', (k, random) => {
+    const x = rand([3, 9, 4], random);
+    return [
+      ...[0, 1, 2].flatMap((axis) => [k.scan('sum', x, axis), k.scan('prod', x, axis)]),
+      k.scan('sum', rand([2, 17], random, 'float64'), 1), k.scan('prod', rand([5], random, 'float64'), 0),
+      k.scan('sum', ints([3, -1, 4, 1, -5, 9], [2, 3]), 1), k.scan('prod', ints([3, -1, 4, 1, -5, 9], [2, 3]), 0),
+      k.scan('sum', rand([2, 1, 3], random), 1), k.scan('prod', rand([2, 0, 3], random), 1),
+    ];
+  }]]),
+  permute: cases([['[2, 3, 4, 5] by [3, 1, 0, 2], and a 40 × 33 transpose', (k, random) => [k.permute(rand([2, 3, 4, 5], random), [3, 1, 0, 2]), k.permute(rand([40, 33], random), [1, 0])]]]),
+  broadcastTo: cases([['[3, 1] to [2, 3, 4]', (k, random) => [k.broadcastTo(rand([3, 1], random), [2, 3, 4])]]]),
+  slice: cases([['strided slice of [5, 6, 7]', (k, random) => [k.slice(rand([5, 6, 7], random), [1, 0, 2], [2, 3, 1], [2, 2, 4])]]]),
+  sliceScatter: cases([['into zeros of [5, 6]', (k, random) => [k.sliceScatter(rand([2, 3], random), [5, 6], [1, 0], [2, 2])]]]),
+  concat: cases([['three tensors on axis 1', (k, random) => [k.concat([rand([2, 1, 3], random), rand([2, 4, 3], random), rand([2, 2, 3], random)], 1)]]]),
+  pad: cases([['[2, 3] padded by [1, 2], [0, 3] with 0.5', (k, random) => [k.pad(rand([2, 3], random), [[1, 2], [0, 3]], 0.5)]]]),
+  gather: cases([['axis 1', (k, random) => [k.gather(rand([2, 4], random), 1, ints([3, 0, 0, 1, 2, 2], [2, 3]))]]]),
+  scatterAdd: cases([['axis 1, repeated indices', (k, random) => [k.scatterAdd(rand([2, 3], random), 1, ints([3, 0, 0, 1, 2, 2], [2, 3]), [2, 4])]]]),
+  indexSelect: cases([['axis 0', (k, random) => [k.indexSelect(rand([4, 3], random), 0, ints([2, 0, 2], [3]))]]]),
+  indexAdd: cases([['axis 0, repeated indices', (k, random) => [k.indexAdd(rand([3, 3], random), 0, ints([2, 0, 2], [3]), [4, 3])]]]),
+  oneHot: cases([['5 classes, float32 and int32', (k) => [k.oneHot(ints([0, 4, 2], [3]), 5, 'float32'), k.oneHot(ints([1, 1], [2]), 3, 'int32')]]]),
+  matmul: cases([
+    ...MATMUL_CASES.map(([a, b]) => [`[${a}]·[${b}]`, (k: Kernels, random: Random) => [k.matmul(rand(a, random), rand(b, random))]] as [string, (k: Kernels, random: Random) => readonly ParityOutput[]]),
+    ['float64', (k, random) => [k.matmul(rand([5, 7], random, 'float64'), rand([7, 3], random, 'float64'))]],
+  ]),
+  conv2d: cases(CONV_CASES.map((c) => [c.name, (k: Kernels, random: Random) => [k.conv2d(rand(c.x, random), rand(c.w, random), attrsOf(c))]])),
+  conv2dBackpropInput: cases(CONV_CASES.map((c) => [c.name, (k: Kernels, random: Random) => {
+    const w = rand(c.w, random);
+    const dy = rand(cpuKernels.conv2d(rand(c.x, random), w, attrsOf(c)).shape, random);
+    return [k.conv2dBackpropInput(dy, w, c.x, attrsOf(c))];
+  }])),
+  conv2dBackpropFilter: cases(CONV_CASES.map((c) => [c.name, (k: Kernels, random: Random) => {
+    const x = rand(c.x, random);
+    const dy = rand(cpuKernels.conv2d(x, rand(c.w, random), attrsOf(c)).shape, random);
+    return [k.conv2dBackpropFilter(x, dy, c.w, attrsOf(c))];
+  }])),
+  fusedConv2d: cases(CONV_CASES.map((c) => [c.name, (k: Kernels, random: Random) => {
+    const [x, w] = [rand(c.x, random), rand(c.w, random)];
+    const y = cpuKernels.conv2d(x, w, attrsOf(c));
+    const [bias, residual] = [rand([c.w[0]], random), rand(y.shape, random)];
+    return EPILOGUES.map((e) => k.fusedConv2d(x, w, attrsOf(c), {
+      bias: e.includes('bias') ? bias : null, residual: e.includes('residual') ? residual : null, relu: e.includes('relu'),
+    }));
+  }])),
+  maxPool2d: cases([['3x2 window, stride [2, 1], padding, a NaN', (k, random) => {
+    const x = rand([2, 3, 7, 6], random);
+    const special = x.storage.slice();
+    special[5] = NaN;
+    return [k.maxPool2d(x, POOL), k.maxPool2d(new Tensor(special, x.shape), POOL)];
+  }]]),
+  maxPool2dBackward: cases([['3x2 window', (k, random) => {
+    const x = rand([2, 3, 7, 6], random);
+    return [k.maxPool2dBackward(rand(cpuKernels.maxPool2d(x, POOL).shape, random), x, POOL)];
+  }]]),
+  avgPool2d: cases([['3x2 window, with and without the padding counted', (k, random) => {
+    const x = rand([2, 3, 7, 6], random);
+    return [k.avgPool2d(x, POOL), k.avgPool2d(x, { ...POOL, countIncludePad: false })];
+  }]]),
+  avgPool2dBackward: cases([['3x2 window', (k, random) => [k.avgPool2dBackward(rand(cpuKernels.avgPool2d(rand([2, 3, 7, 6], random), POOL).shape, random), [2, 3, 7, 6], POOL)]]]),
+  adaptiveAvgPool2d: cases([['7x6 to 3x4', (k, random) => [k.adaptiveAvgPool2d(rand([2, 3, 7, 6], random), [3, 4])]]]),
+  adaptiveAvgPool2dBackward: cases([['3x4 back to 7x6', (k, random) => [k.adaptiveAvgPool2dBackward(rand([2, 3, 3, 4], random), [2, 3, 7, 6])]]]),
+  channelMoments: cases([['[4, 3, 2, 5] float32, [5, 2] float64', (k, random) => {
+    const [a, b] = [k.channelMoments(rand([4, 3, 2, 5], random)), k.channelMoments(rand([5, 2], random, 'float64'))];
+    return [a.mean, a.variance, b.mean, b.variance];
+  }]]),
+  channelSums: cases([['[4, 3, 2, 5]', (k, random) => {
+    const s = k.channelSums(rand([4, 3, 2, 5], random), rand([4, 3, 2, 5], random), rand([3], random, 'float64'));
+    return [s.sum, s.dot];
+  }]]),
+  channelAffine: cases([['one term with a shift, two terms without (float32, float64)', (k, random) => [
+    k.channelAffine([[rand([2, 3, 4], random), rand([3], random, 'float64')]], rand([3], random)),
+    k.channelAffine([[rand([2, 3, 2, 2], random, 'float64'), rand([3], random)], [rand([2, 3, 2, 2], random, 'float64'), rand([3], random, 'float64')]], null),
+  ]]]),
+  lstmForward: rnnCases((k, random, [T, N, I, H, dtype], reverse) => {
+    const r = recurrent(random, 4, 2, T, N, I, H, dtype);
+    return [k.lstmForward(r.x, r.state0, r.wIh, r.wHh, r.bIh, r.bHh, reverse).out];
+  }),
+  lstmBackward: rnnCases((k, random, [T, N, I, H, dtype], reverse) => {
+    const r = recurrent(random, 4, 2, T, N, I, H, dtype);
+    const { saved } = k.lstmForward(r.x, r.state0, r.wIh, r.wHh, r.bIh, r.bHh, reverse);
+    const g = k.lstmBackward(saved, r.x, r.state0, r.wIh, r.wHh, r.dOut, reverse, [true, true, true, true, true]);
+    const some = k.lstmBackward(saved, r.x, r.state0, r.wIh, r.wHh, r.dOut, reverse, [false, true, false, true, false]);
+    return [g.dX, g.dState0, g.dWIh, g.dWHh, g.dBias, some.dX, some.dState0, some.dWHh];
+  }),
+  gruForward: rnnCases((k, random, [T, N, I, H, dtype], reverse) => {
+    const r = recurrent(random, 3, 1, T, N, I, H, dtype);
+    return [k.gruForward(r.x, r.state0, r.wIh, r.wHh, r.bIh, r.bHh, reverse).out];
+  }),
+  gruBackward: rnnCases((k, random, [T, N, I, H, dtype], reverse) => {
+    const r = recurrent(random, 3, 1, T, N, I, H, dtype);
+    const { saved } = k.gruForward(r.x, r.state0, r.wIh, r.wHh, r.bIh, r.bHh, reverse);
+    const g = k.gruBackward(saved, r.x, r.wIh, r.wHh, r.dOut, reverse, [true, true, true, true, true, true]);
+    const some = k.gruBackward(saved, r.x, r.wIh, r.wHh, r.dOut, reverse, [true, false, false, false, true, false]);
+    return [g.dX, g.dH0, g.dWIh, g.dWHh, g.dBIh, g.dBHh, some.dX, some.dH0, some.dBIh];
+  }),
+};
+
+/** Every case of the table as [kernel, case]. */
+export const parityCases = (): [string, ParityCase][] => Object.entries(PARITY).flatMap(([kernel, list]) => (list as readonly ParityCase[]).map((c) => [kernel, c] as [string, ParityCase]));

@@ -1,0 +1,299 @@
+/**
+ * modules — instantiates the project's hand-written WebAssembly SIMD modules: the LSTM's and the
+ * GRU's per-step loops (rnn-cells.wat, four float32 cells per instruction), the col2im of the
+ * conv input gradient's product path (col2im.wat), and the NCHW convolutions of the convs that
+ * leave XNNPACK (conv-nchw.wat: the direct conv, its filter gradient, the 1×1 product, a
+ * transpose). They run on one memory per thread, which they import: `cellArrays` and friends lay
+ * a share's arrays end to end in it and the functions take their byte offsets, so a share copies
+ * in and out once per call; `heapKernels` instantiates the conv modules on tfjs's own heap.
+ * Nothing here imports a Tensor: worker threads load this file.
+ */
+import type { GruCells } from '../../cpu/gru-loops.js';
+import type { LstmCells } from '../../cpu/lstm-loops.js';
+import { COL2IM_WASM } from './col2im.wasm.js';
+import { CONV_NCHW_WASM } from './conv-nchw.wasm.js';
+import { RNN_CELLS_WASM } from './rnn-cells.wasm.js';
+import { withSharedMemoryImport } from './shared-import.js';
+
+interface CellExports {
+  lstmForward(N: number, H: number, xp: number, r: number, b: number, cPrev: number, cStride: number, tau: number, s: number, hNext: number): void;
+  lstmBackward(
+    N: number, H: number, gates: number, tau: number, cPrev: number, cStride: number, dS: number, dhCarry: number, dc: number, carried: number,
+    dA: number, dAT: number, rowBytes: number, dB: number,
+  ): void;
+  gruForward(N: number, H: number, xp: number, v: number, b: number, hPrev: number, vN: number, y: number, hNext: number): void;
+  gruBackward(
+    N: number, H: number, gates: number, vN: number, hPrev: number, dY: number, dhMat: number, direct: number, carried: number,
+    dU: number, dV: number, dUT: number, dVT: number, rowBytes: number, sums: number,
+  ): void;
+}
+
+/**
+ * The part of the WebAssembly JS API used here. The project's `lib` (ES2022, no DOM) does not
+ * declare it, though Node has it.
+ */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+const wasm = (globalThis as unknown as {
+  WebAssembly: {
+    Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
+    Module: new (bytes: Uint8Array) => object;
+    Instance: new (module: object, imports: object) => { exports: unknown };
+  };
+}).WebAssembly;
+
+const PAGE = 65536;
+/** Bytes left unused at the start of the memory, so that no array has address 0: the loops read 0 as "none" (no hNext, no carries). */
+const RESERVED = 16;
+/** wasm32 addresses 4 GiB; a share that needs more than this runs the TypeScript loops. */
+const MAX_BYTES = 2 ** 31;
+
+let sharesRun = 0;
+
+/** How many shares have taken SIMD arrays (tests use it to see which loops ran). */
+export function simdShares(): number {
+  return sharesRun;
+}
+
+/**
+ * col2im.wat's one function, for one image (views in the module's memory): dst[c][i·sh + a][j·sw + b]
+ * += cols[((i·OW + j)·C + c)·KH·KW + a·KW + b], dst being C planes of Hp × Wp floats.
+ */
+export type Col2im = (cols: Float32Array, OH: number, OW: number, C: number, KH: number, KW: number, sh: number, sw: number, dst: Float32Array, Hp: number, Wp: number) => void;
+
+/** conv-nchw.wat's functions (views in the module's memory; see the .wat for the layouts). */
+export interface DirectConv {
+  pad(src: Float32Array, dst: Float32Array, C: number, H: number, W: number, pt: number, pl: number, Hp: number, sw: number, Wq: number): void;
+  conv(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, C: number, KH: number, KW: number, O: number, OH: number, OWp: number, Hp: number, sh: number, sw: number, Wq: number, relu: boolean): void;
+  compact(y: Float32Array, rows: number, OW: number, OWp: number): void;
+  expand(y: Float32Array, rows: number, OW: number, OWp: number): void;
+  filter(x: Float32Array, dy: Float32Array, dw: Float32Array, C: number, KH: number, KW: number, O: number, OH: number, OWp: number, Hp: number, sh: number, sw: number, Wq: number): void;
+  pointwise(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, C: number, O: number, P8: number, relu: boolean, accumulate?: boolean): void;
+  /** dst[c·dstStride + r] = src[r·srcStride + c] for r < R, c < C (strides default to C and R). */
+  transpose(src: Float32Array, dst: Float32Array, R: number, C: number, srcStride?: number, dstStride?: number): void;
+}
+
+/**
+ * col2im.wat's `im2colTap`: the rows of one tap of the filter gradient's patches, for every input
+ * channel of `images` images (see the .wat; `x` at the block's first image).
+ */
+export type Im2colTap = (
+  x: Float32Array, dst: Float32Array, C: number, HW: number, images: number, rows: number, OW: number,
+  rlo: number, rhi: number, jlo: number, jhi: number, base: number, rowStep: number, sw: number, cStride: number,
+) => void;
+
+/** The layout and convolution kernels of conv-nchw.wat and col2im.wat, on one memory. */
+export interface ConvKernels {
+  readonly direct: DirectConv;
+  readonly col2im: Col2im;
+  readonly im2colTap: Im2colTap;
+}
+
+let instance: { memory: WasmMemory; lstm: LstmCells; gru: GruCells } & ConvKernels | null = null;
+
+const compiled = new Map<string, object>();
+/** The compiled module; with `shared`, its memory import declared shared (shared-import.ts). */
+const moduleOf = (base64: string, shared = false): object => {
+  const key = shared ? `shared:${base64}` : base64;
+  let module = compiled.get(key);
+  if (module === undefined) {
+    const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+    compiled.set(key, module = new wasm.Module(shared ? withSharedMemoryImport(bytes) : bytes));
+  }
+  return module;
+};
+
+/** Whether `memory` is shared (tfjs-wasm's threaded build in a cross-origin isolated page). */
+const isShared = (memory: WasmMemory): boolean => typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+
+/** A view's address in `memory`, for the modules' pointer arguments; refuses a view of any other buffer. */
+const addressIn = (memory: WasmMemory) => (a: Float32Array): number => {
+  if (a.buffer !== memory.buffer) throw new Error('wasm simd modules: an array outside the module memory (taken before it grew?)');
+  return a.byteOffset;
+};
+
+function load(): NonNullable<typeof instance> {
+  if (instance !== null) return instance;
+  const memory = new wasm.Memory({ initial: 1, maximum: MAX_BYTES / PAGE });
+  const exports = new wasm.Instance(moduleOf(RNN_CELLS_WASM), { env: { memory } }).exports as unknown as CellExports;
+  const at = addressIn(memory);
+  const lstm: LstmCells = {
+    forward(N, H, xp, r, b, cPrev, cStride, tau, s, hNext) {
+      exports.lstmForward(N, H, at(xp), at(r), at(b), at(cPrev), cStride * 4, at(tau), at(s), hNext === null ? 0 : at(hNext));
+    },
+    backward(N, H, gates, tau, cPrev, cStride, dS, dhCarry, dc, dA, dAT, rowLength, dB) {
+      exports.lstmBackward(N, H, at(gates), at(tau), at(cPrev), cStride * 4, at(dS), dhCarry === null ? 0 : at(dhCarry), at(dc), dhCarry === null ? 0 : 1, at(dA), at(dAT), rowLength * 4, at(dB));
+    },
+  };
+  const gru: GruCells = {
+    forward(N, H, xp, v, b, hPrev, vN, y, hNext) {
+      exports.gruForward(N, H, at(xp), at(v), at(b), at(hPrev), at(vN), at(y), hNext === null ? 0 : at(hNext));
+    },
+    backward(N, H, gates, vN, hPrev, dY, dhMat, direct, dU, dV, dUT, dVT, rowLength, sums) {
+      exports.gruBackward(
+        N, H, at(gates), at(vN), at(hPrev), at(dY), dhMat === null ? 0 : at(dhMat), at(direct), dhMat === null ? 0 : 1,
+        at(dU), at(dV), at(dUT), at(dVT), rowLength * 4, at(sums),
+      );
+    },
+  };
+  instance = { memory, lstm, gru, ...convKernelsOn(memory) };
+  return instance;
+}
+
+/**
+ * conv-nchw.wat's and col2im.wat's functions instantiated on `memory`, which they import: this
+ * thread's module memory (`load`), or tfjs-wasm's own heap (`heapKernels`). They take views of
+ * that memory, checked to be in it, and pass the module their byte offsets.
+ */
+function convKernelsOn(memory: WasmMemory): ConvKernels {
+  const col2imExports = new wasm.Instance(moduleOf(COL2IM_WASM, isShared(memory)), { env: { memory } }).exports as unknown as {
+    col2im(cols: number, OH: number, OW: number, C: number, KH: number, KW: number, sh: number, sw: number, dst: number, Hp: number, Wp: number): void;
+    im2colTap(
+      x: number, dst: number, C: number, HW: number, images: number, rows: number, OW: number,
+      rlo: number, rhi: number, jlo: number, jhi: number, base: number, rowStep: number, sw: number, cStride: number,
+    ): void;
+  };
+  const at = addressIn(memory);
+  const col2im: Col2im = (cols, OH, OW, C, KH, KW, sh, sw, dst, Hp, Wp) => {
+    if (cols.length < OH * OW * C * KH * KW || dst.length < C * Hp * Wp || (OH - 1) * sh + KH > Hp || (OW - 1) * sw + KW > Wp) {
+      throw new RangeError(`col2im: ${cols.length} columns and ${dst.length} destination floats for ${OH}x${OW} pixels, ${C}x${KH}x${KW} taps, stride ${sh},${sw}, ${Hp}x${Wp} planes`);
+    }
+    col2imExports.col2im(at(cols), OH, OW, C, KH, KW, sh, sw, at(dst), Hp, Wp);
+  };
+  const convExports = new wasm.Instance(moduleOf(CONV_NCHW_WASM, isShared(memory)), { env: { memory } }).exports as unknown as {
+    pad(src: number, dst: number, C: number, H: number, W: number, pt: number, pl: number, Hp: number, sw: number, Wq: number): void;
+    conv(x: number, w: number, bias: number, y: number, C: number, KH: number, KW: number, O: number, OH: number, OWp: number, Hp: number, sh: number, sw: number, Wq: number, relu: number): void;
+    compact(y: number, rows: number, OW: number, OWp: number): void;
+    expand(y: number, rows: number, OW: number, OWp: number): void;
+    filter(x: number, dy: number, dw: number, C: number, KH: number, KW: number, O: number, OH: number, OWp: number, Hp: number, sh: number, sw: number, Wq: number): void;
+    pointwise(x: number, w: number, bias: number, y: number, C: number, O: number, P8: number, relu: number, accumulate: number): void;
+    transpose(src: number, dst: number, R: number, C: number, srcStride: number, dstStride: number): void;
+  };
+  const direct: DirectConv = {
+    pad(src, dst, C, H, W, pt, pl, Hp, sw, Wq) {
+      if (src.length < C * H * W || dst.length < C * Hp * sw * Wq || pt + H > Hp || Math.floor((pl + W - 1) / sw) >= Wq) {
+        throw new RangeError(`conv-nchw pad: ${src.length} → ${dst.length} floats for ${C}x${H}x${W} at (${pt}, ${pl}) in ${Hp} rows of ${sw}x${Wq}`);
+      }
+      convExports.pad(at(src), at(dst), C, H, W, pt, pl, Hp, sw, Wq);
+    },
+    conv(x, w, bias, y, C, KH, KW, O, OH, OWp, Hp, sh, sw, Wq, relu) {
+      if (O % 4 !== 0 || OWp % 8 !== 0 || x.length < C * Hp * sw * Wq || w.length < O * C * KH * KW || y.length < O * OH * OWp
+        || (OH - 1) * sh + KH > Hp || OWp + Math.floor((KW - 1) / sw) > Wq || (bias !== null && bias.length < O)) {
+        throw new RangeError(`conv-nchw conv: ${O} channels of ${OH}x${OWp} from ${C}x${KH}x${KW} taps, stride ${sh},${sw}, ${Hp} rows of ${sw}x${Wq}`);
+      }
+      convExports.conv(at(x), at(w), bias === null ? 0 : at(bias), at(y), C, KH, KW, O, OH, OWp, Hp, sh, sw, Wq, relu ? 1 : 0);
+    },
+    compact(y, rows, OW, OWp) {
+      if (OW > OWp || y.length < rows * OWp) throw new RangeError(`conv-nchw compact: ${rows} rows of ${OWp} → ${OW} in ${y.length} floats`);
+      convExports.compact(at(y), rows, OW, OWp);
+    },
+    expand(y, rows, OW, OWp) {
+      if (OW > OWp || y.length < rows * OWp) throw new RangeError(`conv-nchw expand: ${rows} rows of ${OW} → ${OWp} in ${y.length} floats`);
+      convExports.expand(at(y), rows, OW, OWp);
+    },
+    filter(x, dy, dw, C, KH, KW, O, OH, OWp, Hp, sh, sw, Wq) {
+      if (O % 4 !== 0 || OWp % 4 !== 0 || x.length < C * Hp * sw * Wq || dy.length < O * OH * OWp || dw.length < O * C * KH * KW
+        || (OH - 1) * sh + KH > Hp || OWp + Math.floor((KW - 1) / sw) > Wq) {
+        throw new RangeError(`conv-nchw filter: ${O} channels of ${OH}x${OWp} to ${C}x${KH}x${KW} taps, stride ${sh},${sw}, ${Hp} rows of ${sw}x${Wq}`);
+      }
+      convExports.filter(at(x), at(dy), at(dw), C, KH, KW, O, OH, OWp, Hp, sh, sw, Wq);
+    },
+    pointwise(x, w, bias, y, C, O, P8, relu, accumulate = false) {
+      if (O % 4 !== 0 || P8 % 8 !== 0 || x.length < C * P8 || w.length < O * C || y.length < O * P8 || (bias !== null && bias.length < O)) {
+        throw new RangeError(`conv-nchw pointwise: ${O} channels of ${P8} pixels from ${C}, arrays of ${x.length}, ${w.length}, ${y.length}`);
+      }
+      convExports.pointwise(at(x), at(w), bias === null ? 0 : at(bias), at(y), C, O, P8, relu ? 1 : 0, accumulate ? 1 : 0);
+    },
+    transpose(src, dst, R, C, srcStride = C, dstStride = R) {
+      if (R === 0 || C === 0) return;
+      if (srcStride < C || dstStride < R || src.length < (R - 1) * srcStride + C || dst.length < (C - 1) * dstStride + R) {
+        throw new RangeError(`conv-nchw transpose: [${R}, ${C}] (strides ${srcStride}, ${dstStride}) from ${src.length} to ${dst.length} floats`);
+      }
+      convExports.transpose(at(src), at(dst), R, C, srcStride, dstStride);
+    },
+  };
+  const im2colTap: Im2colTap = (x, dst, C, HW, images, rows, OW, rlo, rhi, jlo, jhi, base, rowStep, sw, cStride) => {
+    const lastRead = rhi > rlo && jhi > jlo ? ((images - 1) * C + C - 1) * HW + base + (rhi - 1) * rowStep + (jhi - 1) * sw : -1;
+    const firstRead = rhi > rlo && jhi > jlo ? base + rlo * rowStep + jlo * sw : 0;
+    if (rlo > rhi || rhi > rows || jlo > jhi || jhi > OW || firstRead < 0 || lastRead >= x.length || dst.length < (C - 1) * cStride + images * rows * OW) {
+      throw new RangeError(`col2im.wat im2colTap: rows [${rlo}, ${rhi}) of ${rows}, columns [${jlo}, ${jhi}) of ${OW}, ${C} channels of ${images} images in ${x.length} → ${dst.length} floats`);
+    }
+    col2imExports.im2colTap(at(x), at(dst), C, HW, images, rows, OW, rlo, rhi, jlo, jhi, base, rowStep, sw, cStride);
+  };
+  return { direct, col2im, im2colTap };
+}
+
+const onMemory = new WeakMap<WasmMemory, ConvKernels>();
+
+/**
+ * conv-nchw.wat's and col2im.wat's functions on tfjs-wasm's own heap (`memory`: its
+ * WebAssembly.Memory), so that a layout change between two tfjs tensors runs in place there:
+ * no copy into this module's memory and back. Its views come from the heap (shares.ts's
+ * `heapView`), valid until tfjs's next allocation.
+ */
+export function heapKernels(memory: WasmMemory): ConvKernels {
+  let kernels = onMemory.get(memory);
+  if (kernels === undefined) onMemory.set(memory, kernels = convKernelsOn(memory));
+  return kernels;
+}
+
+/** Views of `lengths[i]` floats each in the module memory, end to end, each start 16-byte aligned (null: over 2 GiB). */
+function arraysOf(lengths: readonly number[]): Float32Array[] | null {
+  const padded = lengths.map((n) => Math.ceil(n / 4) * 4);
+  const bytes = RESERVED + padded.reduce((a, b) => a + b, 0) * 4;
+  if (bytes > MAX_BYTES) return null;
+  const { memory } = load();
+  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+  let offset = RESERVED; //                                                        address 0 stands for "no array"
+  return lengths.map((n, i) => {
+    const view = new Float32Array(memory.buffer, offset, n);
+    offset += padded[i]! * 4;
+    return view;
+  });
+}
+
+let col2imRuns = 0;
+
+/** How many times `col2imArrays` has handed out arrays (tests use it to see which path ran). */
+export function col2imShares(): number {
+  return col2imRuns;
+}
+
+let directRuns = 0;
+
+/** How many times `directConvArrays` has handed out arrays (tests use it to see which path ran). */
+export function directConvShares(): number {
+  return directRuns;
+}
+
+/** The direct NCHW conv and views of `lengths[i]` floats in its memory, as `cellArrays`; null when they would not fit. */
+export function directConvArrays(lengths: readonly number[]): { direct: DirectConv; arrays: Float32Array[] } | null {
+  const arrays = arraysOf(lengths);
+  if (arrays === null) return null;
+  directRuns++;
+  return { direct: load().direct, arrays };
+}
+
+/** The SIMD col2im and views of `lengths[i]` floats in its memory, as `cellArrays`; null when they would not fit. */
+export function col2imArrays(lengths: readonly number[]): { col2im: Col2im; arrays: Float32Array[] } | null {
+  const arrays = arraysOf(lengths);
+  if (arrays === null) return null;
+  col2imRuns++;
+  return { col2im: load().col2im, arrays };
+}
+
+/**
+ * The SIMD loops and views of `lengths[i]` floats each in their memory, laid end to end (each
+ * start 16-byte aligned); null when H is not a multiple of 4 or the arrays would not fit. The
+ * views of one call are dead before the next call asks (growing the memory detaches them).
+ */
+export function cellArrays(H: number, lengths: readonly number[]): { lstm: LstmCells; gru: GruCells; arrays: Float32Array[] } | null {
+  if (H % 4 !== 0) return null;
+  const arrays = arraysOf(lengths);
+  if (arrays === null) return null;
+  sharesRun++;
+  const { lstm, gru } = load();
+  return { lstm, gru, arrays };
+}
