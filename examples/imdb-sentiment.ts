@@ -27,7 +27,7 @@ import { BertForMaskedLM, BertForSequenceClassification } from '../src/models/be
 import { loadBertWeights } from '../src/models/bert-checkpoint.js';
 import { fitTfidf, predictSparse, SparseLogisticRegression, trainSparse, transformTfidf } from './lib/bag-of-words.js';
 import { evaluate, fineTune, pretrainMlm, type PhaseStats, type Schedule } from './lib/bert-train.js';
-import { attentionHeatmaps } from './lib/attention-heatmaps.js';
+import { attentionHeatmaps, bertAttentionPanels } from './lib/attention-heatmaps.js';
 import { exportTokens, tokenizeImdb, type EncodedSplit } from './lib/imdb-text.js';
 import { chartRow, ProgressBar } from '../src/utils/index.js';
 import { PRESETS, type PresetName } from './lib/imdb-presets.js';
@@ -171,14 +171,8 @@ function loadModelWeights(dir: string): Record<string, Tensor> {
 function attentionPicture(model: BertForSequenceClassification, split: EncodedSplit): string {
   const row = split.lengths.reduce((best, n, i) => (n < split.lengths[best]! ? i : best), 0);
   const enc = tokens.tokenizer.encode(split.texts[row]!, { maxLength: 48, truncation: { kind: 'headTail' } });
-  const b = text.padBatch([enc], { padId });
-  model.eval();
-  const attentions = noGrad(() => model.bert.forward(b.inputIds, { attentionMask: b.attentionMask, outputAttentions: true }).attentions);
   const pieces = Array.from(enc.ids, (id) => vocab.token(id));
-  const panels = attentions.flatMap((a, l) => Array.from({ length: a.shape[1]! }, (_, h) => ({
-    title: `layer ${l}, head ${h}`,
-    weights: (a.toArray() as number[][][][])[0]![h]!,
-  })));
+  const panels = bertAttentionPanels(model.bert, enc, padId);
   console.log(`attention picture: validation review ${row} (${split.labels[row] === 1 ? 'positive' : 'negative'}), ${enc.ids.length} tokens, ${panels.length} heads → ${join(out, 'attention.svg')}`);
   return attentionHeatmaps(pieces, panels, Math.min(4, config.numAttentionHeads), `Attention of the pretrained, fine-tuned mini-BERT on: “${split.texts[row]!}”`);
 }

@@ -2,8 +2,11 @@
  * attention-heatmaps — attention weights as a standalone SVG: one panel per (layer, head), rows the
  * queries, columns the keys, each cell shaded by √weight (white 0 … blue 1: the square root
  * makes a weight spread evenly over 40 keys, 0.025, visible but pale), the tokens written along
- * both axes, a cell's value in its tooltip. No dependency.
+ * both axes, a cell's value in its tooltip. No dependency. `bertAttentionPanels` reads the panels
+ * off a BERT (every layer's weights, outputAttentions) for one encoded text.
  */
+import { noGrad, text, type Tensor } from '../../src/index.js';
+import type { BertModel } from '../../src/models/bert.js';
 
 export interface AttentionPanel {
   readonly title: string;
@@ -50,4 +53,18 @@ export function attentionHeatmaps(tokens: readonly string[], panels: readonly At
   });
   parts.push('</svg>');
   return parts.join('\n');
+}
+
+/**
+ * One panel per (layer, head) of `bert` on one encoded text: the softmax weights of the eval-mode
+ * forward, [CLS] and [SEP] included, no padding (a batch of one).
+ */
+export function bertAttentionPanels(bert: BertModel, encoding: text.Encoding, padId: number): AttentionPanel[] {
+  const b = text.padBatch([encoding], { padId });
+  bert.eval();
+  const attentions: readonly Tensor[] = noGrad(() => bert.forward(b.inputIds, { attentionMask: b.attentionMask, outputAttentions: true }).attentions);
+  return attentions.flatMap((a, l) => {
+    const w = a.toArray() as number[][][][]; //                                          [1, A, T, T]
+    return w[0]!.map((weights, h) => ({ title: `layer ${l}, head ${h}`, weights }));
+  });
 }
