@@ -47,14 +47,19 @@ export class BertLMPredictionHead extends Module {
   /** `cls.predictions.bias` [V], registered before the transform, as in HF's state dict. */
   readonly bias: Parameter;
   readonly transform: BertPredictionHeadTransform;
-  /** The word-embedding table [V, H], shared with the encoder (not registered here). */
-  readonly decoderWeight: Parameter;
+  /** Reads the encoder's word-embedding table: a Parameter in a field would register here too. */
+  private readonly tiedTable: () => Parameter;
 
   constructor(config: BertConfig, wordEmbeddings: Parameter, options: BertBuildOptions = {}) {
     super();
     this.bias = this.param('bias', zeros([config.vocabSize], { dtype: options.dtype ?? 'float32' }));
     this.transform = this.child('transform', new BertPredictionHeadTransform(config, options));
-    this.decoderWeight = wordEmbeddings;
+    this.tiedTable = () => wordEmbeddings;
+  }
+
+  /** The word-embedding table [V, H], shared with the encoder (registered there, not here). */
+  get decoderWeight(): Parameter {
+    return this.tiedTable();
   }
 
   forward(h: Tensor): Tensor {
