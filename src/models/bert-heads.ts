@@ -81,6 +81,7 @@ export class BertOnlyMLMHead extends Module {
   }
 }
 
+/** The encoder's options plus the flat positions to score (only the masked rows, as in pretraining). */
 export interface MaskedLMForwardOptions extends BertForwardOptions {
   /** int32 [M]: flat indices n·T + t of the rows to score; the result is then [M, V]. */
   readonly maskedPositions?: Tensor | null;
