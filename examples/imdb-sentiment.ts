@@ -27,29 +27,30 @@ import { BertForMaskedLM, BertForSequenceClassification } from '../src/models/be
 import { loadBertWeights } from '../src/models/bert-checkpoint.js';
 import { fitTfidf, predictSparse, SparseLogisticRegression, trainSparse, transformTfidf } from './lib/bag-of-words.js';
 import { evaluate, fineTune, pretrainMlm, type PhaseStats, type Schedule } from './lib/bert-train.js';
-import { attentionHeatmaps } from './lib/attention-heatmap.js';
+import { attentionHeatmaps, bertAttentionPanels } from './lib/attention-heatmaps.js';
 import { exportTokens, tokenizeImdb, type EncodedSplit } from './lib/imdb-text.js';
-import { chartRow } from '../src/utils/index.js';
-import { ProgressBar } from '../src/utils/index.js';
+import { chartRow, ProgressBar } from '../src/utils/index.js';
 import { PRESETS, type PresetName } from './lib/imdb-presets.js';
 import { choiceFlag, intFlag, optionalStringFlag, parseCli, stringFlag } from './lib/cli.js';
 
 const { values: flags } = parseCli({
-  summary: 'Sentiment of IMDB reviews: bag of words, mini-BERT from scratch, mini-BERT pretrained with MLM.',
+  summary: 'Sentiment of IMDB reviews: bag of words, mini-BERT from scratch, mini-BERT pretrained with masked language modelling.',
   usage: 'npx tsx examples/imdb-sentiment.ts [--preset smoke|quick|full] [options]',
   flags: {
-    preset: choiceFlag('preset; smoke runs in under 3 minutes, any accuracy', ['smoke', 'quick', 'full'] as const, 'smoke'),
-    backend: choiceFlag('kernels', ['wasm', 'cpu'] as const, 'wasm'),
-    seed: intFlag('initialisation, masking and batch order', 0, 0),
+    preset: choiceFlag('how much to train (smoke under 3 minutes, quick under an hour, full hours)', ['smoke', 'quick', 'full'] as const, 'smoke'),
+    backend: choiceFlag('where the kernels run', ['wasm', 'cpu'] as const, 'wasm'),
+    seed: intFlag('initialisation, masking and batch order', 0, -Infinity),
     out: stringFlag('where models, plots and result.json go', 'runs/imdb-sentiment', 'DIR'),
-    exportTokens: optionalStringFlag("write the split's token ids for scripts/bert-recipe-search.py and exit", 'DIR'),
+    exportTokens: optionalStringFlag("write the split's token ids for scripts/bert-recipe-search.py to DIR and exit", 'DIR'),
   },
+  epilog: 'Then: npx tsx examples/classify-text.ts "some review" (the pretrained, fine-tuned model).',
 });
 const presetName: PresetName = flags.preset;
 const preset = PRESETS[presetName];
 const { backend, seed, out } = flags;
 
 const started = performance.now();
+const loadAtStart = loadavg()[0];
 const minutesSince = (t: number): number => (performance.now() - t) / 60000;
 await setBackend(backend);
 manualSeed(seed);
@@ -170,14 +171,8 @@ function loadModelWeights(dir: string): Record<string, Tensor> {
 function attentionPicture(model: BertForSequenceClassification, split: EncodedSplit): string {
   const row = split.lengths.reduce((best, n, i) => (n < split.lengths[best]! ? i : best), 0);
   const enc = tokens.tokenizer.encode(split.texts[row]!, { maxLength: 48, truncation: { kind: 'headTail' } });
-  const b = text.padBatch([enc], { padId });
-  model.eval();
-  const attentions = noGrad(() => model.bert.forward(b.inputIds, { attentionMask: b.attentionMask, outputAttentions: true }).attentions);
   const pieces = Array.from(enc.ids, (id) => vocab.token(id));
-  const panels = attentions.flatMap((a, l) => Array.from({ length: a.shape[1]! }, (_, h) => ({
-    title: `layer ${l}, head ${h}`,
-    weights: (a.toArray() as number[][][][])[0]![h]!,
-  })));
+  const panels = bertAttentionPanels(model.bert, enc, padId);
   console.log(`attention picture: validation review ${row} (${split.labels[row] === 1 ? 'positive' : 'negative'}), ${enc.ids.length} tokens, ${panels.length} heads → ${join(out, 'attention.svg')}`);
   return attentionHeatmaps(pieces, panels, Math.min(4, config.numAttentionHeads), `Attention of the pretrained, fine-tuned mini-BERT on: “${split.texts[row]!}”`);
 }
@@ -192,7 +187,8 @@ writeFileSync(join(out, 'curves.svg'), svg);
 const totalMinutes = minutesSince(started);
 const result = {
   preset: presetName, backend, threads: getNumThreads(), seed, date: new Date().toISOString(),
-  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', loadavgAtEnd: loadavg()[0] },
+  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', loadavgAtStart: loadAtStart, loadavgAtEnd: loadavg()[0] },
+  cpuMinutes: (process.cpuUsage().user + process.cpuUsage().system) / 60e6,
   sizes: preset.sizes, maxLength: preset.maxLength, vocabSize: vocab.size, config, recipe: preset,
   models, phases, totalMinutes,
 };

@@ -12,7 +12,7 @@
  * rates depend on the shapes, not on which tokens they are.
  */
 import { parseArgs } from 'node:util';
-import { F, loadImdb, manualSeed, noGrad, optim, seededRandom, setBackend, text } from '../src/index.js';
+import { F, loadImdb, manualSeed, noGrad, optim, seededRandom, setBackend, text } from '../src/node.js';
 import { bertConfig } from '../src/models/bert-config.js';
 import { BertForMaskedLM, BertForSequenceClassification } from '../src/models/bert-heads.js';
 import { batches, tokenizeImdb } from '../examples/lib/imdb-text.js';

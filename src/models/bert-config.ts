@@ -10,7 +10,7 @@ import { requireSize } from '../layers/linear.js';
 /** 'gelu' is the exact erf form (HF's default), 'gelu_new' the tanh approximation. */
 export type BertActivation = 'gelu' | 'gelu_new' | 'relu';
 
-/** BERT's sizes and choices: Hugging Face's BertConfig fields in camelCase, with its defaults (BERT_BASE_CONFIG). */
+/** Hugging Face's BertConfig in camelCase: the sizes, the activation, dropout, the embedding tables and the initialisation. */
 export interface BertConfig {
   readonly vocabSize: number;
   readonly hiddenSize: number;
@@ -43,7 +43,7 @@ export const BERT_BASE_CONFIG: BertConfig = Object.freeze({
   typeVocabSize: 2, layerNormEps: 1e-12, initializerRange: 0.02, padTokenId: 0, classifierDropout: null,
 });
 
-/** Google's miniature BERT sizes (Turc et al. 2019) and bert-base, for `bertConfig(size)`. */
+/** Google's miniature BERT sizes (Turc et al. 2019) and BERT-base, as `bertConfig` names them. */
 export type BertSize = 'tiny' | 'mini' | 'small' | 'medium' | 'base';
 
 /** Layers L and width H of Google's BERT miniatures; heads H/64, feed-forward 4H. */

@@ -47,20 +47,19 @@ export class BertLMPredictionHead extends Module {
   /** `cls.predictions.bias` [V], registered before the transform, as in HF's state dict. */
   readonly bias: Parameter;
   readonly transform: BertPredictionHeadTransform;
-  /** The word-embedding table [V, H], shared with the encoder: a private field, so that the
-   *  field-registering Module does not list it a second time under this head. */
-  readonly #decoderWeight: Parameter;
+  /** Reads the encoder's word-embedding table: a Parameter in a field would register here too. */
+  private readonly tiedTable: () => Parameter;
 
   constructor(config: BertConfig, wordEmbeddings: Parameter, options: BertBuildOptions = {}) {
     super();
     this.bias = this.param('bias', zeros([config.vocabSize], { dtype: options.dtype ?? 'float32' }));
     this.transform = this.child('transform', new BertPredictionHeadTransform(config, options));
-    this.#decoderWeight = wordEmbeddings;
+    this.tiedTable = () => wordEmbeddings;
   }
 
-  /** The tied decoder weight [V, H] (the word-embedding table itself). */
+  /** The word-embedding table [V, H], shared with the encoder (registered there, not here). */
   get decoderWeight(): Parameter {
-    return this.#decoderWeight;
+    return this.tiedTable();
   }
 
   forward(h: Tensor): Tensor {
@@ -82,7 +81,7 @@ export class BertOnlyMLMHead extends Module {
   }
 }
 
-/** Options of `BertForMaskedLM.forward`: BertModel's, and the flat positions to score (`maskedPositions`). */
+/** The encoder's options plus the flat positions to score (only the masked rows, as in pretraining). */
 export interface MaskedLMForwardOptions extends BertForwardOptions {
   /** int32 [M]: flat indices n·T + t of the rows to score; the result is then [M, V]. */
   readonly maskedPositions?: Tensor | null;

@@ -166,7 +166,7 @@ describe.each(['cpu', 'wasm'] as const)('BERT against PyTorch, float32 on %s', (
   let before: Kernels;
   beforeAll(async () => {
     before = useKernels(await backendKernels(backend));
-  });
+  }, 60_000); //                                          starting the wasm workers takes seconds on a loaded machine
   afterAll(() => {
     useKernels(before);
   });

@@ -44,7 +44,7 @@ export interface BertBuildOptions {
   readonly random?: Random;
 }
 
-/** Options of `BertModel.forward`: the attention mask (1 = attend), token types, positions, and whether to return the attention weights. */
+/** What `BertModel.forward` takes beside the token ids: the padding mask, segments, positions, and whether to return the attention weights. */
 export interface BertForwardOptions {
   /** [N, T] (or [N, T, T] per query) 1 = attend, 0 = padding; int32 or float 0/1. Default: all 1. */
   readonly attentionMask?: Tensor | null;
@@ -264,7 +264,7 @@ export class BertPooler extends Module {
   }
 }
 
-/** What `BertModel.forward` returns: the last hidden states, the pooled [CLS] vector and (when asked) every layer's attention weights. */
+/** What `BertModel.forward` returns: the last hidden states, the pooled [CLS] vector and (on request) every layer's attention weights. */
 export interface BertModelOutput {
   /** The last layer's hidden states [N, T, H]. */
   readonly lastHiddenState: Tensor;

@@ -15,7 +15,7 @@ import { defaultRandom, type Random } from '../autograd/random.js';
 import { Tensor } from '../autograd/tensor.js';
 import { fmt } from '../autograd/shape.js';
 
-/** Options of the masked-language-model corruption: BERT's 15% of tokens, 80/10/10, the special ids and the generator. */
+/** Options of `maskTokens`: the [MASK] id, the ids random replacements come from, the special ids never chosen, the shares (15%, 80/10/10) and the generator. */
 export interface MlmMaskingOptions {
   /** The id of [MASK]. */
   readonly maskId: number;
@@ -34,7 +34,7 @@ export interface MlmMaskingOptions {
   readonly random?: Random;
 }
 
-/** A batch corrupted for masked language modelling: the new ids, the labels, and the targets' positions and ids. */
+/** What `maskTokens` returns: the corrupted ids, the labels (−100 where not scored), and the targets' flat positions and original ids. */
 export interface MlmBatch {
   /** [N, T] int32: the ids with the chosen tokens replaced. */
   readonly inputIds: Tensor;
