@@ -4,7 +4,7 @@
  * Prints times, so the page shows one run. Chapter 9 (docs/course/09-performance.md).
  * Run: npx tsx docs/course/code/09-conv.ts
  */
-import { backendKernels, conv2d, kernels, noGrad, randn, seededRandom, Tensor, useKernels, type Kernels } from '../../../src/index.js';
+import { backendKernels, conv2d, kernels, noGrad, randn, seededRandom, Tensor, useKernels, type Kernels } from '../../../src/node.js';
 import { lineChart } from '../../../src/utils/index.js';
 
 /** Sizes of a stride-1, unpadded convolution of x [N, C, H, W] by w [O, C, KH, KW]. */

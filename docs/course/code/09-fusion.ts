@@ -5,7 +5,7 @@
  * Prints times, so the page shows one run. Chapter 9 (docs/course/09-performance.md).
  * Run: npx tsx docs/course/code/09-fusion.ts
  */
-import { addRelu, batchNorm, kernels, noGrad, ones, randn, seededRandom, Tensor, useKernels, zeros, type Kernels } from '../../../src/index.js';
+import { addRelu, batchNorm, kernels, noGrad, ones, randn, seededRandom, Tensor, useKernels, zeros, type Kernels } from '../../../src/node.js';
 
 const random = seededRandom(6);
 /** The fastest of 7 calls after a warm-up, in ms. */

@@ -4,7 +4,7 @@
  * they depend on the machine and its load, so the page shows one run and the figure.
  * Chapter 9 (docs/course/09-performance.md). Run: npx tsx docs/course/code/09-measure.ts
  */
-import { backendKernels, kernels, randn, seededRandom } from '../../../src/index.js';
+import { backendKernels, kernels, randn, seededRandom } from '../../../src/node.js';
 import { lineChart } from '../../../src/utils/index.js';
 
 // #region time

@@ -3,7 +3,7 @@
  * step split into its phases. A module the chapter's programs import; it prints nothing.
  * Chapter 9 (docs/course/09-performance.md).
  */
-import { Conv2d, F, Flatten, Linear, manualSeed, MaxPool2d, optim, randint, randn, Relu, seededRandom, Sequential, type Tensor } from '../../../src/index.js';
+import { Conv2d, F, Flatten, Linear, manualSeed, MaxPool2d, optim, randint, randn, Relu, seededRandom, Sequential, type Tensor } from '../../../src/node.js';
 
 // #region model
 /** conv 1→8, relu, pool, conv 8→16, relu, pool, linear 784→10: LeNet's shape at MNIST's size. */

@@ -5,7 +5,7 @@
  * Chapter 9 (docs/course/09-performance.md). Run: npx tsx docs/course/code/09-profile.ts
  */
 import { Session, type Profiler } from 'node:inspector/promises';
-import { optim } from '../../../src/index.js';
+import { optim } from '../../../src/node.js';
 import { makeModel, trainingStep } from './09-model.js';
 
 // #region profile

@@ -4,7 +4,7 @@
  * times, so the page shows one run. Chapter 9 (docs/course/09-performance.md).
  * Run: npx tsx docs/course/code/09-where-time-goes.ts
  */
-import { backendKernels, F, kernels, optim, useKernels, type Kernels } from '../../../src/index.js';
+import { backendKernels, F, kernels, optim, useKernels, type Kernels } from '../../../src/node.js';
 import { heatmap } from '../../../src/utils/index.js';
 import { images, labels, makeModel, trainingStep, type StepTimes } from './09-model.js';
 
