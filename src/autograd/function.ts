@@ -16,7 +16,8 @@
 import { kernels } from './backends/index.js';
 import { fmt } from './shape.js';
 import { lastWriterOf } from './storage.js';
-import { storageObject, type Tensor } from './tensor.js';
+import { type Tensor } from './tensor.js';
+import { storageObject } from './tensor-storage.js';
 
 /** One gradient per input, or null where the input is not differentiable. */
 export type GradsOf<Inputs extends readonly Tensor[]> = { readonly [K in keyof Inputs]: Tensor | null };

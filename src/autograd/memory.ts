@@ -15,7 +15,8 @@
 import { backendKernels } from './backends/index.js';
 import { closeScope, deviceBackend, openScope, untrack, type Device, type DeviceArray } from './device.js';
 import { noGrad } from './function.js';
-import { deviceArrayOf, Tensor } from './tensor.js';
+import { Tensor } from './tensor.js';
+import { deviceArrayOf } from './tensor-storage.js';
 
 /**
  * `t`'s values on `device`: the same tensor when it is already there, otherwise a copy (a new

@@ -7,7 +7,8 @@ import { randn, zeros } from './creation.js';
 import { noGrad } from './function.js';
 import { reshape } from './ops/reshape.js';
 import { cacheVersion } from './storage.js';
-import { storageOf, Tensor } from './tensor.js';
+import { Tensor } from './tensor.js';
+import { storageOf } from './tensor-storage.js';
 
 test('assign and mutate bump the version; a version number is never issued twice', () => {
   const t = zeros([2, 3]);

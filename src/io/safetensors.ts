@@ -27,7 +27,8 @@
  */
 import type { DataArray, DType } from '../autograd/dtype.js';
 import { own } from '../autograd/storage.js';
-import { storageOf, Tensor } from '../autograd/tensor.js';
+import { Tensor } from '../autograd/tensor.js';
+import { storageOf } from '../autograd/tensor-storage.js';
 import { bufferSource, bytePieces, type ByteSource } from './byte-source.js';
 import { HeaderSyntaxError, scanObject } from './header-scan.js';
 import { describeProblems, ProblemList } from './problems.js';

@@ -13,7 +13,8 @@
  */
 import { allocate, type DataArray } from '../../dtype.js';
 import { fmt, shapesEqual, sizeOf } from '../../shape.js';
-import { storageOf, Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
+import { storageOf } from '../../tensor-storage.js';
 import type { ChannelTerm } from '../types.js';
 import { sumRun } from './reduce.js';
 

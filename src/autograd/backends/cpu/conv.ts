@@ -16,7 +16,8 @@
 import { allocate, type DataArray } from '../../dtype.js';
 import { convGeometry, type ConvGeometry } from '../../conv-geometry.js';
 import { fmt, type Shape } from '../../shape.js';
-import { storageOf, Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
+import { storageOf } from '../../tensor-storage.js';
 import type { Conv2dAttrs, ConvEpilogue } from '../types.js';
 import { relu as reluOf } from './relu.js';
 

@@ -11,7 +11,8 @@
  */
 import { allocate, setInt32, type DataArray, type DType } from '../../dtype.js';
 import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf, stridesOf, type Shape } from '../../shape.js';
-import { storageOf, Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
+import { storageOf } from '../../tensor-storage.js';
 import type { BinaryOp, CompareOp, ParamUnaryOp, UnaryOp } from '../types.js';
 import { coalesce, forEachRow } from './iterate.js';
 import { expFloat32 } from './exp-float32.js';

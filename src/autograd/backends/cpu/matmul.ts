@@ -8,7 +8,8 @@
  */
 import { allocate } from '../../dtype.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../../shape.js';
-import { storageOf, Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
+import { storageOf } from '../../tensor-storage.js';
 import type { MatmulTranspose } from '../types.js';
 import { coalesce, forEachRow } from './iterate.js';
 

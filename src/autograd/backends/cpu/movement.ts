@@ -11,7 +11,8 @@
  */
 import { allocate, type DataArray, type DType } from '../../dtype.js';
 import { broadcastStrides, fmt, sizeOf, stridesOf, type Shape } from '../../shape.js';
-import { storageOf, Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
+import { storageOf } from '../../tensor-storage.js';
 import { coalesce, forEachRow, type Plan } from './iterate.js';
 
 const TILE = 32;

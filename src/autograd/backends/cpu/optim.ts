@@ -9,7 +9,8 @@
  * a chain of float32 ops (and PyTorch) would.
  */
 import { allocate, type FloatDType } from '../../dtype.js';
-import { storageOf, Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
+import { storageOf } from '../../tensor-storage.js';
 import type { AdamStepOptions, AdamStepResult, SgdStepOptions } from '../types.js';
 
 export function sgdStep(param: Tensor, grad: Tensor, momentumBuffer: Tensor | null, options: SgdStepOptions): { readonly param: Tensor; readonly momentumBuffer: Tensor | null } {

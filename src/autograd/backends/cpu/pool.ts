@@ -14,7 +14,8 @@
  */
 import { allocate, type DataArray } from '../../dtype.js';
 import { convOutputSize, fmt, sizeOf, type Shape } from '../../shape.js';
-import { storageOf, Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
+import { storageOf } from '../../tensor-storage.js';
 import type { Pool2dAttrs } from '../types.js';
 
 interface PoolGeometry {

@@ -18,7 +18,8 @@
  */
 import { allocate, type DataArray } from '../../dtype.js';
 import { sizeOf, type Shape } from '../../shape.js';
-import { storageOf, Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
+import { storageOf } from '../../tensor-storage.js';
 import type { ReduceOp } from '../types.js';
 import { permute } from './movement.js';
 

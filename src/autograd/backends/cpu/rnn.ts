@@ -5,7 +5,8 @@
  * for the backward is the canonical layout itself (types.ts's LstmActivations, GruActivations).
  */
 import { allocate, type DataArray } from '../../dtype.js';
-import { storageOf, Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
+import { storageOf } from '../../tensor-storage.js';
 import { gruBackwardRows, gruForwardRows } from './gru-loops.js';
 import { lstmBackwardRows, lstmForwardRows, type Products } from './lstm-loops.js';
 import type { GruActivations, GruForward, GruGradients, GruNeed, GruSaved, LstmActivations, LstmForward, LstmGradients, LstmNeed, LstmSaved } from '../types.js';

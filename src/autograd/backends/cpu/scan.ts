@@ -9,7 +9,8 @@
  */
 import { allocate, toInt32 } from '../../dtype.js';
 import { sizeOf } from '../../shape.js';
-import { storageOf, Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
+import { storageOf } from '../../tensor-storage.js';
 import type { ScanOp } from '../types.js';
 
 /** The running sum or product of x along `axis`, in x's dtype (int32 results checked). */

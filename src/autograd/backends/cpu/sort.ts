@@ -8,7 +8,8 @@
  * larger than every number, as in PyTorch: last ascending, first descending. O(r log r) a line.
  */
 import { sizeOf } from '../../shape.js';
-import { storageOf, Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
+import { storageOf } from '../../tensor-storage.js';
 
 /** a before b (negative), after (positive) or tied (0), ascending, NaN the largest. */
 function ascending(a: number, b: number): number {

@@ -3,7 +3,8 @@
  * on this thread, the others on workers: pool.ts), which tensors it computes (float32 only; the
  * others go to the cpu kernels, exactly), and the float32 array behind a tensor.
  */
-import { storageOf, type Tensor } from '../../tensor.js';
+import { type Tensor } from '../../tensor.js';
+import { storageOf } from '../../tensor-storage.js';
 import { runParallel, type OwnShare, type WorkerShare } from './parallel.js';
 import type { Tf } from './shares/index.js';
 

@@ -7,7 +7,8 @@
  */
 import { allocate } from '../../dtype.js';
 import { convGeometry } from '../../conv-geometry.js';
-import { storageOf, Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
+import { storageOf } from '../../tensor-storage.js';
 import { applyEpilogue } from '../cpu/conv.js';
 import { cpuKernels as cpu } from '../cpu/index.js';
 import type { Conv2dAttrs, ConvEpilogue } from '../types.js';

@@ -5,7 +5,8 @@
  * array (one a caller may write unseen) gets no name, so nothing derived from it is kept.
  */
 import { cacheVersion } from '../../storage.js';
-import { storageOf, type Tensor } from '../../tensor.js';
+import { type Tensor } from '../../tensor.js';
+import { storageOf } from '../../tensor-storage.js';
 
 /** A number for each storage array the kernels have named. */
 const storageIds = new WeakMap<object, number>();

@@ -11,7 +11,7 @@
  * The affine map is elementwise: out = Σ_k x_k · scale_k[c] + shift[c], one thread per element.
  */
 import type { Tensor } from '../../tensor.js';
-import { deviceArrayOf } from '../../tensor.js';
+import { deviceArrayOf } from '../../tensor-storage.js';
 import type { ChannelTerm } from '../types.js';
 import { launch, MAIN_1D, PRELUDE, WORKGROUP } from './gpu.js';
 import type { GpuArray } from './gpu-array.js';

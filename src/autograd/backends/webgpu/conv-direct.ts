@@ -10,7 +10,8 @@
  * with g the group of output channel o, Cg = C/groups input and Og = O/groups output channels per group.
  */
 import type { Shape } from '../../shape.js';
-import { deviceArrayOf, type Tensor } from '../../tensor.js';
+import { type Tensor } from '../../tensor.js';
+import { deviceArrayOf } from '../../tensor-storage.js';
 import type { Conv2dAttrs } from '../types.js';
 import { launch, MAIN_1D, PRELUDE, WORKGROUP } from './gpu.js';
 import type { GpuArray } from './gpu-array.js';

@@ -18,7 +18,8 @@
  */
 import { registerDevice } from '../../device.js';
 import { isDataArray, type DType } from '../../dtype.js';
-import { deviceArrayOf, storageOf, Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
+import { deviceArrayOf, storageOf } from '../../tensor-storage.js';
 import { cpuKernels } from '../cpu/index.js';
 import { optimizerFallbacks } from '../fallback-optim.js';
 import { withFallbacks } from '../fallbacks.js';

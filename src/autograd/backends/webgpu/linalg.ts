@@ -19,7 +19,8 @@
 import { untrack } from '../../device.js';
 import { convGeometry } from '../../conv-geometry.js';
 import { broadcastShapes, sizeOf, type Shape } from '../../shape.js';
-import { deviceArrayOf, storageObject, type Tensor } from '../../tensor.js';
+import { type Tensor } from '../../tensor.js';
+import { deviceArrayOf, storageObject } from '../../tensor-storage.js';
 import { cacheVersion } from '../../storage.js';
 import type { Conv2dAttrs } from '../types.js';
 import { cast } from './elementwise.js';

@@ -16,7 +16,8 @@
  */
 import type { DType } from '../../dtype.js';
 import { broadcastStrides, fmt, sizeOf, stridesOf, type Shape } from '../../shape.js';
-import { deviceArrayOf, storageOf, type Tensor } from '../../tensor.js';
+import { type Tensor } from '../../tensor.js';
+import { deviceArrayOf, storageOf } from '../../tensor-storage.js';
 import { coalesce } from '../cpu/iterate.js';
 import { launch, MAIN_1D, PRELUDE, WORKGROUP } from './gpu.js';
 import type { GpuArray } from './gpu-array.js';

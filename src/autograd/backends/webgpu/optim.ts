@@ -7,7 +7,7 @@
  * it as fallback-optim.ts's composition instead.)
  */
 import type { Tensor } from '../../tensor.js';
-import { deviceArrayOf } from '../../tensor.js';
+import { deviceArrayOf } from '../../tensor-storage.js';
 import type { AdamStepOptions, AdamStepResult, SgdStepOptions } from '../types.js';
 import { f32Bits, launch, MAIN_1D, PRELUDE, WORKGROUP } from './gpu.js';
 import type { GpuArray } from './gpu-array.js';

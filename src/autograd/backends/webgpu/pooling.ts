@@ -13,7 +13,8 @@
  */
 import { fmt, type Shape } from '../../shape.js';
 import { convOutputSize } from '../../shape.js';
-import { deviceArrayOf, type Tensor } from '../../tensor.js';
+import { type Tensor } from '../../tensor.js';
+import { deviceArrayOf } from '../../tensor-storage.js';
 import type { Pool2dAttrs } from '../types.js';
 import { launch, MAIN_1D, PRELUDE, WORKGROUP } from './gpu.js';
 import type { GpuArray } from './gpu-array.js';

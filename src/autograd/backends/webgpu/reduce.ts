@@ -17,7 +17,7 @@ import type { ReduceOp } from '../types.js';
 import { launch, MAIN_1D, PRELUDE, WORKGROUP } from './gpu.js';
 import { emptyTensor, Operands, wgslOf, type Wgsl } from './strided.js';
 import { MATH } from './math.js';
-import { deviceArrayOf } from '../../tensor.js';
+import { deviceArrayOf } from '../../tensor-storage.js';
 import type { GpuArray } from './gpu-array.js';
 
 const COMBINE: Record<ReduceOp, (t: Wgsl) => string> = {

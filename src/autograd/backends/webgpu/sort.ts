@@ -11,7 +11,8 @@
  * that overflows wraps, where the cpu refuses it, since refusing would read the result back).
  */
 import { sizeOf } from '../../shape.js';
-import { deviceArrayOf, type Tensor } from '../../tensor.js';
+import { type Tensor } from '../../tensor.js';
+import { deviceArrayOf } from '../../tensor-storage.js';
 import type { ScanOp } from '../types.js';
 import { launch, MAIN_1D, PRELUDE, WORKGROUP } from './gpu.js';
 import type { GpuArray } from './gpu-array.js';

@@ -12,7 +12,8 @@
  * value then sits in its base word and it costs no upload and no binding.
  */
 import type { DType } from '../../dtype.js';
-import { deviceArrayOf, storageOf, Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
+import { deviceArrayOf, storageOf } from '../../tensor-storage.js';
 import { coalesce } from '../cpu/iterate.js';
 import { f32Bits, i32Bits, launch, MAIN_1D, PRELUDE, WORKGROUP } from './gpu.js';
 import { GpuArray } from './gpu-array.js';

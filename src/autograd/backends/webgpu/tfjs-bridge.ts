@@ -9,7 +9,8 @@
  */
 import { getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { DType } from '../../dtype.js';
-import { deviceArrayOf, Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
+import { deviceArrayOf } from '../../tensor-storage.js';
 import { gpu } from './gpu.js';
 import { GpuArray } from './gpu-array.js';
 import { emptyTensor, Operands } from './strided.js';
