@@ -17,16 +17,20 @@
  * Calling a module: TypeScript objects cannot be made callable, so a module is run with
  * `m.forward(x)` (where PyTorch writes `m(x)`). `forward` is typed by the subclass: the two type
  * parameters are its argument list and its result (`Module` alone means Tensor → Tensor).
+ * Beside it: the registry and the walks over it (module-registry.ts), state dicts
+ * (module-state-dict.ts) and the summary table (summary.ts).
  */
-import { noGrad } from '../autograd/function.js';
-import { zeros } from '../autograd/creation.js';
-import type { DType } from '../autograd/dtype.js';
-import { fmt, type Shape } from '../autograd/shape.js';
+import type { Shape } from '../autograd/shape.js';
 import { inspectCustom, Tensor } from '../autograd/tensor.js';
 import { relocate, storageObject } from '../autograd/tensor-storage.js';
 import { backendKernels } from '../autograd/backends/index.js';
 import type { Device } from '../autograd/device.js';
-import { formatSummary, type SummaryRow } from './summary.js';
+import { claim, createRegistry, describeValue, nameOf, namedModulesOf, namedTensorsOf, registryOf, shareRegistry, type Registry } from './module-registry.js';
+import { loadStateDictInto, stateDictOf, type LoadStateDictOptions, type LoadStateDictResult, type StateDict } from './module-state-dict.js';
+import { summarize, type SummaryOptions } from './summary.js';
+
+export { StateDictError, type LoadStateDictOptions, type LoadStateDictResult, type StateDict } from './module-state-dict.js';
+export type { SummaryOptions } from './summary.js';
 
 /**
  * A trainable tensor: a Tensor subclass that requires a gradient from the start, so
@@ -53,79 +57,6 @@ export class Parameter extends Tensor {
 /** Any module, whatever its forward's signature; what containers and iteration hand out. */
 // `never` arguments make every module assignable here; call forward only through a precise type.
 export type AnyModule = Module<never, unknown>;
-
-/** A state dict: dotted names → tensors, in registration order (a plain object or a Map). */
-export type StateDict = Record<string, Tensor>;
-
-/** Options of `Module.loadStateDict`: `strict` (default true) refuses missing and unexpected keys. */
-export interface LoadStateDictOptions {
-  /** Refuse missing and unexpected keys (default true). Shape and dtype mismatches are always refused. */
-  readonly strict?: boolean;
-}
-
-/** What `Module.loadStateDict` reports: the keys it did not find and the ones it did not expect (empty when strict). */
-export interface LoadStateDictResult {
-  readonly missingKeys: readonly string[];
-  readonly unexpectedKeys: readonly string[];
-}
-
-/** What `loadStateDict` refuses; the message lists every problem, and nothing was loaded. */
-export class StateDictError extends Error {
-  readonly missingKeys: readonly string[];
-  readonly unexpectedKeys: readonly string[];
-  /** One line per key whose shape or dtype does not match (or whose value is not a tensor). */
-  readonly mismatches: readonly string[];
-
-  constructor(module: string, missingKeys: readonly string[], unexpectedKeys: readonly string[], mismatches: readonly string[]) {
-    const parts = [
-      missingKeys.length ? `missing keys: ${missingKeys.join(', ')}` : '',
-      unexpectedKeys.length ? `unexpected keys: ${unexpectedKeys.join(', ')}` : '',
-      mismatches.length ? `mismatched: ${mismatches.join('; ')}` : '',
-    ].filter(Boolean);
-    super(`loadStateDict: cannot load into ${module} (nothing was loaded): ${parts.join('; ')}`);
-    this.name = 'StateDictError';
-    this.missingKeys = missingKeys;
-    this.unexpectedKeys = unexpectedKeys;
-    this.mismatches = mismatches;
-  }
-}
-
-/** Options of `Module.summary`: the dtype of the traced zero inputs and whether to print the table. */
-export interface SummaryOptions {
-  /** dtype of the zero inputs (default float32; int32 for an Embedding-first model). */
-  readonly dtype?: DType;
-  /** Print the table with console.log (default true); it is returned either way. */
-  readonly print?: boolean;
-}
-
-const describeValue = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
-
-/** One module's registry: its parameters, buffers and children by name, in registration order. */
-interface Registry {
-  readonly parameters: Map<string, Parameter>;
-  readonly buffers: Map<string, Tensor>;
-  readonly nonPersistent: Set<string>;
-  readonly children: Map<string, AnyModule>;
-  /** Names registered from a field assignment: an explicit registration of the same value replaces them. */
-  readonly automatic: Set<string>;
-}
-
-/** Each module's registry, under both the module and the Proxy its constructor returns. */
-const registries = new WeakMap<object, Registry>();
-
-function registryOf(m: object): Registry {
-  const r = registries.get(m);
-  if (!r) throw new TypeError(`${m.constructor.name}: not a constructed Module (its registry is missing)`);
-  return r;
-}
-
-/** The name `value` is registered under on this module (as a parameter, buffer or child), if any. */
-function nameOf(r: Registry, value: unknown): string | undefined {
-  for (const map of [r.parameters, r.buffers, r.children] as const) {
-    for (const [name, v] of map as Map<string, unknown>) if (v === value) return name;
-  }
-  return undefined;
-}
 
 /**
  * What a field write registers (PyTorch's __setattr__): a Parameter or a Module under the
@@ -158,30 +89,6 @@ function registerField(owner: object, r: Registry, name: string, value: unknown)
 }
 
 /**
- * Checks an explicit registration's name on `m`. The same value already under that name is fine
- * (a field assignment registered it first: returns true); one registered from a field under
- * another name moves to this name. Module-level, not a private method: a private member would
- * not be found on the Proxy the constructor returns.
- */
-function claim(m: object, name: string, what: string, value: unknown): boolean {
-  if (typeof name !== 'string' || name === '' || name.includes('.')) {
-    throw new RangeError(`${m.constructor.name}.${what}: name must be a non-empty string without '.', got ${JSON.stringify(name)}`);
-  }
-  const r = registryOf(m);
-  const at = value === undefined ? undefined : nameOf(r, value);
-  if (at === name) return true;
-  if (at !== undefined && r.automatic.has(at)) {
-    r.parameters.delete(at);
-    r.children.delete(at);
-    r.automatic.delete(at);
-  }
-  if (r.parameters.has(name) || r.buffers.has(name) || r.children.has(name)) {
-    throw new RangeError(`${m.constructor.name}.${what}: '${name}' is already registered`);
-  }
-  return false;
-}
-
-/**
  * The base class of every layer and model, PyTorch's `nn.Module`. A subclass registers its
  * trainable tensors (`this.param`, or a Parameter assigned to a field), its saved-but-not-trained
  * state (`this.buffer`) and its sub-modules (`this.child`, or a Module assigned to a field) in the
@@ -205,15 +112,14 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
    * Module written to one of its fields (see the file header).
    */
   constructor() {
-    const registry: Registry = { parameters: new Map(), buffers: new Map(), nonPersistent: new Set(), children: new Map(), automatic: new Set() };
-    registries.set(this, registry);
+    const registry = createRegistry(this);
     const proxy = new Proxy(this, {
       defineProperty(target, key, descriptor) {
         if (typeof key === 'string' && 'value' in descriptor) registerField(proxy, registry, key, descriptor.value);
         return Reflect.defineProperty(target, key, descriptor);
       },
     });
-    registries.set(proxy, registry);
+    shareRegistry(proxy, registry);
     return proxy;
   }
 
@@ -300,16 +206,7 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
 
   /** ['', this] and every descendant with its dotted name, parents before children. */
   namedModules(): [string, AnyModule][] {
-    const out: [string, AnyModule][] = [];
-    const seen = new Set<AnyModule>();
-    const visit = (m: AnyModule, prefix: string): void => {
-      if (seen.has(m)) return;
-      seen.add(m);
-      out.push([prefix, m]);
-      for (const [name, c] of registryOf(m).children) visit(c, prefix ? `${prefix}.${name}` : name);
-    };
-    visit(this as unknown as AnyModule, '');
-    return out;
+    return namedModulesOf(this as unknown as AnyModule);
   }
 
   modules(): AnyModule[] {
@@ -318,16 +215,7 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
 
   /** Every parameter with its dotted name (`0.weight`, `encoder.layers.1.bias`). */
   namedParameters(): [string, Parameter][] {
-    const out: [string, Parameter][] = [];
-    const seen = new Set<Parameter>();
-    for (const [prefix, m] of this.namedModules()) {
-      for (const [name, p] of registryOf(m).parameters) {
-        if (seen.has(p)) continue;
-        seen.add(p);
-        out.push([prefix ? `${prefix}.${name}` : name, p]);
-      }
-    }
-    return out;
+    return namedTensorsOf(this.namedModules(), (r) => r.parameters);
   }
 
   parameters(): Parameter[] {
@@ -336,16 +224,7 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
 
   /** Every buffer with its dotted name (`bn.running_mean`). */
   namedBuffers(): [string, Tensor][] {
-    const out: [string, Tensor][] = [];
-    const seen = new Set<Tensor>();
-    for (const [prefix, m] of this.namedModules()) {
-      for (const [name, b] of registryOf(m).buffers) {
-        if (seen.has(b)) continue;
-        seen.add(b);
-        out.push([prefix ? `${prefix}.${name}` : name, b]);
-      }
-    }
-    return out;
+    return namedTensorsOf(this.namedModules(), (r) => r.buffers);
   }
 
   buffers(): Tensor[] {
@@ -404,11 +283,7 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
    * @example new Linear(2, 1).stateDict()  // { weight: Tensor [1, 2], bias: Tensor [1] }
    */
   stateDict(): StateDict {
-    const dict: StateDict = {};
-    noGrad(() => {
-      for (const [key, t] of stateEntries(this)) dict[key] = t.detach().clone();
-    });
-    return dict;
+    return stateDictOf(this);
   }
 
   /**
@@ -417,34 +292,7 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
    * first: on any problem it throws a StateDictError listing all of them and loads nothing.
    */
   loadStateDict(dict: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
-    if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
-      throw new TypeError(`${this.constructor.name}.loadStateDict: expected a state dict (a record or Map of name → Tensor), got ${describeValue(dict)}`);
-    }
-    if (typeof options !== 'object' || options === null) throw new TypeError(`${this.constructor.name}.loadStateDict: options must be an object, got ${describeValue(options)}`);
-    const { strict = true } = options;
-    const given: Map<string, unknown> = dict instanceof Map ? new Map(dict) : new Map(Object.entries(dict as Readonly<Record<string, Tensor>>));
-    const expected = stateEntries(this);
-    const expectedKeys = new Set(expected.map(([k]) => k));
-    const missingKeys = expected.map(([k]) => k).filter((k) => !given.has(k));
-    const unexpectedKeys = [...given.keys()].filter((k) => !expectedKeys.has(k));
-    const mismatches: string[] = [];
-    const plan: [Tensor, Tensor][] = [];
-    for (const [key, target] of expected) {
-      if (!given.has(key)) continue;
-      const value: unknown = given.get(key);
-      if (!(value instanceof Tensor)) {
-        mismatches.push(`${key}: expected a Tensor, got ${describeValue(value)}`);
-      } else if (fmt(value.shape) !== fmt(target.shape) || value.dtype !== target.dtype) {
-        mismatches.push(`${key}: the checkpoint has ${value.dtype} ${fmt(value.shape)}, the model has ${target.dtype} ${fmt(target.shape)}`);
-      } else {
-        plan.push([target, value]);
-      }
-    }
-    if (mismatches.length || (strict && (missingKeys.length || unexpectedKeys.length))) {
-      throw new StateDictError(this.constructor.name, strict ? missingKeys : [], strict ? unexpectedKeys : [], mismatches);
-    }
-    for (const [target, value] of plan) target.assign(value);
-    return { missingKeys, unexpectedKeys };
+    return loadStateDictInto(this, dict, options);
   }
 
   // ── description ──
@@ -474,77 +322,6 @@ export abstract class Module<Args extends readonly unknown[] = [Tensor], Out = T
    * @example console.log(new Sequential(new Linear(4, 2)).summary([1, 4], { print: false }))
    */
   summary(inputShape: Shape | readonly Shape[], options: SummaryOptions = {}): string {
-    const { dtype = 'float32', print = true } = options;
-    const shapes: readonly Shape[] = Array.isArray(inputShape[0]) ? (inputShape as readonly Shape[]) : [inputShape as Shape];
-    const rows: SummaryRow[] = [];
-    const modes = new Map(this.modules().map((m) => [m, m.training]));
-    const restore: (() => void)[] = [];
-    let depth = 0;
-    // Wrap each module's forward in an own property that records a row (a forward hook), and
-    // remove the wrappers afterwards; a module called twice gets two rows.
-    for (const [name, m] of this.namedModules()) {
-      const own = Object.getOwnPropertyDescriptor(m, 'forward');
-      const original = m.forward as unknown as (...a: unknown[]) => unknown;
-      const hooked = (...args: unknown[]): unknown => {
-        const row: SummaryRow = { name, type: m.constructor.name, depth, output: '?', params: ownParameterCount(m) };
-        rows.push(row);
-        depth++;
-        try {
-          const out = original.apply(m, args);
-          row.output = describeOutput(out);
-          return out;
-        } finally {
-          depth--;
-        }
-      };
-      Object.defineProperty(m, 'forward', { value: hooked, configurable: true, writable: true });
-      restore.push(() => {
-        if (own) Object.defineProperty(m, 'forward', own);
-        else delete (m as { forward?: unknown }).forward;
-      });
-    }
-    try {
-      this.eval();
-      noGrad(() => (this.forward as unknown as (...a: unknown[]) => unknown)(...shapes.map((s) => zeros(s, { dtype }))));
-    } finally {
-      for (const undo of restore) undo();
-      for (const [m, mode] of modes) m.training = mode;
-    }
-    const params = this.parameters();
-    const text = formatSummary(rows, {
-      inputShapes: shapes,
-      total: this.numParameters(),
-      trainable: this.numParameters({ trainableOnly: true }),
-      bytes: params.reduce((n, p) => n + p.numel() * (p.dtype === 'float64' ? 8 : 4), 0),
-    });
-    if (print) console.log(text);
-    return text;
+    return summarize(this as unknown as AnyModule, inputShape, options);
   }
-
-}
-
-/** The live tensors behind a state dict, recursively: own params, own persistent buffers, then children. */
-function stateEntries(m: object, prefix = '', out: [string, Tensor][] = []): [string, Tensor][] {
-  const r = registryOf(m);
-  for (const [name, p] of r.parameters) out.push([prefix + name, p]);
-  for (const [name, b] of r.buffers) if (!r.nonPersistent.has(name)) out.push([prefix + name, b]);
-  for (const [name, c] of r.children) stateEntries(c, `${prefix}${name}.`, out);
-  return out;
-}
-
-/** The number of scalars in the parameters registered on `m` itself. */
-function ownParameterCount(m: object): number {
-  let n = 0;
-  for (const p of registryOf(m).parameters.values()) n += p.numel();
-  return n;
-}
-
-/** A forward's result as a shape: `[2, 10]`, or a list for arrays and objects of tensors. */
-function describeOutput(out: unknown): string {
-  if (out instanceof Tensor) return `[${out.shape.join(', ')}]`;
-  if (Array.isArray(out)) return out.map(describeOutput).join(', ');
-  if (out !== null && typeof out === 'object') {
-    return Object.entries(out).map(([k, v]) => `${k}: ${describeOutput(v)}`).join(', ');
-  }
-  return String(out);
 }

@@ -13,7 +13,25 @@
  *   ===========================================================
  *   Input shape: [2, 4]
  *   Total params: 490  ...
+ *
+ * The rows come from a traced forward (`summarize`): each module's forward is wrapped for the
+ * call, on zeros of the input shapes, in eval mode under noGrad.
  */
+import { zeros } from '../autograd/creation.js';
+import type { DType } from '../autograd/dtype.js';
+import { noGrad } from '../autograd/function.js';
+import type { Shape } from '../autograd/shape.js';
+import { Tensor } from '../autograd/tensor.js';
+import type { AnyModule } from './module.js';
+import { ownParameterCount } from './module-registry.js';
+
+/** Options of `Module.summary`: the dtype of the traced zero inputs and whether to print the table. */
+export interface SummaryOptions {
+  /** dtype of the zero inputs (default float32; int32 for an Embedding-first model). */
+  readonly dtype?: DType;
+  /** Print the table with console.log (default true); it is returned either way. */
+  readonly print?: boolean;
+}
 
 /** One module call, as recorded by the forward hooks of `Module.summary`. */
 export interface SummaryRow {
@@ -64,4 +82,66 @@ export function formatSummary(rows: readonly SummaryRow[], totals: SummaryTotals
     `Params size (MB): ${(totals.bytes / 1e6).toFixed(2)}`,
     rule,
   ].join('\n');
+}
+
+/**
+ * `Module.summary()`: runs `root`'s forward on zeros of `inputShape` with every module's forward
+ * hooked to record a row, restores the forwards and the training modes, and formats the table.
+ */
+export function summarize(root: AnyModule, inputShape: Shape | readonly Shape[], options: SummaryOptions): string {
+  const { dtype = 'float32', print = true } = options;
+  const shapes: readonly Shape[] = Array.isArray(inputShape[0]) ? (inputShape as readonly Shape[]) : [inputShape as Shape];
+  const rows: SummaryRow[] = [];
+  const modes = new Map(root.modules().map((m) => [m, m.training]));
+  const restore: (() => void)[] = [];
+  let depth = 0;
+  // Wrap each module's forward in an own property that records a row (a forward hook), and
+  // remove the wrappers afterwards; a module called twice gets two rows.
+  for (const [name, m] of root.namedModules()) {
+    const own = Object.getOwnPropertyDescriptor(m, 'forward');
+    const original = m.forward as unknown as (...a: unknown[]) => unknown;
+    const hooked = (...args: unknown[]): unknown => {
+      const row: SummaryRow = { name, type: m.constructor.name, depth, output: '?', params: ownParameterCount(m) };
+      rows.push(row);
+      depth++;
+      try {
+        const out = original.apply(m, args);
+        row.output = describeOutput(out);
+        return out;
+      } finally {
+        depth--;
+      }
+    };
+    Object.defineProperty(m, 'forward', { value: hooked, configurable: true, writable: true });
+    restore.push(() => {
+      if (own) Object.defineProperty(m, 'forward', own);
+      else delete (m as { forward?: unknown }).forward;
+    });
+  }
+  try {
+    root.eval();
+    noGrad(() => (root.forward as unknown as (...a: unknown[]) => unknown)(...shapes.map((s) => zeros(s, { dtype }))));
+  } finally {
+    for (const undo of restore) undo();
+    for (const [m, mode] of modes) m.training = mode;
+  }
+  const params = root.parameters();
+  const text = formatSummary(rows, {
+    inputShapes: shapes,
+    total: root.numParameters(),
+    trainable: root.numParameters({ trainableOnly: true }),
+    bytes: params.reduce((n, p) => n + p.numel() * (p.dtype === 'float64' ? 8 : 4), 0),
+  });
+  if (print) console.log(text);
+  return text;
+}
+
+/** A forward's result as a shape: `[2, 10]`, or a list for arrays and objects of tensors. */
+function describeOutput(out: unknown): string {
+  if (out instanceof Tensor) return `[${out.shape.join(', ')}]`;
+  if (Array.isArray(out)) return out.map(describeOutput).join(', ');
+  if (out !== null && typeof out === 'object') {
+    return Object.entries(out).map(([k, v]) => `${k}: ${describeOutput(v)}`).join(', ');
+  }
+  return String(out);
 }
