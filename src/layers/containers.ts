@@ -8,6 +8,7 @@
  * array or object of layers is invisible to `parameters()` (fields register themselves only when
  * they hold a Module or a Parameter: module.ts), so these are the way to register a collection.
  * `Sequential` also accepts an object of named layers, like PyTorch's `Sequential(OrderedDict(...))`.
+ * The two dicts share their Map-like members (`KeyedContainer`) and differ only in what they hold.
  */
 import { Tensor } from '../autograd/tensor.js';
 import { Module, Parameter, type AnyModule } from './module.js';
@@ -109,39 +110,42 @@ function entriesOf<V>(items: Readonly<Record<string, V>> | Iterable<readonly [st
 }
 
 /**
- * Modules under string keys, registered as children by those keys (torch.nn.ModuleDict): state
- * names read `heads.cls.weight`. Keys keep their insertion order; setting an existing key
- * replaces its module in place. No forward of its own.
- * @example new ModuleDict({ cls: new Linear(4, 2) }).get('cls').outFeatures  // 2
+ * What `ModuleDict` and `ParameterDict` share: values of type V under string keys, registered on
+ * the module by those keys, in insertion order, read as a JavaScript Map is. Each subclass says
+ * in `set` what it accepts (an `In`) and how it registers it; setting an existing key replaces
+ * its value in place. No forward of its own.
  */
-export class ModuleDict<M extends AnyModule = AnyModule> extends Module<never[], never> {
-  readonly #items = new Map<string, M>();
+export abstract class KeyedContainer<In, V extends In> extends Module<never[], never> {
+  readonly #items = new Map<string, V>();
+  readonly #label: string;
 
-  constructor(modules: Readonly<Record<string, M>> | Iterable<readonly [string, M]> = {}) {
+  /** `label` names the container in errors ('ModuleDict'); `items` are set in order. */
+  constructor(label: string, items: Readonly<Record<string, In>> | Iterable<readonly [string, In]>) {
     super();
-    for (const [key, m] of entriesOf(modules)) this.set(key, m);
+    this.#label = label;
+    for (const [key, value] of entriesOf(items)) this.set(key, value);
   }
 
-  /** The module under `key` (a RangeError naming the keys when there is none). */
-  get(key: string): M {
-    const m = this.#items.get(key);
-    if (!m) throw new RangeError(`ModuleDict.get: no key '${key}' (keys: ${[...this.#items.keys()].join(', ') || 'none'})`);
-    return m;
+  /** Registers `value` under `key` (replacing, in place, what the key held); returns this. */
+  abstract set(key: string, value: In): this;
+
+  /** Keeps `value` under `key`, once `set` has registered it. */
+  protected keep(key: string, value: V): void {
+    this.#items.set(key, value);
   }
 
-  /** Registers `module` under `key` (replacing, in place, what the key held); returns this. */
-  set(key: string, module: M): this {
-    if (!(module instanceof Module)) throw new TypeError(`ModuleDict.set: '${key}' must be a Module, got ${module === null ? 'null' : typeof module}`);
-    this.setChild(key, module);
-    this.#items.set(key, module);
-    return this;
+  /** The value under `key` (a RangeError naming the keys when there is none). */
+  get(key: string): V {
+    const value = this.#items.get(key);
+    if (!value) throw new RangeError(`${this.#label}.get: no key '${key}' (keys: ${[...this.#items.keys()].join(', ') || 'none'})`);
+    return value;
   }
 
   has(key: string): boolean {
     return this.#items.has(key);
   }
 
-  /** Removes `key` and its module (PyTorch's pop); whether it was there. */
+  /** Removes `key` and its value (PyTorch's pop); whether it was there. */
   delete(key: string): boolean {
     if (!this.#items.delete(key)) return false;
     this.unregister(key);
@@ -152,11 +156,11 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<never[],
     return [...this.#items.keys()];
   }
 
-  values(): M[] {
+  values(): V[] {
     return [...this.#items.values()];
   }
 
-  entries(): [string, M][] {
+  entries(): [string, V][] {
     return [...this.#items.entries()];
   }
 
@@ -164,9 +168,29 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<never[],
     return this.#items.size;
   }
 
-  /** Iterates over [key, module] pairs, in insertion order. */
-  [Symbol.iterator](): Iterator<[string, M]> {
+  /** Iterates over [key, value] pairs, in insertion order. */
+  [Symbol.iterator](): Iterator<[string, V]> {
     return this.#items.entries();
+  }
+}
+
+/**
+ * Modules under string keys, registered as children by those keys (torch.nn.ModuleDict): state
+ * names read `heads.cls.weight`. Keys keep their insertion order; setting an existing key
+ * replaces its module in place. No forward of its own.
+ * @example new ModuleDict({ cls: new Linear(4, 2) }).get('cls').outFeatures  // 2
+ */
+export class ModuleDict<M extends AnyModule = AnyModule> extends KeyedContainer<M, M> {
+  constructor(modules: Readonly<Record<string, M>> | Iterable<readonly [string, M]> = {}) {
+    super('ModuleDict', modules);
+  }
+
+  /** Registers `module` under `key` (replacing, in place, what the key held); returns this. */
+  set(key: string, module: M): this {
+    if (!(module instanceof Module)) throw new TypeError(`ModuleDict.set: '${key}' must be a Module, got ${module === null ? 'null' : typeof module}`);
+    this.setChild(key, module);
+    this.keep(key, module);
+    return this;
   }
 
   /** A ModuleDict has no forward of its own (as in PyTorch): pick modules from it instead. */
@@ -221,58 +245,16 @@ export class ParameterList extends Module<never[], never> {
  * given is wrapped as a Parameter. Setting an existing key replaces it in place. No forward.
  * @example new ParameterDict({ scale: ones([1]) }).get('scale').requiresGrad  // true
  */
-export class ParameterDict extends Module<never[], never> {
-  readonly #items = new Map<string, Parameter>();
-
+export class ParameterDict extends KeyedContainer<Tensor, Parameter> {
   constructor(values: Readonly<Record<string, Tensor>> | Iterable<readonly [string, Tensor]> = {}) {
-    super();
-    for (const [key, t] of entriesOf(values)) this.set(key, t);
-  }
-
-  /** The parameter under `key` (a RangeError naming the keys when there is none). */
-  get(key: string): Parameter {
-    const p = this.#items.get(key);
-    if (!p) throw new RangeError(`ParameterDict.get: no key '${key}' (keys: ${[...this.#items.keys()].join(', ') || 'none'})`);
-    return p;
+    super('ParameterDict', values);
   }
 
   /** Registers `value` (as a Parameter) under `key`, replacing in place what the key held; returns this. */
   set(key: string, value: Tensor): this {
     if (!(value instanceof Tensor)) throw new TypeError(`ParameterDict.set: '${key}' must be a Tensor, got ${value === null ? 'null' : typeof value}`);
-    this.#items.set(key, this.setParam(key, value));
+    this.keep(key, this.setParam(key, value));
     return this;
-  }
-
-  has(key: string): boolean {
-    return this.#items.has(key);
-  }
-
-  /** Removes `key` and its parameter (PyTorch's pop); whether it was there. */
-  delete(key: string): boolean {
-    if (!this.#items.delete(key)) return false;
-    this.unregister(key);
-    return true;
-  }
-
-  keys(): string[] {
-    return [...this.#items.keys()];
-  }
-
-  values(): Parameter[] {
-    return [...this.#items.values()];
-  }
-
-  entries(): [string, Parameter][] {
-    return [...this.#items.entries()];
-  }
-
-  get size(): number {
-    return this.#items.size;
-  }
-
-  /** Iterates over [key, parameter] pairs, in insertion order. */
-  [Symbol.iterator](): Iterator<[string, Parameter]> {
-    return this.#items.entries();
   }
 
   /** A ParameterDict has no forward of its own (as in PyTorch). */
