@@ -18,15 +18,12 @@ import type { Tensor } from './tensor.js';
 /** A tensor's storage without handing it out (see `storageOf`), and replacing it (`relocate`). */
 let read: (t: Tensor) => Storage;
 let replace: (t: Tensor, s: Storage) => void;
-let bound = false;
 
 /**
  * Receives the class's accessors of its private storage: called once, by Tensor's static block,
  * before any tensor exists.
  */
 export function bindStorage(reader: (t: Tensor) => Storage, replacer: (t: Tensor, s: Storage) => void): void {
-  if (bound) throw new Error('bindStorage: the Tensor class has bound its storage accessors already');
-  bound = true;
   read = reader;
   replace = replacer;
 }
