@@ -8,7 +8,8 @@
  *              classes, 11.7 M parameters; BatchNorm folded), 224 × 224 JPEG photographs
  * For each model: concurrency 1 and 16, micro-batching off (max batch 1) and on (max batch 16,
  * max wait 0: a request that finds the model idle runs at once, and what arrives while a batch
- * runs forms the next one): p50, p99 (autocannon's, to the millisecond), throughput, error rate. Then the server's RSS (GET /healthz) after a
+ * runs forms the next one): p50, p99 (autocannon's, to the millisecond), throughput, error rate, and
+ * at concurrency 1 the server's own medians (model forward; whole handling). Then the server's RSS (GET /healthz) after a
  * warm-up of 2,000 and after 10,000 more MNIST requests. Last, ONNX Runtime running the same exported
  * models at concurrency 1, for comparison. Each scenario is a fresh server process.
  *
@@ -111,6 +112,9 @@ interface Row {
   /** Connection errors and client timeouts (autocannon counts timeouts among its errors). */
   readonly errors: number;
   readonly timeouts: number;
+  /** Medians over 10 sequential requests after the run: the model's forward, and the server's whole handling (decode, prepare, model). */
+  readonly modelMs?: number;
+  readonly serverMs?: number;
 }
 
 interface Measured extends autocannon.Result {
@@ -129,6 +133,18 @@ async function load(server: Server, model: keyof typeof payload, connections: nu
   const result = await instance;
   clearTimeout(guard);
   return { ...result, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Medians of the server's own figures (model_ms, total_ms) over 10 sequential requests. */
+async function serverSide(server: Server, model: keyof typeof payload): Promise<{ modelMs: number; serverMs: number }> {
+  const p = payload[model];
+  const seen: { model_ms: number; total_ms: number }[] = [];
+  for (let i = 0; i < 10; i++) {
+    const response = await fetch(`${server.url}/v1/classify`, { method: 'POST', headers: { 'content-type': p.type }, body: p.body });
+    seen.push((await response.json()) as { model_ms: number; total_ms: number });
+  }
+  const median = (values: number[]): number => values.sort((a, b) => a - b)[5]!;
+  return { modelMs: median(seen.map((s) => s.model_ms)), serverMs: median(seen.map((s) => s.total_ms)) };
 }
 
 const rows: Row[] = [];
@@ -151,6 +167,7 @@ for (const { model, requests, maxSeconds } of plan) {
       const row: Row = {
         model, runtime: 'sapling (wasm)', batching, concurrency, requests: r.requests.total, p50: r.latency.p50, p99: r.latency.p99,
         throughput: r.requests.total / r.seconds, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts,
+        ...(concurrency === 1 ? await serverSide(server, model) : {}),
       };
       rows.push(row);
       console.log(JSON.stringify(row));
@@ -176,7 +193,7 @@ for (const model of ['mnist', 'resnet224'] as const) {
   const server = await startServer(model, ['--runtime', 'onnx', '--no-batching']);
   await load(server, model, 1, count(model === 'mnist' ? 200 : 20), 120);
   const r = await load(server, model, 1, count(model === 'mnist' ? 2000 : 100), 240);
-  const row: Row = { model, runtime: 'ONNX Runtime', batching: 'off', concurrency: 1, requests: r.requests.total, p50: r.latency.p50, p99: r.latency.p99, throughput: r.requests.total / r.seconds, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts };
+  const row: Row = { model, runtime: 'ONNX Runtime', batching: 'off', concurrency: 1, requests: r.requests.total, p50: r.latency.p50, p99: r.latency.p99, throughput: r.requests.total / r.seconds, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, ...(await serverSide(server, model)) };
   rows.push(row);
   console.log(JSON.stringify(row));
   await stopServer(server);
@@ -184,9 +201,10 @@ for (const model of ['mnist', 'resnet224'] as const) {
 
 const after = uptime();
 console.log(`\nmachine: before ${before}; after ${after}\n`);
-console.log('| model | runtime | batching | concurrency | requests | p50 (ms) | p99 (ms) | requests/s | non-2xx | errors (timeouts) |');
-console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
-for (const r of rows) console.log(`| ${r.model} | ${r.runtime} | ${r.batching} | ${r.concurrency} | ${r.requests} | ${r.p50} | ${r.p99} | ${r.throughput.toFixed(1)} | ${r.non2xx} | ${r.errors} (${r.timeouts}) |`);
+console.log('| model | runtime | batching | concurrency | requests | p50 (ms) | p99 (ms) | requests/s | non-2xx | errors (timeouts) | server: model / whole (ms) |');
+console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+const serverColumn = (r: Row): string => (r.modelMs === undefined ? '' : `${r.modelMs} / ${r.serverMs}`);
+for (const r of rows) console.log(`| ${r.model} | ${r.runtime} | ${r.batching} | ${r.concurrency} | ${r.requests} | ${r.p50} | ${r.p99} | ${r.throughput.toFixed(1)} | ${r.non2xx} | ${r.errors} (${r.timeouts}) | ${serverColumn(r)} |`);
 mkdirSync('runs/loadtest', { recursive: true });
 writeFileSync('runs/loadtest/results.json', JSON.stringify({ before, after, rows, memory, quick: values.quick }, null, 2));
 rmSync(dir, { recursive: true, force: true });
