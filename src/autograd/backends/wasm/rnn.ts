@@ -80,8 +80,8 @@ interface RowBlocks {
   readonly N: number;
   readonly arrays: Readonly<Record<string, readonly [Float32Array, number]>>;
   /**
-   * Set when the workers kept their rows (then `arrays` hold share 0's rows of the gates, τ and
-   * H_prev, and all of S): what recomputing them takes, and the full arrays once recomputed.
+   * Set when the workers kept their rows (then `arrays` hold share 0's rows only): what
+   * recomputing the others takes, and the full arrays once recomputed.
    */
   stash?: { readonly id: number; readonly x: Tensor; readonly state0: Tensor; readonly wIhT: Float32Array; readonly wHhT: Float32Array; readonly b: Float32Array; readonly I: number; readonly H: number; readonly reverse: boolean; full: RowBlocks | null };
 }
@@ -131,7 +131,7 @@ export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBack
     kind: 'lstmForward' | 'lstmBackward' | 'gruForward' | 'gruBackward', T: number, parts: readonly (readonly [number, number])[], params: (n0: number, n1: number, i: number) => object,
     inputs: (i: number, n0: number, n1: number) => Record<string, Float32Array>,
     blocks: Record<string, readonly [Float32Array, number]>, rows: Record<string, readonly [Float32Array, number]> = {}, sums: Record<string, Float32Array> = {},
-    found: Float32Array | null = null,
+    found: Float32Array | null = null, timeMajor: Record<string, readonly [out: Float32Array, width: number, N: number]> = {},
   ): void {
     run(parts.map(([n0, n1], i) => {
       const mine: Record<string, Float32Array> = {};
@@ -142,11 +142,19 @@ export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBack
       const outputs = Object.fromEntries([...Object.entries(mine), ...Object.entries(sums)].map(([name, a]) => [name, { output: a.length }]));
       // found: whether a worker still had its stashed activations (1) or computed nothing (0)
       if (found !== null) outputs.found = { output: 1 };
+      // timeMajor: a worker's block of these goes straight to its rows of a [T, N, width] array
+      for (const [name, [, width]] of Object.entries(timeMajor)) outputs[name] = { output: T * (n1 - n0) * width };
+      const destination = [...Object.values(mine), ...Object.values(timeMajor).map(([out]) => out)];
       return workerShare({
-        kind, params: params(n0, n1, i), views: { ...inputs(i, n0, n1), ...outputs }, destination: Object.values(mine),
+        kind, params: params(n0, n1, i), views: { ...inputs(i, n0, n1), ...outputs }, destination,
         collect: (v: Record<string, Float32Array>) => {
           if (found !== null && !((found[i] = v.found![0]!) === 1)) return;
-          for (const [name, a] of Object.entries(mine)) a.set(v[name]!);
+          for (const [name, a] of Object.entries(mine)) if (!(name in timeMajor)) a.set(v[name]!);
+          for (const [name, [out, width, N]] of Object.entries(timeMajor)) {
+            const block = v[name]!;
+            const row = (n1 - n0) * width;
+            for (let t = 0; t < T; t++) out.set(block.subarray(t * row, (t + 1) * row), (t * N + n0) * width);
+          }
           for (const [name, sum] of Object.entries(sums)) {
             const part = v[name]!;
             for (let j = 0; j < sum.length; j++) sum[j]! += part[j]!;
@@ -168,15 +176,18 @@ export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBack
     const parts = rowParts(N, 2 * T * N * G * (I + H));
     const stash = stashing && parts.length > 1 ? nextStashId++ : 0; //  0: no stash
     const rowsHere = stash !== 0 ? parts[0]![1] : N; //                  the gates, τ and H_prev of share 0's rows only
-    const [gates, tanhC, hPrev] = [G, H, H].map((width) => allocate('float32', T * rowsHere * width)) as [Float32Array, Float32Array, Float32Array];
-    const s = allocate('float32', T * N * 2 * H);
+    const [gates, tanhC, hPrev, s] = [G, H, H, 2 * H].map((width) => allocate('float32', T * rowsHere * width)) as [Float32Array, Float32Array, Float32Array, Float32Array];
     const [wIhT, wHhT] = [transposed(wIh), transposed(wHh)];
     const b = sumBiases(bIh, bHh) as Float32Array;
     const xParts = rowBlocks(f32(x), T, N, I, parts, scratchOf(x.numel()));
+    // With the stash, the workers' S goes straight to the output, time-major (their rows of the
+    // activations, S included, stay with them), and only share 0's rows are kept here.
+    const out = stash !== 0 ? allocate('float32', T * N * 2 * H) : null;
     runRowShares('lstmForward', T, parts, (n0, n1, i) => ({ T, N: n1 - n0, I, H, reverse, ...(stash !== 0 && i > 0 ? { stash, ...takeDrops(i) } : {}) }),
       (i, n0, n1) => ({ x: xParts[i]!, state0: f32(state0).subarray(n0 * 2 * H, n1 * 2 * H), wIhT, wHhT, b }),
-      { gates: [gates, G], tanhC: [tanhC, H], hPrev: [hPrev, H], s: [s, 2 * H] });
-    const out = parts.length === 1 ? s : joinRowBlocks(s, T, N, 2 * H, parts);
+      { gates: [gates, G], tanhC: [tanhC, H], hPrev: [hPrev, H], s: [s, 2 * H] }, {}, {}, null, out === null ? {} : { s: [out, 2 * H, N] });
+    if (out !== null) joinRowBlocks(s, T, N, 2 * H, parts.slice(0, 1), out);
+    const output = out ?? (parts.length === 1 ? s : joinRowBlocks(s, T, N, 2 * H, parts));
     const blocks: RowBlocks = {
       parts, T, N, arrays: { gates: [gates, G], tanhC: [tanhC, H], hPrev: [hPrev, H], s: [s, 2 * H] },
       ...(stash !== 0 ? { stash: { id: stash, x, state0, wIhT, wHhT, b, I, H, reverse, full: null } } : {}),
@@ -189,7 +200,7 @@ export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBack
     };
     rowBlocksOf.set(saved, blocks);
     if (stash !== 0) collected.register(saved, { id: stash, workers: parts.length - 1 });
-    return { out: new Tensor(out, [T, N, 2 * H]), saved };
+    return { out: new Tensor(output, [T, N, 2 * H]), saved };
   }
 
   /**
@@ -205,21 +216,20 @@ export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBack
     const { T, N, parts } = b;
     const { I, H } = st;
     const G = 4 * H;
-    const [gates, tanhC, hPrev] = [G, H, H].map((width) => allocate('float32', T * N * width)) as [Float32Array, Float32Array, Float32Array];
-    for (const [name, a] of [['gates', gates], ['tanhC', tanhC], ['hPrev', hPrev]] as const) a.set(b.arrays[name]![0]);
+    const [gates, tanhC, hPrev, s] = [G, H, H, 2 * H].map((width) => allocate('float32', T * N * width)) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    for (const [name, a] of [['gates', gates], ['tanhC', tanhC], ['hPrev', hPrev], ['s', s]] as const) a.set(b.arrays[name]![0]);
     const xParts = rowBlocks(f32(st.x), T, N, I, parts, scratchOf(st.x.numel()));
-    const sRows = allocate('float32', T * Math.max(...parts.map(([n0, n1]) => n1 - n0)) * 2 * H); // S again, unused: the forward's is kept
     parts.forEach(([n0, n1], i) => {
       if (i === 0) return;
       run([ownShare({
         kind: 'lstmForward', params: { T, N: n1 - n0, I, H, reverse: st.reverse },
         views: {
           x: xParts[i]!, state0: f32(st.state0).subarray(n0 * 2 * H, n1 * 2 * H), wIhT: st.wIhT, wHhT: st.wHhT, b: st.b,
-          gates: gates.subarray(T * n0 * G, T * n1 * G), tanhC: tanhC.subarray(T * n0 * H, T * n1 * H), hPrev: hPrev.subarray(T * n0 * H, T * n1 * H), s: sRows.subarray(0, T * (n1 - n0) * 2 * H),
+          gates: gates.subarray(T * n0 * G, T * n1 * G), tanhC: tanhC.subarray(T * n0 * H, T * n1 * H), hPrev: hPrev.subarray(T * n0 * H, T * n1 * H), s: s.subarray(T * n0 * 2 * H, T * n1 * 2 * H),
         },
       })]);
     });
-    return st.full = { parts, T, N, arrays: { gates: [gates, G], tanhC: [tanhC, H], hPrev: [hPrev, H], s: b.arrays.s! } };
+    return st.full = { parts, T, N, arrays: { gates: [gates, G], tanhC: [tanhC, H], hPrev: [hPrev, H], s: [s, 2 * H] } };
   }
 
   function lstmBackward(saved: LstmSaved, x: Tensor, state0: Tensor, wIh: Tensor, wHh: Tensor, dS: Tensor, reverse: boolean, need: LstmNeed): LstmGradients {
