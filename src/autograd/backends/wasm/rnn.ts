@@ -17,6 +17,7 @@ import { scratchFloats } from './layout.js';
 import { planRows } from './plan.js';
 import { ownShare, workerShare } from './parallel.js';
 import { budget } from './threads.js';
+import { STASH_BYTES } from './shares/stash.js';
 
 let stashing = true;
 
@@ -174,7 +175,9 @@ export function wasmRecurrent(run: Run): Pick<Kernels, 'lstmForward' | 'lstmBack
     const H = wHh.shape[1]!;
     const G = 4 * H;
     const parts = rowParts(N, 2 * T * N * G * (I + H));
-    const stash = stashing && parts.length > 1 ? nextStashId++ : 0; //  0: no stash
+    // (a worker's rows that alone would pass its stash's bound are not kept: every backward would recompute them)
+    const keepable = parts.every(([n0, n1]) => T * (n1 - n0) * 8 * H * 4 <= STASH_BYTES);
+    const stash = stashing && parts.length > 1 && keepable ? nextStashId++ : 0; //  0: no stash
     const rowsHere = stash !== 0 ? parts[0]![1] : N; //                  the gates, τ and H_prev of share 0's rows only
     const [gates, tanhC, hPrev, s] = [G, H, H, 2 * H].map((width) => allocate('float32', T * rowsHere * width)) as [Float32Array, Float32Array, Float32Array, Float32Array];
     const [wIhT, wHhT] = [transposed(wIh), transposed(wHh)];
