@@ -20,12 +20,12 @@ export type Stashed = Readonly<Record<string, Float32Array>>;
 const entries = new Map<number, { readonly arrays: Stashed; readonly bytes: number }>();
 let bytes = 0;
 
-/** Keeps `arrays` under `id`, dropping the oldest entries past the bound (and these, if they alone exceed it). */
-export function stashPut(id: number, arrays: Stashed): void {
+/** Keeps `arrays` under `id`, dropping the oldest entries past `bound` bytes (and not keeping these if they alone exceed it). */
+export function stashPut(id: number, arrays: Stashed, bound = STASH_BYTES): void {
   const size = Object.values(arrays).reduce((sum, a) => sum + a.byteLength, 0);
-  if (size > STASH_BYTES) return;
+  if (size > bound) return;
   for (const [old, entry] of entries) {
-    if (bytes + size <= STASH_BYTES) break;
+    if (bytes + size <= bound) break;
     entries.delete(old);
     bytes -= entry.bytes;
   }
