@@ -1,7 +1,9 @@
 /**
  * Suite `training`: one whole training step — forward, cross-entropy, backward, Adam update — of
- * Sapling beside the same model trained through `@tensorflow/tfjs-layers` in the same run, and
- * beside PyTorch where /usr/bin/python3 has torch.
+ * Sapling beside the same model trained through `@tensorflow/tfjs-layers` and through jax-js
+ * (`@jax-js/jax`, its wasm device, the whole step under `jit`: lib/jax-training.ts) in the same
+ * run, and beside PyTorch where /usr/bin/python3 has torch. The MLP is also trained with SGD
+ * (momentum 0.9) by Sapling and jax-js, for issue 23's "faster than jax-js, SGD and Adam".
  *
  *   npx tsx benchmarks/training.bench.ts [--quick] [--check] [--no-write]
  *
@@ -29,7 +31,9 @@
  *   layouts (kernels [in, out]; conv filters [KH, KW, C, O]; inputs NHWC, which for one channel
  *   is the same memory as NCHW; the rows of the linear after Flatten permuted from C·H·W to
  *   H·W·C order), so the first losses must agree — checked before anything is timed, along with
- *   every side's loss being finite and falling over a few steps on one fixed batch.
+ *   every side's loss being finite and falling over a few steps on one fixed batch. jax-js
+ *   starts from the same weights too, and its losses must agree with Sapling's at every one of
+ *   those steps (same optimiser, so the updates must agree as well).
  * - The same optimiser: Adam, lr 1e-3, betas (0.9, 0.999), eps 1e-8. The same loss: softmax
  *   cross-entropy on logits, mean over the batch (a custom loss for tfjs-layers, so neither side
  *   uses a softmax layer). The same data, prepared once outside the timed code: a few batches
@@ -58,6 +62,7 @@ import { getMinFlopsPerShare, setMinFlopsPerShare } from '../src/autograd/backen
 import { parseFlags, type Stats } from './lib/compare.js';
 import { cpuTicks, loadBetween, timeInterleaved, type InterleaveBudget, type LoadSample } from './lib/interleave.js';
 import { formatMachineFacts, machineFacts } from './lib/machine.js';
+import { jaxTrainer, type JaxOptimizer } from './lib/jax-training.js';
 import { writeResults } from './lib/results.js';
 import { formatMs, markdownTable } from './lib/table.js';
 
@@ -68,6 +73,9 @@ const quick = flags.quick;
 const LR = 1e-3;
 const BETAS = [0.9, 0.999] as const;
 const EPS = 1e-8;
+/** The MLP's second optimiser, Sapling and jax-js: PyTorch's SGD with momentum. */
+const SGD_LR = 0.01;
+const SGD_MOMENTUM = 0.9;
 const CLASSES = 10;
 const SANITY_STEPS = quick ? 2 : 5;
 /** Distinct batches cycled through while timing. */
@@ -135,9 +143,11 @@ interface Trainer {
   readonly dispose: () => void;
 }
 
-function saplingTrainer(spec: ModelSpec, model: Sequential, batches: readonly Batch[]): Trainer {
+function saplingTrainer(spec: ModelSpec, model: Sequential, batches: readonly Batch[], sgd = false): Trainer {
   const data = batches.map((b) => ({ x: tensor(b.x, spec.saplingShape), y: tensor(b.labels, [spec.batch]) }));
-  const optimizer = new optim.Adam(model.parameters(), { lr: LR, betas: BETAS, eps: EPS });
+  const optimizer = sgd
+    ? new optim.SGD(model.parameters(), { lr: SGD_LR, momentum: SGD_MOMENTUM })
+    : new optim.Adam(model.parameters(), { lr: LR, betas: BETAS, eps: EPS });
   return {
     step: (i) => {
       const { x, y } = data[i % data.length]!;
@@ -230,6 +240,27 @@ function tfjsTrainer(spec: ModelSpec, from: Sequential, batches: readonly Batch[
       model.dispose();
     },
   };
+}
+
+// ── jax-js ────────────────────────────────────────────────────────────────────────────────
+
+const JAX_ADAM: JaxOptimizer = { name: 'adam', lr: LR, betas: BETAS, eps: EPS };
+const JAX_SGD: JaxOptimizer = { name: 'sgd', lr: SGD_LR, momentum: SGD_MOMENTUM };
+
+/** jax-js training `spec`'s model from `from`'s current (initial) weights. */
+async function jaxJsTrainer(spec: ModelSpec, from: Sequential, batches: readonly Batch[], opt: JaxOptimizer): Promise<Trainer> {
+  const params = from.parameters().map((p) => ({ values: p.dataSync() as Float32Array, shape: p.shape }));
+  const trainer = await jaxTrainer(spec.name, params, batches, spec.saplingShape, opt);
+  return { step: trainer.step, dispose: () => {} };
+}
+
+/**
+ * Same weights, data and optimiser: jax-js's losses over the sanity steps must agree with
+ * Sapling's at every step (float32 rounding and summation order aside).
+ */
+function checkSameLosses(what: string, ours: readonly number[], theirs: readonly number[]): void {
+  const off = ours.findIndex((a, i) => !(Math.abs(a - theirs[i]!) <= 1e-3 * Math.max(1, Math.abs(theirs[i]!))));
+  if (off >= 0) throw new Error(`${what}: losses differ at step ${off} (Sapling ${ours.join(', ')}; jax-js ${theirs.join(', ')})`);
 }
 
 // ── checks and timing ─────────────────────────────────────────────────────────────────────
@@ -392,16 +423,27 @@ async function main(): Promise<void> {
   const sanityLosses: Record<string, number[]> = {};
 
   // ── wasm: Sapling (default threads and 1 thread) vs tfjs-layers, same tfjs engine ──
-  let mlpWasm: Record<'sapling' | 'sapling1T' | 'tfjs', Stats>;
+  let mlpWasm: Record<'sapling' | 'sapling1T' | 'tfjs' | 'saplingSgd' | 'jaxAdam' | 'jaxSgd', Stats>;
   {
     const ours = saplingModel('mlp', 1);
-    const theirs = tfjsTrainer(MLP, ours, mlpBatches); // before training: it copies the initial weights
+    const oursSgd = saplingModel('mlp', 1);
+    // before training: each peer copies the initial weights
+    const theirs = tfjsTrainer(MLP, ours, mlpBatches);
+    const jaxAdam = await jaxJsTrainer(MLP, ours, mlpBatches, JAX_ADAM);
+    const jaxSgd = await jaxJsTrainer(MLP, oursSgd, mlpBatches, JAX_SGD);
     const sapling = saplingTrainer(MLP, ours, mlpBatches);
+    const saplingSgd = saplingTrainer(MLP, oursSgd, mlpBatches, true);
     sanityLosses['mlp · Sapling wasm'] = await sanity('MLP, Sapling wasm', sapling);
     sanityLosses['mlp · tfjs-layers wasm'] = await sanity('MLP, tfjs-layers wasm', theirs);
+    sanityLosses['mlp · jax-js wasm'] = await sanity('MLP, jax-js wasm', jaxAdam);
+    sanityLosses['mlp · Sapling wasm, SGD'] = await sanity('MLP, Sapling wasm, SGD', saplingSgd);
+    sanityLosses['mlp · jax-js wasm, SGD'] = await sanity('MLP, jax-js wasm, SGD', jaxSgd);
     checkSameStart('MLP on wasm', sanityLosses['mlp · Sapling wasm'], sanityLosses['mlp · tfjs-layers wasm']);
-    mlpWasm = await timeBlock('MLP: Sapling wasm (default threads, 1 thread) vs tfjs-layers wasm', {
+    checkSameLosses('MLP, Adam, Sapling vs jax-js', sanityLosses['mlp · Sapling wasm'], sanityLosses['mlp · jax-js wasm']);
+    checkSameLosses('MLP, SGD, Sapling vs jax-js', sanityLosses['mlp · Sapling wasm, SGD'], sanityLosses['mlp · jax-js wasm, SGD']);
+    mlpWasm = await timeBlock('MLP: Sapling wasm (default threads, 1 thread; SGD) vs tfjs-layers wasm, jax-js wasm (Adam, SGD)', {
       sapling: task(sapling), sapling1T: task(sapling, oneThread), tfjs: task(theirs),
+      saplingSgd: task(saplingSgd), jaxAdam: task(jaxAdam), jaxSgd: task(jaxSgd),
     });
     theirs.dispose();
   }
@@ -429,6 +471,18 @@ async function main(): Promise<void> {
     if (cnnWasmError === null) tasks.tfjs = task(theirs);
     cnnWasm = await timeBlock(`CNN: Sapling wasm (default threads, 1 thread)${cnnWasmError === null ? ' vs tfjs-layers wasm' : ''}`, tasks);
     theirs.dispose();
+  }
+
+  /** jax-js trains the CNN at 1–3 s a step (its convolutions are slow): a block of a few rounds beside a fresh Sapling model. */
+  let cnnJax: Record<'sapling' | 'jaxAdam', Stats>;
+  {
+    const ours = saplingModel('cnn', 2);
+    const jaxAdam = await jaxJsTrainer(CNN, ours, cnnBatches, JAX_ADAM);
+    const sapling = saplingTrainer(CNN, ours, cnnBatches);
+    const saplingLosses = await sanity('CNN, Sapling wasm (for jax-js)', sapling, SLOW_SANITY_STEPS);
+    sanityLosses['cnn · jax-js wasm'] = await sanity('CNN, jax-js wasm', jaxAdam, SLOW_SANITY_STEPS);
+    checkSameLosses('CNN, Adam, Sapling vs jax-js', saplingLosses, sanityLosses['cnn · jax-js wasm']);
+    cnnJax = await timeBlock('CNN: Sapling wasm (default threads) vs jax-js wasm', { sapling: task(sapling), jaxAdam: task(jaxAdam) }, slowBudget);
   }
 
   // ── cpu: Sapling's JS kernels vs tfjs-layers on tfjs-backend-cpu ──
@@ -466,8 +520,10 @@ async function main(): Promise<void> {
     readonly ratio1T: number;
     readonly cpuRatio: number;
     readonly torch: TorchCase | null;
+    /** jax-js on its wasm device, the step jitted: Adam (both models), and SGD with Sapling's SGD beside it (MLP). */
+    readonly jaxJs: { readonly adam: Stats; readonly saplingInSameBlock: Stats; readonly sgd?: Stats; readonly saplingSgd?: Stats };
   }
-  function summarise(spec: ModelSpec, wasm: Record<string, Stats>, wasmError: string | null, leaked: number): Summary {
+  function summarise(spec: ModelSpec, wasm: Record<string, Stats>, wasmError: string | null, leaked: number, jaxJs: Summary['jaxJs']): Summary {
     const c = cpu[spec.name]!;
     const onWasm = wasmError === null && wasm.tfjs !== undefined;
     const ref = onWasm ? wasm.tfjs! : c.tfjs;
@@ -480,9 +536,13 @@ async function main(): Promise<void> {
       ratio: wasm.sapling!.medianMs / ref.medianMs, ratio1T: wasm.sapling1T!.medianMs / ref.medianMs,
       cpuRatio: c.sapling.medianMs / c.tfjs.medianMs,
       torch: torch ? torch[spec.name] : null,
+      jaxJs,
     };
   }
-  const summaries = [summarise(MLP, mlpWasm, null, 0), summarise(CNN, cnnWasm, cnnWasmError, cnnWasmLeakedTensors)];
+  const summaries = [
+    summarise(MLP, mlpWasm, null, 0, { adam: mlpWasm.jaxAdam, saplingInSameBlock: mlpWasm.sapling, sgd: mlpWasm.jaxSgd, saplingSgd: mlpWasm.saplingSgd }),
+    summarise(CNN, cnnWasm, cnnWasmError, cnnWasmLeakedTensors, { adam: cnnJax.jaxAdam, saplingInSameBlock: cnnJax.sapling }),
+  ];
 
   const tfjsWasmCell = (s: Summary): string => ('ms' in s.tfjsLayersWasm ? formatMs(s.tfjsLayersWasm.ms.medianMs) : `cannot train: ${s.tfjsLayersWasm.error}`);
   const torchHeader = torch ? [`PyTorch ${torch.version} ms (${torch.threads} thread${torch.threads === 1 ? '' : 's'})`] : [];
@@ -496,6 +556,15 @@ async function main(): Promise<void> {
     ]),
     ['left', 'right', 'right', 'right', 'left', 'right', 'left', 'right', 'right', ...torchHeader.map(() => 'right' as const), 'left'],
   ));
+
+  console.log(`\n## Train step on wasm: Sapling vs jax-js (jit on the whole step; target: Sapling / jax-js < 1)\n`);
+  const jaxRows: string[][] = [];
+  for (const s of summaries) {
+    const j = s.jaxJs;
+    jaxRows.push([s.title, 'Adam', formatMs(j.saplingInSameBlock.medianMs), formatMs(j.adam.medianMs), formatRatio(j.saplingInSameBlock.medianMs / j.adam.medianMs)]);
+    if (j.sgd && j.saplingSgd) jaxRows.push([s.title, `SGD (momentum ${SGD_MOMENTUM})`, formatMs(j.saplingSgd.medianMs), formatMs(j.sgd.medianMs), formatRatio(j.saplingSgd.medianMs / j.sgd.medianMs)]);
+  }
+  console.log(markdownTable(['model', 'optimiser', `Sapling wasm ms (${threads} threads)`, 'jax-js wasm ms', 'ratio'], jaxRows, ['left', 'left', 'right', 'right', 'right']));
 
   console.log('\n## Train step on the cpu backends: Sapling (JS kernels) vs tfjs-layers on tfjs-backend-cpu\n');
   console.log(markdownTable(
@@ -514,7 +583,7 @@ async function main(): Promise<void> {
 
   console.log('\n## Sanity: loss over the first steps on one fixed batch (finite and falling; Sapling and tfjs-layers start from the same weights)\n');
   console.log(markdownTable(
-    ['model · side', 'losses'],
+    ['model · side (jax-js: same weights as Sapling, losses checked to agree)', 'losses'],
     [
       ...Object.entries(sanityLosses).map(([k, v]) => [k, v.map((l) => l.toFixed(4)).join(' → ')]),
       ...(torch ? (['mlp', 'cnn'] as const).map((m) => [`${m} · PyTorch (own init)`, torch[m].losses.map((l) => l.toFixed(4)).join(' → ')]) : []),
@@ -539,7 +608,7 @@ async function main(): Promise<void> {
       load: { atStart: loadAtStart, atEnd: loadAtEnd, blocks },
       versions: { tfjsCore: tf.version_core, tfjsLayers: tflVersion, torch: torch?.version ?? null },
       saplingWasmThreads: threads, torchThreads: torch?.threads ?? null,
-      budget, optimizer: { name: 'Adam', lr: LR, betas: BETAS, eps: EPS },
+      budget, optimizer: { name: 'Adam', lr: LR, betas: BETAS, eps: EPS }, sgd: { lr: SGD_LR, momentum: SGD_MOMENTUM },
       target: 'Sapling wasm (default threads) / tfjs-layers < 1; reference: tfjs-layers on wasm, or on cpu where wasm cannot train the model',
       sanity: { steps: SANITY_STEPS, losses: sanityLosses },
       cases: summaries,

@@ -14,6 +14,7 @@ export const MODULES = [
   { wat: 'src/autograd/backends/wasm/simd/rnn-cells.wat', ts: 'src/autograd/backends/wasm/simd/rnn-cells.wasm.ts', name: 'RNN_CELLS_WASM' },
   { wat: 'src/autograd/backends/wasm/simd/col2im.wat', ts: 'src/autograd/backends/wasm/simd/col2im.wasm.ts', name: 'COL2IM_WASM' },
   { wat: 'src/autograd/backends/wasm/simd/conv-nchw.wat', ts: 'src/autograd/backends/wasm/simd/conv-nchw.wasm.ts', name: 'CONV_NCHW_WASM' },
+  { wat: 'src/autograd/backends/wasm/simd/optim.wat', ts: 'src/autograd/backends/wasm/simd/optim.wasm.ts', name: 'OPTIM_WASM' },
 ] as const;
 
 /** The binary of one WebAssembly text module (SIMD enabled). */

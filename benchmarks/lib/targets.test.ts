@@ -6,8 +6,10 @@ const stats = (medianMs: number) => ({ medianMs });
 const training = (mode = 'full') => ({
   mode, saplingWasmThreads: 2,
   cases: [
-    { model: 'mlp', saplingWasm: stats(10), saplingWasm1T: stats(9), tfjsLayersWasm: { ms: stats(70) }, tfjsLayersCpu: stats(300), torch: { medianMs: 4 } },
-    { model: 'cnn', saplingWasm: stats(40), saplingWasm1T: stats(42), tfjsLayersWasm: { error: 'no kernel', leakedTensors: 3 }, tfjsLayersCpu: stats(9000), torch: { medianMs: 19 } },
+    { model: 'mlp', saplingWasm: stats(10), saplingWasm1T: stats(9), tfjsLayersWasm: { ms: stats(70) }, tfjsLayersCpu: stats(300), torch: { medianMs: 4 },
+      jaxJs: { adam: stats(8), saplingInSameBlock: stats(10), sgd: stats(8), saplingSgd: stats(7) } },
+    { model: 'cnn', saplingWasm: stats(40), saplingWasm1T: stats(42), tfjsLayersWasm: { error: 'no kernel', leakedTensors: 3 }, tfjsLayersCpu: stats(9000), torch: { medianMs: 19 },
+      jaxJs: { adam: stats(2000), saplingInSameBlock: stats(45) } },
   ],
 });
 const lstm = { mode: 'full', threads: 2, medianMs: { saplingWasm: 50, saplingWasmOneThread: 60, tfjsLayers: 200, torch: { 1: 25, 2: 20 } } };
@@ -30,6 +32,10 @@ describe('issue 23 targets', () => {
     expect(rows['MNIST CNN: 2 threads never slower than 1']!.verdict).toBe('met');
     expect(rows['LSTM: 2 threads never slower than 1']!.verdict).toBe('met');
     expect(rows['npm start training time at most 65% of before']!.verdict).toBe('not measured');
+    expect(rows['MLP train step faster than jax-js (jitted), Adam']!.verdict).toBe('missed'); //    10 / 8
+    expect(rows['MLP train step faster than jax-js (jitted), SGD']!.ratio).toBeCloseTo(7 / 8);
+    expect(rows['MLP train step faster than jax-js (jitted), SGD']!.verdict).toBe('met');
+    expect(rows['MNIST CNN: lead over jax-js (jitted) kept']!.ratio).toBeCloseTo(45 / 2000);
   });
 
   test('a missing file, a --quick file and a 1-thread LSTM run leave their targets not measured, never met', () => {

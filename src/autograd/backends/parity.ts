@@ -336,6 +336,18 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
       ];
       return steps.flatMap((s) => [s.param, s.momentumBuffer]);
     }],
+    // 7 × 13 = 91 elements: an odd count above the wasm backend's SIMD threshold (64)
+    ['91 elements: momentum with dampening and decay, Nesterov with maximize', (k, random) => {
+      const [p, g, b] = [rand([7, 13], random), rand([7, 13], random), rand([7, 13], random)];
+      const base = { lr: 0.05, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false };
+      const steps = [
+        k.sgdStep(p, g, null, { ...base, weightDecay: 0.01 }),
+        k.sgdStep(p, g, b, { ...base, dampening: 0.1, weightDecay: 0.01 }),
+        k.sgdStep(p, g, b, { ...base, nesterov: true, maximize: true }),
+        k.sgdStep(p, g, null, { ...base, momentum: 0 }),
+      ];
+      return steps.flatMap((s) => [s.param, s.momentumBuffer]);
+    }],
   ]),
   adamStep: cases([
     ['Adam with L2 decay, AdamW with amsgrad, maximize', (k, random) => {
@@ -346,6 +358,16 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
         k.adamStep(p, g, m, v, null, { ...base, l2: 0.01 }),
         k.adamStep(p, g, m, v, vmax, { ...base, shrink: 1 - 0.01 * 0.05 }),
         k.adamStep(p, g, m, v, null, { ...base, maximize: true }),
+      ];
+      return steps.flatMap((s) => [s.param, s.expAvg, s.expAvgSq, s.maxExpAvgSq]);
+    }],
+    ['91 elements: Adam with L2 decay, AdamW with amsgrad and maximize', (k, random) => {
+      const [p, g, m] = [rand([7, 13], random), rand([7, 13], random), rand([7, 13], random)];
+      const [v, vmax] = [k.unary('abs', rand([7, 13], random)), k.unary('abs', rand([7, 13], random))];
+      const base = { beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: 0.01 / (1 - 0.9 ** 2), sqrtBias2: Math.sqrt(1 - 0.999 ** 2), shrink: 1, l2: 0, maximize: false };
+      const steps = [
+        k.adamStep(p, g, m, v, null, { ...base, l2: 0.01 }),
+        k.adamStep(p, g, m, v, vmax, { ...base, shrink: 1 - 0.01 * 0.05, maximize: true }),
       ];
       return steps.flatMap((s) => [s.param, s.expAvg, s.expAvgSq, s.maxExpAvgSq]);
     }],

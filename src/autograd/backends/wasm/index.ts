@@ -19,6 +19,7 @@ import { wasmFusedConv2d } from './conv-forward.js';
 import { wasmConv2dBackpropInput } from './conv-input.js';
 import { wasmMatmul, wasmMatmulTransposed } from './matmul.js';
 import { wasmMaxPool2d } from './max-pool.js';
+import { wasmAdamStep, wasmSgdStep } from './optim.js';
 import { wasmRecurrent } from './rnn.js';
 import { defaultHost, type WasmHostLoader, type WasmPaths } from './host.js';
 import { useSharePool } from './parallel.js';
@@ -60,5 +61,7 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     conv2dBackpropFilter: wasmConv2dBackpropFilter(run),
     maxPool2d: wasmMaxPool2d(run),
     ...wasmRecurrent(run),
+    sgdStep: wasmSgdStep,
+    adamStep: wasmAdamStep,
   };
 }

@@ -9,6 +9,16 @@ import { gruBackwardRows, gruForwardRows, type GruBackwardParams } from '../../c
 import { lstmBackwardRows, lstmForwardRows, type LstmBackwardParams, type RowsParams, type Products } from '../../cpu/lstm-loops.js';
 import { cellArrays } from '../simd/modules.js';
 import { heapTensor, heapView, type Tf } from './heap.js';
+import { stashDrop, stashPut, stashTake } from './stash.js';
+
+/**
+ * A worker's LSTM share may keep its saved activations (stash.ts): `stash` names the entry its
+ * forward writes and its backward reads; `drop` lists entries whose handles are gone.
+ */
+export interface StashParams {
+  readonly stash?: number;
+  readonly drop?: readonly number[];
+}
 
 /**
  * lstm-loops.ts's products through this thread's tfjs: each operand becomes one tfjs tensor for
@@ -41,7 +51,18 @@ function tfProducts(tf: Tf): Products {
  * the arrays the loops touch are copied into the SIMD module's memory and the saved activations
  * copied out at the end, one copy each per call. (H not a multiple of 4: the TypeScript loops.)
  */
-export function lstmForwardTfShare(tf: Tf, p: RowsParams, v: Parameters<typeof lstmForwardRows>[2]): void {
+export function lstmForwardTfShare(tf: Tf, p: RowsParams & StashParams, v: Parameters<typeof lstmForwardRows>[2]): void {
+  if (p.drop !== undefined) stashDrop(p.drop);
+  if (p.stash === undefined) return lstmForwardSimd(tf, p, v);
+  // Kept here for the backward: only S (the layer's output) goes back to the main thread.
+  const { T, N, H } = p;
+  const kept = { gates: new Float32Array(T * N * 4 * H), tanhC: new Float32Array(T * N * H), hPrev: new Float32Array(T * N * H), s: new Float32Array(T * N * 2 * H) };
+  lstmForwardSimd(tf, p, { ...v, ...kept });
+  (v.s as Float32Array).set(kept.s);
+  stashPut(p.stash, kept);
+}
+
+function lstmForwardSimd(tf: Tf, p: RowsParams, v: Parameters<typeof lstmForwardRows>[2]): void {
   const { T, N, H } = p;
   const G = 4 * H;
   const simd = cellArrays(H, [T * N * G, T * N * H, T * N * H, T * N * 2 * H, N * 2 * H, G, N * G]);
@@ -56,8 +77,19 @@ export function lstmForwardTfShare(tf: Tf, p: RowsParams, v: Parameters<typeof l
   v.s.set(s);
 }
 
-/** The LSTM backward over the share's rows, its per-step loops in WebAssembly SIMD (see lstmForwardTfShare). */
-export function lstmBackwardTfShare(tf: Tf, p: LstmBackwardParams, v: Parameters<typeof lstmBackwardRows>[2]): void {
+/**
+ * The LSTM backward over the share's rows, its per-step loops in WebAssembly SIMD (see
+ * lstmForwardTfShare). With `stash`, the saved activations are the ones this thread's forward
+ * kept, and `found[0]` says whether they were still there (0: nothing computed).
+ */
+export function lstmBackwardTfShare(tf: Tf, p: LstmBackwardParams & StashParams, v: Parameters<typeof lstmBackwardRows>[2] & { readonly found?: Float32Array }): void {
+  if (p.stash === undefined) return lstmBackwardSimd(tf, p, v);
+  const kept = stashTake(p.stash);
+  v.found![0] = kept === null ? 0 : 1;
+  if (kept !== null) lstmBackwardSimd(tf, p, { ...v, gates: kept.gates!, tanhC: kept.tanhC!, hPrev: kept.hPrev!, s: kept.s! });
+}
+
+function lstmBackwardSimd(tf: Tf, p: LstmBackwardParams, v: Parameters<typeof lstmBackwardRows>[2]): void {
   const { T, N, H } = p;
   const G = 4 * H;
   const simd = cellArrays(H, [T * N * G, T * N * H, T * N * 2 * H, N * 2 * H, T * N * 2 * H, T * N * G, T * N * G, N * H, N * H, G]);

@@ -1,9 +1,9 @@
 /**
  * modules — instantiates the project's hand-written WebAssembly SIMD modules: the LSTM's and the
  * GRU's per-step loops (rnn-cells.wat, four float32 cells per instruction), the col2im of the
- * conv input gradient's product path (col2im.wat), and the NCHW convolutions of the convs that
+ * conv input gradient's product path (col2im.wat), the NCHW convolutions of the convs that
  * leave XNNPACK (conv-nchw.wat: the direct conv, its filter gradient, the 1×1 product, a
- * transpose). They run on one memory per thread, which they import: `cellArrays` and friends lay
+ * transpose), and the optimizer steps (optim.wat). They run on one memory per thread, which they import: `cellArrays` and friends lay
  * a share's arrays end to end in it and the functions take their byte offsets, so a share copies
  * in and out once per call; `heapKernels` instantiates the conv modules on tfjs's own heap.
  * Nothing here imports a Tensor: worker threads load this file.
@@ -12,6 +12,7 @@ import type { GruCells } from '../../cpu/gru-loops.js';
 import type { LstmCells } from '../../cpu/lstm-loops.js';
 import { COL2IM_WASM } from './col2im.wasm.js';
 import { CONV_NCHW_WASM } from './conv-nchw.wasm.js';
+import { OPTIM_WASM } from './optim.wasm.js';
 import { RNN_CELLS_WASM } from './rnn-cells.wasm.js';
 import { withSharedMemoryImport } from './shared-import.js';
 
@@ -296,4 +297,51 @@ export function cellArrays(H: number, lengths: readonly number[]): { lstm: LstmC
   sharesRun++;
   const { lstm, gru } = load();
   return { lstm, gru, arrays };
+}
+
+/** optim.wat's functions (views in the module's memory from `optimArrays`, which pads them; null: none). */
+export interface OptimSteps {
+  sgd(n: number, theta: Float32Array, g: Float32Array, b0: Float32Array | null, b: Float32Array | null, next: Float32Array,
+    lr: number, momentum: number, damp1: number, weightDecay: number, nesterov: boolean, maximize: boolean): void;
+  adam(n: number, theta: Float32Array, g: Float32Array, m0: Float32Array, v0: Float32Array, vmax0: Float32Array | null,
+    m: Float32Array, v: Float32Array, vmax: Float32Array | null, next: Float32Array,
+    beta1: number, c1: number, beta2: number, c2: number, eps: number, stepSize: number, sqrtBias2: number, shrink: number, l2: number, maximize: boolean): void;
+}
+
+let optim: OptimSteps | null = null;
+
+/** optim.wat instantiated on this thread's module memory (once, on first use). */
+function optimSteps(): OptimSteps {
+  if (optim !== null) return optim;
+  const { memory } = load();
+  const e = new wasm.Instance(moduleOf(OPTIM_WASM), { env: { memory } }).exports as unknown as {
+    sgd(n: number, theta: number, g: number, b0: number, b: number, next: number, lr: number, momentum: number, damp1: number, wd: number, nesterov: number, maximize: number): void;
+    adam(n: number, theta: number, g: number, m0: number, v0: number, vmax0: number, m: number, v: number, vmax: number, next: number,
+      beta1: number, c1: number, beta2: number, c2: number, eps: number, stepSize: number, sqrtBias2: number, shrink: number, l2: number, maximize: number): void;
+  };
+  const at = addressIn(memory);
+  const fits = (n: number, ...arrays: (Float32Array | null)[]): void => {
+    // arraysOf pads every view to a multiple of 4 floats, so the loop's last pair stays inside
+    for (const a of arrays) if (a !== null && a.length < n) throw new RangeError(`optim.wat: an array of ${a.length} floats for ${n} parameters`);
+  };
+  optim = {
+    sgd(n, theta, g, b0, b, next, lr, momentum, damp1, weightDecay, nesterov, maximize) {
+      fits(n, theta, g, b0, b, next);
+      e.sgd(n, at(theta), at(g), b0 === null ? 0 : at(b0), b === null ? 0 : at(b), at(next), lr, momentum, damp1, weightDecay, nesterov ? 1 : 0, maximize ? 1 : 0);
+    },
+    adam(n, theta, g, m0, v0, vmax0, m, v, vmax, next, beta1, c1, beta2, c2, eps, stepSize, sqrtBias2, shrink, l2, maximize) {
+      fits(n, theta, g, m0, v0, vmax0, m, v, vmax, next);
+      if ((vmax0 === null) !== (vmax === null)) throw new RangeError('optim.wat adam: v̂max needs both its old and its new array');
+      e.adam(n, at(theta), at(g), at(m0), at(v0), vmax0 === null ? 0 : at(vmax0), at(m), at(v), vmax === null ? 0 : at(vmax), at(next),
+        beta1, c1, beta2, c2, eps, stepSize, sqrtBias2, shrink, l2, maximize ? 1 : 0);
+    },
+  };
+  return optim;
+}
+
+/** The SIMD optimizer steps and views of `lengths[i]` floats in their memory, as `cellArrays`; null when they would not fit. */
+export function optimArrays(lengths: readonly number[]): { steps: OptimSteps; arrays: Float32Array[] } | null {
+  const arrays = arraysOf(lengths);
+  if (arrays === null) return null;
+  return { steps: optimSteps(), arrays };
 }

@@ -1,0 +1,101 @@
+/**
+ * The wasm backend's optimizer steps (optim.ts, simd/optim.wat) against the cpu loops, bit for
+ * bit: every option of SGD and Adam, odd lengths (the SIMD loop's last pair is half padding),
+ * and values the rounding is sensitive to (tiny, huge, ±0, NaN, ±∞). The parity table
+ * (../parity.test.ts) has a case of each too, at its float32 tolerance.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import { randn } from '../../creation.js';
+import { seededRandom } from '../../random.js';
+import { Tensor } from '../../tensor.js';
+import { cpuKernels } from '../cpu/index.js';
+import { backendKernels } from '../index.js';
+import type { Kernels } from '../types.js';
+import { MIN_SIMD_ELEMENTS } from './optim.js';
+
+let wasm: Kernels;
+beforeAll(async () => {
+  wasm = await backendKernels('wasm');
+});
+
+/** Random float32 values, with a few of the awkward ones planted. */
+function values(n: number, seed: number, positive = false): Tensor {
+  const random = seededRandom(seed);
+  const a = randn([n], { random }).dataSync() as Float32Array;
+  const special = [0, -0, 1e-40, -3e-39, 3e38, Number.NaN, Number.POSITIVE_INFINITY, 1e-20, 7];
+  special.forEach((s, i) => { a[(i * 7 + seed) % n] = s; });
+  if (positive) for (let i = 0; i < n; i++) a[i] = Math.abs(a[i]!);
+  return new Tensor(a, [n]);
+}
+
+/** Same bits, NaN payloads aside (both are NaN or neither). */
+function expectSameBits(got: Tensor | null, want: Tensor | null, what: string): void {
+  expect(got === null, what).toBe(want === null);
+  if (got === null || want === null) return;
+  const [g, w] = [got.dataSync() as Float32Array, want.dataSync() as Float32Array];
+  expect(g.length, what).toBe(w.length);
+  for (let i = 0; i < w.length; i++) {
+    if (Number.isNaN(w[i]!) && Number.isNaN(g[i]!)) continue;
+    if (!Object.is(g[i], w[i])) throw new Error(`${what}: element ${i}: wasm ${g[i]}, cpu ${w[i]}`);
+  }
+}
+
+const sizes = [MIN_SIMD_ELEMENTS, 91, 1001];
+
+describe('wasm sgdStep equals the cpu loop bit for bit', () => {
+  const base = { lr: 0.05, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false };
+  const options = [
+    base,
+    { ...base, momentum: 0.9 },
+    { ...base, momentum: 0.9, dampening: 0.3, weightDecay: 1e-2 },
+    { ...base, momentum: 0.8, nesterov: true },
+    { ...base, momentum: 0.9, nesterov: true, weightDecay: 5e-4, maximize: true },
+    { ...base, weightDecay: 0.1, maximize: true },
+  ];
+  test.each(sizes)('%i elements, every option, first step and later', (n) => {
+    const [p, g, b] = [values(n, 1), values(n, 2), values(n, 3)];
+    for (const [i, o] of options.entries()) {
+      for (const buffer of [null, b]) {
+        const [got, want] = [wasm.sgdStep(p, g, buffer, o), cpuKernels.sgdStep(p, g, buffer, o)];
+        const what = `options ${i}, ${buffer === null ? 'first step' : 'with a buffer'}`;
+        expectSameBits(got.param, want.param, `${what}: θ'`);
+        expectSameBits(got.momentumBuffer, want.momentumBuffer, `${what}: b'`);
+      }
+    }
+  });
+});
+
+describe('wasm adamStep equals the cpu loop bit for bit', () => {
+  const base = { beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: 1e-3 / (1 - 0.9 ** 5), sqrtBias2: Math.sqrt(1 - 0.999 ** 5), shrink: 1, l2: 0, maximize: false };
+  const options = [base, { ...base, l2: 1e-2 }, { ...base, shrink: 1 - 1e-3 * 1e-2 }, { ...base, maximize: true, l2: 1e-4 }, { ...base, beta1: 0, beta2: 0.5, eps: 1e-3 }];
+  test.each(sizes)('%i elements, every option, with and without amsgrad', (n) => {
+    const [p, g, m, v, vmax] = [values(n, 4), values(n, 5), values(n, 6), values(n, 7, true), values(n, 8, true)];
+    for (const [i, o] of options.entries()) {
+      for (const max of [null, vmax]) {
+        const got = wasm.adamStep(p, g, m, v, max, o);
+        const want = cpuKernels.adamStep(p, g, m, v, max, o);
+        const what = `options ${i}${max === null ? '' : ', amsgrad'}`;
+        expectSameBits(got.param, want.param, `${what}: θ'`);
+        expectSameBits(got.expAvg, want.expAvg, `${what}: m'`);
+        expectSameBits(got.expAvgSq, want.expAvgSq, `${what}: v'`);
+        expectSameBits(got.maxExpAvgSq, want.maxExpAvgSq, `${what}: v̂max'`);
+      }
+    }
+  });
+
+  test('a typical parameter: 235k random values over ten steps, state carried', () => {
+    const random = seededRandom(9);
+    const n = 784 * 300 + 3;
+    let [pw, mw, vw] = [randn([n], { random }), randn([n], { random }).mul(0), randn([n], { random }).mul(0)];
+    let [pc, mc, vc] = [pw, mw, vw];
+    for (let t = 1; t <= 10; t++) {
+      const g = randn([n], { random });
+      const o = { ...base, stepSize: 1e-3 / (1 - 0.9 ** t), sqrtBias2: Math.sqrt(1 - 0.999 ** t) };
+      const w = wasm.adamStep(pw, g, mw, vw, null, o);
+      const c = cpuKernels.adamStep(pc, g, mc, vc, null, o);
+      [pw, mw, vw, pc, mc, vc] = [w.param, w.expAvg, w.expAvgSq, c.param, c.expAvg, c.expAvgSq];
+    }
+    expectSameBits(pw, pc, 'θ after 10 steps');
+    expectSameBits(vw, vc, 'v after 10 steps');
+  });
+});
