@@ -203,7 +203,7 @@ const after = uptime();
 console.log(`\nmachine: before ${before}; after ${after}\n`);
 console.log('| model | runtime | batching | concurrency | requests | p50 (ms) | p99 (ms) | requests/s | non-2xx | errors (timeouts) | server: model / whole (ms) |');
 console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-const serverColumn = (r: Row): string => (r.modelMs === undefined ? '' : `${r.modelMs} / ${r.serverMs}`);
+const serverColumn = (r: Row): string => (r.modelMs === undefined ? '' : `${r.modelMs.toFixed(1)} / ${r.serverMs!.toFixed(1)}`);
 for (const r of rows) console.log(`| ${r.model} | ${r.runtime} | ${r.batching} | ${r.concurrency} | ${r.requests} | ${r.p50} | ${r.p99} | ${r.throughput.toFixed(1)} | ${r.non2xx} | ${r.errors} (${r.timeouts}) | ${serverColumn(r)} |`);
 mkdirSync('runs/loadtest', { recursive: true });
 writeFileSync('runs/loadtest/results.json', JSON.stringify({ before, after, rows, memory, quick: values.quick }, null, 2));
