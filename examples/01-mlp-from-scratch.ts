@@ -66,7 +66,7 @@ manualSeed(0);
 const limit = args.limit;
 const train = loadMnist('train', limit);
 const test = loadMnist('t10k', limit);
-console.log(`MNIST: ${train.labels.numel()} training and ${test.labels.numel()} test images of 28x28 pixels`);
+console.log(`MNIST: ${train.labels.numel()} training and ${test.labels.numel()} test images of 28x28 pixels; backend ${backend}`);
 
 const w1 = await uniformInit([hidden, 784], 784);
 const b1 = await uniformInit([hidden], 784);
