@@ -5,7 +5,7 @@
  * test-setup.ts says how to enable it); SAPLING_REQUIRE_WEBGPU=1 makes a missing adapter fail.
  * The second half checks the source: an example that offers --backend offers webgpu.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -49,6 +49,33 @@ function tinyResNet(): string[] {
   return ['--checkpoint', checkpoint, picture];
 }
 
+/**
+ * serve.ts on webgpu: starts it with the tiny ResNet-18 on a free port, classifies one picture
+ * over HTTP, stops it with SIGTERM; resolves to what it printed and the answer's top probability.
+ */
+async function serveOnce(): Promise<{ code: number; stdout: string; stderr: string }> {
+  const [, checkpoint, picture] = tinyResNet();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(dir, 'serve.ts'), '--model', `fashion=${checkpoint}`, '--port', '0', '--backend', 'webgpu'], { cwd: join(dir, '..') });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  const url = await new Promise<string | null>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const m = /listening on (\S+)/.exec(stdout);
+      if (m) resolve(m[1]!);
+    });
+    void exited.then(() => resolve(null));
+  });
+  if (url !== null) {
+    const answer = await fetch(`${url}/v1/classify`, { method: 'POST', body: readFileSync(picture!), headers: { 'content-type': 'image/png' } });
+    stdout += `\nanswer ${answer.status}: ${await answer.text()}\n`;
+    child.kill('SIGTERM');
+  }
+  return { code: await exited, stdout, stderr };
+}
+
 /** A number printed after `label` (e.g. 'test accuracy: '), or NaN when the line is missing. */
 const after = (stdout: string, label: RegExp): number => Number(label.exec(stdout)?.[1] ?? Number.NaN);
 
@@ -67,8 +94,9 @@ const CASES: Case[] = [
   { file: 'mnist-mlp.ts', args: () => ['--limit', '32', '--eval-limit', '32', '--epochs', '1', '--batch-size', '16', ...out('mnist-mlp')], result: /test accuracy of the best checkpoint: ([\d.]+)%/ },
   { file: 'mnist-cnn.ts', args: () => ['--limit', '8', '--eval-limit', '8', '--epochs', '1', '--batch-size', '8', ...out('mnist-cnn')], result: /test accuracy of the best checkpoint: ([\d.]+)%/ },
   { file: 'resnet18-fashion-mnist.ts', args: () => ['--width', '4', '--limit', '8', '--eval-limit', '4', '--epochs', '1', '--batch-size', '4', ...out('resnet18')], result: /test accuracy of the best checkpoint: ([\d.]+)%/ },
-  { file: 'segmentation.ts', args: () => ['--preset', 'smoke', '--depth', '2', '--scenes', '2', '--batch-size', '2', '--epochs', '1', '--validation', '2', '--test-scenes', '2', ...out('segmentation')], result: /^mIoU ([\d.]+)/m },
+  { file: 'segmentation.ts', args: () => ['--preset', 'smoke', '--width', '2', '--depth', '2', '--scenes', '2', '--batch-size', '2', '--epochs', '1', '--validation', '2', '--test-scenes', '2', ...out('segmentation')], result: /^mIoU ([\d.]+)/m },
   { file: 'classify.ts', args: tinyResNet, result: /^ {2}\S+ +([\d.]+)%$/m },
+  { file: 'serve.ts', args: () => [], result: /answer 200: .*"probability":([\d.e-]+)/ },
   { file: 'classify-text.ts', args: () => ['--model', tinyBert(), 'A beautiful, moving film.'], result: /\(probability ([\d.]+)\)/ },
 ];
 
@@ -80,7 +108,7 @@ describe.skipIf(!adapter)('every example runs with --backend webgpu', () => {
     const c = queue.shift();
     if (c === undefined) return;
     const args = ['--import', 'tsx', join(dir, c.file), ...c.args(), '--backend', 'webgpu'];
-    const done = promisify(execFile)(process.execPath, args, { cwd: join(dir, '..'), timeout: 170_000, maxBuffer: 1 << 24 }).then(
+    const done = c.file === 'serve.ts' ? serveOnce() : promisify(execFile)(process.execPath, args, { cwd: join(dir, '..'), timeout: 170_000, maxBuffer: 1 << 24 }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(e) }),
     );
@@ -97,7 +125,7 @@ describe.skipIf(!adapter)('every example runs with --backend webgpu', () => {
       while (!runs.has(c.file)) await new Promise((r) => setTimeout(r, 50));
       const { code, stdout, stderr } = await runs.get(c.file)!;
       expect(code, `${c.file} exited with ${code}:\n${stderr.slice(-2000)}`).toBe(0);
-      expect(stdout).toMatch(/webgpu/);
+      expect(stdout + stderr).toMatch(/webgpu/);
       const value = after(stdout, c.result);
       expect(Number.isFinite(value), `${c.file} printed no ${c.result}:\n${stdout.slice(-1500)}`).toBe(true);
     }, 180_000);
