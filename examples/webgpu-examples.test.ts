@@ -94,6 +94,8 @@ const CASES: Case[] = [
   { file: 'mnist-mlp.ts', args: () => ['--limit', '32', '--eval-limit', '32', '--epochs', '1', '--batch-size', '16', ...out('mnist-mlp')], result: /test accuracy of the best checkpoint: ([\d.]+)%/ },
   { file: 'mnist-cnn.ts', args: () => ['--limit', '8', '--eval-limit', '8', '--epochs', '1', '--batch-size', '8', ...out('mnist-cnn')], result: /test accuracy of the best checkpoint: ([\d.]+)%/ },
   { file: 'resnet18-fashion-mnist.ts', args: () => ['--width', '4', '--limit', '8', '--eval-limit', '4', '--epochs', '1', '--batch-size', '4', ...out('resnet18')], result: /test accuracy of the best checkpoint: ([\d.]+)%/ },
+  { file: 'lstm-vs-arima.ts', args: () => ['--preset', 'smoke', ...out('lstm-vs-arima')], result: /LSTM seed mean ([\d.]+)/ },
+  { file: 'vol-target-backtest.ts', args: () => ['--preset', 'smoke', ...out('vol-target-backtest')], result: /\| LSTM \(mean of the seeds\) \| ([\d.]+) %/ },
   { file: 'segmentation.ts', args: () => ['--preset', 'smoke', '--width', '2', '--depth', '2', '--scenes', '2', '--batch-size', '2', '--epochs', '1', '--validation', '2', '--test-scenes', '2', ...out('segmentation')], result: /^mIoU ([\d.]+)/m },
   { file: 'classify.ts', args: tinyResNet, result: /^ {2}\S+ +([\d.]+)%$/m },
   { file: 'serve.ts', args: () => [], result: /answer 200: .*"probability":([\d.e-]+)/ },
