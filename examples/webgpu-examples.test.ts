@@ -96,6 +96,7 @@ const CASES: Case[] = [
   { file: 'resnet18-fashion-mnist.ts', args: () => ['--width', '4', '--limit', '8', '--eval-limit', '4', '--epochs', '1', '--batch-size', '4', ...out('resnet18')], result: /test accuracy of the best checkpoint: ([\d.]+)%/ },
   { file: 'lstm-vs-arima.ts', args: () => ['--preset', 'smoke', ...out('lstm-vs-arima')], result: /LSTM seed mean ([\d.]+)/ },
   { file: 'vol-target-backtest.ts', args: () => ['--preset', 'smoke', ...out('vol-target-backtest')], result: /\| LSTM \(mean of the seeds\) \| ([\d.]+) %/ },
+  { file: 'weather-attention.ts', args: () => ['--preset', 'smoke', '--batch-size', '1024', ...out('weather-attention')], result: /attention per seed RMSE: ([\d.]+)/ },
   { file: 'segmentation.ts', args: () => ['--preset', 'smoke', '--width', '2', '--depth', '2', '--scenes', '2', '--batch-size', '2', '--epochs', '1', '--validation', '2', '--test-scenes', '2', ...out('segmentation')], result: /^mIoU ([\d.]+)/m },
   { file: 'classify.ts', args: tinyResNet, result: /^ {2}\S+ +([\d.]+)%$/m },
   { file: 'serve.ts', args: () => [], result: /answer 200: .*"probability":([\d.e-]+)/ },
