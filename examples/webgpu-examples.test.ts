@@ -135,6 +135,17 @@ describe.skipIf(!adapter)('every example runs with --backend webgpu', () => {
   }
 });
 
+/**
+ * Examples whose --backend does not offer webgpu yet, and why. Their training and scoring code
+ * reads values synchronously all the way down (spam/: the models' `logits(texts)` and the
+ * serve spam filter; lib/bert-train.ts and lib/bag-of-words.ts); making it async is work of its
+ * own. A new entry here needs a reason; an example that gains webgpu must leave the list.
+ */
+const NOT_YET: Record<string, string> = {
+  'spam-thresholds.ts': 'spam/ trains and scores synchronously (models.ts, train-binary.ts, transformer.ts; the serve spam filter shares them)',
+  'imdb-sentiment.ts': 'lib/bert-train.ts and lib/bag-of-words.ts train and score synchronously',
+};
+
 describe('the --backend flags', () => {
   const programs = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts')).sort();
 
@@ -144,13 +155,15 @@ describe('the --backend flags', () => {
     for (const f of offering) {
       const source = readFileSync(join(dir, f), 'utf8');
       const choice = /backend: choiceFlag\([^\n]*\[([^\]]*)\]/.exec(source);
-      if (choice) expect(choice[1], `${f}: --backend lacks webgpu`).toContain("'webgpu'");
+      if (choice === null) continue;
+      if (f in NOT_YET) expect(choice[1], `${f} offers webgpu now: take it off NOT_YET and add it to CASES`).not.toContain("'webgpu'");
+      else expect(choice[1], `${f}: --backend lacks webgpu`).toContain("'webgpu'");
     }
   });
 
   test('every example with --backend runs in the webgpu test above', () => {
     const offering = programs.filter((f) => /backend: choiceFlag\(|trainingFlags\(|trainingFlagSpecs\(/.test(readFileSync(join(dir, f), 'utf8')));
     const covered = new Set(CASES.map((c) => c.file));
-    expect(offering.filter((f) => !covered.has(f))).toEqual([]);
+    expect(offering.filter((f) => !covered.has(f) && !(f in NOT_YET))).toEqual([]);
   });
 });
