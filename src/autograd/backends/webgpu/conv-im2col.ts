@@ -66,3 +66,60 @@ export function conv2dIm2col(x: Tensor, w: Tensor, yShape: Shape, attrs: Conv2dA
   if (!plain) cols.dispose();
   return y;
 }
+
+/** meta = [n, C, H, W, OH, OW, KH, KW, sh, sw, pt, pl, dh, dw]: one thread per element of dx. */
+const COL2IM = /* wgsl */ `${PRELUDE}
+@group(0) @binding(1) var<storage, read> cols: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+${MAIN_1D}
+  let C = i32(args[1]); let H = i32(args[2]); let W = i32(args[3]); let OH = i32(args[4]); let OW = i32(args[5]);
+  let KH = i32(args[6]); let KW = i32(args[7]); let sh = i32(args[8]); let sw = i32(args[9]);
+  let pt = i32(args[10]); let pl = i32(args[11]); let dh = i32(args[12]); let dw = i32(args[13]);
+  let k = i32(i);
+  let v = k % W; let h = (k / W) % H; let c = (k / (W * H)) % C; let n = k / (W * H * C);
+  let K = C * KH * KW; let P = OH * OW;
+  var acc = 0.0;
+  for (var p = 0; p < KH; p++) {
+    let a = h + pt - p * dh;
+    if (a < 0 || a % sh != 0 || a / sh >= OH) { continue; }
+    for (var q = 0; q < KW; q++) {
+      let b = v + pl - q * dw;
+      if (b < 0 || b % sw != 0 || b / sw >= OW) { continue; }
+      acc += cols[(n * K + (c * KH + p) * KW + q) * P + (a / sh) * OW + b / sw];
+    }
+  }
+  out[i] = acc;
+}`;
+
+/**
+ * dx = conv2dBackpropInput(dy, w) for groups = 1, NCHW in and out, the adjoint of the route above:
+ * the column gradient Wᵀ · dy[n] ([C·KH·KW, O] · [O, OH·OW]), then col2im, which gathers into
+ * each x element the column entries it was unfolded into (no atomics, a fixed order):
+ *
+ *   dx[n, c, h, v] = Σ_{p, q} dcols[n, (c·KH + p)·KW + q, i·OW + j]   where h = i·sh − pt + p·dh, v = j·sw − pl + q·dw
+ *
+ * `wT` is the weight as [C·KH·KW, O] (linalg.ts keeps it per weight version). A 1 × 1, stride-1,
+ * unpadded convolution needs no gather: dx[n] = Wᵀ · dy[n] is already [C, H·W].
+ */
+export function conv2dInputIm2col(dy: Tensor, wT: Tensor, xShape: Shape, attrs: Conv2dAttrs, kernel: readonly [number, number]): Tensor {
+  const [N, C, H, W] = xShape as readonly [number, number, number, number];
+  const [, O, OH, OW] = dy.shape as readonly [number, number, number, number];
+  const [KH, KW] = kernel;
+  const K = C * KH * KW;
+  const P = OH * OW;
+  const { stride: [sh, sw], padding: { top, left, bottom, right }, dilation: [dh, dw] } = attrs;
+  const plain = KH === 1 && KW === 1 && sh === 1 && sw === 1 && top + left + bottom + right === 0;
+  if (plain) return runTfjs('BatchMatMul', { a: { t: wT, shape: [1, K, O] }, b: { t: dy, shape: [N, O, P] } }, { transposeA: false, transposeB: false }, xShape, 'float32');
+  const dcols = runTfjs('BatchMatMul', { a: { t: wT, shape: [1, K, O] }, b: { t: dy, shape: [N, O, P] } }, { transposeA: false, transposeB: false }, [N, K, P], 'float32');
+  const dx = emptyTensor(xShape, 'float32');
+  if (dx.numel() > 0) {
+    const ops = new Operands();
+    launch({
+      source: COL2IM, meta: [dx.numel(), C, H, W, OH, OW, KH, KW, sh, sw, top, left, dh, dw],
+      inputs: [ops.buffer(dcols, 'conv2dBackpropInput')], outputs: [(deviceArrayOf(dx) as GpuArray).buffer('conv2dBackpropInput')], groups: Math.ceil(dx.numel() / WORKGROUP),
+    });
+    ops.done();
+  }
+  dcols.dispose();
+  return dx;
+}
