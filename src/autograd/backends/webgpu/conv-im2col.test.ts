@@ -2,7 +2,8 @@
  * The forward convolution's two routes on webgpu (linalg.ts, conv-im2col.ts) against the cpu
  * kernel: the NCHW im2col route (small outputs, with stride, padding and dilation), its plain
  * matmul case (1 × 1, stride 1, no padding: no unfolding), and the NHWC route tfjs's fused program
- * takes for larger outputs; the input gradient on the same routes (col2im). Skipped without an adapter.
+ * takes for larger outputs; and the input gradient (NHWC route) on the same shapes. Skipped
+ * without an adapter.
  */
 import { describe, expect, test } from 'vitest';
 import { randn } from '../../creation.js';

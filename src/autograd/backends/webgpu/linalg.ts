@@ -24,7 +24,7 @@ import { cacheVersion } from '../../storage.js';
 import type { Conv2dAttrs } from '../types.js';
 import { cast } from './elementwise.js';
 import { conv2dDirect, conv2dFilterDirect, conv2dInputDirect } from './conv-direct.js';
-import { conv2dIm2col, conv2dInputIm2col, im2colRoute } from './conv-im2col.js';
+import { conv2dIm2col, im2colRoute } from './conv-im2col.js';
 import { broadcastTo, permute } from './movement.js';
 import { runTfjs } from './tfjs-bridge.js';
 
@@ -43,36 +43,24 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return runTfjs('BatchMatMul', { a: { t: a3, shape: shape3(a3, m, k) }, b: { t: b3, shape: shape3(b3, k, n) } }, { transposeA: false, transposeB: false }, [...batch, m, n], 'float32');
 }
 
-/** Permuted copies of weights, kept per permutation, weight storage and version (a weight changes once per step). */
-const permuted = new Map<string, WeakMap<object, { readonly version: number; readonly t: Tensor }>>();
+/** Weights as [KH, KW, C, O], kept per weight storage and version (a weight changes once per step). */
+const hwio = new WeakMap<object, { readonly version: number; readonly t: Tensor }>();
 
-function permutedWeight(w: Tensor, perm: readonly number[]): Tensor {
+function filterOf(w: Tensor): Tensor {
   const key = storageObject(w);
   const version = cacheVersion(key);
-  let cache = permuted.get(perm.join());
-  if (cache === undefined) permuted.set(perm.join(), (cache = new WeakMap()));
-  const cached = cache.get(key);
-  const shape = perm.map((a) => w.shape[a]!);
-  if (version !== null && cached !== undefined && cached.version === version && cached.t.shape.join() === shape.join()) return cached.t;
-  const t = permute(w, perm);
+  const cached = hwio.get(key);
+  if (version !== null && cached !== undefined && cached.version === version && cached.t.shape.join() === [w.shape[2], w.shape[3], w.shape[1], w.shape[0]].join()) return cached.t;
+  const t = permute(w, [2, 3, 1, 0]);
   if (version !== null) {
     untrack(deviceArrayOf(t)!); // the cache owns it, for as long as the weight's storage lives
-    cache.set(key, { version, t });
+    hwio.set(key, { version, t });
   }
   return t;
 }
 
-/** Weights as [KH, KW, C, O], tfjs's filter layout. */
-const filterOf = (w: Tensor): Tensor => permutedWeight(w, [2, 3, 1, 0]);
-/** Weights as [C, KH, KW, O], seen as Wᵀ [C·KH·KW, O] by the im2col route's input gradient. */
-const transposedOf = (w: Tensor): Tensor => permutedWeight(w, [1, 2, 3, 0]);
-
 const dilated = (attrs: Conv2dAttrs): boolean => attrs.dilation[0] !== 1 || attrs.dilation[1] !== 1;
 const padless = ({ padding: p }: Conv2dAttrs): boolean => p.top + p.bottom + p.left + p.right === 0;
-
-/** Whether a groups-1 convolution of output `yShape` takes the NCHW im2col route (conv-im2col.ts): tfjs's own im2col sizes, and 1 × 1 stride-1 unpadded ones. */
-const nchwRoute = (yShape: Shape, wShape: Shape, attrs: Conv2dAttrs): boolean =>
-  im2colRoute(yShape) || (wShape[2] === 1 && wShape[3] === 1 && !dilated(attrs) && attrs.stride[0] === 1 && attrs.stride[1] === 1 && padless(attrs));
 
 /** tfjs's explicit padding in NHWC order. */
 const explicitPad = ({ padding: p }: Conv2dAttrs): number[][] => [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]];
@@ -91,7 +79,7 @@ export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor {
   const g = convGeometry(x.shape, w.shape, attrs, 'conv2d');
   const yShape = [g.N, g.O, g.OH, g.OW];
   if (attrs.groups !== 1 || g.C === 1) return conv2dDirect(x, w, yShape, attrs);
-  if (nchwRoute(yShape, w.shape, attrs)) return conv2dIm2col(x, w, yShape, attrs);
+  if (im2colRoute(yShape) || (g.KH === 1 && g.KW === 1 && !dilated(attrs) && attrs.stride[0] === 1 && attrs.stride[1] === 1 && padless(attrs))) return conv2dIm2col(x, w, yShape, attrs);
   const xt = toNhwc(x);
   return nchwResult(() => runTfjs('Conv2D', { x: { t: xt }, filter: { t: filterOf(w) } }, { strides: [...attrs.stride], pad: explicitPad(attrs), dataFormat: 'NHWC', dilations: [...attrs.dilation] }, nhwcShape(yShape), 'float32'), [xt]);
 }
@@ -99,7 +87,6 @@ export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor {
 
 export function conv2dBackpropInput(dy: Tensor, w: Tensor, xShape: Shape, attrs: Conv2dAttrs): Tensor {
   if (attrs.groups !== 1 || dilated(attrs)) return conv2dInputDirect(dy, w, xShape, attrs);
-  if (nchwRoute(dy.shape, w.shape, attrs)) return conv2dInputIm2col(dy, transposedOf(w), xShape, attrs, [w.shape[2]!, w.shape[3]!]);
   const dyt = toNhwc(dy);
   return nchwResult(() => runTfjs('Conv2DBackpropInput', { dy: { t: dyt }, filter: { t: filterOf(w) } }, { inputShape: nhwcShape(xShape), strides: [...attrs.stride], pad: explicitPad(attrs), dataFormat: 'NHWC' }, nhwcShape(xShape), 'float32'), [dyt]);
 }
