@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RESULTS_DIR } from './lib/results.js';
 import { markdownTable } from './lib/table.js';
-import { issue23Targets } from './lib/targets.js';
+import { issue22Targets, issue23Targets } from './lib/targets.js';
 
 /** The parsed result file of `suite`, or undefined when there is none (or it does not parse). */
 function read(suite: string): unknown {
@@ -33,3 +33,14 @@ console.log(markdownTable(
 ));
 const count = (v: string): number => rows.filter((r) => r.verdict === v).length;
 console.log(`\n${count('met')} met, ${count('missed')} missed, ${count('not measured')} not measured.`);
+
+// Issue 22 (WebGPU): from the webgpu suite's last written result.
+const webgpu = read('webgpu');
+const gpuRows = issue22Targets(webgpu);
+console.log('\n## Issue 22 targets (WebGPU), from benchmarks/results/webgpu.json\n');
+console.log(`webgpu.json: ${dateOf(webgpu)}${typeof webgpu === 'object' && webgpu !== null && (webgpu as { software?: unknown }).software === true ? ' (a software adapter: only the ratios mean anything)' : ''}\n`);
+console.log(markdownTable(
+  ['target', 'measured', 'ratio', 'bound', 'verdict'],
+  gpuRows.map((r) => [r.target, r.measured, r.ratio === null ? '—' : r.ratio.toFixed(2), r.bound, r.verdict]),
+  ['left', 'left', 'right', 'left', 'left'],
+));

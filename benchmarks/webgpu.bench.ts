@@ -29,12 +29,16 @@ import {
 } from '../src/index.js';
 import type { Conv2dAttrs } from '../src/autograd/backends/types.js';
 import { flush, gpu } from '../src/autograd/backends/webgpu/gpu.js';
+import { im2colRoute } from '../src/autograd/backends/webgpu/conv-im2col.js';
+import { permute } from '../src/autograd/backends/webgpu/movement.js';
+import { runTfjs } from '../src/autograd/backends/webgpu/tfjs-bridge.js';
 import { ResNet18 } from '../src/models/resnet18.js';
 import { mnistCnn } from '../src/models/mnist-cnn.js';
 import { parseFlags } from './lib/compare.js';
 import { formatMachineFacts, machineFacts } from './lib/machine.js';
 import { writeResults } from './lib/results.js';
 import { markdownTable } from './lib/table.js';
+import { issue22Targets, type WebgpuKernelRatio, type WebgpuStep } from './lib/targets.js';
 
 const argv = process.argv.slice(2);
 const full = argv.includes('--full');
@@ -119,6 +123,8 @@ const ms = (t: number): string => (Number.isFinite(t) ? t.toFixed(t < 10 ? 2 : 0
 const ratio = (a: number, b: number): string => (Number.isFinite(a) && Number.isFinite(b) ? (a / b).toFixed(2) : '—');
 const results: Record<string, unknown> = { adapter, software, full: big };
 let missed = 0;
+const kernelRatios: WebgpuKernelRatio[] = [];
+const stepTargets: WebgpuStep[] = [];
 const wasm = await backendKernels('wasm');
 
 /**
@@ -152,6 +158,7 @@ async function raw<T>(fn: () => Promise<T> | T): Promise<T> {
     const host = n <= 1024 ? timeHost(() => wasm.matmul(a, b)) : Number.NaN;
     const gflops = (ms: number) => ((2 * n ** 3) / ms / 1e6).toFixed(2);
     rows.push([`${n}`, ms(ours), ms(t.raw), t.ratio.toFixed(2), gflops(ours), gflops(t.raw), ms(host)]);
+    kernelRatios.push({ family: 'matmul', name: `${n}`, ratio: t.ratio });
     if (t.ratio > 1.1) missed++;
     if (ours > BUDGET) skipped.push(n * 2);
   }
@@ -198,14 +205,33 @@ const outOf = (c: Conv): [number, number, number, number] => {
     const fwd = await timePair(() => sapling.conv2d(x, w, attrs).dispose(), () => tf.conv2d(rx as TF.Tensor4D, rw as TF.Tensor4D, c.stride, c.pad === 0 ? 'valid' : (pad as Parameters<typeof tf.conv2d>[3])).dispose());
     const dX = await timePair(() => sapling.conv2dBackpropInput(dy, w, c.x, attrs).dispose(), () => (tf.engine().runKernel('Conv2DBackpropInput', { dy: rdy, filter: rw }, { inputShape: nhwc(c.x), strides: [c.stride, c.stride], pad, dataFormat: 'NHWC' }) as TF.Tensor).dispose());
     const dW = await timePair(() => sapling.conv2dBackpropFilter(x, dy, c.w, attrs).dispose(), () => (tf.engine().runKernel('Conv2DBackpropFilter', { x: rx, dy: rdy }, { strides: [c.stride, c.stride], pad, dataFormat: 'NHWC', filterShape: [c.w[2], c.w[3], c.w[1], c.w[0]] }) as TF.Tensor).dispose());
+    // Where the forward time goes: the NHWC route pays two transposes (x in, y out) around tfjs's
+    // kernel, timed here alone; the NCHW im2col route (conv-im2col.ts) pays none.
+    const nchw = im2colRoute(y) || (c.w[2] === 1 && c.stride === 1 && c.pad === 0);
+    const transposes = nchw ? 0 : await timeGpu(() => {
+      permute(x, [0, 2, 3, 1]).dispose();
+      permute(dy, [0, 2, 3, 1]).dispose();
+    });
+    // Where the im2col route runs, the NHWC route it replaced, timed against raw tfjs in the same run.
+    const hwio = permute(w, [2, 3, 1, 0]);
+    const nhwcRoute = nchw ? await timePair(() => {
+      const xt = permute(x, [0, 2, 3, 1]);
+      const yt = runTfjs('Conv2D', { x: { t: xt }, filter: { t: hwio } }, { strides: [c.stride, c.stride], pad, dataFormat: 'NHWC', dilations: [1, 1] }, nhwc(y), 'float32');
+      permute(yt, [0, 3, 1, 2]).dispose();
+      xt.dispose();
+      yt.dispose();
+    }, () => tf.conv2d(rx as TF.Tensor4D, rw as TF.Tensor4D, c.stride, c.pad === 0 ? 'valid' : (pad as Parameters<typeof tf.conv2d>[3])).dispose()) : null;
+    hwio.dispose();
     tf.dispose([rx!, rw!, rdy!]);
     raws += fwd.raw;
     for (const t of [fwd, dX, dW]) if (t.ratio > 1.1) missed++;
-    rows.push([c.name, `[${c.x}] ⊛ [${c.w}]`, ...[fwd, dX, dW].flatMap((t) => [ms(t.ours), ms(t.raw), t.ratio.toFixed(2)])]);
+    for (const [family, t] of [['conv forward', fwd], ['conv input gradient', dX], ['conv filter gradient', dW]] as const) kernelRatios.push({ family, name: c.name, ratio: t.ratio });
+    rows.push([c.name, `[${c.x}] ⊛ [${c.w}]`, nchw ? `NCHW im2col (NHWC route: ${nhwcRoute!.ratio.toFixed(2)})` : `NHWC, transposes ${ms(transposes)}`, ...[fwd, dX, dW].flatMap((t) => [ms(t.ours), ms(t.raw), t.ratio.toFixed(2)])]);
     for (const t of [x, w, dy]) t.dispose();
   }
   console.log(`\nResNet-18 convolutions (CIFAR stem, batch ${batch}, width ${width}); raw tfjs NHWC:`);
-  console.log(markdownTable(['conv', 'shape', 'fwd ms', 'raw ms', 'ratio', 'dX ms', 'raw ms', 'ratio', 'dW ms', 'raw ms', 'ratio'], rows));
+  console.log(markdownTable(['conv', 'shape', 'forward route', 'fwd ms', 'raw ms', 'ratio', 'dX ms', 'raw ms', 'ratio', 'dW ms', 'raw ms', 'ratio'], rows));
+  console.log('(gradients: NHWC, with the transposes of dy / x in and the result out)');
   results.convs = { batch, width, rows, rawForwardSum: raws };
 }
 
@@ -262,6 +288,7 @@ async function stepRow(name: string, make: () => Module<[Tensor], Tensor>, xShap
   const host = timeHost(trainStep(hostModel, newOpt(hostModel), x, y));
   await setBackend('webgpu');
   if (ours / sum > 1.3) missed++;
+  stepTargets.push({ model: name, stepMs: ours, sumMs: sum, reads: readsInStep });
   return [name, `[${xShape}]`, ms(ours), ms(sum), `${calls}`, ratio(ours, sum), `${readsInStep}`, ms(host)];
 }
 
@@ -298,6 +325,12 @@ async function stepRow(name: string, make: () => Module<[Tensor], Tensor>, xShap
 }
 
 console.log(`\nmemory: ${JSON.stringify(webgpuMemory())}`);
+results.kernelRatios = kernelRatios;
+results.stepTargets = stepTargets;
+const targets = issue22Targets(results);
+console.log(`\nIssue 22 targets (${software ? 'software adapter: ratios only' : adapter}):`);
+console.log(markdownTable(['target', 'measured', 'ratio', 'bound', 'verdict'], targets.map((r) => [r.target, r.measured, r.ratio === null ? '—' : r.ratio.toFixed(2), r.bound, r.verdict])));
+console.log(`every kernel ratio: ${kernelRatios.map((k) => `${k.family} ${k.name} ${k.ratio.toFixed(2)}`).join('; ')}`);
 if (!flags.noWrite) console.log(`results: ${writeResults('webgpu', results)}`);
 if (flags.check && missed > 0) {
   console.log(`${missed} ratio(s) missed their target`);

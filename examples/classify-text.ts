@@ -28,7 +28,7 @@ const { values, positionals } = parseCli({
   positionals: true,
   flags: {
     model: stringFlag('model.safetensors, config.json and vocab.txt', 'runs/imdb-sentiment/pretrained', 'DIR'),
-    backend: choiceFlag('where the kernels run', ['wasm', 'cpu'] as const, 'wasm'),
+    backend: choiceFlag('where the kernels run', ['wasm', 'cpu', 'webgpu'] as const, 'wasm'),
     attention: optionalStringFlag("write every head's attention on the first review to this SVG file", 'FILE'),
     attentionTokens: intFlag('tokens of the first review drawn in the attention picture (head+tail)', 64, 3),
   },
@@ -45,6 +45,7 @@ const json = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Recor
 const weights = loadSafetensors(join(dir, 'model.safetensors'));
 const model = new BertForSequenceClassification(bertConfigFromHuggingFace(json), Number(json['num_labels'] ?? 2)).eval();
 model.loadStateDict(weights.tensors); //                                          strict: every name must match
+if (values.backend === 'webgpu') await model.to('webgpu'); //                      the weights live on the GPU; results come back with await
 const tokenizer = new text.WordPieceTokenizer(text.loadVocab(join(dir, 'vocab.txt')));
 const padId = tokenizer.vocab.special.pad!;
 const maxLength = Number(weights.metadata?.['maxLength'] ?? 128);
@@ -57,7 +58,7 @@ for (const review of positionals) {
   const enc = tokenizer.encode(review, { maxLength, truncation: { kind: 'headTail' } });
   const batch = text.padBatch([enc], { padId });
   const t2 = performance.now();
-  const p = noGrad(() => softmax(model.forward(batch.inputIds, { attentionMask: batch.attentionMask }), -1)).storage; // [1, 2]
+  const p = await noGrad(() => softmax(model.forward(batch.inputIds, { attentionMask: batch.attentionMask }), -1)).data(); // [1, 2]
   const t3 = performance.now();
   const k = p[1]! > p[0]! ? 1 : 0;
   console.log(`${labels[String(k)] ?? k} (probability ${p[k]!.toFixed(3)}), ${enc.ids.length} tokens, tokenise ${(t2 - t1).toFixed(1)} ms + forward ${(t3 - t2).toFixed(1)} ms: ${JSON.stringify(review.length > 70 ? `${review.slice(0, 69)}…` : review)}`);
@@ -66,7 +67,7 @@ for (const review of positionals) {
 if (values.attention !== undefined) {
   const review = positionals[0]!;
   const enc = tokenizer.encode(review, { maxLength: Math.min(maxLength, values.attentionTokens), truncation: { kind: 'headTail' } });
-  const panels = bertAttentionPanels(model.bert, enc, padId);
+  const panels = await bertAttentionPanels(model.bert, enc, padId);
   const pieces = Array.from(enc.ids, (id) => tokenizer.vocab.token(id));
   writeFileSync(values.attention, attentionHeatmaps(pieces, panels, Math.min(4, model.config.numAttentionHeads), `Attention of ${dir} on: “${review}”`));
   console.log(`attention: ${panels.length} heads on ${enc.ids.length} tokens → ${values.attention}`);

@@ -160,7 +160,7 @@ function trainAndTest(label: string, key: string, model: BertForSequenceClassifi
   console.log(`fine-tuning from the MLM encoder; newly initialised: ${missingKeys.join(', ')}`);
   trainAndTest('pretrained', 'pretrained', model, preset.finetune.epochs, preset.finetune.batchSize, preset.finetune.lr, t0);
   curves['mlm'] = { loss: pre.loss, validation: { x: [], y: [] } };
-  writeFileSync(join(out, 'attention.svg'), attentionPicture(model, tokens.validation));
+  writeFileSync(join(out, 'attention.svg'), await attentionPicture(model, tokens.validation));
 }
 
 function loadModelWeights(dir: string): Record<string, Tensor> {
@@ -168,11 +168,11 @@ function loadModelWeights(dir: string): Record<string, Tensor> {
 }
 
 /** Every head of every layer on the shortest validation review: the attention picture. */
-function attentionPicture(model: BertForSequenceClassification, split: EncodedSplit): string {
+async function attentionPicture(model: BertForSequenceClassification, split: EncodedSplit): Promise<string> {
   const row = split.lengths.reduce((best, n, i) => (n < split.lengths[best]! ? i : best), 0);
   const enc = tokens.tokenizer.encode(split.texts[row]!, { maxLength: 48, truncation: { kind: 'headTail' } });
   const pieces = Array.from(enc.ids, (id) => vocab.token(id));
-  const panels = bertAttentionPanels(model.bert, enc, padId);
+  const panels = await bertAttentionPanels(model.bert, enc, padId);
   console.log(`attention picture: validation review ${row} (${split.labels[row] === 1 ? 'positive' : 'negative'}), ${enc.ids.length} tokens, ${panels.length} heads → ${join(out, 'attention.svg')}`);
   return attentionHeatmaps(pieces, panels, Math.min(4, config.numAttentionHeads), `Attention of the pretrained, fine-tuned mini-BERT on: “${split.texts[row]!}”`);
 }

@@ -12,18 +12,19 @@
 import { describe, expect, test } from 'vitest';
 import { loadSp500, PRESETS, runStudy } from './lstm-vs-arima.js';
 
+const data = loadSp500();
+const n = data.close.length;
+const nTr = Math.floor(0.8 * n);
+const base = await runStudy(data, PRESETS.smoke);
+
 describe('lstm-vs-arima', () => {
-  const data = loadSp500();
-  const n = data.close.length;
-  const nTr = Math.floor(0.8 * n);
-  const base = runStudy(data, PRESETS.smoke);
 
   test.each([
     ['the split boundary', nTr, 1],
     ['400 rows into the test', nTr + 400, 300],
-  ])('perturbing the closes from %s changes no forecast made before it', (_, k, minBefore) => {
+  ])('perturbing the closes from %s changes no forecast made before it', async (_, k, minBefore) => {
     const perturbed = { dates: data.dates, close: data.close.map((c, t) => (t >= k ? c * (1 + 0.2 * Math.sin(t)) : c)) };
-    const b = runStudy(perturbed, PRESETS.smoke);
+    const b = await runStudy(perturbed, PRESETS.smoke);
     for (const target of ['returns', 'volatility'] as const) {
       const ta = base[target];
       const tb = b[target];

@@ -25,7 +25,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Linear, Module, noGrad, optim, seededRandom, type Tensor } from '../src/index.js';
+import { Linear, Module, getBackend, noGrad, optim, seededRandom, setBackend, type Tensor } from '../src/node.js';
 import { mseLoss } from '../src/layers/losses.js';
 import { Lstm } from '../src/layers/lstm.js';
 import { forecastArima, selectArima, type ArimaModel } from '../src/forecast/arima.js';
@@ -122,21 +122,20 @@ export class LstmRegressor extends Module {
   }
 }
 
-function predict(model: LstmRegressor, w: Windows, indices: readonly number[]): number[] {
+async function predict(model: LstmRegressor, w: Windows, indices: readonly number[]): Promise<number[]> {
   model.eval();
   const out: number[] = [];
-  noGrad(() => {
-    for (let i = 0; i < indices.length; i += 256) {
-      const { x } = windowBatch(w, indices.slice(i, i + 256));
-      out.push(...model.forward(x).dataSync());
-    }
-  });
+  for (let i = 0; i < indices.length; i += 256) {
+    const { x } = windowBatch(w, indices.slice(i, i + 256));
+    out.push(...(await noGrad(() => model.forward(x)).data())); // a wait for the GPU on webgpu
+  }
   return out;
 }
 
 /** Trains one LSTM from `seed`; returns its (standardised) forecasts for `testIdx`. */
-function trainLstm(w: Windows, trainIdx: readonly number[], validIdx: readonly number[], testIdx: readonly number[], seed: number, o: StudyOptions): { test: number[]; epochs: number; validMse: number } {
+async function trainLstm(w: Windows, trainIdx: readonly number[], validIdx: readonly number[], testIdx: readonly number[], seed: number, o: StudyOptions): Promise<{ test: number[]; epochs: number; validMse: number }> {
   const model = new LstmRegressor(w.features, o.hidden, seed);
+  if (getBackend() === 'webgpu') await model.to('webgpu'); // the weights live on the GPU from now on
   const opt = new optim.Adam(model.parameters(), { lr: 3e-3 });
   const random = seededRandom(1000 + seed);
   const validY = validIdx.map((m) => w.y[m]!);
@@ -156,7 +155,7 @@ function trainLstm(w: Windows, trainIdx: readonly number[], validIdx: readonly n
       loss.backward();
       opt.step();
     }
-    const pred = predict(model, w, validIdx);
+    const pred = await predict(model, w, validIdx);
     const mse = pred.reduce((s, p, i) => s + (p - validY[i]!) ** 2, 0) / pred.length;
     if (mse < best.mse) {
       best = { mse, epoch, state: model.stateDict() };
@@ -166,15 +165,15 @@ function trainLstm(w: Windows, trainIdx: readonly number[], validIdx: readonly n
     }
   }
   model.loadStateDict(best.state);
-  return { test: predict(model, w, testIdx), epochs: best.epoch, validMse: best.mse };
+  return { test: await predict(model, w, testIdx), epochs: best.epoch, validMse: best.mse };
 }
 
 /** Runs every forecaster on one target. `target(s)` is the value forecast from origin s. */
-function runTarget(
+async function runTarget(
   name: string, data: Sp500, r: readonly number[], horizon: number, target: (s: number) => number,
   classical: (trainOrigins: number[], testOrigins: number[]) => { forecasts: Record<string, number[]>; arima: ArimaModel; har: string; notes: string[] },
   o: StudyOptions,
-): TargetResult {
+): Promise<TargetResult> {
   const n = data.close.length;
   const nTr = Math.floor(0.8 * n);
   const testOrigins: number[] = [];
@@ -202,7 +201,7 @@ function runTarget(
   const lstmSeeds: number[][] = [];
   for (const seed of o.seeds) {
     const t0 = performance.now();
-    const fit = trainLstm(w, trainIdx, validIdx, testIdx, seed, o);
+    const fit = await trainLstm(w, trainIdx, validIdx, testIdx, seed, o);
     lstmSeeds.push(fit.test.map((v) => v * ySd + yMean));
     o.log(`  ${name}: LSTM seed ${seed}: best epoch ${fit.epochs}, validation MSE (standardised) ${fit.validMse.toFixed(4)}, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
@@ -224,8 +223,8 @@ function chooseArima(train: readonly number[], o: StudyOptions, what: string): A
   return best;
 }
 
-/** The whole study on one copy of the data; pure apart from `o.log`. */
-export function runStudy(data: Sp500, options: Partial<StudyOptions> = {}): { returns: TargetResult; volatility: TargetResult } {
+/** The whole study on one copy of the data; pure apart from `o.log`. Async: the LSTMs read their forecasts with await (webgpu). */
+export async function runStudy(data: Sp500, options: Partial<StudyOptions> = {}): Promise<{ returns: TargetResult; volatility: TargetResult }> {
   const o: StudyOptions = { ...STUDY_DEFAULTS, ...options };
   const n = data.close.length;
   const nTr = Math.floor(0.8 * n);
@@ -234,7 +233,7 @@ export function runStudy(data: Sp500, options: Partial<StudyOptions> = {}): { re
   o.log(`rows ${n}, training rows 0..${nTr - 1} (${data.dates[0]} … ${data.dates[nTr - 1]}), test ${data.dates[nTr]} … ${data.dates[n - 1]}`);
 
   // (1) next-day return.
-  const returns = runTarget('return', data, r, 1, (s) => r[s + 1]!, (trainOrigins, testOrigins) => {
+  const returns = await runTarget('return', data, r, 1, (s) => r[s + 1]!, (trainOrigins, testOrigins) => {
     const series = r.slice(1); //                                        series[i] = r_{i+1}
     const arima = chooseArima(series.slice(0, nTr - 1), o, 'returns');
     const arimaF = forecastArima(arima, series.slice(0, testOrigins[testOrigins.length - 1]!), testOrigins.map((s) => s - 1), 1);
@@ -256,7 +255,7 @@ export function runStudy(data: Sp500, options: Partial<StudyOptions> = {}): { re
   }, o);
 
   // (2) forward 5-day realised volatility.
-  const volatility = runTarget('RV5f', data, r, 5, (s) => rv[s + 5]!, (trainOrigins, testOrigins) => {
+  const volatility = await runTarget('RV5f', data, r, 5, (s) => rv[s + 5]!, (trainOrigins, testOrigins) => {
     const series = rv.slice(5); //                                       series[i] = RV5_{i+5}
     const arima = chooseArima(series.slice(0, nTr - 5), o, 'volatility');
     const arimaF = forecastArima(arima, series.slice(0, testOrigins[testOrigins.length - 1]! - 4), testOrigins.map((s) => s - 5), 5);
@@ -333,7 +332,7 @@ function verdict(r: StudyReport): string[] {
   });
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseCli({
     summary: 'An LSTM against ARIMA, HAR and GARCH on S&P 500 returns and volatility, with Diebold-Mariano tests and the Model Confidence Set.',
     usage: 'npx tsx examples/lstm-vs-arima.ts [options]',
@@ -342,9 +341,12 @@ function main(): void {
       quick: booleanFlag('the same as --preset quick'),
       seeds: optionalIntFlag("LSTM seeds (default: the preset's)"),
       epochs: optionalIntFlag("LSTM epochs (default: the preset's)"),
+      backend: choiceFlag("where the LSTMs' kernels run", ['cpu', 'wasm', 'webgpu'] as const, 'cpu'),
       out: stringFlag('where result.json, results.md and the plot go', 'runs/lstm-vs-arima', 'DIR'),
     },
   });
+  await setBackend(values.backend);
+  console.log(`backend ${values.backend}`);
   const preset: Preset = values.quick ? 'quick' : values.preset;
   const { seeds: seedCount, epochs } = values;
   const options: Partial<StudyOptions> = {
@@ -355,7 +357,7 @@ function main(): void {
   };
   const t0 = performance.now();
   const data = loadSp500();
-  const study = runStudy(data, options);
+  const study = await runStudy(data, options);
   const reportOptions = { mcsReps: preset === 'smoke' ? 200 : 1000, mcsBlock: 22, mcsSeed: 2011, alpha: 0.1 };
   const reports = [study.returns, study.volatility].map((t) => studyReport(t, [
     { label: 'whole test period', keep: () => true },
@@ -397,4 +399,4 @@ function main(): void {
   console.log(`\nwrote ${join(values.out, 'result.json')}, results.md, volatility.svg — ${seconds.toFixed(0)} s in all (preset ${preset})`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -18,7 +18,7 @@
  */
 import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, getBackend, loadMnist, manualSeed, setBackend } from '../src/node.js';
 import { trainingFlags } from './lib/cli.js';
-import { adamOneCycle, reportTest, splitTrainValidation, trainClassifier } from './lib/train.js';
+import { adamOneCycle, firstRows, reportTest, splitTrainValidation, trainClassifier } from './lib/train.js';
 
 const flags = trainingFlags('Train a small CNN on MNIST (what `npm start` runs).', 'npx tsx examples/mnist-cnn.ts [options]', {
   epochs: 3, batchSize: 64, lr: 0.004, backend: 'wasm', out: 'runs/mnist-cnn',
@@ -26,8 +26,8 @@ const flags = trainingFlags('Train a small CNN on MNIST (what `npm start` runs).
 await setBackend(flags.backend);
 manualSeed(flags.seed);
 
-const { train, validation } = splitTrainValidation(loadMnist({ split: 'train', normalize: true }), flags.limit);
-const test = loadMnist({ split: 'test', normalize: true });
+const { train, validation } = splitTrainValidation(loadMnist({ split: 'train', normalize: true }), flags.limit, flags.evalLimit);
+const test = firstRows(loadMnist({ split: 'test', normalize: true }), flags.evalLimit);
 console.log(`MNIST: ${train.labels.numel()} training, ${validation.labels.numel()} validation and ${test.labels.numel()} test images; backend ${getBackend()}`);
 
 const model = new Sequential(

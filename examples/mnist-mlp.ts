@@ -12,7 +12,7 @@
  */
 import { Flatten, Linear, ReLU, Sequential, getBackend, loadMnist, manualSeed, setBackend } from '../src/node.js';
 import { trainingFlags } from './lib/cli.js';
-import { adamOneCycle, reportTest, splitTrainValidation, trainClassifier } from './lib/train.js';
+import { adamOneCycle, firstRows, reportTest, splitTrainValidation, trainClassifier } from './lib/train.js';
 
 const flags = trainingFlags('Train a 784-256-128-10 MLP on MNIST.', 'npx tsx examples/mnist-mlp.ts [options]', {
   epochs: 5, batchSize: 128, lr: 0.003, backend: 'wasm', out: 'runs/mnist-mlp',
@@ -20,8 +20,8 @@ const flags = trainingFlags('Train a 784-256-128-10 MLP on MNIST.', 'npx tsx exa
 await setBackend(flags.backend);
 manualSeed(flags.seed);
 
-const { train, validation } = splitTrainValidation(loadMnist({ split: 'train', normalize: true }), flags.limit);
-const test = loadMnist({ split: 'test', normalize: true });
+const { train, validation } = splitTrainValidation(loadMnist({ split: 'train', normalize: true }), flags.limit, flags.evalLimit);
+const test = firstRows(loadMnist({ split: 'test', normalize: true }), flags.evalLimit);
 console.log(`MNIST: ${train.labels.numel()} training, ${validation.labels.numel()} validation and ${test.labels.numel()} test images; backend ${getBackend()}`);
 
 const model = new Sequential(new Flatten(), new Linear(784, 256), new ReLU(), new Linear(256, 128), new ReLU(), new Linear(128, 10));

@@ -37,7 +37,7 @@ import {
 import { fashionMnistSplit, readFashionMnist } from '../src/data/fashion-mnist.js';
 import { ResNet18 } from '../src/models/index.js';
 import { choiceFlag, intFlag, optionalStringFlag, parseCli, trainingFlagSpecs } from './lib/cli.js';
-import { trainClassifier } from './lib/train.js';
+import { firstRows, trainClassifier } from './lib/train.js';
 import { confusionMatrixPlot } from '../src/utils/index.js';
 
 interface Preset {
@@ -78,11 +78,12 @@ const limit = Math.min(flags.limit ?? preset.limit, 60_000 - VALIDATION);
 
 await setBackend(flags.backend);
 manualSeed(flags.seed);
-const { train: all, test } = loadFashionMnistSplits({ normalize: true });
+const { train: all, test: allTest } = loadFashionMnistSplits({ normalize: true });
+const test = firstRows(allTest, flags.evalLimit);
 const rows = (t: Tensor, start: number, stop: number): Tensor => slice(t, [{ start, stop }]);
 const train = { images: rows(all.images, 0, limit), labels: rows(all.labels, 0, limit) };
-const validation = { images: rows(all.images, 60_000 - VALIDATION, 60_000), labels: rows(all.labels, 60_000 - VALIDATION, 60_000) };
-console.log(`Fashion-MNIST: ${limit} training, ${VALIDATION} validation and ${test.labels.numel()} test images; backend ${getBackend()}; preset ${flags.preset}`);
+const validation = firstRows({ images: rows(all.images, 60_000 - VALIDATION, 60_000), labels: rows(all.labels, 60_000 - VALIDATION, 60_000) }, flags.evalLimit);
+console.log(`Fashion-MNIST: ${limit} training, ${validation.labels.numel()} validation and ${test.labels.numel()} test images; backend ${getBackend()}; preset ${flags.preset}`);
 
 const model = new ResNet18({ numClasses: 10, inChannels: 1, stem: 'cifar', width });
 console.log(`model: ResNet-18, cifar stem, width ${width}: ${model.numParameters().toLocaleString('en')} parameters`);

@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import {
   DIGIT_SCENE_CLASSES, DIGIT_SCENE_PALETTE, DataLoader, DigitScenes, F, TensorDataset, UNet, argmax, colorizeMask, getBackend, loadCheckpoint,
-  loadMnist, manualSeed, metrics, noGrad, optim, saveCheckpoint, setBackend, slice, tensor, type Tensor,
+  loadMnist, manualSeed, metrics, noGrad, optim, saveCheckpoint, setBackend, toHost, slice, tensor, type Tensor,
 } from '../src/node.js';
 import { ProgressBar, chartRow } from '../src/utils/index.js';
 import { choiceFlag, intFlag, optionalIntFlag, optionalStringFlag, parseCli } from './lib/cli.js';
@@ -48,7 +48,6 @@ const PRESETS: Readonly<Record<'smoke' | 'quick' | 'full', Preset>> = {
   quick: { width: 16, depth: 3, scenes: 8000, epochs: 4, batchSize: 8, lr: 2e-3, loss: 'ce+dice', validation: 300 },
   full: { width: 16, depth: 3, scenes: 8000, epochs: 16, batchSize: 8, lr: 2e-3, loss: 'ce+dice', validation: 1000 },
 };
-const TEST_SCENES = 1000;
 const NUM_CLASSES = DIGIT_SCENE_CLASSES.length; // 11
 const TRAIN_DIGITS: readonly [number, number] = [0, 55_000];
 const VALIDATION_DIGITS: readonly [number, number] = [55_000, 60_000];
@@ -68,7 +67,9 @@ const { values } = parseCli({
     batchSize: optionalIntFlag('scenes per step (preset: 8)'),
     lr: optionalStringFlag('peak learning rate of the one-cycle schedule, Adam (preset: 2e-3)', 'X'),
     clutter: intFlag('clutter strokes per scene', 0, 0),
-    backend: choiceFlag('where the kernels run', ['cpu', 'wasm'] as const, 'wasm'),
+    backend: choiceFlag('where the kernels run', ['cpu', 'wasm', 'webgpu'] as const, 'wasm'),
+    validation: optionalIntFlag('validation scenes (preset: smoke 32, quick 300, full 1,000)'),
+    testScenes: intFlag('test scenes the best checkpoint is scored on', 1000),
     seed: intFlag('seed for the scenes, the initial weights and the shuffling', 0, 0),
     out: optionalStringFlag('where the checkpoint, curves, result.json and grid.png go (default runs/segmentation[-preset])', 'DIR'),
     exportScenes: optionalStringFlag('write the preset\'s scenes for scripts/segmentation-torch.py and exit', 'DIR'),
@@ -82,6 +83,8 @@ const scenesPerEpoch = values.scenes ?? preset.scenes;
 const epochs = values.epochs ?? preset.epochs;
 const batchSize = values.batchSize ?? preset.batchSize;
 const { clutter, seed, backend, upsampling } = values;
+const TEST_SCENES = values.testScenes;
+const validationScenes = values.validation ?? preset.validation;
 const lr = values.lr === undefined ? preset.lr : Number(values.lr);
 if (!(lr > 0) || !Number.isFinite(lr)) throw new RangeError(`--lr must be a positive number, got '${values.lr}'`);
 const lossName: LossName = values.loss;
@@ -91,7 +94,7 @@ const out = values.out ?? `runs/segmentation${presetName === 'quick' ? '' : `-${
 const trainDigits = loadMnist({ split: 'train' });
 const testDigits = loadMnist({ split: 'test' });
 const trainStream = new DigitScenes({ count: scenesPerEpoch * epochs, split: 'train', seed, digitRange: TRAIN_DIGITS, clutter, mnist: trainDigits });
-const validationSet = new DigitScenes({ count: preset.validation, split: 'train', seed: seed + 1, digitRange: VALIDATION_DIGITS, clutter, mnist: trainDigits }).batch();
+const validationSet = new DigitScenes({ count: validationScenes, split: 'train', seed: seed + 1, digitRange: VALIDATION_DIGITS, clutter, mnist: trainDigits }).batch();
 const testSet = new DigitScenes({ count: TEST_SCENES, split: 'test', seed: 2015, clutter, mnist: testDigits }).batch();
 
 /**
@@ -116,9 +119,10 @@ if (exportDir !== undefined) {
 
 await setBackend(backend);
 manualSeed(seed);
-console.log(`digit scenes: ${scenesPerEpoch} fresh training scenes per epoch × ${epochs} epochs, ${preset.validation} validation and ${TEST_SCENES} test scenes; backend ${getBackend()}; preset ${presetName}`);
+console.log(`digit scenes: ${scenesPerEpoch} fresh training scenes per epoch × ${epochs} epochs, ${validationScenes} validation and ${TEST_SCENES} test scenes; backend ${getBackend()}; preset ${presetName}`);
 
 const model = new UNet({ inChannels: 1, numClasses: NUM_CLASSES, depth, width, upsampling });
+if (backend === 'webgpu') await model.to('webgpu'); // the weights live on the GPU; values come back with await
 console.log(`model: U-Net, depth ${depth}, width ${width}, ${upsampling} up-sampling: ${model.numParameters().toLocaleString('en')} parameters`);
 console.log(`class weights (background, 0…9): ${Array.from(weight.storage, (w) => w.toFixed(2)).join(' ')}`);
 
@@ -139,20 +143,18 @@ function cpuMinutes(): number {
 /** Wall-clock and CPU minutes since training began (on a shared machine the two differ). */
 const elapsed = (): string => `${((performance.now() - started) / 60_000).toFixed(1)} min (CPU ${cpuMinutes().toFixed(1)} min)`;
 
-/** Predicted masks [n, H, W] of a set, EVAL_BATCH scenes at a time, scored into a confusion matrix. */
-function evaluate(set: { images: Tensor; masks: Tensor }): { scores: metrics.SegmentationScores; predictions: Tensor[] } {
+/** Predicted masks [n, H, W] of a set (host tensors), EVAL_BATCH scenes at a time, scored into a confusion matrix. */
+async function evaluate(set: { images: Tensor; masks: Tensor }): Promise<{ scores: metrics.SegmentationScores; predictions: Tensor[] }> {
   model.eval();
   const meter = new metrics.SegmentationMetrics(NUM_CLASSES);
   const predictions: Tensor[] = [];
   const n = set.images.shape[0]!;
-  noGrad(() => {
-    for (let start = 0; start < n; start += EVAL_BATCH) {
-      const stop = Math.min(n, start + EVAL_BATCH);
-      const predicted = argmax(model.forward(slice(set.images, [{ start, stop }])), 1); // [b, H, W] int32
-      meter.update(slice(set.masks, [{ start, stop }]), predicted);
-      predictions.push(predicted);
-    }
-  });
+  for (let start = 0; start < n; start += EVAL_BATCH) {
+    const stop = Math.min(n, start + EVAL_BATCH);
+    const predicted = await noGrad(() => argmax(model.forward(slice(set.images, [{ start, stop }])), 1)).to('cpu'); // [b, H, W] int32
+    meter.update(slice(set.masks, [{ start, stop }]), predicted);
+    predictions.push(predicted);
+  }
   model.train();
   return { scores: meter.compute(), predictions };
 }
@@ -177,7 +179,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     loss.backward();
     optimizer.step();
     scheduler.step();
-    const value = loss.item();
+    const value = await loss.itemAsync(); // a wait for the GPU on webgpu
     running = epoch === 1 && step === 0 ? value : 0.95 * running + 0.05 * value;
     bar.update(++step, `loss ${running.toFixed(4)}`);
     if (step % Math.max(1, Math.floor(loader.length / 20)) === 0) {
@@ -185,15 +187,15 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
       lossCurve.y.push(running);
     }
   }
-  const { scores } = evaluate(validationSet);
+  const { scores } = await evaluate(validationSet);
   validationMiou.push(scores.meanIou);
   let note = '';
   if (scores.meanIou > best) {
     best = scores.meanIou;
-    saveCheckpoint(checkpoint, {
+    saveCheckpoint(checkpoint, await toHost({ // host copies: a device tensor cannot be read synchronously
       model: model.stateDict(), optimizer: optimizer.stateDict(), scheduler: scheduler.stateDict(), epoch,
       extra: { validationMiou: scores.meanIou, unet: { inChannels: 1, numClasses: NUM_CLASSES, depth, width, upsampling } },
-    });
+    }));
     note = `  (best so far, saved to ${checkpoint})`;
   }
   console.log(`epoch ${epoch}: validation mIoU ${scores.meanIou.toFixed(4)}, pixel accuracy ${(100 * scores.pixelAccuracy).toFixed(2)}%, ${elapsed()}${note}`);
@@ -209,7 +211,7 @@ writeFileSync(`${plot}.tmp`, chartRow([
 renameSync(`${plot}.tmp`, plot);
 
 model.loadStateDict(loadCheckpoint(checkpoint).model);
-const { scores: test, predictions } = evaluate(testSet);
+const { scores: test, predictions } = await evaluate(testSet);
 console.log(`\nbest checkpoint on ${TEST_SCENES} test scenes (test digits only):`);
 console.log(`class      ${DIGIT_SCENE_CLASSES.map((c) => c.slice(0, 4).padStart(6)).join('')}`);
 console.log(`IoU        ${test.iou.map((v) => v.toFixed(3).padStart(6)).join('')}`);
@@ -221,7 +223,7 @@ writeFileSync(join(out, 'result.json'), `${JSON.stringify({
   classes: DIGIT_SCENE_CLASSES, iou: test.iou, meanIou: test.meanIou, dice: test.dice, meanDice: test.meanDice,
   pixelAccuracy: test.pixelAccuracy, confusion: test.confusion,
 }, null, 2)}\n`);
-writeGrid(join(out, 'grid.png'), testSet, predictions[0]!, 8);
+writeGrid(join(out, 'grid.png'), testSet, predictions[0]!, Math.min(8, TEST_SCENES));
 console.log(`wrote ${checkpoint}, ${plot}, ${join(out, 'result.json')} and ${join(out, 'grid.png')}`);
 
 /** Rows of `count` test scenes: the scene, its true mask and the predicted mask, each ×2 and 2 px apart. */
@@ -276,9 +278,9 @@ function exportScenes(dir: string): void {
   write('validation', validationSet);
   write('test', testSet);
   writeFileSync(join(dir, 'scenes.json'), `${JSON.stringify({
-    preset: presetName, size: 64, classes: DIGIT_SCENE_CLASSES, scenesPerEpoch, epochs, validation: preset.validation, test: TEST_SCENES,
+    preset: presetName, size: 64, classes: DIGIT_SCENE_CLASSES, scenesPerEpoch, epochs, validation: validationScenes, test: TEST_SCENES,
     width, depth, upsampling, loss: lossName, batchSize, lr, clutter, seed, classWeights: Array.from(weight.storage),
   }, null, 2)}\n`);
-  console.log(`wrote ${epochs} × ${scenesPerEpoch} training, ${preset.validation} validation and ${TEST_SCENES} test scenes to ${dir}`);
+  console.log(`wrote ${epochs} × ${scenesPerEpoch} training, ${validationScenes} validation and ${TEST_SCENES} test scenes to ${dir}`);
 }
 

@@ -14,7 +14,7 @@
  * --port (8080; 0 picks a free one), --max-batch (16), --max-wait-ms (0: a request that finds the model
  * idle runs at once, and what arrives meanwhile forms the next batch), --max-queue (256),
  * --no-batching (= --max-batch 1), --runtime sapling|onnx (ONNX Runtime runs the exported model),
- * --threads N (the wasm backend's threads), --body-limit BYTES (8 MiB).
+ * --backend wasm|cpu|webgpu (Sapling's kernels), --threads N (the wasm backend's threads), --body-limit BYTES (8 MiB).
  * The first line printed is `listening on http://HOST:PORT`; then one JSON line per request.
  * SIGINT or SIGTERM stops accepting connections, answers the requests in flight, and exits 0.
  */
@@ -37,6 +37,7 @@ const { values } = parseCli({
     maxQueue: intFlag('requests waiting at most (more are refused with 503)', 256),
     noBatching: booleanFlag('one request per forward pass (= --max-batch 1)'),
     runtime: choiceFlag('who runs the model: Sapling, or ONNX Runtime on the exported model', ['sapling', 'onnx'] as const, 'sapling'),
+    backend: choiceFlag("where Sapling's kernels run (runtime sapling)", ['wasm', 'cpu', 'webgpu'] as const, 'wasm'),
     threads: optionalIntFlag("the wasm backend's threads"),
     bodyLimit: intFlag('largest request body (bytes)', 8 * 1024 * 1024),
   },
@@ -44,7 +45,7 @@ const { values } = parseCli({
 
 async function main(): Promise<void> {
   const runtime = values.runtime;
-  await setBackend('wasm', values.threads === undefined ? {} : { threads: values.threads });
+  await setBackend(values.backend, values.threads === undefined ? {} : { threads: values.threads });
   const specs = values.model?.map((spec) => {
     const at = spec.indexOf('=');
     if (at <= 0) throw new RangeError(`--model must be NAME=FILE, got '${spec}'`);
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   const address = await served.app.listen({ host: values.host, port: values.port });
   console.log(`listening on ${address}`);
   console.error(`models: ${models.map((m) => `${m.name} = ${m.description} (${m.checkpoint})`).join('; ') || 'none'}${spam ? `; spam filter ${values.spam} (${String(spam.recipe.split)} split)` : ''}`);
-  console.error(`batching: ${maxBatch === 1 ? 'off' : `up to ${maxBatch} per batch, ${values.maxWaitMs} ms wait`}; runtime ${runtime}; wasm backend, ${getThreading().detail}`);
+  console.error(`batching: ${maxBatch === 1 ? 'off' : `up to ${maxBatch} per batch, ${values.maxWaitMs} ms wait`}; runtime ${runtime}; ${values.backend} backend${values.backend === 'wasm' ? `, ${getThreading().detail}` : ''}`);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -11,21 +11,21 @@ import { loadSp500, PRESETS, runStudy, volatilityForecastsJson, type Sp500 } fro
 import { annualiseRv5, BACKTEST_DEFAULTS, backtestStrategies, periodMetrics, type Backtest } from './vol-target-backtest.js';
 
 const o = { ...BACKTEST_DEFAULTS, bootstrapReps: 50 };
-const forecastsOf = (data: Sp500) => volatilityForecastsJson(data, runStudy(data, PRESETS.smoke).volatility);
-const backtest = (data: Sp500): Backtest => backtestStrategies(data, forecastsOf(data), o);
+const forecastsOf = async (data: Sp500) => volatilityForecastsJson(data, (await runStudy(data, PRESETS.smoke)).volatility);
+const backtest = async (data: Sp500): Promise<Backtest> => backtestStrategies(data, await forecastsOf(data), o);
+const data = loadSp500();
+const nTr = Math.floor(0.8 * data.close.length);
+const f = await forecastsOf(data);
+const base = backtestStrategies(data, f, o);
 
 describe('vol-target-backtest', () => {
-  const data = loadSp500();
-  const nTr = Math.floor(0.8 * data.close.length);
-  const f = forecastsOf(data);
-  const base = backtestStrategies(data, f, o);
 
   test.each([
     ['the split boundary', nTr],
     ['200 rows into the test', nTr + 200],
-  ])('perturbing future prices from %s leaves past positions unchanged', (_, k) => {
+  ])('perturbing future prices from %s leaves past positions unchanged', async (_, k) => {
     const perturbed = { dates: data.dates, close: data.close.map((c, t) => (t >= k ? c * (1 + 0.2 * Math.sin(t)) : c)) };
-    const b = backtest(perturbed);
+    const b = await backtest(perturbed);
     const decided = base.origins.filter((s) => s < k).length; //        positions set at closes s < k
     const earned = base.origins.filter((s) => s + 1 < k).length; //     returns of days before k
     expect(decided).toBe(k - nTr + 1);

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runStrategy, volTargetWeights, type StrategyRun } from '../src/forecast/backtest.js';
 import { annualisedReturn, annualisedVolatility, equityCurve, maxDrawdown, sharpeIntervalLo, sharpeIntervalsBootstrap, sharpeRatio, TRADING_DAYS, type Interval } from '../src/forecast/performance.js';
-import { seededRandom } from '../src/index.js';
+import { seededRandom, setBackend } from '../src/node.js';
 import { CUTOFF, loadSp500, PRESETS, runStudy, volatilityForecastsJson, type Preset, type Sp500, type VolatilityForecastsJson } from './lstm-vs-arima.js';
 import { chartRow } from '../src/utils/index.js';
 import { choiceFlag, intFlag, numberFlag, optionalStringFlag, parseCli, stringFlag } from './lib/cli.js';
@@ -154,7 +154,7 @@ export function markdownPeriod(p: PeriodMetrics, o: BacktestOptions): string {
   return lines.join('\n');
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseCli({
     summary: "Volatility targeting driven by each model's forecasts from the lstm-vs-arima study, with costs, against buy-and-hold. A study, not investment advice.",
     usage: 'npx tsx examples/vol-target-backtest.ts [options]',
@@ -165,9 +165,11 @@ function main(): void {
       maxLeverage: numberFlag('the largest exposure allowed', BACKTEST_DEFAULTS.maxLeverage, Number.MIN_VALUE),
       costBps: numberFlag('trading cost in basis points of the turnover', BACKTEST_DEFAULTS.costBps, 0),
       seed: intFlag('seed of the block bootstrap', BACKTEST_DEFAULTS.seed, -Infinity),
+      backend: choiceFlag("where the study's LSTM kernels run (without --forecasts)", ['cpu', 'wasm', 'webgpu'] as const, 'cpu'),
       out: stringFlag('where result.json, results.md and equity.svg go', 'runs/vol-target-backtest', 'DIR'),
     },
   });
+  await setBackend(values.backend);
   const preset: Preset = values.preset;
   const check = (name: string, x: number, ok: boolean): number => {
     if (!ok) throw new RangeError(`vol-target-backtest: --${name} ${x} is out of range`);
@@ -189,8 +191,8 @@ function main(): void {
     forecasts = (JSON.parse(readFileSync(values.forecasts, 'utf8')) as { forecasts: VolatilityForecastsJson }).forecasts;
     source = values.forecasts;
   } else {
-    console.log(`running the study (preset ${preset}) for its forecasts …`);
-    forecasts = volatilityForecastsJson(data, runStudy(data, PRESETS[preset]).volatility);
+    console.log(`running the study (preset ${preset}, backend ${values.backend}) for its forecasts …`);
+    forecasts = volatilityForecastsJson(data, (await runStudy(data, PRESETS[preset])).volatility);
     source = `the study, preset ${preset}`;
   }
   const b = backtestStrategies(data, forecasts, o);
@@ -219,4 +221,4 @@ function main(): void {
   console.log(`\nwrote ${join(values.out, 'result.json')}, results.md, equity.svg — ${seconds.toFixed(1)} s`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -26,9 +26,10 @@ const allForecasts = (r: WeatherRun): Record<string, readonly number[]> => ({
   ...Object.fromEntries(r.attention.seeds.map((f, k) => [`attention seed ${k}`, f])),
 });
 
+const data = loadSeattleWeather();
+const base = await runWeather(data, PRESETS.smoke);
+
 describe('weather-attention', () => {
-  const data = loadSeattleWeather();
-  const base = runWeather(data, PRESETS.smoke);
 
   test('365 test days of 2015, forecast from the day before; the classical rows match the protocol', () => {
     expect(base.origins.length).toBe(365);
@@ -44,8 +45,8 @@ describe('weather-attention', () => {
   test.each([
     ['the first test target (2015-01-01)', TEST_START, 1],
     ['180 days into 2015', TEST_START + 180, 181],
-  ])('changing every column from %s changes no forecast of an earlier or equal target', (_, k, unchanged) => {
-    const b = runWeather(perturb(data, k), PRESETS.smoke);
+  ])('changing every column from %s changes no forecast of an earlier or equal target', async (_, k, unchanged) => {
+    const b = await runWeather(perturb(data, k), PRESETS.smoke);
     // The forecast from origin s uses rows ≤ s; with rows ≥ k changed, origins s < k must not move.
     const before = base.origins.map((s, i) => [s, i] as const).filter(([s]) => s < k).map(([, i]) => i);
     const after = base.origins.map((s, i) => [s, i] as const).filter(([s]) => s >= k).map(([, i]) => i);
@@ -63,10 +64,10 @@ describe('weather-attention', () => {
     expect(b.actual[before.length]).not.toBe(base.actual[before.length]); // the target at row k itself did change
   });
 
-  test('the design selection never sees 2015', () => {
+  test('the design selection never sees 2015', async () => {
     const candidates = [{ name: 'tiny attention', design: { ...PRESETS.smoke.attention } }];
-    const a = selectDesigns(data, candidates, [0]);
-    const b = selectDesigns(perturb(data, TEST_START), candidates, [0]);
+    const a = await selectDesigns(data, candidates, [0]);
+    const b = await selectDesigns(perturb(data, TEST_START), candidates, [0]);
     expect(b).toEqual(a);
     expect(a.linear['linear AR(7) + season']).toBeCloseTo(2.754, 3); // fitted on 2012-2013, scored on 2014
     expect(a.rows[0]!.curve.length).toBe(1);

@@ -20,7 +20,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Linear, Module, noGrad, optim, seededRandom, setBackend, type Tensor } from '../src/index.js';
+import { Linear, Module, getBackend, noGrad, optim, seededRandom, setBackend, type Tensor } from '../src/node.js';
 import { dayOfYear, type SeattleWeather } from '../src/data/seattle-weather.js';
 import { loadSeattleWeather } from '../src/data/seattle-weather-file.js';
 import { dayOfYearMeans, seasonalHarmonics, smoothCircular } from '../src/forecast/climatology.js';
@@ -31,7 +31,7 @@ import { mseLoss } from '../src/layers/losses.js';
 import { Lstm } from '../src/layers/lstm.js';
 import { TransformerForecaster } from '../src/models/transformer-forecaster.js';
 import { weatherReport, writeWeatherOutputs } from './lib/weather-report.js';
-import { booleanFlag, choiceFlag, parseCli, stringFlag } from './lib/cli.js';
+import { booleanFlag, choiceFlag, optionalIntFlag, parseCli, stringFlag } from './lib/cli.js';
 
 /** Rows of the split: targets ≥ TEST_START are 2015; 2014 starts at VALID_START. */
 export const TEST_START = 1096;
@@ -142,16 +142,14 @@ function build(d: NeuralDesign, seed: number): Forecaster {
 }
 
 /** °C forecasts of the model for the given origins (eval mode, no graph). */
-export function predict(model: Forecaster, p: Prepared, origins: readonly number[]): number[] {
+export async function predict(model: Forecaster, p: Prepared, origins: readonly number[]): Promise<number[]> {
   model.eval();
   const out: number[] = [];
-  noGrad(() => {
-    for (let i = 0; i < origins.length; i += 256) {
-      const chunk = origins.slice(i, i + 256);
-      const z = model.forward(windowBatch(p.windows, chunk.map((s) => p.indexOf.get(s)!)).x).dataSync();
-      chunk.forEach((s, k) => out.push(p.toCelsius(s, z[k]!)));
-    }
-  });
+  for (let i = 0; i < origins.length; i += 256) {
+    const chunk = origins.slice(i, i + 256);
+    const z = await noGrad(() => model.forward(windowBatch(p.windows, chunk.map((s) => p.indexOf.get(s)!)).x)).data(); // a wait for the GPU on webgpu
+    chunk.forEach((s, k) => out.push(p.toCelsius(s, z[k]!)));
+  }
   return out;
 }
 
@@ -160,8 +158,9 @@ export function predict(model: Forecaster, p: Prepared, origins: readonly number
  * order, the learning rate annealed to 0 by a cosine over all steps (so the last epoch's weights
  * are a settled answer, not a point of a noisy path). `score(model, epoch)` is called after every epoch.
  */
-export function fitNeural(d: NeuralDesign, p: Prepared, fitOrigins: readonly number[], seed: number, score?: (model: Forecaster, epoch: number) => void): Forecaster {
+export async function fitNeural(d: NeuralDesign, p: Prepared, fitOrigins: readonly number[], seed: number, score?: (model: Forecaster, epoch: number) => Promise<void>): Promise<Forecaster> {
   const model = build(d, seed);
+  if (getBackend() === 'webgpu') await model.to('webgpu'); // the weights live on the GPU from now on
   const opt = new optim.AdamW(model.parameters(), { lr: d.lr, weightDecay: d.weightDecay });
   const schedule = new optim.CosineAnnealingLR(opt, { tMax: d.epochs * Math.ceil(fitOrigins.length / d.batchSize) });
   const random = seededRandom(1000 + seed);
@@ -181,7 +180,7 @@ export function fitNeural(d: NeuralDesign, p: Prepared, fitOrigins: readonly num
       opt.step();
       schedule.step();
     }
-    score?.(model, epoch);
+    await score?.(model, epoch);
   }
   return model;
 }
@@ -240,41 +239,42 @@ export interface WeatherRun {
 const mean = (series: readonly (readonly number[])[]): number[] => series[0]!.map((_, i) => series.reduce((a, f) => a + f[i]!, 0) / series.length);
 
 /** Everything on one copy of the data; pure apart from `o.log`. */
-export function runWeather(data: SeattleWeather, options: Partial<WeatherOptions> = {}): WeatherRun {
+export async function runWeather(data: SeattleWeather, options: Partial<WeatherOptions> = {}): Promise<WeatherRun> {
   const o: WeatherOptions = { ...PRESETS.full, log: () => {}, ...options };
   const n = data.dates.length;
   const origins = Array.from({ length: n - TEST_START }, (_, i) => TEST_START - 1 + i);
   const classical = classicalForecasts(data, TEST_START, origins);
   const maps: number[][][][][] = [];
-  const neural = (d: NeuralDesign): NeuralResult => {
+  const neural = async (d: NeuralDesign): Promise<NeuralResult> => {
     const p = prepare(data, d, TEST_START);
     const fitOrigins = p.windows.origins.filter((s) => s + 1 < TEST_START);
     const seeds: number[][] = [];
     const seconds: number[] = [];
     for (const seed of o.seeds) {
       const t0 = performance.now();
-      const model = fitNeural(d, p, fitOrigins, seed);
-      seeds.push(predict(model, p, origins));
+      const model = await fitNeural(d, p, fitOrigins, seed);
+      seeds.push(await predict(model, p, origins));
       seconds.push((performance.now() - t0) / 1000);
-      if (model instanceof TransformerForecaster) maps.push(lastQueryAttention(model, p, origins));
+      if (model instanceof TransformerForecaster) maps.push(await lastQueryAttention(model, p, origins));
       o.log(`  ${d.kind} seed ${seed}: ${fitOrigins.length} windows × ${d.epochs} epochs, ${seconds[seconds.length - 1]!.toFixed(0)} s`);
     }
     return { design: d, seeds, mean: mean(seeds), fitWindows: fitOrigins.length, seconds };
   };
-  const lstm = neural(o.lstm);
-  const attention = neural(o.attention);
+  const lstm = await neural(o.lstm);
+  const attention = await neural(o.attention);
   const L = o.attention.lookback;
   const windowPrecipitation = origins.map((s) => data.precipitation.slice(s - L + 1, s + 1));
   return { origins, targetDates: origins.map((s) => data.dates[s + 1]!), actual: origins.map((s) => data.tempMax[s + 1]!), classical, lstm, attention, attentionMaps: maps, windowPrecipitation };
 }
 
 /** Per layer and head: the attention row of the window's last day (the query the forecast reads), [origin][key day]. */
-function lastQueryAttention(model: TransformerForecaster, p: Prepared, origins: readonly number[]): number[][][][] {
+async function lastQueryAttention(model: TransformerForecaster, p: Prepared, origins: readonly number[]): Promise<number[][][][]> {
   model.eval();
   const L = model.lookback;
   const layers = model.attentionMaps(windowBatch(p.windows, origins.map((s) => p.indexOf.get(s)!)).x, { averageHeads: false }); // [B, H, L, L] each
-  return layers.map((w) => {
-    const v = w.dataSync();
+  const values = await Promise.all(layers.map((w) => w.data())); //                one wait for every layer (webgpu)
+  return layers.map((w, l) => {
+    const v = values[l]!;
     const H = w.shape[1]!;
     return Array.from({ length: H }, (_, h) => origins.map((_, b) => Array.from({ length: L }, (_, j) => v[((b * H + h) * L + (L - 1)) * L + j]!)));
   });
@@ -303,7 +303,7 @@ const rmseOf = (a: readonly number[], f: readonly number[]): number => Math.sqrt
  * Fits every candidate on targets of 2012-2013 and scores it on the targets of 2014. The data is
  * cut before 2015 first, so nothing here can see the test year.
  */
-export function selectDesigns(data: SeattleWeather, candidates: readonly Candidate[], seeds: readonly number[], log: (line: string) => void = () => {}): { linear: Record<string, number>; rows: SelectionRow[] } {
+export async function selectDesigns(data: SeattleWeather, candidates: readonly Candidate[], seeds: readonly number[], log: (line: string) => void = () => {}): Promise<{ linear: Record<string, number>; rows: SelectionRow[] }> {
   const cut: SeattleWeather = {
     dates: data.dates.slice(0, TEST_START), precipitation: data.precipitation.slice(0, TEST_START), tempMax: data.tempMax.slice(0, TEST_START),
     tempMin: data.tempMin.slice(0, TEST_START), wind: data.wind.slice(0, TEST_START), weather: data.weather.slice(0, TEST_START),
@@ -312,20 +312,22 @@ export function selectDesigns(data: SeattleWeather, candidates: readonly Candida
   const actual = origins.map((s) => cut.tempMax[s + 1]!);
   const classical = classicalForecasts(cut, VALID_START, origins);
   const linear = Object.fromEntries(Object.entries(classical).map(([m, f]) => [m, rmseOf(actual, f)]));
-  const rows = candidates.map((c) => {
+  const rows: SelectionRow[] = [];
+  for (const c of candidates) {
     const p = prepare(cut, c.design, VALID_START);
     const fitOrigins = p.windows.origins.filter((s) => s + 1 < VALID_START);
     const curves: number[][] = [];
-    const forecasts = seeds.map((seed) => {
+    const forecasts: number[][] = [];
+    for (const seed of seeds) {
       const curve: number[] = [];
-      const model = fitNeural(c.design, p, fitOrigins, seed, (m) => curve.push(rmseOf(actual, predict(m, p, origins))));
+      const model = await fitNeural(c.design, p, fitOrigins, seed, async (m) => void curve.push(rmseOf(actual, await predict(m, p, origins))));
       curves.push(curve);
-      return predict(model, p, origins);
-    });
+      forecasts.push(await predict(model, p, origins));
+    }
     const row = { name: c.name, design: c.design, perSeed: forecasts.map((f) => rmseOf(actual, f)), ensemble: rmseOf(actual, mean(forecasts)), curve: mean(curves) };
     log(`  ${c.name}: 2014 RMSE per seed ${row.perSeed.map((v) => v.toFixed(3)).join(', ')}; seed mean ${row.ensemble.toFixed(3)}`);
-    return row;
-  });
+    rows.push(row);
+  }
   return { linear, rows };
 }
 
@@ -377,11 +379,14 @@ async function main(): Promise<void> {
     flags: {
       preset: choiceFlag('how much to run', ['smoke', 'quick', 'full'] as const, 'full'),
       select: booleanFlag('choose the designs instead: fit on 2012-2013, score on 2014 (never 2015)'),
+      backend: choiceFlag('where the kernels run', ['wasm', 'cpu', 'webgpu'] as const, 'wasm'),
+      batchSize: optionalIntFlag("windows per step of both neural models (default: the preset's)"),
       out: stringFlag('where result.json, results.md and the plots go', 'runs/weather-attention', 'DIR'),
     },
   });
   const preset: Preset = values.preset;
-  await setBackend('wasm');
+  await setBackend(values.backend);
+  console.log(`backend ${values.backend}`);
   const log = (line: string): void => console.log(line);
   const data = loadSeattleWeather();
   const t0 = performance.now();
@@ -390,7 +395,7 @@ async function main(): Promise<void> {
     const seeds = preset === 'full' ? [0, 1, 2] : [0];
     const candidates = preset === 'smoke' ? CANDIDATES.map((c) => ({ name: c.name, design: { ...c.design, epochs: 1 } })) : CANDIDATES;
     log(`design selection: fit on 2012-2013, score on 2014 (${seeds.length} seed${seeds.length > 1 ? 's' : ''} each)`);
-    const result = selectDesigns(data, candidates, seeds, log);
+    const result = await selectDesigns(data, candidates, seeds, log);
     const seconds = (performance.now() - t0) / 1000;
     writeFileSync(join(values.out, 'selection.json'), JSON.stringify({ example: 'weather-attention --select', preset, seeds, seconds: Math.round(seconds), ...result }, null, 1));
     const table = markdownSelection(result, seeds.length);
@@ -398,8 +403,9 @@ async function main(): Promise<void> {
     log(`\n${table}\n\nwrote ${join(values.out, 'selection.json')}, selection.md — ${seconds.toFixed(0)} s`);
     return;
   }
-  const options: WeatherOptions = { ...PRESETS[preset], log };
-  const run = runWeather(data, options);
+  const batch = values.batchSize === undefined ? {} : { batchSize: values.batchSize };
+  const options: WeatherOptions = { ...PRESETS[preset], log, lstm: { ...PRESETS[preset].lstm, ...batch }, attention: { ...PRESETS[preset].attention, ...batch } };
+  const run = await runWeather(data, options);
   const report = weatherReport(run, LINEAR);
   const seconds = (performance.now() - t0) / 1000;
   const text = writeWeatherOutputs(values.out, run, report, { preset, seconds, seeds: options.seeds });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { issue23Targets } from './targets.js';
+import { issue22Targets, issue23Targets } from './targets.js';
 
 const stats = (medianMs: number) => ({ medianMs });
 /** The parts of training.json and lstm.json the targets read, with round figures. */
@@ -46,5 +46,35 @@ describe('issue 23 targets', () => {
     const rows = byTarget(issue23Targets({ lstm: { ...lstm, threads: 1 } }));
     expect(rows['LSTM: 2 threads never slower than 1']!.verdict).toBe('not measured');
     expect(rows['LSTM train step (wasm, 1 thread) within 2× of PyTorch (1 thread)']!.verdict).toBe('missed');
+  });
+});
+
+describe('issue 22 targets', () => {
+  const webgpu = {
+    software: true,
+    kernelRatios: [
+      { family: 'matmul', name: '512', ratio: 0.98 },
+      { family: 'conv forward', name: 'a', ratio: 0.9 }, { family: 'conv forward', name: 'b', ratio: 1.3 }, { family: 'conv forward', name: 'c', ratio: 1.05 },
+      { family: 'conv input gradient', name: 'a', ratio: 1.2 }, { family: 'conv input gradient', name: 'b', ratio: 1.4 },
+    ],
+    stepTargets: [{ model: 'MNIST CNN', stepMs: 900, sumMs: 1300, reads: 0 }, { model: 'ResNet-18', stepMs: 2000, sumMs: 1000, reads: 2 }],
+  };
+
+  test('a family is judged on its median ratio, with the spread beside it; steps on step / sum and reads', () => {
+    const rows = byTarget(issue22Targets(webgpu));
+    expect(rows['matmul within 1.10× of raw tfjs-webgpu (median over 1 shape)']).toMatchObject({ ratio: 0.98, verdict: 'met', measured: '0.98' });
+    expect(rows['conv forward within 1.10× of raw tfjs-webgpu (median over 3 shapes)']).toMatchObject({ ratio: 1.05, verdict: 'met', measured: '0.90–1.30, 1 of 3 past 1.10' });
+    expect(rows['conv input gradient within 1.10× of raw tfjs-webgpu (median over 2 shapes)']!.ratio).toBeCloseTo(1.3);
+    expect(rows['conv input gradient within 1.10× of raw tfjs-webgpu (median over 2 shapes)']!.verdict).toBe('missed');
+    expect(rows['MNIST CNN: training step within 1.3× the sum of its kernels']).toMatchObject({ verdict: 'met', measured: 'step 900 ms, kernels alone 1300 ms' });
+    expect(rows['ResNet-18: training step within 1.3× the sum of its kernels']!.verdict).toBe('missed');
+    expect(rows['MNIST CNN: no read to the host inside a step']!.verdict).toBe('met');
+    expect(rows['ResNet-18: no read to the host inside a step']).toMatchObject({ verdict: 'missed', measured: '2 reads' });
+    expect(rows['ResNet-18 CIFAR training step on a real GPU faster than PyTorch on the CPU']!.verdict).toBe('not measured');
+  });
+
+  test('a missing result is not measured, never met', () => {
+    const rows = issue22Targets(undefined);
+    expect(rows.map((r) => r.verdict)).toEqual(['not measured', 'not measured', 'not measured']);
   });
 });

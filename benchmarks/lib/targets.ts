@@ -103,3 +103,53 @@ export function issue23Targets(files: { readonly training?: unknown; readonly ls
     row('MNIST CNN: lead over jax-js (jitted) kept', jax(cnn, 'saplingInSameBlock'), jax(cnn, 'adam'), 1, vsJax, true),
   ];
 }
+
+/** One kernel timed beside raw tfjs-webgpu in the webgpu suite: its family ('matmul', 'conv forward', …) and ratio. */
+export interface WebgpuKernelRatio {
+  readonly family: string;
+  readonly name: string;
+  readonly ratio: number;
+}
+
+/** One training step of the webgpu suite: its time, the sum of its kernels replayed alone, and the reads in it. */
+export interface WebgpuStep {
+  readonly model: string;
+  readonly stepMs: number;
+  readonly sumMs: number;
+  readonly reads: number;
+}
+
+const median = (v: readonly number[]): number => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/**
+ * Issue 22's targets from the webgpu suite's result (webgpu.json, or the object the suite builds):
+ * each kernel family within 1.10× raw tfjs-webgpu on the same adapter — judged on the family's
+ * median ratio over its shapes, the spread and the shapes past 1.10 shown beside it (on a software
+ * adapter a single shape's ratio is noisy); each training step within 1.3× the sum of its kernels'
+ * times, with no read to the host inside it; the ResNet-18 step against PyTorch on the CPU only on
+ * a real GPU (not measured on a software adapter, nor by this suite).
+ */
+export function issue22Targets(webgpu: unknown): TargetRow[] {
+  const kernels = (Array.isArray(at(webgpu, 'kernelRatios')) ? at(webgpu, 'kernelRatios') : []) as WebgpuKernelRatio[];
+  const steps = (Array.isArray(at(webgpu, 'stepTargets')) ? at(webgpu, 'stepTargets') : []) as WebgpuStep[];
+  const families = [...new Set(kernels.map((k) => k.family))];
+  const rows: TargetRow[] = families.map((family) => {
+    const ratios = kernels.filter((k) => k.family === family).map((k) => k.ratio);
+    const m = median(ratios);
+    const over = ratios.filter((r) => r > 1.1).length;
+    const target = `${family} within 1.10× of raw tfjs-webgpu (median over ${ratios.length} shape${ratios.length > 1 ? 's' : ''})`;
+    const measured = ratios.length > 1 ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}, ${over} of ${ratios.length} past 1.10` : `${ratios[0]!.toFixed(2)}`;
+    return { target, measured, ratio: m, bound: '≤ 1.1', verdict: m <= 1.1 ? 'met' : 'missed' };
+  });
+  if (families.length === 0) rows.push(notMeasured('kernels within 1.10× of raw tfjs-webgpu', 'no kernel ratios in the result', '≤ 1.1'));
+  for (const s of steps) {
+    rows.push(row(`${s.model}: training step within 1.3× the sum of its kernels`, s.stepMs, s.sumMs, 1.3, (a, b) => `step ${ms(a)}, kernels alone ${ms(b)}`));
+    rows.push({ target: `${s.model}: no read to the host inside a step`, measured: `${s.reads} reads`, ratio: null, bound: '0 reads', verdict: s.reads === 0 ? 'met' : 'missed' });
+  }
+  if (steps.length === 0) rows.push(notMeasured('training step within 1.3× the sum of its kernels', 'no training steps in the result', '≤ 1.3'));
+  rows.push(notMeasured('ResNet-18 CIFAR training step on a real GPU faster than PyTorch on the CPU', at(webgpu, 'software') === false ? 'the suite times no PyTorch step: compare with benchmarks/resnet18.bench.ts' : 'software adapter: needs a real GPU', '< 1'));
+  return rows;
+}

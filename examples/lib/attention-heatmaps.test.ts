@@ -5,12 +5,12 @@ import { BertModel } from '../../src/models/bert.js';
 import { attentionHeatmaps, bertAttentionPanels } from './attention-heatmaps.js';
 
 describe('attention heatmaps', () => {
-  test('one panel per layer and head, rows are distributions over the tokens', () => {
+  test('one panel per layer and head, rows are distributions over the tokens', async () => {
     manualSeed(0);
     const bert = new BertModel(bertConfig('tiny', { vocabSize: 30, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2, intermediateSize: 16, maxPositionEmbeddings: 16 }));
     const ids = Int32Array.from([2, 7, 11, 5, 3]);
     const encoding: text.Encoding = { ids, tokenTypeIds: new Int32Array(5), attentionMask: new Int32Array(5).fill(1) };
-    const panels = bertAttentionPanels(bert, encoding, 0);
+    const panels = await bertAttentionPanels(bert, encoding, 0);
     expect(panels.map((p) => p.title)).toEqual(['layer 0, head 0', 'layer 0, head 1', 'layer 1, head 0', 'layer 1, head 1']);
     for (const p of panels) {
       expect(p.weights).toHaveLength(5);

@@ -59,12 +59,13 @@ export function attentionHeatmaps(tokens: readonly string[], panels: readonly At
  * One panel per (layer, head) of `bert` on one encoded text: the softmax weights of the eval-mode
  * forward, [CLS] and [SEP] included, no padding (a batch of one).
  */
-export function bertAttentionPanels(bert: BertModel, encoding: text.Encoding, padId: number): AttentionPanel[] {
+export async function bertAttentionPanels(bert: BertModel, encoding: text.Encoding, padId: number): Promise<AttentionPanel[]> {
   const b = text.padBatch([encoding], { padId });
   bert.eval();
   const attentions: readonly Tensor[] = noGrad(() => bert.forward(b.inputIds, { attentionMask: b.attentionMask, outputAttentions: true }).attentions);
-  return attentions.flatMap((a, l) => {
-    const w = a.toArray() as number[][][][]; //                                          [1, A, T, T]
+  const values = await Promise.all(attentions.map((a) => a.toArrayAsync())); //     one wait for every layer (webgpu)
+  return values.flatMap((a, l) => {
+    const w = a as number[][][][]; //                                                    [1, A, T, T]
     return w[0]!.map((weights, h) => ({ title: `layer ${l}, head ${h}`, weights }));
   });
 }

@@ -163,6 +163,7 @@ export interface TrainingFlags {
   readonly backend: AvailableBackend;
   readonly seed: number;
   readonly limit: number | undefined;
+  readonly evalLimit: number | undefined;
   readonly out: string;
 }
 
@@ -184,6 +185,7 @@ export function trainingFlagSpecs(defaults: FlagDefaults) {
     backend: choiceFlag('where the kernels run', ['cpu', 'wasm', 'webgpu'] as const, defaults.backend),
     seed: intFlag('seed for initialisation and shuffling', 0, -Infinity),
     limit: optionalIntFlag('train on the first N images only (quick trials)'),
+    evalLimit: optionalIntFlag('score on the first N validation and test images only (quick trials)'),
     out: stringFlag('where the checkpoint and the plots go', defaults.out, 'DIR'),
   };
 }

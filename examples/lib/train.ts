@@ -167,13 +167,24 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainResul
   return { trainLoss, validationAccuracy, testAccuracy, seconds, checkpoint, plot, testPredictions };
 }
 
-/** The official MNIST training set split into 55,000 to train on and the last 5,000 to validate. */
-export function splitTrainValidation(all: LabelledSet, limit?: number): { train: LabelledSet; validation: LabelledSet } {
+/**
+ * The official MNIST training set split into 55,000 to train on and the last 5,000 to validate
+ * (`limit`: the first N of the 55,000; `evalLimit`: the first N of the 5,000).
+ */
+export function splitTrainValidation(all: LabelledSet, limit?: number, evalLimit?: number): { train: LabelledSet; validation: LabelledSet } {
   const n = Math.min(limit ?? 55_000, 55_000);
+  const v = Math.min(evalLimit ?? 5_000, 5_000);
   return {
     train: { images: rows(all.images, 0, n), labels: rows(all.labels, 0, n) },
-    validation: { images: rows(all.images, 55_000, 60_000), labels: rows(all.labels, 55_000, 60_000) },
+    validation: { images: rows(all.images, 55_000, 55_000 + v), labels: rows(all.labels, 55_000, 55_000 + v) },
   };
+}
+
+/** The first `limit` images of a set (all of them when `limit` is undefined). */
+export function firstRows(set: LabelledSet, limit?: number): LabelledSet {
+  if (limit === undefined) return set;
+  const n = Math.min(limit ?? Infinity, set.labels.shape[0] ?? 0);
+  return { images: rows(set.images, 0, n), labels: rows(set.labels, 0, n) };
 }
 
 /** Adam with a one-cycle schedule peaking at `lr`, the recipe of the MNIST examples. */

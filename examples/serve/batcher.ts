@@ -95,7 +95,7 @@ export class Batcher {
     try {
       const logits = await this.model.forward(new Tensor(x, [batch.length, channels, size, size]));
       const modelMs = performance.now() - started;
-      const probabilities = softmax(logits, 1).storage as Float32Array;
+      const probabilities = (await softmax(logits, 1).data()) as Float32Array; // a wait for the GPU on webgpu
       const classes = this.model.classes.length;
       this.batchSizes.set(batch.length, (this.batchSizes.get(batch.length) ?? 0) + 1);
       batch.forEach((p, i) => p.resolve({

@@ -14,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import { createOnnxSession } from '../../src/io/onnx/run-onnx.js';
 import {
-  CheckpointError, exportOnnxBytes, FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_STD, loadCheckpoint, loadSafetensors, MNIST_MEAN, MNIST_STD,
+  CheckpointError, exportOnnxBytes, FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_STD, getBackend, loadCheckpoint, loadSafetensors, MNIST_MEAN, MNIST_STD,
   mnistCnn, noGrad, ResNet18, Tensor, type Module, type StateDict,
 } from '../../src/node.js';
 import type { InputSpec } from './images.js';
@@ -95,6 +95,7 @@ export async function loadServedModel(name: string, path: string, options: { run
       close: () => session.close(),
     };
   }
+  if (getBackend() === 'webgpu') await module.to('webgpu'); // the weights live on the GPU; the batcher reads with await
   noGrad(() => module.forward(example)); // warm-up: the first calls compile and allocate
   return {
     name, description, checkpoint: path, input, classes, runtime,

@@ -25,6 +25,7 @@ import { cacheVersion } from '../../storage.js';
 import type { Conv2dAttrs } from '../types.js';
 import { cast } from './elementwise.js';
 import { conv2dDirect, conv2dFilterDirect, conv2dInputDirect } from './conv-direct.js';
+import { conv2dIm2col, im2colRoute } from './conv-im2col.js';
 import { broadcastTo, permute } from './movement.js';
 import { runTfjs } from './tfjs-bridge.js';
 
@@ -59,6 +60,9 @@ function filterOf(w: Tensor): Tensor {
   return t;
 }
 
+const dilated = (attrs: Conv2dAttrs): boolean => attrs.dilation[0] !== 1 || attrs.dilation[1] !== 1;
+const padless = ({ padding: p }: Conv2dAttrs): boolean => p.top + p.bottom + p.left + p.right === 0;
+
 /** tfjs's explicit padding in NHWC order. */
 const explicitPad = ({ padding: p }: Conv2dAttrs): number[][] => [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]];
 const toNhwc = (t: Tensor): Tensor => permute(t, [0, 2, 3, 1]);
@@ -76,11 +80,11 @@ export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor {
   const g = convGeometry(x.shape, w.shape, attrs, 'conv2d');
   const yShape = [g.N, g.O, g.OH, g.OW];
   if (attrs.groups !== 1 || g.C === 1) return conv2dDirect(x, w, yShape, attrs);
+  if (im2colRoute(yShape) || (g.KH === 1 && g.KW === 1 && !dilated(attrs) && attrs.stride[0] === 1 && attrs.stride[1] === 1 && padless(attrs))) return conv2dIm2col(x, w, yShape, attrs);
   const xt = toNhwc(x);
   return nchwResult(() => runTfjs('Conv2D', { x: { t: xt }, filter: { t: filterOf(w) } }, { strides: [...attrs.stride], pad: explicitPad(attrs), dataFormat: 'NHWC', dilations: [...attrs.dilation] }, nhwcShape(yShape), 'float32'), [xt]);
 }
 
-const dilated = (attrs: Conv2dAttrs): boolean => attrs.dilation[0] !== 1 || attrs.dilation[1] !== 1;
 
 export function conv2dBackpropInput(dy: Tensor, w: Tensor, xShape: Shape, attrs: Conv2dAttrs): Tensor {
   if (attrs.groups !== 1 || dilated(attrs)) return conv2dInputDirect(dy, w, xShape, attrs);

@@ -35,6 +35,8 @@ export interface TfjsWebGpu {
   computePassEncoder: GPUComputePassEncoder | null;
   dispatchCountInPass: number;
   readonly uniformPendingDisposal: GPUBuffer[];
+  /** Conv2D takes its im2col + matmul route at or below this many 32 × 32 output tiles (8; 16 on recent Intel). */
+  readonly thresholdToIncreaseWorkgroups: number;
   submitQueue(): void;
   ensureCommandEncoderReady(): void;
   endComputePassEncoder(): void;
