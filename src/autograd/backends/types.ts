@@ -223,6 +223,13 @@ export interface FusedKernels {
   /** The gradients `need` asks for (of x, h0, W_ih, W_hh, b_ih, b_hh), from dY [T, N, H]; null for the others. */
   gruBackward(saved: GruSaved, x: Tensor, wIh: Tensor, wHh: Tensor, dY: Tensor, reverse: boolean, need: GruNeed): GruGradients;
 
+  // ── a Transformer's elementwise passes (ops/unary.ts, ops/attention.ts, ops/layer-norm.ts) ──
+  /**
+   * dX of y = gelu(x), dY·(Φ(x) + x·φ(x)) for the exact GELU and the tanh form's derivative for
+   * 'tanh' (ops/unary.ts derives both), in one pass; dY and x have one shape and float dtype.
+   */
+  geluBackward(dY: Tensor, x: Tensor, approximate: 'none' | 'tanh'): Tensor;
+
   // ── optimizer steps (src/optim: sgd.ts and adam.ts derive them); new tensors, inputs untouched ──
   /** One SGD step for one parameter θ with gradient g and momentum buffer b (null at the first step): θ' and b'. */
   sgdStep(param: Tensor, grad: Tensor, momentumBuffer: Tensor | null, options: SgdStepOptions): { readonly param: Tensor; readonly momentumBuffer: Tensor | null };

@@ -17,7 +17,7 @@
  *   gelu, tanh approximation  y = ½x(1 + tanh u), u = √(2/π)(x + 0.044715x³)
  *            f′ = ½(1 + tanh u) + ½x(1 − tanh²u) · √(2/π)(1 + 3·0.044715x²)
  */
-import { apply, type OpDef } from '../function.js';
+import { apply, isGradEnabled, type OpDef } from '../function.js';
 import { kernels } from '../backends/index.js';
 import type { ParamUnaryOp, UnaryOp } from '../backends/types.js';
 import type { Tensor } from '../tensor.js';
@@ -81,12 +81,16 @@ const Elu: OpDef<One, number> = {
 
 const INV_SQRT_2PI = 0.3989422804014327; // 1/√(2π)
 const SQRT_2_OVER_PI = 0.7978845608028654; // √(2/π)
+// Backward without createGraph is one kernel pass (geluBackward); with it, the same formulas in
+// recorded ops, so that second derivatives see them depend on x.
 const GeluExact = unaryDef('Gelu', 'x', k('gelu'), (dY, x) => {
+  if (!isGradEnabled()) return kernels().geluBackward(dY, x, 'none');
   const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5); //                 Φ(x)
   const pdf = mul(exp(mul(mul(x, x), -0.5)), INV_SQRT_2PI); //                    φ(x)
   return mul(dY, add(cdf, mul(x, pdf)));
 });
 const GeluTanh = unaryDef('GeluTanh', 'x', k('geluTanh'), (dY, x) => {
+  if (!isGradEnabled()) return kernels().geluBackward(dY, x, 'tanh');
   const x2 = mul(x, x);
   const t = tanh(mul(mul(x, add(mul(x2, 0.044715), 1)), SQRT_2_OVER_PI)); // tanh u
   const du = mul(add(mul(x2, 3 * 0.044715), 1), SQRT_2_OVER_PI); //            du/dx

@@ -19,6 +19,7 @@ import {
 import { channelAffine, channelMoments, channelSums } from './batch-norm.js';
 import { gruBackward, gruForward, lstmBackward, lstmForward } from './rnn.js';
 import { adamStep, sgdStep } from './optim.js';
+import { geluBackward } from './gelu.js';
 
 export const cpuKernels: Kernels = {
   name: 'cpu',
@@ -32,4 +33,5 @@ export const cpuKernels: Kernels = {
   channelMoments, channelSums, channelAffine,
   lstmForward, lstmBackward, gruForward, gruBackward,
   sgdStep, adamStep,
+  geluBackward,
 };

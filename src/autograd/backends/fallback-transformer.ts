@@ -1,0 +1,31 @@
+/**
+ * fallback-transformer — a Transformer's fused elementwise kernels (types.ts: geluBackward) as
+ * compositions of core kernels, one kernel per term of the formulas their ops derive
+ * (ops/unary.ts for GELU's derivative).
+ */
+import type { Tensor } from '../tensor.js';
+import { scalar } from './fallback-rnn.js';
+import type { CoreKernels } from './types.js';
+
+const INV_SQRT_2PI = 0.3989422804014327; // 1/√(2π)
+const SQRT_2_OVER_PI = 0.7978845608028654; // √(2/π)
+
+export function transformerFallbacks(k: CoreKernels) {
+  const mul = (a: Tensor, b: Tensor | number): Tensor => k.binary('mul', a, typeof b === 'number' ? scalar(b, a.dtype) : b, a.dtype);
+  const add = (a: Tensor, b: Tensor | number): Tensor => k.binary('add', a, typeof b === 'number' ? scalar(b, a.dtype) : b, a.dtype);
+
+  function geluBackward(dY: Tensor, x: Tensor, approximate: 'none' | 'tanh'): Tensor {
+    if (approximate === 'none') {
+      const cdf = mul(add(k.unary('erf', mul(x, Math.SQRT1_2)), 1), 0.5); //                 Φ(x)
+      const pdf = mul(k.unary('exp', mul(mul(x, x), -0.5)), INV_SQRT_2PI); //                  φ(x)
+      return mul(dY, add(cdf, mul(x, pdf)));
+    }
+    const x2 = mul(x, x);
+    const t = k.unary('tanh', mul(mul(x, add(mul(x2, 0.044715), 1)), SQRT_2_OVER_PI)); //   tanh u
+    const du = mul(add(mul(x2, 3 * 0.044715), 1), SQRT_2_OVER_PI); //                        du/dx
+    const oneMinusT2 = k.binary('sub', scalar(1, x.dtype), mul(t, t), x.dtype);
+    return mul(dY, add(mul(add(t, 1), 0.5), mul(mul(mul(x, oneMinusT2), du), 0.5)));
+  }
+
+  return { geluBackward };
+}
