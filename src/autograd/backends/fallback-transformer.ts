@@ -1,7 +1,8 @@
 /**
- * fallback-transformer — a Transformer's fused elementwise kernels (types.ts: geluBackward) as
- * compositions of core kernels, one kernel per term of the formulas their ops derive
- * (ops/unary.ts for GELU's derivative).
+ * fallback-transformer — a Transformer's fused elementwise kernels (types.ts: geluBackward,
+ * softmaxLastAxis, softmaxBackward) as compositions of core kernels, one kernel per term of the
+ * formulas their ops derive (ops/unary.ts for GELU's derivative, ops/masked-softmax.ts for the
+ * guarded softmax and its backward).
  */
 import type { Tensor } from '../tensor.js';
 import { scalar } from './fallback-rnn.js';
@@ -27,5 +28,22 @@ export function transformerFallbacks(k: CoreKernels) {
     return mul(dY, add(mul(add(t, 1), 0.5), mul(mul(mul(x, oneMinusT2), du), 0.5)));
   }
 
-  return { geluBackward };
+  /** masked-softmax.ts's shiftedAndNormaliser with its guards, in core kernels. */
+  function softmaxLastAxis(x: Tensor, keep: Tensor | null): Tensor {
+    const axis = x.ndim - 1;
+    const dt = x.dtype;
+    const z = keep ? k.where(keep, x, scalar(-Infinity, dt), dt) : x;
+    const m = k.reduce('max', z, [axis], true);
+    const shift = k.where(k.compare('eq', m, scalar(-Infinity, dt)), scalar(0, dt), m, dt); // nothing kept: shift by 0
+    const e = k.unary('exp', k.binary('sub', z, shift, dt));
+    const s = k.reduce('sum', e, [axis], true);
+    return k.binary('div', e, k.where(k.compare('eq', s, scalar(0, dt)), scalar(1, dt), s, dt), dt); // 0 / 1 = 0
+  }
+
+  function softmaxBackward(p: Tensor, dP: Tensor): Tensor {
+    const dot = k.reduce('sum', mul(dP, p), [p.ndim - 1], true);
+    return mul(p, k.binary('sub', dP, dot, p.dtype));
+  }
+
+  return { geluBackward, softmaxLastAxis, softmaxBackward };
 }

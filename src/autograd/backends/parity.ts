@@ -345,6 +345,21 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
       return [k.geluBackward(dY, x, 'none'), k.geluBackward(dY, x, 'tanh'), k.geluBackward(dY64, x64, 'none'), k.geluBackward(dY64, x64, 'tanh')];
     }],
   ]),
+  softmaxLastAxis: cases([
+    ['no mask, a broadcast mask with an empty row, a row of −∞; float64', (k, random) => {
+      const x = rand([2, 3, 4, 5], random);
+      const keep = ints([1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1], [1, 3, 1, 5]); //         row 1 keeps nothing
+      const infRow = new Tensor(Float32Array.from([-Infinity, -Infinity, -Infinity, -Infinity, -Infinity, 2, 1, 0]), [2, 4]);
+      return [k.softmaxLastAxis(x, null), k.softmaxLastAxis(x, keep), k.softmaxLastAxis(infRow, null), k.softmaxLastAxis(rand([3, 7], random, 'float64'), ints([1, 0, 1, 1, 1, 0, 1], [7]))];
+    }],
+  ]),
+  softmaxBackward: cases([
+    ['float32 and float64', (k, random) => {
+      const p = k.softmaxLastAxis(rand([2, 3, 6], random), null);
+      const p64 = k.softmaxLastAxis(rand([4, 5], random, 'float64'), null);
+      return [k.softmaxBackward(p, rand([2, 3, 6], random)), k.softmaxBackward(p64, rand([4, 5], random, 'float64'))];
+    }],
+  ]),
   adamStep: cases([
     ['Adam with L2 decay, AdamW with amsgrad, maximize', (k, random) => {
       const [p, g] = [rand([5, 3], random), rand([5, 3], random)];

@@ -229,6 +229,14 @@ export interface FusedKernels {
    * 'tanh' (ops/unary.ts derives both), in one pass; dY and x have one shape and float dtype.
    */
   geluBackward(dY: Tensor, x: Tensor, approximate: 'none' | 'tanh'): Tensor;
+  /**
+   * The softmax along the last axis over the entries `keep` marks (int32 0/1 broadcasting to x;
+   * null keeps all): 0 at the others, and 0 across a row that keeps none or whose kept entries
+   * are all −∞ (ops/masked-softmax.ts's guarded softmax), in one kernel.
+   */
+  softmaxLastAxis(x: Tensor, keep: Tensor | null): Tensor;
+  /** dX = P ⊙ (dP − Σ_j dP_j P_j) along the last axis (softmax's backward), p and dP of one shape and dtype. */
+  softmaxBackward(p: Tensor, dP: Tensor): Tensor;
 
   // ── optimizer steps (src/optim: sgd.ts and adam.ts derive them); new tensors, inputs untouched ──
   /** One SGD step for one parameter θ with gradient g and momentum buffer b (null at the first step): θ' and b'. */

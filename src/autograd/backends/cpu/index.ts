@@ -20,6 +20,7 @@ import { channelAffine, channelMoments, channelSums } from './batch-norm.js';
 import { gruBackward, gruForward, lstmBackward, lstmForward } from './rnn.js';
 import { adamStep, sgdStep } from './optim.js';
 import { geluBackward } from './gelu.js';
+import { softmaxBackward, softmaxLastAxis } from './softmax.js';
 
 export const cpuKernels: Kernels = {
   name: 'cpu',
@@ -33,5 +34,5 @@ export const cpuKernels: Kernels = {
   channelMoments, channelSums, channelAffine,
   lstmForward, lstmBackward, gruForward, gruBackward,
   sgdStep, adamStep,
-  geluBackward,
+  geluBackward, softmaxLastAxis, softmaxBackward,
 };
