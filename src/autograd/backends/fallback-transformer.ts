@@ -1,8 +1,8 @@
 /**
  * fallback-transformer — a Transformer's fused elementwise kernels (types.ts: geluBackward,
- * softmaxLastAxis, softmaxBackward) as compositions of core kernels, one kernel per term of the
- * formulas their ops derive (ops/unary.ts for GELU's derivative, ops/masked-softmax.ts for the
- * guarded softmax and its backward).
+ * softmaxLastAxis, softmaxBackward, layerNorm, layerNormBackward) as compositions of core
+ * kernels, one kernel per term of the formulas their ops derive (ops/unary.ts for GELU's
+ * derivative, ops/masked-softmax.ts for the guarded softmax and its backward, ops/layer-norm.ts).
  */
 import type { Tensor } from '../tensor.js';
 import { scalar } from './fallback-rnn.js';
@@ -45,5 +45,29 @@ export function transformerFallbacks(k: CoreKernels) {
     return mul(p, k.binary('sub', dP, dot, p.dtype));
   }
 
-  return { geluBackward, softmaxLastAxis, softmaxBackward };
+  /** The last k axes of x's shape, and their sizes' product m (a row). */
+  const trailing = (shape: readonly number[], k: number): { readonly axes: number[]; readonly m: number } => ({
+    axes: Array.from({ length: k }, (_, i) => shape.length - k + i),
+    m: shape.slice(shape.length - k).reduce((a, b) => a * b, 1),
+  });
+  const meanOver = (t: Tensor, axes: readonly number[], m: number): Tensor => mul(k.reduce('sum', t, axes, true), 1 / m);
+  function layerNorm(x: Tensor, n: number, weight: Tensor | null, bias: Tensor | null, eps: number): { readonly y: Tensor; readonly xHat: Tensor; readonly invStd: Tensor } {
+    const { axes, m } = trailing(x.shape, n);
+    const xc = k.binary('sub', x, meanOver(x, axes, m), x.dtype);
+    const invStd = k.unary('rsqrt', add(meanOver(mul(xc, xc), axes, m), eps));
+    const xHat = mul(xc, invStd);
+    const scaled = weight ? mul(xHat, weight) : xHat;
+    return { y: bias ? add(scaled, bias) : scaled, xHat, invStd };
+  }
+
+  function layerNormBackward(dY: Tensor, xHat: Tensor, invStd: Tensor, weight: Tensor | null, n: number): { readonly dX: Tensor; readonly dWeight: Tensor; readonly dBias: Tensor } {
+    const { axes, m } = trailing(xHat.shape, n);
+    const g = weight ? mul(dY, weight) : dY;
+    const centred = k.binary('sub', g, meanOver(g, axes, m), g.dtype);
+    const dX = mul(k.binary('sub', centred, mul(xHat, meanOver(mul(g, xHat), axes, m)), g.dtype), invStd);
+    const lead = Array.from({ length: xHat.ndim - n }, (_, i) => i);
+    return { dX, dWeight: k.reduce('sum', mul(dY, xHat), lead, false), dBias: k.reduce('sum', dY, lead, false) };
+  }
+
+  return { geluBackward, softmaxLastAxis, softmaxBackward, layerNorm, layerNormBackward };
 }

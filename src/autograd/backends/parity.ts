@@ -360,6 +360,29 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
       return [k.softmaxBackward(p, rand([2, 3, 6], random)), k.softmaxBackward(p64, rand([4, 5], random, 'float64'))];
     }],
   ]),
+  layerNorm: cases([
+    ['over 1 and 2 axes, with and without γ, β; float64', (k, random) => {
+      const x = rand([2, 3, 4, 5], random);
+      const one = k.layerNorm(x, 1, rand([5], random), rand([5], random), 1e-5);
+      const two = k.layerNorm(x, 2, rand([4, 5], random), null, 1e-12);
+      const bare = k.layerNorm(rand([3, 1, 6], random, 'float64'), 1, null, null, 1e-5);
+      return [one.y, one.xHat, one.invStd, two.y, two.invStd, bare.y, bare.invStd];
+    }],
+  ]),
+  layerNormBackward: cases([
+    ['over 1 and 2 axes, with and without γ; float64', (k, random) => {
+      const x = rand([2, 3, 4, 5], random);
+      const [w1, w2] = [rand([5], random), rand([4, 5], random)];
+      const one = k.layerNorm(x, 1, w1, null, 1e-5);
+      const two = k.layerNorm(x, 2, w2, null, 1e-5);
+      const bare = k.layerNorm(rand([3, 1, 6], random, 'float64'), 1, null, null, 1e-5);
+      return [
+        k.layerNormBackward(rand([2, 3, 4, 5], random), one.xHat, one.invStd, w1, 1),
+        k.layerNormBackward(rand([2, 3, 4, 5], random), two.xHat, two.invStd, w2, 2),
+        k.layerNormBackward(rand([3, 1, 6], random, 'float64'), bare.xHat, bare.invStd, null, 1),
+      ].flatMap((g) => [g.dX, g.dWeight, g.dBias]);
+    }],
+  ]),
   adamStep: cases([
     ['Adam with L2 decay, AdamW with amsgrad, maximize', (k, random) => {
       const [p, g] = [rand([5, 3], random), rand([5, 3], random)];

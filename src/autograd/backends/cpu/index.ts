@@ -21,6 +21,7 @@ import { gruBackward, gruForward, lstmBackward, lstmForward } from './rnn.js';
 import { adamStep, sgdStep } from './optim.js';
 import { geluBackward } from './gelu.js';
 import { softmaxBackward, softmaxLastAxis } from './softmax.js';
+import { layerNorm, layerNormBackward } from './layer-norm.js';
 
 export const cpuKernels: Kernels = {
   name: 'cpu',
@@ -34,5 +35,5 @@ export const cpuKernels: Kernels = {
   channelMoments, channelSums, channelAffine,
   lstmForward, lstmBackward, gruForward, gruBackward,
   sgdStep, adamStep,
-  geluBackward, softmaxLastAxis, softmaxBackward,
+  geluBackward, softmaxLastAxis, softmaxBackward, layerNorm, layerNormBackward,
 };
