@@ -23,6 +23,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { F, Tensor, getNumThreads, manualSeed, optim, randn, scaledDotProductAttention, seededRandom, setBackend, type Random } from '../src/index.js';
+import { kernels } from '../src/autograd/backends/index.js';
 import { bertConfig } from '../src/models/bert-config.js';
 import { BertForSequenceClassification } from '../src/models/bert-heads.js';
 import { parseFlags } from './lib/compare.js';
@@ -123,6 +124,47 @@ function saplingAttention(T: number): () => number {
     scaledDotProductAttention(a, b, c).backward(dO);
     return a.grad!.numel();
   };
+}
+
+/**
+ * The step's arithmetic, FLOPs (2 per multiply-add): per layer and token the Q, K, V, output and
+ * two feed-forward products (2·(4H² + 2HI)), per layer the four attention products of the
+ * forward pass counted as 2 (2·2·B·heads·T²·d); the backward's products are twice the forward's.
+ * The pooler and classifier ([B, H]) are left out.
+ */
+function stepFlops(s: BertShape): { readonly linear: number; readonly attention: number } {
+  const tokens = s.batch * s.time;
+  const linear = 3 * s.layers * tokens * 2 * (4 * s.hidden * s.hidden + 2 * s.hidden * s.intermediate);
+  const attention = 3 * s.layers * 2 * 2 * s.batch * s.time * s.time * s.hidden; //   heads·d = hidden
+  return { linear, attention };
+}
+
+/**
+ * The wasm matmul on the step's Linear products (x·Wᵀ forward, dW = dYᵀ·x backward) with the
+ * suite's threads: the fastest of 5 calls, GFLOP/s. The floor of the step on these kernels is its
+ * FLOPs at these rates, whatever the rest costs.
+ */
+function linearRates(): Record<string, number> {
+  const random = seededRandom(3);
+  const { hidden: H, intermediate: I, batch: B, time: T } = BERT;
+  const N = B * T;
+  const [x, h, wq, wi, wo] = [[N, H], [N, I], [H, H], [I, H], [H, I]].map((s) => randn(s, { random })) as [Tensor, Tensor, Tensor, Tensor, Tensor];
+  const k = kernels();
+  const cases: [string, () => unknown, number][] = [
+    [`x·Wᵀ [${N},${H}]·[${H},${H}]ᵀ`, () => k.matmulTransposed(x, wq, { transposeA: false, transposeB: true }), 2 * N * H * H],
+    [`x·Wᵀ [${N},${H}]·[${I},${H}]ᵀ`, () => k.matmulTransposed(x, wi, { transposeA: false, transposeB: true }), 2 * N * H * I],
+    [`x·Wᵀ [${N},${I}]·[${H},${I}]ᵀ`, () => k.matmulTransposed(h, wo, { transposeA: false, transposeB: true }), 2 * N * H * I],
+    [`dW = dYᵀ·x [${N},${I}]ᵀ·[${N},${H}]`, () => k.matmulTransposed(h, x, { transposeA: true, transposeB: false }), 2 * N * H * I],
+  ];
+  return Object.fromEntries(cases.map(([name, f, flops]) => {
+    let best = Infinity;
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      f();
+      best = Math.min(best, performance.now() - t0);
+    }
+    return [name, flops / best / 1e6];
+  }));
 }
 
 /** Tries tfjs-layers 4.22's MultiHeadAttention on tfjs-backend-wasm; returns null or why it cannot run. */
@@ -227,6 +269,15 @@ async function main(): Promise<void> {
   const targets = issue16Targets({ transformer: result });
   console.log(`\nTargets (issue 16)${quick ? ': not judged on --quick shapes' : ''}\n`);
   console.log(markdownTable(['target', 'measured', 'ratio', 'bound', 'verdict'], targets.map((t) => [t.target, t.measured, t.ratio === null ? '—' : t.ratio.toFixed(2), t.bound, t.verdict]), ['left', 'left', 'right', 'left', 'left']));
+  // The floor: the step's FLOPs at the wasm matmul's own rates on its Linear shapes.
+  const flops = stepFlops(BERT);
+  const rates = linearRates();
+  const rate = Object.values(rates).reduce((a, b) => a + b, 0) / Object.values(rates).length;
+  const floorMs = ((flops.linear + flops.attention) / rate) / 1e6;
+  console.log(`\nThe step's arithmetic: ${((flops.linear + flops.attention) / 1e9).toFixed(1)} GFLOP (Linear ${(flops.linear / 1e9).toFixed(1)}, attention ${(flops.attention / 1e9).toFixed(1)}). ` +
+    `The wasm matmul on its Linear shapes (${threads} threads, fastest of 5): ${Object.entries(rates).map(([n, g]) => `${n} ${g.toFixed(1)}`).join(', ')} GFLOP/s; ` +
+    `at their mean, ${rate.toFixed(1)} GFLOP/s, the products alone take ${formatMs(floorMs)} ms (Sapling's step ${formatMs(ms['Sapling']!)}, ${ms['PyTorch'] === undefined ? '' : `3× PyTorch ${formatMs(3 * ms['PyTorch'])}, `}jax-js ${formatMs(ms['jax-js']!)}).`);
+  Object.assign(result.bert, { flops, linearGflops: rates, matmulFloorMs: floorMs });
   const met = targets.slice(0, 2).every((t) => t.verdict === 'met'); //  the step's two targets
   if (!quick) console.log(`Targets: ${met ? 'met' : 'NOT met'}.`);
   if (!flags.noWrite) console.log(`results: ${writeResults(quick ? `${SUITE}-quick` : SUITE, result)}`);
