@@ -58,8 +58,8 @@ export function softmaxLastAxis(x: Tensor, keep: Tensor | null): Tensor {
     const o = r * n;
     let s = 0;
     for (let j = 0; j < n; j++) s += out[o + j]!;
-    const scale = s === 0 ? 1 : 1 / s;
-    for (let j = 0; j < n; j++) out[o + j]! *= scale;
+    const d = s === 0 ? 1 : s; //                                     divided, not scaled by 1/s: the composition's values exactly
+    for (let j = 0; j < n; j++) out[o + j]! /= d;
   }
   return new Tensor(out, x.shape);
 }
