@@ -1,5 +1,5 @@
 /**
- * fallback-transformer — a Transformer's fused elementwise kernels (types.ts: geluBackward,
+ * fallback-transformer — a Transformer's fused elementwise kernels (types.ts: geluWithDerivative,
  * softmaxLastAxis, softmaxBackward, layerNorm, layerNormBackward) as compositions of core
  * kernels, one kernel per term of the formulas their ops derive (ops/unary.ts for GELU's
  * derivative, ops/masked-softmax.ts for the guarded softmax and its backward, ops/layer-norm.ts).
@@ -15,17 +15,22 @@ export function transformerFallbacks(k: CoreKernels) {
   const mul = (a: Tensor, b: Tensor | number): Tensor => k.binary('mul', a, typeof b === 'number' ? scalar(b, a.dtype) : b, a.dtype);
   const add = (a: Tensor, b: Tensor | number): Tensor => k.binary('add', a, typeof b === 'number' ? scalar(b, a.dtype) : b, a.dtype);
 
-  function geluBackward(dY: Tensor, x: Tensor, approximate: 'none' | 'tanh'): Tensor {
+  /** GELU's derivative y′ (ops/unary.ts), term by term. */
+  function derivative(x: Tensor, approximate: 'none' | 'tanh'): Tensor {
     if (approximate === 'none') {
       const cdf = mul(add(k.unary('erf', mul(x, Math.SQRT1_2)), 1), 0.5); //                 Φ(x)
       const pdf = mul(k.unary('exp', mul(mul(x, x), -0.5)), INV_SQRT_2PI); //                  φ(x)
-      return mul(dY, add(cdf, mul(x, pdf)));
+      return add(cdf, mul(x, pdf));
     }
     const x2 = mul(x, x);
     const t = k.unary('tanh', mul(mul(x, add(mul(x2, 0.044715), 1)), SQRT_2_OVER_PI)); //   tanh u
     const du = mul(add(mul(x2, 3 * 0.044715), 1), SQRT_2_OVER_PI); //                        du/dx
     const oneMinusT2 = k.binary('sub', scalar(1, x.dtype), mul(t, t), x.dtype);
-    return mul(dY, add(mul(add(t, 1), 0.5), mul(mul(mul(x, oneMinusT2), du), 0.5)));
+    return add(mul(add(t, 1), 0.5), mul(mul(mul(x, oneMinusT2), du), 0.5));
+  }
+
+  function geluWithDerivative(x: Tensor, approximate: 'none' | 'tanh'): { readonly y: Tensor; readonly dydx: Tensor } {
+    return { y: k.unary(approximate === 'none' ? 'gelu' : 'geluTanh', x), dydx: derivative(x, approximate) };
   }
 
   /** masked-softmax.ts's shiftedAndNormaliser with its guards, in core kernels. */
@@ -69,5 +74,5 @@ export function transformerFallbacks(k: CoreKernels) {
     return { dX, dWeight: k.reduce('sum', mul(dY, xHat), lead, false), dBias: k.reduce('sum', dY, lead, false) };
   }
 
-  return { geluBackward, softmaxLastAxis, softmaxBackward, layerNorm, layerNormBackward };
+  return { geluWithDerivative, softmaxLastAxis, softmaxBackward, layerNorm, layerNormBackward };
 }

@@ -130,7 +130,7 @@ export function fallbacks(k: CoreKernels): FusedKernels {
 export const FUSED_KERNELS = Object.keys({
   fusedConv2d: true, matmulTransposed: true, maxPool2dWithIndices: true, scan: true, channelMoments: true, channelSums: true, channelAffine: true, lstmForward: true, lstmBackward: true, gruForward: true, gruBackward: true,
   sgdStep: true, adamStep: true,
-  geluBackward: true, softmaxLastAxis: true, softmaxBackward: true, layerNorm: true, layerNormBackward: true,
+  geluWithDerivative: true, softmaxLastAxis: true, softmaxBackward: true, layerNorm: true, layerNormBackward: true,
 } satisfies Record<keyof FusedKernels, true>) as readonly (keyof FusedKernels)[];
 
 /** `k`'s core kernels alone, renamed `name`: a backend that implements no fused kernel. */

@@ -225,10 +225,10 @@ export interface FusedKernels {
 
   // ── a Transformer's elementwise passes (ops/unary.ts, ops/attention.ts, ops/layer-norm.ts) ──
   /**
-   * dX of y = gelu(x), dY·(Φ(x) + x·φ(x)) for the exact GELU and the tanh form's derivative for
-   * 'tanh' (ops/unary.ts derives both), in one pass; dY and x have one shape and float dtype.
+   * y = gelu(x) and its derivative y′ = Φ(x) + x·φ(x) (the tanh form's for 'tanh'; ops/unary.ts
+   * derives both) in one pass: the op saves y′, and its backward is dY ⊙ y′.
    */
-  geluBackward(dY: Tensor, x: Tensor, approximate: 'none' | 'tanh'): Tensor;
+  geluWithDerivative(x: Tensor, approximate: 'none' | 'tanh'): { readonly y: Tensor; readonly dydx: Tensor };
   /**
    * The softmax along the last axis over the entries `keep` marks (int32 0/1 broadcasting to x;
    * null keeps all): 0 at the others, and 0 across a row that keeps none or whose kept entries

@@ -19,7 +19,7 @@ import {
 import { channelAffine, channelMoments, channelSums } from './batch-norm.js';
 import { gruBackward, gruForward, lstmBackward, lstmForward } from './rnn.js';
 import { adamStep, sgdStep } from './optim.js';
-import { geluBackward } from './gelu.js';
+import { geluWithDerivative } from './gelu.js';
 import { softmaxBackward, softmaxLastAxis } from './softmax.js';
 import { layerNorm, layerNormBackward } from './layer-norm.js';
 
@@ -35,5 +35,5 @@ export const cpuKernels: Kernels = {
   channelMoments, channelSums, channelAffine,
   lstmForward, lstmBackward, gruForward, gruBackward,
   sgdStep, adamStep,
-  geluBackward, softmaxLastAxis, softmaxBackward, layerNorm, layerNormBackward,
+  geluWithDerivative, softmaxLastAxis, softmaxBackward, layerNorm, layerNormBackward,
 };
