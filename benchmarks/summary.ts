@@ -1,6 +1,7 @@
 /**
  * npx tsx benchmarks/summary.ts — issue 23's targets, judged from the result files the suites
- * last wrote (benchmarks/results/training.json and lstm.json; lib/targets.ts): each target, its
+ * last wrote (benchmarks/results/training.json and lstm.json; lib/targets.ts), then issue 16's
+ * from transformer.json and issue 22's from webgpu.json: each target, its
  * measured ratio and met / missed / not measured. `npm run bench` prints it after the suites.
  * The files are whatever the last full run of each suite left, so each one's date is shown.
  */
@@ -8,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RESULTS_DIR } from './lib/results.js';
 import { markdownTable } from './lib/table.js';
-import { issue22Targets, issue23Targets } from './lib/targets.js';
+import { issue16Targets, issue22Targets, issue23Targets } from './lib/targets.js';
 
 /** The parsed result file of `suite`, or undefined when there is none (or it does not parse). */
 function read(suite: string): unknown {
@@ -42,5 +43,16 @@ console.log(`webgpu.json: ${dateOf(webgpu)}${typeof webgpu === 'object' && webgp
 console.log(markdownTable(
   ['target', 'measured', 'ratio', 'bound', 'verdict'],
   gpuRows.map((r) => [r.target, r.measured, r.ratio === null ? '—' : r.ratio.toFixed(2), r.bound, r.verdict]),
+  ['left', 'left', 'right', 'left', 'left'],
+));
+
+// Issue 16 (the transformer suite's targets), from transformer.json.
+const transformer = read('transformer');
+const rows16 = issue16Targets({ transformer });
+console.log('\n## Issue 16 targets (transformer suite), from benchmarks/results\n');
+console.log(`transformer.json: ${dateOf(transformer)} (full runs only)\n`);
+console.log(markdownTable(
+  ['target', 'measured', 'ratio', 'bound', 'verdict'],
+  rows16.map((r) => [r.target, r.measured, r.ratio === null ? '—' : r.ratio.toFixed(2), r.bound, r.verdict]),
   ['left', 'left', 'right', 'left', 'left'],
 ));

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { issue22Targets, issue23Targets } from './targets.js';
+import { issue16Targets, issue22Targets, issue23Targets } from './targets.js';
 
 const stats = (medianMs: number) => ({ medianMs });
 /** The parts of training.json and lstm.json the targets read, with round figures. */
@@ -76,5 +76,28 @@ describe('issue 22 targets', () => {
   test('a missing result is not measured, never met', () => {
     const rows = issue22Targets(undefined);
     expect(rows.map((r) => r.verdict)).toEqual(['not measured', 'not measured', 'not measured']);
+  });
+});
+
+describe('issue 16 targets', () => {
+  const transformer = (mode = 'full') => ({
+    mode,
+    attention: { results: [{ T: 128, medianMs: { Sapling: 150, 'jax-js': 140, PyTorch: 80 } }, { T: 512, medianMs: { Sapling: 1400, 'jax-js': 1500, PyTorch: 650 } }] },
+    bert: { medianMs: { Sapling: 9000, 'jax-js': 11000, PyTorch: 2500 } },
+    tfjsLayers: "Kernel 'Einsum' not registered for backend 'wasm'",
+  });
+
+  test('the step against PyTorch and jax-js, the attention op against jax-js at each length, tfjs-layers with its reason', () => {
+    const rows = byTarget(issue16Targets({ transformer: transformer() }));
+    expect(rows['mini-BERT training step within 3× PyTorch (same threads)']!.ratio).toBeCloseTo(3.6);
+    expect(rows['mini-BERT training step within 3× PyTorch (same threads)']!.verdict).toBe('missed');
+    expect(rows['mini-BERT training step faster than jax-js']!.verdict).toBe('met');
+    expect(rows['attention forward + backward, T = 128, faster than jax-js']!.verdict).toBe('missed');
+    expect(rows['attention forward + backward, T = 512, faster than jax-js']!.verdict).toBe('met');
+    expect(rows['mini-BERT step faster than tfjs-layers']!.measured).toMatch(/Einsum/);
+  });
+
+  test('a missing or --quick file leaves every target not measured', () => {
+    for (const files of [{}, { transformer: transformer('quick') }]) expect(issue16Targets(files).filter((r) => r.verdict !== 'not measured')).toEqual([]);
   });
 });

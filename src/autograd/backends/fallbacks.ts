@@ -6,13 +6,14 @@
  * then an add of the bias along the channels and of the residual, then a ReLU; the batch-norm
  * channel passes are float64 casts, products and sums over every axis but the channels; a scan
  * is log₂(n) shifted adds; the recurrent layers are fallback-rnn.ts, the optimizer steps
- * fallback-optim.ts. Per-channel vectors [C] broadcast along the last axis
+ * fallback-optim.ts, a Transformer's passes fallback-transformer.ts. Per-channel vectors [C] broadcast along the last axis
  * only (NumPy's rule), so the channel passes move the channels last (a permute), work, and move
  * them back. The values equal the fused kernels' up to float32 rounding (parity.test.ts).
  */
 import { Tensor } from '../tensor.js';
 import { optimizerFallbacks } from './fallback-optim.js';
 import { recurrentFallbacks, scalar } from './fallback-rnn.js';
+import { transformerFallbacks } from './fallback-transformer.js';
 import type { BackendKernels, ChannelTerm, Conv2dAttrs, ConvEpilogue, CoreKernels, FusedKernels, Kernels, MatmulTranspose, Pool2dAttrs, ScanOp } from './types.js';
 
 /** A backend's kernels completed with a fallback for each fused kernel it does not implement. */
@@ -122,13 +123,14 @@ export function fallbacks(k: CoreKernels): FusedKernels {
     return { out, indices: k.where(isNan(out), lastNan, first, 'int32') };
   }
 
-  return { fusedConv2d, matmulTransposed, maxPool2dWithIndices, scan, channelMoments, channelSums, channelAffine, ...recurrentFallbacks(k), ...optimizerFallbacks(k) };
+  return { fusedConv2d, matmulTransposed, maxPool2dWithIndices, scan, channelMoments, channelSums, channelAffine, ...recurrentFallbacks(k), ...optimizerFallbacks(k), ...transformerFallbacks(k) };
 }
 
 /** The names of the fused kernels (the compiler checks the list against FusedKernels). */
 export const FUSED_KERNELS = Object.keys({
   fusedConv2d: true, matmulTransposed: true, maxPool2dWithIndices: true, scan: true, channelMoments: true, channelSums: true, channelAffine: true, lstmForward: true, lstmBackward: true, gruForward: true, gruBackward: true,
   sgdStep: true, adamStep: true,
+  geluWithDerivative: true, softmaxLastAxis: true, softmaxBackward: true, layerNorm: true, layerNormBackward: true,
 } satisfies Record<keyof FusedKernels, true>) as readonly (keyof FusedKernels)[];
 
 /** `k`'s core kernels alone, renamed `name`: a backend that implements no fused kernel. */

@@ -349,6 +349,54 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
       return steps.flatMap((s) => [s.param, s.momentumBuffer]);
     }],
   ]),
+  geluWithDerivative: cases([
+    ['exact and tanh, float32 (with the far tails) and float64', (k, random) => {
+      const x = new Tensor(Float32Array.from([...rand([3, 7], random).storage].map((v) => 3 * v).concat([-9, 9, 0, -0, -5, 5, 12])), [4, 7]);
+      const x64 = rand([2, 5], random, 'float64');
+      return [x, x64].flatMap((t) => (['none', 'tanh'] as const).flatMap((a) => {
+        const { y, dydx } = k.geluWithDerivative(t, a);
+        return [y, dydx];
+      }));
+    }],
+  ]),
+  softmaxLastAxis: cases([
+    ['no mask, a broadcast mask with an empty row, a row of −∞; float64', (k, random) => {
+      const x = rand([2, 3, 4, 5], random);
+      const keep = ints([1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1], [1, 3, 1, 5]); //         row 1 keeps nothing
+      const infRow = new Tensor(Float32Array.from([-Infinity, -Infinity, -Infinity, -Infinity, -Infinity, 2, 1, 0]), [2, 4]);
+      return [k.softmaxLastAxis(x, null), k.softmaxLastAxis(x, keep), k.softmaxLastAxis(infRow, null), k.softmaxLastAxis(rand([3, 7], random, 'float64'), ints([1, 0, 1, 1, 1, 0, 1], [7]))];
+    }],
+  ]),
+  softmaxBackward: cases([
+    ['float32 and float64', (k, random) => {
+      const p = k.softmaxLastAxis(rand([2, 3, 6], random), null);
+      const p64 = k.softmaxLastAxis(rand([4, 5], random, 'float64'), null);
+      return [k.softmaxBackward(p, rand([2, 3, 6], random)), k.softmaxBackward(p64, rand([4, 5], random, 'float64'))];
+    }],
+  ]),
+  layerNorm: cases([
+    ['over 1 and 2 axes, with and without γ, β; float64', (k, random) => {
+      const x = rand([2, 3, 4, 5], random);
+      const one = k.layerNorm(x, 1, rand([5], random), rand([5], random), 1e-5);
+      const two = k.layerNorm(x, 2, rand([4, 5], random), null, 1e-12);
+      const bare = k.layerNorm(rand([3, 1, 6], random, 'float64'), 1, null, null, 1e-5);
+      return [one.y, one.xHat, one.invStd, two.y, two.invStd, bare.y, bare.invStd];
+    }],
+  ]),
+  layerNormBackward: cases([
+    ['over 1 and 2 axes, with and without γ; float64', (k, random) => {
+      const x = rand([2, 3, 4, 5], random);
+      const [w1, w2] = [rand([5], random), rand([4, 5], random)];
+      const one = k.layerNorm(x, 1, w1, null, 1e-5);
+      const two = k.layerNorm(x, 2, w2, null, 1e-5);
+      const bare = k.layerNorm(rand([3, 1, 6], random, 'float64'), 1, null, null, 1e-5);
+      return [
+        k.layerNormBackward(rand([2, 3, 4, 5], random), one.xHat, one.invStd, w1, 1),
+        k.layerNormBackward(rand([2, 3, 4, 5], random), two.xHat, two.invStd, w2, 2),
+        k.layerNormBackward(rand([3, 1, 6], random, 'float64'), bare.xHat, bare.invStd, null, 1),
+      ].flatMap((g) => [g.dX, g.dWeight, g.dBias]);
+    }],
+  ]),
   adamStep: cases([
     ['Adam with L2 decay, AdamW with amsgrad, maximize', (k, random) => {
       const [p, g] = [rand([5, 3], random), rand([5, 3], random)];

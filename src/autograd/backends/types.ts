@@ -223,6 +223,32 @@ export interface FusedKernels {
   /** The gradients `need` asks for (of x, h0, W_ih, W_hh, b_ih, b_hh), from dY [T, N, H]; null for the others. */
   gruBackward(saved: GruSaved, x: Tensor, wIh: Tensor, wHh: Tensor, dY: Tensor, reverse: boolean, need: GruNeed): GruGradients;
 
+  // ── a Transformer's elementwise passes (ops/unary.ts, ops/attention.ts, ops/layer-norm.ts) ──
+  /**
+   * y = gelu(x) and its derivative y′ = Φ(x) + x·φ(x) (the tanh form's for 'tanh'; ops/unary.ts
+   * derives both) in one pass: the op saves y′, and its backward is dY ⊙ y′.
+   */
+  geluWithDerivative(x: Tensor, approximate: 'none' | 'tanh'): { readonly y: Tensor; readonly dydx: Tensor };
+  /**
+   * The softmax along the last axis over the entries `keep` marks (int32 0/1 broadcasting to x;
+   * null keeps all): 0 at the others, and 0 across a row that keeps none or whose kept entries
+   * are all −∞ (ops/masked-softmax.ts's guarded softmax), in one kernel.
+   */
+  softmaxLastAxis(x: Tensor, keep: Tensor | null): Tensor;
+  /** dX = P ⊙ (dP − Σ_j dP_j P_j) along the last axis (softmax's backward), p and dP of one shape and dtype. */
+  softmaxBackward(p: Tensor, dP: Tensor): Tensor;
+  /**
+   * Layer normalisation over the last `k` axes of x (ops/layer-norm.ts), each row of those axes on
+   * its own: x̂ = (x − μ)/√(σ² + ε), y = γ ⊙ x̂ + β (γ, β of the last k axes' shape, or null), and
+   * s = 1/√(σ² + ε) in the keep-dim shape (the last k axes of size 1).
+   */
+  layerNorm(x: Tensor, k: number, weight: Tensor | null, bias: Tensor | null, eps: number): { readonly y: Tensor; readonly xHat: Tensor; readonly invStd: Tensor };
+  /**
+   * Its backward from dY, x̂ and s: dX = s·(g − mean(g) − x̂·mean(g ⊙ x̂)) with g = dY ⊙ γ, and
+   * dγ = Σ_rows dY ⊙ x̂, dβ = Σ_rows dY in the last k axes' shape.
+   */
+  layerNormBackward(dY: Tensor, xHat: Tensor, invStd: Tensor, weight: Tensor | null, k: number): { readonly dX: Tensor; readonly dWeight: Tensor; readonly dBias: Tensor };
+
   // ── optimizer steps (src/optim: sgd.ts and adam.ts derive them); new tensors, inputs untouched ──
   /** One SGD step for one parameter θ with gradient g and momentum buffer b (null at the first step): θ' and b'. */
   sgdStep(param: Tensor, grad: Tensor, momentumBuffer: Tensor | null, options: SgdStepOptions): { readonly param: Tensor; readonly momentumBuffer: Tensor | null };

@@ -12,10 +12,12 @@
  * Backward (dO given; write P_d = P ⊙ D and dP for ∂L/∂P):
  *   dV = P_dᵀ dO      dP = (dO Vᵀ) ⊙ D      dA = P ⊙ (dP − rowsum(dP ⊙ P))    (softmax's Jacobian)
  *   dQ = c · dA K     dK = c · dAᵀ Q        dB = dA, summed over B's broadcast axes
- * rowsum(dP ⊙ P)_i = Σ_j P_ij D_ij (dO_i · V_j) = dO_i · O_i, so we take it from dO and O, [L, Ev],
- * instead of from two [L, S] tensors (FlashAttention's D_i, Dao et al. 2022, §B.2).
+ * rowsum(dP ⊙ P)_i = Σ_j P_ij D_ij (dO_i · V_j) = dO_i · O_i (FlashAttention's D_i, Dao et al.
+ * 2022, §B.2): recorded ops take it from dO and O, [L, Ev]; unrecorded, the softmax and its
+ * backward are one kernel each (softmaxLastAxis, softmaxBackward), which reads it off each row.
  */
 import { apply, isGradEnabled, type OpDef } from '../function.js';
+import { kernels } from '../backends/index.js';
 import { rand, zeros } from '../creation.js';
 import { defaultRandom, type Random } from '../random.js';
 import { broadcastShapes, fmt, shapesEqual, type Shape } from '../shape.js';
@@ -131,8 +133,8 @@ const ScaledDotProductAttention: OpDef<readonly Tensor[], AttentionAttrs> = {
     if (needQ || needK || needBias) {
       const dPd = matmul(dO, transpose(v)); //                                       [..., L, S]
       const dP = drop ? mul(dPd, drop) : dPd;
-      const rowDot = sum(mul(dO, out), -1, true); //                     rowsum(dP ⊙ P) = dO_i · O_i, [..., L, 1]
-      const dA = mul(p, sub(dP, rowDot));
+      // Unrecorded, softmax's backward is one kernel pass over each row of P and dP.
+      const dA = recording ? mul(p, sub(dP, sum(mul(dO, out), -1, true))) : kernels().softmaxBackward(p, dP); // rowsum(dP ⊙ P) = dO_i · O_i
       if (needQ) dQ = sumToShape(matmul(dA, mul(k, scale)), q.shape);
       if (needK) dK = sumToShape(transpose(matmul(transpose(mul(q, scale)), dA)), k.shape); // (c·Qᵀ dA)ᵀ, as for dV
       if (needBias && bias) dB = sumToShape(dA, bias.shape);

@@ -13,9 +13,12 @@
  *   dβ = Σ_leading dY           dγ = Σ_leading dY ⊙ x̂
  *   dX = s · (g − mean_R(g) − x̂ · mean_R(g ⊙ x̂))
  * (from ∂μ/∂x_i = 1/m and ∂σ²/∂x_i = 2(x_i − μ)/m, as there). There is no running state and
- * no train/eval difference.
+ * no train/eval difference. The forward, and the backward without createGraph, are one kernel
+ * each (kernels' layerNorm and layerNormBackward); with createGraph the backward is these
+ * formulas in recorded ops.
  */
 import { apply, isGradEnabled, type OpDef } from '../function.js';
+import { kernels } from '../backends/index.js';
 import { fmt, shapesEqual, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, mul, sub } from './elementwise.js';
@@ -42,17 +45,21 @@ function normalize(x: Tensor, axes: readonly number[], eps: number): [Tensor, Te
 const LayerNorm: OpDef<readonly Tensor[], LayerNormAttrs> = {
   name: 'LayerNorm',
   forward(ctx, [x, ...params], { axes, eps, hasWeight, hasBias }) {
-    const [xHat, invStd] = normalize(x!, axes, eps);
     const weight = hasWeight ? params[0]! : null;
     const bias = hasBias ? params[hasWeight ? 1 : 0]! : null;
+    const { y, xHat, invStd } = kernels().layerNorm(x!, axes.length, weight, bias, eps);
     ctx.save(x!, xHat, invStd, ...(weight ? [weight] : []));
-    const scaled = weight ? mul(xHat, weight) : xHat;
-    return bias ? add(scaled, bias) : scaled;
+    return y;
   },
   backward(ctx, dY, { axes, eps, hasWeight, hasBias }) {
     const [x, savedXHat, savedInvStd, weight] = ctx.saved as [Tensor, Tensor, Tensor, Tensor | undefined];
+    if (!isGradEnabled()) {
+      const { dX, dWeight, dBias } = kernels().layerNormBackward(dY, savedXHat, savedInvStd, weight ?? null, axes.length);
+      const need = ctx.needsInputGrad;
+      return [need[0] ? dX : null, ...(hasWeight ? [need[1] ? dWeight : null] : []), ...(hasBias ? [need[hasWeight ? 2 : 1] ? dBias : null] : [])];
+    }
     // With createGraph, recompute x̂ and s with recorded ops so second derivatives see them depend on x.
-    const [xHat, invStd] = isGradEnabled() ? normalize(x, axes, eps) : [savedXHat, savedInvStd];
+    const [xHat, invStd] = normalize(x, axes, eps);
     const grads: (Tensor | null)[] = [null];
     if (ctx.needsInputGrad[0]) {
       const g = weight ? mul(dY, weight) : dY; //                                  dL/dx̂

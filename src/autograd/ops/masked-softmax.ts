@@ -14,6 +14,7 @@
  *   dX = keep ⊙ (dY − p ⊙ Σ_{i∈K} dY_i)      (dY at dropped entries, where log p = −∞, is ignored)
  */
 import { apply, isGradEnabled, type OpDef } from '../function.js';
+import { kernels } from '../backends/index.js';
 import { broadcastShapes, fmt, normalizeAxis, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { div, eq, mul, sub, where } from './elementwise.js';
@@ -43,8 +44,13 @@ export function shiftedAndNormaliser(x: Tensor, keep: Tensor | null, axis: numbe
   return { shifted, normaliser: guard ? where(eq(s, 0), 1, s) : s }; // 0 / 1 = 0 in an empty row
 }
 
-/** p of the file header: exp(z − m) / s. */
+/**
+ * p of the file header: exp(z − m) / s. Unrecorded along the last axis it is one kernel
+ * (softmaxLastAxis), which always applies the guards: without them a row of x that is −∞
+ * throughout would give NaN instead of 0.
+ */
 export function keptSoftmax(x: Tensor, keep: Tensor | null, axis: number, guard: boolean): Tensor {
+  if (!isGradEnabled() && normalizeAxis(axis, x.ndim, 'keptSoftmax') === x.ndim - 1) return kernels().softmaxLastAxis(x, keep);
   const { shifted, normaliser } = shiftedAndNormaliser(x, keep, axis, guard);
   return div(exp(shifted), normaliser);
 }
@@ -59,7 +65,8 @@ const MaskedSoftmax: OpDef<readonly [Tensor], MaskedAttrs> = {
   backward(ctx, dY, { keep, axis }) {
     const [x, saved] = ctx.saved as [Tensor, Tensor];
     // With createGraph we recompute p with a recorded op, so second derivatives see it depend on x.
-    const p = isGradEnabled() ? maskedSoftmax(x, keep, axis) : saved;
+    if (!isGradEnabled()) return [axis === x.ndim - 1 ? kernels().softmaxBackward(saved, dY) : mul(saved, sub(dY, sum(mul(dY, saved), axis, true)))];
+    const p = maskedSoftmax(x, keep, axis);
     return [mul(p, sub(dY, sum(mul(dY, p), axis, true)))];
   },
 };

@@ -17,7 +17,7 @@
  *   gelu, tanh approximation  y = ½x(1 + tanh u), u = √(2/π)(x + 0.044715x³)
  *            f′ = ½(1 + tanh u) + ½x(1 − tanh²u) · √(2/π)(1 + 3·0.044715x²)
  */
-import { apply, type OpDef } from '../function.js';
+import { apply, isGradEnabled, type OpDef } from '../function.js';
 import { kernels } from '../backends/index.js';
 import type { ParamUnaryOp, UnaryOp } from '../backends/types.js';
 import type { Tensor } from '../tensor.js';
@@ -81,17 +81,41 @@ const Elu: OpDef<One, number> = {
 
 const INV_SQRT_2PI = 0.3989422804014327; // 1/√(2π)
 const SQRT_2_OVER_PI = 0.7978845608028654; // √(2/π)
-const GeluExact = unaryDef('Gelu', 'x', k('gelu'), (dY, x) => {
-  const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5); //                 Φ(x)
-  const pdf = mul(exp(mul(mul(x, x), -0.5)), INV_SQRT_2PI); //                    φ(x)
-  return mul(dY, add(cdf, mul(x, pdf)));
-});
-const GeluTanh = unaryDef('GeluTanh', 'x', k('geluTanh'), (dY, x) => {
+/** GELU's derivative from x in recorded ops (the exact form, or the tanh form's). */
+function geluDerivative(x: Tensor, approximate: 'none' | 'tanh'): Tensor {
+  if (approximate === 'none') {
+    const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5); //               Φ(x)
+    const pdf = mul(exp(mul(mul(x, x), -0.5)), INV_SQRT_2PI); //                  φ(x)
+    return add(cdf, mul(x, pdf));
+  }
   const x2 = mul(x, x);
-  const t = tanh(mul(mul(x, add(mul(x2, 0.044715), 1)), SQRT_2_OVER_PI)); // tanh u
-  const du = mul(add(mul(x2, 3 * 0.044715), 1), SQRT_2_OVER_PI); //            du/dx
-  return mul(dY, add(mul(add(t, 1), 0.5), mul(mul(mul(x, sub(1, mul(t, t))), du), 0.5)));
-});
+  const t = tanh(mul(mul(x, add(mul(x2, 0.044715), 1)), SQRT_2_OVER_PI)); //  tanh u
+  const du = mul(add(mul(x2, 3 * 0.044715), 1), SQRT_2_OVER_PI); //           du/dx
+  return add(mul(add(t, 1), 0.5), mul(mul(mul(x, sub(1, mul(t, t))), du), 0.5));
+}
+
+/**
+ * GELU saves x and, when x needs a gradient, the derivative y′ that one kernel pass computes
+ * beside y (geluWithDerivative): the backward is then dY ⊙ y′, one product. With createGraph it
+ * rebuilds y′ from x in recorded ops, so that second derivatives see it depend on x.
+ */
+function geluDef(name: string, approximate: 'none' | 'tanh'): OpDef<One> {
+  return {
+    name,
+    forward(ctx, [x]) {
+      if (!ctx.needsInputGrad[0]) return kernels().unary(approximate === 'none' ? 'gelu' : 'geluTanh', x);
+      const { y, dydx } = kernels().geluWithDerivative(x, approximate);
+      ctx.save(x, dydx);
+      return y;
+    },
+    backward(ctx, dY) {
+      const [x, dydx] = ctx.saved as [Tensor, Tensor];
+      return [mul(dY, isGradEnabled() ? geluDerivative(x, approximate) : dydx)];
+    },
+  };
+}
+const GeluExact = geluDef('Gelu', 'none');
+const GeluTanh = geluDef('GeluTanh', 'tanh');
 
 function float(def: OpDef<One>, op: string) {
   return (x: Tensor): Tensor => {

@@ -1,6 +1,6 @@
 /**
- * exp-float32 — a fast eˣ for float32 arrays, in a file of its own that imports nothing: the
- * wasm backend's worker threads run it inside the LSTM's fused loops.
+ * exp-float32 — a fast eˣ for float32 arrays (and for one value), in a file of its own that
+ * imports nothing: the wasm backend's worker threads run it inside the LSTM's fused loops.
  */
 
 /**
@@ -29,4 +29,20 @@ export function expFloat32(x: Float32Array, out: Float32Array): void {
     out[i] = 1 + f * (1 + f * (0.5 + f * (1 / 6 + f * (1 / 24 + f * (1 / 120 + f * (1 / 720 + f * (1 / 5040)))))));
     bits[i]! += k << 23; // NaN: k is NaN, k << 23 is 0, and out stays NaN
   }
+}
+
+/** 2^k for the integers k in [−126, 127], at index k + 126. */
+const POW2 = Float64Array.from({ length: 254 }, (_, i) => 2 ** (i - 126));
+
+/**
+ * eˣ of one value to float32 accuracy, by the method of `expFloat32` with 2^k read from a table:
+ * for loops that need eˣ of a value they compute themselves (erf-float32.ts, gelu.ts). Outside
+ * t ∈ [−126, 127] (and for NaN) Math.exp answers.
+ */
+export function expScalarFloat32(v: number): number {
+  const t = v * 1.4426950408889634; // log₂ e
+  if (!(t <= 127 && t >= -126)) return Math.exp(v);
+  const k = t + 6755399441055744 - 6755399441055744; // the nearest integer (1.5·2⁵² rounds a double)
+  const f = (t - k) * 0.6931471805599453; // ln 2
+  return (1 + f * (1 + f * (0.5 + f * (1 / 6 + f * (1 / 24 + f * (1 / 120 + f * (1 / 720 + f * (1 / 5040)))))))) * POW2[(k + 126) | 0]!;
 }

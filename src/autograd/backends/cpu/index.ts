@@ -19,6 +19,9 @@ import {
 import { channelAffine, channelMoments, channelSums } from './batch-norm.js';
 import { gruBackward, gruForward, lstmBackward, lstmForward } from './rnn.js';
 import { adamStep, sgdStep } from './optim.js';
+import { geluWithDerivative } from './gelu.js';
+import { softmaxBackward, softmaxLastAxis } from './softmax.js';
+import { layerNorm, layerNormBackward } from './layer-norm.js';
 
 export const cpuKernels: Kernels = {
   name: 'cpu',
@@ -32,4 +35,5 @@ export const cpuKernels: Kernels = {
   channelMoments, channelSums, channelAffine,
   lstmForward, lstmBackward, gruForward, gruBackward,
   sgdStep, adamStep,
+  geluWithDerivative, softmaxLastAxis, softmaxBackward, layerNorm, layerNormBackward,
 };
