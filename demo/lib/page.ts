@@ -19,7 +19,7 @@ export type Unmount = (() => void) | void;
 
 /** What the pages expose for the browser tests (demo/tests/), under `window.saplingDemo`. */
 export interface DemoProbe {
-  train?: { readonly steps: number; readonly losses: readonly number[]; readonly accuracy: readonly number[]; readonly running: boolean; readonly stepsPerSecond: number };
+  train?: { readonly steps: number; readonly losses: readonly number[]; readonly accuracy: readonly number[]; readonly running: boolean; readonly stepsPerSecond: number; readonly backend: string };
   draw?: { readonly ready: boolean; readonly readyMs: number; readonly firstPredictionMs: number | null; readonly model: string; readonly backend: string };
   svd?: { readonly ready: boolean; readonly rank: number; readonly psnr: number; readonly ratio: number };
   webgpu?: WebgpuProbe;
