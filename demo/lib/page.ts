@@ -28,7 +28,7 @@ export interface DemoProbe {
     readonly tp: number; readonly fp: number; readonly tn: number; readonly fn: number;
     readonly precision: number; readonly recall: number; readonly f1: number; readonly expectedCost: number;
   };
-  segment?: { readonly ready: boolean; readonly model: string; readonly runs: number; readonly milliseconds: number; readonly scene: number[]; readonly mask: number[]; readonly truthMeanIou: number | null };
+  segment?: { readonly ready: boolean; readonly backend: string; readonly model: string; readonly runs: number; readonly milliseconds: number; readonly scene: number[]; readonly mask: number[]; readonly truthMeanIou: number | null };
 }
 
 /** What the WebGPU page reports: whether an adapter was found, the kernel check, the training on the device. */

@@ -19,7 +19,8 @@
  *   - WebGPU: without an adapter the page says so and stays on wasm; in a second Chromium started
  *     with --enable-unsafe-webgpu (SwiftShader's adapter, on the CPU) a matmul on the GPU matches
  *     the cpu's and an MLP trains 60 steps on the device with no read during a step; there the
- *     Draw page picks webgpu, says so and reads digits right, and with ?backend=wasm keeps wasm
+ *     Draw page picks webgpu, says so and reads digits right (with ?backend=wasm it keeps wasm),
+ *     and the Segment page's mask on webgpu equals Node's
  *     (the other checks run in the Chromium without an adapter, so their pages run on wasm)
  *   - Spam, on both splits: a picked test mail's probability equals Node's (the same SpamFilter on
  *     the same file) and the test set's; the confusion matrix and expected cost at thresholds
@@ -326,7 +327,7 @@ const checks: Check[] = [
     },
   },
   {
-    name: 'Draw on headless Chromium\'s software adapter: the page picks webgpu, says so, and reads a digit right; ?backend=wasm keeps wasm',
+    name: 'Draw and Segment on headless Chromium\'s software adapter: the pages pick webgpu and say so; Draw reads digits right, Segment\'s mask equals Node\'s; ?backend=wasm keeps wasm',
     async run() {
       const gpuBrowser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] });
       try {
@@ -349,7 +350,21 @@ const checks: Check[] = [
         const forced = (await probe(gpuPage)).draw!.backend;
         const forcedSays = await gpuPage.evaluate(() => document.getElementById('draw-backend')!.textContent!);
         assert(forced === 'wasm' && forcedSays.includes('?backend=wasm'), `with ?backend=wasm: backend ${forced}; the page says: ${forcedSays}`);
-        return `${says} read ${read.join(' ')} for ${truth.join(' ')}; ${latency}; with ?backend=wasm: ${forcedSays}`;
+        // Segment on the GPU too: a random scene's mask equals Node's (the same weights on the cpu).
+        await gpuPage.goto(`${origin}/#/segment`);
+        await gpuPage.waitForFunction(() => window.saplingDemo.segment?.ready === true && window.saplingDemo.segment.runs >= 1, undefined, { timeout: 300_000, polling: 250 });
+        await gpuPage.click('#seg-random');
+        await gpuPage.waitForFunction(() => window.saplingDemo.segment!.truthMeanIou !== null, undefined, { timeout: 300_000, polling: 250 });
+        const seg = (await probe(gpuPage)).segment!;
+        const checkpoint = loadCheckpoint(`${demo}.generated/segmentation/unet.safetensors`);
+        const unet = new UNet((checkpoint.extra as { unet: UNetOptions }).unet);
+        unet.loadStateDict(checkpoint.model);
+        const node = segment(unet, seg.scene, 64, 64).mask;
+        const same = seg.mask.filter((c, i) => c === node[i]).length / seg.mask.length;
+        const segSays = await gpuPage.evaluate(() => document.getElementById('seg-backend')!.textContent!);
+        assert(seg.backend === 'webgpu' && segSays.includes('webgpu backend'), `Segment: backend ${seg.backend}; the page says: ${segSays}`);
+        assert(same >= 0.999, `Segment on webgpu: the page's mask agrees with Node's on ${(100 * same).toFixed(2)}% of the pixels`);
+        return `${says} read ${read.join(' ')} for ${truth.join(' ')}; ${latency}; with ?backend=wasm: ${forcedSays}; Segment on webgpu: a random scene's mask equals Node's on ${(100 * same).toFixed(2)}% of the pixels (${seg.milliseconds.toFixed(0)} ms a pass)`;
       } finally {
         await gpuBrowser.close();
       }
