@@ -5,7 +5,7 @@
  * Train page if there is one (kept in localStorage as safetensors bytes), else the one trained at
  * build time.
  */
-import { decodeMnist, deserialize, mnistCnn, serialize, type ImageSet, type Module, type Tensor } from 'sapling';
+import { decodeMnist, deserialize, mnistCnn, serialize, toHost, type ImageSet, type Module, type Tensor } from 'sapling';
 
 /** The URL of a build-time asset (demo/.generated/), relative to the page. */
 export const asset = (path: string): string => new URL(path, document.baseURI).href;
@@ -32,11 +32,12 @@ export interface Classifier {
 const STORE = 'sapling-demo:mnist-cnn';
 let trained: Classifier | null = null;
 
-/** The Train page hands its model over (and keeps its weights for the next visit). */
-export function shareTrainedModel(model: Module<[Tensor], Tensor>, note: string): void {
+/** The Train page hands its model over (and keeps its weights for the next visit: host copies where they are on the GPU). */
+export async function shareTrainedModel(model: Module<[Tensor], Tensor>, note: string): Promise<void> {
   trained = { model, source: `the model you trained on the Train page (${note})` };
+  const weights = await toHost(model.stateDict());
   try {
-    const b = serialize(model.stateDict(), { note });
+    const b = serialize(weights, { note });
     let text = '';
     for (let i = 0; i < b.length; i += 0x8000) text += String.fromCharCode(...b.subarray(i, i + 0x8000));
     localStorage.setItem(STORE, btoa(text));

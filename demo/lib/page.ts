@@ -19,8 +19,8 @@ export type Unmount = (() => void) | void;
 
 /** What the pages expose for the browser tests (demo/tests/), under `window.saplingDemo`. */
 export interface DemoProbe {
-  train?: { readonly steps: number; readonly losses: readonly number[]; readonly accuracy: readonly number[]; readonly running: boolean; readonly stepsPerSecond: number };
-  draw?: { readonly ready: boolean; readonly readyMs: number; readonly firstPredictionMs: number | null; readonly model: string };
+  train?: { readonly steps: number; readonly losses: readonly number[]; readonly accuracy: readonly number[]; readonly running: boolean; readonly stepsPerSecond: number; readonly backend: string };
+  draw?: { readonly ready: boolean; readonly readyMs: number; readonly firstPredictionMs: number | null; readonly model: string; readonly backend: string };
   svd?: { readonly ready: boolean; readonly rank: number; readonly psnr: number; readonly ratio: number };
   webgpu?: WebgpuProbe;
   spam?: {
@@ -28,7 +28,7 @@ export interface DemoProbe {
     readonly tp: number; readonly fp: number; readonly tn: number; readonly fn: number;
     readonly precision: number; readonly recall: number; readonly f1: number; readonly expectedCost: number;
   };
-  segment?: { readonly ready: boolean; readonly model: string; readonly runs: number; readonly milliseconds: number; readonly scene: number[]; readonly mask: number[]; readonly truthMeanIou: number | null };
+  segment?: { readonly ready: boolean; readonly backend: string; readonly model: string; readonly runs: number; readonly milliseconds: number; readonly scene: number[]; readonly mask: number[]; readonly truthMeanIou: number | null };
 }
 
 /** What the WebGPU page reports: whether an adapter was found, the kernel check, the training on the device. */

@@ -5,12 +5,14 @@
  * is the quick preset's (demo/assets/, scored at build time by demo/scripts/make-assets.ts), or any checkpoint of
  * examples/segmentation.ts dropped onto the page. "Random scene" makes a test scene the way the
  * training scenes were made (DigitScenes, on MNIST test digits) and scores the mask against it.
+ * The U-Net runs on the webgpu backend where the browser offers an adapter, else on wasm
+ * (`?backend=wasm` forces wasm); the page says which.
  */
 import {
-  DIGIT_SCENE_CLASSES, DIGIT_SCENE_PALETTE, DigitScenes, colorizeMask, deserializeCheckpoint, metrics, overlayMask, segment, UNet,
-  type UNetOptions,
+  argmax, DIGIT_SCENE_CLASSES, DIGIT_SCENE_PALETTE, DigitScenes, colorizeMask, deserializeCheckpoint, metrics, noGrad, overlayMask, scope, segment,
+  Tensor, UNet, type SegmentResult, type UNetOptions,
 } from 'sapling';
-import { wasmBackend } from '../lib/backend.js';
+import { pageBackend, restoreWasm } from '../lib/backend.js';
 import { asset, bytes, mnistSubset } from '../lib/digits.js';
 import { h, type DemoPage } from '../lib/page.js';
 import { emptyScene, pasteDigit, stroke } from '../lib/scene-canvas.js';
@@ -31,6 +33,16 @@ function unetFromCheckpoint(file: Uint8Array, what: string): UNet {
   return model;
 }
 
+/** `segment` for a model on the GPU: the same forward pass and argmax, with the mask read back asynchronously. */
+async function segmentOnDevice(model: UNet, pixels: Float32Array): Promise<SegmentResult> {
+  const x = new Tensor(Float32Array.from(pixels), [1, 1, S, S]);
+  const started = performance.now();
+  const classes = scope(() => noGrad(() => argmax(model.forward(x), 1)));
+  const mask = Int32Array.from(await classes.data());
+  classes.dispose();
+  return { mask, milliseconds: performance.now() - started };
+}
+
 export const page: DemoPage = {
   path: 'segment', title: 'Segment', order: 4,
   summary: 'Draw digits or drop MNIST digits onto a scene: a U-Net labels every pixel live, with a class legend and the latency.',
@@ -42,6 +54,7 @@ export const page: DemoPage = {
     const latency = h('p', { class: 'stats', id: 'seg-latency' }, '');
     const truth = h('p', { class: 'stats', id: 'seg-truth' }, '');
     const source = h('p', { class: 'muted', id: 'seg-source' }, 'Loading the model…');
+    const runsOn = h('p', { class: 'muted', id: 'seg-backend' }, 'Choosing a backend…');
     const clear = h('button', { class: 'secondary', id: 'seg-clear' }, 'Clear');
     const random = h('button', { class: 'secondary', id: 'seg-random' }, 'Random scene');
     const upload = h('input', { type: 'file', accept: '.safetensors', id: 'seg-checkpoint' });
@@ -51,10 +64,10 @@ export const page: DemoPage = {
       h('div', { class: 'row' },
         h('div', { class: 'card' }, view, h('p', {}, clear, ' ', random), h('p', { class: 'muted' }, 'MNIST test digits — drag onto the scene:'), tray),
         h('div', { class: 'card' }, h('p', {}, 'The U-Net\'s mask:'), maskView, legend, latency, truth)),
-      source,
+      source, runsOn,
       h('p', { class: 'muted' }, 'Another model: a checkpoint written by examples/segmentation.ts (runs/segmentation/best.safetensors), chosen here or dropped onto the page: ', upload),
     );
-    const probe = { ready: false, model: '', runs: 0, milliseconds: 0, scene: [] as number[], mask: [] as number[], truthMeanIou: null as number | null };
+    const probe = { ready: false, backend: '', model: '', runs: 0, milliseconds: 0, scene: [] as number[], mask: [] as number[], truthMeanIou: null as number | null };
     window.saplingDemo.segment = probe;
 
     const scene = emptyScene(S);
@@ -66,15 +79,20 @@ export const page: DemoPage = {
       return count;
     });
 
-    const [, digits, built, info] = await Promise.all([
-      wasmBackend(),
+    const [backend, digits, built, info] = await Promise.all([
+      pageBackend(),
       mnistSubset('test', false),
       bytes('segmentation/unet.safetensors'),
       fetch(asset('segmentation/unet.json')).then((r) => r.json() as Promise<{ width: number; depth: number; scenes: number; testMeanIou: number; testScenes: number }>),
     ]);
+    const onGpu = backend.name === 'webgpu';
+    probe.backend = backend.name;
+    runsOn.textContent = `Runs on the ${backend.detail}.`;
     let model = unetFromCheckpoint(built, 'segmentation/unet.safetensors');
+    if (onGpu) await model.to('webgpu'); // in place: the weights move to GPU memory
     const describe = (m: UNet): string => `${m.numParameters().toLocaleString('en')} parameters`;
-    const setModel = (next: UNet, from: string): void => {
+    const setModel = async (next: UNet, from: string): Promise<void> => {
+      if (onGpu) await next.to('webgpu');
       model = next;
       probe.model = from;
       source.textContent = `Model: ${from}, ${describe(next)}.`;
@@ -98,26 +116,32 @@ export const page: DemoPage = {
     }
 
     let queued = false;
-    const run = (): void => {
+    let latest = 0; // a read from the GPU resolves later: only the newest scene's mask is shown
+    let stopped = false;
+    const run = async (): Promise<void> => {
       queued = false;
-      const { mask, milliseconds } = segment(model, scene.pixels, S, S);
-      paint(view, overlayMask(scene.pixels, mask));
+      const mine = ++latest;
+      const pixels = Float32Array.from(scene.pixels);
+      const truthMask = known;
+      const { mask, milliseconds } = onGpu ? await segmentOnDevice(model, pixels) : segment(model, pixels, S, S);
+      if (mine !== latest || stopped) return;
+      paint(view, overlayMask(pixels, mask));
       paint(maskView, colorizeMask(mask));
       const counts = new Array<number>(DIGIT_SCENE_CLASSES.length).fill(0);
       for (const c of mask) counts[c]!++;
       swatches.forEach((el, c) => (el.textContent = counts[c]! > 0 ? `${counts[c]} px` : ''));
-      latency.textContent = `forward pass + argmax: ${milliseconds.toFixed(1)} ms (1 × 1 × ${S} × ${S}, eval mode, wasm backend)`;
-      probe.truthMeanIou = known === null ? null : new metrics.SegmentationMetrics(DIGIT_SCENE_CLASSES.length).update(known, mask).compute().meanIou;
+      latency.textContent = `forward pass + argmax: ${milliseconds.toFixed(1)} ms (1 × 1 × ${S} × ${S}, eval mode, ${backend.name} backend)`;
+      probe.truthMeanIou = truthMask === null ? null : new metrics.SegmentationMetrics(DIGIT_SCENE_CLASSES.length).update(truthMask, mask).compute().meanIou;
       truth.textContent = probe.truthMeanIou === null ? '' : `mean IoU against this scene's true mask: ${probe.truthMeanIou.toFixed(3)}`;
       probe.runs++;
       probe.milliseconds = milliseconds;
-      probe.scene = Array.from(scene.pixels);
+      probe.scene = Array.from(pixels);
       probe.mask = Array.from(mask);
     };
     function schedule(): void {
       if (queued) return;
       queued = true;
-      requestAnimationFrame(run);
+      requestAnimationFrame(() => void run().catch((error: unknown) => (latency.textContent = `the forward pass failed: ${String(error)}`)));
     }
     /** The user changed the scene: the true mask of a random scene no longer holds. */
     const edited = (): void => {
@@ -175,7 +199,7 @@ export const page: DemoPage = {
 
     const loadFile = async (file: File): Promise<void> => {
       try {
-        setModel(unetFromCheckpoint(new Uint8Array(await file.arrayBuffer()), file.name), `${file.name}, your checkpoint`);
+        await setModel(unetFromCheckpoint(new Uint8Array(await file.arrayBuffer()), file.name), `${file.name}, your checkpoint`);
       } catch (error) {
         source.textContent = `Could not use ${file.name}: ${error instanceof Error ? error.message : String(error)}`;
       }
@@ -194,9 +218,11 @@ export const page: DemoPage = {
     document.addEventListener('dragover', onDragOver);
     document.addEventListener('drop', onDrop);
 
-    setModel(model, `the quick preset's U-Net (width ${info.width}, depth ${info.depth}, ${info.scenes.toLocaleString('en')} training scenes; mean IoU ${info.testMeanIou.toFixed(3)} on ${info.testScenes} test scenes)`);
+    await setModel(model, `the quick preset's U-Net (width ${info.width}, depth ${info.depth}, ${info.scenes.toLocaleString('en')} training scenes; mean IoU ${info.testMeanIou.toFixed(3)} on ${info.testScenes} test scenes)`);
     probe.ready = true;
     return () => {
+      stopped = true;
+      if (onGpu) void restoreWasm();
       document.removeEventListener('dragover', onDragOver);
       document.removeEventListener('drop', onDrop);
     };

@@ -1,12 +1,13 @@
 /**
  * Train a digit classifier in your browser: the CNN of `npm start` (src/models/mnist-cnn.ts)
- * learns 4,000 MNIST images with Adam, one mini-batch of 32 per step, on Sapling's wasm backend.
+ * learns 4,000 MNIST images with Adam, one mini-batch of 32 per step, on Sapling's webgpu backend
+ * where the browser offers an adapter, else on wasm (`?backend=wasm` forces wasm); the page says which.
  * The loop runs steps for ~50 ms at a time, then lets the page draw; Pause stops between steps.
  * Every 50 steps the model is scored on 500 test images: the chart's orange points, and the grid
  * of predictions (green right, red wrong). The trained model then serves the Draw page.
  */
-import { argmax, DataLoader, F, manualSeed, mnistCnn, noGrad, optim, slice, TensorDataset, type Tensor } from 'sapling';
-import { wasmBackend } from '../lib/backend.js';
+import { argmax, DataLoader, F, manualSeed, mnistCnn, noGrad, optim, scope, slice, TensorDataset, type Tensor } from 'sapling';
+import { pageBackend, restoreWasm } from '../lib/backend.js';
 import { trainingChart } from '../lib/chart.js';
 import { mnistSubset, shareTrainedModel } from '../lib/digits.js';
 import { h, type DemoPage } from '../lib/page.js';
@@ -36,18 +37,21 @@ export const page: DemoPage = {
     const chart = trainingChart(canvas);
     let stopped = false;
     let paused = false;
-    const probe = { steps: 0, losses: [] as number[], accuracy: [] as number[], running: false, stepsPerSecond: 0 };
+    const probe = { steps: 0, losses: [] as number[], accuracy: [] as number[], running: false, stepsPerSecond: 0, backend: '' };
     window.saplingDemo.train = probe;
 
-    const [threading, train, test] = await Promise.all([wasmBackend(), mnistSubset('train'), mnistSubset('test')]);
+    const [backend, train, test] = await Promise.all([pageBackend(), mnistSubset('train'), mnistSubset('test')]);
+    probe.backend = backend.name;
     manualSeed(0);
     const model = mnistCnn();
+    const onGpu = backend.name === 'webgpu';
+    if (onGpu) await model.to('webgpu'); // in place: the parameters move to GPU memory
     const optimizer = new optim.Adam(model.parameters(), { lr: 3e-3 });
     const loader = new DataLoader(new TensorDataset(train.images, train.labels), { batchSize: BATCH, shuffle: true, seed: 0 });
     const evalImages = slice(test.images, [{ start: 0, stop: EVAL_IMAGES }]);
     const evalLabels = slice(test.labels, [{ start: 0, stop: EVAL_IMAGES }]).toArray() as number[];
     const total = EPOCHS * loader.length;
-    status.textContent = `${train.labels.numel().toLocaleString('en')} training images, batch ${BATCH}, Adam (lr 0.003), ${EPOCHS} epochs = ${total} steps; backend wasm, ${threading.detail}.`;
+    status.textContent = `${train.labels.numel().toLocaleString('en')} training images, batch ${BATCH}, Adam (lr 0.003), ${EPOCHS} epochs = ${total} steps; runs on the ${backend.detail}.`;
     toggle.disabled = false;
     toggle.addEventListener('click', () => {
       paused = !paused;
@@ -61,15 +65,15 @@ export const page: DemoPage = {
     let running = 0;
     let trainSeconds = 0;
 
-    function evaluate(): void {
+    async function evaluate(): Promise<void> {
       model.eval();
-      const predicted = noGrad(() => argmax(model.forward(evalImages), 1).toArray() as number[]);
+      const predicted = (await noGrad(() => argmax(model.forward(evalImages), 1)).toArrayAsync()) as number[];
       model.train();
       const accuracy = predicted.filter((p, i) => p === evalLabels[i]).length / EVAL_IMAGES;
       probe.accuracy.push(accuracy);
       chart.addAccuracy(probe.steps, accuracy);
       drawGrid(grid, test.images, predicted, evalLabels);
-      shareTrainedModel(model, `${probe.steps} steps, ${(100 * accuracy).toFixed(1)}% on ${EVAL_IMAGES} test images`);
+      await shareTrainedModel(model, `${probe.steps} steps, ${(100 * accuracy).toFixed(1)}% on ${EVAL_IMAGES} test images`);
     }
 
     async function loop(): Promise<void> {
@@ -81,16 +85,22 @@ export const page: DemoPage = {
           const next = batches.next();
           if (next.done) break;
           const [x, y] = next.value as [Tensor, Tensor];
-          const loss = F.crossEntropy(model.forward(x), y);
-          optimizer.zeroGrad();
-          loss.backward();
-          optimizer.step();
-          const value = loss.item();
+          const step = (): Tensor => {
+            const loss = F.crossEntropy(model.forward(x), y);
+            optimizer.zeroGrad();
+            loss.backward();
+            optimizer.step();
+            return loss;
+          };
+          // On the GPU, scope() frees the step's temporaries at once; the read is the step's one wait.
+          const loss = onGpu ? scope(step) : step();
+          const value = await loss.itemAsync();
+          if (onGpu) loss.dispose();
           probe.steps++;
           probe.losses.push(value);
           running = probe.steps === 1 ? value : 0.95 * running + 0.05 * value;
           chart.addLoss(probe.steps, running);
-          if (probe.steps % EVAL_EVERY === 0 || probe.steps === total) evaluate();
+          if (probe.steps % EVAL_EVERY === 0 || probe.steps === total) await evaluate();
         }
         trainSeconds += (performance.now() - started) / 1000;
         probe.stepsPerSecond = probe.steps / trainSeconds;
@@ -109,6 +119,7 @@ export const page: DemoPage = {
     return () => {
       stopped = true;
       chart.destroy();
+      if (onGpu) void restoreWasm();
     };
   },
 };

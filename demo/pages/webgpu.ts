@@ -5,13 +5,13 @@
  * device, each step in scope(), and the losses are read ten steps at a time (one wait for ten).
  * The page counts the reads back to the host during the steps: zero. Without an adapter (a
  * browser without WebGPU, or Chromium without a GPU and without --enable-unsafe-webgpu) it says
- * so, and the other pages keep the wasm backend. Leaving the page puts the wasm kernels back.
+ * so, and the pages that run models stay on wasm too. Leaving the page puts the wasm kernels back.
  */
 import {
   argmax, DataLoader, F, kernels, Linear, manualSeed, matmul, optim, randn, Relu, scope, Sequential, setBackend, slice, TensorDataset,
   useKernels, webgpuMemory, type Tensor,
 } from 'sapling';
-import { wasmBackend } from '../lib/backend.js';
+import { findAdapter, wasmBackend } from '../lib/backend.js';
 import { mnistSubset } from '../lib/digits.js';
 import { h, type DemoPage, type WebgpuProbe } from '../lib/page.js';
 
@@ -19,20 +19,6 @@ const BATCH = 64;
 const STEPS = 60;
 const READ_EVERY = 10;
 const EVAL_IMAGES = 500;
-
-/** The part of WebGPU's API the page reads to find an adapter (the DOM types have no WebGPU). */
-interface AdapterProbe {
-  requestAdapter(): Promise<{ readonly info?: { readonly vendor: string; readonly architecture: string; readonly description: string } } | null>;
-}
-
-/** The adapter's description ('google swiftshader', …), or null when the browser offers none. */
-async function findAdapter(): Promise<string | null> {
-  const gpu = (navigator as { gpu?: AdapterProbe }).gpu;
-  const adapter = gpu === undefined ? null : await gpu.requestAdapter();
-  if (adapter === null) return null;
-  const info = adapter.info;
-  return info === undefined ? 'an adapter' : `${info.vendor} ${info.architecture || info.description}`.trim();
-}
 
 export const page: DemoPage = {
   path: 'webgpu', title: 'WebGPU', order: 4,
@@ -125,7 +111,7 @@ export const page: DemoPage = {
     });
     return () => {
       stopped = true;
-      useKernels(wasm); // the other pages run on wasm
+      useKernels(wasm); // a page that does not choose its backend runs on wasm
     };
   },
 };

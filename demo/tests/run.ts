@@ -18,7 +18,10 @@
  *     same pixels (to 1e-9 dB)
  *   - WebGPU: without an adapter the page says so and stays on wasm; in a second Chromium started
  *     with --enable-unsafe-webgpu (SwiftShader's adapter, on the CPU) a matmul on the GPU matches
- *     the cpu's and an MLP trains 60 steps on the device with no read during a step
+ *     the cpu's and an MLP trains 60 steps on the device with no read during a step; there the
+ *     Draw page picks webgpu, says so and reads digits right (with ?backend=wasm it keeps wasm),
+ *     and the Segment page's mask on webgpu equals Node's
+ *     (the other checks run in the Chromium without an adapter, so their pages run on wasm)
  *   - Spam, on both splits: a picked test mail's probability equals Node's (the same SpamFilter on
  *     the same file) and the test set's; the confusion matrix and expected cost at thresholds
  *     0.2, 0.5, 0.9 and at the costs' Bayes threshold equal Node's thresholdReport; a typed mail's
@@ -92,7 +95,7 @@ async function threadingOf(p: Page): Promise<string> {
 }
 
 /** Paints a 28 × 28 digit (values in [0, 1]) onto the Draw page's canvas, each pixel a 10 × 10 square; resolves to the page's top-1 class. */
-async function paintDigit(p: Page, digit: readonly (readonly number[])[]): Promise<number> {
+async function paintDigit(p: Page, digit: readonly (readonly number[])[], timeout = 30_000): Promise<number> {
   // No named functions inside evaluate(): tsx's transform would wrap them in a helper the page lacks.
   await p.evaluate((pixels) => {
     const pad = document.getElementById('draw-pad') as HTMLCanvasElement;
@@ -106,7 +109,7 @@ async function paintDigit(p: Page, digit: readonly (readonly number[])[]): Promi
     context.putImageData(image, 0, 0);
     pad.dispatchEvent(new Event('input'));
   }, digit);
-  await p.waitForFunction(() => document.getElementById('draw-bars')!.dataset.top1 !== undefined, undefined, { timeout: 30_000, polling: 'raf' });
+  await p.waitForFunction(() => document.getElementById('draw-bars')!.dataset.top1 !== undefined, undefined, { timeout, polling: 'raf' });
   return p.evaluate(() => Number(document.getElementById('draw-bars')!.dataset.top1));
 }
 
@@ -230,9 +233,10 @@ const checks: Check[] = [
       const { images, labels } = loadMnist({ split: 'test', limit: 1 });
       const truth = (labels.toArray() as number[])[0]!;
       const top1 = await paintDigit(first, (images.toArray() as number[][][][])[0]![0]!);
-      const { firstPredictionMs, readyMs, model } = (await probe(first)).draw!;
+      const { firstPredictionMs, readyMs, model, backend } = (await probe(first)).draw!;
       await fresh.close();
       assert(model.includes('build time'), `the first visit used ${model}`);
+      assert(backend === 'wasm', `without an adapter the Draw page runs on ${backend}`);
       assert(top1 === truth, `read ${top1} for ${truth}`);
       report.firstVisit = { readyMs, firstPredictionMs };
       return `model ready ${readyMs.toFixed(0)} ms and first prediction ${firstPredictionMs!.toFixed(0)} ms after navigation (a digit painted as soon as the page was ready)`;
@@ -317,6 +321,50 @@ const checks: Check[] = [
         assert(r.accuracy > 0.7, `test accuracy ${r.accuracy}`);
         report.webgpu = r;
         return `adapter ${r.adapter}; matmul max |GPU − cpu| ${r.matmulMaxError.toExponential(1)}; loss ${first.toFixed(3)} → ${later.toFixed(3)} in 60 steps, ${r.msPerStep.toFixed(0)} ms a step, 0 reads during the steps; ${(100 * r.accuracy).toFixed(1)}% on 500 test images`;
+      } finally {
+        await gpuBrowser.close();
+      }
+    },
+  },
+  {
+    name: 'Draw and Segment on headless Chromium\'s software adapter: the pages pick webgpu and say so; Draw reads digits right, Segment\'s mask equals Node\'s; ?backend=wasm keeps wasm',
+    async run() {
+      const gpuBrowser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] });
+      try {
+        const gpuPage = await (await gpuBrowser.newContext({ viewport: { width: 1100, height: 760 } })).newPage();
+        watch(gpuPage);
+        await gpuPage.goto(`${origin}/#/draw`);
+        await gpuPage.waitForFunction(() => window.saplingDemo.draw?.ready === true, undefined, { timeout: 120_000, polling: 250 });
+        const says = await gpuPage.evaluate(() => document.getElementById('draw-backend')!.textContent!);
+        const { backend } = (await probe(gpuPage)).draw!;
+        assert(backend === 'webgpu' && says.includes('webgpu backend'), `backend ${backend}; the page says: ${says}`);
+        const { images, labels } = loadMnist({ split: 'test', limit: 2 });
+        const truth = labels.toArray() as number[];
+        const read: number[] = [];
+        for (let i = 0; i < 2; i++) read.push(await paintDigit(gpuPage, (images.toArray() as number[][][][])[i]![0]!, 300_000));
+        const latency = await gpuPage.evaluate(() => document.getElementById('draw-latency')!.textContent!);
+        assert(read.every((d, i) => d === truth[i]), `read ${read.join(' ')} for ${truth.join(' ')}`);
+        assert(latency.includes('webgpu backend'), `the latency line says: ${latency}`);
+        await gpuPage.goto(`${origin}/?backend=wasm#/draw`);
+        await gpuPage.waitForFunction(() => window.saplingDemo.draw?.ready === true, undefined, { timeout: 120_000, polling: 250 });
+        const forced = (await probe(gpuPage)).draw!.backend;
+        const forcedSays = await gpuPage.evaluate(() => document.getElementById('draw-backend')!.textContent!);
+        assert(forced === 'wasm' && forcedSays.includes('?backend=wasm'), `with ?backend=wasm: backend ${forced}; the page says: ${forcedSays}`);
+        // Segment on the GPU too: a random scene's mask equals Node's (the same weights on the cpu).
+        await gpuPage.goto(`${origin}/#/segment`);
+        await gpuPage.waitForFunction(() => window.saplingDemo.segment?.ready === true && window.saplingDemo.segment.runs >= 1, undefined, { timeout: 300_000, polling: 250 });
+        await gpuPage.click('#seg-random');
+        await gpuPage.waitForFunction(() => window.saplingDemo.segment!.truthMeanIou !== null, undefined, { timeout: 300_000, polling: 250 });
+        const seg = (await probe(gpuPage)).segment!;
+        const checkpoint = loadCheckpoint(`${demo}.generated/segmentation/unet.safetensors`);
+        const unet = new UNet((checkpoint.extra as { unet: UNetOptions }).unet);
+        unet.loadStateDict(checkpoint.model);
+        const node = segment(unet, seg.scene, 64, 64).mask;
+        const same = seg.mask.filter((c, i) => c === node[i]).length / seg.mask.length;
+        const segSays = await gpuPage.evaluate(() => document.getElementById('seg-backend')!.textContent!);
+        assert(seg.backend === 'webgpu' && segSays.includes('webgpu backend'), `Segment: backend ${seg.backend}; the page says: ${segSays}`);
+        assert(same >= 0.999, `Segment on webgpu: the page's mask agrees with Node's on ${(100 * same).toFixed(2)}% of the pixels`);
+        return `${says} read ${read.join(' ')} for ${truth.join(' ')}; ${latency}; with ?backend=wasm: ${forcedSays}; Segment on webgpu: a random scene's mask equals Node's on ${(100 * same).toFixed(2)}% of the pixels (${seg.milliseconds.toFixed(0)} ms a pass)`;
       } finally {
         await gpuBrowser.close();
       }
