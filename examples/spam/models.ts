@@ -15,7 +15,7 @@
 import { add, embedding, Linear, Module, mul, noGrad, relu, reshape, seededRandom, sum, unsqueeze, zeros, type Parameter, type Tensor } from '../../src/index.js';
 import { BagOfWords, sparseToPadded, type SparseRows } from '../../src/features/bag-of-words.js';
 import { uniform } from '../../src/layers/init.js';
-import { lengthSortedBatches, trainBinary, type LossKind } from './train-binary.js';
+import { lengthSortedBatches, scheduleOf, trainBinary, type LossKind } from './train-binary.js';
 import { transformerModel } from './transformer.js';
 
 export interface LabelledTexts {
@@ -129,14 +129,8 @@ export function trainBagOfWords(data: TrainingData, settings: BagOfWordsSettings
     batch: (set, ids) => padded(set === 'fit' ? fit : validation, ids),
     fitLabels: data.fit.labels,
     validationLabels: data.validation.labels,
-    loss: options.loss,
-    lr: settings.lr,
-    batchSize: settings.batchSize,
-    maxEpochs: Math.min(settings.maxEpochs, options.maxEpochs ?? Infinity),
-    patience: settings.patience,
-    seed: options.seed,
     lengths: { fit: rowLengths(fit), validation: rowLengths(validation) },
-    log: options.log,
+    ...scheduleOf(settings, options),
   });
   return { bow, net, bestEpoch: result.bestEpoch, seconds: result.seconds };
 }

@@ -46,6 +46,18 @@ export interface BinaryTrainResult {
   readonly seconds: number;
 }
 
+/** trainBinary's options that say how to train rather than what. */
+export type Schedule = Pick<BinaryTrainOptions<[]>, 'loss' | 'lr' | 'batchSize' | 'maxEpochs' | 'patience' | 'seed' | 'log'>;
+
+/** The schedule a model's settings give trainBinary; the run adds the loss, seed and log, and may cap the epochs. */
+export function scheduleOf(
+  settings: { readonly lr: number; readonly batchSize: number; readonly maxEpochs: number; readonly patience: number },
+  run: { readonly loss: LossKind; readonly seed: number; readonly maxEpochs?: number; readonly log: (line: string) => void },
+): Schedule {
+  const { lr, batchSize, patience } = settings;
+  return { loss: run.loss, lr, batchSize, maxEpochs: Math.min(settings.maxEpochs, run.maxEpochs ?? Infinity), patience, seed: run.seed, log: run.log };
+}
+
 /** The chosen loss of logits [B] against 0/1 labels, mean over the batch. */
 function lossOf(kind: LossKind, logits: Tensor, labels: readonly number[], classWeight: readonly number[]): Tensor {
   const target = tensor(labels, { dtype: logits.dtype });

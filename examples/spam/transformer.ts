@@ -15,7 +15,7 @@
 import { Embedding, LayerNorm, Linear, Module, mul, noGrad, reshape, seededRandom, sum, Tensor, text, TransformerEncoder, TransformerEncoderLayer, unsqueeze } from '../../src/index.js';
 import { SinusoidalPositionalEncoding } from '../../src/layers/positional.js';
 import type { SpamModel, TrainingData } from './models.js';
-import { lengthSortedBatches, trainBinary } from './train-binary.js';
+import { lengthSortedBatches, scheduleOf, trainBinary } from './train-binary.js';
 
 /** The sizes of the text Transformer and its training. */
 export interface TransformerSettings {
@@ -112,14 +112,8 @@ export function transformerModel(description: string, settings: TransformerSetti
         batch: (set, ids) => transformerBatch(ids.map((i) => (set === 'fit' ? fit : validation)[i]!)),
         fitLabels: data.fit.labels,
         validationLabels: data.validation.labels,
-        loss: options.loss,
-        lr: settings.lr,
-        batchSize: settings.batchSize,
-        maxEpochs: Math.min(settings.maxEpochs, options.maxEpochs ?? Infinity),
-        patience: settings.patience,
-        seed: options.seed,
         lengths: { fit: lengths(fit), validation: lengths(validation) },
-        log: options.log,
+        ...scheduleOf(settings, options),
       });
       return {
         bestEpoch: result.bestEpoch,
