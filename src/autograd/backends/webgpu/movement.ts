@@ -26,6 +26,14 @@ import { emptyTensor, Operands, stridedMap, wgslOf } from './strided.js';
 const out1 = (t: Tensor, what: string): GPUBuffer => (deviceArrayOf(t) as GpuArray).buffer(what);
 const copy = (t: Tensor) => ({ expr: 'x0', compute: wgslOf(t.dtype) });
 
+/** Runs `source` with one invocation per element of `out` (meta[0] = its size), reading `inputs`; returns `out`. */
+function perElement(out: Tensor, what: string, source: string, meta: readonly number[], inputs: readonly Tensor[]): Tensor {
+  const ops = new Operands();
+  launch({ source, meta, inputs: inputs.map((t) => ops.buffer(t, what)), outputs: [out1(out, what)], groups: Math.ceil(out.numel() / WORKGROUP) });
+  ops.done();
+  return out;
+}
+
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
   const strides = stridesOf(x.shape);
   return stridedMap({ what: 'permute', ...copy(x), shape: perm.map((p) => x.shape[p]!), operands: [{ t: x, strides: perm.map((p) => strides[p]!) }], dtype: x.dtype });
@@ -133,10 +141,7 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   checkIndex(index, x.shape[axis]!, 'gather', axis);
   const out = emptyTensor(index.shape, x.dtype);
   if (out.numel() === 0) return out;
-  const ops = new Operands();
-  launch({ source: GATHER(wgslOf(x.dtype)), meta: [out.numel(), x.ndim, axis, ...index.shape, ...stridesOf(x.shape)], inputs: [ops.buffer(x, 'gather'), ops.buffer(index, 'gather')], outputs: [out1(out, 'gather')], groups: Math.ceil(out.numel() / WORKGROUP) });
-  ops.done();
-  return out;
+  return perElement(out, 'gather', GATHER(wgslOf(x.dtype)), [out.numel(), x.ndim, axis, ...index.shape, ...stridesOf(x.shape)], [x, index]);
 }
 
 /**
@@ -176,10 +181,7 @@ export function scatterAdd(src: Tensor, axis: number, index: Tensor, shape: Shap
   checkIndex(index, shape[axis]!, 'scatterAdd', axis);
   const out = emptyTensor(shape, src.dtype);
   if (out.numel() === 0) return out;
-  const ops = new Operands();
-  launch({ source: SCATTER_ADD(wgslOf(src.dtype)), meta: [out.numel(), shape.length, axis, ...shape, ...index.shape, ...stridesOf(index.shape)], inputs: [ops.buffer(src, 'scatterAdd'), ops.buffer(index, 'scatterAdd')], outputs: [out1(out, 'scatterAdd')], groups: Math.ceil(out.numel() / WORKGROUP) });
-  ops.done();
-  return out;
+  return perElement(out, 'scatterAdd', SCATTER_ADD(wgslOf(src.dtype)), [out.numel(), shape.length, axis, ...shape, ...index.shape, ...stridesOf(index.shape)], [src, index]);
 }
 
 /** meta = [n, k, r, inner]: out[(o·k + j)·inner + e] = x[(o·r + index[j])·inner + e]. */
@@ -201,10 +203,7 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
   const inner = sizeOf(x.shape.slice(axis + 1));
   const out = emptyTensor(x.shape.map((d, i) => (i === axis ? k : d)), x.dtype);
   if (out.numel() === 0) return out;
-  const ops = new Operands();
-  launch({ source: INDEX_SELECT(wgslOf(x.dtype)), meta: [out.numel(), k, x.shape[axis]!, inner], inputs: [ops.buffer(x, 'indexSelect'), ops.buffer(index, 'indexSelect')], outputs: [out1(out, 'indexSelect')], groups: Math.ceil(out.numel() / WORKGROUP) });
-  ops.done();
-  return out;
+  return perElement(out, 'indexSelect', INDEX_SELECT(wgslOf(x.dtype)), [out.numel(), k, x.shape[axis]!, inner], [x, index]);
 }
 
 /** meta = [n, k, r, inner]: out[(o·r + row)·inner + e] = Σ_{j: index[j] = row} src[(o·k + j)·inner + e]. */
@@ -226,10 +225,7 @@ export function indexAdd(src: Tensor, axis: number, index: Tensor, shape: Shape)
   checkIndex(index, shape[axis]!, 'indexAdd', axis);
   const out = emptyTensor(shape, src.dtype);
   if (out.numel() === 0) return out;
-  const ops = new Operands();
-  launch({ source: INDEX_ADD(wgslOf(src.dtype)), meta: [out.numel(), index.numel(), shape[axis]!, sizeOf(shape.slice(axis + 1))], inputs: [ops.buffer(src, 'indexAdd'), ops.buffer(index, 'indexAdd')], outputs: [out1(out, 'indexAdd')], groups: Math.ceil(out.numel() / WORKGROUP) });
-  ops.done();
-  return out;
+  return perElement(out, 'indexAdd', INDEX_ADD(wgslOf(src.dtype)), [out.numel(), index.numel(), shape[axis]!, sizeOf(shape.slice(axis + 1))], [src, index]);
 }
 
 export function oneHot(indices: Tensor, numClasses: number, dtype: DType): Tensor {
@@ -250,8 +246,5 @@ ${MAIN_1D}
 function oneHotKernel(indices: Tensor, numClasses: number, dtype: DType, shape: number[]): Tensor {
   const out = emptyTensor(shape, dtype);
   if (out.numel() === 0) return out;
-  const ops = new Operands();
-  launch({ source: ONE_HOT(wgslOf(dtype)), meta: [out.numel(), numClasses], inputs: [ops.buffer(indices, 'oneHot')], outputs: [out1(out, 'oneHot')], groups: Math.ceil(out.numel() / WORKGROUP) });
-  ops.done();
-  return out;
+  return perElement(out, 'oneHot', ONE_HOT(wgslOf(dtype)), [out.numel(), numClasses], [indices]);
 }
