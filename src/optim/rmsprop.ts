@@ -15,8 +15,9 @@
  * Unlike Adam there is no bias correction, so the first steps are large (s starts at 0); ε is
  * added after the square root, as in PyTorch (TensorFlow adds it inside).
  */
-import type { Tensor } from '../autograd/tensor.js';
 import { zerosLike } from '../autograd/creation.js';
+import { kernels } from '../autograd/backends/index.js';
+import type { Tensor } from '../autograd/tensor.js';
 import { checkRange, Optimizer, type ParamGroup, type Params, type StateKind } from './optimizer.js';
 
 /** Options of `RMSprop`: lr, α, eps, weight decay, momentum, centring and maximize. */
@@ -86,27 +87,24 @@ export class RMSprop extends Optimizer<RmspropOptions, RmspropState> {
     return ['step', 'squareAvg', ...(group.momentum > 0 ? ['momentumBuffer'] : []), ...(group.centered ? ['gradAvg'] : [])];
   }
 
+  /**
+   * One fused kernel (`rmspropStep`: a loop on the cpu, one SIMD pass on wasm, one GPU pass on
+   * webgpu) makes θ', s' (and ḡ', b'), which we copy in with `assign`, so a device parameter and
+   * its state keep their memory. Each stored value is read back, so later formulas see it
+   * rounded to the parameter's dtype, as a chain of float32 ops (and PyTorch) would.
+   */
   protected override update(param: Tensor, grad: Tensor, state: RmspropState, group: ParamGroup<RmspropOptions>): void {
     const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
-    let g = maximize ? grad.neg() : grad;
-    if (weightDecay !== 0) g = g.add(param.mul(weightDecay));
     state.step += 1;
-    state.squareAvg = state.squareAvg.mul(alpha).add(g.mul(g).mul(1 - alpha));
-    let avg: Tensor;
-    if (centered) {
-      // A schedule may switch centring on after the first step: the mean starts at zero then.
-      const gradAvg = (state.gradAvg ?? zerosLike(param)).mul(alpha).add(g.mul(1 - alpha));
-      state.gradAvg = gradAvg;
-      avg = state.squareAvg.sub(gradAvg.mul(gradAvg)).sqrt().add(eps);
-    } else {
-      avg = state.squareAvg.sqrt().add(eps);
-    }
-    if (momentum > 0) {
-      const buffer = (state.momentumBuffer ?? zerosLike(param)).mul(momentum).add(g.div(avg));
-      state.momentumBuffer = buffer;
-      param.assign(param.sub(buffer.mul(lr)));
-    } else {
-      param.assign(param.sub(g.div(avg).mul(lr)));
-    }
+    // A schedule may switch centring or momentum on after the first step: they start at zero then.
+    if (centered) state.gradAvg ??= zerosLike(param);
+    if (momentum > 0) state.momentumBuffer ??= zerosLike(param);
+    const gradAvg = centered ? state.gradAvg! : null;
+    const buffer = momentum > 0 ? state.momentumBuffer! : null;
+    const step = kernels().rmspropStep(param, grad, state.squareAvg, gradAvg, buffer, { lr, alpha, eps, weightDecay, momentum, maximize });
+    state.squareAvg.assign(step.squareAvg);
+    if (step.gradAvg !== null) gradAvg!.assign(step.gradAvg);
+    if (step.momentumBuffer !== null) buffer!.assign(step.momentumBuffer);
+    param.assign(step.param);
   }
 }

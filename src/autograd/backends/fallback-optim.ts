@@ -1,11 +1,12 @@
 /**
- * fallback-optim — the optimizer steps (types.ts's sgdStep, adamStep) as compositions of core
- * kernels: one elementwise kernel per term of the formulas in src/optim/sgd.ts and adam.ts, each
- * result rounded to the parameter's dtype as it is stored, as the cpu loops round theirs.
+ * fallback-optim — the optimizer steps (types.ts's sgdStep, adamStep, rmspropStep) as compositions
+ * of core kernels: one elementwise kernel per term of the formulas in src/optim/sgd.ts, adam.ts and
+ * rmsprop.ts, each result rounded to the parameter's dtype as it is stored, as the cpu loops round
+ * theirs.
  */
 import type { Tensor } from '../tensor.js';
 import { scalar } from './fallback-rnn.js';
-import type { AdamStepOptions, AdamStepResult, CoreKernels, SgdStepOptions } from './types.js';
+import type { AdamStepOptions, AdamStepResult, CoreKernels, RmspropStepOptions, RmspropStepResult, SgdStepOptions } from './types.js';
 
 export function optimizerFallbacks(k: CoreKernels) {
   /** a·x + b·y, with a missing term (null) left out. */
@@ -37,5 +38,17 @@ export function optimizerFallbacks(k: CoreKernels) {
     return { param: combine(param, o.shrink, ratio, -o.stepSize), expAvg: m, expAvgSq: v, maxExpAvgSq: vmax };
   }
 
-  return { sgdStep, adamStep };
+  function rmspropStep(param: Tensor, grad: Tensor, squareAvg: Tensor, gradAvg: Tensor | null, momentumBuffer: Tensor | null, o: RmspropStepOptions): RmspropStepResult {
+    const t = param.dtype;
+    let g = o.maximize ? k.unary('neg', grad) : grad;
+    if (o.weightDecay !== 0) g = combine(g, 1, param, o.weightDecay); //               g + λθ
+    const s = combine(squareAvg, o.alpha, k.binary('mul', g, g, t), 1 - o.alpha); //  αs + (1 − α)g²
+    const ga = gradAvg === null ? null : combine(gradAvg, o.alpha, g, 1 - o.alpha); // αḡ + (1 − α)g
+    const variance = ga === null ? s : k.binary('sub', s, k.binary('mul', ga, ga, t), t); // s − ḡ² (centred)
+    const ratio = k.binary('div', g, k.binary('add', k.unary('sqrt', variance), scalar(o.eps, t), t), t); // g / (√… + ε)
+    const b = momentumBuffer === null ? null : combine(momentumBuffer, o.momentum, ratio, 1); // μb + g / a
+    return { param: combine(param, 1, b ?? ratio, -o.lr), squareAvg: s, gradAvg: ga, momentumBuffer: b }; // θ − η·(b or g / a)
+  }
+
+  return { sgdStep, adamStep, rmspropStep };
 }

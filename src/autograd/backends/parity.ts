@@ -420,6 +420,32 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
       return steps.flatMap((s) => [s.param, s.expAvg, s.expAvgSq, s.maxExpAvgSq]);
     }],
   ]),
+  rmspropStep: cases([
+    ['plain, centred with weight decay, momentum with maximize, centred with momentum', (k, random) => {
+      const [p, g, ga, b] = [rand([4, 3], random), rand([4, 3], random), rand([4, 3], random), rand([4, 3], random)];
+      // a running mean of g² above the square of the mean gradient, as the centred form keeps it
+      const s = k.binary('add', k.unary('abs', rand([4, 3], random)), k.binary('mul', ga, ga, 'float32'), 'float32');
+      const base = { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, maximize: false };
+      const steps = [
+        k.rmspropStep(p, g, s, null, null, base),
+        k.rmspropStep(p, g, s, ga, null, { ...base, weightDecay: 0.01 }),
+        k.rmspropStep(p, g, s, null, b, { ...base, momentum: 0.9, maximize: true }),
+        k.rmspropStep(p, g, s, ga, b, { ...base, alpha: 0.9, momentum: 0.5, weightDecay: 1e-3 }),
+      ];
+      return steps.flatMap((r) => [r.param, r.squareAvg, r.gradAvg, r.momentumBuffer]);
+    }],
+    ['91 elements: centred with momentum and decay, momentum with maximize', (k, random) => {
+      const [p, g, b] = [rand([7, 13], random), rand([7, 13], random), rand([7, 13], random)];
+      const ga = k.binary('mul', rand([7, 13], random), new Tensor(Float32Array.of(0.1), []), 'float32');
+      const s = k.binary('add', k.unary('abs', rand([7, 13], random)), k.binary('mul', ga, ga, 'float32'), 'float32');
+      const base = { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0.9, maximize: false };
+      const steps = [
+        k.rmspropStep(p, g, s, ga, b, { ...base, weightDecay: 0.01 }),
+        k.rmspropStep(p, g, s, null, b, { ...base, maximize: true }),
+      ];
+      return steps.flatMap((r) => [r.param, r.squareAvg, r.gradAvg, r.momentumBuffer]);
+    }],
+  ]),
 };
 
 /** Every case of the table as [kernel, case]. */

@@ -249,11 +249,16 @@ export interface FusedKernels {
    */
   layerNormBackward(dY: Tensor, xHat: Tensor, invStd: Tensor, weight: Tensor | null, k: number): { readonly dX: Tensor; readonly dWeight: Tensor; readonly dBias: Tensor };
 
-  // ── optimizer steps (src/optim: sgd.ts and adam.ts derive them); new tensors, inputs untouched ──
+  // ── optimizer steps (src/optim: sgd.ts, adam.ts and rmsprop.ts derive them); new tensors, inputs untouched ──
   /** One SGD step for one parameter θ with gradient g and momentum buffer b (null at the first step): θ' and b'. */
   sgdStep(param: Tensor, grad: Tensor, momentumBuffer: Tensor | null, options: SgdStepOptions): { readonly param: Tensor; readonly momentumBuffer: Tensor | null };
   /** One Adam/AdamW step for θ with gradient g and moments m, v (and v̂max with amsgrad): θ', m', v', v̂max'. */
   adamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, maxExpAvgSq: Tensor | null, options: AdamStepOptions): AdamStepResult;
+  /**
+   * One RMSprop step for θ with gradient g and running mean of g² s (and, when not null, the mean
+   * gradient ḡ of the centred form and the momentum buffer b): θ', s', ḡ', b'.
+   */
+  rmspropStep(param: Tensor, grad: Tensor, squareAvg: Tensor, gradAvg: Tensor | null, momentumBuffer: Tensor | null, options: RmspropStepOptions): RmspropStepResult;
 }
 
 /** sgdStep's hyper-parameters (PyTorch's names; sgd.ts). */
@@ -287,6 +292,23 @@ export interface AdamStepResult {
   readonly expAvg: Tensor;
   readonly expAvgSq: Tensor;
   readonly maxExpAvgSq: Tensor | null;
+}
+
+/** rmspropStep's hyper-parameters (PyTorch's names; rmsprop.ts). Centring and momentum follow from which buffers are given. */
+export interface RmspropStepOptions {
+  readonly lr: number;
+  readonly alpha: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly momentum: number;
+  readonly maximize: boolean;
+}
+
+export interface RmspropStepResult {
+  readonly param: Tensor;
+  readonly squareAvg: Tensor;
+  readonly gradAvg: Tensor | null;
+  readonly momentumBuffer: Tensor | null;
 }
 
 /** What ops call: the core kernels and every fused one (a backend's own, or its fallback). */

@@ -1,7 +1,7 @@
 /**
  * optim — the optimizer steps' element loops on the cpu (the formulas are derived in
- * src/optim/sgd.ts and adam.ts, where these loops lived before they moved behind the kernel
- * seam, so a device backend can run them where the parameters are).
+ * src/optim/sgd.ts, adam.ts and rmsprop.ts, where these loops lived before they moved behind the
+ * kernel seam, so a device backend can run them where the parameters are).
  *
  * One fused pass over the elements each: new arrays for θ and the state instead of the dozen a
  * chain of tensor ops allocates (on a large model, fresh memory costs more than the arithmetic).
@@ -11,7 +11,7 @@
 import { allocate, type FloatDType } from '../../dtype.js';
 import { Tensor } from '../../tensor.js';
 import { storageOf } from '../../tensor-storage.js';
-import type { AdamStepOptions, AdamStepResult, SgdStepOptions } from '../types.js';
+import type { AdamStepOptions, AdamStepResult, RmspropStepOptions, RmspropStepResult, SgdStepOptions } from '../types.js';
 
 export function sgdStep(param: Tensor, grad: Tensor, momentumBuffer: Tensor | null, options: SgdStepOptions): { readonly param: Tensor; readonly momentumBuffer: Tensor | null } {
   const { lr, momentum, dampening, weightDecay, nesterov, maximize } = options;
@@ -52,4 +52,35 @@ export function adamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: 
   }
   const t = (a: typeof next) => new Tensor(a, param.shape);
   return { param: t(next), expAvg: t(m), expAvgSq: t(v), maxExpAvgSq: vmax === null ? null : t(vmax) };
+}
+
+export function rmspropStep(param: Tensor, grad: Tensor, squareAvg: Tensor, gradAvg: Tensor | null, momentumBuffer: Tensor | null, options: RmspropStepOptions): RmspropStepResult {
+  const { lr, alpha, eps, weightDecay, momentum, maximize } = options;
+  const c = 1 - alpha;
+  const dtype = param.dtype as FloatDType;
+  const n = param.numel();
+  const [theta, g0, s0] = [storageOf(param), storageOf(grad), storageOf(squareAvg)];
+  const [ga0, b0] = [gradAvg === null ? null : storageOf(gradAvg), momentumBuffer === null ? null : storageOf(momentumBuffer)];
+  const [next, s] = [allocate(dtype, n), allocate(dtype, n)];
+  const [ga, b] = [ga0 === null ? null : allocate(dtype, n), b0 === null ? null : allocate(dtype, n)];
+  for (let i = 0; i < n; i++) {
+    let g = maximize ? -g0[i]! : g0[i]!;
+    if (weightDecay !== 0) g += weightDecay * theta[i]!;
+    s[i] = alpha * s0[i]! + c * g * g;
+    let avg: number;
+    if (ga !== null) {
+      ga[i] = alpha * ga0![i]! + c * g;
+      avg = Math.sqrt(s[i]! - ga[i]! * ga[i]!) + eps; // centred: the variance of g instead of its raw second moment
+    } else {
+      avg = Math.sqrt(s[i]!) + eps;
+    }
+    if (b !== null) {
+      b[i] = momentum * b0![i]! + g / avg;
+      next[i] = theta[i]! - lr * b[i]!;
+    } else {
+      next[i] = theta[i]! - lr * (g / avg);
+    }
+  }
+  const t = (a: typeof next) => new Tensor(a, param.shape);
+  return { param: t(next), squareAvg: t(s), gradAvg: ga === null ? null : t(ga), momentumBuffer: b === null ? null : t(b) };
 }
