@@ -1,6 +1,6 @@
 /**
  * The wasm backend's optimizer steps (optim.ts, simd/optim.wat) against the cpu loops, bit for
- * bit: every option of SGD and Adam, odd lengths (the SIMD loop's last pair is half padding),
+ * bit: every option of SGD, Adam and RMSprop, odd lengths (the SIMD loop's last pair is half padding),
  * and values the rounding is sensitive to (tiny, huge, ±0, NaN, ±∞). The parity table
  * (../parity.test.ts) has a case of each too, at its float32 tolerance.
  */
@@ -97,5 +97,43 @@ describe('wasm adamStep equals the cpu loop bit for bit', () => {
     }
     expectSameBits(pw, pc, 'θ after 10 steps');
     expectSameBits(vw, vc, 'v after 10 steps');
+  });
+});
+
+describe('wasm rmspropStep equals the cpu loop bit for bit', () => {
+  const base = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, maximize: false };
+  const options = [base, { ...base, weightDecay: 1e-2 }, { ...base, momentum: 0.9, maximize: true }, { ...base, alpha: 0.5, eps: 1e-3, momentum: 0.5, weightDecay: 1e-4 }];
+  test.each(sizes)('%i elements, every option, plain, centred, with momentum and both', (n) => {
+    const [p, g, sq, ga, b] = [values(n, 10), values(n, 11), values(n, 12, true), values(n, 13), values(n, 14)];
+    for (const [i, o] of options.entries()) {
+      for (const [gradAvg, buffer] of [[null, null], [ga, null], [null, b], [ga, b]] as const) {
+        const got = wasm.rmspropStep(p, g, sq, gradAvg, buffer, o);
+        const want = cpuKernels.rmspropStep(p, g, sq, gradAvg, buffer, o);
+        const what = `options ${i}${gradAvg === null ? '' : ', centred'}${buffer === null ? '' : ', momentum buffer'}`;
+        expectSameBits(got.param, want.param, `${what}: θ'`);
+        expectSameBits(got.squareAvg, want.squareAvg, `${what}: s'`);
+        expectSameBits(got.gradAvg, want.gradAvg, `${what}: ḡ'`);
+        expectSameBits(got.momentumBuffer, want.momentumBuffer, `${what}: b'`);
+      }
+    }
+  });
+
+  test('a typical parameter: 235k random values over ten centred momentum steps, state carried', () => {
+    const random = seededRandom(15);
+    const n = 784 * 300 + 3;
+    const o = { ...base, lr: 1e-3, momentum: 0.9, weightDecay: 1e-4 };
+    const zero = () => new Tensor(new Float32Array(n), [n]);
+    let w = { param: randn([n], { random }), squareAvg: zero(), gradAvg: zero(), momentumBuffer: zero() };
+    let c = w;
+    for (let t = 1; t <= 10; t++) {
+      const g = randn([n], { random });
+      const [nw, nc] = [wasm.rmspropStep(w.param, g, w.squareAvg, w.gradAvg, w.momentumBuffer, o), cpuKernels.rmspropStep(c.param, g, c.squareAvg, c.gradAvg, c.momentumBuffer, o)];
+      w = { param: nw.param, squareAvg: nw.squareAvg, gradAvg: nw.gradAvg!, momentumBuffer: nw.momentumBuffer! };
+      c = { param: nc.param, squareAvg: nc.squareAvg, gradAvg: nc.gradAvg!, momentumBuffer: nc.momentumBuffer! };
+    }
+    expectSameBits(w.param, c.param, 'θ after 10 steps');
+    expectSameBits(w.squareAvg, c.squareAvg, 's after 10 steps');
+    expectSameBits(w.gradAvg, c.gradAvg, 'ḡ after 10 steps');
+    expectSameBits(w.momentumBuffer, c.momentumBuffer, 'b after 10 steps');
   });
 });

@@ -1,14 +1,14 @@
 /**
- * optim — sgdStep and adamStep on the wasm backend: one pass of simd/optim.wat per parameter
- * tensor, on the calling thread. The inputs are copied into the module's memory, the loop writes
- * θ' and the new state there, and each is copied out into a fresh array. optim.wat computes in
- * float64 and rounds where the cpu loops (cpu/optim.ts) store, so the results are theirs bit for
- * bit (the parity table checks it, with exact equality, in optim.test.ts). float64 parameters,
- * and tensors too small for a call to pay (below `MIN_SIMD_ELEMENTS`), run the cpu loops.
+ * optim — sgdStep, adamStep and rmspropStep on the wasm backend: one pass of simd/optim.wat per
+ * parameter tensor, on the calling thread. The inputs are copied into the module's memory, the
+ * loop writes θ' and the new state there, and each is copied out into a fresh array. optim.wat
+ * computes in float64 and rounds where the cpu loops (cpu/optim.ts) store, so the results are
+ * theirs bit for bit (optim.test.ts checks it with exact equality). float64 parameters, and
+ * tensors too small for a call to pay (below `MIN_SIMD_ELEMENTS`), run the cpu loops.
  */
 import { Tensor } from '../../tensor.js';
 import { cpuKernels as cpu } from '../cpu/index.js';
-import type { AdamStepOptions, AdamStepResult, SgdStepOptions } from '../types.js';
+import type { AdamStepOptions, AdamStepResult, RmspropStepOptions, RmspropStepResult, SgdStepOptions } from '../types.js';
 import { f32, isF32 } from './common.js';
 import { optimArrays } from './simd/modules.js';
 
@@ -51,4 +51,26 @@ export function wasmAdamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvg
   if (vmax0 !== null) vmax0.set(f32(maxExpAvgSq!));
   got.steps.adam(n, theta, g, m0, v0, vmax0, m, v, vmax, next, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, o.eps, o.stepSize, o.sqrtBias2, o.shrink, o.l2, o.maximize);
   return { param: out(next, n, param.shape), expAvg: out(m, n, param.shape), expAvgSq: out(v, n, param.shape), maxExpAvgSq: vmax === null ? null : out(vmax, n, param.shape) };
+}
+
+export function wasmRmspropStep(param: Tensor, grad: Tensor, squareAvg: Tensor, gradAvg: Tensor | null, momentumBuffer: Tensor | null, o: RmspropStepOptions): RmspropStepResult {
+  const n = param.numel();
+  if (n < MIN_SIMD_ELEMENTS || !isF32(param, grad, squareAvg) || (gradAvg !== null && !isF32(gradAvg)) || (momentumBuffer !== null && !isF32(momentumBuffer))) {
+    return cpu.rmspropStep(param, grad, squareAvg, gradAvg, momentumBuffer, o);
+  }
+  const [centred, withMomentum] = [gradAvg !== null, momentumBuffer !== null];
+  // [θ, g, s, θ', s', and ḡ, ḡ' when centred, and b, b' with momentum]
+  const got = optimArrays([n, n, n, n, n, ...(centred ? [n, n] : []), ...(withMomentum ? [n, n] : [])]);
+  if (got === null) return cpu.rmspropStep(param, grad, squareAvg, gradAvg, momentumBuffer, o);
+  const [theta, g, s0, next, s, ...rest] = got.arrays as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, ...Float32Array[]];
+  const [ga0, ga] = centred ? [rest[0]!, rest[1]!] : [null, null];
+  const [b0, b] = withMomentum ? [rest[rest.length - 2]!, rest[rest.length - 1]!] : [null, null];
+  theta.set(f32(param));
+  g.set(f32(grad));
+  s0.set(f32(squareAvg));
+  if (ga0 !== null) ga0.set(f32(gradAvg!));
+  if (b0 !== null) b0.set(f32(momentumBuffer!));
+  got.steps.rmsprop(n, theta, g, s0, ga0, b0, s, ga, b, next, o.lr, o.alpha, 1 - o.alpha, o.eps, o.weightDecay, o.momentum, o.maximize);
+  const t = (a: Float32Array | null): Tensor | null => (a === null ? null : out(a, n, param.shape));
+  return { param: out(next, n, param.shape), squareAvg: out(s, n, param.shape), gradAvg: t(ga), momentumBuffer: t(b) };
 }

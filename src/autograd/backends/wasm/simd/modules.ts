@@ -306,6 +306,10 @@ export interface OptimSteps {
   adam(n: number, theta: Float32Array, g: Float32Array, m0: Float32Array, v0: Float32Array, vmax0: Float32Array | null,
     m: Float32Array, v: Float32Array, vmax: Float32Array | null, next: Float32Array,
     beta1: number, c1: number, beta2: number, c2: number, eps: number, stepSize: number, sqrtBias2: number, shrink: number, l2: number, maximize: boolean): void;
+  /** ḡ (ga0, ga) for the centred form and b (b0, b) for momentum: both arrays of a pair or neither. */
+  rmsprop(n: number, theta: Float32Array, g: Float32Array, s0: Float32Array, ga0: Float32Array | null, b0: Float32Array | null,
+    s: Float32Array, ga: Float32Array | null, b: Float32Array | null, next: Float32Array,
+    lr: number, alpha: number, c: number, eps: number, weightDecay: number, momentum: number, maximize: boolean): void;
 }
 
 let optim: OptimSteps | null = null;
@@ -318,6 +322,8 @@ function optimSteps(): OptimSteps {
     sgd(n: number, theta: number, g: number, b0: number, b: number, next: number, lr: number, momentum: number, damp1: number, wd: number, nesterov: number, maximize: number): void;
     adam(n: number, theta: number, g: number, m0: number, v0: number, vmax0: number, m: number, v: number, vmax: number, next: number,
       beta1: number, c1: number, beta2: number, c2: number, eps: number, stepSize: number, sqrtBias2: number, shrink: number, l2: number, maximize: number): void;
+    rmsprop(n: number, theta: number, g: number, s0: number, ga0: number, b0: number, s: number, ga: number, b: number, next: number,
+      lr: number, alpha: number, c: number, eps: number, wd: number, momentum: number, maximize: number): void;
   };
   const at = addressIn(memory);
   const fits = (n: number, ...arrays: (Float32Array | null)[]): void => {
@@ -334,6 +340,12 @@ function optimSteps(): OptimSteps {
       if ((vmax0 === null) !== (vmax === null)) throw new RangeError('optim.wat adam: v̂max needs both its old and its new array');
       e.adam(n, at(theta), at(g), at(m0), at(v0), vmax0 === null ? 0 : at(vmax0), at(m), at(v), vmax === null ? 0 : at(vmax), at(next),
         beta1, c1, beta2, c2, eps, stepSize, sqrtBias2, shrink, l2, maximize ? 1 : 0);
+    },
+    rmsprop(n, theta, g, s0, ga0, b0, s, ga, b, next, lr, alpha, c, eps, weightDecay, momentum, maximize) {
+      fits(n, theta, g, s0, ga0, b0, s, ga, b, next);
+      if ((ga0 === null) !== (ga === null) || (b0 === null) !== (b === null)) throw new RangeError('optim.wat rmsprop: ḡ and b each need both their old and their new array');
+      const opt = (a: Float32Array | null): number => (a === null ? 0 : at(a));
+      e.rmsprop(n, at(theta), at(g), at(s0), opt(ga0), opt(b0), at(s), opt(ga), opt(b), at(next), lr, alpha, c, eps, weightDecay, momentum, maximize ? 1 : 0);
     },
   };
   return optim;

@@ -1,12 +1,13 @@
 ;; optim — the optimizer steps (SGD with momentum, dampening, weight decay and Nesterov; Adam and
-;; AdamW, with amsgrad) for float32 parameters, one pass over each parameter tensor, two elements
-;; per instruction. The formulas are derived in src/optim/sgd.ts and adam.ts; cpu/optim.ts holds
-;; the same loops in TypeScript, and these compute exactly what those compute, bit for bit:
+;; AdamW, with amsgrad; RMSprop, centred and with momentum) for float32 parameters, one pass over
+;; each parameter tensor, two elements per instruction. The formulas are derived in src/optim/sgd.ts,
+;; adam.ts and rmsprop.ts; cpu/optim.ts holds the same loops in TypeScript, and these compute
+;; exactly what those compute, bit for bit:
 ;;
 ;; - arithmetic in float64 (f64x2), as JavaScript's numbers are: each float32 input is widened
 ;;   with f64x2.promote_low_f32x4, and every operation is done in the order the TypeScript
 ;;   writes it (wasm has no fused multiply-add, so nothing is contracted);
-;; - a value the TypeScript stores into a Float32Array and reads back (b, m, v, v̂max) is
+;; - a value the TypeScript stores into a Float32Array and reads back (b, m, v, v̂max, s, ḡ) is
 ;;   narrowed with f32x4.demote_f64x2_zero (round to nearest even, as the store does), stored,
 ;;   and widened again before the next formula reads it.
 ;;
@@ -108,5 +109,59 @@
             (f64x2.mul (local.get $STEP)
               (f64x2.div (local.get $mv)
                 (f64x2.add (f64x2.div (f64x2.sqrt (local.get $vv)) (local.get $SB2)) (local.get $EPS)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 8)))
+        (br $next2))))
+
+  ;; RMSprop over n floats: g = ±g (+ λθ); s' = α·s + ((1 − α)·g)·g; centred (ga ≠ 0):
+  ;; ḡ' = α·ḡ + (1 − α)·g and a = √(s' − ḡ'·ḡ') + ε, else a = √s' + ε; with momentum (b ≠ 0)
+  ;; b' = μ·b + g / a and θ' = θ − η·b', else θ' = θ − η·(g / a).
+  (func (export "rmsprop")
+    (param $n i32) (param $theta i32) (param $g i32) (param $s0 i32) (param $ga0 i32) (param $b0 i32)
+    (param $s i32) (param $ga i32) (param $b i32) (param $next i32)
+    (param $lr f64) (param $alpha f64) (param $c f64) (param $eps f64) (param $wd f64) (param $momentum f64) (param $maximize i32)
+    (local $i i32) (local $end i32) (local $t v128) (local $gv v128) (local $sv v128) (local $av v128) (local $r v128) (local $x32 v128)
+    (local $LR v128) (local $ALPHA v128) (local $C v128) (local $EPS v128) (local $WD v128) (local $MU v128)
+    (local.set $LR (f64x2.splat (local.get $lr)))
+    (local.set $ALPHA (f64x2.splat (local.get $alpha)))
+    (local.set $C (f64x2.splat (local.get $c)))
+    (local.set $EPS (f64x2.splat (local.get $eps)))
+    (local.set $WD (f64x2.splat (local.get $wd)))
+    (local.set $MU (f64x2.splat (local.get $momentum)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $next2
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $t (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $theta) (local.get $i)))))
+        (local.set $gv (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $g) (local.get $i)))))
+        (if (local.get $maximize) (then (local.set $gv (f64x2.neg (local.get $gv)))))
+        (if (f64.ne (local.get $wd) (f64.const 0))
+          (then (local.set $gv (f64x2.add (local.get $gv) (f64x2.mul (local.get $WD) (local.get $t))))))
+        ;; s' = α·s + ((1 − α)·g)·g, stored and read back
+        (local.set $x32 (f32x4.demote_f64x2_zero (f64x2.add
+          (f64x2.mul (local.get $ALPHA) (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $s0) (local.get $i)))))
+          (f64x2.mul (f64x2.mul (local.get $C) (local.get $gv)) (local.get $gv)))))
+        (v128.store64_lane 0 (i32.add (local.get $s) (local.get $i)) (local.get $x32))
+        (local.set $sv (f64x2.promote_low_f32x4 (local.get $x32)))
+        ;; the denominator a: centred, ḡ' = α·ḡ + (1 − α)·g is stored and read back first
+        (local.set $av (if (result v128) (local.get $ga)
+          (then
+            (local.set $x32 (f32x4.demote_f64x2_zero (f64x2.add
+              (f64x2.mul (local.get $ALPHA) (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $ga0) (local.get $i)))))
+              (f64x2.mul (local.get $C) (local.get $gv)))))
+            (v128.store64_lane 0 (i32.add (local.get $ga) (local.get $i)) (local.get $x32))
+            (local.set $x32 (f64x2.promote_low_f32x4 (local.get $x32)))
+            (f64x2.sqrt (f64x2.sub (local.get $sv) (f64x2.mul (local.get $x32) (local.get $x32)))))
+          (else (f64x2.sqrt (local.get $sv)))))
+        (local.set $r (f64x2.div (local.get $gv) (f64x2.add (local.get $av) (local.get $EPS))))
+        ;; with momentum, b' = μ·b + g / a, stored and read back, is the step's direction
+        (if (local.get $b)
+          (then
+            (local.set $x32 (f32x4.demote_f64x2_zero (f64x2.add
+              (f64x2.mul (local.get $MU) (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $b0) (local.get $i)))))
+              (local.get $r))))
+            (v128.store64_lane 0 (i32.add (local.get $b) (local.get $i)) (local.get $x32))
+            (local.set $r (f64x2.promote_low_f32x4 (local.get $x32)))))
+        (v128.store64_lane 0 (i32.add (local.get $next) (local.get $i))
+          (f32x4.demote_f64x2_zero (f64x2.sub (local.get $t) (f64x2.mul (local.get $LR) (local.get $r)))))
         (local.set $i (i32.add (local.get $i) (i32.const 8)))
         (br $next2)))))
