@@ -48,7 +48,7 @@ function tensorsIn(args: readonly unknown[], into: Tensor[] = []): Tensor[] {
 }
 
 /** Kernels that take float tensors only on the device. */
-const FLOAT_ONLY = new Set(['sgdStep', 'adamStep', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward', 'adaptiveAvgPool2d', 'adaptiveAvgPool2dBackward', 'channelMoments', 'channelSums', 'channelAffine']);
+const FLOAT_ONLY = new Set(['sgdStep', 'adamStep', 'rmspropStep', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward', 'adaptiveAvgPool2d', 'adaptiveAvgPool2dBackward', 'channelMoments', 'channelSums', 'channelAffine']);
 
 /** Runs `gpuKernel` when a tensor argument is on the device, else the cpu's `cpuKernel` on the host. */
 function routed<F extends (...args: never[]) => unknown>(name: string, gpuKernel: F, cpuKernel: F): F {
@@ -73,7 +73,7 @@ function allFinite(x: Tensor): boolean {
   return cpuKernels.allFinite(x);
 }
 
-type GpuKernels = Omit<CoreKernels, 'name' | 'allFinite'> & Pick<FusedKernels, 'scan' | 'channelMoments' | 'channelSums' | 'channelAffine' | 'sgdStep' | 'adamStep'>;
+type GpuKernels = Omit<CoreKernels, 'name' | 'allFinite'> & Pick<FusedKernels, 'scan' | 'channelMoments' | 'channelSums' | 'channelAffine' | 'sgdStep' | 'adamStep' | 'rmspropStep'>;
 
 const GPU: GpuKernels = {
   ...elementwise,
@@ -102,6 +102,7 @@ const GPU: GpuKernels = {
     if (vmax !== null) throw new Error('adamStep: AMSGrad is composed (createWebgpuKernels)');
     return optim.adamStep(p, g, m, v, o);
   },
+  rmspropStep: optim.rmspropStep,
 };
 
 /** The device's copy of a host tensor. */

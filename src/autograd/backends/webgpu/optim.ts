@@ -1,14 +1,15 @@
 /**
- * optim — the SGD and Adam steps as one WGSL pass each (src/optim/sgd.ts and adam.ts derive the
- * formulas; cpu/optim.ts is the same loop on the host): every thread reads θ, g and the state
- * of one element and writes θ' and the new state, so a step costs one dispatch per parameter
- * and leaves nothing on the host. The hyper-parameters travel as f32 meta words. (AMSGrad's
- * step would bind ten buffers, more than the eight WebGPU guarantees per shader; index.ts runs
- * it as fallback-optim.ts's composition instead.)
- */
+ * optim — the SGD, Adam and RMSprop steps as WGSL passes (src/optim/sgd.ts, adam.ts and
+ * rmsprop.ts derive the formulas; cpu/optim.ts is the same loop on the host): every thread reads
+ * θ, g and the state of one element and writes θ' and the new state, so a step costs one
+ * dispatch per parameter and leaves nothing on the host. The hyper-parameters travel as f32 meta
+ * words. WebGPU guarantees eight storage buffers per shader, the meta words included: AMSGrad's
+ * step would bind ten, so index.ts runs it as fallback-optim.ts's composition instead; centred
+ * RMSprop with momentum would bind ten too, and runs as two passes (the running averages, then
+ * the update reading them back). */
 import type { Tensor } from '../../tensor.js';
 import { deviceArrayOf } from '../../tensor-storage.js';
-import type { AdamStepOptions, AdamStepResult, SgdStepOptions } from '../types.js';
+import type { AdamStepOptions, AdamStepResult, RmspropStepOptions, RmspropStepResult, SgdStepOptions } from '../types.js';
 import { f32Bits, launch, MAIN_1D, PRELUDE, WORKGROUP } from './gpu.js';
 import type { GpuArray } from './gpu-array.js';
 import { emptyTensor, Operands } from './strided.js';
@@ -73,4 +74,51 @@ export function adamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: 
     ops.done();
   }
   return { param: next, expAvg: m, expAvgSq: v, maxExpAvgSq: null };
+}
+
+/**
+ * An RMSprop pass, meta = [n, lr, alpha, eps, weightDecay, momentum, maximize] (floats as bits):
+ * 'whole' does the step; 'averages' only writes s' (and ḡ'), and 'update' reads them back as
+ * s and ga to write θ' (and b').
+ */
+function rmspropSource(part: 'whole' | 'averages' | 'update', centred: boolean, momentum: boolean): string {
+  const [averages, update] = [part !== 'update', part !== 'averages'];
+  const state = (names: readonly string[]) => (centred ? names : names.slice(0, 1));
+  const reads = ['theta', 'grad', ...state(averages ? ['s0', 'ga0'] : ['s', 'ga']), ...(update && momentum ? ['b0'] : [])];
+  const writes = [...(update ? ['next'] : []), ...(averages ? state(['s', 'ga']) : []), ...(update && momentum ? ['b'] : [])];
+  return `${PRELUDE}
+${bind(reads, 1, 'read')}
+${bind(writes, 1 + reads.length, 'read_write')}
+${MAIN_1D}
+  let lr = metaF(1u); let alpha = metaF(2u); let eps = metaF(3u); let wd = metaF(4u); let mu = metaF(5u);
+  var g = select(grad[i], -grad[i], args[6] != 0u);
+  if (wd != 0.0) { g += wd * theta[i]; }
+  ${averages ? 'let si = alpha * s0[i] + (1.0 - alpha) * g * g;\n  s[i] = si;' : 'let si = s[i];'}
+  ${!centred ? '' : averages ? 'let gai = alpha * ga0[i] + (1.0 - alpha) * g;\n  ga[i] = gai;' : 'let gai = ga[i];'}
+  ${!update ? '' : `let a = sqrt(${centred ? 'si - gai * gai' : 'si'}) + eps;
+  ${momentum ? 'let bi = mu * b0[i] + g / a;\n  b[i] = bi;\n  next[i] = theta[i] - lr * bi;' : 'next[i] = theta[i] - lr * (g / a);'}`}
+}`;
+}
+
+/** RMSprop's step: θ', s' (and ḡ' when centred, b' with momentum); one pass, or two when centred with momentum. */
+export function rmspropStep(param: Tensor, grad: Tensor, squareAvg: Tensor, gradAvg: Tensor | null, momentumBuffer: Tensor | null, o: RmspropStepOptions): RmspropStepResult {
+  const fresh = () => emptyTensor(param.shape, 'float32');
+  const [next, s] = [fresh(), fresh()];
+  const [ga, b] = [gradAvg === null ? null : fresh(), momentumBuffer === null ? null : fresh()];
+  const n = param.numel();
+  if (n > 0) {
+    const ops = new Operands();
+    const bufs = (ts: readonly (Tensor | null)[]) => ts.filter((t): t is Tensor => t !== null).map((t) => ops.buffer(t, 'rmspropStep'));
+    const meta = [n, ...[o.lr, o.alpha, o.eps, o.weightDecay, o.momentum].map(f32Bits), o.maximize ? 1 : 0];
+    const pass = (part: 'whole' | 'averages' | 'update', inputs: readonly (Tensor | null)[], outputs: readonly (Tensor | null)[]) =>
+      launch({ source: rmspropSource(part, ga !== null, b !== null), meta, inputs: bufs(inputs), outputs: bufs(outputs), groups: Math.ceil(n / WORKGROUP) });
+    if (ga !== null && b !== null) {
+      pass('averages', [param, grad, squareAvg, gradAvg], [s, ga]);
+      pass('update', [param, grad, s, ga, momentumBuffer], [next, b]);
+    } else {
+      pass('whole', [param, grad, squareAvg, gradAvg, momentumBuffer], [next, s, ga, b]);
+    }
+    ops.done();
+  }
+  return { param: next, squareAvg: s, gradAvg: ga, momentumBuffer: b };
 }
