@@ -13,8 +13,9 @@
  * sparse features; but s only grows, so the steps keep shrinking (Adadelta and RMSprop replace
  * the sum with a running average).
  */
-import type { Tensor } from '../autograd/tensor.js';
 import { fullLike } from '../autograd/creation.js';
+import { kernels } from '../autograd/backends/index.js';
+import type { Tensor } from '../autograd/tensor.js';
 import { checkRange, Optimizer, type ParamGroup, type Params, type StateKind } from './optimizer.js';
 
 /** Options of `Adagrad`: lr, lr decay, weight decay, the initial accumulator, eps and maximize. */
@@ -73,14 +74,17 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
     return ['step', 'sum'];
   }
 
-  /** The formulas in the header, one tensor op each. */
+  /**
+   * One fused kernel (`adagradStep`: a loop on the cpu, one SIMD pass on wasm, one GPU pass on
+   * webgpu) makes θ' and s', which we copy in with `assign`, so a device parameter and its sum
+   * keep their memory; s' is read back, rounded to the parameter's dtype, as PyTorch's would be.
+   */
   protected override update(param: Tensor, grad: Tensor, state: AdagradState, group: ParamGroup<AdagradOptions>): void {
     const { lr, lrDecay, weightDecay, eps, maximize } = group;
-    let g = maximize ? grad.neg() : grad;
-    if (weightDecay !== 0) g = g.add(param.mul(weightDecay));
     state.step += 1;
     const clr = lr / (1 + (state.step - 1) * lrDecay);
-    state.sum = state.sum.add(g.mul(g));
-    param.assign(param.sub(g.div(state.sum.sqrt().add(eps)).mul(clr)));
+    const step = kernels().adagradStep(param, grad, state.sum, { clr, weightDecay, eps, maximize });
+    state.sum.assign(step.sum);
+    param.assign(step.param);
   }
 }

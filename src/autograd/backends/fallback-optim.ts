@@ -1,12 +1,12 @@
 /**
- * fallback-optim — the optimizer steps (types.ts's sgdStep, adamStep, rmspropStep) as compositions
- * of core kernels: one elementwise kernel per term of the formulas in src/optim/sgd.ts, adam.ts and
- * rmsprop.ts, each result rounded to the parameter's dtype as it is stored, as the cpu loops round
- * theirs.
+ * fallback-optim — the optimizer steps (types.ts's sgdStep, adamStep, rmspropStep, adagradStep)
+ * as compositions of core kernels: one elementwise kernel per term of the formulas in
+ * src/optim/sgd.ts, adam.ts, rmsprop.ts and adagrad.ts, each result rounded to the parameter's
+ * dtype as it is stored, as the cpu loops round theirs.
  */
 import type { Tensor } from '../tensor.js';
 import { scalar } from './fallback-rnn.js';
-import type { AdamStepOptions, AdamStepResult, CoreKernels, RmspropStepOptions, RmspropStepResult, SgdStepOptions } from './types.js';
+import type { AdagradStepOptions, AdamStepOptions, AdamStepResult, CoreKernels, RmspropStepOptions, RmspropStepResult, SgdStepOptions } from './types.js';
 
 export function optimizerFallbacks(k: CoreKernels) {
   /** a·x + b·y, with a missing term (null) left out. */
@@ -50,5 +50,14 @@ export function optimizerFallbacks(k: CoreKernels) {
     return { param: combine(param, 1, b ?? ratio, -o.lr), squareAvg: s, gradAvg: ga, momentumBuffer: b }; // θ − η·(b or g / a)
   }
 
-  return { sgdStep, adamStep, rmspropStep };
+  function adagradStep(param: Tensor, grad: Tensor, sum: Tensor, o: AdagradStepOptions): { readonly param: Tensor; readonly sum: Tensor } {
+    const t = param.dtype;
+    let g = o.maximize ? k.unary('neg', grad) : grad;
+    if (o.weightDecay !== 0) g = combine(g, 1, param, o.weightDecay); //               g + λθ
+    const s = k.binary('add', sum, k.binary('mul', g, g, t), t); //                    s + g²
+    const ratio = k.binary('div', g, k.binary('add', k.unary('sqrt', s), scalar(o.eps, t), t), t); // g / (√s + ε)
+    return { param: combine(param, 1, ratio, -o.clr), sum: s }; //                     θ − η̃·g / (√s + ε)
+  }
+
+  return { sgdStep, adamStep, rmspropStep, adagradStep };
 }

@@ -129,7 +129,7 @@ export function fallbacks(k: CoreKernels): FusedKernels {
 /** The names of the fused kernels (the compiler checks the list against FusedKernels). */
 export const FUSED_KERNELS = Object.keys({
   fusedConv2d: true, matmulTransposed: true, maxPool2dWithIndices: true, scan: true, channelMoments: true, channelSums: true, channelAffine: true, lstmForward: true, lstmBackward: true, gruForward: true, gruBackward: true,
-  sgdStep: true, adamStep: true, rmspropStep: true,
+  sgdStep: true, adamStep: true, rmspropStep: true, adagradStep: true,
   geluWithDerivative: true, softmaxLastAxis: true, softmaxBackward: true, layerNorm: true, layerNormBackward: true,
 } satisfies Record<keyof FusedKernels, true>) as readonly (keyof FusedKernels)[];
 

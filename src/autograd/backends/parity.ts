@@ -446,6 +446,20 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
       return steps.flatMap((r) => [r.param, r.squareAvg, r.gradAvg, r.momentumBuffer]);
     }],
   ]),
+  adagradStep: cases([
+    ['plain, weight decay, maximize; 12 and 91 elements', (k, random) => {
+      const [p, g, s] = [rand([4, 3], random), rand([4, 3], random), k.unary('abs', rand([4, 3], random))];
+      const [p91, g91, s91] = [rand([7, 13], random), rand([7, 13], random), k.unary('abs', rand([7, 13], random))];
+      const base = { clr: 0.1 / (1 + 4 * 1e-3), weightDecay: 0, eps: 1e-10, maximize: false };
+      const steps = [
+        k.adagradStep(p, g, s, base),
+        k.adagradStep(p, g, s, { ...base, weightDecay: 0.01, maximize: true }),
+        k.adagradStep(p91, g91, s91, { ...base, weightDecay: 0.01 }),
+        k.adagradStep(p91, g91, s91, { ...base, eps: 1e-3, maximize: true }),
+      ];
+      return steps.flatMap((r) => [r.param, r.sum]);
+    }],
+  ]),
 };
 
 /** Every case of the table as [kernel, case]. */

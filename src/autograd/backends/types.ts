@@ -249,7 +249,7 @@ export interface FusedKernels {
    */
   layerNormBackward(dY: Tensor, xHat: Tensor, invStd: Tensor, weight: Tensor | null, k: number): { readonly dX: Tensor; readonly dWeight: Tensor; readonly dBias: Tensor };
 
-  // ── optimizer steps (src/optim: sgd.ts, adam.ts and rmsprop.ts derive them); new tensors, inputs untouched ──
+  // ── optimizer steps (src/optim: sgd.ts, adam.ts, rmsprop.ts and adagrad.ts derive them); new tensors, inputs untouched ──
   /** One SGD step for one parameter θ with gradient g and momentum buffer b (null at the first step): θ' and b'. */
   sgdStep(param: Tensor, grad: Tensor, momentumBuffer: Tensor | null, options: SgdStepOptions): { readonly param: Tensor; readonly momentumBuffer: Tensor | null };
   /** One Adam/AdamW step for θ with gradient g and moments m, v (and v̂max with amsgrad): θ', m', v', v̂max'. */
@@ -259,6 +259,8 @@ export interface FusedKernels {
    * gradient ḡ of the centred form and the momentum buffer b): θ', s', ḡ', b'.
    */
   rmspropStep(param: Tensor, grad: Tensor, squareAvg: Tensor, gradAvg: Tensor | null, momentumBuffer: Tensor | null, options: RmspropStepOptions): RmspropStepResult;
+  /** One Adagrad step for θ with gradient g and the running sum of g² s: θ' and s'. */
+  adagradStep(param: Tensor, grad: Tensor, sum: Tensor, options: AdagradStepOptions): { readonly param: Tensor; readonly sum: Tensor };
 }
 
 /** sgdStep's hyper-parameters (PyTorch's names; sgd.ts). */
@@ -301,6 +303,15 @@ export interface RmspropStepOptions {
   readonly eps: number;
   readonly weightDecay: number;
   readonly momentum: number;
+  readonly maximize: boolean;
+}
+
+/** adagradStep's numbers for this step (adagrad.ts). */
+export interface AdagradStepOptions {
+  /** This step's learning rate η / (1 + (t − 1)·lrDecay). */
+  readonly clr: number;
+  readonly weightDecay: number;
+  readonly eps: number;
   readonly maximize: boolean;
 }
 

@@ -18,7 +18,7 @@ import {
 } from './pool.js';
 import { channelAffine, channelMoments, channelSums } from './batch-norm.js';
 import { gruBackward, gruForward, lstmBackward, lstmForward } from './rnn.js';
-import { adamStep, rmspropStep, sgdStep } from './optim.js';
+import { adagradStep, adamStep, rmspropStep, sgdStep } from './optim.js';
 import { geluWithDerivative } from './gelu.js';
 import { softmaxBackward, softmaxLastAxis } from './softmax.js';
 import { layerNorm, layerNormBackward } from './layer-norm.js';
@@ -34,6 +34,6 @@ export const cpuKernels: Kernels = {
   maxPool2d, maxPool2dBackward, maxPool2dWithIndices, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d, adaptiveAvgPool2dBackward,
   channelMoments, channelSums, channelAffine,
   lstmForward, lstmBackward, gruForward, gruBackward,
-  sgdStep, adamStep, rmspropStep,
+  sgdStep, adamStep, rmspropStep, adagradStep,
   geluWithDerivative, softmaxLastAxis, softmaxBackward, layerNorm, layerNormBackward,
 };

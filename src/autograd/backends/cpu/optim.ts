@@ -1,7 +1,7 @@
 /**
  * optim — the optimizer steps' element loops on the cpu (the formulas are derived in
- * src/optim/sgd.ts, adam.ts and rmsprop.ts, where these loops lived before they moved behind the
- * kernel seam, so a device backend can run them where the parameters are).
+ * src/optim/sgd.ts, adam.ts, rmsprop.ts and adagrad.ts, where these loops lived before they moved
+ * behind the kernel seam, so a device backend can run them where the parameters are).
  *
  * One fused pass over the elements each: new arrays for θ and the state instead of the dozen a
  * chain of tensor ops allocates (on a large model, fresh memory costs more than the arithmetic).
@@ -11,7 +11,7 @@
 import { allocate, type FloatDType } from '../../dtype.js';
 import { Tensor } from '../../tensor.js';
 import { storageOf } from '../../tensor-storage.js';
-import type { AdamStepOptions, AdamStepResult, RmspropStepOptions, RmspropStepResult, SgdStepOptions } from '../types.js';
+import type { AdagradStepOptions, AdamStepOptions, AdamStepResult, RmspropStepOptions, RmspropStepResult, SgdStepOptions } from '../types.js';
 
 export function sgdStep(param: Tensor, grad: Tensor, momentumBuffer: Tensor | null, options: SgdStepOptions): { readonly param: Tensor; readonly momentumBuffer: Tensor | null } {
   const { lr, momentum, dampening, weightDecay, nesterov, maximize } = options;
@@ -83,4 +83,19 @@ export function rmspropStep(param: Tensor, grad: Tensor, squareAvg: Tensor, grad
   }
   const t = (a: typeof next) => new Tensor(a, param.shape);
   return { param: t(next), squareAvg: t(s), gradAvg: ga === null ? null : t(ga), momentumBuffer: b === null ? null : t(b) };
+}
+
+export function adagradStep(param: Tensor, grad: Tensor, sum: Tensor, options: AdagradStepOptions): { readonly param: Tensor; readonly sum: Tensor } {
+  const { clr, weightDecay, eps, maximize } = options;
+  const dtype = param.dtype as FloatDType;
+  const n = param.numel();
+  const [theta, g0, s0] = [storageOf(param), storageOf(grad), storageOf(sum)];
+  const [next, s] = [allocate(dtype, n), allocate(dtype, n)];
+  for (let i = 0; i < n; i++) {
+    let g = maximize ? -g0[i]! : g0[i]!;
+    if (weightDecay !== 0) g += weightDecay * theta[i]!;
+    s[i] = s0[i]! + g * g;
+    next[i] = theta[i]! - clr * (g / (Math.sqrt(s[i]!) + eps));
+  }
+  return { param: new Tensor(next, param.shape), sum: new Tensor(s, param.shape) };
 }
