@@ -19,7 +19,7 @@ import { wasmFusedConv2d } from './conv-forward.js';
 import { wasmConv2dBackpropInput } from './conv-input.js';
 import { wasmMatmul, wasmMatmulTransposed } from './matmul.js';
 import { wasmMaxPool2d } from './max-pool.js';
-import { wasmAdamStep, wasmRmspropStep, wasmSgdStep } from './optim.js';
+import { wasmAdagradStep, wasmAdamStep, wasmRmspropStep, wasmSgdStep } from './optim.js';
 import { wasmRecurrent } from './rnn.js';
 import { defaultHost, type WasmHostLoader, type WasmPaths } from './host.js';
 import { useSharePool } from './parallel.js';
@@ -64,5 +64,6 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     sgdStep: wasmSgdStep,
     adamStep: wasmAdamStep,
     rmspropStep: wasmRmspropStep,
+    adagradStep: wasmAdagradStep,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The wasm backend's optimizer steps (optim.ts, simd/optim.wat) against the cpu loops, bit for
- * bit: every option of SGD, Adam and RMSprop, odd lengths (the SIMD loop's last pair is half padding),
+ * bit: every option of SGD, Adam, RMSprop and Adagrad, odd lengths (the SIMD loop's last pair is half padding),
  * and values the rounding is sensitive to (tiny, huge, ±0, NaN, ±∞). The parity table
  * (../parity.test.ts) has a case of each too, at its float32 tolerance.
  */
@@ -135,5 +135,32 @@ describe('wasm rmspropStep equals the cpu loop bit for bit', () => {
     expectSameBits(w.squareAvg, c.squareAvg, 's after 10 steps');
     expectSameBits(w.gradAvg, c.gradAvg, 'ḡ after 10 steps');
     expectSameBits(w.momentumBuffer, c.momentumBuffer, 'b after 10 steps');
+  });
+});
+
+describe('wasm adagradStep equals the cpu loop bit for bit', () => {
+  const base = { clr: 0.1 / (1 + 9 * 1e-3), weightDecay: 0, eps: 1e-10, maximize: false };
+  const options = [base, { ...base, weightDecay: 1e-2 }, { ...base, maximize: true, eps: 1e-3 }, { ...base, weightDecay: 1e-4, maximize: true }];
+  test.each(sizes)('%i elements, every option', (n) => {
+    const [p, g, sum] = [values(n, 16), values(n, 17), values(n, 18, true)];
+    for (const [i, o] of options.entries()) {
+      const [got, want] = [wasm.adagradStep(p, g, sum, o), cpuKernels.adagradStep(p, g, sum, o)];
+      expectSameBits(got.param, want.param, `options ${i}: θ'`);
+      expectSameBits(got.sum, want.sum, `options ${i}: s'`);
+    }
+  });
+
+  test('a typical parameter: 235k random values over ten steps, state carried', () => {
+    const random = seededRandom(19);
+    const n = 784 * 300 + 3;
+    let w = { param: randn([n], { random }), sum: new Tensor(new Float32Array(n).fill(0.1), [n]) };
+    let c = w;
+    for (let t = 1; t <= 10; t++) {
+      const g = randn([n], { random });
+      const o = { ...base, clr: 1e-2 / (1 + (t - 1) * 1e-3), weightDecay: 1e-4 };
+      [w, c] = [wasm.adagradStep(w.param, g, w.sum, o), cpuKernels.adagradStep(c.param, g, c.sum, o)];
+    }
+    expectSameBits(w.param, c.param, 'θ after 10 steps');
+    expectSameBits(w.sum, c.sum, 's after 10 steps');
   });
 });

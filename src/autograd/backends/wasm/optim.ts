@@ -1,14 +1,15 @@
 /**
- * optim — sgdStep, adamStep and rmspropStep on the wasm backend: one pass of simd/optim.wat per
- * parameter tensor, on the calling thread. The inputs are copied into the module's memory, the
- * loop writes θ' and the new state there, and each is copied out into a fresh array. optim.wat
- * computes in float64 and rounds where the cpu loops (cpu/optim.ts) store, so the results are
- * theirs bit for bit (optim.test.ts checks it with exact equality). float64 parameters, and
- * tensors too small for a call to pay (below `MIN_SIMD_ELEMENTS`), run the cpu loops.
+ * optim — sgdStep, adamStep, rmspropStep and adagradStep on the wasm backend: one pass of
+ * simd/optim.wat per parameter tensor, on the calling thread. The inputs are copied into the
+ * module's memory, the loop writes θ' and the new state there, and each is copied out into a
+ * fresh array. optim.wat computes in float64 and rounds where the cpu loops (cpu/optim.ts) store,
+ * so the results are theirs bit for bit (optim.test.ts checks it with exact equality). float64
+ * parameters, and tensors too small for a call to pay (below `MIN_SIMD_ELEMENTS`), run the cpu
+ * loops.
  */
 import { Tensor } from '../../tensor.js';
 import { cpuKernels as cpu } from '../cpu/index.js';
-import type { AdamStepOptions, AdamStepResult, RmspropStepOptions, RmspropStepResult, SgdStepOptions } from '../types.js';
+import type { AdagradStepOptions, AdamStepOptions, AdamStepResult, RmspropStepOptions, RmspropStepResult, SgdStepOptions } from '../types.js';
 import { f32, isF32 } from './common.js';
 import { optimArrays } from './simd/modules.js';
 
@@ -73,4 +74,18 @@ export function wasmRmspropStep(param: Tensor, grad: Tensor, squareAvg: Tensor, 
   got.steps.rmsprop(n, theta, g, s0, ga0, b0, s, ga, b, next, o.lr, o.alpha, 1 - o.alpha, o.eps, o.weightDecay, o.momentum, o.maximize);
   const t = (a: Float32Array | null): Tensor | null => (a === null ? null : out(a, n, param.shape));
   return { param: out(next, n, param.shape), squareAvg: out(s, n, param.shape), gradAvg: t(ga), momentumBuffer: t(b) };
+}
+
+export function wasmAdagradStep(param: Tensor, grad: Tensor, sum: Tensor, o: AdagradStepOptions): { readonly param: Tensor; readonly sum: Tensor } {
+  const n = param.numel();
+  if (n < MIN_SIMD_ELEMENTS || !isF32(param, grad, sum)) return cpu.adagradStep(param, grad, sum, o);
+  // [θ, g, s, θ', s']
+  const got = optimArrays([n, n, n, n, n]);
+  if (got === null) return cpu.adagradStep(param, grad, sum, o);
+  const [theta, g, s0, next, s] = got.arrays as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  theta.set(f32(param));
+  g.set(f32(grad));
+  s0.set(f32(sum));
+  got.steps.adagrad(n, theta, g, s0, s, next, o.clr, o.weightDecay, o.eps, o.maximize);
+  return { param: out(next, n, param.shape), sum: out(s, n, param.shape) };
 }

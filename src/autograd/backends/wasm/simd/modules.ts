@@ -310,6 +310,7 @@ export interface OptimSteps {
   rmsprop(n: number, theta: Float32Array, g: Float32Array, s0: Float32Array, ga0: Float32Array | null, b0: Float32Array | null,
     s: Float32Array, ga: Float32Array | null, b: Float32Array | null, next: Float32Array,
     lr: number, alpha: number, c: number, eps: number, weightDecay: number, momentum: number, maximize: boolean): void;
+  adagrad(n: number, theta: Float32Array, g: Float32Array, s0: Float32Array, s: Float32Array, next: Float32Array, clr: number, weightDecay: number, eps: number, maximize: boolean): void;
 }
 
 let optim: OptimSteps | null = null;
@@ -324,6 +325,7 @@ function optimSteps(): OptimSteps {
       beta1: number, c1: number, beta2: number, c2: number, eps: number, stepSize: number, sqrtBias2: number, shrink: number, l2: number, maximize: number): void;
     rmsprop(n: number, theta: number, g: number, s0: number, ga0: number, b0: number, s: number, ga: number, b: number, next: number,
       lr: number, alpha: number, c: number, eps: number, wd: number, momentum: number, maximize: number): void;
+    adagrad(n: number, theta: number, g: number, s0: number, s: number, next: number, clr: number, wd: number, eps: number, maximize: number): void;
   };
   const at = addressIn(memory);
   const fits = (n: number, ...arrays: (Float32Array | null)[]): void => {
@@ -346,6 +348,10 @@ function optimSteps(): OptimSteps {
       if ((ga0 === null) !== (ga === null) || (b0 === null) !== (b === null)) throw new RangeError('optim.wat rmsprop: ḡ and b each need both their old and their new array');
       const opt = (a: Float32Array | null): number => (a === null ? 0 : at(a));
       e.rmsprop(n, at(theta), at(g), at(s0), opt(ga0), opt(b0), at(s), opt(ga), opt(b), at(next), lr, alpha, c, eps, weightDecay, momentum, maximize ? 1 : 0);
+    },
+    adagrad(n, theta, g, s0, s, next, clr, weightDecay, eps, maximize) {
+      fits(n, theta, g, s0, s, next);
+      e.adagrad(n, at(theta), at(g), at(s0), at(s), at(next), clr, weightDecay, eps, maximize ? 1 : 0);
     },
   };
   return optim;

@@ -1,8 +1,8 @@
 ;; optim — the optimizer steps (SGD with momentum, dampening, weight decay and Nesterov; Adam and
-;; AdamW, with amsgrad; RMSprop, centred and with momentum) for float32 parameters, one pass over
-;; each parameter tensor, two elements per instruction. The formulas are derived in src/optim/sgd.ts,
-;; adam.ts and rmsprop.ts; cpu/optim.ts holds the same loops in TypeScript, and these compute
-;; exactly what those compute, bit for bit:
+;; AdamW, with amsgrad; RMSprop, centred and with momentum; Adagrad) for float32 parameters, one
+;; pass over each parameter tensor, two elements per instruction. The formulas are derived in
+;; src/optim/sgd.ts, adam.ts, rmsprop.ts and adagrad.ts; cpu/optim.ts holds the same loops in
+;; TypeScript, and these compute exactly what those compute, bit for bit:
 ;;
 ;; - arithmetic in float64 (f64x2), as JavaScript's numbers are: each float32 input is widened
 ;;   with f64x2.promote_low_f32x4, and every operation is done in the order the TypeScript
@@ -163,5 +163,34 @@
             (local.set $r (f64x2.promote_low_f32x4 (local.get $x32)))))
         (v128.store64_lane 0 (i32.add (local.get $next) (local.get $i))
           (f32x4.demote_f64x2_zero (f64x2.sub (local.get $t) (f64x2.mul (local.get $LR) (local.get $r)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 8)))
+        (br $next2))))
+
+  ;; Adagrad over n floats: g = ±g (+ λθ); s' = s + g·g; θ' = θ − η̃·(g / (√s' + ε)).
+  (func (export "adagrad")
+    (param $n i32) (param $theta i32) (param $g i32) (param $s0 i32) (param $s i32) (param $next i32)
+    (param $clr f64) (param $wd f64) (param $eps f64) (param $maximize i32)
+    (local $i i32) (local $end i32) (local $t v128) (local $gv v128) (local $x32 v128)
+    (local $CLR v128) (local $WD v128) (local $EPS v128)
+    (local.set $CLR (f64x2.splat (local.get $clr)))
+    (local.set $WD (f64x2.splat (local.get $wd)))
+    (local.set $EPS (f64x2.splat (local.get $eps)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $next2
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $t (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $theta) (local.get $i)))))
+        (local.set $gv (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $g) (local.get $i)))))
+        (if (local.get $maximize) (then (local.set $gv (f64x2.neg (local.get $gv)))))
+        (if (f64.ne (local.get $wd) (f64.const 0))
+          (then (local.set $gv (f64x2.add (local.get $gv) (f64x2.mul (local.get $WD) (local.get $t))))))
+        ;; s' = s + g·g, stored and read back
+        (local.set $x32 (f32x4.demote_f64x2_zero (f64x2.add
+          (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $s0) (local.get $i))))
+          (f64x2.mul (local.get $gv) (local.get $gv)))))
+        (v128.store64_lane 0 (i32.add (local.get $s) (local.get $i)) (local.get $x32))
+        (v128.store64_lane 0 (i32.add (local.get $next) (local.get $i))
+          (f32x4.demote_f64x2_zero (f64x2.sub (local.get $t) (f64x2.mul (local.get $CLR)
+            (f64x2.div (local.get $gv) (f64x2.add (f64x2.sqrt (f64x2.promote_low_f32x4 (local.get $x32))) (local.get $EPS)))))))
         (local.set $i (i32.add (local.get $i) (i32.const 8)))
         (br $next2)))))
