@@ -48,7 +48,7 @@ function tensorsIn(args: readonly unknown[], into: Tensor[] = []): Tensor[] {
 }
 
 /** Kernels that take float tensors only on the device. */
-const FLOAT_ONLY = new Set(['sgdStep', 'adamStep', 'rmspropStep', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward', 'adaptiveAvgPool2d', 'adaptiveAvgPool2dBackward', 'channelMoments', 'channelSums', 'channelAffine']);
+const FLOAT_ONLY = new Set(['sgdStep', 'adamStep', 'rmspropStep', 'adagradStep', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward', 'adaptiveAvgPool2d', 'adaptiveAvgPool2dBackward', 'channelMoments', 'channelSums', 'channelAffine']);
 
 /** Runs `gpuKernel` when a tensor argument is on the device, else the cpu's `cpuKernel` on the host. */
 function routed<F extends (...args: never[]) => unknown>(name: string, gpuKernel: F, cpuKernel: F): F {
@@ -73,7 +73,7 @@ function allFinite(x: Tensor): boolean {
   return cpuKernels.allFinite(x);
 }
 
-type GpuKernels = Omit<CoreKernels, 'name' | 'allFinite'> & Pick<FusedKernels, 'scan' | 'channelMoments' | 'channelSums' | 'channelAffine' | 'sgdStep' | 'adamStep' | 'rmspropStep'>;
+type GpuKernels = Omit<CoreKernels, 'name' | 'allFinite'> & Pick<FusedKernels, 'scan' | 'channelMoments' | 'channelSums' | 'channelAffine' | 'sgdStep' | 'adamStep' | 'rmspropStep' | 'adagradStep'>;
 
 const GPU: GpuKernels = {
   ...elementwise,
@@ -103,6 +103,7 @@ const GPU: GpuKernels = {
     return optim.adamStep(p, g, m, v, o);
   },
   rmspropStep: optim.rmspropStep,
+  adagradStep: optim.adagradStep,
 };
 
 /** The device's copy of a host tensor. */

@@ -1,26 +1,30 @@
 /**
- * RMSprop on the device (optim.ts's rmspropStep: one WGSL pass, two when centred with momentum):
- * three steps on device parameters land where the same steps on the cpu do, at float32
- * tolerance, for every combination of centring, momentum, weight decay and maximize, and the
- * parameters and the state stay on the device. The parity table (../parity.test.ts) checks the
+ * RMSprop and Adagrad on the device (optim.ts's rmspropStep: one WGSL pass, two when centred with
+ * momentum; adagradStep: one): three steps on device parameters land where the same steps on the
+ * cpu do, at float32 tolerance, for every combination of their options, and the parameters and
+ * the state stay on the device. The parity table (../parity.test.ts) checks the
  * kernel itself. Skipped without an adapter (test-setup.ts says how to get one).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { randn } from '../../creation.js';
-import { RMSprop, type RmspropOptions } from '../../../optim/rmsprop.js';
+import { Adagrad } from '../../../optim/adagrad.js';
+import type { BaseOptions, Optimizer } from '../../../optim/optimizer.js';
+import { RMSprop } from '../../../optim/rmsprop.js';
 import { seededRandom } from '../../random.js';
 import type { Tensor } from '../../tensor.js';
 import { getBackend, setBackend } from '../index.js';
 import { adapter } from './test-adapter.js';
 
-/** Three RMSprop steps from seeded values; with `device`, the parameters and gradients live there. */
-async function threeSteps(options: Partial<RmspropOptions>, device: boolean): Promise<{ values: number[][]; onDevice: boolean }> {
+type MakeOptimizer = (params: Tensor[]) => Optimizer<BaseOptions, object>;
+
+/** Three steps of `make`'s optimizer from seeded values; with `device`, the parameters and gradients live there. */
+async function threeSteps(make: MakeOptimizer, device: boolean): Promise<{ values: number[][]; onDevice: boolean }> {
   const random = seededRandom(7);
   const host = [randn([37, 11], { random }), randn([5], { random })];
   const grads = [0, 1, 2].map(() => host.map((p) => randn(p.shape, { random })));
   const place = async (t: Tensor): Promise<Tensor> => (device ? t.to('webgpu') : t);
   const params = await Promise.all(host.map(async (t) => (await place(t)).requiresGrad_()));
-  const opt = new RMSprop(params, { lr: 0.01, ...options });
+  const opt = make(params);
   for (const step of grads) {
     const placed = await Promise.all(step.map(place));
     params.forEach((p, i) => { p.grad = placed[i]!; });
@@ -31,7 +35,7 @@ async function threeSteps(options: Partial<RmspropOptions>, device: boolean): Pr
   return { values: await Promise.all(params.map(async (p) => [...(await p.data())])), onDevice };
 }
 
-describe.skipIf(adapter === null)('RMSprop on the webgpu device', () => {
+describe.skipIf(adapter === null)('RMSprop and Adagrad on the webgpu device', () => {
   let previous = 'cpu';
   beforeAll(async () => {
     previous = getBackend();
@@ -39,13 +43,15 @@ describe.skipIf(adapter === null)('RMSprop on the webgpu device', () => {
   });
   afterAll(async () => setBackend(previous as 'cpu'));
 
-  test.each([
-    ['plain', {}],
-    ['centred, weight decay', { centered: true, weightDecay: 1e-2 }],
-    ['momentum, maximize', { momentum: 0.9, maximize: true }],
-    ['centred with momentum (two passes)', { centered: true, momentum: 0.5, alpha: 0.9 }],
-  ] as const)('%s: three steps as on the cpu, everything left on the device', async (_, options) => {
-    const [gpu, cpu] = [await threeSteps(options, true), await threeSteps(options, false)];
+  test.each<[string, MakeOptimizer]>([
+    ['RMSprop', (p) => new RMSprop(p, { lr: 0.01 })],
+    ['RMSprop centred, weight decay', (p) => new RMSprop(p, { lr: 0.01, centered: true, weightDecay: 1e-2 })],
+    ['RMSprop with momentum, maximize', (p) => new RMSprop(p, { lr: 0.01, momentum: 0.9, maximize: true })],
+    ['RMSprop centred with momentum (two passes)', (p) => new RMSprop(p, { lr: 0.01, centered: true, momentum: 0.5, alpha: 0.9 })],
+    ['Adagrad', (p) => new Adagrad(p, { lr: 0.1 })],
+    ['Adagrad with lr decay, weight decay, an initial sum, maximize', (p) => new Adagrad(p, { lr: 0.1, lrDecay: 0.01, weightDecay: 1e-2, initialAccumulatorValue: 0.5, maximize: true })],
+  ])('%s: three steps as on the cpu, everything left on the device', async (_, make) => {
+    const [gpu, cpu] = [await threeSteps(make, true), await threeSteps(make, false)];
     expect(gpu.onDevice).toBe(true);
     expect(cpu.onDevice).toBe(false);
     gpu.values.forEach((values, k) => values.forEach((v, i) => {

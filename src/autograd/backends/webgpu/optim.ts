@@ -1,6 +1,6 @@
 /**
- * optim — the SGD, Adam and RMSprop steps as WGSL passes (src/optim/sgd.ts, adam.ts and
- * rmsprop.ts derive the formulas; cpu/optim.ts is the same loop on the host): every thread reads
+ * optim — the SGD, Adam, RMSprop and Adagrad steps as WGSL passes (src/optim/sgd.ts, adam.ts,
+ * rmsprop.ts and adagrad.ts derive the formulas; cpu/optim.ts is the same loop on the host): every thread reads
  * θ, g and the state of one element and writes θ' and the new state, so a step costs one
  * dispatch per parameter and leaves nothing on the host. The hyper-parameters travel as f32 meta
  * words. WebGPU guarantees eight storage buffers per shader, the meta words included: AMSGrad's
@@ -9,7 +9,7 @@
  * the update reading them back). */
 import type { Tensor } from '../../tensor.js';
 import { deviceArrayOf } from '../../tensor-storage.js';
-import type { AdamStepOptions, AdamStepResult, RmspropStepOptions, RmspropStepResult, SgdStepOptions } from '../types.js';
+import type { AdagradStepOptions, AdamStepOptions, AdamStepResult, RmspropStepOptions, RmspropStepResult, SgdStepOptions } from '../types.js';
 import { f32Bits, launch, MAIN_1D, PRELUDE, WORKGROUP } from './gpu.js';
 import type { GpuArray } from './gpu-array.js';
 import { emptyTensor, Operands } from './strided.js';
@@ -121,4 +121,30 @@ export function rmspropStep(param: Tensor, grad: Tensor, squareAvg: Tensor, grad
     ops.done();
   }
   return { param: next, squareAvg: s, gradAvg: ga, momentumBuffer: b };
+}
+
+/** meta = [n, clr, weightDecay, eps, maximize] (floats as bits). */
+const ADAGRAD = `${PRELUDE}
+${bind(['theta', 'grad', 's0'], 1, 'read')}
+${bind(['next', 's'], 4, 'read_write')}
+${MAIN_1D}
+  let clr = metaF(1u); let wd = metaF(2u); let eps = metaF(3u);
+  var g = select(grad[i], -grad[i], args[4] != 0u);
+  if (wd != 0.0) { g += wd * theta[i]; }
+  let si = s0[i] + g * g;
+  s[i] = si;
+  next[i] = theta[i] - clr * (g / (sqrt(si) + eps));
+}`;
+
+/** Adagrad's step: θ' and s'. */
+export function adagradStep(param: Tensor, grad: Tensor, sum: Tensor, o: AdagradStepOptions): { readonly param: Tensor; readonly sum: Tensor } {
+  const [next, s] = [emptyTensor(param.shape, 'float32'), emptyTensor(param.shape, 'float32')];
+  if (param.numel() > 0) {
+    const ops = new Operands();
+    const inputs = [param, grad, sum].map((t) => ops.buffer(t, 'adagradStep'));
+    const meta = [param.numel(), ...[o.clr, o.weightDecay, o.eps].map(f32Bits), o.maximize ? 1 : 0];
+    launch({ source: ADAGRAD, meta, inputs, outputs: [next, s].map((t) => out(t, 'adagradStep')), groups: Math.ceil(param.numel() / WORKGROUP) });
+    ops.done();
+  }
+  return { param: next, sum: s };
 }
