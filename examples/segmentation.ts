@@ -19,7 +19,9 @@
  *   full   the same for 16 epochs (128,000 scenes), validated on 1,000 scenes
  * Measured results (mIoU, wall and CPU minutes, the PyTorch twin) are in docs/segmentation.md.
  * `--export-scenes DIR` writes the exact scenes of a preset (every epoch's, validation and test)
- * and its recipe for scripts/segmentation-torch.py, and exits.
+ * and its recipe for scripts/segmentation-torch.py, and exits. After every epoch the whole run's
+ * state goes to <out>/last.safetensors: `--stop-after N` ends a run after epoch N and `--resume`
+ * carries it on, to the same weights an unbroken run would reach (scenes and shuffles are seeded).
  * Run: `npx tsx examples/segmentation.ts --preset quick`; `--help` for the options.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -30,7 +32,7 @@ import {
   loadMnist, manualSeed, metrics, noGrad, optim, saveCheckpoint, setBackend, toHost, slice, tensor, type Tensor,
 } from '../src/node.js';
 import { ProgressBar, chartRow } from '../src/utils/index.js';
-import { choiceFlag, intFlag, optionalIntFlag, optionalStringFlag, parseCli } from './lib/cli.js';
+import { booleanFlag, choiceFlag, intFlag, optionalIntFlag, optionalStringFlag, parseCli } from './lib/cli.js';
 
 type LossName = 'ce' | 'dice' | 'ce+dice';
 interface Preset {
@@ -73,6 +75,8 @@ const { values } = parseCli({
     seed: intFlag('seed for the scenes, the initial weights and the shuffling', 0, 0),
     out: optionalStringFlag('where the checkpoint, curves, result.json and grid.png go (default runs/segmentation[-preset])', 'DIR'),
     exportScenes: optionalStringFlag('write the preset\'s scenes for scripts/segmentation-torch.py and exit', 'DIR'),
+    stopAfter: optionalIntFlag('end the run after this epoch (its state stays in <out>/last.safetensors for --resume)'),
+    resume: booleanFlag('carry on the run saved in <out>/last.safetensors (the same flags, else it refuses)'),
   },
 });
 const presetName = values.preset;
@@ -136,12 +140,45 @@ const stepsPerEpoch = Math.ceil(scenesPerEpoch / batchSize);
 const optimizer = new optim.Adam(model.parameters(), { lr });
 const scheduler = new optim.OneCycleLR(optimizer, { maxLr: lr, totalSteps: epochs * stepsPerEpoch });
 
+/** What makes two runs the same run: a saved state carries on only under these settings. */
+const recipe = { width, depth, upsampling, loss: lossName, scenesPerEpoch, epochs, batchSize, lr, clutter, seed, validationScenes };
+interface RunState {
+  readonly recipe: typeof recipe;
+  readonly best: number;
+  readonly validationMiou: number[];
+  readonly lossCurve: { x: number[]; y: number[] };
+  readonly running: number;
+  readonly minutes: number;
+  readonly cpuMinutes: number;
+}
+const lastState = join(out, 'last.safetensors');
+const resumed = values.resume ? resumeRun() : null;
+
+/** Puts the model, Adam, the schedule and the run's records back as they were after the saved epoch. */
+function resumeRun(): { epoch: number; state: RunState } {
+  const saved = loadCheckpoint(lastState);
+  const state = saved.extra as RunState;
+  const differs = Object.keys(recipe).filter((k) => JSON.stringify(state.recipe?.[k as keyof typeof recipe]) !== JSON.stringify(recipe[k as keyof typeof recipe]));
+  if (differs.length > 0) {
+    throw new RangeError(`--resume: ${lastState} was saved by a different run (${differs.map((k) => `${k}: saved ${JSON.stringify(state.recipe?.[k as keyof typeof recipe])}, now ${JSON.stringify(recipe[k as keyof typeof recipe])}`).join('; ')})`);
+  }
+  if (saved.epoch >= epochs) throw new RangeError(`--resume: ${lastState} has finished all ${epochs} epochs already`);
+  model.loadStateDict(saved.model);
+  optimizer.loadStateDict(saved.optimizer!);
+  scheduler.loadStateDict(saved.scheduler!);
+  console.log(`resumed after epoch ${saved.epoch} (${state.minutes.toFixed(1)} min, CPU ${state.cpuMinutes.toFixed(1)} min so far; best validation mIoU ${state.best.toFixed(4)})`);
+  return { epoch: saved.epoch, state };
+}
+
+/** CPU minutes of training, earlier runs of a resumed one included. */
 function cpuMinutes(): number {
   const { user, system } = process.cpuUsage(cpuStarted);
-  return (user + system) / 60e6;
+  return (resumed?.state.cpuMinutes ?? 0) + (user + system) / 60e6;
 }
+/** Wall-clock minutes of training, earlier runs of a resumed one included. */
+const wallMinutes = (): number => (resumed?.state.minutes ?? 0) + (performance.now() - started) / 60_000;
 /** Wall-clock and CPU minutes since training began (on a shared machine the two differ). */
-const elapsed = (): string => `${((performance.now() - started) / 60_000).toFixed(1)} min (CPU ${cpuMinutes().toFixed(1)} min)`;
+const elapsed = (): string => `${wallMinutes().toFixed(1)} min (CPU ${cpuMinutes().toFixed(1)} min)`;
 
 /** Predicted masks [n, H, W] of a set (host tensors), EVAL_BATCH scenes at a time, scored into a confusion matrix. */
 async function evaluate(set: { images: Tensor; masks: Tensor }): Promise<{ scores: metrics.SegmentationScores; predictions: Tensor[] }> {
@@ -161,14 +198,15 @@ async function evaluate(set: { images: Tensor; masks: Tensor }): Promise<{ score
 
 mkdirSync(out, { recursive: true });
 const checkpoint = join(out, 'best.safetensors');
-const lossCurve: { x: number[]; y: number[] } = { x: [], y: [] };
-const validationMiou: number[] = [];
-let best = -1;
-let running = 0;
+const lossCurve: { x: number[]; y: number[] } = resumed?.state.lossCurve ?? { x: [], y: [] };
+const validationMiou: number[] = resumed?.state.validationMiou ?? [];
+let best = resumed?.state.best ?? -1;
+let running = resumed?.state.running ?? 0;
 const started = performance.now();
 const cpuStarted = process.cpuUsage(); // CPU time of every thread of this process (the kernels' workers too)
+const lastEpoch = Math.min(epochs, values.stopAfter ?? epochs);
 model.train();
-for (let epoch = 1; epoch <= epochs; epoch++) {
+for (let epoch = (resumed?.epoch ?? 0) + 1; epoch <= lastEpoch; epoch++) {
   const scenes = epoch === 1 ? firstEpoch : trainStream.batch((epoch - 1) * scenesPerEpoch, epoch * scenesPerEpoch);
   const loader = new DataLoader(new TensorDataset(scenes.images, scenes.masks), { batchSize, shuffle: true, seed: seed + epoch });
   const bar = new ProgressBar(loader.length, { label: `epoch ${epoch}/${epochs} `, samplesPerStep: batchSize });
@@ -199,8 +237,14 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     note = `  (best so far, saved to ${checkpoint})`;
   }
   console.log(`epoch ${epoch}: validation mIoU ${scores.meanIou.toFixed(4)}, pixel accuracy ${(100 * scores.pixelAccuracy).toFixed(2)}%, ${elapsed()}${note}`);
+  const state: RunState = { recipe, best, validationMiou, lossCurve, running, minutes: wallMinutes(), cpuMinutes: cpuMinutes() };
+  saveCheckpoint(lastState, await toHost({ model: model.stateDict(), optimizer: optimizer.stateDict(), scheduler: scheduler.stateDict(), epoch, extra: state }));
 }
-const trainingMinutes = (performance.now() - started) / 60_000;
+if (lastEpoch < epochs) {
+  console.log(`stopped after epoch ${lastEpoch} of ${epochs} (${elapsed()}); carry on with the same flags and --resume`);
+  process.exit(0);
+}
+const trainingMinutes = wallMinutes();
 const trainingCpuMinutes = cpuMinutes();
 
 const plot = join(out, 'curves.svg');

@@ -48,6 +48,23 @@ describe('maxPool2d', () => {
     expect(flat.grad!.toArray()).toEqual([[[[1, 0], [0, 0]]]]);
   });
 
+  test('float32 2x2 windows (their own unrolled loop) pick the same maxima, ties and NaNs as float64', () => {
+    // Values from a few levels, so that windows hold ties, and NaNs: the float32 loop must route
+    // every gradient where the general float64 loop does.
+    const random = seededRandom(4);
+    const values = Array.from({ length: 2 * 3 * 6 * 8 }, (_, i) => (i % 37 === 5 ? NaN : Math.floor(random() * 3)));
+    for (const stride of [2, 1]) {
+      const [x64, x32] = (['float64', 'float32'] as const).map((dtype) => tensor(values, { dtype }).reshape([2, 3, 6, 8]).requiresGrad_());
+      const [y64, y32] = [x64!, x32!].map((x) => maxPool2d(x, 2, { stride }));
+      expect(y32!.toArray()).toEqual(y64!.toArray());
+      // Integer dy: the sums where stride-1 windows share an arg-max are exact in both dtypes.
+      const dy = tensor(Array.from({ length: y64!.numel() }, (_, i) => i % 11), { dtype: 'float64' }).reshape(y64!.shape);
+      y64!.backward(dy);
+      y32!.backward(dy.to('float32'));
+      expect(x32!.grad!.to('float64').toArray()).toEqual(x64!.grad!.to('float32').to('float64').toArray());
+    }
+  });
+
   test('int32 input is pooled without a gradient', () => {
     const x = tensor([[[[1, 5], [3, 2]]]], { dtype: 'int32' });
     const y = maxPool2d(x, 2);

@@ -70,7 +70,8 @@ function scanMaxPool(x: DataArray, g: PoolGeometry, attrs: Pool2dAttrs, y: DataA
   const { planes, H, W, OH, OW } = g;
   const { kernel: [KH, KW], stride: [sh, sw], dilation: [dh, dw], padding: { top, left } } = attrs;
   if (x instanceof Float32Array && y instanceof Float32Array && top === 0 && left === 0 && dh === 1 && dw === 1) {
-    scanInsideF32(x, g, KH, KW, sh, sw, y, at);
+    if (KH === 2 && KW === 2) scanInside2x2F32(x, g, sh, sw, y, at);
+    else scanInsideF32(x, g, KH, KW, sh, sw, y, at);
     return;
   }
   const rows = tapRanges(OH, H, KH, sh, top, dh);
@@ -135,6 +136,33 @@ function scanInsideF32(x: Float32Array, g: PoolGeometry, KH: number, KW: number,
             }
           }
         }
+        y[out] = best;
+        at[out] = bestIndex;
+      }
+    }
+  }
+}
+
+/**
+ * scanInsideF32 for the commonest window, 2×2 (LeNet to VGG), written out: four loads and three
+ * compares, in the same order as the general loop, so ties and NaNs resolve identically.
+ */
+function scanInside2x2F32(x: Float32Array, g: PoolGeometry, sh: number, sw: number, y: Float32Array, at: Int32Array): void {
+  const { planes, H, W, OH, OW } = g;
+  let out = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const base = plane * H * W;
+    for (let i = 0; i < OH; i++) {
+      for (let j = 0; j < OW; j++, out++) {
+        const p = i * sh * W + j * sw;
+        let best = x[base + p]!;
+        let bestIndex = p;
+        const v1 = x[base + p + 1]!;
+        if (v1 > best || v1 !== v1) { best = v1; bestIndex = p + 1; }
+        const v2 = x[base + p + W]!;
+        if (v2 > best || v2 !== v2) { best = v2; bestIndex = p + W; }
+        const v3 = x[base + p + W + 1]!;
+        if (v3 > best || v3 !== v3) { best = v3; bestIndex = p + W + 1; }
         y[out] = best;
         at[out] = bestIndex;
       }
