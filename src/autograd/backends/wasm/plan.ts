@@ -142,6 +142,19 @@ export function isPointwise(g: ConvGeometry): boolean {
 }
 
 /**
+ * The convs a share may run as Winograd's F(2×2, 3×3) (shares/winograd.ts): 3×3, stride 1,
+ * undilated, at least FEW_CHANNELS input channels and output channels in fours (the output pass
+ * computes four a vector). ResNet-18's 3×3 stride-1 convs are 3.0 of its 3.64 GFLOP at 224 px.
+ * The share takes this path only for a filter it has seen before (shares/resident.ts `isReused`):
+ * the filter's transform and XNNPACK's packing of it are paid once and kept, which inference
+ * repays and training, whose weights change at every step, would not.
+ */
+export function winogradFits(g: ConvGeometry): boolean {
+  return g.KH === 3 && g.KW === 3 && g.stride[0] === 1 && g.stride[1] === 1 && g.dilation[0] === 1 && g.dilation[1] === 1
+    && g.groups === 1 && g.C >= FEW_CHANNELS && g.O % 4 === 0;
+}
+
+/**
  * Output pixels per block of the filter gradient's product: large enough that each matmul runs at
  * full speed, small enough that the operand XNNPACK packs stays in the L2 cache (512 → 2048 gained
  * 5–10% on ResNet-18's convs, 8192 nothing more), and at most 2²³ floats (32 MB) of patches.

@@ -31,8 +31,12 @@ const sightings = new Set<string>();
 let residentFloats = 0;
 let residentHits = 0;
 
-/** The operand `key` names, resident if it has been asked for before; else made by `fill`. */
-export function operand(tf: Tf, key: string | undefined, shape: number[], fill: (heap: Float32Array) => void): TF.Tensor {
+/**
+ * The operand `key` names, resident if it has been asked for before; else made by `fill`. With
+ * `keepNow`, kept from its first sighting: for operands derived from one already seen twice
+ * (a Winograd filter, ./winograd.ts), whose reuse is known.
+ */
+export function operand(tf: Tf, key: string | undefined, shape: number[], fill: (heap: Float32Array) => void, keepNow = false): TF.Tensor {
   if (key === undefined) return heapTensor(tf, shape, fill);
   const hit = residents.get(key);
   if (hit !== undefined) {
@@ -42,7 +46,7 @@ export function operand(tf: Tf, key: string | undefined, shape: number[], fill: 
     return hit;
   }
   const t = heapTensor(tf, shape, fill);
-  if (!sightings.has(key)) {
+  if (!keepNow && !sightings.has(key)) {
     if (sightings.size >= SIGHTINGS_LIMIT) sightings.clear();
     sightings.add(key);
     return t;
@@ -58,6 +62,11 @@ export function operand(tf: Tf, key: string | undefined, shape: number[], fill: 
   residents.set(key, tf.keep(t));
   residentFloats += t.size;
   return t;
+}
+
+/** Whether `key` has been asked for before on this thread (noted or resident): values that are being reused, as a model's weights at inference. */
+export function isReused(key: string | undefined): boolean {
+  return key !== undefined && (residents.has(key) || sightings.has(key));
 }
 
 /** What this thread keeps resident: tensors, their floats, and how many calls found one. */
