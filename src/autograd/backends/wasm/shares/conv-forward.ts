@@ -41,8 +41,7 @@ export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: 
   if (fewChannels(p.g) && directConvForward(p, v)) return;
   if (isPointwise(p.g) && pointwiseForward(p, v)) return;
   if (winogradFits(p.g) && isReused(p.wKey)) {
-    winogradForward(tf, p, v, p.relu && !p.residual); // with a residual, the ReLU comes after it
-    if (p.residual) addResidual(v.out, v.residual!, p.g.N, p.g.O, p.g.OH * p.g.OW, p.outBatchStride, p.outChannel, p.relu);
+    winogradForward(tf, p, v);
     return;
   }
   const { N, C, H, W, O, KH, KW, OH, OW } = p.g;

@@ -9,7 +9,7 @@
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import type { ConvForwardParams } from './conv-forward.js';
-import { expectShape, fromNhwc, heapKernelsOf, heapView, heapWinogradOf, unfilled, type Tf } from './heap.js';
+import { expectShape, heapKernelsOf, heapView, heapWinogradOf, unfilled, type Tf } from './heap.js';
 import { operand } from './resident.js';
 
 let winogradRuns = 0;
@@ -51,21 +51,23 @@ export function winogradFilter(w: Float32Array, O: number, C: number, C4: number
 }
 
 /**
- * y = conv2d(x, w) (+ bias, ReLU; the residual after, by the caller's `addResidual`) for the share's
- * N images and O output channels, written as convForwardShare writes it. x's images are copied into
- * the heap, transposed row by row into one zero-padded NHWC image (Hp × Wp × C4: whole tiles, the
- * channels in fours), transformed into V_ξ [N·tiles, C4], multiplied by U_ξ [C4, O], transformed
- * back into NHWC y, and y transposed out into NCHW (heap.ts `fromNhwc`).
+ * y = relu?(conv2d(x, w) + bias + residual) for the share's N images and O output channels, written
+ * as convForwardShare writes it. x's images are copied into the heap, transposed row by row into
+ * one zero-padded NHWC image (Hp × Wp × C4: whole tiles, the channels in fours), transformed into
+ * V_ξ [N·tiles, C4], multiplied by U_ξ [C4, O], and transformed back straight into NCHW planes
+ * with the whole epilogue; then each image's planes are copied out in one piece.
  */
-export function winogradForward(tf: Tf, p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly bias?: Float32Array; readonly out: Float32Array }, relu: boolean): void {
+export function winogradForward(tf: Tf, p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly bias?: Float32Array; readonly residual?: Float32Array; readonly out: Float32Array }): void {
   const { N, C, H, W, O, OH, OW } = p.g;
   const [pt, , pl] = p.g.pads;
   const TH = Math.ceil(OH / 2);
   const TW = Math.ceil(OW / 2);
   const T = TH * TW;
+  const P = OH * OW;
   const C4 = Math.ceil(C / 4) * 4;
   const Hp = 2 * TH + 2;
   const Wp = 2 * TW + 2;
+  const slack = OW + 4; // the output pass reads a residual tile's second row before it knows it is inside
   winogradRuns++;
   tf.tidy(() => {
     let u: Float32Array | null = null; // the whole transformed filter, made only when some U_ξ is not resident
@@ -86,8 +88,7 @@ export function winogradForward(tf: Tf, p: ConvForwardParams, v: { readonly x: F
     const d = heapView(tf, padded);
     d.fill(0); // the padding; each image then overwrites the same interior
     const vViews = vs.map((t) => heapView(tf, t));
-    const tableView = heapView(tf, table);
-    const ints = new Int32Array(tableView.buffer, tableView.byteOffset, 16);
+    const ints = int32View(heapView(tf, table));
     for (let n = 0; n < N; n++) {
       const image = x.subarray(n * C * H * W, (n + 1) * C * H * W);
       // row h of every channel → pixels (pt + h, pl …) of the NHWC image
@@ -96,14 +97,22 @@ export function winogradForward(tf: Tf, p: ConvForwardParams, v: { readonly x: F
     }
     const ms = vs.map((a, xi) => tf.matMul(a as TF.Tensor3D, us[xi] as TF.Tensor3D));
     ms.forEach((m) => expectShape(m, [1, N * T, O], 'conv2d (winograd)'));
-    const y = unfilled(tf, [N * OH * OW * O]);
+    const y = unfilled(tf, [O * P]);
+    const residual = v.residual === undefined ? null : unfilled(tf, [O * P + slack]);
     const outTable = unfilled(tf, [16]);
     const mViews = ms.map((m) => heapView(tf, m));
     const yView = heapView(tf, y);
-    const outTableView = heapView(tf, outTable);
+    const rView = residual === null ? null : heapView(tf, residual);
     const biasView = bias === null ? null : heapView(tf, bias);
-    const outInts = new Int32Array(outTableView.buffer, outTableView.byteOffset, 16);
-    for (let n = 0; n < N; n++) passes.output(mViews, outInts, biasView, yView.subarray(n * OH * OW * O, (n + 1) * OH * OW * O), O, OH, OW, TH, TW, n * T, relu);
-    fromNhwc(tf, y, v.out, N, OH * OW, O, p.outBatchStride, p.outChannel);
+    const outInts = int32View(heapView(tf, outTable));
+    for (let n = 0; n < N; n++) {
+      const at = n * p.outBatchStride + p.outChannel * P; // the share's planes of image n, in out and in residual
+      rView?.set(v.residual!.subarray(at, at + O * P));
+      passes.output(mViews, outInts, biasView, rView, yView, O, OH, OW, TH, TW, n * T, p.relu);
+      v.out.set(yView, at);
+    }
   });
 }
+
+/** The 16 ints of a table for winograd.wat, in the memory of `floats` (a heap view of 16 floats). */
+const int32View = (floats: Float32Array): Int32Array => new Int32Array(floats.buffer, floats.byteOffset, 16);

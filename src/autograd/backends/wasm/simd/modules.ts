@@ -249,8 +249,8 @@ export function heapKernels(memory: WasmMemory): ConvKernels {
 export interface WinogradPasses {
   /** V_ξ[row + t][c] = (Bᵀ d B)_ξ for the TH × TW tiles d of `src` ([Hp][Wp][C4], zero-padded). */
   input(src: Float32Array, C4: number, Wp: number, TH: number, TW: number, v: readonly Float32Array[], table: Int32Array, row: number): void;
-  /** dst [OH][OW][O4] = relu?(bias + (Aᵀ m A)) for the TH × TW tiles, m_ξ = M_ξ[row + t]. */
-  output(m: readonly Float32Array[], table: Int32Array, bias: Float32Array | null, dst: Float32Array, O4: number, OH: number, OW: number, TH: number, TW: number, row: number, relu: boolean): void;
+  /** dst [O4][OH][OW] = relu?(bias + (Aᵀ m A) + residual) for the TH × TW tiles, m_ξ = M_ξ[row + t]; residual as dst, OW + 4 floats longer. */
+  output(m: readonly Float32Array[], table: Int32Array, bias: Float32Array | null, residual: Float32Array | null, dst: Float32Array, O4: number, OH: number, OW: number, TH: number, TW: number, row: number, relu: boolean): void;
 }
 
 const winogradOn = new WeakMap<WasmMemory, WinogradPasses>();
@@ -261,7 +261,7 @@ export function winogradPasses(memory: WasmMemory): WinogradPasses {
   if (known !== undefined) return known;
   const e = new wasm.Instance(moduleOf(WINOGRAD_WASM, isShared(memory)), { env: { memory } }).exports as unknown as {
     input(src: number, C4: number, Wp: number, TH: number, TW: number, table: number, row: number): void;
-    output(table: number, bias: number, dst: number, O4: number, OH: number, OW: number, TH: number, TW: number, row: number, relu: number): void;
+    output(table: number, bias: number, residual: number, dst: number, O4: number, OH: number, OW: number, TH: number, TW: number, row: number, relu: number): void;
   };
   const at = addressIn(memory);
   const fill = (table: Int32Array, mats: readonly Float32Array[], floats: number, what: string): void => {
@@ -278,12 +278,12 @@ export function winogradPasses(memory: WasmMemory): WinogradPasses {
       fill(table, v, (row + TH * TW) * C4, 'input');
       e.input(at(src), C4, Wp, TH, TW, at(table), row);
     },
-    output(m, table, bias, dst, O4, OH, OW, TH, TW, row, relu) {
-      if (O4 % 4 !== 0 || OH > 2 * TH || OW > 2 * TW || dst.length < OH * OW * O4 || (bias !== null && bias.length < O4)) {
+    output(m, table, bias, residual, dst, O4, OH, OW, TH, TW, row, relu) {
+      if (O4 % 4 !== 0 || OH > 2 * TH || OW > 2 * TW || dst.length < OH * OW * O4 || (bias !== null && bias.length < O4) || (residual !== null && residual.length < OH * OW * O4 + OW + 4)) {
         throw new RangeError(`winograd.wat output: ${TH}x${TW} tiles of ${O4} channels to ${OH}x${OW} in ${dst.length} floats`);
       }
       fill(table, m, (row + TH * TW) * O4, 'output');
-      e.output(at(table), bias === null ? 0 : at(bias), at(dst), O4, OH, OW, TH, TW, row, relu ? 1 : 0);
+      e.output(at(table), bias === null ? 0 : at(bias), residual === null ? 0 : at(residual), at(dst), O4, OH, OW, TH, TW, row, relu ? 1 : 0);
     },
   };
   winogradOn.set(memory, passes);
