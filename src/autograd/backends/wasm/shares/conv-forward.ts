@@ -40,10 +40,7 @@ export interface ConvForwardParams {
 export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly bias?: Float32Array; readonly residual?: Float32Array; readonly out: Float32Array }): void {
   if (fewChannels(p.g) && directConvForward(p, v)) return;
   if (isPointwise(p.g) && pointwiseForward(p, v)) return;
-  if (winogradFits(p.g) && isReused(p.wKey)) {
-    winogradForward(tf, p, v);
-    return;
-  }
+  if (winogradFits(p.g) && isReused(p.wKey) && winogradForward(tf, p, v)) return;
   const { N, C, H, W, O, KH, KW, OH, OW } = p.g;
   // A 1×1 conv with a stride and no padding reads one pixel in sh·sw: move only those, and run
   // it as the stride-1 conv of the subsampled input (a plain GEMM inside XNNPACK).

@@ -69,6 +69,9 @@ export function isReused(key: string | undefined): boolean {
   return key !== undefined && (residents.has(key) || sightings.has(key));
 }
 
+/** Whether the operand `key` names is resident on this thread now. */
+export const isResident = (key: string): boolean => residents.has(key);
+
 /** What this thread keeps resident: tensors, their floats, and how many calls found one. */
 export function residentStats(): { tensors: number; floats: number; hits: number } {
   return { tensors: residents.size, floats: residentFloats, hits: residentHits };

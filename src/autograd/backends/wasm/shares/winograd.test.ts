@@ -17,13 +17,20 @@ import { clearResidentOperands } from '../pool.js';
 import { winogradFits } from '../plan.js';
 import { winogradFilter, winogradShares } from './winograd.js';
 
-/** |got − want| ≤ 1e-5·max(1, max|want|) + 1e-4·|want| elementwise: float32 sums of up to 576 products. */
+/**
+ * |got − want| ≤ 1e-5·max(1, max|want|) + 1e-4·|want| elementwise (float32 sums of up to 4,608
+ * products); a NaN or an infinity only where want has the same.
+ */
 function expectClose(got: Tensor, want: Tensor): void {
   expect(got.shape).toEqual(want.shape);
   const [g, w] = [got.storage, want.storage];
   let scale = 1;
-  for (const v of w) scale = Math.max(scale, Math.abs(v));
+  for (const v of w) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
   for (let i = 0; i < w.length; i++) {
+    if (!Number.isFinite(w[i]!)) {
+      if (!Object.is(g[i], w[i])) throw new Error(`element ${i}: got ${g[i]}, want ${w[i]}`);
+      continue;
+    }
     const tol = 1e-5 * scale + 1e-4 * Math.abs(w[i]!);
     if (!(Math.abs(g[i]! - w[i]!) <= tol)) throw new Error(`element ${i}: got ${g[i]}, want ${w[i]} (tolerance ${tol})`);
   }
@@ -102,6 +109,26 @@ describe('wasm conv2d as Winograd F(2x2, 3x3)', () => {
       });
     }
   }
+
+  test('a NaN or an infinity in x or w reaches only the outputs whose window holds it: such a call runs the direct conv', () => {
+    setNumThreads(1);
+    const random = seededRandom(8);
+    const c: ConvCase = { name: '', x: [1, 8, 8, 8], w: [8, 8, 3, 3], pad: [1, 1, 1, 1] };
+    const x = randn(c.x, { random }).mutate((v) => { v[2 * 8 + 2] = NaN; v[64 + 5 * 8 + 6] = Infinity; }); // Winograd would spread them over 4 × 4 blocks
+    const w = randn(c.w, { random });
+    const clean = randn(c.x, { random });
+    const want = cpuKernels.conv2d(x, w, attrsOf(c));
+    const before = winogradShares();
+    for (let i = 0; i < 3; i++) expectClose(wasm.conv2d(x, w, attrsOf(c)), want);
+    expect(winogradShares()).toBe(before);
+    expectClose(wasm.conv2d(clean, w, attrsOf(c)), cpuKernels.conv2d(clean, w, attrsOf(c))); // the same filter on a finite x: Winograd
+    expect(winogradShares()).toBe(before + 1);
+    const wNaN = randn(c.w, { random }).mutate((v) => { v[9 * 8 + 4] = NaN; }); // output channel 1
+    const wantNaN = cpuKernels.conv2d(clean, wNaN, attrsOf(c));
+    for (let i = 0; i < 3; i++) expectClose(wasm.conv2d(clean, wNaN, attrsOf(c)), wantNaN);
+    expect(winogradShares()).toBe(before + 1);
+    clearResidentOperands();
+  });
 
   test('a filter written between calls (a training step) never takes the Winograd path', () => {
     setNumThreads(1);

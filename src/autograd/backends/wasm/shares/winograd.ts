@@ -10,7 +10,7 @@
 import type * as TF from '@tensorflow/tfjs-core';
 import type { ConvForwardParams } from './conv-forward.js';
 import { expectShape, heapKernelsOf, heapView, heapWinogradOf, unfilled, type Tf } from './heap.js';
-import { operand } from './resident.js';
+import { isResident, operand } from './resident.js';
 
 let winogradRuns = 0;
 
@@ -55,9 +55,11 @@ export function winogradFilter(w: Float32Array, O: number, C: number, C4: number
  * as convForwardShare writes it. x's images are copied into the heap, transposed row by row into
  * one zero-padded NHWC image (Hp × Wp × C4: whole tiles, the channels in fours), transformed into
  * V_ξ [N·tiles, C4], multiplied by U_ξ [C4, O], and transformed back straight into NCHW planes
- * with the whole epilogue; then each image's planes are copied out in one piece.
+ * with the whole epilogue; then each image's planes are copied out in one piece. False (nothing
+ * written) when x or w holds a NaN or ±Inf: Winograd would spread it over whole 2 × 2 output
+ * blocks, so the caller runs the direct conv, which keeps it to the outputs whose window holds it.
  */
-export function winogradForward(tf: Tf, p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly bias?: Float32Array; readonly residual?: Float32Array; readonly out: Float32Array }): void {
+export function winogradForward(tf: Tf, p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly bias?: Float32Array; readonly residual?: Float32Array; readonly out: Float32Array }): boolean {
   const { N, C, H, W, O, OH, OW } = p.g;
   const [pt, , pl] = p.g.pads;
   const TH = Math.ceil(OH / 2);
@@ -68,10 +70,12 @@ export function winogradForward(tf: Tf, p: ConvForwardParams, v: { readonly x: F
   const Hp = 2 * TH + 2;
   const Wp = 2 * TW + 2;
   const slack = OW + 4; // the output pass reads a residual tile's second row before it knows it is inside
-  winogradRuns++;
-  tf.tidy(() => {
+  const key = (xi: number): string | undefined => (p.wKey === undefined ? undefined : `${p.wKey}|winograd${xi}`);
+  // a filter is checked once, when it is transformed (a non-finite one never is, and is checked at every call)
+  if (!isResident(key(0) ?? '') && !allFinite(v.w, O * C * 9)) return false;
+  return tf.tidy(() => {
     let u: Float32Array | null = null; // the whole transformed filter, made only when some U_ξ is not resident
-    const us = Array.from({ length: 16 }, (_, xi) => operand(tf, p.wKey === undefined ? undefined : `${p.wKey}|winograd${xi}`, [1, C4, O], (heap) => {
+    const us = Array.from({ length: 16 }, (_, xi) => operand(tf, key(xi), [1, C4, O], (heap) => {
       u ??= winogradFilter(v.w, O, C, C4);
       heap.set(u.subarray(xi * C4 * O, (xi + 1) * C4 * O));
     }, true));
@@ -93,8 +97,9 @@ export function winogradForward(tf: Tf, p: ConvForwardParams, v: { readonly x: F
       const image = x.subarray(n * C * H * W, (n + 1) * C * H * W);
       // row h of every channel → pixels (pt + h, pl …) of the NHWC image
       for (let h = 0; h < H; h++) transpose(image.subarray(h * W), d.subarray(((pt + h) * Wp + pl) * C4), C, W, H * W, C4);
-      passes.input(d, C4, Wp, TH, TW, vViews, ints, n * T);
+      if (!passes.input(d, C4, Wp, TH, TW, vViews, ints, n * T)) return false;
     }
+    winogradRuns++;
     const ms = vs.map((a, xi) => tf.matMul(a as TF.Tensor3D, us[xi] as TF.Tensor3D));
     ms.forEach((m) => expectShape(m, [1, N * T, O], 'conv2d (winograd)'));
     const y = unfilled(tf, [O * P]);
@@ -111,7 +116,15 @@ export function winogradForward(tf: Tf, p: ConvForwardParams, v: { readonly x: F
       passes.output(mViews, outInts, biasView, rView, yView, O, OH, OW, TH, TW, n * T, p.relu);
       v.out.set(yView, at);
     }
+    return true;
   });
+}
+
+/** Whether a[0 … n) holds only finite numbers. */
+function allFinite(a: Float32Array, n: number): boolean {
+  let bad = 0;
+  for (let i = 0; i < n; i++) bad += a[i]! * 0; // 0 for a finite value, NaN for NaN and ±Inf
+  return bad === 0;
 }
 
 /** The 16 ints of a table for winograd.wat, in the memory of `floats` (a heap view of 16 floats). */

@@ -247,8 +247,8 @@ export function heapKernels(memory: WasmMemory): ConvKernels {
  * memory) for the module to read.
  */
 export interface WinogradPasses {
-  /** V_ξ[row + t][c] = (Bᵀ d B)_ξ for the TH × TW tiles d of `src` ([Hp][Wp][C4], zero-padded). */
-  input(src: Float32Array, C4: number, Wp: number, TH: number, TW: number, v: readonly Float32Array[], table: Int32Array, row: number): void;
+  /** V_ξ[row + t][c] = (Bᵀ d B)_ξ for the TH × TW tiles d of `src` ([Hp][Wp][C4], zero-padded); false when some value was not finite. */
+  input(src: Float32Array, C4: number, Wp: number, TH: number, TW: number, v: readonly Float32Array[], table: Int32Array, row: number): boolean;
   /** dst [O4][OH][OW] = relu?(bias + (Aᵀ m A) + residual) for the TH × TW tiles, m_ξ = M_ξ[row + t]; residual as dst, OW + 4 floats longer. */
   output(m: readonly Float32Array[], table: Int32Array, bias: Float32Array | null, residual: Float32Array | null, dst: Float32Array, O4: number, OH: number, OW: number, TH: number, TW: number, row: number, relu: boolean): void;
 }
@@ -260,7 +260,7 @@ export function winogradPasses(memory: WasmMemory): WinogradPasses {
   const known = winogradOn.get(memory);
   if (known !== undefined) return known;
   const e = new wasm.Instance(moduleOf(WINOGRAD_WASM, isShared(memory)), { env: { memory } }).exports as unknown as {
-    input(src: number, C4: number, Wp: number, TH: number, TW: number, table: number, row: number): void;
+    input(src: number, C4: number, Wp: number, TH: number, TW: number, table: number, row: number): number;
     output(table: number, bias: number, residual: number, dst: number, O4: number, OH: number, OW: number, TH: number, TW: number, row: number, relu: number): void;
   };
   const at = addressIn(memory);
@@ -276,7 +276,7 @@ export function winogradPasses(memory: WasmMemory): WinogradPasses {
         throw new RangeError(`winograd.wat input: ${TH}x${TW} tiles of ${C4} channels from ${src.length} floats in rows of ${Wp}`);
       }
       fill(table, v, (row + TH * TW) * C4, 'input');
-      e.input(at(src), C4, Wp, TH, TW, at(table), row);
+      return e.input(at(src), C4, Wp, TH, TW, at(table), row) === 1;
     },
     output(m, table, bias, residual, dst, O4, OH, OW, TH, TW, row, relu) {
       if (O4 % 4 !== 0 || OH > 2 * TH || OW > 2 * TW || dst.length < OH * OW * O4 || (bias !== null && bias.length < O4) || (residual !== null && residual.length < OH * OW * O4 + OW + 4)) {

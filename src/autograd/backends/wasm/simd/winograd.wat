@@ -9,6 +9,8 @@
 ;;           into NCHW planes.
 ;;   Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1],   Aᵀ = [1 1 1 0; 0 1 -1 -1]
 ;; Only additions and subtractions: G's halves are applied once, to the filter (TypeScript).
+;; A NaN or ±Inf in a tile would reach all four outputs of its block, not only those whose window
+;; holds it, so `input` reports whether every value was finite and the caller falls back.
 ;; The text here is the source: scripts/build-wasm.ts assembles it into winograd.wasm.ts.
 (module
   (import "env" "memory" (memory 1))
@@ -16,13 +18,15 @@
   ;; V_ξ[row + ty·TW + tx][c … c + 3] = (Bᵀ d B)[i][j], ξ = 4i + j, d the 4 × 4 tile of src whose
   ;; top-left pixel is (2·ty, 2·tx), for ty < TH, tx < TW, c < C4 (a multiple of 4). src is one
   ;; image, [Hp][Wp][C4] floats with Hp ≥ 2·TH + 2 and Wp ≥ 2·TW + 2 (zero padding included);
-  ;; `table` holds the 16 byte addresses of V_0 … V_15, each [rows][C4].
+  ;; `table` holds the 16 byte addresses of V_0 … V_15, each [rows][C4]. Returns 1 when every value
+  ;; read was finite, else 0 (each tile adds its e's, times 0, into $bad: 0 stays 0, NaN and ±Inf
+  ;; give NaN; a sum that overflows gives a needless 0, which only costs the fallback).
   (func (export "input")
-    (param $src i32) (param $C4 i32) (param $Wp i32) (param $TH i32) (param $TW i32) (param $table i32) (param $row i32)
+    (param $src i32) (param $C4 i32) (param $Wp i32) (param $TH i32) (param $TW i32) (param $table i32) (param $row i32) (result i32)
     (local $ty i32) (local $tx i32) (local $c i32) (local $px i32) (local $rowBytes i32) (local $tile i32) (local $p i32) (local $q i32) (local $out i32)
     (local $v0 i32) (local $v1 i32) (local $v2 i32) (local $v3 i32) (local $v4 i32) (local $v5 i32) (local $v6 i32) (local $v7 i32) (local $v8 i32) (local $v9 i32) (local $v10 i32) (local $v11 i32) (local $v12 i32) (local $v13 i32) (local $v14 i32) (local $v15 i32)
     (local $e00 v128) (local $e01 v128) (local $e02 v128) (local $e03 v128) (local $e10 v128) (local $e11 v128) (local $e12 v128) (local $e13 v128) (local $e20 v128) (local $e21 v128) (local $e22 v128) (local $e23 v128) (local $e30 v128) (local $e31 v128) (local $e32 v128) (local $e33 v128)
-    (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
+    (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128) (local $bad v128)
     (local.set $v0 (i32.load offset=0 (local.get $table)))
     (local.set $v1 (i32.load offset=4 (local.get $table)))
     (local.set $v2 (i32.load offset=8 (local.get $table)))
@@ -107,6 +111,10 @@
           (local.set $e13 (f32x4.add (local.get $d1) (local.get $d2)))
           (local.set $e23 (f32x4.sub (local.get $d2) (local.get $d1)))
           (local.set $e33 (f32x4.sub (local.get $d1) (local.get $d3)))
+          (local.set $bad (f32x4.add (local.get $bad) (f32x4.mul (v128.const i32x4 0 0 0 0)
+            (f32x4.add
+            (f32x4.add (f32x4.add (f32x4.add (local.get $e00) (local.get $e01)) (f32x4.add (local.get $e02) (local.get $e03))) (f32x4.add (f32x4.add (local.get $e10) (local.get $e11)) (f32x4.add (local.get $e12) (local.get $e13))))
+            (f32x4.add (f32x4.add (f32x4.add (local.get $e20) (local.get $e21)) (f32x4.add (local.get $e22) (local.get $e23))) (f32x4.add (f32x4.add (local.get $e30) (local.get $e31)) (f32x4.add (local.get $e32) (local.get $e33))))))))
           ;; V = e B, row by row: V[i] = (e_i0 - e_i2, e_i1 + e_i2, e_i2 - e_i1, e_i1 - e_i3)
           (v128.store (i32.add (local.get $v0) (local.get $out)) (f32x4.sub (local.get $e00) (local.get $e02)))
           (v128.store (i32.add (local.get $v1) (local.get $out)) (f32x4.add (local.get $e01) (local.get $e02)))
@@ -132,6 +140,7 @@
         (br $txLoop)))
       (local.set $ty (i32.add (local.get $ty) (i32.const 1)))
       (br $tyLoop)))
+    (i32.eqz (v128.any_true (f32x4.ne (local.get $bad) (local.get $bad))))
   )
 
   ;; dst[o][2·ty + r][2·tx + s] = relu?(bias[o] + (Aᵀ m A)[r][s] + residual[o][2·ty + r][2·tx + s]) with
