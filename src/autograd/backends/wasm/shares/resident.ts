@@ -28,6 +28,7 @@ const SIGHTINGS_LIMIT = 4096;
 
 const residents = new Map<string, TF.Tensor>(); // in least-recently-used order
 const sightings = new Set<string>();
+const evictions = new Set<string>(); // keys kept once and evicted since (forgotten past SIGHTINGS_LIMIT)
 let residentFloats = 0;
 let residentHits = 0;
 
@@ -52,13 +53,16 @@ export function operand(tf: Tf, key: string | undefined, shape: number[], fill: 
     return t;
   }
   sightings.delete(key);
-  if (t.size > RESIDENT_LIMIT / 4) return t; // one operand may not push out everything else
+  if (!keepable(t.size)) return t;
   for (const [old, tensor] of residents) {
     if (residentFloats + t.size <= RESIDENT_LIMIT) break;
     residents.delete(old);
     residentFloats -= tensor.size;
     tensor.dispose();
+    if (evictions.size >= SIGHTINGS_LIMIT) evictions.clear();
+    evictions.add(old);
   }
+  evictions.delete(key);
   residents.set(key, tf.keep(t));
   residentFloats += t.size;
   return t;
@@ -68,6 +72,12 @@ export function operand(tf: Tf, key: string | undefined, shape: number[], fill: 
 export function isReused(key: string | undefined): boolean {
   return key !== undefined && (residents.has(key) || sightings.has(key));
 }
+
+/** Whether an operand of `floats` floats may be kept at all (one may not push out everything else). */
+export const keepable = (floats: number): boolean => floats <= RESIDENT_LIMIT / 4;
+
+/** Whether the operand `key` names was kept and has been evicted since (the weights outgrew RESIDENT_LIMIT). */
+export const wasEvicted = (key: string): boolean => evictions.has(key);
 
 /** Whether the operand `key` names is resident on this thread now. */
 export const isResident = (key: string): boolean => residents.has(key);
@@ -82,5 +92,6 @@ export function clearResidents(): void {
   for (const t of residents.values()) t.dispose();
   residents.clear();
   sightings.clear();
+  evictions.clear();
   residentFloats = 0;
 }

@@ -10,9 +10,10 @@
 import type * as TF from '@tensorflow/tfjs-core';
 import type { ConvForwardParams } from './conv-forward.js';
 import { expectShape, heapKernelsOf, heapView, heapWinogradOf, unfilled, type Tf } from './heap.js';
-import { isResident, operand } from './resident.js';
+import { isResident, keepable, operand, wasEvicted } from './resident.js';
 
 let winogradRuns = 0;
+
 
 /** How many shares have run as Winograd convs (tests use it to see which path ran). */
 export function winogradShares(): number {
@@ -56,8 +57,9 @@ export function winogradFilter(w: Float32Array, O: number, C: number, C4: number
  * one zero-padded NHWC image (Hp × Wp × C4: whole tiles, the channels in fours), transformed into
  * V_ξ [N·tiles, C4], multiplied by U_ξ [C4, O], and transformed back straight into NCHW planes
  * with the whole epilogue; then each image's planes are copied out in one piece. False (nothing
- * written) when x or w holds a NaN or ±Inf: Winograd would spread it over whole 2 × 2 output
- * blocks, so the caller runs the direct conv, which keeps it to the outputs whose window holds it.
+ * written; the caller runs the direct conv) when x or w holds a NaN or ±Inf — Winograd would
+ * spread it over whole 2 × 2 output blocks, the direct conv keeps it to the outputs whose window
+ * holds it — and when U could not stay resident (too large, or evicted since it was made).
  */
 export function winogradForward(tf: Tf, p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly bias?: Float32Array; readonly residual?: Float32Array; readonly out: Float32Array }): boolean {
   const { N, C, H, W, O, OH, OW } = p.g;
@@ -70,12 +72,18 @@ export function winogradForward(tf: Tf, p: ConvForwardParams, v: { readonly x: F
   const Hp = 2 * TH + 2;
   const Wp = 2 * TW + 2;
   const slack = OW + 4; // the output pass reads a residual tile's second row before it knows it is inside
-  const key = (xi: number): string | undefined => (p.wKey === undefined ? undefined : `${p.wKey}|winograd${xi}`);
-  // a filter is checked once, when it is transformed (a non-finite one never is, and is checked at every call)
-  if (!isResident(key(0) ?? '') && !allFinite(v.w, O * C * 9)) return false;
+  if (p.wKey === undefined || !keepable(C4 * O)) return false;
+  const keys = Array.from({ length: 16 }, (_, xi) => `${p.wKey}|winograd${xi}`);
+  if (!keys.every(isResident)) {
+    // Made before and evicted since: the weights outgrew RESIDENT_LIMIT, and transforming them
+    // again at every call would cost more than the direct conv's packing.
+    if (keys.some(wasEvicted)) return false;
+    // a filter is checked once, when it is transformed (a non-finite one never is, and is checked at every call)
+    if (!allFinite(v.w, O * C * 9)) return false;
+  }
   return tf.tidy(() => {
     let u: Float32Array | null = null; // the whole transformed filter, made only when some U_ξ is not resident
-    const us = Array.from({ length: 16 }, (_, xi) => operand(tf, key(xi), [1, C4, O], (heap) => {
+    const us = Array.from({ length: 16 }, (_, xi) => operand(tf, keys[xi], [1, C4, O], (heap) => {
       u ??= winogradFilter(v.w, O, C, C4);
       heap.set(u.subarray(xi * C4 * O, (xi + 1) * C4 * O));
     }, true));
