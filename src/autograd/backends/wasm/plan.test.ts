@@ -43,6 +43,13 @@ describe('convolutions', () => {
     expect(planConvForward(conv(1, 256, 14, 256, 3, 1, 1), two).by).toBe('channel');
     expect(planConvForward(conv(32, 64, 32, 64, 3, 1, 1), two)).toEqual({ by: 'batch', parts: [[0, 16], [16, 32]] });
   });
+  test('at batch 1 the calling thread gets 2/3 of a worker\'s channels, in fours, never under 8', () => {
+    expect(planConvForward(conv(1, 64, 56, 64, 3, 1, 1), two).parts).toEqual([[0, 24], [24, 64]]);
+    expect(planConvForward(conv(1, 512, 7, 512, 3, 1, 1), two).parts).toEqual([[0, 204], [204, 512]]);
+    expect(planConvForward(conv(1, 256, 14, 256, 3, 1, 1), { ...two, threads: 3 }).parts).toEqual([[0, 64], [64, 160], [160, 256]]);
+    expect(planConvForward(conv(1, 128, 56, 16, 3, 1, 1), two).parts).toEqual([[0, 8], [8, 16]]); //  6.4 rounds to 8
+    expect(planConvForward(conv(4, 512, 4, 512, 3, 1, 1), two).parts).toEqual([[0, 256], [256, 512]]); // a batch: even
+  });
   test('a filter larger than half the activation splits by channels even with many images (CIFAR layer4)', () => {
     expect(planConvForward(conv(32, 512, 4, 512, 3, 1, 1), two).by).toBe('channel');
     expect(planConvInput(conv(32, 512, 4, 512, 3, 1, 1), two).by).toBe('channel');

@@ -99,8 +99,28 @@ const sizes = (g: ConvGeometry): { x: number; w: number; dy: number } => ({
   x: g.N * g.C * g.H * g.W, w: g.O * (g.C / g.groups) * g.KH * g.KW, dy: g.N * g.O * g.OH * g.OW,
 });
 
-/** The forward conv: output channels when x is at most CHANNEL_SPLIT_RATIO × w. */
-export const planConvForward = (g: ConvGeometry, budget: ThreadBudget): ConvPlan => planConv(g, g.O, sizes(g).x <= CHANNEL_SPLIT_RATIO * sizes(g).w, budget);
+/**
+ * At batch 1 the calling thread's channel share of a forward conv is this fraction of a worker's:
+ * besides its share it copies the workers' operands into the arena and their outputs back, and
+ * runs every op between the convs. ResNet-18 at 224 px on 2 threads (per-thread CPU of a forward,
+ * shared machine): even shares, calling thread 80–86 ms and worker 64–67; at 2 : 3 (O = 64 cut
+ * 24 + 40), 64–77 and 62–74, the two within a few ms, so the forward waits less on either.
+ */
+export const CALLER_SHARE_WEIGHT = 2 / 3;
+
+/**
+ * The forward conv: output channels when x is at most CHANNEL_SPLIT_RATIO × w. A batch-1 channel
+ * split gives the calling thread CALLER_SHARE_WEIGHT of a worker's channels, in fours (the
+ * Winograd share computes four a vector), at least MIN_CHANNELS_PER_SHARE.
+ */
+export function planConvForward(g: ConvGeometry, budget: ThreadBudget): ConvPlan {
+  const plan = planConv(g, g.O, sizes(g).x <= CHANNEL_SPLIT_RATIO * sizes(g).w, budget);
+  const T = plan.parts.length;
+  if (plan.by !== 'channel' || g.N !== 1 || T < 2) return plan;
+  const first = Math.round((g.O * CALLER_SHARE_WEIGHT) / (CALLER_SHARE_WEIGHT + T - 1) / 4) * 4;
+  if (first < MIN_CHANNELS_PER_SHARE || g.O - first < (T - 1) * MIN_CHANNELS_PER_SHARE) return plan;
+  return { by: 'channel', parts: [[0, first], ...splitRange(g.O - first, T - 1).map(([a, b]): [number, number] => [first + a, first + b])] };
+}
 
 /** The input gradient: input channels when dY is at most CHANNEL_SPLIT_RATIO × w. */
 export const planConvInput = (g: ConvGeometry, budget: ThreadBudget): ConvPlan => planConv(g, g.C, sizes(g).dy <= CHANNEL_SPLIT_RATIO * sizes(g).w, budget);
@@ -139,6 +159,19 @@ export function fewChannels(g: ConvGeometry): boolean {
 /** A 1×1 conv without padding (ResNet's downsamples, any stride; a single tap makes dilation irrelevant): one product per image. */
 export function isPointwise(g: ConvGeometry): boolean {
   return g.KH === 1 && g.KW === 1 && g.pads.every((pad) => pad === 0);
+}
+
+/**
+ * The convs a share may run as Winograd's F(2×2, 3×3) (shares/winograd.ts): 3×3, stride 1,
+ * undilated, at least FEW_CHANNELS input channels and output channels in fours (the output pass
+ * computes four a vector). ResNet-18's 3×3 stride-1 convs are 3.0 of its 3.64 GFLOP at 224 px.
+ * The share takes this path only for a filter it has seen before (shares/resident.ts `isReused`):
+ * the filter's transform and XNNPACK's packing of it are paid once and kept, which inference
+ * repays and training, whose weights change at every step, would not.
+ */
+export function winogradFits(g: ConvGeometry): boolean {
+  return g.KH === 3 && g.KW === 3 && g.stride[0] === 1 && g.stride[1] === 1 && g.dilation[0] === 1 && g.dilation[1] === 1
+    && g.groups === 1 && g.C >= FEW_CHANNELS && g.O % 4 === 0;
 }
 
 /**

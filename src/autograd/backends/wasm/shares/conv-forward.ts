@@ -1,17 +1,19 @@
 /**
  * conv-forward share — y = conv2d(x, w) for one thread's images or output channels, with the
- * epilogue (bias, residual, ReLU). Three paths (plan.ts routes): a conv with few input channels
- * runs conv-nchw.wat's direct NCHW kernel, a 1×1 conv without padding its pointwise product,
- * every other one tfjs's (fused) Conv2D in NHWC, the layout changed on the way in and out.
+ * epilogue (bias, residual, ReLU). Four paths (plan.ts routes): a conv with few input channels
+ * runs conv-nchw.wat's direct NCHW kernel, a 1×1 conv without padding its pointwise product, a
+ * 3×3 stride-1 conv whose filter is being reused Winograd's F(2×2, 3×3) (winograd.ts), every
+ * other one tfjs's (fused) Conv2D in NHWC, the layout changed on the way in and out.
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from '../../../conv-geometry.js';
 import { relu } from '../../cpu/relu.js';
 import { directLayout, nchwToNhwcStrided, oihwToHwio } from '../layout.js';
-import { fewChannels, isPointwise } from '../plan.js';
+import { fewChannels, isPointwise, winogradFits } from '../plan.js';
 import { directConvArrays } from '../simd/modules.js';
 import { convNhwc, expectShape, fromNhwc, heapTensor, nhwcTensor, type Tf } from './heap.js';
-import { operand } from './resident.js';
+import { isReused, operand } from './resident.js';
+import { winogradForward } from './winograd.js';
 
 /**
  * y = conv2d(x, w) for the images and output channels of one share: `g.N` images, `g.O` output
@@ -38,6 +40,7 @@ export interface ConvForwardParams {
 export function convForwardShare(tf: Tf, p: ConvForwardParams, v: { readonly x: Float32Array; readonly w: Float32Array; readonly bias?: Float32Array; readonly residual?: Float32Array; readonly out: Float32Array }): void {
   if (fewChannels(p.g) && directConvForward(p, v)) return;
   if (isPointwise(p.g) && pointwiseForward(p, v)) return;
+  if (winogradFits(p.g) && isReused(p.wKey) && winogradForward(tf, p, v)) return;
   const { N, C, H, W, O, KH, KW, OH, OW } = p.g;
   // A 1×1 conv with a stride and no padding reads one pixel in sh·sw: move only those, and run
   // it as the stride-1 conv of the subsampled input (a plain GEMM inside XNNPACK).

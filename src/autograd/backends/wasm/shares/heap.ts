@@ -10,7 +10,7 @@
 import type * as TF from '@tensorflow/tfjs-core';
 import type { Pads } from '../../../conv-geometry.js';
 import { nchwToNhwc, nhwcToNchw } from '../layout.js';
-import { heapKernels, type ConvKernels } from '../simd/modules.js';
+import { heapKernels, winogradPasses, type ConvKernels, type WinogradPasses } from '../simd/modules.js';
 
 export type Tf = typeof TF;
 
@@ -112,11 +112,19 @@ export const unfilled = (tf: Tf, shape: number[]): TF.Tensor => heapTensor(tf, s
  * internal of tfjs-backend-wasm as `WasmHeapAccess` is (the package is pinned to 4.22.x).
  */
 export function heapKernelsOf(tf: Tf): ConvKernels {
+  return heapKernels(heapMemoryOf(tf));
+}
+
+/** winograd.wat's passes on this thread's tfjs heap (as `heapKernelsOf`). */
+export const heapWinogradOf = (tf: Tf): WinogradPasses => winogradPasses(heapMemoryOf(tf));
+
+/** tfjs-wasm's WebAssembly.Memory (see `heapKernelsOf`). */
+function heapMemoryOf(tf: Tf): Parameters<typeof heapKernels>[0] {
   // The single-threaded builds export their memory (asm.memory); the threaded one imports a shared
   // memory, which the emscripten module keeps as wasmMemory.
   const module = (tf.backend() as unknown as { wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown } }).wasm;
   const memory = module?.asm?.memory ?? module?.wasmMemory;
   const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: abstract new (...args: never[]) => object } }).WebAssembly;
   if (!(memory instanceof Memory)) throw new Error('wasm backend: tfjs-backend-wasm exposes no heap memory (backend.wasm.asm.memory); Sapling needs the 4.22.x it pins');
-  return heapKernels(memory as Parameters<typeof heapKernels>[0]);
+  return memory as Parameters<typeof heapKernels>[0];
 }

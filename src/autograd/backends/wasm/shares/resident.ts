@@ -28,11 +28,16 @@ const SIGHTINGS_LIMIT = 4096;
 
 const residents = new Map<string, TF.Tensor>(); // in least-recently-used order
 const sightings = new Set<string>();
+const evictions = new Set<string>(); // keys kept once and evicted since (forgotten past SIGHTINGS_LIMIT)
 let residentFloats = 0;
 let residentHits = 0;
 
-/** The operand `key` names, resident if it has been asked for before; else made by `fill`. */
-export function operand(tf: Tf, key: string | undefined, shape: number[], fill: (heap: Float32Array) => void): TF.Tensor {
+/**
+ * The operand `key` names, resident if it has been asked for before; else made by `fill`. With
+ * `keepNow`, kept from its first sighting: for operands derived from one already seen twice
+ * (a Winograd filter, ./winograd.ts), whose reuse is known.
+ */
+export function operand(tf: Tf, key: string | undefined, shape: number[], fill: (heap: Float32Array) => void, keepNow = false): TF.Tensor {
   if (key === undefined) return heapTensor(tf, shape, fill);
   const hit = residents.get(key);
   if (hit !== undefined) {
@@ -42,23 +47,40 @@ export function operand(tf: Tf, key: string | undefined, shape: number[], fill: 
     return hit;
   }
   const t = heapTensor(tf, shape, fill);
-  if (!sightings.has(key)) {
+  if (!keepNow && !sightings.has(key)) {
     if (sightings.size >= SIGHTINGS_LIMIT) sightings.clear();
     sightings.add(key);
     return t;
   }
   sightings.delete(key);
-  if (t.size > RESIDENT_LIMIT / 4) return t; // one operand may not push out everything else
+  if (!keepable(t.size)) return t;
   for (const [old, tensor] of residents) {
     if (residentFloats + t.size <= RESIDENT_LIMIT) break;
     residents.delete(old);
     residentFloats -= tensor.size;
     tensor.dispose();
+    if (evictions.size >= SIGHTINGS_LIMIT) evictions.clear();
+    evictions.add(old);
   }
+  evictions.delete(key);
   residents.set(key, tf.keep(t));
   residentFloats += t.size;
   return t;
 }
+
+/** Whether `key` has been asked for before on this thread (noted or resident): values that are being reused, as a model's weights at inference. */
+export function isReused(key: string | undefined): boolean {
+  return key !== undefined && (residents.has(key) || sightings.has(key));
+}
+
+/** Whether an operand of `floats` floats may be kept at all (one may not push out everything else). */
+export const keepable = (floats: number): boolean => floats <= RESIDENT_LIMIT / 4;
+
+/** Whether the operand `key` names was kept and has been evicted since (the weights outgrew RESIDENT_LIMIT). */
+export const wasEvicted = (key: string): boolean => evictions.has(key);
+
+/** Whether the operand `key` names is resident on this thread now. */
+export const isResident = (key: string): boolean => residents.has(key);
 
 /** What this thread keeps resident: tensors, their floats, and how many calls found one. */
 export function residentStats(): { tensors: number; floats: number; hits: number } {
@@ -70,5 +92,6 @@ export function clearResidents(): void {
   for (const t of residents.values()) t.dispose();
   residents.clear();
   sightings.clear();
+  evictions.clear();
   residentFloats = 0;
 }

@@ -14,6 +14,7 @@ import { COL2IM_WASM } from './col2im.wasm.js';
 import { CONV_NCHW_WASM } from './conv-nchw.wasm.js';
 import { OPTIM_WASM } from './optim.wasm.js';
 import { RNN_CELLS_WASM } from './rnn-cells.wasm.js';
+import { WINOGRAD_WASM } from './winograd.wasm.js';
 import { withSharedMemoryImport } from './shared-import.js';
 
 interface CellExports {
@@ -110,7 +111,7 @@ const moduleOf = (base64: string, shared = false): object => {
 const isShared = (memory: WasmMemory): boolean => typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
 
 /** A view's address in `memory`, for the modules' pointer arguments; refuses a view of any other buffer. */
-const addressIn = (memory: WasmMemory) => (a: Float32Array): number => {
+const addressIn = (memory: WasmMemory) => (a: Float32Array | Int32Array): number => {
   if (a.buffer !== memory.buffer) throw new Error('wasm simd modules: an array outside the module memory (taken before it grew?)');
   return a.byteOffset;
 };
@@ -238,6 +239,55 @@ export function heapKernels(memory: WasmMemory): ConvKernels {
   let kernels = onMemory.get(memory);
   if (kernels === undefined) onMemory.set(memory, kernels = convKernelsOn(memory));
   return kernels;
+}
+
+/**
+ * winograd.wat's two passes (views in the memory they run on; see the .wat for the layouts): the
+ * 16 matrices of each are passed as views, whose addresses go into `table` (16 ints in the same
+ * memory) for the module to read.
+ */
+export interface WinogradPasses {
+  /** V_ξ[row + t][c] = (Bᵀ d B)_ξ for the TH × TW tiles d of `src` ([Hp][Wp][C4], zero-padded); false when some value was not finite. */
+  input(src: Float32Array, C4: number, Wp: number, TH: number, TW: number, v: readonly Float32Array[], table: Int32Array, row: number): boolean;
+  /** dst [O4][OH][OW] = relu?(bias + (Aᵀ m A) + residual) for the TH × TW tiles, m_ξ = M_ξ[row + t]; residual as dst, OW + 4 floats longer. */
+  output(m: readonly Float32Array[], table: Int32Array, bias: Float32Array | null, residual: Float32Array | null, dst: Float32Array, O4: number, OH: number, OW: number, TH: number, TW: number, row: number, relu: boolean): void;
+}
+
+const winogradOn = new WeakMap<WasmMemory, WinogradPasses>();
+
+/** winograd.wat instantiated on `memory` (tfjs-wasm's heap: its MatMul reads and writes the matrices there), once per memory. */
+export function winogradPasses(memory: WasmMemory): WinogradPasses {
+  const known = winogradOn.get(memory);
+  if (known !== undefined) return known;
+  const e = new wasm.Instance(moduleOf(WINOGRAD_WASM, isShared(memory)), { env: { memory } }).exports as unknown as {
+    input(src: number, C4: number, Wp: number, TH: number, TW: number, table: number, row: number): number;
+    output(table: number, bias: number, residual: number, dst: number, O4: number, OH: number, OW: number, TH: number, TW: number, row: number, relu: number): void;
+  };
+  const at = addressIn(memory);
+  const fill = (table: Int32Array, mats: readonly Float32Array[], floats: number, what: string): void => {
+    if (table.length < 16 || mats.length !== 16 || mats.some((a) => a.length < floats)) {
+      throw new RangeError(`winograd.wat ${what}: 16 matrices of ${floats} floats and a table of 16, got ${mats.length} of [${mats.map((a) => a.length)}] and ${table.length}`);
+    }
+    mats.forEach((a, i) => { table[i] = at(a); });
+  };
+  const passes: WinogradPasses = {
+    input(src, C4, Wp, TH, TW, v, table, row) {
+      if (C4 % 4 !== 0 || Wp < 2 * TW + 2 || src.length < (2 * TH + 2) * Wp * C4) {
+        throw new RangeError(`winograd.wat input: ${TH}x${TW} tiles of ${C4} channels from ${src.length} floats in rows of ${Wp}`);
+      }
+      fill(table, v, (row + TH * TW) * C4, 'input');
+      return e.input(at(src), C4, Wp, TH, TW, at(table), row) === 1;
+    },
+    output(m, table, bias, residual, dst, O4, OH, OW, TH, TW, row, relu) {
+      if (O4 % 4 !== 0 || OH > 2 * TH || OW > 2 * TW || dst.length < OH * OW * O4 || (bias !== null && bias.length < O4) || (residual !== null && residual.length < OH * OW * O4 + OW + 4)) {
+        throw new RangeError(`winograd.wat output: ${TH}x${TW} tiles of ${O4} channels to ${OH}x${OW} in ${dst.length} floats`);
+      }
+      fill(table, m, (row + TH * TW) * O4, 'output');
+      e.output(at(table), bias === null ? 0 : at(bias), residual === null ? 0 : at(residual), at(dst), O4, OH, OW, TH, TW, row, relu ? 1 : 0);
+    },
+  };
+  winogradOn.set(memory, passes);
+  return passes;
 }
 
 /** Views of `lengths[i]` floats each in the module memory, end to end, each start 16-byte aligned (null: over 2 GiB). */
