@@ -14,7 +14,6 @@ import { isResident, keepable, operand, wasEvicted } from './resident.js';
 
 let winogradRuns = 0;
 
-
 /** How many shares have run as Winograd convs (tests use it to see which path ran). */
 export function winogradShares(): number {
   return winogradRuns;
