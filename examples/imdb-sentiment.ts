@@ -14,7 +14,7 @@
  * (model.safetensors + config.json + vocab.txt, Hugging Face's layout), attention.svg (every head
  * of the pretrained model on one review), and result.json with tokens/s per phase.
  *
- *   npx tsx examples/imdb-sentiment.ts --preset smoke|quick|full [--backend wasm|cpu|webgpu] [--seed N]
+ *   npx tsx examples/imdb-sentiment.ts --preset tiny|smoke|quick|full [--backend wasm|cpu|webgpu] [--seed N]
  *   npx tsx examples/classify-text.ts "what a waste of two hours"       (uses the pretrained model)
  * Presets, their budgets and measured results: see PRESETS below and docs/attention-and-transformers.md.
  */
@@ -35,9 +35,9 @@ import { choiceFlag, intFlag, optionalStringFlag, parseCli, stringFlag } from '.
 
 const { values: flags } = parseCli({
   summary: 'Sentiment of IMDB reviews: bag of words, mini-BERT from scratch, mini-BERT pretrained with masked language modelling.',
-  usage: 'npx tsx examples/imdb-sentiment.ts [--preset smoke|quick|full] [options]',
+  usage: 'npx tsx examples/imdb-sentiment.ts [--preset tiny|smoke|quick|full] [options]',
   flags: {
-    preset: choiceFlag('how much to train (smoke under 3 minutes, quick under an hour, full hours)', ['smoke', 'quick', 'full'] as const, 'smoke'),
+    preset: choiceFlag('how much to train (tiny: seconds, to check that every phase runs; smoke under 3 minutes, quick under an hour, full hours)', ['tiny', 'smoke', 'quick', 'full'] as const, 'smoke'),
     backend: choiceFlag('where the kernels run (webgpu: the models train and score on the GPU)', ['wasm', 'cpu', 'webgpu'] as const, 'wasm'),
     seed: intFlag('initialisation, masking and batch order', 0, -Infinity),
     out: stringFlag('where models, plots and result.json go', 'runs/imdb-sentiment', 'DIR'),
@@ -139,7 +139,7 @@ async function trainAndTest(label: string, key: string, model: BertForSequenceCl
   manualSeed(seed);
   const model = new BertForSequenceClassification(config, 2);
   console.log(`\n2. mini-BERT from scratch: ${config.numHiddenLayers} layers, hidden ${config.hiddenSize}, ${config.numAttentionHeads} heads, feed-forward ${config.intermediateSize}, ${model.numParameters().toLocaleString('en')} parameters`);
-  if (presetName !== 'smoke') model.summary([1, preset.maxLength]);
+  if (presetName === 'quick' || presetName === 'full') model.summary([1, preset.maxLength]);
   await trainAndTest('from scratch', 'scratch', model, preset.scratch.epochs, preset.scratch.batchSize, preset.scratch.lr, t0);
 }
 
@@ -170,7 +170,7 @@ function loadModelWeights(dir: string): Record<string, Tensor> {
 /** Every head of every layer on the shortest validation review: the attention picture. */
 async function attentionPicture(model: BertForSequenceClassification, split: EncodedSplit): Promise<string> {
   const row = split.lengths.reduce((best, n, i) => (n < split.lengths[best]! ? i : best), 0);
-  const enc = tokens.tokenizer.encode(split.texts[row]!, { maxLength: 48, truncation: { kind: 'headTail' } });
+  const enc = tokens.tokenizer.encode(split.texts[row]!, { maxLength: Math.min(48, config.maxPositionEmbeddings), truncation: { kind: 'headTail' } });
   const pieces = Array.from(enc.ids, (id) => vocab.token(id));
   const panels = await bertAttentionPanels(model.bert, enc, padId);
   console.log(`attention picture: validation review ${row} (${split.labels[row] === 1 ? 'positive' : 'negative'}), ${enc.ids.length} tokens, ${panels.length} heads → ${join(out, 'attention.svg')}`);
