@@ -34,14 +34,14 @@ describe('bag of words', () => {
     expect(x!.length).toBe(1);
   });
 
-  test('the sparse logistic regression learns a separable toy set', () => {
+  test('the sparse logistic regression learns a separable toy set', async () => {
     const random = seededRandom(0);
     const words = Array.from({ length: 200 }, (_, i) => Array.from({ length: 6 }, () => (random() < 0.7 ? (i % 2 ? 'great' : 'awful') : 'plot')));
     const labels = Int32Array.from(words, (_, i) => i % 2);
     const x = transformTfidf(words, fitTfidf(words, 2));
     const model = new SparseLogisticRegression(x.ids.reduce((m, ids) => Math.max(m, ...ids), 0) + 1);
-    const accuracy = (): number => predictSparse(model, x).reduce((n, p, i) => n + (p === labels[i] ? 1 : 0), 0) / labels.length;
-    const { best } = trainSparse(model, x, labels, { epochs: 3, batchSize: 32, lr: 0.1, weightDecay: 0, random: seededRandom(1), onEpoch: accuracy });
+    const accuracy = async (): Promise<number> => (await predictSparse(model, x)).reduce((n, p, i) => n + (p === labels[i] ? 1 : 0), 0) / labels.length;
+    const { best } = await trainSparse(model, x, labels, { epochs: 3, batchSize: 32, lr: 0.1, weightDecay: 0, random: seededRandom(1), onEpoch: accuracy });
     expect(best).toBeGreaterThan(0.95);
   });
 });

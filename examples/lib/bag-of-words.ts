@@ -12,9 +12,11 @@
  * the dense [reviews, features] matrix: the weights are a [F, 1] table and a review's logit is
  * an embedding lookup of its feature ids, weighted by their values and summed (an EmbeddingBag).
  * The lookup's backward adds into the rows it read, so the gradient is the sparse one.
+ * Training and prediction are asynchronous so that they run on any backend: on webgpu the weights
+ * live on the device, the losses come back ten steps at a time and the predictions in one wait.
  */
 import {
-  F, Module, Tensor, embedding, noGrad, optim, reshape, sum, zeros, type Parameter, type Random,
+  F, Module, Tensor, embedding, getBackend, noGrad, optim, reshape, scope, sum, zeros, type Parameter, type Random,
 } from '../../src/index.js';
 import { randomPermutation } from '../../src/data/dataset.js';
 
@@ -153,17 +155,17 @@ export function sparseBatch(docs: SparseDocs, rows: ArrayLike<number>): { ids: T
   return { ids: new Tensor(ids, [B, K]), values: new Tensor(values, [B, K]) };
 }
 
-/** The predicted label (logit > 0) of every review. */
-export function predictSparse(model: SparseLogisticRegression, docs: SparseDocs, batchSize = 1000): Int32Array {
+/** The predicted label (logit > 0) of every review; the batches' logits are read together. */
+export async function predictSparse(model: SparseLogisticRegression, docs: SparseDocs, batchSize = 1000): Promise<Int32Array> {
   const out = new Int32Array(docs.ids.length);
-  noGrad(() => {
-    for (let s = 0; s < out.length; s += batchSize) {
-      const rows = Array.from({ length: Math.min(batchSize, out.length - s) }, (_, i) => s + i);
-      const { ids, values } = sparseBatch(docs, rows);
-      const logits = model.forward(ids, values).storage;
-      rows.forEach((r, i) => { out[r] = logits[i]! > 0 ? 1 : 0; });
-    }
-  });
+  const starts = Array.from({ length: Math.ceil(out.length / batchSize) }, (_, b) => b * batchSize);
+  const logits = starts.map((s) => scope(() => noGrad(() => {
+    const { ids, values } = sparseBatch(docs, Array.from({ length: Math.min(batchSize, out.length - s) }, (_, i) => s + i));
+    return model.forward(ids, values); //                                        [rows]
+  })));
+  const values = await Promise.all(logits.map((z) => z.data()));
+  logits.forEach((z) => z.dispose());
+  starts.forEach((s, b) => values[b]!.forEach((z, i) => { out[s + i] = z > 0 ? 1 : 0; }));
   return out;
 }
 
@@ -175,14 +177,15 @@ export interface SparseTrainOptions {
   readonly weightDecay: number;
   readonly random: Random;
   /** Called after each epoch with the epoch (1-based); returns the validation accuracy. */
-  readonly onEpoch: (epoch: number) => number;
-  /** Called after each step (for a progress bar). */
+  readonly onEpoch: (epoch: number) => number | Promise<number>;
+  /** Called for each step, in order, once its loss has been read (ten steps at a time; for a progress bar). */
   readonly onStep?: (step: number, stepsPerEpoch: number, loss: number) => void;
 }
 
 /** Trains by mini-batch AdamW on the binary cross-entropy; keeps the weights of the best epoch. */
-export function trainSparse(model: SparseLogisticRegression, docs: SparseDocs, labels: Int32Array, options: SparseTrainOptions): { best: number; bestEpoch: number } {
+export async function trainSparse(model: SparseLogisticRegression, docs: SparseDocs, labels: Int32Array, options: SparseTrainOptions): Promise<{ best: number; bestEpoch: number }> {
   const { epochs, batchSize, lr, weightDecay, random, onEpoch, onStep } = options;
+  if (getBackend() === 'webgpu') await model.to('webgpu'); //                     the weights live on the device from now on
   const opt = new optim.AdamW(model.parameters(), { lr, weightDecay });
   const n = docs.ids.length;
   const steps = Math.ceil(n / batchSize);
@@ -191,17 +194,29 @@ export function trainSparse(model: SparseLogisticRegression, docs: SparseDocs, l
   let bestState = model.stateDict();
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const order = randomPermutation(n, random);
+    let pending: Tensor[] = []; //                                               losses not read yet
+    let read = 0;
+    const readLosses = async (): Promise<void> => {
+      const values = await Promise.all(pending.map((l) => l.itemAsync())); //    one wait for up to ten steps
+      pending.forEach((l) => l.dispose());
+      pending = [];
+      for (const value of values) onStep?.(++read, steps, value);
+    };
     for (let s = 0; s < steps; s++) {
       const rows = order.subarray(s * batchSize, Math.min(n, (s + 1) * batchSize));
-      const { ids, values } = sparseBatch(docs, rows);
-      const y = new Tensor(Float32Array.from(rows, (r) => labels[r]!), [rows.length]);
-      const loss = F.binaryCrossEntropyWithLogits(model.forward(ids, values), y);
-      opt.zeroGrad();
-      loss.backward();
-      opt.step();
-      onStep?.(s + 1, steps, loss.item());
+      pending.push(scope(() => {
+        const { ids, values } = sparseBatch(docs, rows);
+        const y = new Tensor(Float32Array.from(rows, (r) => labels[r]!), [rows.length]);
+        const loss = F.binaryCrossEntropyWithLogits(model.forward(ids, values), y);
+        opt.zeroGrad();
+        loss.backward();
+        opt.step();
+        return loss;
+      }));
+      if (pending.length === 10) await readLosses();
     }
-    const acc = onEpoch(epoch);
+    await readLosses();
+    const acc = await onEpoch(epoch);
     if (acc > best) {
       best = acc;
       bestEpoch = epoch;

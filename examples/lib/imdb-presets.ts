@@ -1,6 +1,9 @@
 /**
- * imdb-presets — the three presets of examples/imdb-sentiment.ts and why they are what they are.
+ * imdb-presets — the presets of examples/imdb-sentiment.ts and why they are what they are.
  *
+ *   tiny   checks that every phase runs, in seconds on a CPU and in a minute or two on a software
+ *          WebGPU adapter (examples/webgpu-examples.test.ts): 32 reviews, a 1-layer, 16-wide
+ *          model, two steps a phase. Its accuracy means nothing.
  *   smoke  proves the whole pipeline in under 3 minutes: 1,000 short reviews, a 32-wide model,
  *          a few MLM steps. Any accuracy (it reached 70% on the 500 test reviews).
  *   quick  the whole split, T = 128, a 2-layer, 64-wide BERT, one epoch per model, 200 MLM steps:
@@ -15,7 +18,7 @@
  */
 import type { BertActivation } from '../../src/models/bert-config.js';
 
-export type PresetName = 'smoke' | 'quick' | 'full';
+export type PresetName = 'tiny' | 'smoke' | 'quick' | 'full';
 
 export interface Preset {
   /** Reviews of each split used (the first ones of Sapling's shuffled split). */
@@ -43,6 +46,18 @@ export interface Preset {
 const FULL_SPLIT = { train: 22_500, validation: 2_500, test: 25_000 } as const;
 
 export const PRESETS: Readonly<Record<PresetName, Preset>> = {
+  tiny: {
+    sizes: { train: 32, validation: 16, test: 16 },
+    vocabSize: 300,
+    maxLength: 16,
+    model: { numHiddenLayers: 1, hiddenSize: 16, numAttentionHeads: 2, intermediateSize: 32, hiddenAct: 'relu', hiddenDropoutProb: 0, attentionProbsDropoutProb: 0 },
+    bow: { epochs: 1, batchSize: 16, lr: 0.02, weightDecay: 0, minDf: 2 },
+    scratch: { epochs: 1, batchSize: 16, lr: 3e-3 },
+    mlm: { steps: 2, batchSize: 16, lr: 3e-3, maxLength: 16 },
+    finetune: { epochs: 1, batchSize: 16, lr: 3e-3 },
+    evalBatchSize: 16,
+    evalsPerEpoch: 1,
+  },
   smoke: {
     sizes: { train: 1000, validation: 200, test: 500 },
     vocabSize: 2000,

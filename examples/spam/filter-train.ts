@@ -3,7 +3,8 @@
  * study's settings and seed) trained on the fit mails with early stopping on the validation
  * slice, then Platt scaling fitted on the validation slice's logits. Returns the filter and its
  * calibrated probabilities on the test mails (what the demo's live confusion matrix is computed
- * from). demo/scripts/make-assets.ts calls it at build time.
+ * from). demo/scripts/make-assets.ts calls it at build time. Asynchronous because the training is
+ * (it runs on any backend, webgpu included); the weights come back to the host once, at the end.
  */
 import { fitPlatt } from '../../src/metrics/calibrators.js';
 import { LOGREG_SETTINGS, trainBagOfWords } from './models.js';
@@ -18,12 +19,12 @@ export interface TrainedFilter {
 }
 
 /** The filter of one split and seed (see the file header); `maxEpochs` caps the training (tests). */
-export function trainSpamFilter(data: SpamData, split: SplitKind, options: { seed?: number; maxEpochs?: number; log?: (line: string) => void } = {}): TrainedFilter {
+export async function trainSpamFilter(data: SpamData, split: SplitKind, options: { seed?: number; maxEpochs?: number; log?: (line: string) => void } = {}): Promise<TrainedFilter> {
   const { seed = 0, log = () => undefined } = options;
   const { fit, validation, test } = splitMails(data, split, seed);
-  const { bow, net, bestEpoch, seconds } = trainBagOfWords({ fit, validation, cache: new Map() }, LOGREG_SETTINGS, { loss: 'bce', seed, log, ...(options.maxEpochs === undefined ? {} : { maxEpochs: options.maxEpochs }) });
-  const weight = net.input.weight.detach().dataSync(); //                          [V, 1]
-  const bias = net.input.bias.detach().dataSync()[0]!;
+  const { bow, net, bestEpoch, seconds } = await trainBagOfWords({ fit, validation, cache: new Map() }, LOGREG_SETTINGS, { loss: 'bce', seed, log, ...(options.maxEpochs === undefined ? {} : { maxEpochs: options.maxEpochs }) });
+  const [weight, biasValues] = await Promise.all([net.input.weight.data(), net.input.bias.data()]); // [V, 1], [1]
+  const bias = biasValues[0]!;
   const raw = new SpamFilter(bow, weight, bias, { a: 1, b: 0 });
   const platt = fitPlatt(raw.logits(validation.texts), validation.labels);
   const recipe = {

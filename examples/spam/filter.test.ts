@@ -15,7 +15,7 @@ import { BagOfWordsNet } from './models.js';
 const all = loadSpamAssassin();
 const ids = all.texts.map((_, i) => i).filter((i) => i % 10 === 0);
 const data = { texts: ids.map((i) => all.texts[i]!), labels: Int32Array.from(ids, (i) => all.labels[i]!), groups: ids.map((i) => all.groups[i]!) };
-const { filter, test: testSet } = trainSpamFilter(data, 'random', { maxEpochs: 3 });
+const { filter, test: testSet } = await trainSpamFilter(data, 'random', { maxEpochs: 3 });
 
 describe('SpamFilter', () => {
   test('its logits are the logistic regression\'s forward pass; its probabilities σ(a·z + b); the test probabilities are its own', () => {

@@ -90,7 +90,7 @@ export function splitMails(data: SpamData, split: SplitKind, seed: number): { fi
   return { fit: subset(data, Array.from(inner.train, (k) => train[k]!)), validation: subset(data, Array.from(inner.test, (k) => train[k]!)), test: subset(data, test) };
 }
 
-export function runStudy(data: SpamData, options: StudyOptions): StudyResult {
+export async function runStudy(data: SpamData, options: StudyOptions): Promise<StudyResult> {
   const { log } = options;
   const runs: RunRecord[] = [];
   const kept: KeptScores[] = [];
@@ -103,9 +103,9 @@ export function runStudy(data: SpamData, options: StudyOptions): StudyResult {
         if (!spec) throw new RangeError(`spam-thresholds: unknown model '${model}' (known: ${Object.keys(SPAM_MODELS).join(', ')})`);
         for (const loss of options.lossesOf?.(model) ?? options.losses) {
           log(`${split} split, seed ${seed}: ${model} with ${loss} loss (fit ${fit.texts.length}, validation ${validation.texts.length}, test ${testSet.texts.length})`);
-          const trained = spec.train({ fit, validation, cache }, { loss, seed, log, ...(options.maxEpochs === undefined ? {} : { maxEpochs: options.maxEpochs }) });
-          const scoredValidation: Scored = { logits: trained.logits(validation.texts), labels: validation.labels };
-          const scoredTest: Scored = { logits: trained.logits(testSet.texts), labels: testSet.labels };
+          const trained = await spec.train({ fit, validation, cache }, { loss, seed, log, ...(options.maxEpochs === undefined ? {} : { maxEpochs: options.maxEpochs }) });
+          const scoredValidation: Scored = { logits: await trained.logits(validation.texts), labels: validation.labels };
+          const scoredTest: Scored = { logits: await trained.logits(testSet.texts), labels: testSet.labels };
           const policies = evaluatePolicies(scoredValidation, scoredTest, {
             costs: options.costs, labelBudgets: split === 'temporal' ? options.labelBudgets : [], draws: options.draws, seed,
           });

@@ -10,11 +10,13 @@
  * model decides how a batch of mails becomes tensors (`batch`), so any architecture plugs in.
  * Given the mails' lengths, batches are bucketed: each window of 32 batches of the shuffled
  * order is sorted by length before it is cut, so a batch pads to similar lengths (a mail has
- * 5 to 3,000 distinct words), and the batches are then shuffled again.
+ * 5 to 3,000 distinct words), and the batches are then shuffled again. On the webgpu backend the
+ * model moves to the device first; a step reads nothing back, and an epoch's validation losses
+ * come back together, in one wait.
  */
 import { computeClassWeight } from '../../src/data/class-weight.js';
 import { randomPermutation } from '../../src/data/dataset.js';
-import { noGrad, optim, seededRandom, tensor, type Module, type Tensor } from '../../src/index.js';
+import { getBackend, noGrad, optim, scope, seededRandom, tensor, type Module, type Tensor } from '../../src/index.js';
 import { sigmoidFocalLoss } from '../../src/autograd/ops/focal-loss.js';
 import { binaryCrossEntropyWithLogits } from '../../src/layers/losses.js';
 
@@ -87,6 +89,18 @@ export function lengthSortedBatches(n: number, lengths: Int32Array | undefined, 
   return slices(order, size);
 }
 
+/**
+ * The logits of `n` texts, scored in batches (`batches[k]` the text indices of `scored[k]`, a
+ * tensor [batch]): all batches are read together, one wait on a device, then freed.
+ */
+export async function gatherLogits(n: number, batches: readonly (readonly number[])[], scored: readonly Tensor[]): Promise<Float64Array> {
+  const values = await Promise.all(scored.map((z) => z.data()));
+  scored.forEach((z) => z.dispose());
+  const out = new Float64Array(n);
+  batches.forEach((ids, b) => ids.forEach((i, k) => (out[i] = values[b]![k]!)));
+  return out;
+}
+
 /** One epoch's batches: a seeded shuffle, bucketed by length in windows of 32 batches when lengths are given. */
 function shuffledBatches(n: number, lengths: Int32Array | undefined, size: number, random: () => number): number[][] {
   const order = Array.from(randomPermutation(n, random));
@@ -96,9 +110,10 @@ function shuffledBatches(n: number, lengths: Int32Array | undefined, size: numbe
 }
 
 /** Trains `model` in place and leaves it in eval mode with its best weights. */
-export function trainBinary<Batch extends readonly Tensor[]>(options: BinaryTrainOptions<Batch>): BinaryTrainResult {
+export async function trainBinary<Batch extends readonly Tensor[]>(options: BinaryTrainOptions<Batch>): Promise<BinaryTrainResult> {
   const { model, batch, fitLabels, validationLabels, loss, lr, batchSize, maxEpochs, patience, seed, log } = options;
   const started = performance.now();
+  if (getBackend() === 'webgpu') await model.to('webgpu'); //                     parameters live on the device from now on
   const classWeight = computeClassWeight('balanced', fitLabels, [0, 1]);
   const optimizer = new optim.Adam(model.parameters(), { lr });
   const random = seededRandom(seed);
@@ -110,13 +125,18 @@ export function trainBinary<Batch extends readonly Tensor[]>(options: BinaryTrai
   for (let epoch = 1; epoch <= maxEpochs; epoch++) {
     model.train();
     for (const ids of shuffledBatches(fitLabels.length, options.lengths?.fit, batchSize, random)) {
-      const out = lossOf(loss, model.forward(...batch('fit', ids)), ids.map((i) => fitLabels[i]!), classWeight);
-      optimizer.zeroGrad();
-      out.backward();
-      optimizer.step();
+      scope(() => { //                                                            frees the step's temporaries
+        const out = lossOf(loss, model.forward(...batch('fit', ids)), ids.map((i) => fitLabels[i]!), classWeight);
+        optimizer.zeroGrad();
+        out.backward();
+        optimizer.step();
+      });
     }
     model.eval();
-    const total = noGrad(() => validationBatches.reduce((sum, ids) => sum + ids.length * lossOf(loss, model.forward(...batch('validation', ids)), ids.map((i) => validationLabels[i]!), classWeight).item(), 0));
+    const losses = validationBatches.map((ids) => scope(() => noGrad(() => lossOf(loss, model.forward(...batch('validation', ids)), ids.map((i) => validationLabels[i]!), classWeight))));
+    const values = await Promise.all(losses.map((l) => l.itemAsync())); //          one wait for the epoch's batches
+    losses.forEach((l) => l.dispose());
+    const total = validationBatches.reduce((sum, ids, k) => sum + ids.length * values[k]!, 0);
     const value = total / validationLabels.length;
     validationLoss.push(value);
     if (value < best) {

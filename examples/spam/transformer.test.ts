@@ -35,11 +35,11 @@ describe('TextTransformer', () => {
     expect((weights.toArray() as number[][])[0]!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
   });
 
-  test('its vocabulary is trained on the fit mails only', () => {
+  test('its vocabulary is trained on the fit mails only', async () => {
     const data = every(30);
     const { fit, validation } = splitMails(data, 'temporal', 0);
     const cache = new Map<string, unknown>();
-    transformerModel('test').train({ fit, validation, cache }, { loss: 'bce', seed: 0, maxEpochs: 1, log: () => undefined });
+    await transformerModel('test').train({ fit, validation, cache }, { loss: 'bce', seed: 0, maxEpochs: 1, log: () => undefined });
     const { tokenizer } = cache.get(`wordpiece:${TRANSFORMER_SETTINGS.vocabSize}:${TRANSFORMER_SETTINGS.maxLength}`) as { tokenizer: text.WordPieceTokenizer };
     const fitOnly = text.trainWordPiece(fit.texts, { vocabSize: TRANSFORMER_SETTINGS.vocabSize });
     const withValidation = text.trainWordPiece([...fit.texts, ...validation.texts], { vocabSize: TRANSFORMER_SETTINGS.vocabSize });
@@ -47,8 +47,8 @@ describe('TextTransformer', () => {
     expect(tokenizer.vocab.toText()).not.toBe(withValidation.toText());
   }, 240_000);
 
-  test('it runs through the study: every policy scored, better than chance after one epoch', () => {
-    const { runs } = runStudy(every(30), {
+  test('it runs through the study: every policy scored, better than chance after one epoch', async () => {
+    const { runs } = await runStudy(every(30), {
       splits: ['random'], seeds: [0], models: ['transformer'], losses: ['bce'], costs: { falsePositive: 5, falseNegative: 1 },
       labelBudgets: [], draws: 1, maxEpochs: 1, log: () => undefined,
     });

@@ -12,10 +12,10 @@
  * small — 48 pieces (Subject and first ~30 words), one layer, width 32, at most 3 epochs — because
  * an epoch took minutes on the busy shared 2-core CPU.
  */
-import { Embedding, LayerNorm, Linear, Module, mul, noGrad, reshape, seededRandom, sum, Tensor, text, TransformerEncoder, TransformerEncoderLayer, unsqueeze } from '../../src/index.js';
+import { Embedding, LayerNorm, Linear, Module, mul, noGrad, reshape, scope, seededRandom, sum, Tensor, text, TransformerEncoder, TransformerEncoderLayer, unsqueeze } from '../../src/index.js';
 import { SinusoidalPositionalEncoding } from '../../src/layers/positional.js';
 import type { SpamModel, TrainingData } from './models.js';
-import { lengthSortedBatches, scheduleOf, trainBinary } from './train-binary.js';
+import { gatherLogits, lengthSortedBatches, scheduleOf, trainBinary } from './train-binary.js';
 
 /** The sizes of the text Transformer and its training. */
 export interface TransformerSettings {
@@ -103,11 +103,11 @@ export function transformerModel(description: string, settings: TransformerSetti
   return {
     description,
     losses: ['bce'],
-    train(data, options) {
+    async train(data, options) {
       const { tokenizer, fit, validation } = prepare(data, settings);
       const net = new TextTransformer(tokenizer.vocab.size, settings, options.seed);
       const lengths = (encodings: readonly Int32Array[]): Int32Array => Int32Array.from(encodings, (e) => e.length);
-      const result = trainBinary({
+      const result = await trainBinary({
         model: net,
         batch: (set, ids) => transformerBatch(ids.map((i) => (set === 'fit' ? fit : validation)[i]!)),
         fitLabels: data.fit.labels,
@@ -118,16 +118,10 @@ export function transformerModel(description: string, settings: TransformerSetti
       return {
         bestEpoch: result.bestEpoch,
         seconds: result.seconds,
-        logits(texts) {
+        async logits(texts) {
           const encodings = texts.map((t) => tokenizer.encode(t, { maxLength: settings.maxLength }).ids);
-          const out = new Float64Array(texts.length);
-          noGrad(() => {
-            for (const ids of lengthSortedBatches(texts.length, lengths(encodings), 128)) {
-              const z = net.forward(...transformerBatch(ids.map((i) => encodings[i]!))).dataSync();
-              ids.forEach((i, k) => (out[i] = z[k]!));
-            }
-          });
-          return out;
+          const batches = lengthSortedBatches(texts.length, lengths(encodings), 128);
+          return gatherLogits(texts.length, batches, batches.map((ids) => scope(() => noGrad(() => net.forward(...transformerBatch(ids.map((i) => encodings[i]!)))))));
         },
       };
     },

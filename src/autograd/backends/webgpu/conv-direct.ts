@@ -1,7 +1,8 @@
 /**
  * conv-direct — convolution and its two gradients as plain WGSL loops, one thread per output
- * element: for what tfjs-backend-webgpu does not do (grouped convolutions, and dilated ones'
- * gradients). Readable rather than fast; ResNet and the MNIST CNN never reach it.
+ * element, NCHW: for what tfjs-backend-webgpu does not do (grouped convolutions, dilated ones'
+ * input gradient), one input channel (an MNIST stem), and every filter gradient (tfjs's is the
+ * same loop over channels-last tensors, so ours saves the transposes; linalg.ts).
  *
  *   y[n, o, i, j]   = Σ_{c, p, q} x[n, g·Cg + c, i·sh − pt + p·dh, j·sw − pl + q·dw] · w[o, c, p, q]
  *   dX[n, g·Cg + c, h, v] = Σ_{o ∈ group g, p, q} dY[n, o, i, j] · w[o, c, p, q],  where

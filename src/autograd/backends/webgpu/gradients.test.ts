@@ -51,6 +51,8 @@ const CASES: readonly Case[] = [
   { name: 'permute, slice, cat', shapes: [[2, 3, 4], [2, 3, 2]], fn: (a, b) => ops.cat([ops.permute(a!, [0, 2, 1]).slice([null, { start: 1, stop: 4 }]), ops.permute(b!, [0, 2, 1])], 1) },
   { name: 'gather and indexSelect', shapes: [[2, 7]], fn: (x) => ops.add(ops.gather(x!, 1, index), ops.indexSelect(x!, 1, index.slice([0]).reshape([5]))) },
   { name: 'embedding', shapes: [[7, 3]], fn: (w) => ops.embedding(index, w!) },
+  // indexAdd with a host index groups it by row on the host (movement.ts): repeats, unused rows, an outer axis
+  { name: 'indexSelect along axis 1, repeated indices', shapes: [[2, 5, 3]], fn: (x) => ops.indexSelect(x!, 1, randint(0, 3, [6], { random: seededRandom(5) })) },
   { name: 'crossEntropy', shapes: [[6, 5]], fn: (x) => crossEntropy(x!, labels) },
   { name: 'cumsum, cumprod (its exact backward on the device) and sort (argsort, then a gather)', shapes: [[3, 6]], fn: (x) => ops.add(ops.add(ops.cumsum(x!, 1), ops.cumprod(x!, 0)), ops.sort(x!, 1, true).values) },
 ];

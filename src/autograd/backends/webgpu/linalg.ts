@@ -1,20 +1,18 @@
 /**
- * linalg — matmul and convolution with its two gradients, through tfjs-backend-webgpu's kernels
- * (BatchMatMul, Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter) on our buffers (tfjs-bridge.ts).
+ * linalg — matmul and convolution with its two gradients, mostly through tfjs-backend-webgpu's
+ * kernels (BatchMatMul, Conv2D, Conv2DBackpropInput) on our buffers (tfjs-bridge.ts).
  *
- * Layout. tfjs's convolutions are tuned for channels-last (NHWC) activations, and its
- * channels-first matmul program fails an assertion on some shapes, so we hand it NHWC: each call
- * permutes its activations in and its result out (DESIGN.md: a backend may use a channels-last
- * layout inside; the transposes are part of its measured cost). Filters tfjs wants as [KH, KW,
- * C, O] where PyTorch keeps [O, C, KH, KW]: we permute a weight once per *version* (the forward
- * and the input gradient of a step share it) and keep the copy beside the weight's storage; the
- * filter gradient comes back [KH, KW, C, O] and is permuted into place. Where tfjs has no kernel
- * — grouped convolutions, gradients of dilated ones — conv-direct.ts's loops run instead, and so
- * do forward convolutions with one input channel per group (an MNIST stem): tfjs's channels-last
- * program works along C in tiles and wastes most of them when C = 1 (measured 2.7 s against 0.35 s
- * for [16, 1, 28, 28] ⊛ [16, 1, 5, 5] on SwiftShader; docs/webgpu.md).
- * Matmul: tfjs broadcasts batch axes only against a batch of one, so other broadcasts are
- * materialised first; an int32 matmul runs in float32 (exact below 2²⁴).
+ * Layout. tfjs's convolutions are tuned for channels-last (NHWC), and its channels-first matmul
+ * program fails an assertion on some shapes, so we hand it NHWC, permuting activations in and
+ * results out (the transposes are part of the measured cost, DESIGN.md); a weight is permuted to
+ * tfjs's [KH, KW, C, O] once per *version* and kept beside its storage. The filter gradient is
+ * conv-direct.ts's loop, NCHW throughout: tfjs's Conv2DBackpropFilter is the same loop, so calling
+ * it added only three transposes (0.93–5.40× raw tfjs, median 1.92, against 0.37–2.43×, median
+ * 0.82, without them; 11 ResNet-18 shapes on SwiftShader). conv-direct.ts also runs grouped
+ * convolutions, the input gradient of dilated ones, and forward convolutions with one input channel
+ * (tfjs's channels-last tiles waste most of their work when C = 1: 2.7 s against 0.35 s for an
+ * MNIST stem on SwiftShader). Matmul: tfjs broadcasts batch axes only against a batch of one, so
+ * other broadcasts are materialised first; an int32 matmul runs in float32 (exact below 2²⁴).
  */
 import { untrack } from '../../device.js';
 import { convGeometry } from '../../conv-geometry.js';
@@ -93,11 +91,5 @@ export function conv2dBackpropInput(dy: Tensor, w: Tensor, xShape: Shape, attrs:
 }
 
 export function conv2dBackpropFilter(x: Tensor, dy: Tensor, wShape: Shape, attrs: Conv2dAttrs): Tensor {
-  if (attrs.groups !== 1 || dilated(attrs)) return conv2dFilterDirect(x, dy, wShape, attrs);
-  const [O, C, KH, KW] = wShape as readonly [number, number, number, number];
-  const [xt, dyt] = [toNhwc(x), toNhwc(dy)];
-  const dwHwio = runTfjs('Conv2DBackpropFilter', { x: { t: xt }, dy: { t: dyt } }, { strides: [...attrs.stride], pad: explicitPad(attrs), dataFormat: 'NHWC', filterShape: [KH, KW, C, O] }, [KH, KW, C, O], 'float32');
-  const dw = permute(dwHwio, [3, 2, 0, 1]);
-  for (const t of [dwHwio, xt, dyt]) t.dispose();
-  return dw;
+  return conv2dFilterDirect(x, dy, wShape, attrs); //                             tfjs's algorithm, without the transposes
 }

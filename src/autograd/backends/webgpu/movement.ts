@@ -11,12 +11,15 @@
  * run; we keep Sapling's determinism instead: each *output* element loops over the index and
  * sums the sources that land on it, in index order. That costs out × (index length along the
  * axis): nothing for a cross-entropy's one label per row, a lot for an embedding of a large
- * vocabulary (docs/webgpu.md). Index values are checked on the host when the index lives there;
- * a device index is not read back to be checked (an out-of-range one reads 0 or adds nothing).
+ * vocabulary (docs/webgpu.md). indexAdd with a host index (an embedding's backward) avoids it: the
+ * host groups the index's positions by row, in index order, so each output element visits only its
+ * own sources — the same sums in the same order, in O(index) instead of O(rows · index). Index
+ * values are checked on the host when the index lives there; a device index is not read back to
+ * be checked (an out-of-range one reads 0 or adds nothing).
  */
 import type { DType } from '../../dtype.js';
 import { broadcastStrides, fmt, sizeOf, stridesOf, type Shape } from '../../shape.js';
-import { type Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
 import { deviceArrayOf, storageOf } from '../../tensor-storage.js';
 import { coalesce } from '../cpu/iterate.js';
 import { launch, MAIN_1D, PRELUDE, WORKGROUP } from './gpu.js';
@@ -221,11 +224,41 @@ ${MAIN_1D}
   out[i] = acc;
 }`;
 
+/** INDEX_ADD over a host index grouped by row: positions order[starts[row] .. starts[row + 1]) hold `row`, increasing. */
+const INDEX_ADD_ROWS = (t: string) => `${PRELUDE}
+@group(0) @binding(1) var<storage, read> src: array<${t}>;
+@group(0) @binding(2) var<storage, read> order: array<i32>;
+@group(0) @binding(3) var<storage, read> starts: array<i32>;
+@group(0) @binding(4) var<storage, read_write> out: array<${t}>;
+${MAIN_1D}
+  let k = args[1]; let r = args[2]; let inner = args[3];
+  let e = i % inner;
+  let row = (i / inner) % r;
+  let o = i / (inner * r);
+  var acc = ${t}(0);
+  for (var p = u32(starts[row]); p < u32(starts[row + 1u]); p++) { acc += src[(o * k + u32(order[p])) * inner + e]; }
+  out[i] = acc;
+}`;
+
+/** The positions of a host index grouped by value (a counting sort, stable): order [k] and starts [rows + 1]. */
+function groupByRow(index: Tensor, rows: number): [Tensor, Tensor] {
+  const values = storageOf(index);
+  const starts = new Int32Array(rows + 1);
+  for (const v of values) starts[v + 1]!++;
+  for (let r = 0; r < rows; r++) starts[r + 1]! += starts[r]!;
+  const next = starts.slice(0, rows);
+  const order = new Int32Array(values.length);
+  values.forEach((v, j) => (order[next[v]!++] = j));
+  return [new Tensor(order, [order.length]), new Tensor(starts, [rows + 1])];
+}
+
 export function indexAdd(src: Tensor, axis: number, index: Tensor, shape: Shape): Tensor {
   checkIndex(index, shape[axis]!, 'indexAdd', axis);
   const out = emptyTensor(shape, src.dtype);
   if (out.numel() === 0) return out;
-  return perElement(out, 'indexAdd', INDEX_ADD(wgslOf(src.dtype)), [out.numel(), index.numel(), shape[axis]!, sizeOf(shape.slice(axis + 1))], [src, index]);
+  const meta = [out.numel(), index.numel(), shape[axis]!, sizeOf(shape.slice(axis + 1))];
+  if (deviceArrayOf(index) === null && index.numel() > 0) return perElement(out, 'indexAdd', INDEX_ADD_ROWS(wgslOf(src.dtype)), meta, [src, ...groupByRow(index, shape[axis]!)]);
+  return perElement(out, 'indexAdd', INDEX_ADD(wgslOf(src.dtype)), meta, [src, index]);
 }
 
 export function oneHot(indices: Tensor, numClasses: number, dtype: DType): Tensor {

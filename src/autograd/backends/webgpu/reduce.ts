@@ -3,9 +3,13 @@
  *
  * Each output element o owns the values at base(o) + offset(j) for j < r, where base walks the
  * kept axes and offset the reduced ones (each coalesced, see strided.ts). Two schedules:
- *   r ≥ 64: a workgroup of 256 threads per output; thread t folds j = t, t + 256, …, then the
+ *   wide:   a workgroup of 256 threads per output; thread t folds j = t, t + 256, …, then the
  *           256 partial results are folded pairwise in workgroup memory (a tree of depth 8);
- *   r < 64: one thread per output folds its r values in order.
+ *   serial: one thread per output folds its r values in order.
+ * Wide is for long rows (r ≥ 64) when the outputs are few (under 256) or the rows very long
+ * (r > 1024); otherwise the outputs alone fill the device, and a workgroup per short row spends
+ * its time in barriers: softmax's 2,048 rows of 64 took 4.5-11 s wide on SwiftShader, where one
+ * elementwise pass over the same values takes 33 ms.
  * Sums are float32 (the cpu oracle sums in float64; the tree keeps the rounding error near
  * log₂ r ulps rather than r) or wrapping int32 (where the cpu throws on overflow). max and min
  * propagate NaN, and argmax/argmin return the first extreme (the first NaN), as PyTorch does.
@@ -101,7 +105,7 @@ export function reduce(op: ReduceOp, x: Tensor, axes: readonly number[], keepDim
   if (red.size === 0 && (op === 'max' || op === 'min')) throw new RangeError(`${op}: cannot reduce an empty axis of [${x.shape.join(',')}]`);
   const out = emptyTensor(shape, x.dtype);
   if (kept.size === 0) return out;
-  const wide = red.size >= 64;
+  const wide = red.size >= 64 && (kept.size < 256 || red.size > 1024);
   const ops = new Operands();
   launch({ source: source(op, wgslOf(x.dtype), wide), meta, inputs: [ops.buffer(x, op)], outputs: [bufferOf(out)], groups: wide ? kept.size : Math.ceil(kept.size / WORKGROUP) });
   ops.done();
