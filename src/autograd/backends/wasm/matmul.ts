@@ -3,9 +3,10 @@
  * products, or of columns of B (each share packs only its columns: XNNPACK repacks its right
  * operand on every call), or of rows of A. Shares never exchange partial sums. B may stay
  * resident in the heap (operand-key.ts). float64 and int32 go to the cpu kernel.
- * `matmulTransposed` transposes its operands in TypeScript first (a tiled copy): tfjs's own
- * transposed-operand paths leave XNNPACK and ran 10–20× slower here (x · Wᵀ for [128, 784] by
- * [256, 784]: 34 ms against 2.4 ms plain, 1 thread).
+ * `matmulTransposed` transposes a transposed operand while copying it into tfjs's heap when the
+ * product is one share (else in TypeScript first, a tiled copy): tfjs's own transposed-operand
+ * paths leave XNNPACK and ran 10–20× slower here (x · Wᵀ for [128, 784] by [256, 784]: 34 ms
+ * against 2.4 ms plain, 1 thread; 25 against 1.9 ms CPU again on 2026-12-08).
  */
 import { allocate } from '../../dtype.js';
 import { broadcastShapes, fmt, sizeOf } from '../../shape.js';
@@ -66,9 +67,19 @@ export function wasmMatmul(run: Run): (a: Tensor, b: Tensor) => Tensor {
   };
 }
 
-export function wasmMatmulTransposed(matmul: (a: Tensor, b: Tensor) => Tensor): (a: Tensor, b: Tensor, t: MatmulTranspose) => Tensor {
+export function wasmMatmulTransposed(run: Run, matmul: (a: Tensor, b: Tensor) => Tensor): (a: Tensor, b: Tensor, t: MatmulTranspose) => Tensor {
   return function matmulTransposed(a, b, t) {
     if (!isF32(a, b)) return cpu.matmulTransposed(a, b, t);
+    const [m, k] = t.transposeA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
+    const n = t.transposeB ? b.shape[0]! : b.shape[1]!;
+    // One share: the transposes happen on the way into tfjs's heap, no transposed array is made.
+    if (m * k * n > 0 && planMatmul(1, m, k, n, budget()).parts.length === 1) {
+      const out = allocate('float32', m * n);
+      const bKey = t.transposeB ? undefined : operandKey(b, 0, 1, k, n);
+      const params = { batch: 1, aBatch: 1, bBatch: 1, m, k, n, col: 0, bStride: n, outStride: n, bKey, aT: t.transposeA, bT: t.transposeB };
+      run([ownShare({ kind: 'matmul', params, views: { a: f32(a), b: f32(b), out } })]);
+      return new Tensor(out, [m, n]);
+    }
     return matmul(t.transposeA ? cpu.permute(a, [1, 0]) : a, t.transposeB ? cpu.permute(b, [1, 0]) : b);
   };
 }

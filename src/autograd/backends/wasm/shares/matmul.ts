@@ -1,8 +1,9 @@
 /**
  * matmul share — one thread's products: its blocks of the batch, or its columns of B (all of
- * A), or its rows of A (all of B), through tfjs's MatMul (XNNPACK); B may stay resident.
+ * A), or its rows of A (all of B), through tfjs's MatMul (XNNPACK); B may stay resident. A
+ * single product may take operands stored transposed, transposed on their way into the heap.
  */
-import { expectShape, heapView, type Tf } from './heap.js';
+import { expectShape, heapView, nhwcTensor, type Tf } from './heap.js';
 import { operand } from './resident.js';
 
 /**
@@ -22,6 +23,9 @@ export interface MatmulParams {
   readonly outStride: number;
   /** Names b's values (see `operand`): b may stay resident in the wasm heap. */
   readonly bKey?: string | undefined;
+  /** a is stored transposed, [k, m], and b [n, k]: transposed while copied into the heap (one product, whole operands). */
+  readonly aT?: boolean;
+  readonly bT?: boolean;
 }
 
 export function matmulShare(tf: Tf, p: MatmulParams, v: { readonly a: Float32Array; readonly b: Float32Array; readonly out: Float32Array }): void {
@@ -31,8 +35,10 @@ export function matmulShare(tf: Tf, p: MatmulParams, v: { readonly a: Float32Arr
     return;
   }
   tf.tidy(() => {
-    const a = tf.tensor3d(v.a, [1, m, k], 'float32');
-    const b = bStride === n
+    const a = p.aT === true ? nhwcTensor(tf, v.a, [1, m, k], 1, k, m) : tf.tensor3d(v.a, [1, m, k], 'float32');
+    const b = p.bT === true
+      ? nhwcTensor(tf, v.b, [1, k, n], 1, n, k)
+      : bStride === n
       ? operand(tf, p.bKey, [1, k, n], (heap) => heap.set(v.b.subarray(0, k * n)))
       : operand(tf, p.bKey, [1, k, n], (heap) => { for (let r = 0; r < k; r++) heap.set(v.b.subarray(r * bStride + col, r * bStride + col + n), r * n); });
     const y = tf.matMul(a, b);
