@@ -261,7 +261,7 @@ describe('layout changes in SIMD inside tfjs\'s heap (conv-nchw.wat\'s transpose
 });
 
 describe('matmulTransposed on wasm: operands transposed on their way into tfjs\'s heap', () => {
-  test('every orientation, small (TypeScript transpose) and large (SIMD transpose in the heap), is bit-identical to matmul of transposed copies', () => {
+  test('every orientation, small (TypeScript transpose) and large (SIMD transpose in the heap), swapped (x · W₁ᵀ) or not, is bit-identical to matmul of transposed copies', () => {
     const k = backends[0]![1];
     const threads = getNumThreads();
     setNumThreads(1); // one share: the in-heap path
@@ -274,7 +274,12 @@ describe('matmulTransposed on wasm: operands transposed on their way into tfjs\'
             const b = randn(transposeB ? [n, kk] : [kk, n], { random });
             const before = heapLayoutChanges();
             const got = k.matmulTransposed(a, b, { transposeA, transposeB });
-            const large = (transposeA && m * kk >= 16384) || (transposeB && kk * n >= 16384);
+            // swapped, Cᵀ = op(B)ᵀ · op(A)ᵀ: B and A are transposed in where they were not, and C on its way out
+            const swapped = kk * (n - m) > 2 * m * n;
+            const big = (size: number): boolean => size >= 16384;
+            const large = swapped
+              ? (!transposeB && big(kk * n)) || (!transposeA && big(m * kk)) || big(m * n)
+              : (transposeA && big(m * kk)) || (transposeB && big(kk * n));
             expect(heapLayoutChanges() > before).toBe(large);
             const want = k.matmul(transposeA ? cpuKernels.permute(a, [1, 0]) : a, transposeB ? cpuKernels.permute(b, [1, 0]) : b);
             expect(got.shape).toEqual([m, n]);

@@ -3,7 +3,7 @@
  * A), or its rows of A (all of B), through tfjs's MatMul (XNNPACK); B may stay resident. A
  * single product may take operands stored transposed, transposed on their way into the heap.
  */
-import { expectShape, heapView, nhwcTensor, type Tf } from './heap.js';
+import { expectShape, fromNhwc, heapView, nhwcTensor, type Tf } from './heap.js';
 import { operand } from './resident.js';
 
 /**
@@ -26,6 +26,8 @@ export interface MatmulParams {
   /** a is stored transposed, [k, m], and b [n, k]: transposed while copied into the heap (one product, whole operands). */
   readonly aT?: boolean;
   readonly bT?: boolean;
+  /** The product [m, n] is written transposed, as out [n, m] (one product, whole operands). */
+  readonly outT?: boolean;
 }
 
 export function matmulShare(tf: Tf, p: MatmulParams, v: { readonly a: Float32Array; readonly b: Float32Array; readonly out: Float32Array }): void {
@@ -43,6 +45,10 @@ export function matmulShare(tf: Tf, p: MatmulParams, v: { readonly a: Float32Arr
       : operand(tf, p.bKey, [1, k, n], (heap) => { for (let r = 0; r < k; r++) heap.set(v.b.subarray(r * bStride + col, r * bStride + col + n), r * n); });
     const y = tf.matMul(a, b);
     expectShape(y, [1, m, n], 'matmul');
+    if (p.outT === true) {
+      fromNhwc(tf, y, v.out, 1, m, n, m * n);
+      return;
+    }
     const values = heapView(tf, y);
     if (outStride === n) v.out.set(values);
     else for (let r = 0; r < m; r++) v.out.set(values.subarray(r * n, (r + 1) * n), r * outStride);
