@@ -93,7 +93,7 @@ export function wasmMatmulTransposed(run: Run, matmul: (a: Tensor, b: Tensor) =>
  * way out. Worth it where the packing saved is over twice the transpose. On one thread (CPU per
  * call, 2026-12-08): x·W₁ᵀ, [128, 784]·[256, 784]ᵀ, 2.71 → 2.19 ms; every other product of the
  * MLP 784-256-128-10 was as fast or faster unswapped (dY₁ᵀ·x [256, 128]·[128, 784]: 1.87 against
- * 2.06 ms swapped). Both orders gave the same bits on every shape tried (wasm.test.ts checks), each output being
- * the same dot product over k.
+ * 2.06 ms swapped). Both orders gave the same bits on every shape tried (wasm.test.ts checks):
+ * each output is the same dot product over k.
  */
 const swapOperands = (m: number, k: number, n: number): boolean => k * (n - m) > 2 * m * n;
