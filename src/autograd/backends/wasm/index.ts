@@ -54,7 +54,7 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     ...cpuKernels,
     name: 'wasm',
     matmul,
-    matmulTransposed: wasmMatmulTransposed(matmul),
+    matmulTransposed: wasmMatmulTransposed(run, matmul),
     conv2d: (x, w, attrs) => fusedConv2d(x, w, attrs, {}),
     fusedConv2d,
     conv2dBackpropInput: wasmConv2dBackpropInput(run),

@@ -3,9 +3,10 @@
  * products, or of columns of B (each share packs only its columns: XNNPACK repacks its right
  * operand on every call), or of rows of A. Shares never exchange partial sums. B may stay
  * resident in the heap (operand-key.ts). float64 and int32 go to the cpu kernel.
- * `matmulTransposed` transposes its operands in TypeScript first (a tiled copy): tfjs's own
- * transposed-operand paths leave XNNPACK and ran 10–20× slower here (x · Wᵀ for [128, 784] by
- * [256, 784]: 34 ms against 2.4 ms plain, 1 thread).
+ * `matmulTransposed` transposes a transposed operand while copying it into tfjs's heap when the
+ * product is one share (else in TypeScript first, a tiled copy): tfjs's own transposed-operand
+ * paths leave XNNPACK and ran 10–20× slower here (x · Wᵀ for [128, 784] by [256, 784]: 34 ms
+ * against 2.4 ms plain, 1 thread; 25 against 1.9 ms CPU again on 2026-12-08).
  */
 import { allocate } from '../../dtype.js';
 import { broadcastShapes, fmt, sizeOf } from '../../shape.js';
@@ -66,9 +67,33 @@ export function wasmMatmul(run: Run): (a: Tensor, b: Tensor) => Tensor {
   };
 }
 
-export function wasmMatmulTransposed(matmul: (a: Tensor, b: Tensor) => Tensor): (a: Tensor, b: Tensor, t: MatmulTranspose) => Tensor {
+export function wasmMatmulTransposed(run: Run, matmul: (a: Tensor, b: Tensor) => Tensor): (a: Tensor, b: Tensor, t: MatmulTranspose) => Tensor {
   return function matmulTransposed(a, b, t) {
     if (!isF32(a, b)) return cpu.matmulTransposed(a, b, t);
+    const [m, k] = t.transposeA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
+    const n = t.transposeB ? b.shape[0]! : b.shape[1]!;
+    // One share: the transposes happen on the way into tfjs's heap, no transposed array is made.
+    if (m * k * n > 0 && planMatmul(1, m, k, n, budget()).parts.length === 1) {
+      const out = allocate('float32', m * n);
+      const swap = swapOperands(m, k, n);
+      // C = op(A)·op(B), or Cᵀ = op(B)ᵀ·op(A)ᵀ computed and written back transposed
+      const [left, right, lT, rT, rows, cols] = swap ? [b, a, !t.transposeB, !t.transposeA, n, m] : [a, b, t.transposeA, t.transposeB, m, n];
+      const bKey = rT ? undefined : operandKey(right, 0, 1, k, cols);
+      const params = { batch: 1, aBatch: 1, bBatch: 1, m: rows, k, n: cols, col: 0, bStride: cols, outStride: cols, bKey, aT: lT, bT: rT, outT: swap };
+      run([ownShare({ kind: 'matmul', params, views: { a: f32(left), b: f32(right), out } })]);
+      return new Tensor(out, [m, n]);
+    }
     return matmul(t.transposeA ? cpu.permute(a, [1, 0]) : a, t.transposeB ? cpu.permute(b, [1, 0]) : b);
   };
 }
+
+/**
+ * Whether to compute Cᵀ = op(B)ᵀ·op(A)ᵀ instead: XNNPACK packs its right operand (k·n floats) on
+ * every call, and the swap packs k·m instead at the price of transposing the m·n result on the
+ * way out. Worth it where the packing saved is over twice the transpose. On one thread (CPU per
+ * call, 2026-12-08): x·W₁ᵀ, [128, 784]·[256, 784]ᵀ, 2.71 → 2.19 ms; every other product of the
+ * MLP 784-256-128-10 was as fast or faster unswapped (dY₁ᵀ·x [256, 128]·[128, 784]: 1.87 against
+ * 2.06 ms swapped). Both orders gave the same bits on every shape tried (wasm.test.ts checks):
+ * each output is the same dot product over k.
+ */
+const swapOperands = (m: number, k: number, n: number): boolean => k * (n - m) > 2 * m * n;

@@ -260,6 +260,40 @@ describe('layout changes in SIMD inside tfjs\'s heap (conv-nchw.wat\'s transpose
   });
 });
 
+describe('matmulTransposed on wasm: operands transposed on their way into tfjs\'s heap', () => {
+  test('every orientation, small (TypeScript transpose) and large (SIMD transpose in the heap), swapped (x · W₁ᵀ) or not, is bit-identical to matmul of transposed copies', () => {
+    const k = backends[0]![1];
+    const threads = getNumThreads();
+    setNumThreads(1); // one share: the in-heap path
+    try {
+      const random = seededRandom(11);
+      for (const [m, kk, n] of [[3, 5, 2], [128, 784, 256], [128, 256, 10], [256, 128, 784]] as const) {
+        for (const transposeA of [false, true]) {
+          for (const transposeB of [false, true]) {
+            const a = randn(transposeA ? [kk, m] : [m, kk], { random });
+            const b = randn(transposeB ? [n, kk] : [kk, n], { random });
+            const before = heapLayoutChanges();
+            const got = k.matmulTransposed(a, b, { transposeA, transposeB });
+            // swapped, Cᵀ = op(B)ᵀ · op(A)ᵀ: B and A are transposed in where they were not, and C on its way out
+            const swapped = kk * (n - m) > 2 * m * n;
+            const big = (size: number): boolean => size >= 16384;
+            const large = swapped
+              ? (!transposeB && big(kk * n)) || (!transposeA && big(m * kk)) || big(m * n)
+              : (transposeA && big(m * kk)) || (transposeB && big(kk * n));
+            expect(heapLayoutChanges() > before).toBe(large);
+            const want = k.matmul(transposeA ? cpuKernels.permute(a, [1, 0]) : a, transposeB ? cpuKernels.permute(b, [1, 0]) : b);
+            expect(got.shape).toEqual([m, n]);
+            expect(Array.from(got.storage)).toEqual(Array.from(want.storage));
+            expectClose(got, cpuKernels.matmulTransposed(a, b, { transposeA, transposeB }));
+          }
+        }
+      }
+    } finally {
+      setNumThreads(threads);
+    }
+  });
+});
+
 describe('the conv2d op on wasm', () => {
   test('gives the same output and gradients as on cpu', async () => {
     const { conv2d } = await import('../../ops/conv.js');

@@ -1,8 +1,9 @@
 /**
  * matmul share — one thread's products: its blocks of the batch, or its columns of B (all of
- * A), or its rows of A (all of B), through tfjs's MatMul (XNNPACK); B may stay resident.
+ * A), or its rows of A (all of B), through tfjs's MatMul (XNNPACK); B may stay resident. A
+ * single product may take operands stored transposed, transposed on their way into the heap.
  */
-import { expectShape, heapView, type Tf } from './heap.js';
+import { expectShape, fromNhwc, heapView, nhwcTensor, type Tf } from './heap.js';
 import { operand } from './resident.js';
 
 /**
@@ -22,6 +23,11 @@ export interface MatmulParams {
   readonly outStride: number;
   /** Names b's values (see `operand`): b may stay resident in the wasm heap. */
   readonly bKey?: string | undefined;
+  /** a is stored transposed, [k, m], and b [n, k]: transposed while copied into the heap (one product, whole operands). */
+  readonly aT?: boolean;
+  readonly bT?: boolean;
+  /** The product [m, n] is written transposed, as out [n, m] (one product, whole operands). */
+  readonly outT?: boolean;
 }
 
 export function matmulShare(tf: Tf, p: MatmulParams, v: { readonly a: Float32Array; readonly b: Float32Array; readonly out: Float32Array }): void {
@@ -31,12 +37,18 @@ export function matmulShare(tf: Tf, p: MatmulParams, v: { readonly a: Float32Arr
     return;
   }
   tf.tidy(() => {
-    const a = tf.tensor3d(v.a, [1, m, k], 'float32');
-    const b = bStride === n
+    const a = p.aT === true ? nhwcTensor(tf, v.a, [1, m, k], 1, k, m) : tf.tensor3d(v.a, [1, m, k], 'float32');
+    const b = p.bT === true
+      ? nhwcTensor(tf, v.b, [1, k, n], 1, n, k)
+      : bStride === n
       ? operand(tf, p.bKey, [1, k, n], (heap) => heap.set(v.b.subarray(0, k * n)))
       : operand(tf, p.bKey, [1, k, n], (heap) => { for (let r = 0; r < k; r++) heap.set(v.b.subarray(r * bStride + col, r * bStride + col + n), r * n); });
     const y = tf.matMul(a, b);
     expectShape(y, [1, m, n], 'matmul');
+    if (p.outT === true) {
+      fromNhwc(tf, y, v.out, 1, m, n, m * n);
+      return;
+    }
     const values = heapView(tf, y);
     if (outStride === n) v.out.set(values);
     else for (let r = 0; r < m; r++) v.out.set(values.subarray(r * n, (r + 1) * n), r * outStride);
