@@ -209,7 +209,7 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
     ['float64', (k, random) => [k.matmul(rand([5, 7], random, 'float64'), rand([7, 3], random, 'float64'))]],
   ]),
   matmulTransposed: cases([
-    ...([[1, 1, 1], [7, 13, 5], [64, 65, 63], [33, 128, 40]] as const).map(([m, k, n]) => [`[${m}, ${k}]·[${k}, ${n}], each operand plain and transposed`, (kk: Kernels, random: Random) =>
+    ...([[1, 1, 1], [7, 13, 5], [64, 65, 63], [33, 128, 40], [6, 200, 90]] as const).map(([m, k, n]) => [`[${m}, ${k}]·[${k}, ${n}], each operand plain and transposed`, (kk: Kernels, random: Random) =>
       ([[false, false], [false, true], [true, false], [true, true]] as const).map(([transposeA, transposeB]) =>
         kk.matmulTransposed(rand(transposeA ? [k, m] : [m, k], random), rand(transposeB ? [n, k] : [k, n], random), { transposeA, transposeB }))] as [string, (k: Kernels, random: Random) => readonly ParityOutput[]]),
     ['float64', (k, random) => [k.matmulTransposed(rand([5, 7], random, 'float64'), rand([3, 7], random, 'float64'), { transposeA: false, transposeB: true }), k.matmulTransposed(rand([7, 5], random, 'float64'), rand([7, 3], random, 'float64'), { transposeA: true, transposeB: false })]],

@@ -292,6 +292,24 @@ describe('matmulTransposed on wasm: operands transposed on their way into tfjs\'
       setNumThreads(threads);
     }
   });
+
+  test('a product in several shares with Aᵀ·B swapped to (Bᵀ·A)ᵀ (a wide weight gradient) gives the plain product\'s bits', () => {
+    const k = backends[0]![1];
+    const threads = getNumThreads();
+    setNumThreads(2);
+    try {
+      const random = seededRandom(12);
+      const [m, kk, n] = [64, 2048, 512]; // k·(n − m) > 2·m·n, and 134 MFLOP: more than one share
+      const a = randn([kk, m], { random });
+      const b = randn([kk, n], { random });
+      const got = k.matmulTransposed(a, b, { transposeA: true, transposeB: false });
+      const want = k.matmul(cpuKernels.permute(a, [1, 0]), b);
+      expect(Array.from(got.storage)).toEqual(Array.from(want.storage));
+      expectClose(got, cpuKernels.matmulTransposed(a, b, { transposeA: true, transposeB: false }));
+    } finally {
+      setNumThreads(threads);
+    }
+  });
 });
 
 describe('the conv2d op on wasm', () => {
