@@ -21,28 +21,35 @@ import { launch } from './gpu.js';
 import type { GpuArray } from './gpu-array.js';
 import { emptyTensor, Operands } from './strided.js';
 
-/** A tile: TM channels × TN pixels, TK deep, each thread an RM × RN block. */
-export interface Tile { readonly TM: number; readonly TN: number; readonly TK: number; readonly RM: number; readonly RN: number }
+/** A tile: TM channels × TN pixels (a multiple of 4), TK output channels deep; each thread RM channels × 4 pixels (RM ≤ TM / 4). */
+export interface Tile { readonly TM: number; readonly TN: number; readonly TK: number; readonly RM: number }
 
-/** meta = [N, C, H, W, O, OH, OW, KH, KW, sh, sw, pt, pl, dh, dw] */
-function source({ TM, TN, TK, RM, RN }: Tile): string {
-  const cols = TN / RN;
-  const threads = (TM / RM) * cols;
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+/**
+ * The shader for one tile shape (meta = [N, C, H, W, O, OH, OW, KH, KW, sh, sw, pt, pl, dh, dw]).
+ * k runs over (p, q) outside and o inside, so a thread works out where its pixels land in dy once
+ * per (p, q), not once per element. The per-thread loops are unrolled here, in the generator:
+ * a software adapter runs WGSL loops and indexed local arrays as written.
+ */
+function source({ TM, TN, TK, RM }: Tile): string {
+  const T = (TM / RM) * (TN / 4); // threads: at least TN (tileFor), so each loads one pixel column of B
+  const step = T / TN; //            B rows loaded at once
   return /* wgsl */ `
 @group(0) @binding(0) var<storage, read> args: array<u32>;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> w: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>;
 var<workgroup> As: array<f32, ${TM * TK}>;
-var<workgroup> Bs: array<f32, ${TK * TN}>;
+var<workgroup> Bs: array<vec4<f32>, ${(TK * TN) / 4}>;
 
-@compute @workgroup_size(${threads})
+@compute @workgroup_size(${T})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let N = i32(args[0]); let C = i32(args[1]); let H = i32(args[2]); let W = i32(args[3]);
   let O = i32(args[4]); let OH = i32(args[5]); let OW = i32(args[6]); let KH = i32(args[7]); let KW = i32(args[8]);
   let sh = i32(args[9]); let sw = i32(args[10]); let pt = i32(args[11]); let pl = i32(args[12]);
   let dh = i32(args[13]); let dw = i32(args[14]);
-  let P = H * W; let KK = KH * KW; let K = O * KK;
+  let P = H * W; let KK = KH * KW; let plane = OH * OW;
   let tilesN = (P + ${TN - 1}) / ${TN}; let tilesM = (C + ${TM - 1}) / ${TM};
   let tile = i32(wid.x + wid.y * nwg.x);
   let n = tile / (tilesN * tilesM);
@@ -50,66 +57,64 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let m0 = ((tile / tilesN) % tilesM) * ${TM};
   let p0 = (tile % tilesN) * ${TN};
   let t = i32(lid);
-  let ty = t / ${cols}; let tx = t % ${cols};
-  var acc: array<f32, ${RM * RN}>;
-  for (var k0 = 0; k0 < K; k0 += ${TK}) {
-    for (var e = t; e < ${TM * TK}; e += ${threads}) {
-      let c = m0 + e / ${TK}; let k = k0 + e % ${TK};
-      var value = 0.0;
-      if (c < C && k < K) {
-        let o = k / KK; let pq = k % KK;
-        value = w[(o * C + c) * KK + pq];
+  let ty = t / ${TN / 4}; let tx = t % ${TN / 4};
+  let row0 = t / ${TN}; let col = t % ${TN};
+  let dyn = n * O * plane;
+  let pix = p0 + col; let h = pix / W; let v = pix % W;
+${range(RM).map((i) => `  var acc${i} = vec4<f32>(0.0);`).join('\n')}
+  for (var pq = 0; pq < KK; pq++) {
+    let p = pq / KW; let q = pq % KW;
+    var at = -1;
+    { let a = h + pt - p * dh; let b = v + pl - q * dw;
+      if (pix < P && a >= 0 && b >= 0 && a % sh == 0 && b % sw == 0 && a / sh < OH && b / sw < OW) { at = dyn + (a / sh) * OW + b / sw; } }
+    for (var o0 = 0; o0 < O; o0 += ${TK}) {
+      for (var e = t; e < ${TM * TK}; e += ${T}) {
+        let c = m0 + e / ${TK}; let o = o0 + e % ${TK};
+        var value = 0.0;
+        if (c < C && o < O) { value = w[(o * C + c) * KK + pq]; }
+        As[e] = value;
       }
-      As[e] = value;
-    }
-    for (var e = t; e < ${TK * TN}; e += ${threads}) {
-      let k = k0 + e / ${TN}; let pix = p0 + e % ${TN};
-      var value = 0.0;
-      if (k < K && pix < P) {
-        let o = k / KK; let pq = k % KK; let p = pq / KW; let q = pq % KW;
-        let a = pix / W + pt - p * dh; let b = pix % W + pl - q * dw;
-        if (a >= 0 && b >= 0 && a % sh == 0 && b % sw == 0 && a / sh < OH && b / sw < OW) {
-          value = dy[((n * O + o) * OH + a / sh) * OW + b / sw];
-        }
+      for (var kk = row0; kk < ${TK}; kk += ${step}) {
+        let o = o0 + kk;
+        var value = 0.0;
+        if (at >= 0 && o < O) { value = dy[at + o * plane]; }
+        let e = kk * ${TN} + col; Bs[e / 4][e % 4] = value;
       }
-      Bs[e] = value;
-    }
-    workgroupBarrier();
-    for (var kk = 0; kk < ${TK}; kk++) {
-      var bv: array<f32, ${RN}>;
-      for (var j = 0; j < ${RN}; j++) { bv[j] = Bs[kk * ${TN} + tx * ${RN} + j]; }
-      for (var i = 0; i < ${RM}; i++) {
-        let av = As[(ty * ${RM} + i) * ${TK} + kk];
-        for (var j = 0; j < ${RN}; j++) { acc[i * ${RN} + j] = fma(av, bv[j], acc[i * ${RN} + j]); }
+      workgroupBarrier();
+      for (var kk = 0; kk < ${TK}; kk++) {
+        let b = Bs[kk * ${TN / 4} + tx];
+${range(RM).map((i) => `        acc${i} = fma(vec4<f32>(As[(ty * ${RM} + ${i}) * ${TK} + kk]), b, acc${i});`).join('\n')}
       }
-    }
-    workgroupBarrier();
-  }
-  for (var i = 0; i < ${RM}; i++) {
-    let c = m0 + ty * ${RM} + i;
-    if (c >= C) { break; }
-    for (var j = 0; j < ${RN}; j++) {
-      let pix = p0 + tx * ${RN} + j;
-      if (pix < P) { dx[(n * C + c) * P + pix] = acc[i * ${RN} + j]; }
+      workgroupBarrier();
     }
   }
+  let px = p0 + tx * 4;
+${range(RM).map((i) => `  { let c = m0 + ty * ${RM} + ${i};
+    if (c < C) {
+      let base = (n * C + c) * P + px;
+${range(4).map((j) => `      if (px + ${j} < P) { dx[base + ${j}] = acc${i}[${j}]; }`).join('\n')}
+    } }`).join('\n')}
 }`;
 }
 
 const sources = new Map<string, string>();
 const sourceOf = (tile: Tile): string => {
-  const key = `${tile.TM},${tile.TN},${tile.TK},${tile.RM},${tile.RN}`;
+  const key = `${tile.TM},${tile.TN},${tile.TK},${tile.RM}`;
   let s = sources.get(key);
   if (s === undefined) sources.set(key, (s = source(tile)));
   return s;
 };
 
-/** The tile for C channels and P pixels: at most 32 × 32, shrunk (in powers of two) to what the shape fills. */
-export function tileFor(C: number, P: number): Tile {
-  const fit = (n: number, least: number, most: number) => Math.min(most, Math.max(least, 2 ** Math.ceil(Math.log2(n))));
-  const TM = fit(C, 4, 32);
-  const TN = fit(P, 4, 32);
-  return { TM, TN, TK: 16, RM: 4, RN: 4 };
+const pow2 = (n: number, least: number, most: number): number => Math.min(most, Math.max(least, 2 ** Math.ceil(Math.log2(n))));
+
+/**
+ * The tile for C input channels, P = H·W pixels and O output channels: at most 32 × 32 × 32,
+ * shrunk (in powers of two) to what the shape fills; a thread takes min(TM / 4, 4) channels, so
+ * there are at least TN threads (one B column each).
+ */
+export function tileFor(C: number, P: number, O: number): Tile {
+  const TM = pow2(C, 4, 32);
+  return { TM, TN: pow2(P, 4, 32), TK: pow2(O, 4, 32), RM: Math.min(TM / 4, 4) };
 }
 
 /** dx = conv2dBackpropInput(dy, w) for groups = 1, NCHW (see the header). */
@@ -119,7 +124,7 @@ export function conv2dInputGemm(dy: Tensor, w: Tensor, xShape: Shape, attrs: Con
   const [, , OH, OW] = dy.shape as readonly [number, number, number, number];
   const dx = emptyTensor(xShape, 'float32');
   if (dx.numel() === 0) return dx;
-  const t = tile ?? tileFor(C, H * W);
+  const t = tile ?? tileFor(C, H * W, O);
   const groups = N * Math.ceil(C / t.TM) * Math.ceil((H * W) / t.TN);
   const { stride: [sh, sw], padding: { top, left }, dilation: [dh, dw] } = attrs;
   const ops = new Operands();

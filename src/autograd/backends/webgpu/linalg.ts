@@ -24,6 +24,7 @@ import type { Conv2dAttrs } from '../types.js';
 import { cast } from './elementwise.js';
 import { conv2dDirect, conv2dFilterDirect, conv2dInputDirect } from './conv-direct.js';
 import { conv2dIm2col, im2colRoute } from './conv-im2col.js';
+import { conv2dInputGemm } from './conv-input-gemm.js';
 import { broadcastTo, permute } from './movement.js';
 import { runTfjs } from './tfjs-bridge.js';
 
@@ -85,9 +86,8 @@ export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor {
 
 
 export function conv2dBackpropInput(dy: Tensor, w: Tensor, xShape: Shape, attrs: Conv2dAttrs): Tensor {
-  if (attrs.groups !== 1 || dilated(attrs)) return conv2dInputDirect(dy, w, xShape, attrs);
-  const dyt = toNhwc(dy);
-  return nchwResult(() => runTfjs('Conv2DBackpropInput', { dy: { t: dyt }, filter: { t: filterOf(w) } }, { inputShape: nhwcShape(xShape), strides: [...attrs.stride], pad: explicitPad(attrs), dataFormat: 'NHWC' }, nhwcShape(xShape), 'float32'), [dyt]);
+  if (attrs.groups !== 1) return conv2dInputDirect(dy, w, xShape, attrs);
+  return conv2dInputGemm(dy, w, xShape, attrs); // NCHW throughout: no transposes (conv-input-gemm.ts)
 }
 
 export function conv2dBackpropFilter(x: Tensor, dy: Tensor, wShape: Shape, attrs: Conv2dAttrs): Tensor {
