@@ -45,9 +45,9 @@ describe.skipIf(adapter === null)('webgpu conv2d input gradient (implicit GEMM)'
   });
 
   test('tileFor fits the tile to the shape, within 32 x 32 x 32, with at least TN threads', () => {
-    expect(tileFor(3, 1024, 8)).toEqual({ TM: 4, TN: 32, TK: 8, RM: 1 });
-    expect(tileFor(64, 16, 64)).toEqual({ TM: 32, TN: 16, TK: 32, RM: 4 });
-    expect(tileFor(16, 256, 32)).toEqual({ TM: 16, TN: 32, TK: 32, RM: 4 });
+    expect(tileFor(3, 1024, 8)).toEqual({ TM: 4, TN: 32, TK: 8, RM: 1, U: 4 });
+    expect(tileFor(64, 16, 64)).toEqual({ TM: 32, TN: 16, TK: 32, RM: 4, U: 4 });
+    expect(tileFor(16, 256, 32)).toEqual({ TM: 16, TN: 32, TK: 32, RM: 4, U: 4 });
     for (const C of [1, 3, 8, 17, 64]) for (const P of [1, 5, 16, 1024]) {
       const t = tileFor(C, P, 8);
       expect((t.TM / t.RM) * (t.TN / 4)).toBeGreaterThanOrEqual(t.TN);

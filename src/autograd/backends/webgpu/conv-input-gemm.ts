@@ -22,7 +22,7 @@ import type { GpuArray } from './gpu-array.js';
 import { emptyTensor, Operands } from './strided.js';
 
 /** A tile: TM channels × TN pixels (a multiple of 4), TK output channels deep; each thread RM channels × 4 pixels (RM ≤ TM / 4). */
-export interface Tile { readonly TM: number; readonly TN: number; readonly TK: number; readonly RM: number }
+export interface Tile { readonly TM: number; readonly TN: number; readonly TK: number; readonly RM: number; /** Steps of k unrolled in the product (divides TK; 1 unless given). */ readonly U?: number }
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
@@ -32,7 +32,7 @@ const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
  * per (p, q), not once per element. The per-thread loops are unrolled here, in the generator:
  * a software adapter runs WGSL loops and indexed local arrays as written.
  */
-function source({ TM, TN, TK, RM }: Tile): string {
+function source({ TM, TN, TK, RM, U = 1 }: Tile): string {
   const T = (TM / RM) * (TN / 4); // threads: at least TN (tileFor), so each loads one pixel column of B
   const step = T / TN; //            B rows loaded at once
   return /* wgsl */ `
@@ -81,9 +81,9 @@ ${range(RM).map((i) => `  var acc${i} = vec4<f32>(0.0);`).join('\n')}
         let e = kk * ${TN} + col; Bs[e / 4][e % 4] = value;
       }
       workgroupBarrier();
-      for (var kk = 0; kk < ${TK}; kk++) {
-        let b = Bs[kk * ${TN / 4} + tx];
-${range(RM).map((i) => `        acc${i} = fma(vec4<f32>(As[(ty * ${RM} + ${i}) * ${TK} + kk]), b, acc${i});`).join('\n')}
+      for (var kk = 0; kk < ${TK}; kk += ${U}) {
+${range(U).map((u) => `        { let b = Bs[(kk + ${u}) * ${TN / 4} + tx];
+${range(RM).map((i) => `          acc${i} = fma(vec4<f32>(As[(ty * ${RM} + ${i}) * ${TK} + kk + ${u}]), b, acc${i});`).join('\n')} }`).join('\n')}
       }
       workgroupBarrier();
     }
@@ -99,7 +99,7 @@ ${range(4).map((j) => `      if (px + ${j} < P) { dx[base + ${j}] = acc${i}[${j}
 
 const sources = new Map<string, string>();
 const sourceOf = (tile: Tile): string => {
-  const key = `${tile.TM},${tile.TN},${tile.TK},${tile.RM}`;
+  const key = `${tile.TM},${tile.TN},${tile.TK},${tile.RM},${tile.U ?? 1}`;
   let s = sources.get(key);
   if (s === undefined) sources.set(key, (s = source(tile)));
   return s;
@@ -114,7 +114,7 @@ const pow2 = (n: number, least: number, most: number): number => Math.min(most, 
  */
 export function tileFor(C: number, P: number, O: number): Tile {
   const TM = pow2(C, 4, 32);
-  return { TM, TN: pow2(P, 4, 32), TK: pow2(O, 4, 32), RM: Math.min(TM / 4, 4) };
+  return { TM, TN: pow2(P, 4, 32), TK: pow2(O, 4, 32), RM: Math.min(TM / 4, 4), U: 4 };
 }
 
 /** dx = conv2dBackpropInput(dy, w) for groups = 1, NCHW (see the header). */
