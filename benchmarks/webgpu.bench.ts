@@ -231,7 +231,7 @@ const outOf = (c: Conv): [number, number, number, number] => {
   }
   console.log(`\nResNet-18 convolutions (CIFAR stem, batch ${batch}, width ${width}); raw tfjs NHWC:`);
   console.log(markdownTable(['conv', 'shape', 'forward route', 'fwd ms', 'raw ms', 'ratio', 'dX ms', 'raw ms', 'ratio', 'dW ms', 'raw ms', 'ratio'], rows));
-  console.log('(input gradient: NHWC, with the transposes of dy in and dX out; filter gradient: our NCHW loop, tfjs\'s algorithm without transposes)');
+  console.log('(input gradient: our NCHW implicit GEMM, conv-input-gemm.ts; filter gradient: our NCHW loop, tfjs\'s algorithm without transposes)');
   results.convs = { batch, width, rows, rawForwardSum: raws };
 }
 

@@ -1,6 +1,6 @@
 /**
  * conv-direct — convolution and its two gradients as plain WGSL loops, one thread per output
- * element, NCHW: for what tfjs-backend-webgpu does not do (grouped convolutions, dilated ones'
+ * element, NCHW: for what tfjs-backend-webgpu does not do (grouped convolutions and their
  * input gradient), one input channel (an MNIST stem), and every filter gradient (tfjs's is the
  * same loop over channels-last tensors, so ours saves the transposes; linalg.ts).
  *

@@ -2,7 +2,7 @@
  * The forward convolution's two routes on webgpu (linalg.ts, conv-im2col.ts) against the cpu
  * kernel: the NCHW im2col route (small outputs, with stride, padding and dilation), its plain
  * matmul case (1 × 1, stride 1, no padding: no unfolding), and the NHWC route tfjs's fused program
- * takes for larger outputs; and the input gradient (NHWC route) on the same shapes. Skipped
+ * takes for larger outputs; and the input gradient (conv-input-gemm.ts) on the same shapes. Skipped
  * without an adapter.
  */
 import { describe, expect, test } from 'vitest';
@@ -33,7 +33,6 @@ describe.skipIf(adapter === null)('webgpu conv2d routes', () => {
     expect(im2colRoute(got.shape) || (wShape[2] === 1 && a.stride[0] === 1 && a.padding.top === 0)).toBe(nchw);
     const { ratio, detail } = parityError(await got.to('cpu'), want);
     expect(ratio, detail).toBeLessThanOrEqual(1);
-    if (a.dilation[0] !== 1) return; // dilated gradients run conv-direct.ts's loops
     const dy = randn([...want.shape]);
     const wantDx = (await backendKernels('cpu')).conv2dBackpropInput(dy, w, xShape, a);
     const gotDx = gpu.conv2dBackpropInput(await dy.to('webgpu'), await w.to('webgpu'), xShape, a);

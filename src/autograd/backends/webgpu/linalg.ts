@@ -1,6 +1,6 @@
 /**
- * linalg — matmul and convolution with its two gradients, mostly through tfjs-backend-webgpu's
- * kernels (BatchMatMul, Conv2D, Conv2DBackpropInput) on our buffers (tfjs-bridge.ts).
+ * linalg — matmul and convolution with its two gradients: tfjs-backend-webgpu's BatchMatMul and
+ * Conv2D on our buffers (tfjs-bridge.ts), our own kernels for the two gradients.
  *
  * Layout. tfjs's convolutions are tuned for channels-last (NHWC), and its channels-first matmul
  * program fails an assertion on some shapes, so we hand it NHWC, permuting activations in and
@@ -8,8 +8,9 @@
  * tfjs's [KH, KW, C, O] once per *version* and kept beside its storage. The filter gradient is
  * conv-direct.ts's loop, NCHW throughout: tfjs's Conv2DBackpropFilter is the same loop, so calling
  * it added only three transposes (0.93–5.40× raw tfjs, median 1.92, against 0.37–2.43×, median
- * 0.82, without them; 11 ResNet-18 shapes on SwiftShader). conv-direct.ts also runs grouped
- * convolutions, the input gradient of dilated ones, and forward convolutions with one input channel
+ * 0.82, without them; 11 ResNet-18 shapes on SwiftShader). The input gradient (groups 1) is
+ * conv-input-gemm.ts's channels-first implicit GEMM, also without transposes. conv-direct.ts runs
+ * grouped convolutions and their input gradient, and forward convolutions with one input channel
  * (tfjs's channels-last tiles waste most of their work when C = 1: 2.7 s against 0.35 s for an
  * MNIST stem on SwiftShader). Matmul: tfjs broadcasts batch axes only against a batch of one, so
  * other broadcasts are materialised first; an int32 matmul runs in float32 (exact below 2²⁴).
@@ -24,6 +25,7 @@ import type { Conv2dAttrs } from '../types.js';
 import { cast } from './elementwise.js';
 import { conv2dDirect, conv2dFilterDirect, conv2dInputDirect } from './conv-direct.js';
 import { conv2dIm2col, im2colRoute } from './conv-im2col.js';
+import { conv2dInputGemm } from './conv-input-gemm.js';
 import { broadcastTo, permute } from './movement.js';
 import { runTfjs } from './tfjs-bridge.js';
 
@@ -85,9 +87,8 @@ export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor {
 
 
 export function conv2dBackpropInput(dy: Tensor, w: Tensor, xShape: Shape, attrs: Conv2dAttrs): Tensor {
-  if (attrs.groups !== 1 || dilated(attrs)) return conv2dInputDirect(dy, w, xShape, attrs);
-  const dyt = toNhwc(dy);
-  return nchwResult(() => runTfjs('Conv2DBackpropInput', { dy: { t: dyt }, filter: { t: filterOf(w) } }, { inputShape: nhwcShape(xShape), strides: [...attrs.stride], pad: explicitPad(attrs), dataFormat: 'NHWC' }, nhwcShape(xShape), 'float32'), [dyt]);
+  if (attrs.groups !== 1) return conv2dInputDirect(dy, w, xShape, attrs);
+  return conv2dInputGemm(dy, w, xShape, attrs); // NCHW throughout: no transposes (conv-input-gemm.ts)
 }
 
 export function conv2dBackpropFilter(x: Tensor, dy: Tensor, wShape: Shape, attrs: Conv2dAttrs): Tensor {
