@@ -174,6 +174,26 @@ export function winogradFits(g: ConvGeometry): boolean {
     && g.groups === 1 && g.C >= FEW_CHANNELS && g.O % 4 === 0;
 }
 
+/** Test and measurement hook: forces winogradTile's answer (null: the rule below). */
+let forcedTile: 2 | 4 | null = null;
+export function forceWinogradTile(m: 2 | 4 | null): void {
+  forcedTile = m;
+}
+
+/**
+ * The output block of a conv that fits Winograd: F(4×4, 3×3) (36 products for 16 outputs, 4×
+ * fewer multiplies than the direct conv) on maps of at least WINOGRAD4_MIN_SIDE pixels a side,
+ * F(2×2, 3×3) (16 for 4, 2.25×) on smaller ones, where F(4×4)'s tiles stick out of the map (7 × 7
+ * computes 8 × 8) and its 36 products are too few rows each to pay for streaming 4× the filter.
+ */
+export function winogradTile(g: ConvGeometry): 2 | 4 {
+  if (forcedTile !== null) return forcedTile;
+  return Math.min(g.OH, g.OW) >= WINOGRAD4_MIN_SIDE ? 4 : 2;
+}
+
+/** See winogradTile. */
+export const WINOGRAD4_MIN_SIDE = 14;
+
 /**
  * Output pixels per block of the filter gradient's product: large enough that each matmul runs at
  * full speed, small enough that the operand XNNPACK packs stays in the L2 cache (512 → 2048 gained
