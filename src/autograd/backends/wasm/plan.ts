@@ -162,7 +162,7 @@ export function isPointwise(g: ConvGeometry): boolean {
 }
 
 /**
- * The convs a share may run as Winograd's F(2×2, 3×3) (shares/winograd.ts): 3×3, stride 1,
+ * The convs a share may run as Winograd's F(m×m, 3×3) (shares/winograd.ts, m by winogradTile): 3×3, stride 1,
  * undilated, at least FEW_CHANNELS input channels and output channels in fours (the output pass
  * computes four a vector). ResNet-18's 3×3 stride-1 convs are 3.0 of its 3.64 GFLOP at 224 px.
  * The share takes this path only for a filter it has seen before (shares/resident.ts `isReused`):
