@@ -233,11 +233,14 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
       bias: e.includes('bias') ? bias : null, residual: e.includes('residual') ? residual : null, relu: e.includes('relu'),
     }));
   }])),
-  maxPool2d: cases([['3x2 window, stride [2, 1], padding, a NaN', (k, random) => {
+  maxPool2d: cases([['3x2 window, stride [2, 1], padding; a NaN; ±∞ without a NaN', (k, random) => {
     const x = rand([2, 3, 7, 6], random);
     const special = x.storage.slice();
     special[5] = NaN;
-    return [k.maxPool2d(x, POOL), k.maxPool2d(new Tensor(special, x.shape), POOL)];
+    const infinite = x.storage.slice();
+    infinite[7] = Infinity;
+    infinite[40] = -Infinity;
+    return [k.maxPool2d(x, POOL), k.maxPool2d(new Tensor(special, x.shape), POOL), k.maxPool2d(new Tensor(infinite, x.shape), POOL)];
   }]]),
   maxPool2dWithIndices: cases([['3x2 window, stride [2, 1], padding; a NaN, two NaNs in one window, ties, a window of −∞; 2x2 stride 2; dilation 2', (k, random) => {
     const x = rand([2, 3, 7, 6], random);

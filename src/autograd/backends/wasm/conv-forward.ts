@@ -54,7 +54,7 @@ export function wasmFusedConv2d(run: Run): (x: Tensor, w: Tensor, attrs: Conv2dA
         const r = rs === undefined ? {} : { residual: rs.subarray(at, s1 * O * P) };
         return i === 0
           ? ownShare({ kind: 'convForward', params, views: { x: xPart, w: ws, ...b, ...r, out: out.subarray(at, s1 * O * P) } })
-          : workerShare({ kind: 'convForward', params, views: { x: xPart, w: ws, ...b, ...r, out: { output: (s1 - s0) * O * P } }, collect: (v) => out.set(v.out, at), destination: out.subarray(at, s1 * O * P) });
+          : workerShare({ kind: 'convForward', params, views: { x: xPart, w: ws, ...b, ...r, out: { output: (s1 - s0) * O * P } }, keys: { w: params.wKey }, collect: (v) => out.set(v.out, at), destination: out.subarray(at, s1 * O * P) });
       }
       // output channels [s0, s1): all of x, their rows of w, their channels of y
       const Ot = s1 - s0;
@@ -69,6 +69,7 @@ export function wasmFusedConv2d(run: Run): (x: Tensor, w: Tensor, attrs: Conv2dA
         : workerShare({
           kind: 'convForward', params: { g: { ...g, O: Ot }, outBatchStride: Ot * P, outChannel: 0, wKey, ...epilogueOf(s0, s1) },
           views: { x: xs, w: wPart, ...b, ...rWorker, out: { output: N * Ot * P } },
+          keys: { w: wKey }, // a filter's rows, the same at every inference call: kept for the worker (pool.ts)
           collect: (v) => scatterChannels(v.out, out, N, Ot, O, s0, P),
           destination: channelViews(out, N, O, s0, s1, P),
         });

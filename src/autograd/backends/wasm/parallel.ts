@@ -29,6 +29,11 @@ export interface WorkerShare<K extends ShareKind = ShareKind> {
   readonly collect: (views: ShareViews<K>) => void;
   /** Where `collect` will write: touched while the worker still computes (see pool.ts). */
   readonly destination?: Float32Array | readonly Float32Array[];
+  /**
+   * Inputs named by an operand key (../operand-key.ts: these exact values), such as a filter's rows
+   * at inference: the pool may keep their copy for the workers from call to call (pool.ts, `kept`).
+   */
+  readonly keys?: { readonly [V in keyof ShareViews<K>]?: string | undefined };
 }
 
 /** Helpers that let TypeScript check a share's params and views against its kind. */

@@ -162,7 +162,7 @@ export function isPointwise(g: ConvGeometry): boolean {
 }
 
 /**
- * The convs a share may run as Winograd's F(2×2, 3×3) (shares/winograd.ts): 3×3, stride 1,
+ * The convs a share may run as Winograd's F(m×m, 3×3) (shares/winograd.ts, m by winogradTile): 3×3, stride 1,
  * undilated, at least FEW_CHANNELS input channels and output channels in fours (the output pass
  * computes four a vector). ResNet-18's 3×3 stride-1 convs are 3.0 of its 3.64 GFLOP at 224 px.
  * The share takes this path only for a filter it has seen before (shares/resident.ts `isReused`):
@@ -173,6 +173,26 @@ export function winogradFits(g: ConvGeometry): boolean {
   return g.KH === 3 && g.KW === 3 && g.stride[0] === 1 && g.stride[1] === 1 && g.dilation[0] === 1 && g.dilation[1] === 1
     && g.groups === 1 && g.C >= FEW_CHANNELS && g.O % 4 === 0;
 }
+
+/** Test and measurement hook: forces winogradTile's answer (null: the rule below). */
+let forcedTile: 2 | 4 | null = null;
+export function forceWinogradTile(m: 2 | 4 | null): void {
+  forcedTile = m;
+}
+
+/**
+ * The output block of a conv that fits Winograd: F(4×4, 3×3) (36 products for 16 outputs, 4×
+ * fewer multiplies than the direct conv) on maps of at least WINOGRAD4_MIN_SIDE pixels a side,
+ * F(2×2, 3×3) (16 for 4, 2.25×) on smaller ones, where F(4×4)'s tiles stick out of the map (7 × 7
+ * computes 8 × 8) and its 36 products are too few rows each to pay for streaming 4× the filter.
+ */
+export function winogradTile(g: ConvGeometry): 2 | 4 {
+  if (forcedTile !== null) return forcedTile;
+  return Math.min(g.OH, g.OW) >= WINOGRAD4_MIN_SIDE ? 4 : 2;
+}
+
+/** See winogradTile. */
+export const WINOGRAD4_MIN_SIDE = 14;
 
 /**
  * Output pixels per block of the filter gradient's product: large enough that each matmul runs at

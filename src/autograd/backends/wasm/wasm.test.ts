@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { backendKernels, getNumThreads, setBackend, setNumThreads } from '../index.js';
-import { arenaBytes, clearResidentOperands, failNextWorkerShare, shutdownWorkers, workerStats } from './pool.js';
+import { arenaBytes, clearResidentOperands, failNextWorkerShare, keptStats, shutdownWorkers, workerStats } from './pool.js';
 import { getMinFlopsPerShare, setMinFlopsPerShare } from './threads.js';
 import { col2imShares, directConvShares } from './simd/modules.js';
 import { heapLayoutChanges } from './shares/heap.js';
@@ -462,6 +462,26 @@ describe('parallel wasm kernels on worker threads', () => {
     expect(residentStats().hits).toBeGreaterThan(0);
   });
 
+  test('a filter seen again is kept for the worker and not copied at every call; a written filter is a new one', () => {
+    setNumThreads(2);
+    const random = seededRandom(12);
+    const c: ConvCase = { name: '', x: [1, 64, 32, 32], w: [64, 64, 3, 3], pad: [1, 1, 1, 1] }; // 75 MFLOP: two shares
+    const attrs = attrsOf(c);
+    const x = randn(c.x, { random });
+    const w = randn(c.w, { random });
+    const want = cpuKernels.conv2d(x, w, attrs);
+    const before = keptStats();
+    for (let i = 0; i < 4; i++) expectClose(wasm().conv2d(x, w, attrs), want); // seen, kept, then found twice
+    expect(keptStats().hits - before.hits).toBe(2);
+    const floats = keptStats().floats;
+    expect(floats).toBeGreaterThan(before.floats);
+    w.assign(randn(c.w, { random })); // a training step: new values, a new key
+    const wantNew = cpuKernels.conv2d(x, w, attrs);
+    for (let i = 0; i < 3; i++) expectClose(wasm().conv2d(x, w, attrs), wantNew);
+    expect(keptStats().hits - before.hits).toBe(3);
+    setNumThreads(1);
+  });
+
   test('10,000 parallel kernel calls leave every thread\'s tfjs and wasm heap, and the arena, as they were', async () => {
     setNumThreads(2);
     const tf = await loadTfWasm();
@@ -470,12 +490,13 @@ describe('parallel wasm kernels on worker threads', () => {
     round();
     round(); // the second sight of w and a makes them resident on both threads
     const backend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } };
-    const before = { main: tf.memory(), heap: backend.wasm.HEAPU8.length, workers: workerStats(), arena: arenaBytes() };
+    const before = { main: tf.memory(), heap: backend.wasm.HEAPU8.length, workers: workerStats(), arena: arenaBytes(), kept: keptStats().floats };
     expect(before.workers).toHaveLength(1);
     for (let i = 0; i < 2000; i++) round(); // 10,000 kernel calls, each split over both threads
     expect(tf.memory().numTensors).toBe(before.main.numTensors);
     expect(tf.memory().numBytes).toBe(before.main.numBytes);
     expect(backend.wasm.HEAPU8.length).toBe(before.heap);
+    expect(keptStats().floats).toBe(before.kept);
     expect(workerStats()).toEqual(before.workers);
     expect(before.workers[0]!.numTensors).toBe(before.workers[0]!.residents);
     expect(before.workers[0]!.residents).toBeGreaterThan(0);

@@ -24,6 +24,10 @@ export interface ShareJob {
   readonly kind: ShareKind;
   readonly params: unknown;
   readonly refs: Readonly<Record<string, Ref>>;
+  /** Views in the kept region (inputs kept from call to call: pool.ts), in `keptArena`. */
+  readonly kept?: Readonly<Record<string, Ref>>;
+  /** Sent when the kept region was (re)allocated since this worker's last job. */
+  readonly keptArena?: SharedArrayBuffer;
   /** Sent when the arena was (re)allocated since this worker's last job. */
   readonly arena?: SharedArrayBuffer;
   /** Test hook: the worker throws this message instead of running the share. */
@@ -77,6 +81,7 @@ export function tfStats(tf: Tf): WorkerStats {
 export async function serve(control: Int32Array, port: MessagePort): Promise<void> {
   const tf = await loadTfWasm({ wasmPaths: nodeWasmDirectory() });
   let arena: SharedArrayBuffer | null = null;
+  let keptArena: SharedArrayBuffer | null = null;
   const signal = (seq: number): void => {
     Atomics.store(control, 0, seq);
     Atomics.notify(control, 0);
@@ -89,10 +94,15 @@ export async function serve(control: Int32Array, port: MessagePort): Promise<voi
         reply = { seq: job.seq, stats: tfStats(tf) };
       } else {
         if (job.arena !== undefined) arena = job.arena;
+        if (job.keptArena !== undefined) keptArena = job.keptArena;
         if (job.fail !== undefined) throw new Error(job.fail);
         if (arena === null) throw new Error('worker: a job arrived before the arena');
         const views: Record<string, Float32Array> = {};
         for (const [name, [offset, length]] of Object.entries(job.refs)) views[name] = new Float32Array(arena, offset * 4, length);
+        for (const [name, [offset, length]] of Object.entries(job.kept ?? {})) {
+          if (keptArena === null) throw new Error('worker: a kept view arrived before the kept region');
+          views[name] = new Float32Array(keptArena, offset * 4, length);
+        }
         runShare(tf, job.kind, job.params as never, views as never);
         reply = { seq: job.seq };
       }

@@ -2,7 +2,7 @@
  * conv-forward share — y = conv2d(x, w) for one thread's images or output channels, with the
  * epilogue (bias, residual, ReLU). Four paths (plan.ts routes): a conv with few input channels
  * runs conv-nchw.wat's direct NCHW kernel, a 1×1 conv without padding its pointwise product, a
- * 3×3 stride-1 conv whose filter is being reused Winograd's F(2×2, 3×3) (winograd.ts), every
+ * 3×3 stride-1 conv whose filter is being reused Winograd's F(4×4 or 2×2, 3×3) (winograd.ts), every
  * other one tfjs's (fused) Conv2D in NHWC, the layout changed on the way in and out.
  */
 import type * as TF from '@tensorflow/tfjs-core';

@@ -115,8 +115,8 @@ export function heapKernelsOf(tf: Tf): ConvKernels {
   return heapKernels(heapMemoryOf(tf));
 }
 
-/** winograd.wat's passes on this thread's tfjs heap (as `heapKernelsOf`). */
-export const heapWinogradOf = (tf: Tf): WinogradPasses => winogradPasses(heapMemoryOf(tf));
+/** Winograd F(m×m, 3×3)'s passes (winograd.wat, winograd4.wat) on this thread's tfjs heap (as `heapKernelsOf`). */
+export const heapWinogradOf = (tf: Tf, m: 2 | 4 = 2): WinogradPasses => winogradPasses(heapMemoryOf(tf), m);
 
 /** tfjs-wasm's WebAssembly.Memory (see `heapKernelsOf`). */
 function heapMemoryOf(tf: Tf): Parameters<typeof heapKernels>[0] {

@@ -3,7 +3,7 @@
  * GRU's per-step loops (rnn-cells.wat, four float32 cells per instruction), the col2im of the
  * conv input gradient's product path (col2im.wat), the NCHW convolutions of the convs that
  * leave XNNPACK (conv-nchw.wat: the direct conv, its filter gradient, the 1×1 product, a
- * transpose), and the optimizer steps (optim.wat). They run on one memory per thread, which they import: `cellArrays` and friends lay
+ * transpose), the optimizer steps (optim.wat) and Winograd's transforms (winograd.wat, winograd4.wat). They run on one memory per thread, which they import: `cellArrays` and friends lay
  * a share's arrays end to end in it and the functions take their byte offsets, so a share copies
  * in and out once per call; `heapKernels` instantiates the conv modules on tfjs's own heap.
  * Nothing here imports a Tensor: worker threads load this file.
@@ -15,6 +15,7 @@ import { CONV_NCHW_WASM } from './conv-nchw.wasm.js';
 import { OPTIM_WASM } from './optim.wasm.js';
 import { RNN_CELLS_WASM } from './rnn-cells.wasm.js';
 import { WINOGRAD_WASM } from './winograd.wasm.js';
+import { WINOGRAD4_WASM } from './winograd4.wasm.js';
 import { withSharedMemoryImport } from './shared-import.js';
 
 interface CellExports {
@@ -242,51 +243,56 @@ export function heapKernels(memory: WasmMemory): ConvKernels {
 }
 
 /**
- * winograd.wat's two passes (views in the memory they run on; see the .wat for the layouts): the
- * 16 matrices of each are passed as views, whose addresses go into `table` (16 ints in the same
- * memory) for the module to read.
+ * The two passes of Winograd's F(m×m, 3×3), m = 2 (winograd.wat) or 4 (winograd4.wat), views in
+ * the memory they run on (see the .wat files for the layouts): the α² = (m + 2)² matrices of each
+ * are passed as views, whose addresses go into `table` (α² ints in the same memory) for the module to read.
  */
 export interface WinogradPasses {
+  /** The output block's side, m: each tile d is (m + 2) × (m + 2). */
+  readonly m: 2 | 4;
   /** V_ξ[row + t][c] = (Bᵀ d B)_ξ for the TH × TW tiles d of `src` ([Hp][Wp][C4], zero-padded); false when some value was not finite. */
   input(src: Float32Array, C4: number, Wp: number, TH: number, TW: number, v: readonly Float32Array[], table: Int32Array, row: number): boolean;
   /** dst [O4][OH][OW] = relu?(bias + (Aᵀ m A) + residual) for the TH × TW tiles, m_ξ = M_ξ[row + t]; residual as dst, OW + 4 floats longer. */
   output(m: readonly Float32Array[], table: Int32Array, bias: Float32Array | null, residual: Float32Array | null, dst: Float32Array, O4: number, OH: number, OW: number, TH: number, TW: number, row: number, relu: boolean): void;
 }
 
-const winogradOn = new WeakMap<WasmMemory, WinogradPasses>();
+const winogradOn = [new WeakMap<WasmMemory, WinogradPasses>(), new WeakMap<WasmMemory, WinogradPasses>()] as const;
 
-/** winograd.wat instantiated on `memory` (tfjs-wasm's heap: its MatMul reads and writes the matrices there), once per memory. */
-export function winogradPasses(memory: WasmMemory): WinogradPasses {
-  const known = winogradOn.get(memory);
+/** winograd.wat (m = 2) or winograd4.wat (m = 4) instantiated on `memory` (tfjs-wasm's heap: its MatMul reads and writes the matrices there), once per memory. */
+export function winogradPasses(memory: WasmMemory, m: 2 | 4 = 2): WinogradPasses {
+  const cache = winogradOn[m === 2 ? 0 : 1];
+  const known = cache.get(memory);
   if (known !== undefined) return known;
-  const e = new wasm.Instance(moduleOf(WINOGRAD_WASM, isShared(memory)), { env: { memory } }).exports as unknown as {
+  const e = new wasm.Instance(moduleOf(m === 2 ? WINOGRAD_WASM : WINOGRAD4_WASM, isShared(memory)), { env: { memory } }).exports as unknown as {
     input(src: number, C4: number, Wp: number, TH: number, TW: number, table: number, row: number): number;
     output(table: number, bias: number, residual: number, dst: number, O4: number, OH: number, OW: number, TH: number, TW: number, row: number, relu: number): void;
   };
+  const count = (m + 2) ** 2;
   const at = addressIn(memory);
   const fill = (table: Int32Array, mats: readonly Float32Array[], floats: number, what: string): void => {
-    if (table.length < 16 || mats.length !== 16 || mats.some((a) => a.length < floats)) {
-      throw new RangeError(`winograd.wat ${what}: 16 matrices of ${floats} floats and a table of 16, got ${mats.length} of [${mats.map((a) => a.length)}] and ${table.length}`);
+    if (table.length < count || mats.length !== count || mats.some((a) => a.length < floats)) {
+      throw new RangeError(`winograd F(${m}x${m}) ${what}: ${count} matrices of ${floats} floats and a table of ${count}, got ${mats.length} of [${mats.map((a) => a.length)}] and ${table.length}`);
     }
     mats.forEach((a, i) => { table[i] = at(a); });
   };
   const passes: WinogradPasses = {
+    m,
     input(src, C4, Wp, TH, TW, v, table, row) {
-      if (C4 % 4 !== 0 || Wp < 2 * TW + 2 || src.length < (2 * TH + 2) * Wp * C4) {
-        throw new RangeError(`winograd.wat input: ${TH}x${TW} tiles of ${C4} channels from ${src.length} floats in rows of ${Wp}`);
+      if (C4 % 4 !== 0 || Wp < m * TW + 2 || src.length < (m * TH + 2) * Wp * C4) {
+        throw new RangeError(`winograd F(${m}x${m}) input: ${TH}x${TW} tiles of ${C4} channels from ${src.length} floats in rows of ${Wp}`);
       }
       fill(table, v, (row + TH * TW) * C4, 'input');
       return e.input(at(src), C4, Wp, TH, TW, at(table), row) === 1;
     },
-    output(m, table, bias, residual, dst, O4, OH, OW, TH, TW, row, relu) {
-      if (O4 % 4 !== 0 || OH > 2 * TH || OW > 2 * TW || dst.length < OH * OW * O4 || (bias !== null && bias.length < O4) || (residual !== null && residual.length < OH * OW * O4 + OW + 4)) {
-        throw new RangeError(`winograd.wat output: ${TH}x${TW} tiles of ${O4} channels to ${OH}x${OW} in ${dst.length} floats`);
+    output(mats, table, bias, residual, dst, O4, OH, OW, TH, TW, row, relu) {
+      if (O4 % 4 !== 0 || OH > m * TH || OW > m * TW || dst.length < OH * OW * O4 || (bias !== null && bias.length < O4) || (residual !== null && residual.length < OH * OW * O4 + OW + 4)) {
+        throw new RangeError(`winograd F(${m}x${m}) output: ${TH}x${TW} tiles of ${O4} channels to ${OH}x${OW} in ${dst.length} floats`);
       }
-      fill(table, m, (row + TH * TW) * O4, 'output');
+      fill(table, mats, (row + TH * TW) * O4, 'output');
       e.output(at(table), bias === null ? 0 : at(bias), residual === null ? 0 : at(residual), at(dst), O4, OH, OW, TH, TW, row, relu ? 1 : 0);
     },
   };
-  winogradOn.set(memory, passes);
+  cache.set(memory, passes);
   return passes;
 }
 
