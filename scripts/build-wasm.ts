@@ -16,6 +16,7 @@ export const MODULES = [
   { wat: 'src/autograd/backends/wasm/simd/conv-nchw.wat', ts: 'src/autograd/backends/wasm/simd/conv-nchw.wasm.ts', name: 'CONV_NCHW_WASM' },
   { wat: 'src/autograd/backends/wasm/simd/optim.wat', ts: 'src/autograd/backends/wasm/simd/optim.wasm.ts', name: 'OPTIM_WASM' },
   { wat: 'src/autograd/backends/wasm/simd/winograd.wat', ts: 'src/autograd/backends/wasm/simd/winograd.wasm.ts', name: 'WINOGRAD_WASM' },
+  { wat: 'src/autograd/backends/wasm/simd/gelu.wat', ts: 'src/autograd/backends/wasm/simd/gelu.wasm.ts', name: 'GELU_WASM' },
 ] as const;
 
 /** The binary of one WebAssembly text module (SIMD enabled). */

@@ -358,6 +358,11 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
         return [y, dydx];
       }));
     }],
+    ['exact, float32, 155 values (wasm runs gelu.wat from 64) with ±14 and ±∞ among them', (k, random) => {
+      const x = new Tensor(Float32Array.from([...rand([5, 30], random).storage].map((v) => 10 * v - 5).concat([-14, 14, 0, -Infinity, Infinity])), [5, 31]);
+      const { y, dydx } = k.geluWithDerivative(x, 'none');
+      return [y, dydx];
+    }],
   ]),
   softmaxLastAxis: cases([
     ['no mask, a broadcast mask with an empty row, a row of −∞; float64', (k, random) => {

@@ -3,7 +3,7 @@
  * GRU's per-step loops (rnn-cells.wat, four float32 cells per instruction), the col2im of the
  * conv input gradient's product path (col2im.wat), the NCHW convolutions of the convs that
  * leave XNNPACK (conv-nchw.wat: the direct conv, its filter gradient, the 1×1 product, a
- * transpose), and the optimizer steps (optim.wat). They run on one memory per thread, which they import: `cellArrays` and friends lay
+ * transpose), the optimizer steps (optim.wat) and the exact GELU with its derivative (gelu.wat). They run on one memory per thread, which they import: `cellArrays` and friends lay
  * a share's arrays end to end in it and the functions take their byte offsets, so a share copies
  * in and out once per call; `heapKernels` instantiates the conv modules on tfjs's own heap.
  * Nothing here imports a Tensor: worker threads load this file.
@@ -11,6 +11,7 @@
 import type { GruCells } from '../../cpu/gru-loops.js';
 import type { LstmCells } from '../../cpu/lstm-loops.js';
 import { COL2IM_WASM } from './col2im.wasm.js';
+import { GELU_WASM } from './gelu.wasm.js';
 import { CONV_NCHW_WASM } from './conv-nchw.wasm.js';
 import { OPTIM_WASM } from './optim.wasm.js';
 import { RNN_CELLS_WASM } from './rnn-cells.wasm.js';
@@ -412,4 +413,29 @@ export function optimArrays(lengths: readonly number[]): { steps: OptimSteps; ar
   const arrays = arraysOf(lengths);
   if (arrays === null) return null;
   return { steps: optimSteps(), arrays };
+}
+
+/** gelu.wat's one function (views in the module's memory from `geluArrays`): y, y′ of x for n (even) floats; returns how many lanes the caller must redo. */
+export type GeluExact = (n: number, x: Float32Array, y: Float32Array, dydx: Float32Array) => number;
+
+let gelu: GeluExact | null = null;
+
+/** gelu.wat instantiated on this thread's module memory (once, on first use). */
+function geluExact(): GeluExact {
+  if (gelu !== null) return gelu;
+  const { memory } = load();
+  const e = new wasm.Instance(moduleOf(GELU_WASM), { env: { memory } }).exports as unknown as { geluExact(n: number, x: number, y: number, d: number): number };
+  const at = addressIn(memory);
+  gelu = (n, x, y, dydx) => {
+    if (n % 2 !== 0 || x.length < n || y.length < n || dydx.length < n) throw new RangeError(`gelu.wat: ${n} values (even) in arrays of ${x.length}, ${y.length}, ${dydx.length} floats`);
+    return e.geluExact(n, at(x), at(y), at(dydx));
+  };
+  return gelu;
+}
+
+/** The SIMD GELU and views of `lengths[i]` floats in its memory, as `cellArrays`; null when they would not fit. */
+export function geluArrays(lengths: readonly number[]): { gelu: GeluExact; arrays: Float32Array[] } | null {
+  const arrays = arraysOf(lengths);
+  if (arrays === null) return null;
+  return { gelu: geluExact(), arrays };
 }
