@@ -19,14 +19,14 @@ export const MIN_SIMD_GELU = 64;
 export function wasmGeluWithDerivative(x: Tensor, approximate: 'none' | 'tanh'): { readonly y: Tensor; readonly dydx: Tensor } {
   const n = x.numel();
   if (approximate !== 'none' || n < MIN_SIMD_GELU || !isF32(x)) return cpu.geluWithDerivative(x, approximate);
-  const even = n + (n % 2); //                                                   the loop takes pairs
-  const got = geluArrays([even, even, even]);
+  const n4 = Math.ceil(n / 4) * 4; //                                        the loop takes four at a time
+  const got = geluArrays([n4, n4, n4]);
   if (got === null) return cpu.geluWithDerivative(x, approximate);
   const [xs, ys, ds] = got.arrays as [Float32Array, Float32Array, Float32Array];
   const v = f32(x);
   xs.set(v);
-  if (even > n) xs[n] = 0;
-  const outside = got.gelu(even, xs, ys, ds);
+  xs.fill(0, n); //                                                           padding that counts for nothing
+  const outside = got.gelu(n4, xs, ys, ds);
   const [y, dydx] = [ys.slice(0, n), ds.slice(0, n)];
   if (outside > 0) redo(v, y, dydx);
   return { y: new Tensor(y, x.shape), dydx: new Tensor(dydx, x.shape) };

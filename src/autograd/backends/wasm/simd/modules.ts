@@ -415,7 +415,7 @@ export function optimArrays(lengths: readonly number[]): { steps: OptimSteps; ar
   return { steps: optimSteps(), arrays };
 }
 
-/** gelu.wat's one function (views in the module's memory from `geluArrays`): y, y′ of x for n (even) floats; returns how many lanes the caller must redo. */
+/** gelu.wat's one function (views in the module's memory from `geluArrays`): y, y′ of x for n floats (n divisible by 4); returns how many lanes the caller must redo. */
 export type GeluExact = (n: number, x: Float32Array, y: Float32Array, dydx: Float32Array) => number;
 
 let gelu: GeluExact | null = null;
@@ -427,7 +427,7 @@ function geluExact(): GeluExact {
   const e = new wasm.Instance(moduleOf(GELU_WASM), { env: { memory } }).exports as unknown as { geluExact(n: number, x: number, y: number, d: number): number };
   const at = addressIn(memory);
   gelu = (n, x, y, dydx) => {
-    if (n % 2 !== 0 || x.length < n || y.length < n || dydx.length < n) throw new RangeError(`gelu.wat: ${n} values (even) in arrays of ${x.length}, ${y.length}, ${dydx.length} floats`);
+    if (n % 4 !== 0 || x.length < n || y.length < n || dydx.length < n) throw new RangeError(`gelu.wat: ${n} values (a multiple of 4) in arrays of ${x.length}, ${y.length}, ${dydx.length} floats`);
     return e.geluExact(n, at(x), at(y), at(dydx));
   };
   return gelu;
