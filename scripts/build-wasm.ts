@@ -17,6 +17,7 @@ export const MODULES = [
   { wat: 'src/autograd/backends/wasm/simd/optim.wat', ts: 'src/autograd/backends/wasm/simd/optim.wasm.ts', name: 'OPTIM_WASM' },
   { wat: 'src/autograd/backends/wasm/simd/winograd.wat', ts: 'src/autograd/backends/wasm/simd/winograd.wasm.ts', name: 'WINOGRAD_WASM' },
   { wat: 'src/autograd/backends/wasm/simd/gelu.wat', ts: 'src/autograd/backends/wasm/simd/gelu.wasm.ts', name: 'GELU_WASM' },
+  { wat: 'src/autograd/backends/wasm/simd/softmax.wat', ts: 'src/autograd/backends/wasm/simd/softmax.wasm.ts', name: 'SOFTMAX_WASM' },
 ] as const;
 
 /** The binary of one WebAssembly text module (SIMD enabled). */

@@ -371,6 +371,11 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
       const infRow = new Tensor(Float32Array.from([-Infinity, -Infinity, -Infinity, -Infinity, -Infinity, 2, 1, 0]), [2, 4]);
       return [k.softmaxLastAxis(x, null), k.softmaxLastAxis(x, keep), k.softmaxLastAxis(infRow, null), k.softmaxLastAxis(rand([3, 7], random, 'float64'), ints([1, 0, 1, 1, 1, 0, 1], [7]))];
     }],
+    ['attention scores [2, 4, 8, 16] with a padding mask [2, 1, 1, 16] (wasm runs softmax.wat from 256 values)', (k, random) => {
+      const x = rand([2, 4, 8, 16], random);
+      const keep = ints(Array.from({ length: 32 }, (_, i) => (i >= 16 && i % 16 >= 11 ? 0 : 1)), [2, 1, 1, 16]);
+      return [k.softmaxLastAxis(x, null), k.softmaxLastAxis(x, keep)];
+    }],
   ]),
   softmaxBackward: cases([
     ['float32 and float64', (k, random) => {

@@ -5,7 +5,7 @@
  * `import 'sapling'` on the cpu backend loads none of it.
  *
  * Each kernel family is one file (matmul, conv-forward, conv-input, conv-filter, max-pool, rnn,
- * optim, gelu): it checks that tfjs can take the call (float32, a conv tfjs accepts; else the cpu kernel runs,
+ * optim, gelu, softmax): it checks that tfjs can take the call (float32, a conv tfjs accepts; else the cpu kernel runs,
  * exactly), asks plan.ts how to cut it, and runs the shares (shares/, the same code on every
  * thread: pool.ts). Every call copies its inputs into the wasm heap and its result out, and frees
  * every tfjs tensor before it returns, except the resident weights (shares/resident.ts). What the
@@ -22,6 +22,7 @@ import { wasmGeluWithDerivative } from './gelu.js';
 import { wasmMaxPool2d } from './max-pool.js';
 import { wasmAdagradStep, wasmAdamStep, wasmRmspropStep, wasmSgdStep } from './optim.js';
 import { wasmRecurrent } from './rnn.js';
+import { wasmSoftmaxLastAxis } from './softmax.js';
 import { defaultHost, type WasmHostLoader, type WasmPaths } from './host.js';
 import { useSharePool } from './parallel.js';
 import { loadTfWasm, tfWasmThreads } from './tf-load.js';
@@ -67,5 +68,6 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     rmspropStep: wasmRmspropStep,
     adagradStep: wasmAdagradStep,
     geluWithDerivative: wasmGeluWithDerivative,
+    softmaxLastAxis: wasmSoftmaxLastAxis,
   };
 }

@@ -3,7 +3,7 @@
  * GRU's per-step loops (rnn-cells.wat, four float32 cells per instruction), the col2im of the
  * conv input gradient's product path (col2im.wat), the NCHW convolutions of the convs that
  * leave XNNPACK (conv-nchw.wat: the direct conv, its filter gradient, the 1×1 product, a
- * transpose), the optimizer steps (optim.wat) and the exact GELU with its derivative (gelu.wat). They run on one memory per thread, which they import: `cellArrays` and friends lay
+ * transpose), the optimizer steps (optim.wat) and the exact GELU with its derivative (gelu.wat) and the softmax over rows (softmax.wat). They run on one memory per thread, which they import: `cellArrays` and friends lay
  * a share's arrays end to end in it and the functions take their byte offsets, so a share copies
  * in and out once per call; `heapKernels` instantiates the conv modules on tfjs's own heap.
  * Nothing here imports a Tensor: worker threads load this file.
@@ -12,6 +12,7 @@ import type { GruCells } from '../../cpu/gru-loops.js';
 import type { LstmCells } from '../../cpu/lstm-loops.js';
 import { COL2IM_WASM } from './col2im.wasm.js';
 import { GELU_WASM } from './gelu.wasm.js';
+import { SOFTMAX_WASM } from './softmax.wasm.js';
 import { CONV_NCHW_WASM } from './conv-nchw.wasm.js';
 import { OPTIM_WASM } from './optim.wasm.js';
 import { RNN_CELLS_WASM } from './rnn-cells.wasm.js';
@@ -438,4 +439,38 @@ export function geluArrays(lengths: readonly number[]): { gelu: GeluExact; array
   const arrays = arraysOf(lengths);
   if (arrays === null) return null;
   return { gelu: geluExact(), arrays };
+}
+
+/**
+ * softmax.wat's one function (views in the module's memory from `softmaxArrays`): out = the softmax
+ * of each of `rows` rows of n floats of x (n a multiple of 4), over the entries keep marks (row r
+ * reads keep from offsets[r], `step` 0 or 1 apart; keep null: all). Returns how many finite
+ * values left eˣ's fast path (the caller then reruns the tensor in TypeScript).
+ */
+export type SoftmaxRows = (rows: number, n: number, x: Float32Array, out: Float32Array, keep: Int32Array | null, offsets: Int32Array | null, step: number) => number;
+
+let softmax: SoftmaxRows | null = null;
+
+/** softmax.wat instantiated on this thread's module memory (once, on first use). */
+function softmaxRows(): SoftmaxRows {
+  if (softmax !== null) return softmax;
+  const { memory } = load();
+  const e = new wasm.Instance(moduleOf(SOFTMAX_WASM), { env: { memory } }).exports as unknown as {
+    softmaxRows(rows: number, n: number, x: number, out: number, keep: number, offsets: number, step: number): number;
+  };
+  const at = addressIn(memory);
+  softmax = (rows, n, x, out, keep, offsets, step) => {
+    if (n % 4 !== 0 || x.length < rows * n || out.length < rows * n || (keep === null) !== (offsets === null) || (offsets !== null && offsets.length < rows) || (step !== 0 && step !== 1)) {
+      throw new RangeError(`softmax.wat: ${rows} rows of ${n} (a multiple of 4) in arrays of ${x.length} and ${out.length} floats, ${offsets?.length ?? 'no'} keep offsets, step ${step}`);
+    }
+    return e.softmaxRows(rows, n, at(x), at(out), keep === null ? 0 : at(keep), offsets === null ? 0 : at(offsets), step);
+  };
+  return softmax;
+}
+
+/** The SIMD softmax and views of `lengths[i]` floats in its memory, as `cellArrays`; null when they would not fit. */
+export function softmaxArrays(lengths: readonly number[]): { softmax: SoftmaxRows; arrays: Float32Array[] } | null {
+  const arrays = arraysOf(lengths);
+  if (arrays === null) return null;
+  return { softmax: softmaxRows(), arrays };
 }
