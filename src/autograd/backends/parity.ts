@@ -392,6 +392,12 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
       const bare = k.layerNorm(rand([3, 1, 6], random, 'float64'), 1, null, null, 1e-5);
       return [one.y, one.xHat, one.invStd, two.y, two.invStd, bare.y, bare.invStd];
     }],
+    ['[4, 8, 32] rows of 32 with γ and β, and of 8 × 32 (wasm runs layer-norm.wat from 256 values)', (k, random) => {
+      const x = rand([4, 8, 32], random);
+      const one = k.layerNorm(x, 1, rand([32], random), rand([32], random), 1e-12);
+      const two = k.layerNorm(x, 2, null, rand([8, 32], random), 1e-5);
+      return [one.y, one.xHat, one.invStd, two.y, two.xHat, two.invStd];
+    }],
   ]),
   layerNormBackward: cases([
     ['over 1 and 2 axes, with and without γ; float64', (k, random) => {
@@ -405,6 +411,13 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
         k.layerNormBackward(rand([2, 3, 4, 5], random), two.xHat, two.invStd, w2, 2),
         k.layerNormBackward(rand([3, 1, 6], random, 'float64'), bare.xHat, bare.invStd, null, 1),
       ].flatMap((g) => [g.dX, g.dWeight, g.dBias]);
+    }],
+    ['[4, 8, 32] rows of 32 with γ, and of 8 × 32 without (wasm runs layer-norm.wat from 256 values)', (k, random) => {
+      const x = rand([4, 8, 32], random);
+      const w = rand([32], random);
+      const [one, two] = [k.layerNorm(x, 1, w, null, 1e-5), k.layerNorm(x, 2, null, null, 1e-5)];
+      return [k.layerNormBackward(rand([4, 8, 32], random), one.xHat, one.invStd, w, 1), k.layerNormBackward(rand([4, 8, 32], random), two.xHat, two.invStd, null, 2)]
+        .flatMap((g) => [g.dX, g.dWeight, g.dBias]);
     }],
   ]),
   adamStep: cases([

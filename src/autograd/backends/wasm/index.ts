@@ -5,7 +5,7 @@
  * `import 'sapling'` on the cpu backend loads none of it.
  *
  * Each kernel family is one file (matmul, conv-forward, conv-input, conv-filter, max-pool, rnn,
- * optim, gelu, softmax): it checks that tfjs can take the call (float32, a conv tfjs accepts; else the cpu kernel runs,
+ * optim, gelu, softmax, layer-norm): it checks that tfjs can take the call (float32, a conv tfjs accepts; else the cpu kernel runs,
  * exactly), asks plan.ts how to cut it, and runs the shares (shares/, the same code on every
  * thread: pool.ts). Every call copies its inputs into the wasm heap and its result out, and frees
  * every tfjs tensor before it returns, except the resident weights (shares/resident.ts). What the
@@ -19,6 +19,7 @@ import { wasmFusedConv2d } from './conv-forward.js';
 import { wasmConv2dBackpropInput } from './conv-input.js';
 import { wasmMatmul, wasmMatmulTransposed } from './matmul.js';
 import { wasmGeluWithDerivative } from './gelu.js';
+import { wasmLayerNorm, wasmLayerNormBackward } from './layer-norm.js';
 import { wasmMaxPool2d } from './max-pool.js';
 import { wasmAdagradStep, wasmAdamStep, wasmRmspropStep, wasmSgdStep } from './optim.js';
 import { wasmRecurrent } from './rnn.js';
@@ -69,5 +70,7 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     adagradStep: wasmAdagradStep,
     geluWithDerivative: wasmGeluWithDerivative,
     softmaxLastAxis: wasmSoftmaxLastAxis,
+    layerNorm: wasmLayerNorm,
+    layerNormBackward: wasmLayerNormBackward,
   };
 }
