@@ -17,6 +17,9 @@ export const MODULES = [
   { wat: 'src/autograd/backends/wasm/simd/optim.wat', ts: 'src/autograd/backends/wasm/simd/optim.wasm.ts', name: 'OPTIM_WASM' },
   { wat: 'src/autograd/backends/wasm/simd/winograd.wat', ts: 'src/autograd/backends/wasm/simd/winograd.wasm.ts', name: 'WINOGRAD_WASM' },
   { wat: 'src/autograd/backends/wasm/simd/winograd4.wat', ts: 'src/autograd/backends/wasm/simd/winograd4.wasm.ts', name: 'WINOGRAD4_WASM' },
+  { wat: 'src/autograd/backends/wasm/simd/gelu.wat', ts: 'src/autograd/backends/wasm/simd/gelu.wasm.ts', name: 'GELU_WASM' },
+  { wat: 'src/autograd/backends/wasm/simd/softmax.wat', ts: 'src/autograd/backends/wasm/simd/softmax.wasm.ts', name: 'SOFTMAX_WASM' },
+  { wat: 'src/autograd/backends/wasm/simd/layer-norm.wat', ts: 'src/autograd/backends/wasm/simd/layer-norm.wasm.ts', name: 'LAYER_NORM_WASM' },
 ] as const;
 
 /** The binary of one WebAssembly text module (SIMD enabled). */

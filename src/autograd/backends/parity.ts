@@ -361,6 +361,11 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
         return [y, dydx];
       }));
     }],
+    ['exact, float32, 155 values (wasm runs gelu.wat from 64) with ±14 and ±∞ among them', (k, random) => {
+      const x = new Tensor(Float32Array.from([...rand([5, 30], random).storage].map((v) => 10 * v - 5).concat([-14, 14, 0, -Infinity, Infinity])), [5, 31]);
+      const { y, dydx } = k.geluWithDerivative(x, 'none');
+      return [y, dydx];
+    }],
   ]),
   softmaxLastAxis: cases([
     ['no mask, a broadcast mask with an empty row, a row of −∞; float64', (k, random) => {
@@ -368,6 +373,11 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
       const keep = ints([1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1], [1, 3, 1, 5]); //         row 1 keeps nothing
       const infRow = new Tensor(Float32Array.from([-Infinity, -Infinity, -Infinity, -Infinity, -Infinity, 2, 1, 0]), [2, 4]);
       return [k.softmaxLastAxis(x, null), k.softmaxLastAxis(x, keep), k.softmaxLastAxis(infRow, null), k.softmaxLastAxis(rand([3, 7], random, 'float64'), ints([1, 0, 1, 1, 1, 0, 1], [7]))];
+    }],
+    ['attention scores [2, 4, 8, 16] with a padding mask [2, 1, 1, 16] (wasm runs softmax.wat from 256 values)', (k, random) => {
+      const x = rand([2, 4, 8, 16], random);
+      const keep = ints(Array.from({ length: 32 }, (_, i) => (i >= 16 && i % 16 >= 11 ? 0 : 1)), [2, 1, 1, 16]);
+      return [k.softmaxLastAxis(x, null), k.softmaxLastAxis(x, keep)];
     }],
   ]),
   softmaxBackward: cases([
@@ -385,6 +395,12 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
       const bare = k.layerNorm(rand([3, 1, 6], random, 'float64'), 1, null, null, 1e-5);
       return [one.y, one.xHat, one.invStd, two.y, two.invStd, bare.y, bare.invStd];
     }],
+    ['[4, 8, 32] rows of 32 with γ and β, and of 8 × 32 (wasm runs layer-norm.wat from 256 values)', (k, random) => {
+      const x = rand([4, 8, 32], random);
+      const one = k.layerNorm(x, 1, rand([32], random), rand([32], random), 1e-12);
+      const two = k.layerNorm(x, 2, null, rand([8, 32], random), 1e-5);
+      return [one.y, one.xHat, one.invStd, two.y, two.xHat, two.invStd];
+    }],
   ]),
   layerNormBackward: cases([
     ['over 1 and 2 axes, with and without γ; float64', (k, random) => {
@@ -398,6 +414,13 @@ export const PARITY: { readonly [K in Exclude<keyof Kernels, 'name'>]: readonly 
         k.layerNormBackward(rand([2, 3, 4, 5], random), two.xHat, two.invStd, w2, 2),
         k.layerNormBackward(rand([3, 1, 6], random, 'float64'), bare.xHat, bare.invStd, null, 1),
       ].flatMap((g) => [g.dX, g.dWeight, g.dBias]);
+    }],
+    ['[4, 8, 32] rows of 32 with γ, and of 8 × 32 without (wasm runs layer-norm.wat from 256 values)', (k, random) => {
+      const x = rand([4, 8, 32], random);
+      const w = rand([32], random);
+      const [one, two] = [k.layerNorm(x, 1, w, null, 1e-5), k.layerNorm(x, 2, null, null, 1e-5)];
+      return [k.layerNormBackward(rand([4, 8, 32], random), one.xHat, one.invStd, w, 1), k.layerNormBackward(rand([4, 8, 32], random), two.xHat, two.invStd, null, 2)]
+        .flatMap((g) => [g.dX, g.dWeight, g.dBias]);
     }],
   ]),
   adamStep: cases([

@@ -15,7 +15,7 @@ import { storageOf, Tensor } from '../../tensor.js';
 import { expFloat32 } from './exp-float32.js';
 
 /** The offset in `keep` of each row of x (keep broadcast to x's shape), and its stride along the last axis. */
-function keepOffsets(keep: Tensor, shape: readonly number[], rows: number): { readonly offsets: Int32Array; readonly step: number } {
+export function keepOffsets(keep: Tensor, shape: readonly number[], rows: number): { readonly offsets: Int32Array; readonly step: number } {
   const strides = broadcastStrides(keep.shape, shape);
   const lead = shape.slice(0, -1);
   const offsets = new Int32Array(rows);

@@ -4,8 +4,8 @@
  * kernel is cpu's. Loaded only by `setBackend('wasm')` (a dynamic import in ../index.ts), so
  * `import 'sapling'` on the cpu backend loads none of it.
  *
- * Each kernel family is one file (matmul, conv-forward, conv-input, conv-filter, max-pool, rnn):
- * it checks that tfjs can take the call (float32, a conv tfjs accepts; else the cpu kernel runs,
+ * Each kernel family is one file (matmul, conv-forward, conv-input, conv-filter, max-pool, rnn,
+ * optim, gelu, softmax, layer-norm): it checks that tfjs can take the call (float32, a conv tfjs accepts; else the cpu kernel runs,
  * exactly), asks plan.ts how to cut it, and runs the shares (shares/, the same code on every
  * thread: pool.ts). Every call copies its inputs into the wasm heap and its result out, and frees
  * every tfjs tensor before it returns, except the resident weights (shares/resident.ts). What the
@@ -18,9 +18,12 @@ import { wasmConv2dBackpropFilter } from './conv-filter.js';
 import { wasmFusedConv2d } from './conv-forward.js';
 import { wasmConv2dBackpropInput } from './conv-input.js';
 import { wasmMatmul, wasmMatmulTransposed } from './matmul.js';
+import { wasmGeluWithDerivative } from './gelu.js';
+import { wasmLayerNorm, wasmLayerNormBackward } from './layer-norm.js';
 import { wasmMaxPool2d } from './max-pool.js';
 import { wasmAdagradStep, wasmAdamStep, wasmRmspropStep, wasmSgdStep } from './optim.js';
 import { wasmRecurrent } from './rnn.js';
+import { wasmSoftmaxLastAxis } from './softmax.js';
 import { defaultHost, type WasmHostLoader, type WasmPaths } from './host.js';
 import { useSharePool } from './parallel.js';
 import { loadTfWasm, tfWasmThreads } from './tf-load.js';
@@ -65,5 +68,9 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     adamStep: wasmAdamStep,
     rmspropStep: wasmRmspropStep,
     adagradStep: wasmAdagradStep,
+    geluWithDerivative: wasmGeluWithDerivative,
+    softmaxLastAxis: wasmSoftmaxLastAxis,
+    layerNorm: wasmLayerNorm,
+    layerNormBackward: wasmLayerNormBackward,
   };
 }

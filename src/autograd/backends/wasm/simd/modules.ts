@@ -3,14 +3,20 @@
  * GRU's per-step loops (rnn-cells.wat, four float32 cells per instruction), the col2im of the
  * conv input gradient's product path (col2im.wat), the NCHW convolutions of the convs that
  * leave XNNPACK (conv-nchw.wat: the direct conv, its filter gradient, the 1×1 product, a
- * transpose), the optimizer steps (optim.wat) and Winograd's transforms (winograd.wat, winograd4.wat). They run on one memory per thread, which they import: `cellArrays` and friends lay
- * a share's arrays end to end in it and the functions take their byte offsets, so a share copies
- * in and out once per call; `heapKernels` instantiates the conv modules on tfjs's own heap.
+ * transpose), the optimizer steps (optim.wat), Winograd's transforms (winograd.wat, winograd4.wat),
+ * the exact GELU with its derivative (gelu.wat), the softmax over rows (softmax.wat) and LayerNorm's
+ * forward and backward (layer-norm.wat). They run on one memory per thread, which they import:
+ * `cellArrays` and friends lay a share's arrays end to end in it and the functions take their
+ * byte offsets, so a share copies in and out once per call; `heapKernels` instantiates the conv
+ * modules on tfjs's own heap.
  * Nothing here imports a Tensor: worker threads load this file.
  */
 import type { GruCells } from '../../cpu/gru-loops.js';
 import type { LstmCells } from '../../cpu/lstm-loops.js';
 import { COL2IM_WASM } from './col2im.wasm.js';
+import { GELU_WASM } from './gelu.wasm.js';
+import { LAYER_NORM_WASM } from './layer-norm.wasm.js';
+import { SOFTMAX_WASM } from './softmax.wasm.js';
 import { CONV_NCHW_WASM } from './conv-nchw.wasm.js';
 import { OPTIM_WASM } from './optim.wasm.js';
 import { RNN_CELLS_WASM } from './rnn-cells.wasm.js';
@@ -418,4 +424,110 @@ export function optimArrays(lengths: readonly number[]): { steps: OptimSteps; ar
   const arrays = arraysOf(lengths);
   if (arrays === null) return null;
   return { steps: optimSteps(), arrays };
+}
+
+/** gelu.wat's one function (views in the module's memory from `geluArrays`): y, y′ of x for n floats (n divisible by 4); returns how many lanes the caller must redo. */
+export type GeluExact = (n: number, x: Float32Array, y: Float32Array, dydx: Float32Array) => number;
+
+let gelu: GeluExact | null = null;
+
+/** gelu.wat instantiated on this thread's module memory (once, on first use). */
+function geluExact(): GeluExact {
+  if (gelu !== null) return gelu;
+  const { memory } = load();
+  const e = new wasm.Instance(moduleOf(GELU_WASM), { env: { memory } }).exports as unknown as { geluExact(n: number, x: number, y: number, d: number): number };
+  const at = addressIn(memory);
+  gelu = (n, x, y, dydx) => {
+    if (n % 4 !== 0 || x.length < n || y.length < n || dydx.length < n) throw new RangeError(`gelu.wat: ${n} values (a multiple of 4) in arrays of ${x.length}, ${y.length}, ${dydx.length} floats`);
+    return e.geluExact(n, at(x), at(y), at(dydx));
+  };
+  return gelu;
+}
+
+/** The SIMD GELU and views of `lengths[i]` floats in its memory, as `cellArrays`; null when they would not fit. */
+export function geluArrays(lengths: readonly number[]): { gelu: GeluExact; arrays: Float32Array[] } | null {
+  const arrays = arraysOf(lengths);
+  if (arrays === null) return null;
+  return { gelu: geluExact(), arrays };
+}
+
+/**
+ * softmax.wat's one function (views in the module's memory from `softmaxArrays`): out = the softmax
+ * of each of `rows` rows of n floats of x (n a multiple of 4), over the entries keep marks (row r
+ * reads keep from offsets[r], `step` 0 or 1 apart; keep null: all). Returns how many finite
+ * values left eˣ's fast path (the caller then reruns the tensor in TypeScript).
+ */
+export type SoftmaxRows = (rows: number, n: number, x: Float32Array, out: Float32Array, keep: Int32Array | null, offsets: Int32Array | null, step: number) => number;
+
+let softmax: SoftmaxRows | null = null;
+
+/** softmax.wat instantiated on this thread's module memory (once, on first use). */
+function softmaxRows(): SoftmaxRows {
+  if (softmax !== null) return softmax;
+  const { memory } = load();
+  const e = new wasm.Instance(moduleOf(SOFTMAX_WASM), { env: { memory } }).exports as unknown as {
+    softmaxRows(rows: number, n: number, x: number, out: number, keep: number, offsets: number, step: number): number;
+  };
+  const at = addressIn(memory);
+  softmax = (rows, n, x, out, keep, offsets, step) => {
+    if (n % 4 !== 0 || x.length < rows * n || out.length < rows * n || (keep === null) !== (offsets === null) || (offsets !== null && offsets.length < rows) || (step !== 0 && step !== 1)) {
+      throw new RangeError(`softmax.wat: ${rows} rows of ${n} (a multiple of 4) in arrays of ${x.length} and ${out.length} floats, ${offsets?.length ?? 'no'} keep offsets, step ${step}`);
+    }
+    return e.softmaxRows(rows, n, at(x), at(out), keep === null ? 0 : at(keep), offsets === null ? 0 : at(offsets), step);
+  };
+  return softmax;
+}
+
+/** The SIMD softmax and views of `lengths[i]` floats in its memory, as `cellArrays`; null when they would not fit. */
+export function softmaxArrays(lengths: readonly number[]): { softmax: SoftmaxRows; arrays: Float32Array[] } | null {
+  const arrays = arraysOf(lengths);
+  if (arrays === null) return null;
+  return { softmax: softmaxRows(), arrays };
+}
+
+/** layer-norm.wat's two functions (views in the module's memory from `layerNormArrays`; m even; γ ones and β zeros when absent). */
+export interface LayerNormRows {
+  forward(rows: number, m: number, x: Float32Array, w: Float32Array, b: Float32Array, eps: number, y: Float32Array, xHat: Float32Array, invStd: Float32Array): void;
+  /** dW and dB: float64, m each, zero on entry; they receive Σ_rows dY·x̂ and Σ_rows dY. */
+  backward(rows: number, m: number, dY: Float32Array, xHat: Float32Array, invStd: Float32Array, w: Float32Array, dX: Float32Array, dW: Float64Array, dB: Float64Array): void;
+}
+
+let layerNorm: LayerNormRows | null = null;
+
+/** layer-norm.wat instantiated on this thread's module memory (once, on first use). */
+function layerNormRows(): LayerNormRows {
+  if (layerNorm !== null) return layerNorm;
+  const { memory } = load();
+  const e = new wasm.Instance(moduleOf(LAYER_NORM_WASM), { env: { memory } }).exports as unknown as {
+    forward(rows: number, m: number, x: number, w: number, b: number, eps: number, y: number, xHat: number, invStd: number): void;
+    backward(rows: number, m: number, g: number, xHat: number, invStd: number, w: number, dX: number, dW: number, dB: number): void;
+  };
+  const at = addressIn(memory);
+  const f64At = (a: Float64Array): number => {
+    if (a.buffer !== memory.buffer) throw new Error('layer-norm.wat: an array outside the module memory (taken before it grew?)');
+    return a.byteOffset;
+  };
+  const check = (rows: number, m: number, big: readonly (Float32Array | Float64Array)[], small: readonly (Float32Array | Float64Array)[], r: Float32Array): void => {
+    if (m % 2 !== 0 || big.some((a) => a.length < rows * m) || small.some((a) => a.length < m) || r.length < rows) {
+      throw new RangeError(`layer-norm.wat: ${rows} rows of ${m} (even) in arrays of ${big.map((a) => a.length)}, ${small.map((a) => a.length)} and ${r.length}`);
+    }
+  };
+  layerNorm = {
+    forward(rows, m, x, w, b, eps, y, xHat, invStd) {
+      check(rows, m, [x, y, xHat], [w, b], invStd);
+      e.forward(rows, m, at(x), at(w), at(b), eps, at(y), at(xHat), at(invStd));
+    },
+    backward(rows, m, dY, xHat, invStd, w, dX, dW, dB) {
+      check(rows, m, [dY, xHat, dX], [w, dW, dB], invStd);
+      e.backward(rows, m, at(dY), at(xHat), at(invStd), at(w), at(dX), f64At(dW), f64At(dB));
+    },
+  };
+  return layerNorm;
+}
+
+/** LayerNorm's SIMD loops and views of `lengths[i]` floats in their memory, as `cellArrays`; null when they would not fit. */
+export function layerNormArrays(lengths: readonly number[]): { layerNorm: LayerNormRows; arrays: Float32Array[] } | null {
+  const arrays = arraysOf(lengths);
+  if (arrays === null) return null;
+  return { layerNorm: layerNormRows(), arrays };
 }
