@@ -1,8 +1,9 @@
 /**
  * The input gradient's implicit GEMM (conv-input-gemm.ts) against the cpu kernel, through the
  * backend's routing (linalg.ts): tiles filled in part (odd sizes, 3 channels), more than one tile
- * along channels and pixels, stride 2, padding (uneven too), 1 × 1, dilation, and the tile sizes
- * tileFor picks. Skipped without an adapter.
+ * along channels and pixels, strides 2–4 (whose phases take some taps, none, or have no pixel),
+ * padding (uneven too), 1 × 1, dilation, batches, and the tile sizes tileFor picks. Skipped
+ * without an adapter.
  */
 import { describe, expect, test } from 'vitest';
 import { randn } from '../../creation.js';
@@ -26,6 +27,10 @@ describe.skipIf(adapter === null)('webgpu conv2d input gradient (implicit GEMM)'
     ['5x3 kernel, strides 2 and 3, uneven padding', [2, 4, 11, 10], [3, 4, 5, 3], attrs([2, 3], [2, 1, 0, 1])],
     ['3x3 dilation 2 pad 2', [1, 3, 10, 10], [4, 3, 3, 3], attrs([1, 1], [2, 2, 2, 2], 2)],
     ['4x4 stride 2 with the last row and column unread', [1, 7, 10, 11], [9, 7, 4, 4], attrs([2, 2], [0, 0, 0, 0])],
+    ['3x3 stride 2 on 12x12, batch 2, 40 channels in and 36 out (several tiles in each phase)', [2, 40, 12, 12], [36, 40, 3, 3], attrs([2, 2], [1, 1, 1, 1])],
+    ['3x3 stride 2 dilation 2, batch 3, 5 channels in (the odd phases take no tap)', [3, 5, 9, 10], [7, 5, 3, 3], attrs([2, 2], [2, 2, 2, 2], 2)],
+    ['3x2 kernel, strides 2 and 3, dilation 3, uneven padding', [2, 6, 8, 7], [3, 6, 3, 2], attrs([2, 3], [1, 2, 0, 1], 3)],
+    ['1x1 stride 4 on 3x5 (phases with no pixel)', [2, 3, 3, 5], [5, 3, 1, 1], attrs([4, 4], [0, 0, 0, 0])],
   ] as const)('%s matches the cpu kernel', async (_, xShape, wShape, a) => {
     manualSeed(9);
     const [N, , H, W] = xShape;

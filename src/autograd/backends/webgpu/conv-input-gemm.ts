@@ -1,18 +1,17 @@
 /**
  * conv-input-gemm — the input gradient of a convolution (groups 1) as a tiled implicit GEMM over
- * channels-first tensors: NCHW dy and the OIHW weight in, NCHW dx out, with no transposes and no
- * unfolded matrix in memory. For each n, dx[n] seen as [C, H·W] is a product
+ * channels-first tensors (NCHW dy, OIHW w in, NCHW dx out; no transposes, no unfolded matrix):
  *
- *   dx[n, c, h·W + v] = Σ_k A[c, k] · B[k, h·W + v],   k = (o·KH + p)·KW + q
- *   A[c, k] = w[o, c, p, q]
+ *   dx[n, c, h·W + v] = Σ_k A[c, k] · B[k, h·W + v],   k = (o·KH + p)·KW + q,   A[c, k] = w[o, c, p, q]
  *   B[k, h·W + v] = dy[n, o, a/sh, b/sw]  with a = h + pt − p·dh, b = v + pl − q·dw, when both
  *                   divide evenly and land inside dy; 0 otherwise
  *
- * One workgroup computes a TM × TN tile of dx[n] (channels × pixels), walking k in steps of TK:
- * its threads load the A and B tiles into workgroup memory together (B gathered from dy on the
- * fly), then each accumulates an RM × RN block of the tile from them. tfjs's channels-last
- * Conv2DDerInput is the same product transposed (pixels × channels); the tile sizes here are fitted
- * to C and H·W (small convolutions would otherwise leave most of a 32 × 32 tile idle).
+ * A stride splits dx's pixels into sh·sw phases (h mod sh, v mod sw) whose pixels all take the
+ * same taps (p, q), so a workgroup works on one phase and skips the taps that feed none of its
+ * pixels (3 in 4 at stride 2). It computes a TM × TN tile (channels × pixels of the phase), walking
+ * k in steps of TK: its threads load the A and B tiles (B gathered from dy) into workgroup memory,
+ * then each accumulates an RM × 4 block. tfjs's channels-last Conv2DDerInput is the same product
+ * transposed, over every tap; the tile sizes here are fitted to C and the phase's pixels.
  */
 import type { Shape } from '../../shape.js';
 import { deviceArrayOf, type Tensor } from '../../tensor.js';
@@ -50,23 +49,32 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let sh = i32(args[9]); let sw = i32(args[10]); let pt = i32(args[11]); let pl = i32(args[12]);
   let dh = i32(args[13]); let dw = i32(args[14]);
   let P = H * W; let KK = KH * KW; let plane = OH * OW;
-  let tilesN = (P + ${TN - 1}) / ${TN}; let tilesM = (C + ${TM - 1}) / ${TM};
+  // The pixels of one phase (h mod sh, v mod sw), the largest phase's count (see the comment at pq)
+  let PH = (H + sh - 1) / sh; let PW = (W + sw - 1) / sw; let PP = PH * PW;
+  let tilesN = (PP + ${TN - 1}) / ${TN}; let tilesM = (C + ${TM - 1}) / ${TM};
   let tile = i32(wid.x + wid.y * nwg.x);
-  let n = tile / (tilesN * tilesM);
+  let n = tile / (tilesN * tilesM * sh * sw);
   if (n >= N) { return; }
+  let phase = (tile / (tilesN * tilesM)) % (sh * sw); let ph = phase / sw; let pv = phase % sw;
   let m0 = ((tile / tilesN) % tilesM) * ${TM};
   let p0 = (tile % tilesN) * ${TN};
   let t = i32(lid);
   let ty = t / ${TN / 4}; let tx = t % ${TN / 4};
   let row0 = t / ${TN}; let col = t % ${TN};
   let dyn = n * O * plane;
-  let pix = p0 + col; let h = pix / W; let v = pix % W;
-${range(RM).map((i) => `  var acc${i} = vec4<f32>(0.0);`).join('\n')}
+  let pix = p0 + col; let i = pix / PW; let j = pix % PW;
+  let inside = pix < PP && ph + sh * i < H && pv + sw * j < W;
+${range(RM).map((r) => `  var acc${r} = vec4<f32>(0.0);`).join('\n')}
   for (var pq = 0; pq < KK; pq++) {
+    // Pixel (h, v) = (ph + sh·i, pv + sw·j) takes tap (p, q) when sh divides h + pt − p·dh, that is
+    // when sh divides rp = ph + pt − p·dh: the same for every pixel of the phase, so a workgroup
+    // skips the taps that feed none of its pixels (3 in 4 at stride 2). Then a = i + rp / sh, exactly.
     let p = pq / KW; let q = pq % KW;
+    let rp = ph + pt - p * dh; let rq = pv + pl - q * dw;
+    if (rp % sh != 0 || rq % sw != 0) { continue; }
     var at = -1;
-    { let a = h + pt - p * dh; let b = v + pl - q * dw;
-      if (pix < P && a >= 0 && b >= 0 && a % sh == 0 && b % sw == 0 && a / sh < OH && b / sw < OW) { at = dyn + (a / sh) * OW + b / sw; } }
+    { let a = i + rp / sh; let b = j + rq / sw;
+      if (inside && a >= 0 && b >= 0 && a < OH && b < OW) { at = dyn + a * OW + b; } }
     for (var o0 = 0; o0 < O; o0 += ${TK}) {
       for (var e = t; e < ${TM * TK}; e += ${T}) {
         let c = m0 + e / ${TK}; let o = o0 + e % ${TK};
@@ -83,16 +91,17 @@ ${range(RM).map((i) => `  var acc${i} = vec4<f32>(0.0);`).join('\n')}
       workgroupBarrier();
       for (var kk = 0; kk < ${TK}; kk += ${U}) {
 ${range(U).map((u) => `        { let b = Bs[(kk + ${u}) * ${TN / 4} + tx];
-${range(RM).map((i) => `          acc${i} = fma(vec4<f32>(As[(ty * ${RM} + ${i}) * ${TK} + kk + ${u}]), b, acc${i});`).join('\n')} }`).join('\n')}
+${range(RM).map((r) => `          acc${r} = fma(vec4<f32>(As[(ty * ${RM} + ${r}) * ${TK} + kk + ${u}]), b, acc${r});`).join('\n')} }`).join('\n')}
       }
       workgroupBarrier();
     }
   }
-  let px = p0 + tx * 4;
-${range(RM).map((i) => `  { let c = m0 + ty * ${RM} + ${i};
+${range(4).map((k) => `  let px${k} = p0 + tx * 4 + ${k}; let h${k} = ph + sh * (px${k} / PW); let v${k} = pv + sw * (px${k} % PW);
+  let out${k} = px${k} < PP && h${k} < H && v${k} < W; let at${k} = h${k} * W + v${k};`).join('\n')}
+${range(RM).map((r) => `  { let c = m0 + ty * ${RM} + ${r};
     if (c < C) {
-      let base = (n * C + c) * P + px;
-${range(4).map((j) => `      if (px + ${j} < P) { dx[base + ${j}] = acc${i}[${j}]; }`).join('\n')}
+      let base = (n * C + c) * P;
+${range(4).map((k) => `      if (out${k}) { dx[base + at${k}] = acc${r}[${k}]; }`).join('\n')}
     } }`).join('\n')}
 }`;
 }
@@ -108,7 +117,7 @@ const sourceOf = (tile: Tile): string => {
 const pow2 = (n: number, least: number, most: number): number => Math.min(most, Math.max(least, 2 ** Math.ceil(Math.log2(n))));
 
 /**
- * The tile for C input channels, P = H·W pixels and O output channels: at most 32 × 32 × 32,
+ * The tile for C input channels, P pixels (of a phase) and O output channels: at most 32 × 32 × 32,
  * shrunk (in powers of two) to what the shape fills; a thread takes min(TM / 4, 4) channels, so
  * there are at least TN threads (one B column each).
  */
@@ -124,9 +133,10 @@ export function conv2dInputGemm(dy: Tensor, w: Tensor, xShape: Shape, attrs: Con
   const [, , OH, OW] = dy.shape as readonly [number, number, number, number];
   const dx = emptyTensor(xShape, 'float32');
   if (dx.numel() === 0) return dx;
-  const t = tile ?? tileFor(C, H * W, O);
-  const groups = N * Math.ceil(C / t.TM) * Math.ceil((H * W) / t.TN);
   const { stride: [sh, sw], padding: { top, left }, dilation: [dh, dw] } = attrs;
+  const phase = Math.ceil(H / sh) * Math.ceil(W / sw); // pixels of the largest phase (see the shader)
+  const t = tile ?? tileFor(C, phase, O);
+  const groups = N * sh * sw * Math.ceil(C / t.TM) * Math.ceil(phase / t.TN);
   const ops = new Operands();
   launch({
     source: sourceOf(t), meta: [N, C, H, W, O, OH, OW, KH, KW, sh, sw, top, left, dh, dw],
