@@ -1,6 +1,7 @@
 /**
  * The wasm backend's optimizer steps (optim.ts, simd/optim.wat) against the cpu loops, bit for
- * bit: every option of SGD, Adam, RMSprop and Adagrad, odd lengths (the SIMD loop's last pair is half padding),
+ * bit: every option of SGD, Adam, RMSprop and Adagrad, out of place and in place, odd lengths and
+ * several chunks (the SIMD loop's last pair is half padding),
  * and values the rounding is sensitive to (tiny, huge, ±0, NaN, ±∞). The parity table
  * (../parity.test.ts) has a case of each too, at its float32 tolerance.
  */
@@ -11,7 +12,7 @@ import { Tensor } from '../../tensor.js';
 import { cpuKernels } from '../cpu/index.js';
 import { backendKernels } from '../index.js';
 import type { Kernels } from '../types.js';
-import { MIN_SIMD_ELEMENTS } from './optim.js';
+import { CHUNK, MIN_SIMD_ELEMENTS } from './optim.js';
 
 let wasm: Kernels;
 beforeAll(async () => {
@@ -173,7 +174,7 @@ describe('in place (inPlace: true): the out-of-place bits, written into the tens
     expectSameBits(into, want, what);
   };
 
-  test.each(sizes)('%i elements: every step, on wasm and on the cpu', (n) => {
+  test.each([...sizes, 2 * CHUNK + 3])('%i elements: every step, on wasm and on the cpu', (n) => {
     const [p, g, a, b, c] = [values(n, 21), values(n, 22), values(n, 23), values(n, 24, true), values(n, 25, true)];
     for (const [name, k] of [['wasm', wasm], ['cpu', cpuKernels]] as const) {
       const sgd = { lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 1e-2, nesterov: false, maximize: false };
