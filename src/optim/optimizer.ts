@@ -107,9 +107,10 @@ export abstract class Optimizer<O extends BaseOptions, S extends object> {
    * Whether a step may write `tensors` (θ and its state) in place: each still holds the array
    * our last step left it, at the version it had then — so nobody wrote it, shared it with
    * another tensor (`other.assign(θ)` makes a new version too) or was handed it (`storage`)
-   * since — and none is the gradient's. A parameter's first step, and the first after
-   * `loadStateDict`, or after anything else touched θ, makes fresh arrays instead, which `settle`
-   * then gives the tensors, so that no array a caller knows is ever written by a step.
+   * since — and none is the gradient's. A parameter's first step, the first after
+   * `loadStateDict` (its state tensors are copies), and the first after anything else touched θ
+   * make fresh arrays instead, which `settle` then gives the tensors, so that no array a caller
+   * knows is ever written by a step. Views of θ (`detach`, `reshape`) see its updates, as in PyTorch.
    */
   protected writableInPlace(grad: Tensor, ...tensors: readonly (Tensor | null | undefined)[]): boolean {
     const gradStorage = storageObject(grad);

@@ -79,9 +79,8 @@ export class SGD extends Optimizer<SgdOptions, SgdState> {
    * One fused kernel (`sgdStep`: a loop on the cpu, one SIMD pass on wasm, one GPU pass on
    * webgpu) makes θ' and the new buffer b: in place on the host from the second step on
    * (`writableInPlace`), else as new tensors we copy in with `assign`, so a device parameter
-   * keeps its memory. Stored
-   * values are read back, so each formula sees them rounded to the parameter's dtype, as
-   * PyTorch's would.
+   * keeps its memory. Stored values are read back, so each formula sees them rounded to the
+   * parameter's dtype, as PyTorch's would.
    */
   protected override update(param: Tensor, grad: Tensor, state: SgdState, group: ParamGroup<SgdOptions>): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
