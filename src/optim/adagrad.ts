@@ -76,15 +76,17 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
 
   /**
    * One fused kernel (`adagradStep`: a loop on the cpu, one SIMD pass on wasm, one GPU pass on
-   * webgpu) makes θ' and s', which we copy in with `assign`, so a device parameter and its sum
-   * keep their memory; s' is read back, rounded to the parameter's dtype, as PyTorch's would be.
+   * webgpu) makes θ' and s': in place on the host from the second step on (`writableInPlace`),
+   * else as new tensors we copy in with `assign`, so a device parameter and its sum keep their
+   * memory; s' is read back, rounded to the parameter's dtype, as PyTorch's would be.
    */
   protected override update(param: Tensor, grad: Tensor, state: AdagradState, group: ParamGroup<AdagradOptions>): void {
     const { lr, lrDecay, weightDecay, eps, maximize } = group;
     state.step += 1;
     const clr = lr / (1 + (state.step - 1) * lrDecay);
-    const step = kernels().adagradStep(param, grad, state.sum, { clr, weightDecay, eps, maximize });
-    state.sum.assign(step.sum);
-    param.assign(step.param);
+    const inPlace = this.writableInPlace(grad, param, state.sum);
+    const step = kernels().adagradStep(param, grad, state.sum, { clr, weightDecay, eps, maximize, inPlace });
+    this.settle(state.sum, step.sum);
+    this.settle(param, step.param);
   }
 }

@@ -72,9 +72,10 @@ abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
   }
 
   /**
-   * One fused kernel (`adamStep`: a loop on the cpu, one GPU pass on webgpu) makes θ', m', v'
-   * (and v̂max'), which we copy in with `assign`, so a device parameter and its moments keep their
-   * memory. Each stored value is read back, so later formulas see it rounded to the parameter's
+   * One fused kernel (`adamStep`: a loop on the cpu, one SIMD pass on wasm, one GPU pass on
+   * webgpu) makes θ', m', v' (and v̂max'): in place on the host from the second step on
+   * (`writableInPlace`), else as new tensors we copy in with `assign`, so a device parameter and
+   * its moments keep their memory. Each stored value is read back, so later formulas see it rounded to the parameter's
    * dtype, as a chain of float32 ops (and PyTorch) would.
    */
   protected override update(param: Tensor, grad: Tensor, state: AdamState, group: ParamGroup<AdamOptions>): void {
@@ -86,11 +87,13 @@ abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
     const l2 = weightDecay !== 0 && !this.decoupled ? weightDecay : 0; //            Adam
     // amsgrad switched on by a schedule after the first step: the maximum starts at zero then
     if (amsgrad) state.maxExpAvgSq ??= zerosLike(param);
-    const step = kernels().adamStep(param, grad, state.expAvg, state.expAvgSq, amsgrad ? state.maxExpAvgSq! : null, { beta1, beta2, eps, stepSize, sqrtBias2, shrink, l2, maximize });
-    state.expAvg.assign(step.expAvg);
-    state.expAvgSq.assign(step.expAvgSq);
-    if (step.maxExpAvgSq !== null) state.maxExpAvgSq!.assign(step.maxExpAvgSq);
-    param.assign(step.param);
+    const vmax = amsgrad ? state.maxExpAvgSq! : null;
+    const inPlace = this.writableInPlace(grad, param, state.expAvg, state.expAvgSq, vmax);
+    const step = kernels().adamStep(param, grad, state.expAvg, state.expAvgSq, vmax, { beta1, beta2, eps, stepSize, sqrtBias2, shrink, l2, maximize, inPlace });
+    this.settle(state.expAvg, step.expAvg);
+    this.settle(state.expAvgSq, step.expAvgSq);
+    if (step.maxExpAvgSq !== null) this.settle(vmax!, step.maxExpAvgSq);
+    this.settle(param, step.param);
   }
 }
 

@@ -6,7 +6,8 @@
 import { describe, expect, test } from 'vitest';
 import { randn, tensor, zeros } from '../autograd/creation.js';
 import { seededRandom } from '../autograd/random.js';
-import type { Tensor } from '../autograd/tensor.js';
+import { Tensor } from '../autograd/tensor.js';
+import { storageObject } from '../autograd/tensor-storage.js';
 import { Adadelta } from './adadelta.js';
 import { Adagrad } from './adagrad.js';
 import { Adam, AdamW } from './adam.js';
@@ -146,6 +147,82 @@ describe('Adagrad, Adadelta, NAdam and RAdam by hand', () => {
     const rho = rhoInf - (2 * t * b2 ** t) / (1 - b2 ** t);
     const r = Math.sqrt(((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho));
     ws[5]!.forEach((v, i) => expect(v).toBeCloseTo(5 * [-0.2, 0.4][i]! + [-0.1, 0.1][i]! * r, 13));
+  });
+});
+
+describe('in-place steps (PyTorch updates θ and its state in place)', () => {
+  /** The arrays behind θ and every state tensor of θ. */
+  const arraysOf = (opt: Optimizer<{ lr: number }, object>, p: Tensor): object[] => [
+    storageObject(p),
+    ...Object.values(opt.stateOf(p) ?? {}).filter((v): v is Tensor => v instanceof Tensor).map((t) => storageObject(t)),
+  ];
+
+  test.each(['SGD nesterov', 'Adam amsgrad', 'AdamW', 'RMSprop centered momentum', 'Adagrad lr decay'])('%s: from the second step θ and its state keep their arrays, each step a new version', (name) => {
+    const { w, b, loss } = problem();
+    const opt = MAKERS[name]!([w, b]);
+    train(opt, loss, 2);
+    const arrays = arraysOf(opt, w);
+    let version = w.version;
+    for (let i = 0; i < 3; i++) {
+      train(opt, loss, 1);
+      expect(arraysOf(opt, w).every((a, k) => a === arrays[k])).toBe(true);
+      expect(w.version).toBeGreaterThan(version);
+      version = w.version;
+    }
+  });
+
+  test('the in-place steps give the numbers the out-of-place ones gave: a run equals one restarted from its state dict every step', () => {
+    const [x, y] = [problem(), problem()];
+    const [a, b] = [new Adam([x.w, x.b], { lr: 0.01, amsgrad: true }), new Adam([y.w, y.b], { lr: 0.01, amsgrad: true })];
+    for (let i = 0; i < 4; i++) {
+      train(a, x.loss, 1);
+      b.loadStateDict(b.stateDict()); // fresh state tensors: every step of b is a first, out-of-place one
+      train(b, y.loss, 1);
+    }
+    expect(values(x.w)).toEqual(values(y.w));
+    expect(values(a.stateOf(x.w)!.expAvgSq)).toEqual(values(b.stateOf(y.w)!.expAvgSq));
+  });
+
+  test('a tensor sharing θ’s array (other.assign(θ)) keeps its values: the next step gives θ a new array', () => {
+    const w = tensor([1, 2], { requiresGrad: true });
+    const opt = new SGD([w], { lr: 0.1, momentum: 0.9 });
+    for (let i = 0; i < 2; i++) {
+      w.grad = tensor([1, 1]);
+      opt.step();
+    }
+    const snapshot = zeros([2]).assign(w);
+    const before = values(snapshot);
+    w.grad = tensor([1, 1]);
+    opt.step();
+    expect(values(snapshot)).toEqual(before);
+    expect(values(w)).not.toEqual(before);
+  });
+
+  test('an array handed out by `storage` is never written by a step', () => {
+    const w = tensor([1, 2], { requiresGrad: true });
+    const opt = new Adam([w], { lr: 0.1 });
+    w.grad = tensor([1, 1]);
+    opt.step();
+    const held = w.storage;
+    const before = Array.from(held);
+    for (let i = 0; i < 2; i++) {
+      w.grad = tensor([1, 1]);
+      opt.step();
+    }
+    expect(Array.from(held)).toEqual(before);
+    expect(values(w)[0]).toBeLessThan(before[0]!);
+  });
+
+  test('a graph that saved θ before an in-place step refuses its backward after it', () => {
+    const { w, b, loss } = problem();
+    const opt = new SGD([w, b], { lr: 0.1, momentum: 0.9 });
+    train(opt, loss, 2); // θ's array is the optimizer's own from here on
+    const arrays = storageObject(w);
+    const l = loss();
+    l.backward(undefined, { retainGraph: true });
+    opt.step();
+    expect(storageObject(w)).toBe(arrays);
+    expect(() => l.backward()).toThrow(/SGD\.step/);
   });
 });
 

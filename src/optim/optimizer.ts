@@ -13,6 +13,9 @@
  * kernels) and written back into the parameter with `assign`. Parameters without a gradient
  * are skipped and get no state. State lives in a Map keyed by the parameter tensor, one small
  * record of tensors (moment estimates, momentum buffers) and counts (`step`) per parameter.
+ * From a parameter's second step on, the fused kernels write θ and its state in place, as
+ * PyTorch does (`writableInPlace`), and each write makes a new version, so a graph that saved θ
+ * before the step refuses its backward.
  */
 import { enableGrad, noGrad } from '../autograd/function.js';
 import { Tensor } from '../autograd/tensor.js';
@@ -20,6 +23,8 @@ import { keep } from '../autograd/memory.js';
 import { zerosLike } from '../autograd/creation.js';
 import { isFloat } from '../autograd/dtype.js';
 import { fmt } from '../autograd/shape.js';
+import { bump, cacheVersion } from '../autograd/storage.js';
+import { storageObject } from '../autograd/tensor-storage.js';
 
 /** A hyper-parameter value: a number (lr, momentum …), a flag (nesterov …) or a tuple (betas). */
 export type OptionValue = number | boolean | readonly number[];
@@ -77,6 +82,8 @@ export abstract class Optimizer<O extends BaseOptions, S extends object> {
   readonly paramGroups: ParamGroup<O>[] = [];
   /** Per-parameter state, created at a parameter's first update. */
   protected state = new Map<Tensor, S>();
+  /** The storage and version each tensor a step wrote was left with (see `writableInPlace`). */
+  readonly #written = new WeakMap<Tensor, { readonly storage: object; readonly version: number }>();
   /** The class name, used in error messages (a getter, so the base constructor can read it). */
   protected abstract get name(): string;
   /** Every key a state record may hold, and how it is stored (checked by loadStateDict). */
@@ -95,6 +102,38 @@ export abstract class Optimizer<O extends BaseOptions, S extends object> {
   protected abstract requiredState(group: ParamGroup<O>): readonly string[];
   /** Updates one parameter in place from its gradient; runs under noGrad. */
   protected abstract update(param: Tensor, grad: Tensor, state: S, group: ParamGroup<O>): void;
+
+  /**
+   * Whether a step may write `tensors` (θ and its state) in place: each still holds the array
+   * our last step left it, at the version it had then — so nobody wrote it, shared it with
+   * another tensor (`other.assign(θ)` makes a new version too) or was handed it (`storage`)
+   * since — and none is the gradient's. A parameter's first step, the first after
+   * `loadStateDict` (its state tensors are copies), and the first after anything else touched θ
+   * make fresh arrays instead, which `settle` then gives the tensors, so that no array a caller
+   * knows is ever written by a step. Views of θ (`detach`, `reshape`) see its updates, as in PyTorch.
+   */
+  protected writableInPlace(grad: Tensor, ...tensors: readonly (Tensor | null | undefined)[]): boolean {
+    const gradStorage = storageObject(grad);
+    return tensors.every((t) => {
+      if (t === null || t === undefined) return true;
+      const storage = storageObject(t);
+      const last = this.#written.get(t);
+      return last !== undefined && last.storage === storage && last.version === cacheVersion(storage) && storage !== gradStorage;
+    });
+  }
+
+  /**
+   * Gives `t` a step's `result`: written in place already (the kernel returned `t` itself), which
+   * we record as a new version of its storage, or a fresh tensor, which `assign` installs; either
+   * way we note the array and version `t` is left with, for `writableInPlace`.
+   */
+  protected settle(t: Tensor, result: Tensor): void {
+    if (result === t) bump(storageObject(t), `${this.name}.step`);
+    else t.assign(result);
+    const storage = storageObject(t);
+    const version = cacheVersion(storage);
+    if (version !== null) this.#written.set(t, { storage, version });
+  }
 
   /** Adds a group of parameters (e.g. layers unfrozen during fine-tuning). */
   addParamGroup(spec: ParamGroupSpec<O>): void {

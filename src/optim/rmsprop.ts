@@ -89,7 +89,8 @@ export class RMSprop extends Optimizer<RmspropOptions, RmspropState> {
 
   /**
    * One fused kernel (`rmspropStep`: a loop on the cpu, one SIMD pass on wasm, one GPU pass on
-   * webgpu) makes θ', s' (and ḡ', b'), which we copy in with `assign`, so a device parameter and
+   * webgpu) makes θ', s' (and ḡ', b'): in place on the host from the second step on
+   * (`writableInPlace`), else as new tensors we copy in with `assign`, so a device parameter and
    * its state keep their memory. Each stored value is read back, so later formulas see it
    * rounded to the parameter's dtype, as a chain of float32 ops (and PyTorch) would.
    */
@@ -101,10 +102,11 @@ export class RMSprop extends Optimizer<RmspropOptions, RmspropState> {
     if (momentum > 0) state.momentumBuffer ??= zerosLike(param);
     const gradAvg = centered ? state.gradAvg! : null;
     const buffer = momentum > 0 ? state.momentumBuffer! : null;
-    const step = kernels().rmspropStep(param, grad, state.squareAvg, gradAvg, buffer, { lr, alpha, eps, weightDecay, momentum, maximize });
-    state.squareAvg.assign(step.squareAvg);
-    if (step.gradAvg !== null) gradAvg!.assign(step.gradAvg);
-    if (step.momentumBuffer !== null) buffer!.assign(step.momentumBuffer);
-    param.assign(step.param);
+    const inPlace = this.writableInPlace(grad, param, state.squareAvg, gradAvg, buffer);
+    const step = kernels().rmspropStep(param, grad, state.squareAvg, gradAvg, buffer, { lr, alpha, eps, weightDecay, momentum, maximize, inPlace });
+    this.settle(state.squareAvg, step.squareAvg);
+    if (step.gradAvg !== null) this.settle(gradAvg!, step.gradAvg);
+    if (step.momentumBuffer !== null) this.settle(buffer!, step.momentumBuffer);
+    this.settle(param, step.param);
   }
 }

@@ -76,18 +76,20 @@ export class SGD extends Optimizer<SgdOptions, SgdState> {
   }
 
   /**
-   * One fused kernel (`sgdStep`: a loop on the cpu, one GPU pass on webgpu) makes θ' and the new
-   * buffer b; we copy them in with `assign`, so a device parameter keeps its memory. Stored
-   * values are read back, so each formula sees them rounded to the parameter's dtype, as
-   * PyTorch's would.
+   * One fused kernel (`sgdStep`: a loop on the cpu, one SIMD pass on wasm, one GPU pass on
+   * webgpu) makes θ' and the new buffer b: in place on the host from the second step on
+   * (`writableInPlace`), else as new tensors we copy in with `assign`, so a device parameter
+   * keeps its memory. Stored values are read back, so each formula sees them rounded to the
+   * parameter's dtype, as PyTorch's would.
    */
   protected override update(param: Tensor, grad: Tensor, state: SgdState, group: ParamGroup<SgdOptions>): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
-    const step = kernels().sgdStep(param, grad, state.momentumBuffer ?? null, { lr, momentum, dampening, weightDecay, nesterov, maximize });
+    const inPlace = this.writableInPlace(grad, param, state.momentumBuffer);
+    const step = kernels().sgdStep(param, grad, state.momentumBuffer ?? null, { lr, momentum, dampening, weightDecay, nesterov, maximize, inPlace });
     if (step.momentumBuffer !== null) {
-      if (state.momentumBuffer === undefined) state.momentumBuffer = step.momentumBuffer; // the first step: b = d
-      else state.momentumBuffer.assign(step.momentumBuffer);
+      state.momentumBuffer ??= step.momentumBuffer; // the first step: b = d
+      this.settle(state.momentumBuffer, step.momentumBuffer);
     }
-    param.assign(step.param);
+    this.settle(param, step.param);
   }
 }

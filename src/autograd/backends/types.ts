@@ -249,7 +249,8 @@ export interface FusedKernels {
    */
   layerNormBackward(dY: Tensor, xHat: Tensor, invStd: Tensor, weight: Tensor | null, k: number): { readonly dX: Tensor; readonly dWeight: Tensor; readonly dBias: Tensor };
 
-  // ── optimizer steps (src/optim: sgd.ts, adam.ts, rmsprop.ts and adagrad.ts derive them); new tensors, inputs untouched ──
+  // ── optimizer steps (src/optim: sgd.ts, adam.ts, rmsprop.ts and adagrad.ts derive them): new tensors, inputs untouched,
+  //    unless the options say `inPlace` (InPlaceStep) ──
   /** One SGD step for one parameter θ with gradient g and momentum buffer b (null at the first step): θ' and b'. */
   sgdStep(param: Tensor, grad: Tensor, momentumBuffer: Tensor | null, options: SgdStepOptions): { readonly param: Tensor; readonly momentumBuffer: Tensor | null };
   /** One Adam/AdamW step for θ with gradient g and moments m, v (and v̂max with amsgrad): θ', m', v', v̂max'. */
@@ -263,8 +264,18 @@ export interface FusedKernels {
   adagradStep(param: Tensor, grad: Tensor, sum: Tensor, options: AdagradStepOptions): { readonly param: Tensor; readonly sum: Tensor };
 }
 
+/**
+ * `inPlace`: the caller (optimizer.ts) owns θ's and the state's storage, which nothing else shares,
+ * holds or has saved, so a host backend may write θ' and the new state into it, return those same
+ * tensors and leave the caller to record the writes (their versions). A backend that does not
+ * (webgpu, the fallbacks) returns fresh tensors, as without the flag. The gradient is never written.
+ */
+export interface InPlaceStep {
+  readonly inPlace?: boolean;
+}
+
 /** sgdStep's hyper-parameters (PyTorch's names; sgd.ts). */
-export interface SgdStepOptions {
+export interface SgdStepOptions extends InPlaceStep {
   readonly lr: number;
   readonly momentum: number;
   readonly dampening: number;
@@ -274,7 +285,7 @@ export interface SgdStepOptions {
 }
 
 /** adamStep's numbers for this step, with the bias corrections already folded in (adam.ts). */
-export interface AdamStepOptions {
+export interface AdamStepOptions extends InPlaceStep {
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
@@ -297,7 +308,7 @@ export interface AdamStepResult {
 }
 
 /** rmspropStep's hyper-parameters (PyTorch's names; rmsprop.ts). Centring and momentum follow from which buffers are given. */
-export interface RmspropStepOptions {
+export interface RmspropStepOptions extends InPlaceStep {
   readonly lr: number;
   readonly alpha: number;
   readonly eps: number;
@@ -307,7 +318,7 @@ export interface RmspropStepOptions {
 }
 
 /** adagradStep's numbers for this step (adagrad.ts). */
-export interface AdagradStepOptions {
+export interface AdagradStepOptions extends InPlaceStep {
   /** This step's learning rate η / (1 + (t − 1)·lrDecay). */
   readonly clr: number;
   readonly weightDecay: number;

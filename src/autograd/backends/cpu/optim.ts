@@ -4,7 +4,9 @@
  * behind the kernel seam, so a device backend can run them where the parameters are).
  *
  * One fused pass over the elements each: new arrays for θ and the state instead of the dozen a
- * chain of tensor ops allocates (on a large model, fresh memory costs more than the arithmetic).
+ * chain of tensor ops allocates (on a large model, fresh memory costs more than the arithmetic),
+ * or, with `inPlace` (types.ts), no new array at all: θ' and the state go into the storage they
+ * came from. Each element reads only its own index, so writing over the inputs is safe.
  * Each stored value is read back, so later formulas see it rounded to the parameter's dtype, as
  * a chain of float32 ops (and PyTorch) would.
  */
@@ -19,8 +21,9 @@ export function sgdStep(param: Tensor, grad: Tensor, momentumBuffer: Tensor | nu
   const n = param.numel();
   const [theta, g0] = [storageOf(param), storageOf(grad)];
   const b0 = momentumBuffer === null ? null : storageOf(momentumBuffer); // null: the first step, where b = d
-  const b = momentum !== 0 ? allocate(dtype, n) : null;
-  const next = allocate(dtype, n);
+  const into = options.inPlace === true;
+  const b = momentum === 0 ? null : into && b0 !== null ? b0 : allocate(dtype, n);
+  const next = into ? theta : allocate(dtype, n);
   for (let i = 0; i < n; i++) {
     let d = maximize ? -g0[i]! : g0[i]!;
     if (weightDecay !== 0) d += weightDecay * theta[i]!;
@@ -30,7 +33,7 @@ export function sgdStep(param: Tensor, grad: Tensor, momentumBuffer: Tensor | nu
     }
     next[i] = theta[i]! - lr * d;
   }
-  return { param: new Tensor(next, param.shape), momentumBuffer: b === null ? null : new Tensor(b, param.shape) };
+  return { param: next === theta ? param : new Tensor(next, param.shape), momentumBuffer: b === null ? null : b === b0 ? momentumBuffer : new Tensor(b, param.shape) };
 }
 
 export function adamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, maxExpAvgSq: Tensor | null, options: AdamStepOptions): AdamStepResult {
@@ -39,8 +42,9 @@ export function adamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: 
   const n = param.numel();
   const [theta, g0, m0, v0] = [storageOf(param), storageOf(grad), storageOf(expAvg), storageOf(expAvgSq)];
   const vmax0 = maxExpAvgSq === null ? null : storageOf(maxExpAvgSq);
-  const [next, m, v] = [allocate(dtype, n), allocate(dtype, n), allocate(dtype, n)];
-  const vmax = vmax0 === null ? null : allocate(dtype, n);
+  const into = options.inPlace === true;
+  const [next, m, v] = into ? [theta, m0, v0] : [allocate(dtype, n), allocate(dtype, n), allocate(dtype, n)];
+  const vmax = vmax0 === null ? null : into ? vmax0 : allocate(dtype, n);
   for (let i = 0; i < n; i++) {
     let g = maximize ? -g0[i]! : g0[i]!;
     if (l2 !== 0) g += l2 * theta[i]!;
@@ -50,6 +54,7 @@ export function adamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: 
     if (vmax !== null) vi = vmax[i] = Math.max(vmax0![i]!, vi);
     next[i] = theta[i]! * shrink - stepSize * (m[i]! / (Math.sqrt(vi) / sqrtBias2 + eps));
   }
+  if (into) return { param, expAvg, expAvgSq, maxExpAvgSq };
   const t = (a: typeof next) => new Tensor(a, param.shape);
   return { param: t(next), expAvg: t(m), expAvgSq: t(v), maxExpAvgSq: vmax === null ? null : t(vmax) };
 }
@@ -61,8 +66,9 @@ export function rmspropStep(param: Tensor, grad: Tensor, squareAvg: Tensor, grad
   const n = param.numel();
   const [theta, g0, s0] = [storageOf(param), storageOf(grad), storageOf(squareAvg)];
   const [ga0, b0] = [gradAvg === null ? null : storageOf(gradAvg), momentumBuffer === null ? null : storageOf(momentumBuffer)];
-  const [next, s] = [allocate(dtype, n), allocate(dtype, n)];
-  const [ga, b] = [ga0 === null ? null : allocate(dtype, n), b0 === null ? null : allocate(dtype, n)];
+  const into = options.inPlace === true;
+  const [next, s] = into ? [theta, s0] : [allocate(dtype, n), allocate(dtype, n)];
+  const [ga, b] = into ? [ga0, b0] : [ga0 === null ? null : allocate(dtype, n), b0 === null ? null : allocate(dtype, n)];
   for (let i = 0; i < n; i++) {
     let g = maximize ? -g0[i]! : g0[i]!;
     if (weightDecay !== 0) g += weightDecay * theta[i]!;
@@ -81,6 +87,7 @@ export function rmspropStep(param: Tensor, grad: Tensor, squareAvg: Tensor, grad
       next[i] = theta[i]! - lr * (g / avg);
     }
   }
+  if (into) return { param, squareAvg, gradAvg, momentumBuffer };
   const t = (a: typeof next) => new Tensor(a, param.shape);
   return { param: t(next), squareAvg: t(s), gradAvg: ga === null ? null : t(ga), momentumBuffer: b === null ? null : t(b) };
 }
@@ -90,12 +97,13 @@ export function adagradStep(param: Tensor, grad: Tensor, sum: Tensor, options: A
   const dtype = param.dtype as FloatDType;
   const n = param.numel();
   const [theta, g0, s0] = [storageOf(param), storageOf(grad), storageOf(sum)];
-  const [next, s] = [allocate(dtype, n), allocate(dtype, n)];
+  const into = options.inPlace === true;
+  const [next, s] = into ? [theta, s0] : [allocate(dtype, n), allocate(dtype, n)];
   for (let i = 0; i < n; i++) {
     let g = maximize ? -g0[i]! : g0[i]!;
     if (weightDecay !== 0) g += weightDecay * theta[i]!;
     s[i] = s0[i]! + g * g;
     next[i] = theta[i]! - clr * (g / (Math.sqrt(s[i]!) + eps));
   }
-  return { param: new Tensor(next, param.shape), sum: new Tensor(s, param.shape) };
+  return into ? { param, sum } : { param: new Tensor(next, param.shape), sum: new Tensor(s, param.shape) };
 }

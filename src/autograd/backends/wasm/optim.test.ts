@@ -1,6 +1,7 @@
 /**
  * The wasm backend's optimizer steps (optim.ts, simd/optim.wat) against the cpu loops, bit for
- * bit: every option of SGD, Adam, RMSprop and Adagrad, odd lengths (the SIMD loop's last pair is half padding),
+ * bit: every option of SGD, Adam, RMSprop and Adagrad, out of place and in place, odd lengths and
+ * several chunks (the SIMD loop's last pair is half padding),
  * and values the rounding is sensitive to (tiny, huge, ±0, NaN, ±∞). The parity table
  * (../parity.test.ts) has a case of each too, at its float32 tolerance.
  */
@@ -11,7 +12,7 @@ import { Tensor } from '../../tensor.js';
 import { cpuKernels } from '../cpu/index.js';
 import { backendKernels } from '../index.js';
 import type { Kernels } from '../types.js';
-import { MIN_SIMD_ELEMENTS } from './optim.js';
+import { CHUNK, MIN_SIMD_ELEMENTS } from './optim.js';
 
 let wasm: Kernels;
 beforeAll(async () => {
@@ -162,5 +163,61 @@ describe('wasm adagradStep equals the cpu loop bit for bit', () => {
     }
     expectSameBits(w.param, c.param, 'θ after 10 steps');
     expectSameBits(w.sum, c.sum, 's after 10 steps');
+  });
+});
+
+describe('in place (inPlace: true): the out-of-place bits, written into the tensors given', () => {
+  /** Copies, so each backend writes its own and the out-of-place reference sees the inputs. */
+  const copies = (...ts: (Tensor | null)[]): (Tensor | null)[] => ts.map((t) => (t === null ? null : new Tensor(Float32Array.from(t.dataSync() as Float32Array), t.shape)));
+  const expectWritten = (got: Tensor | null, into: Tensor | null, want: Tensor | null, what: string): void => {
+    expect(got, `${what}: the same tensor back`).toBe(into);
+    expectSameBits(into, want, what);
+  };
+
+  test.each([...sizes, 2 * CHUNK + 3])('%i elements: every step, on wasm and on the cpu', (n) => {
+    const [p, g, a, b, c] = [values(n, 21), values(n, 22), values(n, 23), values(n, 24, true), values(n, 25, true)];
+    for (const [name, k] of [['wasm', wasm], ['cpu', cpuKernels]] as const) {
+      const sgd = { lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 1e-2, nesterov: false, maximize: false };
+      const [sp, sb] = copies(p, a);
+      const sw = cpuKernels.sgdStep(p, g, a, sgd);
+      const s = k.sgdStep(sp!, g, sb!, { ...sgd, inPlace: true });
+      expectWritten(s.param, sp!, sw.param, `${name} sgd θ'`);
+      expectWritten(s.momentumBuffer, sb!, sw.momentumBuffer, `${name} sgd b'`);
+
+      const adam = { beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: 1e-3, sqrtBias2: 0.3, shrink: 1, l2: 1e-3, maximize: false };
+      const [ap, am, av, amax] = copies(p, a, b, c);
+      const aw = cpuKernels.adamStep(p, g, a, b, c, adam);
+      const ad = k.adamStep(ap!, g, am!, av!, amax!, { ...adam, inPlace: true });
+      expectWritten(ad.param, ap!, aw.param, `${name} adam θ'`);
+      expectWritten(ad.expAvg, am!, aw.expAvg, `${name} adam m'`);
+      expectWritten(ad.expAvgSq, av!, aw.expAvgSq, `${name} adam v'`);
+      expectWritten(ad.maxExpAvgSq, amax!, aw.maxExpAvgSq, `${name} adam v̂max'`);
+
+      const rms = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 1e-4, momentum: 0.9, maximize: true };
+      const [rp, rs, rga, rb] = copies(p, b, a, c);
+      const rw = cpuKernels.rmspropStep(p, g, b, a, c, rms);
+      const r = k.rmspropStep(rp!, g, rs!, rga!, rb!, { ...rms, inPlace: true });
+      expectWritten(r.param, rp!, rw.param, `${name} rmsprop θ'`);
+      expectWritten(r.squareAvg, rs!, rw.squareAvg, `${name} rmsprop s'`);
+      expectWritten(r.gradAvg, rga!, rw.gradAvg, `${name} rmsprop ḡ'`);
+      expectWritten(r.momentumBuffer, rb!, rw.momentumBuffer, `${name} rmsprop b'`);
+
+      const ada = { clr: 0.1, weightDecay: 1e-2, eps: 1e-10, maximize: false };
+      const [gp, gs] = copies(p, b);
+      const gw = cpuKernels.adagradStep(p, g, b, ada);
+      const ag = k.adagradStep(gp!, g, gs!, { ...ada, inPlace: true });
+      expectWritten(ag.param, gp!, gw.param, `${name} adagrad θ'`);
+      expectWritten(ag.sum, gs!, gw.sum, `${name} adagrad s'`);
+    }
+  });
+
+  test('the first SGD step with momentum has no buffer to write: b is a new tensor, θ is written in place', () => {
+    const [p, g] = [values(91, 26), values(91, 27)];
+    const o = { lr: 0.05, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false };
+    const want = cpuKernels.sgdStep(p, g, null, o);
+    const [q] = copies(p);
+    const got = wasm.sgdStep(q!, g, null, { ...o, inPlace: true });
+    expectWritten(got.param, q!, want.param, "θ'");
+    expectSameBits(got.momentumBuffer, want.momentumBuffer, "b'");
   });
 });
