@@ -26,7 +26,7 @@ import { cast } from './elementwise.js';
 import { conv2dDirect, conv2dFilterDirect, conv2dInputDirect } from './conv-direct.js';
 import { conv2dIm2col, im2colRoute } from './conv-im2col.js';
 import { conv2dInputGemm } from './conv-input-gemm.js';
-import { broadcastTo, permute } from './movement.js';
+import { broadcastTo, permute, slice } from './movement.js';
 import { runTfjs } from './tfjs-bridge.js';
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -60,6 +60,37 @@ function filterOf(w: Tensor): Tensor {
   return t;
 }
 
+/**
+ * The adjoint filter w'[c, o, p, q] = w[o, c, KH−1−p, KW−1−q], kept per weight version like `filterOf`.
+ * A stride-1 conv is the input gradient of the conv with this filter: the input gradient sums
+ * dy[o, h + pt' − p'·d] · w'[o, c, p'] (conv-input-gemm.ts); with dy := x, p' = KH−1−p and
+ * pt' = (KH−1)·d − pt that is Σ x[c, h − pt + p·d] · w[o, c, p], the forward conv.
+ */
+const adjoints = new WeakMap<object, { readonly version: number; readonly t: Tensor }>();
+
+function adjointOf(w: Tensor): Tensor {
+  const key = storageObject(w);
+  const version = cacheVersion(key);
+  const cached = adjoints.get(key);
+  if (version !== null && cached !== undefined && cached.version === version && cached.t.shape.join() === [w.shape[1], w.shape[0], w.shape[2], w.shape[3]].join()) return cached.t;
+  const [, , KH, KW] = w.shape as readonly [number, number, number, number];
+  const flipped = slice(w, [0, 0, KH - 1, KW - 1], [1, 1, -1, -1], w.shape);
+  const t = permute(flipped, [1, 0, 2, 3]);
+  flipped.dispose();
+  if (version !== null) {
+    untrack(deviceArrayOf(t)!);
+    adjoints.set(key, { version, t });
+  }
+  return t;
+}
+
+/** Whether a conv runs as the input gradient of its adjoint: stride 1, a spatial filter, padding within its reach. */
+export function adjointRoute(attrs: Conv2dAttrs, KH: number, KW: number): boolean {
+  const { stride: [sh, sw], dilation: [dh, dw], padding: p } = attrs;
+  if (sh !== 1 || sw !== 1 || KH * KW === 1) return false;
+  return Math.max(p.top, p.bottom) <= (KH - 1) * dh && Math.max(p.left, p.right) <= (KW - 1) * dw;
+}
+
 const dilated = (attrs: Conv2dAttrs): boolean => attrs.dilation[0] !== 1 || attrs.dilation[1] !== 1;
 const padless = ({ padding: p }: Conv2dAttrs): boolean => p.top + p.bottom + p.left + p.right === 0;
 
@@ -80,6 +111,11 @@ export function conv2d(x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor {
   const g = convGeometry(x.shape, w.shape, attrs, 'conv2d');
   const yShape = [g.N, g.O, g.OH, g.OW];
   if (attrs.groups !== 1 || g.C === 1) return conv2dDirect(x, w, yShape, attrs);
+  if (adjointRoute(attrs, g.KH, g.KW)) {
+    const { dilation: [dh, dw], padding: p } = attrs;
+    const padding = { top: (g.KH - 1) * dh - p.top, bottom: (g.KH - 1) * dh - p.bottom, left: (g.KW - 1) * dw - p.left, right: (g.KW - 1) * dw - p.right };
+    return conv2dInputGemm(x, adjointOf(w), yShape, { ...attrs, padding });
+  }
   if (im2colRoute(yShape) || (g.KH === 1 && g.KW === 1 && !dilated(attrs) && attrs.stride[0] === 1 && attrs.stride[1] === 1 && padless(attrs))) return conv2dIm2col(x, w, yShape, attrs);
   const xt = toNhwc(x);
   return nchwResult(() => runTfjs('Conv2D', { x: { t: xt }, filter: { t: filterOf(w) } }, { strides: [...attrs.stride], pad: explicitPad(attrs), dataFormat: 'NHWC', dilations: [...attrs.dilation] }, nhwcShape(yShape), 'float32'), [xt]);
