@@ -30,6 +30,7 @@ import {
 import type { Conv2dAttrs } from '../src/autograd/backends/types.js';
 import { flush, gpu } from '../src/autograd/backends/webgpu/gpu.js';
 import { im2colRoute } from '../src/autograd/backends/webgpu/conv-im2col.js';
+import { adjointRoute } from '../src/autograd/backends/webgpu/linalg.js';
 import { permute } from '../src/autograd/backends/webgpu/movement.js';
 import { runTfjs } from '../src/autograd/backends/webgpu/tfjs-bridge.js';
 import { ResNet18 } from '../src/models/resnet18.js';
@@ -206,13 +207,15 @@ const outOf = (c: Conv): [number, number, number, number] => {
     const dX = await timePair(() => sapling.conv2dBackpropInput(dy, w, c.x, attrs).dispose(), () => (tf.engine().runKernel('Conv2DBackpropInput', { dy: rdy, filter: rw }, { inputShape: nhwc(c.x), strides: [c.stride, c.stride], pad, dataFormat: 'NHWC' }) as TF.Tensor).dispose());
     const dW = await timePair(() => sapling.conv2dBackpropFilter(x, dy, c.w, attrs).dispose(), () => (tf.engine().runKernel('Conv2DBackpropFilter', { x: rx, dy: rdy }, { strides: [c.stride, c.stride], pad, dataFormat: 'NHWC', filterShape: [c.w[2], c.w[3], c.w[1], c.w[0]] }) as TF.Tensor).dispose());
     // Where the forward time goes: the NHWC route pays two transposes (x in, y out) around tfjs's
-    // kernel, timed here alone; the NCHW im2col route (conv-im2col.ts) pays none.
-    const nchw = im2colRoute(y) || (c.w[2] === 1 && c.stride === 1 && c.pad === 0);
+    // kernel, timed here alone; the NCHW im2col route (conv-im2col.ts) and the adjoint's input
+    // gradient (stride-1 spatial convs, linalg.ts) pay none.
+    const adjoint = adjointRoute(attrs, c.w[2], c.w[3]);
+    const nchw = adjoint || im2colRoute(y) || (c.w[2] === 1 && c.stride === 1 && c.pad === 0);
     const transposes = nchw ? 0 : await timeGpu(() => {
       permute(x, [0, 2, 3, 1]).dispose();
       permute(dy, [0, 2, 3, 1]).dispose();
     });
-    // Where the im2col route runs, the NHWC route it replaced, timed against raw tfjs in the same run.
+    // Where an NCHW route runs, the NHWC route it replaced, timed against raw tfjs in the same run.
     const hwio = permute(w, [2, 3, 1, 0]);
     const nhwcRoute = nchw ? await timePair(() => {
       const xt = permute(x, [0, 2, 3, 1]);
@@ -226,7 +229,7 @@ const outOf = (c: Conv): [number, number, number, number] => {
     raws += fwd.raw;
     for (const t of [fwd, dX, dW]) if (t.ratio > 1.1) missed++;
     for (const [family, t] of [['conv forward', fwd], ['conv input gradient', dX], ['conv filter gradient', dW]] as const) kernelRatios.push({ family, name: c.name, ratio: t.ratio });
-    rows.push([c.name, `[${c.x}] ⊛ [${c.w}]`, nchw ? `NCHW im2col (NHWC route: ${nhwcRoute!.ratio.toFixed(2)})` : `NHWC, transposes ${ms(transposes)}`, ...[fwd, dX, dW].flatMap((t) => [ms(t.ours), ms(t.raw), t.ratio.toFixed(2)])]);
+    rows.push([c.name, `[${c.x}] ⊛ [${c.w}]`, nchw ? `${adjoint ? 'adjoint\'s input gradient' : 'NCHW im2col'} (NHWC route: ${nhwcRoute!.ratio.toFixed(2)})` : `NHWC, transposes ${ms(transposes)}`, ...[fwd, dX, dW].flatMap((t) => [ms(t.ours), ms(t.raw), t.ratio.toFixed(2)])]);
     for (const t of [x, w, dy]) t.dispose();
   }
   console.log(`\nResNet-18 convolutions (CIFAR stem, batch ${batch}, width ${width}); raw tfjs NHWC:`);
