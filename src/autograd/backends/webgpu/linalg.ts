@@ -44,21 +44,25 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return runTfjs('BatchMatMul', { a: { t: a3, shape: shape3(a3, m, k) }, b: { t: b3, shape: shape3(b3, k, n) } }, { transposeA: false, transposeB: false }, [...batch, m, n], 'float32');
 }
 
-/** Weights as [KH, KW, C, O], kept per weight storage and version (a weight changes once per step). */
-const hwio = new WeakMap<object, { readonly version: number; readonly t: Tensor }>();
+/** A tensor made from a weight, kept per weight storage and version (a weight changes once per step). */
+type Kept = WeakMap<object, { readonly version: number; readonly t: Tensor }>;
 
-function filterOf(w: Tensor): Tensor {
+function keptFor(cache: Kept, w: Tensor, shape: readonly number[], make: () => Tensor): Tensor {
   const key = storageObject(w);
   const version = cacheVersion(key);
-  const cached = hwio.get(key);
-  if (version !== null && cached !== undefined && cached.version === version && cached.t.shape.join() === [w.shape[2], w.shape[3], w.shape[1], w.shape[0]].join()) return cached.t;
-  const t = permute(w, [2, 3, 1, 0]);
+  const cached = cache.get(key);
+  if (version !== null && cached !== undefined && cached.version === version && cached.t.shape.join() === shape.join()) return cached.t;
+  const t = make();
   if (version !== null) {
     untrack(deviceArrayOf(t)!); // the cache owns it, for as long as the weight's storage lives
-    hwio.set(key, { version, t });
+    cache.set(key, { version, t });
   }
   return t;
 }
+
+/** Weights as [KH, KW, C, O], for tfjs's NHWC programs. */
+const hwio: Kept = new WeakMap();
+const filterOf = (w: Tensor): Tensor => keptFor(hwio, w, [w.shape[2]!, w.shape[3]!, w.shape[1]!, w.shape[0]!], () => permute(w, [2, 3, 1, 0]));
 
 /**
  * The adjoint filter w'[c, o, p, q] = w[o, c, KH−1−p, KW−1−q], kept per weight version like `filterOf`.
@@ -66,23 +70,14 @@ function filterOf(w: Tensor): Tensor {
  * dy[o, h + pt' − p'·d] · w'[o, c, p'] (conv-input-gemm.ts); with dy := x, p' = KH−1−p and
  * pt' = (KH−1)·d − pt that is Σ x[c, h − pt + p·d] · w[o, c, p], the forward conv.
  */
-const adjoints = new WeakMap<object, { readonly version: number; readonly t: Tensor }>();
-
-function adjointOf(w: Tensor): Tensor {
-  const key = storageObject(w);
-  const version = cacheVersion(key);
-  const cached = adjoints.get(key);
-  if (version !== null && cached !== undefined && cached.version === version && cached.t.shape.join() === [w.shape[1], w.shape[0], w.shape[2], w.shape[3]].join()) return cached.t;
+const adjoints: Kept = new WeakMap();
+const adjointOf = (w: Tensor): Tensor => keptFor(adjoints, w, [w.shape[1]!, w.shape[0]!, w.shape[2]!, w.shape[3]!], () => {
   const [, , KH, KW] = w.shape as readonly [number, number, number, number];
   const flipped = slice(w, [0, 0, KH - 1, KW - 1], [1, 1, -1, -1], w.shape);
   const t = permute(flipped, [1, 0, 2, 3]);
   flipped.dispose();
-  if (version !== null) {
-    untrack(deviceArrayOf(t)!);
-    adjoints.set(key, { version, t });
-  }
   return t;
-}
+});
 
 /** Whether a conv runs as the input gradient of its adjoint: stride 1, a spatial filter, padding within its reach. */
 export function adjointRoute(attrs: Conv2dAttrs, KH: number, KW: number): boolean {
